@@ -1,0 +1,78 @@
+# Top-level build: `make` builds every binary, `make check` runs every suite,
+# `make check SANITIZE=1` does the same under ASan/UBSan.
+CC ?= cc
+BUILD ?= build
+PREFIX ?= /usr
+DESTDIR ?=
+
+PKGS := lxc yajl libmicrohttpd libcurl libcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS)
+LDFLAGS ?=
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+LDFLAGS += -fsanitize=address,undefined
+BUILD := build-san
+endif
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIBCOMMON := $(BUILD)/libcommon.a
+
+DAEMON_SRC := $(wildcard engine/daemon/*.c)
+CLIENT_SRC := $(wildcard engine/client/*.c)
+MONITOR_SRC := $(wildcard engine/monitor/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+BINS := $(BUILD)/bin/isulad $(BUILD)/bin/isula $(BUILD)/bin/isulad-monitor
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBCOMMON): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/isulad: $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/isula: $(CLIENT_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/isulad-monitor: $(MONITOR_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+check: all $(UNIT_BINS)
+	@BUILD=$(BUILD) tests/run-all.sh $(UNIT_BINS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+
+format:
+	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
+		$(wildcard engine/*/*.h) $(UNIT_SRC)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all unit check install format clean
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

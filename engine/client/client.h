@@ -1,0 +1,55 @@
+/* Shared pieces of the isula client: the daemon connection and error reporting. */
+#ifndef CLIENT_CLIENT_H
+#define CLIENT_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli_args.h"
+
+#define EXIT_DAEMON_ERROR 125 /* iSulad/Docker: the daemon refused the command */
+
+struct api_response {
+	long status;
+	char *body;
+	size_t len;
+};
+
+struct client {
+	const char *host; /* unix:///path */
+};
+
+/* One request; returns 0 when the daemon answered (any status), -1 (message printed) when
+ * it could not be reached. body may be NULL. */
+int api_call(const struct client *cl, const char *method, const char *path, const char *body,
+	     struct api_response *out);
+void api_response_free(struct api_response *r);
+/* Prints "Error response from daemon: <message>" from a JSON error body. */
+void print_daemon_error(const struct api_response *r);
+/* URL-escapes s into a new string. */
+char *url_escape(const char *s);
+
+/* Each command: argc/argv start after the command name. Returns the exit code. */
+typedef int (*command_fn)(struct client *cl, int argc, char **argv);
+int cmd_create(struct client *cl, int argc, char **argv);
+int cmd_run(struct client *cl, int argc, char **argv);
+int cmd_start(struct client *cl, int argc, char **argv);
+int cmd_stop(struct client *cl, int argc, char **argv);
+int cmd_restart(struct client *cl, int argc, char **argv);
+int cmd_kill(struct client *cl, int argc, char **argv);
+int cmd_rm(struct client *cl, int argc, char **argv);
+int cmd_wait(struct client *cl, int argc, char **argv);
+int cmd_ps(struct client *cl, int argc, char **argv);
+int cmd_inspect(struct client *cl, int argc, char **argv);
+int cmd_version(struct client *cl, int argc, char **argv);
+int cmd_info(struct client *cl, int argc, char **argv);
+
+/* Parses a command's flags, handling --help and -H/--host (which must be the table's
+ * entries help_idx and host_idx). Returns NULL after printing an error or help; *exit_code
+ * says what to exit with. */
+struct cli_values *parse_command_flags(struct client *cl, const char *usage,
+				       const struct cli_option *opts, size_t nopts, size_t help_idx,
+				       size_t host_idx, int argc, char **argv, bool stop_at_positional,
+				       size_t min_positional, int *exit_code);
+
+#endif

@@ -1,0 +1,383 @@
+/* create and run: flags to a Docker-style create request, then start (and wait) for run. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "fileutil.h"
+#include "json.h"
+#include "restart_policy.h"
+#include "strv.h"
+#include "units.h"
+
+enum {
+	C_HOST, C_HELP, C_TTY, C_INTERACTIVE, C_DETACH, C_RM, C_NAME, C_ENV, C_ENV_FILE,
+	C_HOSTNAME, C_VOLUME, C_USER, C_WORKDIR, C_RESTART, C_CGROUP_PARENT, C_SYSTEM_CONTAINER,
+	C_EXTERNAL_ROOTFS, C_ENTRYPOINT, C_LABEL, C_MEMORY, C_MEMORY_SWAP, C_MEMORY_RESERVATION,
+	C_CPU_SHARES, C_CPU_QUOTA, C_CPU_PERIOD, C_CPUSET_CPUS, C_CPUSET_MEMS, C_PIDS_LIMIT,
+	C_ULIMIT, C_PRIVILEGED, C_HOOK_SPEC, C_RUNTIME, C_COUNT
+};
+
+static const struct cli_option g_opts[C_COUNT] = {
+	[C_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+	[C_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+	[C_TTY] = {"tty", 't', CLI_BOOL, NULL, "Allocate a pseudo-TTY"},
+	[C_INTERACTIVE] = {"interactive", 'i', CLI_BOOL, NULL, "Keep STDIN open even if not attached"},
+	[C_DETACH] = {"detach", 'd', CLI_BOOL, NULL, "Run container in background and print container ID"},
+	[C_RM] = {"rm", 0, CLI_BOOL, NULL, "Automatically remove the container when it exits"},
+	[C_NAME] = {"name", 'n', CLI_STRING, "NAME", "Name of the container"},
+	[C_ENV] = {"env", 'e', CLI_LIST, "KEY=VALUE", "Set environment variables"},
+	[C_ENV_FILE] = {"env-file", 0, CLI_LIST, "FILE", "Read in a file of environment variables"},
+	[C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
+	[C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
+	[C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]", "Username or UID (format: <name|uid>[:<group|gid>])"},
+	[C_WORKDIR] = {"workdir", 'w', CLI_STRING, "DIR", "Working directory inside the container"},
+	[C_RESTART] = {"restart", 0, CLI_STRING, "POLICY",
+		       "Restart policy: no, always, on-failure[:N], unless-stopped, on-reboot"},
+	[C_CGROUP_PARENT] = {"cgroup-parent", 0, CLI_STRING, "PATH", "Optional parent cgroup for the container"},
+	[C_SYSTEM_CONTAINER] = {"system-container", 0, CLI_BOOL, NULL, "Extend some features only needed by running system container"},
+	[C_EXTERNAL_ROOTFS] = {"external-rootfs", 0, CLI_STRING, "PATH",
+			       "Specify the custom rootfs that is not managed by isulad for the container, directory"},
+	[C_ENTRYPOINT] = {"entrypoint", 0, CLI_STRING, "CMD", "Entrypoint to run when starting the container"},
+	[C_LABEL] = {"label", 'l', CLI_LIST, "KEY=VALUE", "Set metadata on the container"},
+	[C_MEMORY] = {"memory", 'm', CLI_STRING, "BYTES", "Memory limit"},
+	[C_MEMORY_SWAP] = {"memory-swap", 0, CLI_STRING, "BYTES", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
+	[C_MEMORY_RESERVATION] = {"memory-reservation", 0, CLI_STRING, "BYTES", "Memory soft limit"},
+	[C_CPU_SHARES] = {"cpu-shares", 0, CLI_STRING, "N", "CPU shares (relative weight)"},
+	[C_CPU_QUOTA] = {"cpu-quota", 0, CLI_STRING, "N", "Limit CPU CFS (Completely Fair Scheduler) quota"},
+	[C_CPU_PERIOD] = {"cpu-period", 0, CLI_STRING, "N", "Limit CPU CFS (Completely Fair Scheduler) period"},
+	[C_CPUSET_CPUS] = {"cpuset-cpus", 0, CLI_STRING, "LIST", "CPUs in which to allow execution (e.g. 0-3, 0,1)"},
+	[C_CPUSET_MEMS] = {"cpuset-mems", 0, CLI_STRING, "LIST", "MEMs in which to allow execution (0-3, 0,1)"},
+	[C_PIDS_LIMIT] = {"pids-limit", 0, CLI_STRING, "N", "Tune container pids limit (set -1 for unlimited)"},
+	[C_ULIMIT] = {"ulimit", 0, CLI_LIST, "NAME=SOFT[:HARD]", "Ulimit options"},
+	[C_PRIVILEGED] = {"privileged", 0, CLI_BOOL, NULL, "Give extended privileges to this container"},
+	[C_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE", "File containing hook definition (prestart, poststart, poststop)"},
+	[C_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use for containers (lcr)"},
+};
+
+static int fail(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static int gen_size(yajl_gen g, struct cli_values *v, size_t idx, const char *key, bool allow_minus1)
+{
+	const char *s = cli_string(v, idx);
+	if (!s)
+		return 0;
+	int64_t bytes;
+	if (allow_minus1 && strcmp(s, "-1") == 0)
+		bytes = -1;
+	else if (parse_byte_size(s, &bytes) < 0)
+		return fail("Invalid value %s for flag --%s: expected a size like 512m or 1g", s,
+			    g_opts[idx].long_name);
+	jg_kint(g, key, bytes);
+	return 0;
+}
+
+static int gen_int(yajl_gen g, struct cli_values *v, size_t idx, const char *key)
+{
+	const char *s = cli_string(v, idx);
+	if (!s)
+		return 0;
+	int64_t n;
+	if (parse_int64(s, &n) < 0)
+		return fail("Invalid value %s for flag --%s: expected an integer", s,
+			    g_opts[idx].long_name);
+	jg_kint(g, key, n);
+	return 0;
+}
+
+static int gen_ulimits(yajl_gen g, struct cli_values *v)
+{
+	jg_key(g, "Ulimits");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < cli_list_len(v, C_ULIMIT); i++) {
+		const char *u = cli_list_at(v, C_ULIMIT, i);
+		const char *eq = strchr(u, '=');
+		int64_t soft, hard;
+		char *copy = strdup(eq ? eq + 1 : "");
+		char *colon = copy ? strchr(copy, ':') : NULL;
+		if (colon)
+			*colon = '\0';
+		bool ok = eq && eq != u && copy && parse_int64(copy, &soft) == 0 &&
+			  (!colon || parse_int64(colon + 1, &hard) == 0);
+		free(copy);
+		if (!ok)
+			return fail("Invalid ulimit %s: expected NAME=SOFT[:HARD]%s", u, "");
+		if (!colon)
+			hard = soft;
+		yajl_gen_map_open(g);
+		yajl_gen_string(g, (const unsigned char *)"Name", 4);
+		yajl_gen_string(g, (const unsigned char *)u, (size_t)(eq - u));
+		jg_kint(g, "Soft", soft);
+		jg_kint(g, "Hard", hard);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	return 0;
+}
+
+static int gen_host_config(yajl_gen g, struct cli_values *v)
+{
+	jg_key(g, "HostConfig");
+	yajl_gen_map_open(g);
+	jg_kbool(g, "SystemContainer", cli_bool(v, C_SYSTEM_CONTAINER));
+	jg_kbool(g, "Privileged", cli_bool(v, C_PRIVILEGED));
+	jg_kbool(g, "AutoRemove", cli_bool(v, C_RM));
+	if (cli_string(v, C_EXTERNAL_ROOTFS))
+		jg_kstr(g, "ExternalRootfs", cli_string(v, C_EXTERNAL_ROOTFS));
+	if (cli_string(v, C_CGROUP_PARENT))
+		jg_kstr(g, "CgroupParent", cli_string(v, C_CGROUP_PARENT));
+	if (cli_string(v, C_HOOK_SPEC))
+		jg_kstr(g, "HookSpec", cli_string(v, C_HOOK_SPEC));
+	if (cli_string(v, C_CPUSET_CPUS))
+		jg_kstr(g, "CpusetCpus", cli_string(v, C_CPUSET_CPUS));
+	if (cli_string(v, C_CPUSET_MEMS))
+		jg_kstr(g, "CpusetMems", cli_string(v, C_CPUSET_MEMS));
+	jg_key(g, "Binds");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < cli_list_len(v, C_VOLUME); i++)
+		jg_str(g, cli_list_at(v, C_VOLUME, i));
+	yajl_gen_array_close(g);
+	const char *restart = cli_string(v, C_RESTART);
+	if (restart) {
+		struct restart_policy rp;
+		char err[256];
+		if (restart_policy_parse(restart, &rp, err, sizeof(err)) < 0)
+			return fail("%s%s", err, "");
+		jg_key(g, "RestartPolicy");
+		yajl_gen_map_open(g);
+		jg_kstr(g, "Name", restart_policy_name(rp.kind));
+		jg_kint(g, "MaximumRetryCount", rp.max_retries);
+		yajl_gen_map_close(g);
+	}
+	if (gen_size(g, v, C_MEMORY, "Memory", false) < 0 ||
+	    gen_size(g, v, C_MEMORY_SWAP, "MemorySwap", true) < 0 ||
+	    gen_size(g, v, C_MEMORY_RESERVATION, "MemoryReservation", false) < 0 ||
+	    gen_int(g, v, C_CPU_SHARES, "CpuShares") < 0 ||
+	    gen_int(g, v, C_CPU_QUOTA, "CpuQuota") < 0 ||
+	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
+	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0)
+		return -1;
+	yajl_gen_map_close(g);
+	return 0;
+}
+
+/* KEY=VALUE lines; a bare KEY takes the client's own value; # starts a comment. */
+static int read_env_file(const char *path, char ***env)
+{
+	char *text = read_file(path, 10 << 20, NULL);
+	if (!text)
+		return fail("Cannot read env file %s: %s", path, strerror(errno));
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || *line == '#')
+			continue;
+		if (strchr(line, '=')) {
+			strv_push(env, line);
+		} else if (getenv(line)) {
+			char kv[8192];
+			snprintf(kv, sizeof(kv), "%s=%s", line, getenv(line));
+			strv_push(env, kv);
+		}
+	}
+	free(text);
+	return 0;
+}
+
+static int collect_env(struct cli_values *v, char ***env)
+{
+	for (size_t i = 0; i < cli_list_len(v, C_ENV_FILE); i++) {
+		if (read_env_file(cli_list_at(v, C_ENV_FILE, i), env) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < cli_list_len(v, C_ENV); i++) {
+		const char *e = cli_list_at(v, C_ENV, i);
+		if (e[0] == '=' || e[0] == '\0')
+			return fail("Invalid environment variable \"%s\"%s", e, "");
+		if (strchr(e, '=')) {
+			strv_push(env, e);
+		} else if (getenv(e)) {
+			char kv[8192];
+			snprintf(kv, sizeof(kv), "%s=%s", e, getenv(e));
+			strv_push(env, kv);
+		}
+	}
+	return 0;
+}
+
+static int check_flags(struct cli_values *v)
+{
+	const char *rootfs = cli_string(v, C_EXTERNAL_ROOTFS);
+	if (cli_bool(v, C_SYSTEM_CONTAINER) && !rootfs)
+		return fail("--system-container must be used together with --external-rootfs%s%s",
+			    "", "");
+	if (rootfs && rootfs[0] != '/')
+		return fail("Invalid --external-rootfs \"%s\": must be an absolute path%s", rootfs,
+			    "");
+	const char *runtime = cli_string(v, C_RUNTIME);
+	if (runtime && strcasecmp(runtime, "lcr") != 0)
+		return fail("Invalid runtime \"%s\": only lcr is supported%s", runtime, "");
+	return 0;
+}
+
+static char *build_request(struct cli_values *v)
+{
+	char **env = NULL, **cmd = NULL;
+	char *out = NULL;
+	if (check_flags(v) < 0 || collect_env(v, &env) < 0)
+		goto done;
+	for (size_t i = 1; i < cli_npositional(v); i++)
+		strv_push(&cmd, cli_positional(v, i));
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Image", cli_positional(v, 0));
+	if (cli_string(v, C_HOSTNAME))
+		jg_kstr(g, "Hostname", cli_string(v, C_HOSTNAME));
+	if (cli_string(v, C_USER))
+		jg_kstr(g, "User", cli_string(v, C_USER));
+	if (cli_string(v, C_WORKDIR))
+		jg_kstr(g, "WorkingDir", cli_string(v, C_WORKDIR));
+	jg_kbool(g, "Tty", cli_bool(v, C_TTY));
+	jg_kbool(g, "OpenStdin", cli_bool(v, C_INTERACTIVE));
+	jg_kstrv(g, "Env", env);
+	if (cmd)
+		jg_kstrv(g, "Cmd", cmd);
+	if (cli_string(v, C_ENTRYPOINT)) {
+		char *ep[] = {(char *)cli_string(v, C_ENTRYPOINT), NULL};
+		jg_kstrv(g, "Entrypoint", ep);
+	}
+	jg_key(g, "Labels");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < cli_list_len(v, C_LABEL); i++) {
+		const char *l = cli_list_at(v, C_LABEL, i);
+		const char *eq = strchr(l, '=');
+		yajl_gen_string(g, (const unsigned char *)l, eq ? (size_t)(eq - l) : strlen(l));
+		jg_str(g, eq ? eq + 1 : "");
+	}
+	yajl_gen_map_close(g);
+	if (gen_host_config(g, v) < 0) {
+		yajl_gen_free(g);
+		goto done;
+	}
+	yajl_gen_map_close(g);
+	out = jg_finish(g, NULL);
+done:
+	strv_free(env);
+	strv_free(cmd);
+	return out;
+}
+
+/* Creates the container; returns its ID (malloc'd) or NULL after printing why. */
+static char *create_container(struct client *cl, struct cli_values *v)
+{
+	char *body = build_request(v);
+	if (!body)
+		return NULL;
+	char path[512] = "/containers/create";
+	const char *name = cli_string(v, C_NAME);
+	if (name) {
+		char *esc = url_escape(name);
+		snprintf(path, sizeof(path), "/containers/create?name=%s", esc ? esc : name);
+		free(esc);
+	}
+	struct api_response r;
+	char *id = NULL;
+	if (api_call(cl, "POST", path, body, &r) == 0) {
+		yajl_val root = r.status == 201 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+		const char *s = json_get_str(root, "Id");
+		if (s)
+			id = strdup(s);
+		else
+			print_daemon_error(&r);
+		if (root)
+			yajl_tree_free(root);
+	}
+	api_response_free(&r);
+	free(body);
+	return id;
+}
+
+static struct cli_values *parse(struct client *cl, const char *usage, int argc, char **argv,
+				int *code)
+{
+	return parse_command_flags(cl, usage, g_opts, C_COUNT, C_HELP, C_HOST, argc, argv, true, 1,
+				   code);
+}
+
+int cmd_create(struct client *cl, int argc, char **argv)
+{
+	int code = 0;
+	struct cli_values *v = parse(cl, "isula create [OPTIONS] IMAGE [COMMAND] [ARG...]", argc,
+				     argv, &code);
+	if (!v)
+		return code;
+	char *id = create_container(cl, v);
+	if (id)
+		printf("%s\n", id);
+	free(id);
+	cli_values_free(v);
+	return id ? 0 : EXIT_DAEMON_ERROR;
+}
+
+static int post_simple(struct client *cl, const char *fmt, const char *id, struct api_response *r)
+{
+	char path[256];
+	snprintf(path, sizeof(path), fmt, id);
+	if (api_call(cl, "POST", path, NULL, r) < 0)
+		return -1;
+	if (r->status >= 400) {
+		print_daemon_error(r);
+		api_response_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_run(struct client *cl, int argc, char **argv)
+{
+	int code = 0;
+	struct cli_values *v = parse(cl, "isula run [OPTIONS] ROOTFS|IMAGE [COMMAND] [ARG...]",
+				     argc, argv, &code);
+	if (!v)
+		return code;
+	char *id = create_container(cl, v);
+	struct api_response r = {0};
+	code = EXIT_DAEMON_ERROR;
+	if (!id)
+		goto out;
+	if (post_simple(cl, "/containers/%s/start", id, &r) < 0) {
+		/* Docker leaves a failed run's container; --rm asks for it to go. */
+		if (cli_bool(v, C_RM)) {
+			char path[128];
+			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+			if (api_call(cl, "DELETE", path, NULL, &r) == 0)
+				api_response_free(&r);
+		}
+		goto out;
+	}
+	api_response_free(&r);
+	if (cli_bool(v, C_DETACH)) {
+		printf("%s\n", id);
+		code = 0;
+		goto out;
+	}
+	/* Foreground run without attach support yet: wait and return the exit code. */
+	if (post_simple(cl, "/containers/%s/wait", id, &r) == 0) {
+		yajl_val root = yajl_tree_parse(r.body ? r.body : "", NULL, 0);
+		code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
+		if (root)
+			yajl_tree_free(root);
+		api_response_free(&r);
+	}
+out:
+	free(id);
+	cli_values_free(v);
+	return code;
+}

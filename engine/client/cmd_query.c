@@ -1,0 +1,305 @@
+/* ps, inspect, version, info. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "inspect_template.h"
+#include "json.h"
+#include "units.h"
+#include "version.h"
+
+enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER };
+
+/* Builds {"key":["v1","v2"],...} from -f key=value flags. */
+static char *filters_json(struct cli_values *v, char *err, size_t errlen)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	size_t n = cli_list_len(v, Q_FILTER);
+	bool *used = calloc(n + 1, sizeof(bool));
+	for (size_t i = 0; used && i < n; i++) {
+		const char *f = cli_list_at(v, Q_FILTER, i);
+		const char *eq = strchr(f, '=');
+		if (!eq || eq == f) {
+			snprintf(err, errlen, "Bad format of filter \"%s\" (expected name=value)", f);
+			free(used);
+			yajl_gen_free(g);
+			return NULL;
+		}
+		if (used[i])
+			continue;
+		size_t klen = (size_t)(eq - f);
+		yajl_gen_string(g, (const unsigned char *)f, klen);
+		yajl_gen_array_open(g);
+		for (size_t j = i; j < n; j++) {
+			const char *o = cli_list_at(v, Q_FILTER, j);
+			if (strncmp(o, f, klen + 1) == 0) {
+				jg_str(g, o + klen + 1);
+				used[j] = true;
+			}
+		}
+		yajl_gen_array_close(g);
+	}
+	free(used);
+	yajl_gen_map_close(g);
+	return jg_finish(g, NULL);
+}
+
+static void print_row(char **cells, size_t cols, const size_t *width)
+{
+	for (size_t c = 0; c < cols; c++) {
+		if (c + 1 == cols)
+			printf("%s\n", cells[c]);
+		else
+			printf("%-*s   ", (int)width[c], cells[c]);
+	}
+}
+
+static void ps_table(yajl_val list, bool no_trunc)
+{
+	static const char *head[] = {"CONTAINER ID", "IMAGE",  "COMMAND", "CREATED",
+				     "STATUS",	     "PORTS", "NAMES"};
+	enum { COLS = 7 };
+	size_t rows = list->u.array.len;
+	char **cells = calloc((rows + 1) * COLS, sizeof(char *));
+	size_t width[COLS] = {0};
+	for (size_t c = 0; c < COLS; c++)
+		cells[c] = strdup(head[c]);
+	time_t now = time(NULL);
+	for (size_t r = 0; r < rows; r++) {
+		yajl_val e = list->u.array.values[r];
+		char **row = cells + (r + 1) * COLS;
+		const char *id = json_get_str(e, "Id");
+		char buf[1200];
+		snprintf(buf, sizeof(buf), "%.*s", no_trunc ? 64 : 12, id ? id : "");
+		row[0] = strdup(buf);
+		row[1] = strdup(json_get_str(e, "Image") ? json_get_str(e, "Image") : "");
+		const char *cmd = json_get_str(e, "Command");
+		if (!cmd)
+			cmd = "";
+		if (!no_trunc && strlen(cmd) > 20)
+			snprintf(buf, sizeof(buf), "\"%.19s…\"", cmd);
+		else
+			snprintf(buf, sizeof(buf), "\"%s\"", cmd);
+		row[2] = strdup(buf);
+		char ago[64];
+		format_human_duration(now - json_get_int(e, "Created", now), ago, sizeof(ago));
+		snprintf(buf, sizeof(buf), "%s ago", ago);
+		row[3] = strdup(buf);
+		row[4] = strdup(json_get_str(e, "Status") ? json_get_str(e, "Status") : "");
+		row[5] = strdup("");
+		yajl_val names = json_get(e, "Names");
+		const char *name = names && YAJL_IS_ARRAY(names) && names->u.array.len &&
+						   YAJL_IS_STRING(names->u.array.values[0])
+					   ? YAJL_GET_STRING(names->u.array.values[0])
+					   : "";
+		row[6] = strdup(name[0] == '/' ? name + 1 : name);
+	}
+	for (size_t i = 0; i < (rows + 1) * COLS; i++) {
+		size_t len = strlen(cells[i]);
+		if (len > width[i % COLS])
+			width[i % COLS] = len;
+	}
+	for (size_t r = 0; r <= rows; r++)
+		print_row(cells + r * COLS, COLS, width);
+	for (size_t i = 0; i < (rows + 1) * COLS; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+int cmd_ps(struct client *cl, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+		[0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+		[1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+		[2] = {"all", 'a', CLI_BOOL, NULL, "Display all containers (default shows just running)"},
+		[3] = {"quiet", 'q', CLI_BOOL, NULL, "Only display container IDs"},
+		[4] = {"no-trunc", 0, CLI_BOOL, NULL, "Don't truncate output"},
+		[5] = {"filter", 'f', CLI_LIST, "KEY=VALUE", "Filter output (id, name, status, label)"},
+	};
+	int code = 0;
+	struct cli_values *v = parse_command_flags(cl, "isula ps [OPTIONS]", opts, 6, 1, 0, argc,
+						   argv, false, 0, &code);
+	if (!v)
+		return code;
+	char err[512];
+	char *filters = filters_json(v, err, sizeof(err));
+	if (!filters) {
+		fprintf(stderr, "%s\n", err);
+		cli_values_free(v);
+		return 1;
+	}
+	char *esc = url_escape(filters);
+	char path[4096];
+	snprintf(path, sizeof(path), "/containers/json?all=%d&filters=%s", cli_bool(v, Q_ALL) ? 1 : 0,
+		 esc ? esc : "");
+	free(esc);
+	free(filters);
+	struct api_response r;
+	code = 1;
+	if (api_call(cl, "GET", path, NULL, &r) == 0) {
+		yajl_val list = r.status == 200 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+		if (!list || !YAJL_IS_ARRAY(list)) {
+			print_daemon_error(&r);
+		} else if (cli_bool(v, Q_QUIET)) {
+			for (size_t i = 0; i < list->u.array.len; i++) {
+				const char *id = json_get_str(list->u.array.values[i], "Id");
+				printf("%.*s\n", cli_bool(v, Q_NO_TRUNC) ? 64 : 12, id ? id : "");
+			}
+			code = 0;
+		} else {
+			ps_table(list, cli_bool(v, Q_NO_TRUNC));
+			code = 0;
+		}
+		if (list)
+			yajl_tree_free(list);
+		api_response_free(&r);
+	}
+	cli_values_free(v);
+	return code;
+}
+
+static void print_pretty(const char *json)
+{
+	yajl_val root = yajl_tree_parse(json, NULL, 0);
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "    ");
+	jg_value(g, root);
+	char *out = jg_finish(g, NULL);
+	if (out)
+		fputs(out, stdout);
+	free(out);
+	if (root)
+		yajl_tree_free(root);
+}
+
+int cmd_inspect(struct client *cl, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+		[0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+		[1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+		[2] = {"format", 'f', CLI_STRING, "TEMPLATE", "Format the output using the given go template"},
+		[3] = {"time", 't', CLI_STRING, "SECONDS", "Timeout in seconds to wait for the daemon (default 120)"},
+	};
+	int code = 0;
+	struct cli_values *v = parse_command_flags(
+		cl, "isula inspect [OPTIONS] CONTAINER [CONTAINER...]", opts, 4, 1, 0, argc, argv,
+		false, 1, &code);
+	if (!v)
+		return code;
+	const char *tmpl = cli_string(v, 2);
+	bool pretty_open = false;
+	for (size_t i = 0; i < cli_npositional(v); i++) {
+		char *esc = url_escape(cli_positional(v, i));
+		char path[1024];
+		snprintf(path, sizeof(path), "/containers/%s/json", esc ? esc : "");
+		free(esc);
+		struct api_response r;
+		if (api_call(cl, "GET", path, NULL, &r) < 0) {
+			code = 1;
+			break;
+		}
+		if (r.status != 200) {
+			print_daemon_error(&r);
+			code = 1;
+		} else if (tmpl) {
+			yajl_val root = yajl_tree_parse(r.body, NULL, 0);
+			char err[512] = "";
+			char *out = inspect_template_render(tmpl, root, err, sizeof(err));
+			if (out)
+				printf("%s\n", out);
+			else
+				fprintf(stderr, "Template parsing error: %s\n", err), code = 1;
+			free(out);
+			if (root)
+				yajl_tree_free(root);
+		} else {
+			printf("%s", pretty_open ? ",\n" : "[\n");
+			pretty_open = true;
+			print_pretty(r.body);
+		}
+		api_response_free(&r);
+	}
+	if (pretty_open)
+		printf("\n]\n");
+	cli_values_free(v);
+	return code;
+}
+
+static int simple_flags(struct client *cl, const char *usage, int argc, char **argv, int *code)
+{
+	static const struct cli_option opts[] = {
+		[0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+		[1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+	};
+	struct cli_values *v = parse_command_flags(cl, usage, opts, 2, 1, 0, argc, argv, false, 0,
+						   code);
+	if (!v)
+		return -1;
+	cli_values_free(v);
+	return 0;
+}
+
+int cmd_version(struct client *cl, int argc, char **argv)
+{
+	int code = 0;
+	if (argc > 0 && simple_flags(cl, "isula version [OPTIONS]", argc, argv, &code) < 0)
+		return code;
+	printf("Client:\n  Version:\t%s\n  Git commit:\t%s\n  Built:\t%s\n\n", ISULAD_VERSION,
+	       GIT_COMMIT, BUILD_TIME);
+	struct api_response r;
+	if (api_call(cl, "GET", "/version", NULL, &r) < 0 || r.status != 200) {
+		if (r.status)
+			api_response_free(&r);
+		printf("Can not connect with server.Is the iSulad daemon running on the host?\n");
+		return 1;
+	}
+	yajl_val root = yajl_tree_parse(r.body, NULL, 0);
+	printf("Server:\n  Version:\t%s\n  Git commit:\t%s\n  Built:\t%s\n\nOCI config:\n  Version:\t%s\n"
+	       "  Default file:\t%s\n",
+	       json_get_str(root, "Version"), json_get_str(root, "GitCommit"),
+	       json_get_str(root, "BuildTime"), json_get_str(root, "OCIConfigVersion"),
+	       "/etc/default/isulad/config.json");
+	if (root)
+		yajl_tree_free(root);
+	api_response_free(&r);
+	return 0;
+}
+
+int cmd_info(struct client *cl, int argc, char **argv)
+{
+	int code = 0;
+	if (simple_flags(cl, "isula info [OPTIONS]", argc, argv, &code) < 0)
+		return code;
+	struct api_response r;
+	if (api_call(cl, "GET", "/info", NULL, &r) < 0)
+		return 1;
+	if (r.status != 200) {
+		print_daemon_error(&r);
+		api_response_free(&r);
+		return 1;
+	}
+	yajl_val i = yajl_tree_parse(r.body, NULL, 0);
+	printf("Containers: %lld\n Running: %lld\n Paused: %lld\n Stopped: %lld\nImages: %lld\n"
+	       "Server Version: %s\nLogging Driver: %s\nCgroup Driver: %s\nHugetlb Pagesize: %s\n"
+	       "Kernel Version: %s\nOperating System: %s\nOSType: %s\nArchitecture: %s\nCPUs: %lld\n"
+	       "Total Memory: %lld GB\nName: %s\niSulad Root Dir: %s\n",
+	       (long long)json_get_int(i, "Containers", 0),
+	       (long long)json_get_int(i, "ContainersRunning", 0),
+	       (long long)json_get_int(i, "ContainersPaused", 0),
+	       (long long)json_get_int(i, "ContainersStopped", 0),
+	       (long long)json_get_int(i, "Images", 0), json_get_str(i, "ServerVersion"),
+	       json_get_str(i, "LoggingDriver"), json_get_str(i, "CgroupDriver"),
+	       json_get_str(i, "HugetlbPagesize"), json_get_str(i, "KernelVersion"),
+	       json_get_str(i, "OperatingSystem"), json_get_str(i, "OSType"),
+	       json_get_str(i, "Architecture"), (long long)json_get_int(i, "NCPU", 0),
+	       (long long)(json_get_int(i, "MemTotal", 0) >> 30), json_get_str(i, "Name"),
+	       json_get_str(i, "IsuladRootDir"));
+	if (i)
+		yajl_tree_free(i);
+	api_response_free(&r);
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* isula: the command-line client of isulad. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+#define DEFAULT_HOST "unix:///var/run/isulad.sock"
+
+static const struct {
+	const char *name;
+	command_fn fn;
+	const char *summary;
+} g_commands[] = {
+	{"create", cmd_create, "Create a new container"},
+	{"run", cmd_run, "Run a command in a new container"},
+	{"start", cmd_start, "Start one or more stopped containers"},
+	{"stop", cmd_stop, "Stop one or more containers"},
+	{"restart", cmd_restart, "Restart one or more containers"},
+	{"kill", cmd_kill, "Kill one or more running containers"},
+	{"rm", cmd_rm, "Remove one or more containers"},
+	{"wait", cmd_wait, "Block until a container stops, then print its exit code"},
+	{"ps", cmd_ps, "List containers"},
+	{"inspect", cmd_inspect, "Return low-level information on a container"},
+	{"version", cmd_version, "Display information about isula"},
+	{"info", cmd_info, "Display system-wide information"},
+};
+#define NCOMMANDS (sizeof(g_commands) / sizeof(g_commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "USAGE:\n\tisula <command> [args...]\n\nCOMMANDS:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "\t%-10s %s\n", g_commands[i].name, g_commands[i].summary);
+}
+
+struct cli_values *parse_command_flags(struct client *cl, const char *usage_line,
+				       const struct cli_option *opts, size_t nopts, size_t help_idx,
+				       size_t host_idx, int argc, char **argv, bool stop_at_positional,
+				       size_t min_positional, int *exit_code)
+{
+	char err[512];
+	struct cli_values *v = cli_parse(opts, nopts, argc, argv, stop_at_positional, err,
+					 sizeof(err));
+	if (!v) {
+		fprintf(stderr, "%s\nSee '%s --help'.\n", err, usage_line);
+		*exit_code = EXIT_DAEMON_ERROR;
+		return NULL;
+	}
+	if (cli_bool(v, help_idx)) {
+		cli_print_help(stdout, usage_line, opts, nopts);
+		cli_values_free(v);
+		*exit_code = 0;
+		return NULL;
+	}
+	if (cli_string(v, host_idx))
+		cl->host = cli_string(v, host_idx);
+	if (cli_npositional(v) < min_positional) {
+		fprintf(stderr, "\"%s\" requires at least %zu argument%s.\nUsage:  %s\n",
+			usage_line, min_positional, min_positional == 1 ? "" : "s", usage_line);
+		cli_values_free(v);
+		*exit_code = 1;
+		return NULL;
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	struct client cl = {.host = getenv("ISULAD_HOST")};
+	if (!cl.host || !*cl.host)
+		cl.host = DEFAULT_HOST;
+	int i = 1;
+	/* A global -H/--host before the command, as with docker. */
+	while (i < argc && argv[i][0] == '-') {
+		if ((strcmp(argv[i], "-H") == 0 || strcmp(argv[i], "--host") == 0) && i + 1 < argc) {
+			cl.host = argv[i + 1];
+			i += 2;
+		} else if (strncmp(argv[i], "--host=", 7) == 0 || strncmp(argv[i], "-H=", 3) == 0) {
+			cl.host = strchr(argv[i], '=') + 1;
+			i++;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--version") == 0) {
+			return cmd_version(&cl, 0, NULL);
+		} else {
+			fprintf(stderr, "unknown flag: %s\n", argv[i]);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	for (size_t k = 0; k < NCOMMANDS; k++) {
+		if (strcmp(argv[i], g_commands[k].name) == 0) {
+			curl_global_init(CURL_GLOBAL_NOTHING);
+			int ret = g_commands[k].fn(&cl, argc - i - 1, argv + i + 1);
+			curl_global_cleanup();
+			return ret;
+		}
+	}
+	fprintf(stderr, "isula: '%s' is not a isula command.\nSee 'isula --help'.\n", argv[i]);
+	return 1;
+}

@@ -1,0 +1,267 @@
+#include "container.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "strv.h"
+#include "timeutil.h"
+
+const char *container_status_name(enum container_status s)
+{
+	switch (s) {
+	case STATUS_CREATED:
+		return "inited";
+	case STATUS_RUNNING:
+		return "running";
+	case STATUS_RESTARTING:
+		return "restarting";
+	case STATUS_EXITED:
+		return "exited";
+	}
+	return "unknown";
+}
+
+void container_config_free(struct container_config *c)
+{
+	free(c->hostname);
+	free(c->user);
+	free(c->workdir);
+	free(c->image);
+	strv_free(c->env);
+	strv_free(c->cmd);
+	strv_free(c->entrypoint);
+	strv_free(c->labels);
+	memset(c, 0, sizeof(*c));
+}
+
+void host_config_free(struct host_config *h)
+{
+	free(h->external_rootfs);
+	free(h->cgroup_parent);
+	free(h->cpuset_cpus);
+	free(h->cpuset_mems);
+	free(h->hook_spec);
+	strv_free(h->binds);
+	for (size_t i = 0; i < h->n_ulimits; i++)
+		free(h->ulimits[i].name);
+	free(h->ulimits);
+	memset(h, 0, sizeof(*h));
+}
+
+void container_free(struct container *c)
+{
+	if (!c)
+		return;
+	free(c->name);
+	container_config_free(&c->config);
+	host_config_free(&c->host);
+	free(c->state.error);
+	pthread_mutex_destroy(&c->op_lock);
+	free(c);
+}
+
+void container_config_gen(yajl_gen g, const struct container_config *c)
+{
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Hostname", c->hostname);
+	jg_kstr(g, "User", c->user);
+	jg_kstrv(g, "Env", c->env);
+	jg_kbool(g, "Tty", c->tty);
+	jg_kbool(g, "OpenStdin", c->open_stdin);
+	jg_kbool(g, "AttachStdin", c->attach_stdin);
+	jg_kstrv(g, "Cmd", c->cmd);
+	jg_kstrv(g, "Entrypoint", c->entrypoint);
+	jg_kstr(g, "WorkingDir", c->workdir);
+	jg_kstr(g, "Image", c->image);
+	jg_kmap_from_kv(g, "Labels", c->labels);
+	yajl_gen_map_close(g);
+}
+
+void host_config_gen(yajl_gen g, const struct host_config *h)
+{
+	yajl_gen_map_open(g);
+	jg_kstrv(g, "Binds", h->binds);
+	jg_kstr(g, "NetworkMode", "none");
+	jg_kbool(g, "Privileged", h->privileged);
+	jg_kbool(g, "SystemContainer", h->system_container);
+	jg_kbool(g, "AutoRemove", h->auto_remove);
+	jg_kstr(g, "Runtime", "lcr");
+	jg_key(g, "RestartPolicy");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Name", restart_policy_name(h->restart.kind));
+	jg_kint(g, "MaximumRetryCount", h->restart.max_retries);
+	yajl_gen_map_close(g);
+	jg_kstr(g, "CgroupParent", h->cgroup_parent);
+	jg_kstr(g, "HookSpec", h->hook_spec);
+	jg_kint(g, "CpuShares", h->cpu_shares);
+	jg_kint(g, "Memory", h->memory);
+	jg_kint(g, "CpuPeriod", h->cpu_period);
+	jg_kint(g, "CpuQuota", h->cpu_quota);
+	jg_kstr(g, "CpusetCpus", h->cpuset_cpus);
+	jg_kstr(g, "CpusetMems", h->cpuset_mems);
+	jg_kint(g, "MemoryReservation", h->memory_reservation);
+	jg_kint(g, "MemorySwap", h->memory_swap);
+	jg_kint(g, "PidsLimit", h->pids_limit);
+	jg_key(g, "Ulimits");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < h->n_ulimits; i++) {
+		yajl_gen_map_open(g);
+		jg_kstr(g, "Name", h->ulimits[i].name);
+		jg_kint(g, "Soft", h->ulimits[i].soft);
+		jg_kint(g, "Hard", h->ulimits[i].hard);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	jg_kstr(g, "ExternalRootfs", h->external_rootfs);
+	yajl_gen_map_close(g);
+}
+
+static void gen_time(yajl_gen g, const char *key, const struct timespec *ts)
+{
+	char buf[64];
+	time_format_rfc3339(ts, buf, sizeof(buf));
+	jg_kstr(g, key, buf);
+}
+
+void container_state_gen(yajl_gen g, const struct container *c, bool internal)
+{
+	const struct container_state *s = &c->state;
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Status", container_status_name(s->status));
+	jg_kbool(g, "Running", s->status == STATUS_RUNNING);
+	jg_kbool(g, "Paused", false);
+	jg_kbool(g, "Restarting", s->status == STATUS_RESTARTING);
+	jg_kint(g, "Pid", s->status == STATUS_RUNNING ? s->pid : 0);
+	jg_kint(g, "ExitCode", s->exit_code);
+	jg_kstr(g, "Error", s->error);
+	gen_time(g, "StartedAt", &s->started_at);
+	gen_time(g, "FinishedAt", &s->finished_at);
+	if (internal) {
+		jg_kint(g, "RestartCount", s->restart_count);
+		jg_kbool(g, "ManuallyStopped", s->manually_stopped);
+		jg_kint(g, "MonitorPid", s->monitor_pid);
+		jg_kint(g, "MonitorStartTime", (int64_t)s->monitor_start_time);
+	}
+	yajl_gen_map_close(g);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+int container_config_parse(yajl_val node, struct container_config *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (node && !YAJL_IS_OBJECT(node)) {
+		snprintf(err, errlen, "Config must be a JSON object");
+		return -1;
+	}
+	out->hostname = dup_or_null(json_get_str(node, "Hostname"));
+	out->user = dup_or_null(json_get_str(node, "User"));
+	out->workdir = dup_or_null(json_get_str(node, "WorkingDir"));
+	out->image = dup_or_null(json_get_str(node, "Image"));
+	out->env = json_get_strv(node, "Env");
+	out->cmd = json_get_strv(node, "Cmd");
+	out->entrypoint = json_get_strv(node, "Entrypoint");
+	out->tty = json_get_bool(node, "Tty", false);
+	out->open_stdin = json_get_bool(node, "OpenStdin", false);
+	out->attach_stdin = json_get_bool(node, "AttachStdin", false);
+	yajl_val labels = json_get(node, "Labels");
+	if (labels && YAJL_IS_OBJECT(labels)) {
+		for (size_t i = 0; i < labels->u.object.len; i++) {
+			yajl_val v = labels->u.object.values[i];
+			char kv[4096];
+			snprintf(kv, sizeof(kv), "%s=%s", labels->u.object.keys[i],
+				 YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+			strv_push(&out->labels, kv);
+		}
+	}
+	return 0;
+}
+
+static int parse_ulimits(yajl_val arr, struct host_config *h, char *err, size_t errlen)
+{
+	if (!arr || !YAJL_IS_ARRAY(arr))
+		return 0;
+	h->ulimits = calloc(arr->u.array.len + 1, sizeof(*h->ulimits));
+	if (!h->ulimits)
+		return -1;
+	for (size_t i = 0; i < arr->u.array.len; i++) {
+		yajl_val u = arr->u.array.values[i];
+		const char *name = json_get_str(u, "Name");
+		if (!name || !*name) {
+			snprintf(err, errlen, "Invalid ulimit: missing Name");
+			return -1;
+		}
+		h->ulimits[h->n_ulimits].name = strdup(name);
+		h->ulimits[h->n_ulimits].soft = json_get_int(u, "Soft", 0);
+		h->ulimits[h->n_ulimits].hard = json_get_int(u, "Hard", 0);
+		h->n_ulimits++;
+	}
+	return 0;
+}
+
+int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t errlen)
+{
+	memset(h, 0, sizeof(*h));
+	if (node && !YAJL_IS_OBJECT(node)) {
+		snprintf(err, errlen, "HostConfig must be a JSON object");
+		return -1;
+	}
+	h->system_container = json_get_bool(node, "SystemContainer", false);
+	h->privileged = json_get_bool(node, "Privileged", false);
+	h->auto_remove = json_get_bool(node, "AutoRemove", false);
+	h->external_rootfs = dup_or_null(json_get_str(node, "ExternalRootfs"));
+	h->cgroup_parent = dup_or_null(json_get_str(node, "CgroupParent"));
+	h->hook_spec = dup_or_null(json_get_str(node, "HookSpec"));
+	h->binds = json_get_strv(node, "Binds");
+	h->memory = json_get_int(node, "Memory", 0);
+	h->memory_swap = json_get_int(node, "MemorySwap", 0);
+	h->memory_reservation = json_get_int(node, "MemoryReservation", 0);
+	h->cpu_shares = json_get_int(node, "CpuShares", 0);
+	h->cpu_quota = json_get_int(node, "CpuQuota", 0);
+	h->cpu_period = json_get_int(node, "CpuPeriod", 0);
+	h->cpuset_cpus = dup_or_null(json_get_str(node, "CpusetCpus"));
+	h->cpuset_mems = dup_or_null(json_get_str(node, "CpusetMems"));
+	h->pids_limit = json_get_int(node, "PidsLimit", 0);
+	yajl_val rp = json_get(node, "RestartPolicy");
+	const char *rname = json_get_str(rp, "Name");
+	if (restart_policy_from_name(rname ? rname : "", (int)json_get_int(rp, "MaximumRetryCount", 0),
+				     &h->restart, err, errlen) < 0)
+		return -1;
+	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
+}
+
+static void parse_time(yajl_val node, const char *key, struct timespec *ts)
+{
+	const char *s = json_get_str(node, key);
+	if (!s || time_parse_rfc3339(s, ts) < 0)
+		ts->tv_sec = ts->tv_nsec = 0;
+}
+
+int container_state_parse(yajl_val node, struct container_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	const char *status = json_get_str(node, "Status");
+	if (!status)
+		return -1;
+	if (strcmp(status, "running") == 0 || strcmp(status, "restarting") == 0)
+		s->status = STATUS_RUNNING;
+	else if (strcmp(status, "exited") == 0)
+		s->status = STATUS_EXITED;
+	else
+		s->status = STATUS_CREATED;
+	s->pid = (pid_t)json_get_int(node, "Pid", 0);
+	s->exit_code = (int)json_get_int(node, "ExitCode", 0);
+	s->error = dup_or_null(json_get_str(node, "Error"));
+	parse_time(node, "StartedAt", &s->started_at);
+	parse_time(node, "FinishedAt", &s->finished_at);
+	s->restart_count = (int)json_get_int(node, "RestartCount", 0);
+	s->manually_stopped = json_get_bool(node, "ManuallyStopped", false);
+	s->monitor_pid = (pid_t)json_get_int(node, "MonitorPid", 0);
+	s->monitor_start_time = (unsigned long long)json_get_int(node, "MonitorStartTime", 0);
+	return 0;
+}

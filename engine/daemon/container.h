@@ -1,0 +1,100 @@
+/* The engine's record of one container: its configuration (Docker's Config/HostConfig shape
+ * plus iSulad's system-container fields) and its state, with their on-disk JSON forms. */
+#ifndef ENGINE_CONTAINER_H
+#define ENGINE_CONTAINER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "idgen.h"
+#include "restart_policy.h"
+
+struct ulimit {
+	char *name;
+	int64_t soft, hard;
+};
+
+struct container_config {
+	char *hostname;
+	char *user;
+	char *workdir;
+	char **env;
+	char **cmd;
+	char **entrypoint;
+	char **labels; /* "k=v" entries */
+	char *image;
+	bool tty, open_stdin, attach_stdin;
+};
+
+struct host_config {
+	bool system_container;
+	bool privileged;
+	bool auto_remove;
+	char *external_rootfs;
+	char *cgroup_parent;
+	char **binds;
+	struct restart_policy restart;
+	int64_t memory, memory_swap, memory_reservation;
+	int64_t cpu_shares, cpu_quota, cpu_period;
+	char *cpuset_cpus, *cpuset_mems;
+	int64_t pids_limit;
+	struct ulimit *ulimits;
+	size_t n_ulimits;
+	char *hook_spec;
+};
+
+enum container_status {
+	STATUS_CREATED, /* printed "inited" like iSulad */
+	STATUS_RUNNING,
+	STATUS_RESTARTING,
+	STATUS_EXITED,
+};
+
+struct container_state {
+	enum container_status status;
+	pid_t pid;
+	int exit_code;
+	char *error;
+	struct timespec started_at, finished_at;
+	int restart_count;
+	bool manually_stopped; /* stop/kill by a user: restart policies must not undo it */
+	pid_t monitor_pid;
+	unsigned long long monitor_start_time; /* /proc/PID/stat starttime, guards PID reuse */
+};
+
+struct container {
+	char id[CONTAINER_ID_LEN + 1];
+	char *name;
+	struct timespec created;
+	struct container_config config;
+	struct host_config host;
+	struct container_state state;
+	/* runtime-only */
+	pthread_mutex_t op_lock; /* serialises lifecycle operations on this container */
+	int refs;
+	bool removed;
+	int64_t restart_due_ms;	 /* 0: no restart pending */
+	int64_t restart_delay_ms; /* current back-off */
+};
+
+const char *container_status_name(enum container_status s);
+void container_config_free(struct container_config *c);
+void host_config_free(struct host_config *h);
+void container_free(struct container *c);
+
+/* Docker/iSulad JSON forms. The *_gen functions emit one JSON object into g. */
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+void container_config_gen(yajl_gen g, const struct container_config *c);
+void host_config_gen(yajl_gen g, const struct host_config *h);
+/* internal adds the fields only the daemon needs back (monitor pid, manual stop). */
+void container_state_gen(yajl_gen g, const struct container *c, bool internal);
+/* Parse the Docker API/disk forms; errors name the bad field in err. */
+int container_config_parse(yajl_val node, struct container_config *out, char *err, size_t errlen);
+int host_config_parse(yajl_val node, struct host_config *out, char *err, size_t errlen);
+int container_state_parse(yajl_val node, struct container_state *out);
+
+#endif

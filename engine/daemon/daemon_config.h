@@ -1,0 +1,37 @@
+/* isulad's configuration: command-line flags over /etc/isulad/daemon.json over defaults. */
+#ifndef ENGINE_DAEMON_CONFIG_H
+#define ENGINE_DAEMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct daemon_config {
+	char **hosts;
+	char *graph, *state, *pidfile;
+	char *log_level, *log_driver;
+	char **log_opts; /* "k=v" */
+	char *hook_spec;
+	char *cgroup_parent;
+	char *group;
+	int64_t start_timeout_ms;
+	char *config_file;
+	bool show_version, show_help;
+};
+
+#define DEFAULT_CONFIG_FILE "/etc/isulad/daemon.json"
+#define DEFAULT_HOST "unix:///var/run/isulad.sock"
+#define DEFAULT_GRAPH "/var/lib/isulad"
+#define DEFAULT_STATE "/var/run/isulad"
+#define DEFAULT_PIDFILE "/var/run/isulad.pid"
+#define DEFAULT_CGROUP_PARENT "/isulad"
+
+/* Fills cfg from argv and the config file; on error returns -1 with a message naming the flag
+ * or the daemon.json key. */
+int daemon_config_load(int argc, char **argv, struct daemon_config *cfg, char *err, size_t errlen);
+void daemon_config_free(struct daemon_config *cfg);
+void daemon_config_usage(void);
+/* Value of a log option ("max-size", ...) or NULL. */
+const char *daemon_config_log_opt(const struct daemon_config *cfg, const char *key);
+
+#endif

@@ -1,0 +1,250 @@
+#include "lxc_config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup_info.h"
+#include "fileutil.h"
+#include "strv.h"
+
+#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The default capability list of iSulad's containers; system containers add SYS_BOOT. */
+static const char *const g_default_caps[] = {
+	"chown",  "dac_override",     "fsetid",	    "fowner", "mknod",	     "net_raw",	    "setgid",
+	"setuid", "setfcap",	      "setpcap",    "net_bind_service", "sys_chroot", "kill",
+	"audit_write", NULL,
+};
+
+/* Devices every container may use (iSulad's default spec). */
+static const char *const g_default_devices[] = {
+	"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+	"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", NULL,
+};
+
+struct buf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		size_t room = b->cap - b->len;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? room : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = true;
+			return;
+		}
+		if (b->data && (size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *nd = realloc(b->data, cap);
+		if (!nd) {
+			b->failed = true;
+			return;
+		}
+		b->data = nd;
+		b->cap = cap;
+	}
+}
+
+char *lxc_config_cgroup_path(const struct container *c, const char *default_parent)
+{
+	const char *parent = c->host.cgroup_parent ? c->host.cgroup_parent : default_parent;
+	if (!parent || !*parent)
+		parent = "/isulad";
+	while (*parent == '/')
+		parent++;
+	size_t plen = strlen(parent);
+	while (plen > 0 && parent[plen - 1] == '/')
+		plen--;
+	char *out = malloc(plen + CONTAINER_ID_LEN + 2);
+	if (!out)
+		return NULL;
+	if (plen)
+		snprintf(out, plen + CONTAINER_ID_LEN + 2, "%.*s/%s", (int)plen, parent, c->id);
+	else
+		snprintf(out, CONTAINER_ID_LEN + 1, "%s", c->id);
+	return out;
+}
+
+/* A cgroup setting for whichever hierarchy holds the controller on this host. */
+static void add_cgroup(struct buf *b, const char *v1_key, const char *v2_key, const char *value)
+{
+	if (cgroup_v1_has(v1_key))
+		addf(b, "lxc.cgroup.%s = %s\n", v1_key, value);
+	else if (v2_key)
+		addf(b, "lxc.cgroup2.%s = %s\n", v2_key, value);
+}
+
+static void add_cgroup_int(struct buf *b, const char *v1_key, const char *v2_key, int64_t value)
+{
+	char num[32];
+	snprintf(num, sizeof(num), "%lld", (long long)value);
+	add_cgroup(b, v1_key, v2_key, num);
+}
+
+static void add_resources(struct buf *b, const struct host_config *h)
+{
+	if (h->memory > 0)
+		add_cgroup_int(b, "memory.limit_in_bytes", "memory.max", h->memory);
+	if (h->memory_reservation > 0)
+		add_cgroup_int(b, "memory.soft_limit_in_bytes", "memory.low", h->memory_reservation);
+	/* v1 limits memory+swap together; v2 limits swap alone. */
+	if (h->memory_swap > 0 && cgroup_v1_has("memory.memsw.limit_in_bytes"))
+		addf(b, "lxc.cgroup.memory.memsw.limit_in_bytes = %lld\n", (long long)h->memory_swap);
+	else if (h->memory_swap > 0 && cgroup_is_unified())
+		addf(b, "lxc.cgroup2.memory.swap.max = %lld\n",
+		     (long long)(h->memory_swap - h->memory));
+	else if (h->memory_swap == -1 && cgroup_is_unified())
+		addf(b, "lxc.cgroup2.memory.swap.max = max\n");
+	if (h->cpu_shares > 0)
+		add_cgroup_int(b, "cpu.shares", NULL, h->cpu_shares);
+	if (h->cpu_period > 0)
+		add_cgroup_int(b, "cpu.cfs_period_us", NULL, h->cpu_period);
+	if (h->cpu_quota != 0)
+		add_cgroup_int(b, "cpu.cfs_quota_us", NULL, h->cpu_quota);
+	if (h->cpuset_cpus)
+		add_cgroup(b, "cpuset.cpus", "cpuset.cpus", h->cpuset_cpus);
+	if (h->cpuset_mems)
+		add_cgroup(b, "cpuset.mems", "cpuset.mems", h->cpuset_mems);
+	if (h->pids_limit > 0)
+		add_cgroup_int(b, "pids.max", "pids.max", h->pids_limit);
+	for (size_t i = 0; i < h->n_ulimits; i++)
+		addf(b, "lxc.prlimit.%s = %lld:%lld\n", h->ulimits[i].name,
+		     (long long)h->ulimits[i].soft, (long long)h->ulimits[i].hard);
+}
+
+static void add_security(struct buf *b, const struct host_config *h)
+{
+	if (h->privileged) {
+		if (cgroup_v1_has("devices.allow"))
+			addf(b, "lxc.cgroup.devices.allow = a\n");
+		return;
+	}
+	addf(b, "lxc.cap.keep =");
+	for (size_t i = 0; g_default_caps[i]; i++)
+		addf(b, " %s", g_default_caps[i]);
+	addf(b, "%s\n", h->system_container ? " sys_boot" : "");
+	if (cgroup_v1_has("devices.allow")) {
+		addf(b, "lxc.cgroup.devices.deny = a\n");
+		for (size_t i = 0; g_default_devices[i]; i++)
+			addf(b, "lxc.cgroup.devices.allow = %s\n", g_default_devices[i]);
+	}
+}
+
+/* Bind mounts from -v host:container[:ro|rw]. The target is relative to the rootfs. */
+static int add_binds(struct buf *b, char *const *binds, char *err, size_t errlen)
+{
+	for (size_t i = 0; binds && binds[i]; i++) {
+		char *spec = strdup(binds[i]);
+		if (!spec)
+			return -1;
+		char *save = NULL;
+		char *src = strtok_r(spec, ":", &save);
+		char *dst = strtok_r(NULL, ":", &save);
+		char *mode = strtok_r(NULL, ":", &save);
+		bool ok = src && dst && src[0] == '/' && dst[0] == '/' &&
+			  (!mode || strcmp(mode, "ro") == 0 || strcmp(mode, "rw") == 0);
+		if (!ok) {
+			snprintf(err, errlen,
+				 "Invalid volume specification '%s': expected "
+				 "/host/path:/container/path[:ro|rw]",
+				 binds[i]);
+			free(spec);
+			return -1;
+		}
+		if (strchr(src, ' ') || strchr(dst, ' ')) {
+			snprintf(err, errlen, "Invalid volume specification '%s': spaces in paths "
+				 "are not supported", binds[i]);
+			free(spec);
+			return -1;
+		}
+		addf(b, "lxc.mount.entry = %s %s none rbind,create=%s%s 0 0\n", src, dst + 1,
+		     is_directory(src) ? "dir" : "file", mode && strcmp(mode, "ro") == 0 ? ",ro" : "");
+		free(spec);
+	}
+	return 0;
+}
+
+static void add_system_mounts(struct buf *b, const struct host_config *h)
+{
+	char size[48] = "";
+	if (h->memory > 0)
+		snprintf(size, sizeof(size), ",size=%lldk", (long long)(h->memory / 2048));
+	addf(b, "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755%s,create=dir 0 0\n",
+	     size);
+	addf(b, "lxc.mount.entry = tmpfs run/lock tmpfs rw,nosuid,nodev,noexec,mode=755%s,"
+		"create=dir 0 0\n",
+	     size);
+	addf(b, "lxc.mount.entry = tmpfs tmp tmpfs rw,nosuid,nodev,mode=1777%s,create=dir 0 0\n",
+	     size);
+}
+
+static void add_env(struct buf *b, const struct container_config *cfg)
+{
+	if (strv_find_env(cfg->env, "PATH", 4) < 0)
+		addf(b, "lxc.environment = %s\n", DEFAULT_PATH_ENV);
+	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
+		addf(b, "lxc.environment = TERM=xterm\n");
+	for (size_t i = 0; cfg->env && cfg->env[i]; i++) {
+		if (!strchr(cfg->env[i], '\n'))
+			addf(b, "lxc.environment = %s\n", cfg->env[i]);
+	}
+}
+
+char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
+			size_t errlen)
+{
+	struct buf b = {0};
+	const struct container_config *cfg = &c->config;
+	const struct host_config *h = &c->host;
+	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
+	addf(&b, "# generated by isulad at every start; edits are overwritten\n");
+	addf(&b, "lxc.uts.name = %s\n", cfg->hostname ? cfg->hostname : "localhost");
+	addf(&b, "lxc.rootfs.path = dir:%s\n", h->external_rootfs);
+	addf(&b, "lxc.net.0.type = empty\n");
+	addf(&b, "lxc.autodev = 1\n");
+	addf(&b, "lxc.pty.max = 1024\n");
+	addf(&b, "lxc.tty.max = 0\n");
+	addf(&b, "lxc.mount.auto = proc:mixed sys:ro cgroup:mixed\n");
+	addf(&b, "lxc.apparmor.profile = unconfined\n");
+	addf(&b, "lxc.log.file = %s/lxc.log\n", env->state_dir);
+	addf(&b, "lxc.log.level = ERROR\n");
+	if (cfg->tty)
+		addf(&b, "lxc.console.logfile = %s/console.log\nlxc.console.size = 1MB\n"
+			 "lxc.console.rotate = 1\n",
+		     env->container_dir);
+	else
+		addf(&b, "lxc.console.path = none\n");
+	addf(&b, "lxc.cgroup.dir.container = %s\n", cg ? cg : c->id);
+	addf(&b, "lxc.cgroup.dir.monitor = %s.monitor\n", cg ? cg : c->id);
+	addf(&b, "lxc.hook.post-stop = %s post-stop-hook %s\n", env->monitor_path, env->state_dir);
+	if (!h->system_container)
+		addf(&b, "lxc.signal.halt = SIGTERM\n");
+	if (h->system_container)
+		add_system_mounts(&b, h);
+	add_security(&b, h);
+	add_resources(&b, h);
+	add_env(&b, cfg);
+	if (cfg->workdir)
+		addf(&b, "lxc.init.cwd = %s\n", cfg->workdir);
+	free(cg);
+	if (add_binds(&b, h->binds, err, errlen) < 0 || b.failed) {
+		if (b.failed)
+			snprintf(err, errlen, "out of memory rendering the lxc config");
+		free(b.data);
+		return NULL;
+	}
+	return b.data;
+}

@@ -1,0 +1,157 @@
+/* isulad: the container engine daemon. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "daemon_config.h"
+#include "fileutil.h"
+#include "log.h"
+#include "routes.h"
+#include "runtime.h"
+#include "server.h"
+#include "store.h"
+#include "supervisor.h"
+#include "version.h"
+
+static const struct route g_routes[] = {
+	{"GET", "/_ping", route_ping},
+	{"GET", "/version", route_version},
+	{"GET", "/info", route_info},
+	{"POST", "/containers/create", route_container_create},
+	{"GET", "/containers/json", route_container_list},
+	{"GET", "/containers/{}/json", route_container_inspect},
+	{"POST", "/containers/{}/start", route_container_start},
+	{"POST", "/containers/{}/stop", route_container_stop},
+	{"POST", "/containers/{}/restart", route_container_restart},
+	{"POST", "/containers/{}/kill", route_container_kill},
+	{"POST", "/containers/{}/wait", route_container_wait},
+	{"DELETE", "/containers/{}", route_container_delete},
+};
+
+/* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
+static int lock_pidfile(const char *path)
+{
+	char *dir = strdup(path);
+	if (dir)
+		mkdir_p(dirname(dir), 0755);
+	free(dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "isulad: cannot open pid file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "isulad: another isulad is running: pid file %s is locked\n", path);
+		close(fd);
+		return -1;
+	}
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
+		fprintf(stderr, "isulad: cannot write pid file %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static char *sibling_binary(const char *name)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return NULL;
+	self[n] = '\0';
+	return path_join(dirname(self), name);
+}
+
+static void setup_logging(const struct daemon_config *cfg)
+{
+	enum log_level lvl;
+	log_level_parse(cfg->log_level, &lvl);
+	if (cfg->log_driver && strcmp(cfg->log_driver, "stdout") == 0) {
+		log_init(lvl, NULL);
+		return;
+	}
+	const char *dir = daemon_config_log_opt(cfg, "log-path");
+	char *path = path_join(dir ? dir : cfg->graph, "isulad.log");
+	mkdir_p(dir ? dir : cfg->graph, 0700);
+	log_init(lvl, path);
+	free(path);
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_config cfg;
+	char err[2048] = "";
+	if (daemon_config_load(argc, argv, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "isulad: %s\n", err);
+		daemon_config_free(&cfg);
+		return 1;
+	}
+	if (cfg.show_help || cfg.show_version) {
+		if (cfg.show_help)
+			daemon_config_usage();
+		else
+			printf("Version %s, commit %s\n", ISULAD_VERSION, GIT_COMMIT);
+		daemon_config_free(&cfg);
+		return 0;
+	}
+	/* Thread-per-connection would otherwise grow one malloc arena per thread. */
+	mallopt(M_ARENA_MAX, 2);
+	signal(SIGPIPE, SIG_IGN);
+	int pidfd = lock_pidfile(cfg.pidfile);
+	if (pidfd < 0) {
+		daemon_config_free(&cfg);
+		return 1;
+	}
+	setup_logging(&cfg);
+	g_runtime.monitor_path = sibling_binary("isulad-monitor");
+	g_runtime.default_cgroup_parent = strdup(cfg.cgroup_parent);
+	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
+	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
+		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",
+			g_runtime.monitor_path ? g_runtime.monitor_path : "?");
+		return 1;
+	}
+	if (store_init(cfg.graph, cfg.state) < 0) {
+		fprintf(stderr, "isulad: cannot prepare %s and %s\n", cfg.graph, cfg.state);
+		return 1;
+	}
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	store_load_all();
+	if (supervisor_start() < 0) {
+		fprintf(stderr, "isulad: cannot start the supervisor\n");
+		return 1;
+	}
+	supervisor_restore_all();
+	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0])) <
+	    0) {
+		fprintf(stderr, "isulad: cannot listen on %s\n", cfg.hosts[0]);
+		return 1;
+	}
+	LOG_INFO("isulad %s listening on %s", ISULAD_VERSION, cfg.hosts[0]);
+	int sig = 0;
+	do {
+		sigwait(&stop_signals, &sig);
+	} while (sig == SIGHUP);
+	LOG_INFO("isulad stopping on signal %d; containers keep running", sig);
+	server_stop();
+	unlink(cfg.pidfile);
+	close(pidfd);
+	daemon_config_free(&cfg);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* API handlers: one function per Docker Engine API route. */
+#ifndef ENGINE_ROUTES_H
+#define ENGINE_ROUTES_H
+
+#include "server.h"
+
+void route_ping(const struct request *req, struct response *resp);
+void route_version(const struct request *req, struct response *resp);
+void route_info(const struct request *req, struct response *resp);
+void route_container_create(const struct request *req, struct response *resp);
+void route_container_start(const struct request *req, struct response *resp);
+void route_container_stop(const struct request *req, struct response *resp);
+void route_container_restart(const struct request *req, struct response *resp);
+void route_container_kill(const struct request *req, struct response *resp);
+void route_container_delete(const struct request *req, struct response *resp);
+void route_container_wait(const struct request *req, struct response *resp);
+void route_container_inspect(const struct request *req, struct response *resp);
+void route_container_list(const struct request *req, struct response *resp);
+
+#endif

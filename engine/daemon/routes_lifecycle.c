@@ -1,0 +1,275 @@
+/* create, start, stop, restart, kill, rm, wait. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "log.h"
+#include "routes.h"
+#include "runtime.h"
+#include "signals.h"
+#include "store.h"
+#include "supervisor.h"
+#include "validate.h"
+
+#define ERRLEN 1024
+
+static struct container *lookup_or_404(const struct request *req, struct response *resp)
+{
+	char err[ERRLEN];
+	struct container *c = store_lookup(req->param, err, sizeof(err));
+	if (!c)
+		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	return c;
+}
+
+static struct container *new_container(yajl_val body, const char *name, char *err, size_t errlen)
+{
+	struct container *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->op_lock, NULL);
+	if (idgen_random_hex(c->id) < 0) {
+		snprintf(err, errlen, "cannot generate a container ID");
+		container_free(c);
+		return NULL;
+	}
+	clock_gettime(CLOCK_REALTIME, &c->created);
+	if (container_config_parse(body, &c->config, err, errlen) < 0 ||
+	    host_config_parse(json_get(body, "HostConfig"), &c->host, err, errlen) < 0) {
+		container_free(c);
+		return NULL;
+	}
+	c->name = strdup(name && *name ? name : c->id);
+	if (!c->config.hostname) {
+		c->config.hostname = malloc(13);
+		if (c->config.hostname)
+			snprintf(c->config.hostname, 13, "%.12s", c->id);
+	}
+	return c;
+}
+
+void route_container_create(const struct request *req, struct response *resp)
+{
+	char err[ERRLEN] = "";
+	const char *name = req_query(req, "name");
+	if (name && name[0] == '/')
+		name++;
+	if (name && *name && validate_name(name, err, sizeof(err)) < 0) {
+		resp_error(resp, 400, "%s", err);
+		return;
+	}
+	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
+	if (!body || !YAJL_IS_OBJECT(body)) {
+		resp_error(resp, 400, "invalid JSON body: %s", body ? "not an object" : err);
+		if (body)
+			yajl_tree_free(body);
+		return;
+	}
+	struct container *c = new_container(body, name, err, sizeof(err));
+	yajl_tree_free(body);
+	if (!c) {
+		resp_error(resp, 400, "%s", err[0] ? err : "out of memory");
+		return;
+	}
+	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
+	    validate_resources(&c->host, err, sizeof(err)) < 0) {
+		resp_error(resp, strncmp(err, "No such image", 13) == 0 ? 404 : 400, "%s", err);
+		container_free(c);
+		return;
+	}
+	if (!c->config.cmd && !c->config.entrypoint) {
+		resp_error(resp, 400, "No command specified");
+		container_free(c);
+		return;
+	}
+	if (store_add(c, err, sizeof(err)) < 0) {
+		resp_error(resp, 409, "%s", err);
+		container_free(c);
+		return;
+	}
+	store_lock();
+	int saved = store_save(c);
+	store_unlock();
+	if (saved < 0) {
+		runtime_remove_files(c);
+		store_remove(c);
+		resp_error(resp, 500, "cannot save the container's state: %s", strerror(errno));
+		return;
+	}
+	LOG_INFO("created %s (%s)", c->id, c->name);
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Id", c->id);
+	jg_kstrv(g, "Warnings", NULL);
+	yajl_gen_map_close(g);
+	resp_json(resp, 201, jg_finish(g, NULL));
+}
+
+static bool is_running(struct container *c)
+{
+	store_lock();
+	bool running = c->state.status == STATUS_RUNNING;
+	store_unlock();
+	return running;
+}
+
+/* Marks a user's stop or kill so restart policies leave the container stopped. */
+static void mark_manual_stop(struct container *c)
+{
+	store_lock();
+	c->state.manually_stopped = true;
+	supervisor_cancel_restart_locked(c);
+	store_save(c);
+	store_broadcast();
+	store_unlock();
+}
+
+static int do_start(struct container *c, char *err, size_t errlen)
+{
+	store_lock();
+	supervisor_cancel_restart_locked(c);
+	store_unlock();
+	return runtime_start(c, err, errlen);
+}
+
+void route_container_start(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->op_lock);
+	char err[ERRLEN];
+	if (c->removed)
+		resp_error(resp, 404, "No such container: %s", req->param);
+	else if (is_running(c))
+		resp_empty(resp, 304);
+	else if (do_start(c, err, sizeof(err)) < 0)
+		resp_error(resp, 500, "%s", err);
+	else
+		resp_empty(resp, 204);
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+}
+
+static int stop_timeout(const struct request *req)
+{
+	const char *t = req_query(req, "t");
+	return t ? atoi(t) : 10;
+}
+
+void route_container_stop(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	mark_manual_stop(c);
+	pthread_mutex_lock(&c->op_lock);
+	char err[ERRLEN];
+	if (!is_running(c))
+		resp_empty(resp, 304);
+	else if (runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0)
+		resp_error(resp, 500, "%s", err);
+	else
+		resp_empty(resp, 204);
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+}
+
+void route_container_restart(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	mark_manual_stop(c);
+	pthread_mutex_lock(&c->op_lock);
+	char err[ERRLEN];
+	if (is_running(c) && runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0)
+		resp_error(resp, 500, "%s", err);
+	else if (do_start(c, err, sizeof(err)) < 0)
+		resp_error(resp, 500, "%s", err);
+	else
+		resp_empty(resp, 204);
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+}
+
+void route_container_kill(const struct request *req, struct response *resp)
+{
+	const char *sigstr = req_query(req, "signal");
+	int sig = sigstr && *sigstr ? signal_parse(sigstr) : SIGKILL;
+	if (sig <= 0) {
+		resp_error(resp, 400, "Invalid signal: %s", sigstr);
+		return;
+	}
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	char err[ERRLEN];
+	if (!is_running(c)) {
+		resp_error(resp, 409, "Container %s is not running", c->id);
+	} else {
+		if (sig == SIGKILL)
+			mark_manual_stop(c);
+		if (runtime_kill(c, sig, err, sizeof(err)) < 0)
+			resp_error(resp, 500, "%s", err);
+		else
+			resp_empty(resp, 204);
+	}
+	store_put(c);
+}
+
+void route_container_delete(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	bool force = req_query_bool(req, "force");
+	char err[ERRLEN];
+	if (force)
+		mark_manual_stop(c);
+	pthread_mutex_lock(&c->op_lock);
+	if (c->removed) {
+		resp_error(resp, 404, "No such container: %s", req->param);
+	} else if (is_running(c) && !force) {
+		resp_error(resp, 409,
+			   "You cannot remove a running container %s. Stop the container before "
+			   "attempting removal or force remove",
+			   c->id);
+	} else if (is_running(c) && runtime_stop(c, 0, err, sizeof(err)) < 0) {
+		resp_error(resp, 500, "%s", err);
+	} else {
+		store_lock();
+		supervisor_cancel_restart_locked(c);
+		store_unlock();
+		runtime_remove_files(c);
+		store_remove(c);
+		LOG_INFO("removed %s", c->id);
+		resp_empty(resp, 204);
+	}
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+}
+
+void route_container_wait(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	store_lock();
+	while (!c->removed &&
+	       (c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING))
+		store_wait_change(-1);
+	int code = c->state.exit_code;
+	store_unlock();
+	store_put(c);
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kint(g, "StatusCode", code);
+	jg_key(g, "Error");
+	yajl_gen_null(g);
+	yajl_gen_map_close(g);
+	resp_json(resp, 200, jg_finish(g, NULL));
+}

@@ -1,0 +1,265 @@
+/* inspect and ps: read-only views of the container table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fileutil.h"
+#include "json.h"
+#include "routes.h"
+#include "store.h"
+#include "strv.h"
+#include "timeutil.h"
+#include "units.h"
+
+static void gen_path_args(yajl_gen g, const struct container *c)
+{
+	char **argv = NULL;
+	for (size_t i = 0; c->config.entrypoint && c->config.entrypoint[i]; i++)
+		strv_push(&argv, c->config.entrypoint[i]);
+	for (size_t i = 0; c->config.cmd && c->config.cmd[i]; i++)
+		strv_push(&argv, c->config.cmd[i]);
+	jg_kstr(g, "Path", argv && argv[0] ? argv[0] : "");
+	jg_kstrv(g, "Args", argv && argv[0] ? argv + 1 : NULL);
+	strv_free(argv);
+}
+
+static void gen_inspect(yajl_gen g, const struct container *c)
+{
+	char created[64];
+	time_format_rfc3339(&c->created, created, sizeof(created));
+	char *dir = store_container_dir(c->id);
+	char *log = dir ? path_join(dir, "console.log") : NULL;
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Id", c->id);
+	jg_kstr(g, "Created", created);
+	gen_path_args(g, c);
+	jg_key(g, "State");
+	container_state_gen(g, c, false);
+	jg_kstr(g, "Image", c->config.image ? c->config.image : "none");
+	jg_kstr(g, "ResolvConfPath", "");
+	jg_kstr(g, "HostnamePath", "");
+	jg_kstr(g, "HostsPath", "");
+	jg_kstr(g, "LogPath", log);
+	jg_kstr(g, "Name", c->name);
+	jg_kint(g, "RestartCount", c->state.restart_count);
+	jg_kstr(g, "Driver", "");
+	jg_kstr(g, "Platform", "linux");
+	jg_key(g, "HostConfig");
+	host_config_gen(g, &c->host);
+	jg_key(g, "Mounts");
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
+	jg_key(g, "Config");
+	container_config_gen(g, &c->config);
+	jg_key(g, "NetworkSettings");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "IPAddress", "");
+	jg_key(g, "Networks");
+	yajl_gen_map_open(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	free(log);
+	free(dir);
+}
+
+void route_container_inspect(const struct request *req, struct response *resp)
+{
+	char err[512];
+	struct container *c = store_lookup(req->param, err, sizeof(err));
+	if (!c) {
+		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+		return;
+	}
+	yajl_gen g = yajl_gen_alloc(NULL);
+	store_lock();
+	gen_inspect(g, c);
+	store_unlock();
+	store_put(c);
+	resp_json(resp, 200, jg_finish(g, NULL));
+}
+
+/* Docker's human status column: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
+static void human_status(const struct container *c, char *buf, size_t len)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	char ago[64];
+	switch (c->state.status) {
+	case STATUS_RUNNING:
+		format_human_duration(now.tv_sec - c->state.started_at.tv_sec, ago, sizeof(ago));
+		snprintf(buf, len, "Up %s", ago);
+		return;
+	case STATUS_RESTARTING:
+		format_human_duration(now.tv_sec - c->state.finished_at.tv_sec, ago, sizeof(ago));
+		snprintf(buf, len, "Restarting (%d) %s ago", c->state.exit_code, ago);
+		return;
+	case STATUS_EXITED:
+		format_human_duration(now.tv_sec - c->state.finished_at.tv_sec, ago, sizeof(ago));
+		snprintf(buf, len, "Exited (%d) %s ago", c->state.exit_code, ago);
+		return;
+	case STATUS_CREATED:
+		snprintf(buf, len, "Created");
+		return;
+	}
+}
+
+static const char *docker_state(enum container_status s)
+{
+	return s == STATUS_CREATED ? "created" : container_status_name(s);
+}
+
+/* filters={"status":["running"],"name":["x"],"id":["ab"],"label":["k=v"]} */
+struct filters {
+	yajl_val root;
+};
+
+static bool any_match(yajl_val list, bool (*pred)(const struct container *, const char *),
+		      const struct container *c)
+{
+	if (!list || !YAJL_IS_ARRAY(list) || list->u.array.len == 0)
+		return true;
+	for (size_t i = 0; i < list->u.array.len; i++) {
+		yajl_val v = list->u.array.values[i];
+		if (YAJL_IS_STRING(v) && pred(c, YAJL_GET_STRING(v)))
+			return true;
+	}
+	return false;
+}
+
+static bool match_status(const struct container *c, const char *want)
+{
+	return strcmp(want, container_status_name(c->state.status)) == 0 ||
+	       strcmp(want, docker_state(c->state.status)) == 0;
+}
+
+static bool match_name(const struct container *c, const char *want)
+{
+	return strstr(c->name, want[0] == '/' ? want + 1 : want) != NULL;
+}
+
+static bool match_id(const struct container *c, const char *want)
+{
+	return strncmp(c->id, want, strlen(want)) == 0;
+}
+
+static bool match_label(const struct container *c, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	size_t klen = eq ? (size_t)(eq - want) : strlen(want);
+	int i = strv_find_env(c->config.labels, want, klen);
+	return i >= 0 && (!eq || strcmp(c->config.labels[i] + klen + 1, eq + 1) == 0);
+}
+
+static bool filters_match(yajl_val f, const struct container *c)
+{
+	return any_match(json_get(f, "status"), match_status, c) &&
+	       any_match(json_get(f, "name"), match_name, c) &&
+	       any_match(json_get(f, "id"), match_id, c) &&
+	       any_match(json_get(f, "label"), match_label, c);
+}
+
+static int check_filter_keys(yajl_val f, char *err, size_t errlen)
+{
+	static const char *known[] = {"status", "name", "id", "label", NULL};
+	for (size_t i = 0; f && i < f->u.object.len; i++) {
+		size_t k = 0;
+		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
+			k++;
+		if (!known[k]) {
+			snprintf(err, errlen, "Invalid filter '%s': allowed are status, name, id, "
+				 "label", f->u.object.keys[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void gen_list_entry(yajl_gen g, const struct container *c)
+{
+	char status[96], cmd[1024] = "";
+	human_status(c, status, sizeof(status));
+	char *const *parts[] = {c->config.entrypoint, c->config.cmd};
+	for (size_t p = 0; p < 2; p++) {
+		for (size_t i = 0; parts[p] && parts[p][i]; i++) {
+			size_t used = strlen(cmd);
+			snprintf(cmd + used, sizeof(cmd) - used, "%s%s", used ? " " : "",
+				 parts[p][i]);
+		}
+	}
+	char name[300];
+	snprintf(name, sizeof(name), "/%s", c->name);
+	char *names[] = {name, NULL};
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Id", c->id);
+	jg_kstrv(g, "Names", names);
+	jg_kstr(g, "Image", c->config.image ? c->config.image : "none");
+	jg_kstr(g, "ImageID", "");
+	jg_kstr(g, "Command", cmd);
+	jg_kint(g, "Created", c->created.tv_sec);
+	jg_key(g, "Ports");
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
+	jg_kmap_from_kv(g, "Labels", c->config.labels);
+	jg_kstr(g, "State", docker_state(c->state.status));
+	jg_kstr(g, "Status", status);
+	jg_kint(g, "Pid", c->state.status == STATUS_RUNNING ? c->state.pid : 0);
+	jg_kint(g, "ExitCode", c->state.exit_code);
+	jg_kint(g, "RestartCount", c->state.restart_count);
+	jg_kstr(g, "Runtime", "lcr");
+	jg_key(g, "HostConfig");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "NetworkMode", "none");
+	yajl_gen_map_close(g);
+	jg_key(g, "Mounts");
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+}
+
+static int cmp_created_desc(const void *a, const void *b)
+{
+	const struct container *x = *(struct container *const *)a;
+	const struct container *y = *(struct container *const *)b;
+	if (x->created.tv_sec != y->created.tv_sec)
+		return x->created.tv_sec < y->created.tv_sec ? 1 : -1;
+	return x->created.tv_nsec < y->created.tv_nsec ? 1 : (x->created.tv_nsec > y->created.tv_nsec ? -1 : 0);
+}
+
+void route_container_list(const struct request *req, struct response *resp)
+{
+	bool all = req_query_bool(req, "all");
+	const char *ftext = req_query(req, "filters");
+	char err[512] = "";
+	yajl_val filters = NULL;
+	if (ftext && *ftext) {
+		filters = yajl_tree_parse(ftext, err, sizeof(err));
+		if (!filters || !YAJL_IS_OBJECT(filters) ||
+		    check_filter_keys(filters, err, sizeof(err)) < 0) {
+			resp_error(resp, 400, "invalid filters: %s", err[0] ? err : ftext);
+			if (filters)
+				yajl_tree_free(filters);
+			return;
+		}
+	}
+	size_t n;
+	struct container **list = store_list(&n);
+	qsort(list, n, sizeof(*list), cmp_created_desc);
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_array_open(g);
+	store_lock();
+	for (size_t i = 0; i < n; i++) {
+		const struct container *c = list[i];
+		bool shown = all || c->state.status == STATUS_RUNNING ||
+			     c->state.status == STATUS_RESTARTING || json_get(filters, "status");
+		if (shown && filters_match(filters, c))
+			gen_list_entry(g, c);
+	}
+	store_unlock();
+	yajl_gen_array_close(g);
+	store_put_all(list, n);
+	if (filters)
+		yajl_tree_free(filters);
+	resp_json(resp, 200, jg_finish(g, NULL));
+}

@@ -1,0 +1,382 @@
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lxc/lxccontainer.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup_info.h"
+#include "exit_record.h"
+#include "fileutil.h"
+#include "log.h"
+#include "lxc_config.h"
+#include "rootfs_files.h"
+#include "rootfs_path.h"
+#include "store.h"
+#include "strv.h"
+#include "supervisor.h"
+
+struct runtime_settings g_runtime;
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	char *text = read_file(path, 8192, NULL);
+	if (!text)
+		return 0;
+	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
+	unsigned long long start = 0;
+	char *p = strrchr(text, ')');
+	for (int field = 2; p && *p && field < 22; p++) {
+		if (*p == ' ')
+			field++;
+		if (field == 22) {
+			start = strtoull(p + 1, NULL, 10);
+			break;
+		}
+	}
+	free(text);
+	return start;
+}
+
+static struct lxc_container *open_lxc(const char *id)
+{
+	struct lxc_container *ct = lxc_container_new(id, g_paths.lxcpath);
+	if (!ct)
+		LOG_ERROR("liblxc cannot open container %s", id);
+	return ct;
+}
+
+pid_t runtime_init_pid(const char *id)
+{
+	struct lxc_container *ct = open_lxc(id);
+	pid_t pid = ct ? ct->init_pid(ct) : -1;
+	if (ct)
+		lxc_container_put(ct);
+	return pid;
+}
+
+/* The last ERROR line liblxc logged for this start: the most useful reason we have. */
+static void lxc_log_reason(const char *state_dir, char *out, size_t outlen)
+{
+	char *path = path_join(state_dir, "lxc.log");
+	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
+	const char *best = NULL;
+	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		if (strstr(line, " ERROR "))
+			best = line;
+	}
+	if (best) {
+		const char *msg = strstr(best, " - ");
+		snprintf(out, outlen, "%s", msg ? msg + 3 : best);
+	}
+	free(text);
+	free(path);
+}
+
+static char **build_argv(const struct container *c)
+{
+	char **argv = NULL;
+	for (size_t i = 0; c->config.entrypoint && c->config.entrypoint[i]; i++)
+		strv_push(&argv, c->config.entrypoint[i]);
+	for (size_t i = 0; c->config.cmd && c->config.cmd[i]; i++)
+		strv_push(&argv, c->config.cmd[i]);
+	return argv;
+}
+
+static pid_t spawn_monitor(const struct container *c, const char *state_dir, char **argv,
+			   int log_fd)
+{
+	char **margv = NULL;
+	strv_push(&margv, "isulad-monitor");
+	strv_push(&margv, "start");
+	strv_push(&margv, c->id);
+	strv_push(&margv, g_paths.lxcpath);
+	strv_push(&margv, state_dir);
+	strv_push(&margv, "--");
+	for (size_t i = 0; argv[i]; i++)
+		strv_push(&margv, argv[i]);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t all;
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		int null_fd = open("/dev/null", O_RDWR);
+		dup2(null_fd, 0);
+		dup2(log_fd, 1);
+		dup2(log_fd, 2);
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+		execv(g_runtime.monitor_path, margv);
+		_exit(127);
+	}
+	strv_free(margv);
+	return pid;
+}
+
+static int open_output_log(const struct container *c)
+{
+	char *dir = store_container_dir(c->id);
+	char *path = dir ? path_join(dir, c->config.tty ? "monitor.log" : "console.log") : NULL;
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+	free(path);
+	free(dir);
+	return fd;
+}
+
+static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
+{
+	store_lock();
+	c->state.status = STATUS_RUNNING;
+	c->state.pid = init_pid;
+	c->state.exit_code = 0;
+	free(c->state.error);
+	c->state.error = NULL;
+	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
+	c->state.monitor_pid = monitor;
+	c->state.monitor_start_time = proc_start_time(monitor);
+	store_save(c);
+	store_broadcast();
+	store_unlock();
+}
+
+/* Waits until liblxc reports RUNNING, or the monitor exits, or the start timeout passes. */
+static int wait_running(struct container *c, pid_t monitor, int pidfd, const char *state_dir,
+			char *err, size_t errlen)
+{
+	struct lxc_container *ct = open_lxc(c->id);
+	int64_t deadline = monotonic_ms() + g_runtime.start_timeout_ms;
+	int ret = -1;
+	while (ct) {
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+		if (poll(&pfd, 1, 1) > 0) {
+			/* The monitor is gone: either the start failed or init ran and ended. */
+			waitpid(monitor, NULL, 0);
+			struct exit_record rec;
+			if (exit_record_read(state_dir, &rec) == 0 && rec.started) {
+				record_started(c, 0, 0);
+				supervisor_record_exit(c, &rec);
+				ret = 0;
+			} else {
+				char reason[512] = "the container's monitor exited";
+				lxc_log_reason(state_dir, reason, sizeof(reason));
+				snprintf(err, errlen, "Start container error: %s", reason);
+			}
+			break;
+		}
+		if (ct->is_running(ct) && strcmp(ct->state(ct), "RUNNING") == 0) {
+			pid_t init_pid = ct->init_pid(ct);
+			if (init_pid > 0) {
+				record_started(c, monitor, init_pid);
+				supervisor_watch(c, monitor, pidfd);
+				pidfd = -1;
+				ret = 0;
+				break;
+			}
+		}
+		if (monotonic_ms() > deadline) {
+			ct->stop(ct);
+			snprintf(err, errlen, "Start container error: container did not start within "
+				 "%lld ms (start-timeout)", (long long)g_runtime.start_timeout_ms);
+			supervisor_watch(c, monitor, pidfd);
+			pidfd = -1;
+			break;
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (ct)
+		lxc_container_put(ct);
+	return ret;
+}
+
+static int check_command(const struct container *c, char **argv, char *err, size_t errlen)
+{
+	if (!argv || !argv[0]) {
+		snprintf(err, errlen, "No command specified");
+		return -1;
+	}
+	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfs < 0) {
+		snprintf(err, errlen, "Start container error: rootfs %s: %s",
+			 c->host.external_rootfs, strerror(errno));
+		return -1;
+	}
+	int i = strv_find_env(c->config.env, "PATH", 4);
+	bool found = rootfs_find_executable(rootfs, argv[0], i >= 0 ? c->config.env[i] + 5 : NULL);
+	close(rootfs);
+	if (!found) {
+		snprintf(err, errlen,
+			 "Start container error: executable file not found in the rootfs's $PATH: "
+			 "%s",
+			 argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_lxc_config(const struct container *c, const char *state_dir, char *err,
+			    size_t errlen)
+{
+	char *dir = store_container_dir(c->id);
+	struct lxc_config_env env = {
+		.monitor_path = g_runtime.monitor_path,
+		.state_dir = state_dir,
+		.container_dir = dir,
+		.default_cgroup_parent = g_runtime.default_cgroup_parent,
+	};
+	char *text = dir ? lxc_config_render(c, &env, err, errlen) : NULL;
+	char *path = dir ? path_join(dir, "config") : NULL;
+	int ret = -1;
+	if (text && path && mkdir_p(dir, 0700) == 0 &&
+	    atomic_write_file(path, text, strlen(text), 0600) == 0)
+		ret = 0;
+	else if (text)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	free(text);
+	free(path);
+	free(dir);
+	return ret;
+}
+
+int runtime_start(struct container *c, char *err, size_t errlen)
+{
+	char **argv = build_argv(c);
+	char *state_dir = store_state_dir(c->id);
+	int ret = -1, log_fd = -1, pidfd = -1;
+	if (!state_dir || check_command(c, argv, err, errlen) < 0)
+		goto out;
+	if (c->host.system_container)
+		rootfs_write_network_files(c);
+	if (mkdir_p(state_dir, 0700) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
+		goto out;
+	}
+	exit_record_clear(state_dir);
+	char *lxclog = path_join(state_dir, "lxc.log");
+	if (lxclog)
+		unlink(lxclog);
+	free(lxclog);
+	if (write_lxc_config(c, state_dir, err, errlen) < 0)
+		goto out;
+	log_fd = open_output_log(c);
+	if (log_fd < 0) {
+		snprintf(err, errlen, "cannot open the container log: %s", strerror(errno));
+		goto out;
+	}
+	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd);
+	if (monitor < 0) {
+		snprintf(err, errlen, "cannot fork the container monitor: %s", strerror(errno));
+		goto out;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, monitor, 0);
+	if (pidfd < 0) {
+		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
+		kill(monitor, SIGKILL);
+		waitpid(monitor, NULL, 0);
+		goto out;
+	}
+	/* Recorded before waiting, so a daemon killed right now still finds the monitor. */
+	store_lock();
+	c->state.monitor_pid = monitor;
+	c->state.monitor_start_time = proc_start_time(monitor);
+	c->state.manually_stopped = false;
+	store_save(c);
+	store_unlock();
+	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
+	if (ret < 0) {
+		store_lock();
+		c->state.monitor_pid = 0;
+		free(c->state.error);
+		c->state.error = strdup(err);
+		store_save(c);
+		store_unlock();
+	}
+out:
+	if (log_fd >= 0)
+		close(log_fd);
+	strv_free(argv);
+	free(state_dir);
+	return ret;
+}
+
+/* Waits (without holding the store lock) until the supervisor has recorded the exit. */
+static void wait_not_running(struct container *c, int64_t timeout_ms)
+{
+	int64_t deadline = monotonic_ms() + timeout_ms;
+	store_lock();
+	while (c->state.status == STATUS_RUNNING && monotonic_ms() < deadline)
+		store_wait_change(deadline);
+	store_unlock();
+}
+
+int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
+{
+	struct lxc_container *ct = open_lxc(c->id);
+	if (!ct) {
+		snprintf(err, errlen, "Stop container error: liblxc cannot open %s", c->id);
+		return -1;
+	}
+	bool stopped = false;
+	if (ct->is_running(ct)) {
+		if (timeout_s != 0)
+			stopped = ct->shutdown(ct, timeout_s);
+		if (!stopped && ct->is_running(ct))
+			stopped = ct->stop(ct);
+	}
+	lxc_container_put(ct);
+	wait_not_running(c, 10000);
+	store_lock();
+	bool running = c->state.status == STATUS_RUNNING;
+	store_unlock();
+	if (running) {
+		snprintf(err, errlen, "Stop container error: container %s is still running", c->id);
+		return -1;
+	}
+	return 0;
+}
+
+int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
+{
+	pid_t pid = runtime_init_pid(c->id);
+	if (pid <= 0) {
+		snprintf(err, errlen, "Container %s is not running", c->id);
+		return -1;
+	}
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int ret = pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) : -1;
+	if (ret < 0)
+		snprintf(err, errlen, "Cannot kill container %s: %s", c->id, strerror(errno));
+	if (pidfd >= 0)
+		close(pidfd);
+	if (ret == 0 && sig == SIGKILL)
+		wait_not_running(c, 10000);
+	return ret;
+}
+
+void runtime_remove_files(const struct container *c)
+{
+	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
+	for (size_t i = 0; i < 2; i++) {
+		if (dirs[i] && remove_tree(dirs[i]) < 0)
+			LOG_WARN("cannot remove %s: %s", dirs[i], strerror(errno));
+		free(dirs[i]);
+	}
+	char *cg = lxc_config_cgroup_path(c, g_runtime.default_cgroup_parent);
+	if (cg) {
+		/* liblxc removes these on a clean stop; this catches monitors that were killed. */
+		cgroup_remove_everywhere(cg);
+		char mon[600];
+		snprintf(mon, sizeof(mon), "%s.monitor", cg);
+		cgroup_remove_everywhere(mon);
+	}
+	free(cg);
+}

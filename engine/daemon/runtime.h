@@ -1,0 +1,33 @@
+/* Running containers through liblxc: each start forks an isulad-monitor (the container's
+ * liblxc monitor, independent of the daemon); stop/kill talk to it over liblxc's command
+ * socket. Callers hold the container's op_lock. */
+#ifndef ENGINE_RUNTIME_H
+#define ENGINE_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "container.h"
+
+struct runtime_settings {
+	char *monitor_path;
+	char *default_cgroup_parent;
+	int64_t start_timeout_ms;
+};
+extern struct runtime_settings g_runtime;
+
+/* Starts c; on success its state is running (or already exited, for a command that ended at
+ * once). On failure err says why and nothing is left running. */
+int runtime_start(struct container *c, char *err, size_t errlen);
+/* Graceful stop (the init's halt signal), SIGKILL after timeout_s (0: at once; <0: never). */
+int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen);
+int runtime_kill(struct container *c, int sig, char *err, size_t errlen);
+/* /proc/PID/stat starttime, 0 if the process is gone. */
+unsigned long long proc_start_time(pid_t pid);
+/* The container's init pid as liblxc sees it, or -1. */
+pid_t runtime_init_pid(const char *id);
+/* Removes the on-disk traces of a container (config dir, state dir); never the rootfs. */
+void runtime_remove_files(const struct container *c);
+
+#endif

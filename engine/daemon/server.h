@@ -1,0 +1,44 @@
+/* The HTTP/1.1 API server (libmicrohttpd) on unix sockets, with a small router for
+ * Docker Engine API style paths ("/v1.41/containers/{id}/start" and unversioned). */
+#ifndef ENGINE_SERVER_H
+#define ENGINE_SERVER_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct request {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path; /* without the /vX.Y prefix */
+	const char *param; /* the {id} or {name} part of the path, if the route has one */
+	const char *body;
+	size_t body_len;
+};
+
+struct response {
+	unsigned int status;
+	char *body; /* malloc'd */
+	const char *content_type;
+};
+
+typedef void (*route_handler)(const struct request *req, struct response *resp);
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/containers/{}/start": {} matches one path segment */
+	route_handler handler;
+};
+
+const char *req_query(const struct request *req, const char *key);
+bool req_query_bool(const struct request *req, const char *key);
+void resp_json(struct response *resp, unsigned int status, char *body);
+void resp_error(struct response *resp, unsigned int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void resp_empty(struct response *resp, unsigned int status);
+
+/* Listens on every unix:// host; mode 0660, group `group` when it exists. */
+int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n);
+void server_stop(void);
+
+#endif

@@ -1,0 +1,318 @@
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fileutil.h"
+#include "json.h"
+#include "log.h"
+#include "timeutil.h"
+
+struct store_paths g_paths;
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct container **items;
+	size_t n, cap;
+} g_store = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int store_init(const char *graph, const char *state)
+{
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&g_store.changed, &attr);
+	pthread_condattr_destroy(&attr);
+	g_paths.graph = strdup(graph);
+	g_paths.state = strdup(state);
+	g_paths.lxcpath = path_join(graph, "engines/lcr");
+	if (!g_paths.graph || !g_paths.state || !g_paths.lxcpath)
+		return -1;
+	if (mkdir_p(g_paths.lxcpath, 0700) < 0 || mkdir_p(g_paths.state, 0700) < 0) {
+		LOG_ERROR("cannot create %s or %s: %s", g_paths.lxcpath, g_paths.state,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void store_lock(void)
+{
+	pthread_mutex_lock(&g_store.lock);
+}
+
+void store_unlock(void)
+{
+	pthread_mutex_unlock(&g_store.lock);
+}
+
+void store_broadcast(void)
+{
+	pthread_cond_broadcast(&g_store.changed);
+}
+
+void store_wait_change(int64_t deadline_ms)
+{
+	if (deadline_ms < 0) {
+		pthread_cond_wait(&g_store.changed, &g_store.lock);
+		return;
+	}
+	struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
+	pthread_cond_timedwait(&g_store.changed, &g_store.lock, &ts);
+}
+
+static struct container *find_locked(const char *ref, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < g_store.n; i++) {
+		if (strcmp(g_store.items[i]->id, ref) == 0)
+			return g_store.items[i];
+	}
+	for (size_t i = 0; i < g_store.n; i++) {
+		if (strcmp(g_store.items[i]->name, ref) == 0)
+			return g_store.items[i];
+	}
+	size_t len = strlen(ref), matches = 0;
+	struct container *found = NULL;
+	char cands[512] = "";
+	for (size_t i = 0; len > 0 && i < g_store.n; i++) {
+		if (strncmp(g_store.items[i]->id, ref, len) != 0)
+			continue;
+		found = g_store.items[i];
+		matches++;
+		size_t used = strlen(cands);
+		if (used < sizeof(cands) - 16)
+			snprintf(cands + used, sizeof(cands) - used, "%s%.12s", matches > 1 ? ", " : "",
+				 found->id);
+	}
+	if (matches == 1)
+		return found;
+	if (matches > 1)
+		snprintf(err, errlen, "Multiple IDs found with provided prefix: %s (candidates: %s)",
+			 ref, cands);
+	else
+		snprintf(err, errlen, "No such container: %s", ref);
+	return NULL;
+}
+
+struct container *store_lookup(const char *ref, char *err, size_t errlen)
+{
+	store_lock();
+	struct container *c = find_locked(ref, err, errlen);
+	if (c)
+		c->refs++;
+	store_unlock();
+	return c;
+}
+
+void store_put(struct container *c)
+{
+	if (!c)
+		return;
+	store_lock();
+	bool last = --c->refs == 0;
+	store_unlock();
+	if (last)
+		container_free(c);
+}
+
+int store_add(struct container *c, char *err, size_t errlen)
+{
+	store_lock();
+	for (size_t i = 0; i < g_store.n; i++) {
+		if (strcmp(g_store.items[i]->name, c->name) == 0) {
+			snprintf(err, errlen,
+				 "Conflict. The name \"%s\" is already in use by container %s. You "
+				 "have to remove (or rename) that container to be able to reuse that "
+				 "name.",
+				 c->name, g_store.items[i]->id);
+			store_unlock();
+			return -1;
+		}
+	}
+	if (g_store.n == g_store.cap) {
+		size_t cap = g_store.cap ? g_store.cap * 2 : 64;
+		struct container **items = realloc(g_store.items, cap * sizeof(*items));
+		if (!items) {
+			store_unlock();
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		g_store.items = items;
+		g_store.cap = cap;
+	}
+	c->refs = 1;
+	g_store.items[g_store.n++] = c;
+	store_unlock();
+	return 0;
+}
+
+void store_remove(struct container *c)
+{
+	bool last = false;
+	store_lock();
+	for (size_t i = 0; i < g_store.n; i++) {
+		if (g_store.items[i] == c) {
+			g_store.items[i] = g_store.items[--g_store.n];
+			c->removed = true;
+			last = --c->refs == 0;
+			break;
+		}
+	}
+	store_broadcast();
+	store_unlock();
+	if (last)
+		container_free(c);
+}
+
+struct container **store_list(size_t *n)
+{
+	store_lock();
+	struct container **v = malloc((g_store.n + 1) * sizeof(*v));
+	*n = 0;
+	if (v) {
+		for (size_t i = 0; i < g_store.n; i++) {
+			v[i] = g_store.items[i];
+			v[i]->refs++;
+		}
+		*n = g_store.n;
+	}
+	store_unlock();
+	return v;
+}
+
+void store_put_all(struct container **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		store_put(v[i]);
+	free(v);
+}
+
+char *store_container_dir(const char *id)
+{
+	return path_join(g_paths.lxcpath, id);
+}
+
+char *store_state_dir(const char *id)
+{
+	return path_join(g_paths.state, id);
+}
+
+static int write_json_in(const char *dir, const char *file, const char *data, size_t len)
+{
+	char *path = path_join(dir, file);
+	int ret = path ? atomic_write_file(path, data, len, 0600) : -1;
+	if (ret < 0)
+		LOG_ERROR("cannot write %s: %s", path ? path : file, strerror(errno));
+	free(path);
+	return ret;
+}
+
+int store_save(const struct container *c)
+{
+	char created[64];
+	time_format_rfc3339(&c->created, created, sizeof(created));
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "ID", c->id);
+	jg_kstr(g, "Name", c->name);
+	jg_kstr(g, "Created", created);
+	jg_key(g, "State");
+	container_state_gen(g, c, true);
+	jg_key(g, "Config");
+	container_config_gen(g, &c->config);
+	yajl_gen_map_close(g);
+	size_t len;
+	char *config = jg_finish(g, &len);
+	g = yajl_gen_alloc(NULL);
+	host_config_gen(g, &c->host);
+	size_t hlen;
+	char *host = jg_finish(g, &hlen);
+	char *dir = store_container_dir(c->id);
+	int ret = -1;
+	if (config && host && dir && mkdir_p(dir, 0700) == 0 &&
+	    write_json_in(dir, "hostconfig.json", host, hlen) == 0 &&
+	    write_json_in(dir, "config.v2.json", config, len) == 0)
+		ret = 0;
+	free(config);
+	free(host);
+	free(dir);
+	return ret;
+}
+
+static struct container *load_one(const char *dir)
+{
+	char err[256] = "";
+	char *cpath = path_join(dir, "config.v2.json");
+	char *hpath = path_join(dir, "hostconfig.json");
+	char *ctext = cpath ? read_file(cpath, 16 << 20, NULL) : NULL;
+	char *htext = hpath ? read_file(hpath, 16 << 20, NULL) : NULL;
+	yajl_val cj = ctext ? yajl_tree_parse(ctext, err, sizeof(err)) : NULL;
+	yajl_val hj = htext ? yajl_tree_parse(htext, err, sizeof(err)) : NULL;
+	struct container *c = NULL;
+	const char *id = json_get_str(cj, "ID");
+	const char *name = json_get_str(cj, "Name");
+	if (!cj || !hj || !id || !name || !idgen_is_full_id(id)) {
+		LOG_WARN("skipping %s: unreadable or incomplete state %s", dir, err);
+		goto out;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		goto out;
+	pthread_mutex_init(&c->op_lock, NULL);
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->name = strdup(name);
+	const char *created = json_get_str(cj, "Created");
+	if (created)
+		time_parse_rfc3339(created, &c->created);
+	if (container_config_parse(json_get(cj, "Config"), &c->config, err, sizeof(err)) < 0 ||
+	    host_config_parse(hj, &c->host, err, sizeof(err)) < 0 ||
+	    container_state_parse(json_get(cj, "State"), &c->state) < 0) {
+		LOG_WARN("skipping %s: %s", dir, err);
+		container_free(c);
+		c = NULL;
+	}
+out:
+	if (cj)
+		yajl_tree_free(cj);
+	if (hj)
+		yajl_tree_free(hj);
+	free(ctext);
+	free(htext);
+	free(cpath);
+	free(hpath);
+	return c;
+}
+
+int store_load_all(void)
+{
+	DIR *d = opendir(g_paths.lxcpath);
+	if (!d)
+		return -1;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!idgen_is_full_id(de->d_name))
+			continue;
+		char *dir = path_join(g_paths.lxcpath, de->d_name);
+		struct container *c = dir ? load_one(dir) : NULL;
+		free(dir);
+		char err[512];
+		if (c && store_add(c, err, sizeof(err)) < 0) {
+			LOG_WARN("skipping %s: %s", de->d_name, err);
+			container_free(c);
+		}
+	}
+	closedir(d);
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* The container table: lookups by ID, name or unique ID prefix, and atomic persistence under
+ * <graph>/engines/lcr/<id>/. One lock guards every container's state; lifecycle operations on
+ * one container are serialised by its op_lock. */
+#ifndef ENGINE_STORE_H
+#define ENGINE_STORE_H
+
+#include <stddef.h>
+
+#include "container.h"
+
+struct store_paths {
+	char *graph;	 /* -g */
+	char *state;	 /* -S */
+	char *lxcpath;	 /* <graph>/engines/lcr: liblxc's lxcpath, one dir per container */
+};
+
+extern struct store_paths g_paths;
+
+int store_init(const char *graph, const char *state);
+void store_lock(void);
+void store_unlock(void);
+/* Wakes every thread waiting in store_wait_change (call with the lock held). */
+void store_broadcast(void);
+/* Waits (lock held) until a broadcast or deadline_ms (CLOCK_MONOTONIC ms; <0 = forever). */
+void store_wait_change(int64_t deadline_ms);
+
+/* Resolves ID, name, or unique ID prefix; returns a referenced container or NULL with err
+ * set ("No such container: X" or the ambiguity with its candidates). */
+struct container *store_lookup(const char *ref, char *err, size_t errlen);
+void store_put(struct container *c);
+/* Adds c (taking ownership). Fails with the iSulad conflict message on a duplicate name. */
+int store_add(struct container *c, char *err, size_t errlen);
+/* Drops c from the table; its memory goes when the last reference is put. */
+void store_remove(struct container *c);
+/* Snapshot of the table (each referenced); free with store_put_all. */
+struct container **store_list(size_t *n);
+void store_put_all(struct container **v, size_t n);
+
+/* Writes config.v2.json and hostconfig.json atomically. Call with the store lock held. */
+int store_save(const struct container *c);
+char *store_container_dir(const char *id);
+char *store_state_dir(const char *id);
+/* Loads every container found on disk. */
+int store_load_all(void);
+int64_t monotonic_ms(void);
+
+#endif

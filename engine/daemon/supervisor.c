@@ -1,0 +1,312 @@
+#include "supervisor.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fileutil.h"
+#include "log.h"
+#include "runtime.h"
+#include "store.h"
+
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 60000
+#define BACKOFF_RESET_AFTER_MS 10000
+#define EXIT_REBOOT 129
+#define EXIT_HALT 130
+
+struct watch {
+	struct container *c;
+	pid_t monitor;
+	int pidfd;
+};
+
+static int g_epfd = -1;
+static int g_wakefd = -1;
+
+static void wake_loop(void)
+{
+	uint64_t one = 1;
+	if (write(g_wakefd, &one, sizeof(one)) < 0)
+		LOG_WARN("supervisor wake-up failed: %s", strerror(errno));
+}
+
+void supervisor_watch(struct container *c, pid_t monitor, int pidfd)
+{
+	struct watch *w = calloc(1, sizeof(*w));
+	if (!w) {
+		close(pidfd);
+		return;
+	}
+	store_lock();
+	c->refs++;
+	store_unlock();
+	w->c = c;
+	w->monitor = monitor;
+	w->pidfd = pidfd;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
+	if (epoll_ctl(g_epfd, EPOLL_CTL_ADD, pidfd, &ev) < 0) {
+		LOG_ERROR("cannot watch monitor %d of %s: %s", monitor, c->id, strerror(errno));
+		close(pidfd);
+		store_put(c);
+		free(w);
+	}
+}
+
+static int64_t timespec_ms(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
+}
+
+/* Docker's rules, plus iSulad's for system containers: a halt inside never restarts, a
+ * reboot restarts with on-reboot (and always). */
+static bool should_restart(const struct container *c, const struct exit_record *rec)
+{
+	if (c->state.manually_stopped || c->removed)
+		return false;
+	bool system = c->host.system_container;
+	if (system && rec->exit_code == EXIT_HALT && !rec->reboot)
+		return false;
+	switch (c->host.restart.kind) {
+	case RESTART_NO:
+		return false;
+	case RESTART_ON_REBOOT:
+		return rec->reboot;
+	case RESTART_ALWAYS:
+	case RESTART_UNLESS_STOPPED:
+		return true;
+	case RESTART_ON_FAILURE:
+		return rec->exit_code != 0 && !rec->reboot &&
+		       (c->host.restart.max_retries <= 0 ||
+			c->state.restart_count < c->host.restart.max_retries);
+	}
+	return false;
+}
+
+static void *auto_remove_thread(void *arg)
+{
+	struct container *c = arg;
+	pthread_mutex_lock(&c->op_lock);
+	store_lock();
+	bool gone = c->removed || c->state.status != STATUS_EXITED;
+	store_unlock();
+	if (!gone) {
+		runtime_remove_files(c);
+		store_remove(c);
+	}
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+	return NULL;
+}
+
+static void spawn_detached(void *(*fn)(void *), struct container *c)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	c->refs++; /* store lock held by the caller */
+	if (pthread_create(&t, &attr, fn, c) != 0) {
+		c->refs--;
+		LOG_ERROR("cannot create a thread for %s", c->id);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+void supervisor_record_exit(struct container *c, const struct exit_record *rec)
+{
+	store_lock();
+	struct container_state *s = &c->state;
+	s->status = STATUS_EXITED;
+	s->exit_code = rec->exit_code;
+	s->finished_at = rec->finished_at;
+	if (s->finished_at.tv_sec == 0)
+		clock_gettime(CLOCK_REALTIME, &s->finished_at);
+	s->pid = 0;
+	s->monitor_pid = 0;
+	s->monitor_start_time = 0;
+	if (should_restart(c, rec)) {
+		int64_t ran = timespec_ms(&s->finished_at) - timespec_ms(&s->started_at);
+		if (ran >= BACKOFF_RESET_AFTER_MS || c->restart_delay_ms == 0)
+			c->restart_delay_ms = BACKOFF_FIRST_MS;
+		else if (c->restart_delay_ms < BACKOFF_MAX_MS)
+			c->restart_delay_ms = c->restart_delay_ms * 2 > BACKOFF_MAX_MS
+						      ? BACKOFF_MAX_MS
+						      : c->restart_delay_ms * 2;
+		s->status = STATUS_RESTARTING;
+		s->restart_count++;
+		c->restart_due_ms = monotonic_ms() + c->restart_delay_ms;
+		LOG_INFO("container %s exited (%d), restarting in %lld ms", c->id, rec->exit_code,
+			 (long long)c->restart_delay_ms);
+		wake_loop();
+	} else if (c->host.auto_remove && !c->removed) {
+		spawn_detached(auto_remove_thread, c);
+	}
+	store_save(c);
+	store_broadcast();
+	store_unlock();
+}
+
+void supervisor_cancel_restart_locked(struct container *c)
+{
+	c->restart_due_ms = 0;
+	if (c->state.status == STATUS_RESTARTING)
+		c->state.status = STATUS_EXITED;
+}
+
+static void *restart_thread(void *arg)
+{
+	struct container *c = arg;
+	pthread_mutex_lock(&c->op_lock);
+	store_lock();
+	bool go = !c->removed && c->state.status == STATUS_RESTARTING && !c->state.manually_stopped;
+	store_unlock();
+	if (go) {
+		char err[1024] = "";
+		if (runtime_start(c, err, sizeof(err)) < 0) {
+			LOG_ERROR("restart of %s failed: %s", c->id, err);
+			store_lock();
+			if (c->state.status == STATUS_RESTARTING)
+				c->state.status = STATUS_EXITED;
+			store_save(c);
+			store_broadcast();
+			store_unlock();
+		}
+	}
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+	return NULL;
+}
+
+/* Starts due restarts; returns the ms until the next one, or -1. */
+static int run_due_restarts(void)
+{
+	size_t n;
+	struct container **all = store_list(&n);
+	int64_t now = monotonic_ms(), next = -1;
+	store_lock();
+	for (size_t i = 0; i < n; i++) {
+		struct container *c = all[i];
+		if (c->restart_due_ms == 0)
+			continue;
+		if (c->restart_due_ms <= now) {
+			c->restart_due_ms = 0;
+			spawn_detached(restart_thread, c);
+		} else if (next < 0 || c->restart_due_ms - now < next) {
+			next = c->restart_due_ms - now;
+		}
+	}
+	store_unlock();
+	store_put_all(all, n);
+	return (int)next;
+}
+
+static void handle_monitor_exit(struct watch *w)
+{
+	epoll_ctl(g_epfd, EPOLL_CTL_DEL, w->pidfd, NULL);
+	close(w->pidfd);
+	waitpid(w->monitor, NULL, WNOHANG);
+	char *state_dir = store_state_dir(w->c->id);
+	struct exit_record rec;
+	if (!state_dir || exit_record_read(state_dir, &rec) < 0) {
+		/* The monitor died without a record (killed): its container died with it. */
+		memset(&rec, 0, sizeof(rec));
+		rec.exit_code = 137;
+		clock_gettime(CLOCK_REALTIME, &rec.finished_at);
+		LOG_WARN("monitor %d of %s exited without an exit record", w->monitor, w->c->id);
+	}
+	free(state_dir);
+	supervisor_record_exit(w->c, &rec);
+	store_put(w->c);
+	free(w);
+}
+
+static void *supervisor_loop(void *arg)
+{
+	struct epoll_event events[32];
+	for (;;) {
+		int timeout = run_due_restarts();
+		int n = epoll_wait(g_epfd, events, 32, timeout);
+		for (int i = 0; i < n; i++) {
+			if (events[i].data.ptr == NULL) {
+				uint64_t v;
+				if (read(g_wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+					LOG_WARN("supervisor wake read: %s", strerror(errno));
+				continue;
+			}
+			handle_monitor_exit(events[i].data.ptr);
+		}
+	}
+	return NULL;
+}
+
+int supervisor_start(void)
+{
+	g_epfd = epoll_create1(EPOLL_CLOEXEC);
+	g_wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (g_epfd < 0 || g_wakefd < 0)
+		return -1;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	if (epoll_ctl(g_epfd, EPOLL_CTL_ADD, g_wakefd, &ev) < 0)
+		return -1;
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int ret = pthread_create(&t, &attr, supervisor_loop, NULL);
+	pthread_attr_destroy(&attr);
+	return ret == 0 ? 0 : -1;
+}
+
+static void restore_one(struct container *c)
+{
+	store_lock();
+	pid_t monitor = c->state.monitor_pid;
+	unsigned long long start = c->state.monitor_start_time;
+	bool was_running = c->state.status == STATUS_RUNNING;
+	store_unlock();
+	if (monitor > 0 && start != 0 && proc_start_time(monitor) == start) {
+		int pidfd = (int)syscall(SYS_pidfd_open, monitor, 0);
+		if (pidfd >= 0) {
+			pid_t init_pid = runtime_init_pid(c->id);
+			store_lock();
+			if (init_pid > 0) {
+				c->state.status = STATUS_RUNNING;
+				c->state.pid = init_pid;
+			}
+			store_save(c);
+			store_unlock();
+			supervisor_watch(c, monitor, pidfd);
+			LOG_INFO("reattached to %s (monitor %d)", c->id, monitor);
+			return;
+		}
+	}
+	if (monitor <= 0 && !was_running)
+		return;
+	char *state_dir = store_state_dir(c->id);
+	struct exit_record rec;
+	if (!state_dir || exit_record_read(state_dir, &rec) < 0) {
+		memset(&rec, 0, sizeof(rec));
+		rec.exit_code = 137;
+		clock_gettime(CLOCK_REALTIME, &rec.finished_at);
+	}
+	free(state_dir);
+	LOG_INFO("container %s exited while the daemon was down (%d)", c->id, rec.exit_code);
+	supervisor_record_exit(c, &rec);
+}
+
+void supervisor_restore_all(void)
+{
+	size_t n;
+	struct container **all = store_list(&n);
+	for (size_t i = 0; i < n; i++)
+		restore_one(all[i]);
+	store_put_all(all, n);
+}

@@ -1,0 +1,21 @@
+/* Watches container monitors (pidfds in one epoll thread), records exits, and applies
+ * restart policies with back-off (100 ms doubling to 1 min, reset after 10 s of running). */
+#ifndef ENGINE_SUPERVISOR_H
+#define ENGINE_SUPERVISOR_H
+
+#include <sys/types.h>
+
+#include "container.h"
+#include "exit_record.h"
+
+int supervisor_start(void);
+/* Watches a running container's monitor; takes ownership of pidfd. */
+void supervisor_watch(struct container *c, pid_t monitor, int pidfd);
+/* Records an exit (state, exit code, time), then applies the restart policy. */
+void supervisor_record_exit(struct container *c, const struct exit_record *rec);
+/* Cancels a pending restart (manual stop/kill/rm). Call with the store lock held. */
+void supervisor_cancel_restart_locked(struct container *c);
+/* Daemon start: reattach to live monitors, record exits that happened while it was down. */
+void supervisor_restore_all(void);
+
+#endif

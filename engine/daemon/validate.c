@@ -1,0 +1,198 @@
+#include "validate.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cgroup_info.h"
+#include "cpuset.h"
+#include "fileutil.h"
+
+#define MIN_MEMORY (4LL << 20)
+
+int validate_name(const char *name, char *err, size_t errlen)
+{
+	bool ok = name && isalnum((unsigned char)name[0]);
+	for (const char *p = name; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-';
+	if (!ok)
+		snprintf(err, errlen,
+			 "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.",
+			 name ? name : "");
+	return ok ? 0 : -1;
+}
+
+int validate_rootfs(const struct container *c, char *err, size_t errlen)
+{
+	const char *image = c->config.image ? c->config.image : "";
+	const char *rootfs = c->host.external_rootfs;
+	if (c->host.system_container && !rootfs) {
+		snprintf(err, errlen, "--system-container must be used together with "
+			 "--external-rootfs");
+		return -1;
+	}
+	if (!rootfs) {
+		snprintf(err, errlen, "No such image: %s (image management is not supported: use "
+			 "--external-rootfs PATH with the image name none)", image);
+		return -1;
+	}
+	if (rootfs[0] != '/') {
+		snprintf(err, errlen, "Invalid external rootfs '%s': must be an absolute path",
+			 rootfs);
+		return -1;
+	}
+	struct stat st;
+	if (stat(rootfs, &st) < 0) {
+		snprintf(err, errlen, "Invalid external rootfs '%s': %s", rootfs, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "Invalid external rootfs '%s': not a directory", rootfs);
+		return -1;
+	}
+	if (strcmp(image, "none") != 0 && strcmp(image, "empty") != 0 &&
+	    strcmp(image, "none:latest") != 0) {
+		snprintf(err, errlen, "Invalid image '%s' with --external-rootfs: use none", image);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_cpuset(const char *what, const char *list, const char *host_file, char *err,
+			size_t errlen)
+{
+	struct cpuset want, have;
+	if (cpuset_parse(list, &want) < 0) {
+		snprintf(err, errlen, "Invalid value %s for %s: expected a list like 0-3,5", list,
+			 what);
+		return -1;
+	}
+	char *avail = read_file(host_file, 4096, NULL);
+	if (avail) {
+		char *nl = strchr(avail, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	int ret = 0;
+	if (avail && cpuset_parse(avail, &have) == 0 && !cpuset_is_subset(&want, &have)) {
+		snprintf(err, errlen, "Requested %s are not available - requested %s, available: %s",
+			 strcmp(what, "cpuset-cpus") == 0 ? "CPUs" : "memory nodes", list, avail);
+		ret = -1;
+	}
+	free(avail);
+	return ret;
+}
+
+static int check_memory(const struct host_config *h, char *err, size_t errlen)
+{
+	if (h->memory < 0 || (h->memory > 0 && h->memory < MIN_MEMORY)) {
+		snprintf(err, errlen, "Invalid memory limit %lld: minimum memory limit allowed is "
+			 "4MB", (long long)h->memory);
+		return -1;
+	}
+	if (h->memory_reservation < 0 ||
+	    (h->memory_reservation > 0 && h->memory_reservation < MIN_MEMORY)) {
+		snprintf(err, errlen, "Invalid memory reservation %lld: minimum memory reservation "
+			 "allowed is 4MB", (long long)h->memory_reservation);
+		return -1;
+	}
+	if (h->memory > 0 && h->memory_reservation > h->memory) {
+		snprintf(err, errlen, "Minimum memory limit can not be less than memory reservation "
+			 "limit, see usage.");
+		return -1;
+	}
+	if (h->memory_swap < -1) {
+		snprintf(err, errlen, "Invalid memory swap %lld: must be -1 (unlimited) or a size",
+			 (long long)h->memory_swap);
+		return -1;
+	}
+	if (h->memory_swap > 0 && h->memory == 0) {
+		snprintf(err, errlen, "You should always set the Memory limit when using Memoryswap "
+			 "limit, see usage.");
+		return -1;
+	}
+	if (h->memory_swap > 0 && h->memory_swap < h->memory) {
+		snprintf(err, errlen, "Minimum memoryswap limit should be larger than memory limit, "
+			 "see usage.");
+		return -1;
+	}
+	if (h->memory_swap > 0 && !cgroup_is_unified() &&
+	    !cgroup_v1_has("memory.memsw.limit_in_bytes")) {
+		snprintf(err, errlen, "Your kernel does not support swap limit capabilities "
+			 "(memory.memsw.limit_in_bytes): --memory-swap cannot be applied");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_cpu(const struct host_config *h, char *err, size_t errlen)
+{
+	if (h->cpu_shares < 0) {
+		snprintf(err, errlen, "Invalid CPU shares %lld: must be a positive integer",
+			 (long long)h->cpu_shares);
+		return -1;
+	}
+	if (h->cpu_period != 0 && (h->cpu_period < 1000 || h->cpu_period > 1000000)) {
+		snprintf(err, errlen, "Invalid CPU period %lld: CPU cfs period can not be less than "
+			 "1ms (i.e. 1000) or larger than 1s (i.e. 1000000)", (long long)h->cpu_period);
+		return -1;
+	}
+	if (h->cpu_quota != 0 && h->cpu_quota != -1 && h->cpu_quota < 1000) {
+		snprintf(err, errlen, "Invalid CPU quota %lld: CPU cfs quota can not be less than "
+			 "1ms (i.e. 1000)", (long long)h->cpu_quota);
+		return -1;
+	}
+	if (h->cpuset_cpus && check_cpuset("cpuset-cpus", h->cpuset_cpus,
+					   "/sys/devices/system/cpu/online", err, errlen) < 0)
+		return -1;
+	if (h->cpuset_mems && check_cpuset("cpuset-mems", h->cpuset_mems,
+					   "/sys/devices/system/node/online", err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+static const char *const g_ulimit_names[] = {
+	"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc",
+	"rss", "rtprio", "rttime", "sigpending", "stack", "as", NULL,
+};
+
+static int check_ulimits(const struct host_config *h, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < h->n_ulimits; i++) {
+		const struct ulimit *u = &h->ulimits[i];
+		size_t k = 0;
+		while (g_ulimit_names[k] && strcmp(g_ulimit_names[k], u->name) != 0)
+			k++;
+		if (!g_ulimit_names[k]) {
+			snprintf(err, errlen, "Invalid ulimit type: %s", u->name);
+			return -1;
+		}
+		if (u->soft > u->hard) {
+			snprintf(err, errlen, "Invalid ulimit %s: soft limit %lld must be less than or "
+				 "equal to hard limit %lld", u->name, (long long)u->soft,
+				 (long long)u->hard);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int validate_resources(const struct host_config *h, char *err, size_t errlen)
+{
+	if (check_memory(h, err, errlen) < 0 || check_cpu(h, err, errlen) < 0 ||
+	    check_ulimits(h, err, errlen) < 0)
+		return -1;
+	if (h->auto_remove && h->restart.kind != RESTART_NO) {
+		snprintf(err, errlen, "Conflicting options: --restart and --rm");
+		return -1;
+	}
+	if (h->cgroup_parent && strstr(h->cgroup_parent, "..")) {
+		snprintf(err, errlen, "Invalid cgroup parent '%s': must not contain ..",
+			 h->cgroup_parent);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* Checks of a create request that the daemon enforces whatever the client (isula, docker). */
+#ifndef ENGINE_VALIDATE_H
+#define ENGINE_VALIDATE_H
+
+#include <stddef.h>
+
+#include "container.h"
+
+int validate_name(const char *name, char *err, size_t errlen);
+int validate_rootfs(const struct container *c, char *err, size_t errlen);
+int validate_resources(const struct host_config *h, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,83 @@
+/* isulad-monitor: the per-container process that runs a container through liblxc, so that
+ * containers outlive the daemon. It stays until the container's init exits, then records the
+ * exit status in <state-dir>/exit.json for whichever daemon is running by then.
+ *
+ *   isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...
+ *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
+ */
+#include <errno.h>
+#include <lxc/lxccontainer.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit_record.h"
+#include "fileutil.h"
+
+/* Remembers what liblxc was about to do (reboot or stop), and refuses liblxc's in-monitor
+ * reboot: the daemon decides about restarts, and restarts freshly so host setup is redone. */
+static int post_stop_hook(const char *state_dir)
+{
+	const char *target = getenv("LXC_TARGET");
+	char *path = path_join(state_dir, EXIT_TARGET_FILE);
+	if (path && target)
+		atomic_write_file(path, target, strlen(target), 0600);
+	free(path);
+	return target && strcmp(target, "reboot") == 0 ? 1 : 0;
+}
+
+/* liblxc reports a killed init as (signal << 8 | 0x7f), the shape of a stop status, and an
+ * exit as (code << 8); either way the result is Docker's code: the exit code or 128+signal. */
+static int exit_code_from_lxc(int status)
+{
+	if ((status & 0xff) == 0x7f)
+		return 128 + ((status >> 8) & 0xff);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int run_container(const char *name, const char *lxcpath, const char *state_dir,
+			 char **argv)
+{
+	setsid();
+	struct lxc_container *c = lxc_container_new(name, lxcpath);
+	if (!c) {
+		fprintf(stderr, "isulad-monitor: cannot load container %s in %s\n", name, lxcpath);
+		return 1;
+	}
+	c->want_daemonize(c, false);
+	c->want_close_all_fds(c, true);
+	bool started = c->start(c, 0, argv);
+	int status = c->error_num;
+
+	struct exit_record rec = {.started = started};
+	clock_gettime(CLOCK_REALTIME, &rec.finished_at);
+	char *target_path = path_join(state_dir, EXIT_TARGET_FILE);
+	char *target = target_path ? read_file(target_path, 64, NULL) : NULL;
+	rec.reboot = target && strcmp(target, "reboot") == 0;
+	rec.exit_code = exit_code_from_lxc(status);
+	if (rec.exit_code == 128 + SIGHUP)
+		rec.reboot = true;
+	int ret = exit_record_write(state_dir, &rec);
+	free(target);
+	free(target_path);
+	lxc_container_put(c);
+	return ret < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "post-stop-hook") == 0)
+		return post_stop_hook(argv[2]);
+	if (argc >= 7 && strcmp(argv[1], "start") == 0 && strcmp(argv[5], "--") == 0)
+		return run_container(argv[2], argv[3], argv[4], argv + 6);
+	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...\n"
+			"       isulad-monitor post-stop-hook STATE_DIR\n"
+			"(started by isulad, not meant to be run by hand)\n");
+	return 2;
+}

@@ -1,0 +1,22 @@
+/* File helpers: atomic writes, bounded reads, directory trees. */
+#ifndef LIB_FILEUTIL_H
+#define LIB_FILEUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes data to path via a temp file, fsync and rename, so readers see the old or the new
+ * content, never a mix. Returns 0 or -1 with errno set. */
+int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* Reads a whole file (at most max_len bytes, else EFBIG); result is NUL-terminated. */
+char *read_file(const char *path, size_t max_len, size_t *len_out);
+int mkdir_p(const char *path, mode_t mode);
+/* Removes a tree without crossing into other filesystems (mount points are left, -1/EBUSY). */
+int remove_tree(const char *path);
+bool path_exists(const char *path);
+bool is_directory(const char *path);
+/* malloc'd "a/b" with exactly one slash between the parts. */
+char *path_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,32 @@
+/* Thin helpers over yajl: typed lookups in parsed trees, and a generator wrapper. */
+#ifndef LIB_JSON_H
+#define LIB_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+/* Lookups of a direct member of an object; NULL/default when absent or of another type. */
+yajl_val json_get(yajl_val obj, const char *key);
+const char *json_get_str(yajl_val obj, const char *key);
+int64_t json_get_int(yajl_val obj, const char *key, int64_t dflt);
+bool json_get_bool(yajl_val obj, const char *key, bool dflt);
+/* Array of strings (or a single string) as a new strv; NULL if absent. */
+char **json_get_strv(yajl_val obj, const char *key);
+
+/* Generator helpers: each emits "key": value inside the current map. */
+void jg_key(yajl_gen g, const char *key);
+void jg_str(yajl_gen g, const char *s);
+void jg_kstr(yajl_gen g, const char *key, const char *val);
+void jg_kint(yajl_gen g, const char *key, int64_t val);
+void jg_kbool(yajl_gen g, const char *key, bool val);
+void jg_kstrv(yajl_gen g, const char *key, char *const *v);
+/* "KEY": {"k": "v", ...} from a strv of "k=v" entries. */
+void jg_kmap_from_kv(yajl_gen g, const char *key, char *const *kv);
+/* Copies a parsed tree value into the generator. */
+void jg_value(yajl_gen g, yajl_val v);
+/* Takes the generated buffer as a malloc'd string and frees the generator. */
+char *jg_finish(yajl_gen g, size_t *len);
+
+#endif

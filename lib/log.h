@@ -1,0 +1,17 @@
+/* Leveled logging to stderr or a file, shared by every binary. */
+#ifndef LIB_LOG_H
+#define LIB_LOG_H
+
+enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+/* level_name: one of FATAL ALERT CRIT ERROR WARN NOTICE INFO DEBUG TRACE (iSulad names). */
+int log_level_parse(const char *level_name, enum log_level *out);
+void log_init(enum log_level level, const char *path);
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define LOG_ERROR(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
+#define LOG_WARN(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define LOG_INFO(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define LOG_DEBUG(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+#endif

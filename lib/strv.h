@@ -1,0 +1,15 @@
+/* NULL-terminated string vectors (argv, env lists). */
+#ifndef LIB_STRV_H
+#define LIB_STRV_H
+
+#include <stddef.h>
+
+size_t strv_len(char *const *v);
+/* Appends a copy of s; returns 0 or -1 (v untouched on failure). */
+int strv_push(char ***v, const char *s);
+char **strv_dup(char *const *v);
+void strv_free(char **v);
+/* Index of the "KEY=" entry for key, or -1. */
+int strv_find_env(char *const *v, const char *key, size_t keylen);
+
+#endif
