@@ -10,6 +10,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
 CFLAGS ?= -O2 -g
+GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+CFLAGS += -DGIT_COMMIT='"$(GIT_COMMIT)"'
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS)
 LDFLAGS ?=
 ifeq ($(SANITIZE),1)

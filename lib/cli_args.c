@@ -94,7 +94,7 @@ static int find_short(const struct cli_parser *p, char c)
 	size_t i;
 
 	for (i = 0; i < p->nopts; i++) {
-		if (c != 0 && p->opts[i].short_name == c)
+		if (p->opts[i].short_name == c)
 			return (int)i;
 	}
 	return -1;
@@ -112,10 +112,10 @@ static int set_bool(struct cli_parser *p, int idx, const char *value, bool as_sh
 		slot->bval = false;
 	} else if (as_short) {
 		return fail(p, "invalid value \"%s\" for flag -%c: expected true or false", value,
-			    o->short_name);
+		            o->short_name);
 	} else {
 		return fail(p, "invalid value \"%s\" for flag --%s: expected true or false", value,
-			    o->long_name);
+		            o->long_name);
 	}
 	slot->set = true;
 	return 0;
@@ -243,15 +243,15 @@ static int parse_all(struct cli_parser *p, bool stop_at_positional)
 }
 
 struct cli_values *cli_parse(const struct cli_option *opts, size_t nopts, int argc, char **argv,
-			     bool stop_at_positional, char *err, size_t errlen)
+                             bool stop_at_positional, char *err, size_t errlen)
 {
 	struct cli_parser p = {
-		.opts = opts,
-		.nopts = opts != NULL ? nopts : 0,
-		.argc = argv != NULL && argc > 0 ? argc : 0,
-		.argv = argv,
-		.err = err,
-		.errlen = errlen,
+	    .opts = opts,
+	    .nopts = opts != NULL ? nopts : 0,
+	    .argc = argv != NULL && argc > 0 ? argc : 0,
+	    .argv = argv,
+	    .err = err,
+	    .errlen = errlen,
 	};
 
 	if (err != NULL && errlen > 0)
@@ -374,8 +374,9 @@ void cli_print_help(FILE *out, const char *usage, const struct cli_option *opts,
 	if (opts == NULL || nopts == 0)
 		return;
 	for (i = 0; i < nopts; i++) {
-		size_t n = option_has_name(&opts[i]) ? format_option_spec(&opts[i], spec, sizeof(spec))
-						      : 0;
+		size_t n = option_has_name(&opts[i])
+		               ? format_option_spec(&opts[i], spec, sizeof(spec))
+		               : 0;
 
 		width = n > width ? n : width;
 	}

@@ -42,7 +42,7 @@ struct cli_values;
  *   bad flag syntax: ---foo
  */
 struct cli_values *cli_parse(const struct cli_option *opts, size_t nopts, int argc, char **argv,
-			     bool stop_at_positional, char *err, size_t errlen);
+                             bool stop_at_positional, char *err, size_t errlen);
 
 /* True if the flag appeared at all, even as --detach=false. */
 bool cli_is_set(const struct cli_values *v, size_t idx);

@@ -14,9 +14,9 @@ int exit_record_write(const char *state_dir, const struct exit_record *rec)
 	char when[64], buf[256];
 	time_format_rfc3339(&rec->finished_at, when, sizeof(when));
 	int n = snprintf(buf, sizeof(buf),
-			 "{\"ExitCode\":%d,\"Reboot\":%s,\"Started\":%s,\"FinishedAt\":\"%s\"}\n",
-			 rec->exit_code, rec->reboot ? "true" : "false",
-			 rec->started ? "true" : "false", when);
+	                 "{\"ExitCode\":%d,\"Reboot\":%s,\"Started\":%s,\"FinishedAt\":\"%s\"}\n",
+	                 rec->exit_code, rec->reboot ? "true" : "false",
+	                 rec->started ? "true" : "false", when);
 	char *path = path_join(state_dir, EXIT_RECORD_FILE);
 	int ret = path ? atomic_write_file(path, buf, (size_t)n, 0600) : -1;
 	free(path);

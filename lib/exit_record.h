@@ -10,9 +10,9 @@
 #define EXIT_TARGET_FILE "lxc-target"
 
 struct exit_record {
-	int exit_code;	 /* exit status, or 128+signal; reboot 129, halt 130 */
-	bool reboot;	 /* the init asked for a reboot */
-	bool started;	 /* liblxc reported a successful start */
+	int exit_code; /* exit status, or 128+signal; reboot 129, halt 130 */
+	bool reboot;   /* the init asked for a reboot */
+	bool started;  /* liblxc reported a successful start */
 	struct timespec finished_at;
 };
 

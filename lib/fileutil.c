@@ -41,7 +41,7 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 		goto fail;
 	free(tmp);
 	return 0;
-fail: {
+fail : {
 	int saved = errno;
 	if (fd >= 0)
 		close(fd);
@@ -92,7 +92,7 @@ char *read_file(const char *path, size_t max_len, size_t *len_out)
 	if (len_out)
 		*len_out = len;
 	return buf;
-fail: {
+fail : {
 	int saved = errno;
 	free(buf);
 	close(fd);

@@ -168,7 +168,7 @@ static void put_json_string(struct sbuf *b, const char *s)
 				snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
 				sb_puts(b, tmp);
 			} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-				/* U+2028/U+2029 break JavaScript string literals; Go escapes them. */
+				/* U+2028/2029 end JavaScript strings; Go escapes them. */
 				sb_puts(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
 				p += 2;
 			} else {
@@ -381,11 +381,14 @@ static int lex_field(struct render *r, const char *s, struct token *t)
 {
 	const char *p = s + 1 + ident_len(s + 1);
 
+	if (p == s + 1 && *p == '.') /* ".." */
+		return fail(r, "bad field syntax in \"%.*s\"", action_preview_len(r), r->action);
 	while (*p == '.') {
 		size_t n = ident_len(p + 1);
 
 		if (n == 0)
-			return fail(r, "bad field syntax in \"%.*s\"", action_preview_len(r), r->action);
+			return fail(r, "bad field syntax in \"%.*s\"", action_preview_len(r),
+			            r->action);
 		p += 1 + n;
 	}
 	*t = (struct token){TOK_FIELD, s, (size_t)(p - s)};
@@ -402,7 +405,7 @@ static int lex_string(struct render *r, const char *s, struct token *t)
 			p++;
 		if (*p != '`')
 			return fail(r, "unterminated raw quoted string in \"%.*s\"",
-				    action_preview_len(r), r->action);
+			            action_preview_len(r), r->action);
 		*t = (struct token){TOK_RAW_STRING, s, (size_t)(p + 1 - s)};
 		return 0;
 	}
@@ -410,7 +413,7 @@ static int lex_string(struct render *r, const char *s, struct token *t)
 		p += (p[0] == '\\' && p[1] != '\0') ? 2 : 1;
 	if (*p != '"')
 		return fail(r, "unterminated quoted string in \"%.*s\"", action_preview_len(r),
-			    r->action);
+		            r->action);
 	*t = (struct token){TOK_STRING, s, (size_t)(p + 1 - s)};
 	return 0;
 }
@@ -462,7 +465,7 @@ static int next_token(struct render *r, const char **pp, struct token *t)
 		after = p[t->len];
 		if (after != '\0' && !is_space(after) && after != '|' && after != '}')
 			return fail(r, "unexpected \"%c\" after \"%.*s\"", after, (int)t->len,
-				    t->text);
+			            t->text);
 	}
 	*pp = p + t->len;
 	return 0;
@@ -591,11 +594,12 @@ static int eval_field(struct render *r, const struct token *t, yajl_val *out)
 		size_t n = ident_len(p);
 
 		if (cur->type == yajl_t_null)
-			return fail(r, "executing at <%.*s>: nil pointer evaluating interface {}.%.*s",
-				    (int)t->len, t->text, (int)n, p);
+			return fail(r,
+			            "executing at <%.*s>: nil pointer evaluating interface {}.%.*s",
+			            (int)t->len, t->text, (int)n, p);
 		if (cur->type != yajl_t_object)
 			return fail(r, "executing at <%.*s>: can't evaluate field %.*s in type %s",
-				    (int)t->len, t->text, (int)n, p, node_type_name(cur));
+			            (int)t->len, t->text, (int)n, p, node_type_name(cur));
 		cur = object_get(cur, p, n);
 		p += n + 1;
 	}
@@ -610,10 +614,9 @@ static bool token_is(const struct token *t, const char *word)
 
 static int lookup_function(struct render *r, const struct token *t, enum template_func *fn)
 {
-	static const char *const unsupported[] = {"if",	   "else",	"end",	 "range",
-						  "with",  "define",	"template", "block",
-						  "break", "continue", "nil",	   "true",
-						  "false"};
+	static const char *const unsupported[] = {
+	    "if",    "else",  "end",      "range", "with", "define", "template",
+	    "block", "break", "continue", "nil",   "true", "false"};
 	size_t i;
 
 	if (token_is(t, "json")) {
@@ -638,14 +641,14 @@ struct span {
 };
 
 static int call_json(struct render *r, struct span at, const struct tval *args, size_t nargs,
-		     struct tval *out)
+                     struct tval *out)
 {
 	struct sbuf b = {0};
 	char tmp[32];
 
 	if (nargs != 1)
 		return fail(r, "executing at <%.*s>: wrong number of args for json: want 1 got %zu",
-			    at.len, at.text, nargs);
+		            at.len, at.text, nargs);
 	if (args[0].kind == TV_STRING) {
 		put_json_string(&b, args[0].str);
 	} else if (args[0].kind == TV_INT) {
@@ -664,22 +667,22 @@ static int call_json(struct render *r, struct span at, const struct tval *args, 
 
 /* One step of index: item[key] for an object (string key) or array (integer key). */
 static int index_step(struct render *r, struct span at, yajl_val item, const struct tval *key,
-		      yajl_val *out)
+                      yajl_val *out)
 {
 	bool key_is_string = key->kind == TV_STRING || YAJL_IS_STRING(key->node);
 	bool key_is_int = key->kind == TV_INT || YAJL_IS_INTEGER(key->node);
 
 	if (item == NULL || item->type == yajl_t_null)
 		return fail(r, "executing at <%.*s>: error calling index: index of untyped nil",
-			    at.len, at.text);
+		            at.len, at.text);
 	if (item->type == yajl_t_object) {
 		const char *k = key->kind == TV_STRING ? key->str : YAJL_GET_STRING(key->node);
 
 		if (!key_is_string)
 			return fail(r,
-				    "executing at <%.*s>: error calling index: value has type %s; "
-				    "should be string",
-				    at.len, at.text, tval_type_name(key));
+			            "executing at <%.*s>: error calling index: value has type %s; "
+			            "should be string",
+			            at.len, at.text, tval_type_name(key));
 		*out = object_get(item, k, strlen(k));
 		return 0;
 	}
@@ -688,38 +691,38 @@ static int index_step(struct render *r, struct span at, yajl_val item, const str
 
 		if (!key_is_int)
 			return fail(r,
-				    "executing at <%.*s>: error calling index: cannot index "
-				    "slice/array with type %s",
-				    at.len, at.text, tval_type_name(key));
+			            "executing at <%.*s>: error calling index: cannot index "
+			            "slice/array with type %s",
+			            at.len, at.text, tval_type_name(key));
 		if (key->kind != TV_INT)
 			i = YAJL_GET_INTEGER(key->node);
 		if (i < 0 || (uint64_t)i >= item->u.array.len)
 			return fail(r,
-				    "executing at <%.*s>: error calling index: index out of range: "
-				    "%lld",
-				    at.len, at.text, (long long)i);
+			            "executing at <%.*s>: error calling index: index out of range: "
+			            "%lld",
+			            at.len, at.text, (long long)i);
 		*out = item->u.array.values[i];
 		return 0;
 	}
 	return fail(r, "executing at <%.*s>: error calling index: can't index item of type %s",
-		    at.len, at.text, node_type_name(item));
+	            at.len, at.text, node_type_name(item));
 }
 
 static int call_index(struct render *r, struct span at, const struct tval *args, size_t nargs,
-		      struct tval *out)
+                      struct tval *out)
 {
 	yajl_val item;
 	size_t i;
 
 	if (nargs < 1)
 		return fail(r,
-			    "executing at <%.*s>: wrong number of args for index: want at least 1 "
-			    "got 0",
-			    at.len, at.text);
+		            "executing at <%.*s>: wrong number of args for index: want at least 1 "
+		            "got 0",
+		            at.len, at.text);
 	if (args[0].kind != TV_NODE)
 		return fail(r,
-			    "executing at <%.*s>: error calling index: can't index item of type %s",
-			    at.len, at.text, tval_type_name(&args[0]));
+		            "executing at <%.*s>: error calling index: can't index item of type %s",
+		            at.len, at.text, tval_type_name(&args[0]));
 	item = args[0].node;
 	for (i = 1; i < nargs; i++) {
 		if (index_step(r, at, item, &args[i], &item) != 0)
@@ -730,7 +733,7 @@ static int call_index(struct render *r, struct span at, const struct tval *args,
 }
 
 static int eval_command(struct render *r, const struct token *words, size_t n,
-			const struct tval *piped, struct tval *out);
+                        const struct tval *piped, struct tval *out);
 
 static int eval_operand(struct render *r, const struct token *t, struct tval *out)
 {
@@ -757,7 +760,7 @@ static int eval_operand(struct render *r, const struct token *t, struct tval *ou
 }
 
 static int call_function(struct render *r, enum template_func fn, struct span at,
-			 const struct tval *args, size_t nargs, struct tval *out)
+                         const struct tval *args, size_t nargs, struct tval *out)
 {
 	if (r->check_only) {
 		*out = (struct tval){.kind = TV_NODE};
@@ -771,10 +774,11 @@ static int call_function(struct render *r, enum template_func fn, struct span at
 /* words[0] is a function name or a lone operand; piped (may be NULL) is the value from the
  * previous command, passed as the final argument. */
 static int eval_command(struct render *r, const struct token *words, size_t n,
-			const struct tval *piped, struct tval *out)
+                        const struct tval *piped, struct tval *out)
 {
 	struct tval args[MAX_CMD_WORDS];
-	struct span at = {words[0].text, (int)(words[n - 1].text + words[n - 1].len - words[0].text)};
+	struct span at = {words[0].text,
+	                  (int)(words[n - 1].text + words[n - 1].len - words[0].text)};
 	enum template_func fn;
 	size_t nargs = 0;
 	size_t i;
@@ -782,8 +786,8 @@ static int eval_command(struct render *r, const struct token *words, size_t n,
 
 	if (words[0].kind != TOK_IDENT) {
 		if (n > 1 || piped != NULL)
-			return fail(r, "can't give argument to non-function %.*s", (int)words[0].len,
-				    words[0].text);
+			return fail(r, "can't give argument to non-function %.*s",
+			            (int)words[0].len, words[0].text);
 		return eval_operand(r, &words[0], out);
 	}
 	if (lookup_function(r, &words[0], &fn) != 0)
@@ -855,7 +859,7 @@ static int skip_comment(struct render *r, const char **pp)
 	close = skip_space(close + 2);
 	if (close[0] != '}' || close[1] != '}')
 		return fail(r, "comment ends before closing delimiter in \"%.*s\"",
-			    action_preview_len(r), r->action);
+		            action_preview_len(r), r->action);
 	*pp = close + 2;
 	return 0;
 }
@@ -868,6 +872,9 @@ static int run_action(struct render *r, const char **pp)
 		*pp = skip_space(*pp) + 2;
 		return skip_comment(r, pp);
 	}
+	/* Without any "}}" ahead, whatever the action holds, it is unclosed. */
+	if (strstr(*pp, "}}") == NULL)
+		return fail(r, "unclosed action \"%.*s\"", action_preview_len(r), r->action);
 	if (run_pipeline(r, pp, &value) != 0)
 		return -1;
 	if (!r->check_only)

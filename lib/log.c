@@ -17,9 +17,9 @@ int log_level_parse(const char *name, enum log_level *out)
 		const char *name;
 		enum log_level level;
 	} table[] = {
-		{"FATAL", LOG_LVL_ERROR}, {"ALERT", LOG_LVL_ERROR}, {"CRIT", LOG_LVL_ERROR},
-		{"ERROR", LOG_LVL_ERROR}, {"WARN", LOG_LVL_WARN},   {"NOTICE", LOG_LVL_INFO},
-		{"INFO", LOG_LVL_INFO},	  {"DEBUG", LOG_LVL_DEBUG}, {"TRACE", LOG_LVL_DEBUG},
+	    {"FATAL", LOG_LVL_ERROR}, {"ALERT", LOG_LVL_ERROR}, {"CRIT", LOG_LVL_ERROR},
+	    {"ERROR", LOG_LVL_ERROR}, {"WARN", LOG_LVL_WARN},   {"NOTICE", LOG_LVL_INFO},
+	    {"INFO", LOG_LVL_INFO},   {"DEBUG", LOG_LVL_DEBUG}, {"TRACE", LOG_LVL_DEBUG},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		if (strcasecmp(name, table[i].name) == 0) {

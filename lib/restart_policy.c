@@ -10,11 +10,11 @@
 
 /* Indexed by enum restart_kind. */
 static const char *const restart_names[] = {
-	[RESTART_NO] = "no",
-	[RESTART_ALWAYS] = "always",
-	[RESTART_ON_FAILURE] = "on-failure",
-	[RESTART_UNLESS_STOPPED] = "unless-stopped",
-	[RESTART_ON_REBOOT] = "on-reboot",
+    [RESTART_NO] = "no",
+    [RESTART_ALWAYS] = "always",
+    [RESTART_ON_FAILURE] = "on-failure",
+    [RESTART_UNLESS_STOPPED] = "unless-stopped",
+    [RESTART_ON_REBOOT] = "on-reboot",
 };
 
 #define RESTART_KIND_COUNT (sizeof(restart_names) / sizeof(restart_names[0]))
@@ -40,8 +40,8 @@ static bool restart_kind_lookup(const char *name, size_t len, enum restart_kind 
 	return false;
 }
 
-__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen,
-							   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt,
+                                                          ...)
 {
 	va_list ap;
 
@@ -85,8 +85,9 @@ int restart_policy_parse(const char *s, struct restart_policy *out, char *err, s
 		return -1;
 	}
 	if (colon != NULL && kind != RESTART_ON_FAILURE) {
-		set_err(err, errlen, "Maximum retry count cannot be used with restart policy '%.*s'",
-			(int)namelen, s);
+		set_err(err, errlen,
+		        "Maximum retry count cannot be used with restart policy '%.*s'",
+		        (int)namelen, s);
 		return -1;
 	}
 	if (colon != NULL && parse_retry_count(colon + 1, &count) != 0) {
@@ -98,7 +99,7 @@ int restart_policy_parse(const char *s, struct restart_policy *out, char *err, s
 }
 
 int restart_policy_from_name(const char *name, int max_retries, struct restart_policy *out,
-			     char *err, size_t errlen)
+                             char *err, size_t errlen)
 {
 	enum restart_kind kind;
 
@@ -116,7 +117,7 @@ int restart_policy_from_name(const char *name, int max_retries, struct restart_p
 	}
 	if (kind != RESTART_ON_FAILURE && max_retries != 0) {
 		set_err(err, errlen, "Maximum retry count cannot be used with restart policy '%s'",
-			name);
+		        name);
 		return -1;
 	}
 	if (max_retries < 0) {

@@ -35,6 +35,6 @@ const char *restart_policy_name(enum restart_kind k);
  * "Maximum retry count cannot be negative".
  */
 int restart_policy_from_name(const char *name, int max_retries, struct restart_policy *out,
-			     char *err, size_t errlen);
+                             char *err, size_t errlen);
 
 #endif

@@ -13,9 +13,9 @@
 int rootfs_open(int rootfs_fd, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.mode = (flags & O_CREAT) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .mode = (flags & O_CREAT) ? mode : 0,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	while (*path == '/')
 		path++;
@@ -55,7 +55,7 @@ int rootfs_write_file(int rootfs_fd, const char *path, const char *data, size_t 
 	if (fchmod(fd, mode) < 0 || renameat(dfd, tmp, dfd, base) < 0)
 		goto out;
 	ret = 0;
-out: {
+out : {
 	int saved = errno;
 	if (fd >= 0) {
 		close(fd);
@@ -87,10 +87,12 @@ bool rootfs_find_executable(int rootfs_fd, const char *cmd, const char *path_lis
 		return false;
 	if (strchr(cmd, '/'))
 		return is_executable_at(rootfs_fd, cmd);
-	char *list = strdup(path_list ? path_list : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	char *list = strdup(
+	    path_list ? path_list : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	bool found = false;
 	char *save = NULL;
-	for (char *dir = strtok_r(list, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+	for (char *dir = strtok_r(list, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
 		char full[4096];
 		snprintf(full, sizeof(full), "%s/%s", dir, cmd);
 		found = is_executable_at(rootfs_fd, full);

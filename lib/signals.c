@@ -15,21 +15,21 @@ struct signal_entry {
 
 /* Canonical names come before their aliases (IOT, CLD, POLL), so signal_name() finds them. */
 static const struct signal_entry signal_table[] = {
-	{"HUP", SIGHUP},       {"INT", SIGINT},	      {"QUIT", SIGQUIT},   {"ILL", SIGILL},
-	{"TRAP", SIGTRAP},     {"ABRT", SIGABRT},     {"BUS", SIGBUS},	   {"FPE", SIGFPE},
-	{"KILL", SIGKILL},     {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
-	{"PIPE", SIGPIPE},     {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+    {"HUP", SIGHUP},       {"INT", SIGINT},       {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT},     {"BUS", SIGBUS},   {"FPE", SIGFPE},
+    {"KILL", SIGKILL},     {"USR1", SIGUSR1},     {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},     {"TERM", SIGTERM},
 #ifdef SIGSTKFLT
-	{"STKFLT", SIGSTKFLT},
+    {"STKFLT", SIGSTKFLT},
 #endif
-	{"CHLD", SIGCHLD},     {"CONT", SIGCONT},     {"STOP", SIGSTOP},   {"TSTP", SIGTSTP},
-	{"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},     {"URG", SIGURG},	   {"XCPU", SIGXCPU},
-	{"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},   {"WINCH", SIGWINCH},
-	{"IO", SIGIO},
+    {"CHLD", SIGCHLD},     {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+    {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},
+    {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
+    {"IO", SIGIO},
 #ifdef SIGPWR
-	{"PWR", SIGPWR},
+    {"PWR", SIGPWR},
 #endif
-	{"SYS", SIGSYS},       {"IOT", SIGIOT},	      {"CLD", SIGCHLD},	   {"POLL", SIGPOLL},
+    {"SYS", SIGSYS},       {"IOT", SIGIOT},       {"CLD", SIGCHLD},  {"POLL", SIGPOLL},
 };
 
 #define SIGNAL_TABLE_LEN (sizeof(signal_table) / sizeof(signal_table[0]))

@@ -153,14 +153,14 @@ static int duration_unit_ns(const char *unit, size_t len, uint64_t *ns)
 		const char *name;
 		uint64_t ns;
 	} units[] = {
-		{"ns", 1ULL},
-		{"us", 1000ULL},
-		{"\xc2\xb5s", 1000ULL}, /* U+00B5 micro sign */
-		{"\xce\xbcs", 1000ULL}, /* U+03BC Greek mu */
-		{"ms", 1000000ULL},
-		{"s", 1000000000ULL},
-		{"m", 60ULL * 1000000000ULL},
-		{"h", 3600ULL * 1000000000ULL},
+	    {"ns", 1ULL},
+	    {"us", 1000ULL},
+	    {"\xc2\xb5s", 1000ULL}, /* U+00B5 micro sign */
+	    {"\xce\xbcs", 1000ULL}, /* U+03BC Greek mu */
+	    {"ms", 1000000ULL},
+	    {"s", 1000000000ULL},
+	    {"m", 60ULL * 1000000000ULL},
+	    {"h", 3600ULL * 1000000000ULL},
 	};
 	size_t i;
 

@@ -4,6 +4,10 @@
 # (a crash, or a sanitizer finding after the summary) counts as one failed test.
 # Ends with "N passed, N failed"; exits 1 if anything failed.
 
+# UBSan only reports by default; make its findings fail the binary, as ASan's do.
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS
+
 passed=0
 failed=0
 log=$(mktemp) || exit 1

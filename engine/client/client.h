@@ -22,7 +22,7 @@ struct client {
 /* One request; returns 0 when the daemon answered (any status), -1 (message printed) when
  * it could not be reached. body may be NULL. */
 int api_call(const struct client *cl, const char *method, const char *path, const char *body,
-	     struct api_response *out);
+             struct api_response *out);
 void api_response_free(struct api_response *r);
 /* Prints "Error response from daemon: <message>" from a JSON error body. */
 void print_daemon_error(const struct api_response *r);
@@ -48,8 +48,9 @@ int cmd_info(struct client *cl, int argc, char **argv);
  * entries help_idx and host_idx). Returns NULL after printing an error or help; *exit_code
  * says what to exit with. */
 struct cli_values *parse_command_flags(struct client *cl, const char *usage,
-				       const struct cli_option *opts, size_t nopts, size_t help_idx,
-				       size_t host_idx, int argc, char **argv, bool stop_at_positional,
-				       size_t min_positional, int *exit_code);
+                                       const struct cli_option *opts, size_t nopts, size_t help_idx,
+                                       size_t host_idx, int argc, char **argv,
+                                       bool stop_at_positional, size_t min_positional,
+                                       int *exit_code);
 
 #endif

@@ -12,48 +12,90 @@
 #include "units.h"
 
 enum {
-	C_HOST, C_HELP, C_TTY, C_INTERACTIVE, C_DETACH, C_RM, C_NAME, C_ENV, C_ENV_FILE,
-	C_HOSTNAME, C_VOLUME, C_USER, C_WORKDIR, C_RESTART, C_CGROUP_PARENT, C_SYSTEM_CONTAINER,
-	C_EXTERNAL_ROOTFS, C_ENTRYPOINT, C_LABEL, C_MEMORY, C_MEMORY_SWAP, C_MEMORY_RESERVATION,
-	C_CPU_SHARES, C_CPU_QUOTA, C_CPU_PERIOD, C_CPUSET_CPUS, C_CPUSET_MEMS, C_PIDS_LIMIT,
-	C_ULIMIT, C_PRIVILEGED, C_HOOK_SPEC, C_RUNTIME, C_COUNT
+	C_HOST,
+	C_HELP,
+	C_TTY,
+	C_INTERACTIVE,
+	C_DETACH,
+	C_RM,
+	C_NAME,
+	C_ENV,
+	C_ENV_FILE,
+	C_HOSTNAME,
+	C_VOLUME,
+	C_USER,
+	C_WORKDIR,
+	C_RESTART,
+	C_CGROUP_PARENT,
+	C_SYSTEM_CONTAINER,
+	C_EXTERNAL_ROOTFS,
+	C_ENTRYPOINT,
+	C_LABEL,
+	C_MEMORY,
+	C_MEMORY_SWAP,
+	C_MEMORY_RESERVATION,
+	C_CPU_SHARES,
+	C_CPU_QUOTA,
+	C_CPU_PERIOD,
+	C_CPUSET_CPUS,
+	C_CPUSET_MEMS,
+	C_PIDS_LIMIT,
+	C_ULIMIT,
+	C_PRIVILEGED,
+	C_HOOK_SPEC,
+	C_RUNTIME,
+	C_COUNT
 };
 
 static const struct cli_option g_opts[C_COUNT] = {
-	[C_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
-	[C_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
-	[C_TTY] = {"tty", 't', CLI_BOOL, NULL, "Allocate a pseudo-TTY"},
-	[C_INTERACTIVE] = {"interactive", 'i', CLI_BOOL, NULL, "Keep STDIN open even if not attached"},
-	[C_DETACH] = {"detach", 'd', CLI_BOOL, NULL, "Run container in background and print container ID"},
-	[C_RM] = {"rm", 0, CLI_BOOL, NULL, "Automatically remove the container when it exits"},
-	[C_NAME] = {"name", 'n', CLI_STRING, "NAME", "Name of the container"},
-	[C_ENV] = {"env", 'e', CLI_LIST, "KEY=VALUE", "Set environment variables"},
-	[C_ENV_FILE] = {"env-file", 0, CLI_LIST, "FILE", "Read in a file of environment variables"},
-	[C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
-	[C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
-	[C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]", "Username or UID (format: <name|uid>[:<group|gid>])"},
-	[C_WORKDIR] = {"workdir", 'w', CLI_STRING, "DIR", "Working directory inside the container"},
-	[C_RESTART] = {"restart", 0, CLI_STRING, "POLICY",
-		       "Restart policy: no, always, on-failure[:N], unless-stopped, on-reboot"},
-	[C_CGROUP_PARENT] = {"cgroup-parent", 0, CLI_STRING, "PATH", "Optional parent cgroup for the container"},
-	[C_SYSTEM_CONTAINER] = {"system-container", 0, CLI_BOOL, NULL, "Extend some features only needed by running system container"},
-	[C_EXTERNAL_ROOTFS] = {"external-rootfs", 0, CLI_STRING, "PATH",
-			       "Specify the custom rootfs that is not managed by isulad for the container, directory"},
-	[C_ENTRYPOINT] = {"entrypoint", 0, CLI_STRING, "CMD", "Entrypoint to run when starting the container"},
-	[C_LABEL] = {"label", 'l', CLI_LIST, "KEY=VALUE", "Set metadata on the container"},
-	[C_MEMORY] = {"memory", 'm', CLI_STRING, "BYTES", "Memory limit"},
-	[C_MEMORY_SWAP] = {"memory-swap", 0, CLI_STRING, "BYTES", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
-	[C_MEMORY_RESERVATION] = {"memory-reservation", 0, CLI_STRING, "BYTES", "Memory soft limit"},
-	[C_CPU_SHARES] = {"cpu-shares", 0, CLI_STRING, "N", "CPU shares (relative weight)"},
-	[C_CPU_QUOTA] = {"cpu-quota", 0, CLI_STRING, "N", "Limit CPU CFS (Completely Fair Scheduler) quota"},
-	[C_CPU_PERIOD] = {"cpu-period", 0, CLI_STRING, "N", "Limit CPU CFS (Completely Fair Scheduler) period"},
-	[C_CPUSET_CPUS] = {"cpuset-cpus", 0, CLI_STRING, "LIST", "CPUs in which to allow execution (e.g. 0-3, 0,1)"},
-	[C_CPUSET_MEMS] = {"cpuset-mems", 0, CLI_STRING, "LIST", "MEMs in which to allow execution (0-3, 0,1)"},
-	[C_PIDS_LIMIT] = {"pids-limit", 0, CLI_STRING, "N", "Tune container pids limit (set -1 for unlimited)"},
-	[C_ULIMIT] = {"ulimit", 0, CLI_LIST, "NAME=SOFT[:HARD]", "Ulimit options"},
-	[C_PRIVILEGED] = {"privileged", 0, CLI_BOOL, NULL, "Give extended privileges to this container"},
-	[C_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE", "File containing hook definition (prestart, poststart, poststop)"},
-	[C_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use for containers (lcr)"},
+    [C_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+    [C_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+    [C_TTY] = {"tty", 't', CLI_BOOL, NULL, "Allocate a pseudo-TTY"},
+    [C_INTERACTIVE] = {"interactive", 'i', CLI_BOOL, NULL, "Keep STDIN open even if not attached"},
+    [C_DETACH] = {"detach", 'd', CLI_BOOL, NULL,
+                  "Run container in background and print container ID"},
+    [C_RM] = {"rm", 0, CLI_BOOL, NULL, "Automatically remove the container when it exits"},
+    [C_NAME] = {"name", 'n', CLI_STRING, "NAME", "Name of the container"},
+    [C_ENV] = {"env", 'e', CLI_LIST, "KEY=VALUE", "Set environment variables"},
+    [C_ENV_FILE] = {"env-file", 0, CLI_LIST, "FILE", "Read in a file of environment variables"},
+    [C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
+    [C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
+    [C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]",
+                "Username or UID (format: <name|uid>[:<group|gid>])"},
+    [C_WORKDIR] = {"workdir", 'w', CLI_STRING, "DIR", "Working directory inside the container"},
+    [C_RESTART] = {"restart", 0, CLI_STRING, "POLICY",
+                   "Restart policy: no, always, on-failure[:N], unless-stopped, on-reboot"},
+    [C_CGROUP_PARENT] = {"cgroup-parent", 0, CLI_STRING, "PATH",
+                         "Optional parent cgroup for the container"},
+    [C_SYSTEM_CONTAINER] = {"system-container", 0, CLI_BOOL, NULL,
+                            "Extend some features only needed by running system container"},
+    [C_EXTERNAL_ROOTFS] =
+        {"external-rootfs", 0, CLI_STRING, "PATH",
+         "Specify the custom rootfs that is not managed by isulad for the container, directory"},
+    [C_ENTRYPOINT] = {"entrypoint", 0, CLI_STRING, "CMD",
+                      "Entrypoint to run when starting the container"},
+    [C_LABEL] = {"label", 'l', CLI_LIST, "KEY=VALUE", "Set metadata on the container"},
+    [C_MEMORY] = {"memory", 'm', CLI_STRING, "BYTES", "Memory limit"},
+    [C_MEMORY_SWAP] = {"memory-swap", 0, CLI_STRING, "BYTES",
+                       "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
+    [C_MEMORY_RESERVATION] = {"memory-reservation", 0, CLI_STRING, "BYTES", "Memory soft limit"},
+    [C_CPU_SHARES] = {"cpu-shares", 0, CLI_STRING, "N", "CPU shares (relative weight)"},
+    [C_CPU_QUOTA] = {"cpu-quota", 0, CLI_STRING, "N",
+                     "Limit CPU CFS (Completely Fair Scheduler) quota"},
+    [C_CPU_PERIOD] = {"cpu-period", 0, CLI_STRING, "N",
+                      "Limit CPU CFS (Completely Fair Scheduler) period"},
+    [C_CPUSET_CPUS] = {"cpuset-cpus", 0, CLI_STRING, "LIST",
+                       "CPUs in which to allow execution (e.g. 0-3, 0,1)"},
+    [C_CPUSET_MEMS] = {"cpuset-mems", 0, CLI_STRING, "LIST",
+                       "MEMs in which to allow execution (0-3, 0,1)"},
+    [C_PIDS_LIMIT] = {"pids-limit", 0, CLI_STRING, "N",
+                      "Tune container pids limit (set -1 for unlimited)"},
+    [C_ULIMIT] = {"ulimit", 0, CLI_LIST, "NAME=SOFT[:HARD]", "Ulimit options"},
+    [C_PRIVILEGED] = {"privileged", 0, CLI_BOOL, NULL,
+                      "Give extended privileges to this container"},
+    [C_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE",
+                     "File containing hook definition (prestart, poststart, poststop)"},
+    [C_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use for containers (lcr)"},
 };
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -63,7 +105,8 @@ static int fail(const char *fmt, const char *a, const char *b)
 	return -1;
 }
 
-static int gen_size(yajl_gen g, struct cli_values *v, size_t idx, const char *key, bool allow_minus1)
+static int gen_size(yajl_gen g, struct cli_values *v, size_t idx, const char *key,
+                    bool allow_minus1)
 {
 	const char *s = cli_string(v, idx);
 	if (!s)
@@ -73,7 +116,7 @@ static int gen_size(yajl_gen g, struct cli_values *v, size_t idx, const char *ke
 		bytes = -1;
 	else if (parse_byte_size(s, &bytes) < 0)
 		return fail("Invalid value %s for flag --%s: expected a size like 512m or 1g", s,
-			    g_opts[idx].long_name);
+		            g_opts[idx].long_name);
 	jg_kint(g, key, bytes);
 	return 0;
 }
@@ -86,7 +129,7 @@ static int gen_int(yajl_gen g, struct cli_values *v, size_t idx, const char *key
 	int64_t n;
 	if (parse_int64(s, &n) < 0)
 		return fail("Invalid value %s for flag --%s: expected an integer", s,
-			    g_opts[idx].long_name);
+		            g_opts[idx].long_name);
 	jg_kint(g, key, n);
 	return 0;
 }
@@ -104,7 +147,7 @@ static int gen_ulimits(yajl_gen g, struct cli_values *v)
 		if (colon)
 			*colon = '\0';
 		bool ok = eq && eq != u && copy && parse_int64(copy, &soft) == 0 &&
-			  (!colon || parse_int64(colon + 1, &hard) == 0);
+		          (!colon || parse_int64(colon + 1, &hard) == 0);
 		free(copy);
 		if (!ok)
 			return fail("Invalid ulimit %s: expected NAME=SOFT[:HARD]%s", u, "");
@@ -217,10 +260,10 @@ static int check_flags(struct cli_values *v)
 	const char *rootfs = cli_string(v, C_EXTERNAL_ROOTFS);
 	if (cli_bool(v, C_SYSTEM_CONTAINER) && !rootfs)
 		return fail("--system-container must be used together with --external-rootfs%s%s",
-			    "", "");
+		            "", "");
 	if (rootfs && rootfs[0] != '/')
 		return fail("Invalid --external-rootfs \"%s\": must be an absolute path%s", rootfs,
-			    "");
+		            "");
 	const char *runtime = cli_string(v, C_RUNTIME);
 	if (runtime && strcasecmp(runtime, "lcr") != 0)
 		return fail("Invalid runtime \"%s\": only lcr is supported%s", runtime, "");
@@ -305,17 +348,17 @@ static char *create_container(struct client *cl, struct cli_values *v)
 }
 
 static struct cli_values *parse(struct client *cl, const char *usage, int argc, char **argv,
-				int *code)
+                                int *code)
 {
 	return parse_command_flags(cl, usage, g_opts, C_COUNT, C_HELP, C_HOST, argc, argv, true, 1,
-				   code);
+	                           code);
 }
 
 int cmd_create(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
-	struct cli_values *v = parse(cl, "isula create [OPTIONS] IMAGE [COMMAND] [ARG...]", argc,
-				     argv, &code);
+	struct cli_values *v =
+	    parse(cl, "isula create [OPTIONS] IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
 	char *id = create_container(cl, v);
@@ -343,8 +386,8 @@ static int post_simple(struct client *cl, const char *fmt, const char *id, struc
 int cmd_run(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
-	struct cli_values *v = parse(cl, "isula run [OPTIONS] ROOTFS|IMAGE [COMMAND] [ARG...]",
-				     argc, argv, &code);
+	struct cli_values *v =
+	    parse(cl, "isula run [OPTIONS] ROOTFS|IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
 	char *id = create_container(cl, v);

@@ -11,14 +11,14 @@
 enum { L_HOST, L_HELP, L_TIME, L_FORCE, L_SIGNAL, L_VOLUMES, L_RUNTIME, L_COUNT };
 
 static const struct cli_option g_opts[L_COUNT] = {
-	[L_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
-	[L_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
-	[L_TIME] = {"time", 't', CLI_STRING, "SECONDS",
-		    "Seconds to wait for stop before killing it (default 10)"},
-	[L_FORCE] = {"force", 'f', CLI_BOOL, NULL, "Force the operation"},
-	[L_SIGNAL] = {"signal", 's', CLI_STRING, "SIGNAL", "Signal to send to the container"},
-	[L_VOLUMES] = {"volumes", 'v', CLI_BOOL, NULL, "Remove the volumes (not used)"},
-	[L_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use (lcr)"},
+    [L_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+    [L_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+    [L_TIME] = {"time", 't', CLI_STRING, "SECONDS",
+                "Seconds to wait for stop before killing it (default 10)"},
+    [L_FORCE] = {"force", 'f', CLI_BOOL, NULL, "Force the operation"},
+    [L_SIGNAL] = {"signal", 's', CLI_STRING, "SIGNAL", "Signal to send to the container"},
+    [L_VOLUMES] = {"volumes", 'v', CLI_BOOL, NULL, "Remove the volumes (not used)"},
+    [L_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use (lcr)"},
 };
 
 struct lifecycle {
@@ -53,7 +53,7 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 	size_t nopts = pick_options(lc, opts, map);
 	int code = 0;
 	struct cli_values *v = parse_command_flags(cl, lc->usage, opts, nopts, map[L_HELP],
-						   map[L_HOST], argc, argv, false, 1, &code);
+	                                           map[L_HOST], argc, argv, false, 1, &code);
 	if (!v)
 		return code;
 	char query[256] = "";
@@ -61,7 +61,7 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 		int64_t t;
 		if (parse_int64(cli_string(v, map[L_TIME]), &t) < 0) {
 			fprintf(stderr, "Invalid value %s for flag --time: expected an integer\n",
-				cli_string(v, map[L_TIME]));
+			        cli_string(v, map[L_TIME]));
 			cli_values_free(v);
 			return 1;
 		}
@@ -70,7 +70,7 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 	/* stop -f kills at once; rm -f removes a running container too. */
 	if (map[L_FORCE] != (size_t)-1 && cli_bool(v, map[L_FORCE]))
 		snprintf(query, sizeof(query), "%s",
-			 strcmp(lc->method, "DELETE") == 0 ? "?force=1" : "?t=0");
+		         strcmp(lc->method, "DELETE") == 0 ? "?force=1" : "?t=0");
 	if (map[L_SIGNAL] != (size_t)-1 && cli_string(v, map[L_SIGNAL])) {
 		const char *s = cli_string(v, map[L_SIGNAL]);
 		if (signal_parse(s) <= 0) {
@@ -115,8 +115,8 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 int cmd_start(struct client *cl, int argc, char **argv)
 {
 	static const size_t flags[] = {L_RUNTIME};
-	static const struct lifecycle lc = {"isula start [OPTIONS] CONTAINER [CONTAINER...]", "POST",
-					    "/containers/%s/start", flags, 1};
+	static const struct lifecycle lc = {"isula start [OPTIONS] CONTAINER [CONTAINER...]",
+	                                    "POST", "/containers/%s/start", flags, 1};
 	return run_lifecycle(cl, &lc, argc, argv);
 }
 
@@ -124,7 +124,7 @@ int cmd_stop(struct client *cl, int argc, char **argv)
 {
 	static const size_t flags[] = {L_TIME, L_FORCE};
 	static const struct lifecycle lc = {"isula stop [OPTIONS] CONTAINER [CONTAINER...]", "POST",
-					    "/containers/%s/stop", flags, 2};
+	                                    "/containers/%s/stop", flags, 2};
 	return run_lifecycle(cl, &lc, argc, argv);
 }
 
@@ -132,7 +132,7 @@ int cmd_restart(struct client *cl, int argc, char **argv)
 {
 	static const size_t flags[] = {L_TIME};
 	static const struct lifecycle lc = {"isula restart [OPTIONS] CONTAINER [CONTAINER...]",
-					    "POST", "/containers/%s/restart", flags, 1};
+	                                    "POST", "/containers/%s/restart", flags, 1};
 	return run_lifecycle(cl, &lc, argc, argv);
 }
 
@@ -140,7 +140,7 @@ int cmd_kill(struct client *cl, int argc, char **argv)
 {
 	static const size_t flags[] = {L_SIGNAL};
 	static const struct lifecycle lc = {"isula kill [OPTIONS] CONTAINER [CONTAINER...]", "POST",
-					    "/containers/%s/kill", flags, 1};
+	                                    "/containers/%s/kill", flags, 1};
 	return run_lifecycle(cl, &lc, argc, argv);
 }
 
@@ -148,13 +148,13 @@ int cmd_rm(struct client *cl, int argc, char **argv)
 {
 	static const size_t flags[] = {L_FORCE, L_VOLUMES};
 	static const struct lifecycle lc = {"isula rm [OPTIONS] CONTAINER [CONTAINER...]", "DELETE",
-					    "/containers/%s", flags, 2};
+	                                    "/containers/%s", flags, 2};
 	return run_lifecycle(cl, &lc, argc, argv);
 }
 
 int cmd_wait(struct client *cl, int argc, char **argv)
 {
 	static const struct lifecycle lc = {"isula wait [OPTIONS] CONTAINER [CONTAINER...]", "POST",
-					    "/containers/%s/wait", NULL, 0};
+	                                    "/containers/%s/wait", NULL, 0};
 	return run_lifecycle(cl, &lc, argc, argv);
 }

@@ -23,7 +23,8 @@ static char *filters_json(struct cli_values *v, char *err, size_t errlen)
 		const char *f = cli_list_at(v, Q_FILTER, i);
 		const char *eq = strchr(f, '=');
 		if (!eq || eq == f) {
-			snprintf(err, errlen, "Bad format of filter \"%s\" (expected name=value)", f);
+			snprintf(err, errlen, "Bad format of filter \"%s\" (expected name=value)",
+			         f);
 			free(used);
 			yajl_gen_free(g);
 			return NULL;
@@ -59,8 +60,8 @@ static void print_row(char **cells, size_t cols, const size_t *width)
 
 static void ps_table(yajl_val list, bool no_trunc)
 {
-	static const char *head[] = {"CONTAINER ID", "IMAGE",  "COMMAND", "CREATED",
-				     "STATUS",	     "PORTS", "NAMES"};
+	static const char *head[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+	                             "STATUS",       "PORTS", "NAMES"};
 	enum { COLS = 7 };
 	size_t rows = list->u.array.len;
 	char **cells = calloc((rows + 1) * COLS, sizeof(char *));
@@ -92,9 +93,9 @@ static void ps_table(yajl_val list, bool no_trunc)
 		row[5] = strdup("");
 		yajl_val names = json_get(e, "Names");
 		const char *name = names && YAJL_IS_ARRAY(names) && names->u.array.len &&
-						   YAJL_IS_STRING(names->u.array.values[0])
-					   ? YAJL_GET_STRING(names->u.array.values[0])
-					   : "";
+		                           YAJL_IS_STRING(names->u.array.values[0])
+		                       ? YAJL_GET_STRING(names->u.array.values[0])
+		                       : "";
 		row[6] = strdup(name[0] == '/' ? name + 1 : name);
 	}
 	for (size_t i = 0; i < (rows + 1) * COLS; i++) {
@@ -112,16 +113,17 @@ static void ps_table(yajl_val list, bool no_trunc)
 int cmd_ps(struct client *cl, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
-		[0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
-		[1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
-		[2] = {"all", 'a', CLI_BOOL, NULL, "Display all containers (default shows just running)"},
-		[3] = {"quiet", 'q', CLI_BOOL, NULL, "Only display container IDs"},
-		[4] = {"no-trunc", 0, CLI_BOOL, NULL, "Don't truncate output"},
-		[5] = {"filter", 'f', CLI_LIST, "KEY=VALUE", "Filter output (id, name, status, label)"},
+	    [0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+	    [1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+	    [2] = {"all", 'a', CLI_BOOL, NULL,
+	           "Display all containers (default shows just running)"},
+	    [3] = {"quiet", 'q', CLI_BOOL, NULL, "Only display container IDs"},
+	    [4] = {"no-trunc", 0, CLI_BOOL, NULL, "Don't truncate output"},
+	    [5] = {"filter", 'f', CLI_LIST, "KEY=VALUE", "Filter output (id, name, status, label)"},
 	};
 	int code = 0;
 	struct cli_values *v = parse_command_flags(cl, "isula ps [OPTIONS]", opts, 6, 1, 0, argc,
-						   argv, false, 0, &code);
+	                                           argv, false, 0, &code);
 	if (!v)
 		return code;
 	char err[512];
@@ -133,8 +135,8 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 	}
 	char *esc = url_escape(filters);
 	char path[4096];
-	snprintf(path, sizeof(path), "/containers/json?all=%d&filters=%s", cli_bool(v, Q_ALL) ? 1 : 0,
-		 esc ? esc : "");
+	snprintf(path, sizeof(path), "/containers/json?all=%d&filters=%s",
+	         cli_bool(v, Q_ALL) ? 1 : 0, esc ? esc : "");
 	free(esc);
 	free(filters);
 	struct api_response r;
@@ -179,15 +181,17 @@ static void print_pretty(const char *json)
 int cmd_inspect(struct client *cl, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
-		[0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
-		[1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
-		[2] = {"format", 'f', CLI_STRING, "TEMPLATE", "Format the output using the given go template"},
-		[3] = {"time", 't', CLI_STRING, "SECONDS", "Timeout in seconds to wait for the daemon (default 120)"},
+	    [0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+	    [1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+	    [2] = {"format", 'f', CLI_STRING, "TEMPLATE",
+	           "Format the output using the given go template"},
+	    [3] = {"time", 't', CLI_STRING, "SECONDS",
+	           "Timeout in seconds to wait for the daemon (default 120)"},
 	};
 	int code = 0;
-	struct cli_values *v = parse_command_flags(
-		cl, "isula inspect [OPTIONS] CONTAINER [CONTAINER...]", opts, 4, 1, 0, argc, argv,
-		false, 1, &code);
+	struct cli_values *v =
+	    parse_command_flags(cl, "isula inspect [OPTIONS] CONTAINER [CONTAINER...]", opts, 4, 1,
+	                        0, argc, argv, false, 1, &code);
 	if (!v)
 		return code;
 	const char *tmpl = cli_string(v, 2);
@@ -232,11 +236,11 @@ int cmd_inspect(struct client *cl, int argc, char **argv)
 static int simple_flags(struct client *cl, const char *usage, int argc, char **argv, int *code)
 {
 	static const struct cli_option opts[] = {
-		[0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
-		[1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+	    [0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+	    [1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 	};
-	struct cli_values *v = parse_command_flags(cl, usage, opts, 2, 1, 0, argc, argv, false, 0,
-						   code);
+	struct cli_values *v =
+	    parse_command_flags(cl, usage, opts, 2, 1, 0, argc, argv, false, 0, code);
 	if (!v)
 		return -1;
 	cli_values_free(v);
@@ -258,7 +262,8 @@ int cmd_version(struct client *cl, int argc, char **argv)
 		return 1;
 	}
 	yajl_val root = yajl_tree_parse(r.body, NULL, 0);
-	printf("Server:\n  Version:\t%s\n  Git commit:\t%s\n  Built:\t%s\n\nOCI config:\n  Version:\t%s\n"
+	printf("Server:\n  Version:\t%s\n  Git commit:\t%s\n  Built:\t%s\n\nOCI config:\n  "
+	       "Version:\t%s\n"
 	       "  Default file:\t%s\n",
 	       json_get_str(root, "Version"), json_get_str(root, "GitCommit"),
 	       json_get_str(root, "BuildTime"), json_get_str(root, "OCIConfigVersion"),
@@ -283,21 +288,22 @@ int cmd_info(struct client *cl, int argc, char **argv)
 		return 1;
 	}
 	yajl_val i = yajl_tree_parse(r.body, NULL, 0);
-	printf("Containers: %lld\n Running: %lld\n Paused: %lld\n Stopped: %lld\nImages: %lld\n"
-	       "Server Version: %s\nLogging Driver: %s\nCgroup Driver: %s\nHugetlb Pagesize: %s\n"
-	       "Kernel Version: %s\nOperating System: %s\nOSType: %s\nArchitecture: %s\nCPUs: %lld\n"
-	       "Total Memory: %lld GB\nName: %s\niSulad Root Dir: %s\n",
-	       (long long)json_get_int(i, "Containers", 0),
-	       (long long)json_get_int(i, "ContainersRunning", 0),
-	       (long long)json_get_int(i, "ContainersPaused", 0),
-	       (long long)json_get_int(i, "ContainersStopped", 0),
-	       (long long)json_get_int(i, "Images", 0), json_get_str(i, "ServerVersion"),
-	       json_get_str(i, "LoggingDriver"), json_get_str(i, "CgroupDriver"),
-	       json_get_str(i, "HugetlbPagesize"), json_get_str(i, "KernelVersion"),
-	       json_get_str(i, "OperatingSystem"), json_get_str(i, "OSType"),
-	       json_get_str(i, "Architecture"), (long long)json_get_int(i, "NCPU", 0),
-	       (long long)(json_get_int(i, "MemTotal", 0) >> 30), json_get_str(i, "Name"),
-	       json_get_str(i, "IsuladRootDir"));
+	printf(
+	    "Containers: %lld\n Running: %lld\n Paused: %lld\n Stopped: %lld\nImages: %lld\n"
+	    "Server Version: %s\nLogging Driver: %s\nCgroup Driver: %s\nHugetlb Pagesize: %s\n"
+	    "Kernel Version: %s\nOperating System: %s\nOSType: %s\nArchitecture: %s\nCPUs: %lld\n"
+	    "Total Memory: %lld GB\nName: %s\niSulad Root Dir: %s\n",
+	    (long long)json_get_int(i, "Containers", 0),
+	    (long long)json_get_int(i, "ContainersRunning", 0),
+	    (long long)json_get_int(i, "ContainersPaused", 0),
+	    (long long)json_get_int(i, "ContainersStopped", 0),
+	    (long long)json_get_int(i, "Images", 0), json_get_str(i, "ServerVersion"),
+	    json_get_str(i, "LoggingDriver"), json_get_str(i, "CgroupDriver"),
+	    json_get_str(i, "HugetlbPagesize"), json_get_str(i, "KernelVersion"),
+	    json_get_str(i, "OperatingSystem"), json_get_str(i, "OSType"),
+	    json_get_str(i, "Architecture"), (long long)json_get_int(i, "NCPU", 0),
+	    (long long)(json_get_int(i, "MemTotal", 0) >> 30), json_get_str(i, "Name"),
+	    json_get_str(i, "IsuladRootDir"));
 	if (i)
 		yajl_tree_free(i);
 	api_response_free(&r);

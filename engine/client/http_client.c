@@ -21,7 +21,7 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
 }
 
 int api_call(const struct client *cl, const char *method, const char *path, const char *body,
-	     struct api_response *out)
+             struct api_response *out)
 {
 	memset(out, 0, sizeof(*out));
 	const char *sock = cl->host;
@@ -48,9 +48,9 @@ int api_call(const struct client *cl, const char *method, const char *path, cons
 	int ret = 0;
 	if (rc != CURLE_OK) {
 		fprintf(stderr,
-			"Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon "
-			"running on the host?\n",
-			cl->host, curl_easy_strerror(rc));
+		        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon "
+		        "running on the host?\n",
+		        cl->host, curl_easy_strerror(rc));
 		ret = -1;
 	} else {
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
@@ -71,7 +71,7 @@ void print_daemon_error(const struct api_response *r)
 	yajl_val root = r->body ? yajl_tree_parse(r->body, NULL, 0) : NULL;
 	const char *msg = json_get_str(root, "message");
 	fprintf(stderr, "Error response from daemon: %s\n",
-		msg ? msg : (r->body && *r->body ? r->body : "unknown error"));
+	        msg ? msg : (r->body && *r->body ? r->body : "unknown error"));
 	if (root)
 		yajl_tree_free(root);
 }

@@ -13,18 +13,18 @@ static const struct {
 	command_fn fn;
 	const char *summary;
 } g_commands[] = {
-	{"create", cmd_create, "Create a new container"},
-	{"run", cmd_run, "Run a command in a new container"},
-	{"start", cmd_start, "Start one or more stopped containers"},
-	{"stop", cmd_stop, "Stop one or more containers"},
-	{"restart", cmd_restart, "Restart one or more containers"},
-	{"kill", cmd_kill, "Kill one or more running containers"},
-	{"rm", cmd_rm, "Remove one or more containers"},
-	{"wait", cmd_wait, "Block until a container stops, then print its exit code"},
-	{"ps", cmd_ps, "List containers"},
-	{"inspect", cmd_inspect, "Return low-level information on a container"},
-	{"version", cmd_version, "Display information about isula"},
-	{"info", cmd_info, "Display system-wide information"},
+    {"create", cmd_create, "Create a new container"},
+    {"run", cmd_run, "Run a command in a new container"},
+    {"start", cmd_start, "Start one or more stopped containers"},
+    {"stop", cmd_stop, "Stop one or more containers"},
+    {"restart", cmd_restart, "Restart one or more containers"},
+    {"kill", cmd_kill, "Kill one or more running containers"},
+    {"rm", cmd_rm, "Remove one or more containers"},
+    {"wait", cmd_wait, "Block until a container stops, then print its exit code"},
+    {"ps", cmd_ps, "List containers"},
+    {"inspect", cmd_inspect, "Return low-level information on a container"},
+    {"version", cmd_version, "Display information about isula"},
+    {"info", cmd_info, "Display system-wide information"},
 };
 #define NCOMMANDS (sizeof(g_commands) / sizeof(g_commands[0]))
 
@@ -36,13 +36,14 @@ static void usage(FILE *out)
 }
 
 struct cli_values *parse_command_flags(struct client *cl, const char *usage_line,
-				       const struct cli_option *opts, size_t nopts, size_t help_idx,
-				       size_t host_idx, int argc, char **argv, bool stop_at_positional,
-				       size_t min_positional, int *exit_code)
+                                       const struct cli_option *opts, size_t nopts, size_t help_idx,
+                                       size_t host_idx, int argc, char **argv,
+                                       bool stop_at_positional, size_t min_positional,
+                                       int *exit_code)
 {
 	char err[512];
-	struct cli_values *v = cli_parse(opts, nopts, argc, argv, stop_at_positional, err,
-					 sizeof(err));
+	struct cli_values *v =
+	    cli_parse(opts, nopts, argc, argv, stop_at_positional, err, sizeof(err));
 	if (!v) {
 		fprintf(stderr, "%s\nSee '%s --help'.\n", err, usage_line);
 		*exit_code = EXIT_DAEMON_ERROR;
@@ -58,7 +59,7 @@ struct cli_values *parse_command_flags(struct client *cl, const char *usage_line
 		cl->host = cli_string(v, host_idx);
 	if (cli_npositional(v) < min_positional) {
 		fprintf(stderr, "\"%s\" requires at least %zu argument%s.\nUsage:  %s\n",
-			usage_line, min_positional, min_positional == 1 ? "" : "s", usage_line);
+		        usage_line, min_positional, min_positional == 1 ? "" : "s", usage_line);
 		cli_values_free(v);
 		*exit_code = 1;
 		return NULL;
@@ -74,7 +75,8 @@ int main(int argc, char **argv)
 	int i = 1;
 	/* A global -H/--host before the command, as with docker. */
 	while (i < argc && argv[i][0] == '-') {
-		if ((strcmp(argv[i], "-H") == 0 || strcmp(argv[i], "--host") == 0) && i + 1 < argc) {
+		if ((strcmp(argv[i], "-H") == 0 || strcmp(argv[i], "--host") == 0) &&
+		    i + 1 < argc) {
 			cl.host = argv[i + 1];
 			i += 2;
 		} else if (strncmp(argv[i], "--host=", 7) == 0 || strncmp(argv[i], "-H=", 3) == 0) {

@@ -175,7 +175,7 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 			yajl_val v = labels->u.object.values[i];
 			char kv[4096];
 			snprintf(kv, sizeof(kv), "%s=%s", labels->u.object.keys[i],
-				 YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+			         YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
 			strv_push(&out->labels, kv);
 		}
 	}
@@ -229,8 +229,9 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	h->pids_limit = json_get_int(node, "PidsLimit", 0);
 	yajl_val rp = json_get(node, "RestartPolicy");
 	const char *rname = json_get_str(rp, "Name");
-	if (restart_policy_from_name(rname ? rname : "", (int)json_get_int(rp, "MaximumRetryCount", 0),
-				     &h->restart, err, errlen) < 0)
+	if (restart_policy_from_name(rname ? rname : "",
+	                             (int)json_get_int(rp, "MaximumRetryCount", 0), &h->restart,
+	                             err, errlen) < 0)
 		return -1;
 	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
 }

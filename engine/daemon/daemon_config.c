@@ -31,30 +31,30 @@ enum {
 };
 
 static const struct cli_option g_opts[OPT_COUNT] = {
-	[OPT_HOST] = {"host", 'H', CLI_LIST, "HOST", "The socket name used to create the server"},
-	[OPT_GRAPH] = {"graph", 'g', CLI_STRING, "DIR", "Root directory of the iSulad runtime"},
-	[OPT_STATE] = {"state", 'S', CLI_STRING, "DIR", "Root directory for execution state files"},
-	[OPT_PIDFILE] = {"pidfile", 'p', CLI_STRING, "FILE", "Save pid into this file"},
-	[OPT_LOG_LEVEL] = {"log-level", 'l', CLI_STRING, "LEVEL",
-			   "Set log level, the levels can be: FATAL ALERT CRIT ERROR WARN NOTICE "
-			   "INFO DEBUG TRACE"},
-	[OPT_LOG_DRIVER] = {"log-driver", 0, CLI_STRING, "DRIVER",
-			    "Set daemon log driver, such as: file, stdout"},
-	[OPT_LOG_OPT] = {"log-opt", 0, CLI_LIST, "KEY=VALUE",
-			 "Set daemon log driver options, such as: log-path=/tmp/logs/"},
-	[OPT_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE",
-			   "Default hook spec file applied to all containers"},
-	[OPT_CGROUP_PARENT] = {"cgroup-parent", 0, CLI_STRING, "PATH",
-			       "Set parent cgroup for all containers"},
-	[OPT_START_TIMEOUT] = {"start-timeout", 0, CLI_STRING, "DURATION",
-			       "timeout duration for waiting on a container to start before it is "
-			       "killed"},
-	[OPT_GROUP] = {"group", 'G', CLI_STRING, "GROUP",
-		       "Group for the unix socket(default is isulad)"},
-	[OPT_CONFIG_FILE] = {"config-file", 0, CLI_STRING, "FILE",
-			     "Daemon configuration file (default /etc/isulad/daemon.json)"},
-	[OPT_VERSION] = {"version", 'V', CLI_BOOL, NULL, "Print the version"},
-	[OPT_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+    [OPT_HOST] = {"host", 'H', CLI_LIST, "HOST", "The socket name used to create the server"},
+    [OPT_GRAPH] = {"graph", 'g', CLI_STRING, "DIR", "Root directory of the iSulad runtime"},
+    [OPT_STATE] = {"state", 'S', CLI_STRING, "DIR", "Root directory for execution state files"},
+    [OPT_PIDFILE] = {"pidfile", 'p', CLI_STRING, "FILE", "Save pid into this file"},
+    [OPT_LOG_LEVEL] = {"log-level", 'l', CLI_STRING, "LEVEL",
+                       "Set log level, the levels can be: FATAL ALERT CRIT ERROR WARN NOTICE "
+                       "INFO DEBUG TRACE"},
+    [OPT_LOG_DRIVER] = {"log-driver", 0, CLI_STRING, "DRIVER",
+                        "Set daemon log driver, such as: file, stdout"},
+    [OPT_LOG_OPT] = {"log-opt", 0, CLI_LIST, "KEY=VALUE",
+                     "Set daemon log driver options, such as: log-path=/tmp/logs/"},
+    [OPT_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE",
+                       "Default hook spec file applied to all containers"},
+    [OPT_CGROUP_PARENT] = {"cgroup-parent", 0, CLI_STRING, "PATH",
+                           "Set parent cgroup for all containers"},
+    [OPT_START_TIMEOUT] = {"start-timeout", 0, CLI_STRING, "DURATION",
+                           "timeout duration for waiting on a container to start before it is "
+                           "killed"},
+    [OPT_GROUP] = {"group", 'G', CLI_STRING, "GROUP",
+                   "Group for the unix socket(default is isulad)"},
+    [OPT_CONFIG_FILE] = {"config-file", 0, CLI_STRING, "FILE",
+                         "Daemon configuration file (default /etc/isulad/daemon.json)"},
+    [OPT_VERSION] = {"version", 'V', CLI_BOOL, NULL, "Print the version"},
+    [OPT_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 };
 
 void daemon_config_usage(void)
@@ -69,42 +69,42 @@ static const struct {
 	const char *key;
 	enum key_type type;
 } g_known_keys[] = {
-	{"hosts", K_ARRAY},
-	{"graph", K_STRING},
-	{"state", K_STRING},
-	{"pidfile", K_STRING},
-	{"log-level", K_STRING},
-	{"log-driver", K_STRING},
-	{"log-opts", K_OBJECT},
-	{"hook-spec", K_STRING},
-	{"cgroup-parent", K_STRING},
-	{"start-timeout", K_STRING},
-	{"group", K_STRING},
-	{"engine", K_STRING},
-	{"default-runtime", K_STRING},
-	{"runtimes", K_OBJECT},
-	{"storage-driver", K_STRING},
-	{"storage-opts", K_ARRAY},
-	{"registry-mirrors", K_ARRAY},
-	{"insecure-registries", K_ARRAY},
-	{"pod-sandbox-image", K_STRING},
-	{"image-opt-timeout", K_STRING},
-	{"native.umask", K_STRING},
-	{"network-plugin", K_STRING},
-	{"cni-bin-dir", K_STRING},
-	{"cni-conf-dir", K_STRING},
-	{"image-layer-check", K_ANY},
-	{"use-decrypted-key", K_ANY},
-	{"insecure-skip-verify-enforce", K_ANY},
-	{"tls", K_BOOL},
-	{"tls-verify", K_BOOL},
-	{"tlsverify", K_BOOL},
-	{"tls-config", K_OBJECT},
-	{"authorization-plugin", K_STRING},
-	{"default-ulimits", K_OBJECT},
-	{"websocket-server-listening-port", K_ANY},
-	{"selinux-enabled", K_BOOL},
-	{"container-log", K_OBJECT},
+    {"hosts", K_ARRAY},
+    {"graph", K_STRING},
+    {"state", K_STRING},
+    {"pidfile", K_STRING},
+    {"log-level", K_STRING},
+    {"log-driver", K_STRING},
+    {"log-opts", K_OBJECT},
+    {"hook-spec", K_STRING},
+    {"cgroup-parent", K_STRING},
+    {"start-timeout", K_STRING},
+    {"group", K_STRING},
+    {"engine", K_STRING},
+    {"default-runtime", K_STRING},
+    {"runtimes", K_OBJECT},
+    {"storage-driver", K_STRING},
+    {"storage-opts", K_ARRAY},
+    {"registry-mirrors", K_ARRAY},
+    {"insecure-registries", K_ARRAY},
+    {"pod-sandbox-image", K_STRING},
+    {"image-opt-timeout", K_STRING},
+    {"native.umask", K_STRING},
+    {"network-plugin", K_STRING},
+    {"cni-bin-dir", K_STRING},
+    {"cni-conf-dir", K_STRING},
+    {"image-layer-check", K_ANY},
+    {"use-decrypted-key", K_ANY},
+    {"insecure-skip-verify-enforce", K_ANY},
+    {"tls", K_BOOL},
+    {"tls-verify", K_BOOL},
+    {"tlsverify", K_BOOL},
+    {"tls-config", K_OBJECT},
+    {"authorization-plugin", K_STRING},
+    {"default-ulimits", K_OBJECT},
+    {"websocket-server-listening-port", K_ANY},
+    {"selinux-enabled", K_BOOL},
+    {"container-log", K_OBJECT},
 };
 
 static const char *type_name(enum key_type t)
@@ -143,23 +143,25 @@ static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 		}
 		if (!type_matches(root->u.object.values[i], g_known_keys[k].type)) {
 			snprintf(err, errlen, "%s: invalid value for key \"%s\": expected %s", file,
-				 key, type_name(g_known_keys[k].type));
+			         key, type_name(g_known_keys[k].type));
 			return -1;
 		}
 	}
 	yajl_val hosts = json_get(root, "hosts");
 	for (size_t i = 0; hosts && i < hosts->u.array.len; i++) {
 		if (!YAJL_IS_STRING(hosts->u.array.values[i])) {
-			snprintf(err, errlen, "%s: invalid value for key \"hosts\": expected strings",
-				 file);
+			snprintf(err, errlen,
+			         "%s: invalid value for key \"hosts\": expected strings", file);
 			return -1;
 		}
 	}
 	yajl_val opts = json_get(root, "log-opts");
 	for (size_t i = 0; opts && i < opts->u.object.len; i++) {
 		if (!YAJL_IS_STRING(opts->u.object.values[i])) {
-			snprintf(err, errlen, "%s: invalid value for key \"log-opts.%s\": expected "
-				 "a string", file, opts->u.object.keys[i]);
+			snprintf(err, errlen,
+			         "%s: invalid value for key \"log-opts.%s\": expected "
+			         "a string",
+			         file, opts->u.object.keys[i]);
 			return -1;
 		}
 	}
@@ -175,7 +177,7 @@ static void take_str(char **dst, const char *src)
 }
 
 static int apply_file(struct daemon_config *cfg, const char *file, bool required, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	char *text = read_file(file, 1 << 20, NULL);
 	if (!text) {
@@ -191,7 +193,8 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		char *nl = strchr(perr, '\n');
 		if (nl)
 			*nl = '\0';
-		snprintf(err, errlen, "%s: malformed JSON: %s", file, root ? "not an object" : perr);
+		snprintf(err, errlen, "%s: malformed JSON: %s", file,
+		         root ? "not an object" : perr);
 		if (root)
 			yajl_tree_free(root);
 		return -1;
@@ -208,8 +211,8 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		take_str(&cfg->group, json_get_str(root, "group"));
 		const char *timeout = json_get_str(root, "start-timeout");
 		if (timeout && parse_duration_ms(timeout, &cfg->start_timeout_ms) < 0) {
-			snprintf(err, errlen, "%s: invalid value for key \"start-timeout\": %s", file,
-				 timeout);
+			snprintf(err, errlen, "%s: invalid value for key \"start-timeout\": %s",
+			         file, timeout);
 			ret = -1;
 		}
 		char **hosts = json_get_strv(root, "hosts");
@@ -221,7 +224,7 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		for (size_t i = 0; opts && i < opts->u.object.len; i++) {
 			char kv[1024];
 			snprintf(kv, sizeof(kv), "%s=%s", opts->u.object.keys[i],
-				 YAJL_GET_STRING(opts->u.object.values[i]));
+			         YAJL_GET_STRING(opts->u.object.values[i]));
 			strv_push(&cfg->log_opts, kv);
 		}
 	}
@@ -247,8 +250,8 @@ static char *join_hosts(char *const *v)
 	return out;
 }
 
-static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const char *file,
-		       char *err, size_t errlen)
+static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const char *file, char *err,
+                       size_t errlen)
 {
 	if (cli_list_len(v, OPT_HOST) > 0) {
 		char **flag_hosts = NULL;
@@ -257,10 +260,10 @@ static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const ch
 		if (cfg->hosts) {
 			char *a = join_hosts(flag_hosts), *b = join_hosts(cfg->hosts);
 			snprintf(err, errlen,
-				 "unable to configure the isulad with file %s: the following "
-				 "directives are specified both as a flag and in the configuration "
-				 "file: hosts: (from flag: %s, from file: %s)",
-				 file, a ? a : "", b ? b : "");
+			         "unable to configure the isulad with file %s: the following "
+			         "directives are specified both as a flag and in the configuration "
+			         "file: hosts: (from flag: %s, from file: %s)",
+			         file, a ? a : "", b ? b : "");
 			free(a);
 			free(b);
 			strv_free(flag_hosts);
@@ -286,8 +289,10 @@ static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const ch
 	}
 	const char *timeout = cli_string(v, OPT_START_TIMEOUT);
 	if (timeout && parse_duration_ms(timeout, &cfg->start_timeout_ms) < 0) {
-		snprintf(err, errlen, "invalid --start-timeout \"%s\": expected a duration like 2m "
-			 "or 30s", timeout);
+		snprintf(err, errlen,
+		         "invalid --start-timeout \"%s\": expected a duration like 2m "
+		         "or 30s",
+		         timeout);
 		return -1;
 	}
 	return 0;
@@ -305,8 +310,8 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 	 * side without having to repeat -p. */
 	if (!cfg->pidfile)
 		cfg->pidfile = strcmp(cfg->state, DEFAULT_STATE) == 0
-				       ? strdup(DEFAULT_PIDFILE)
-				       : path_join(cfg->state, "isulad.pid");
+		                   ? strdup(DEFAULT_PIDFILE)
+		                   : path_join(cfg->state, "isulad.pid");
 	if (!cfg->cgroup_parent)
 		cfg->cgroup_parent = strdup(DEFAULT_CGROUP_PARENT);
 	if (!cfg->log_level)
@@ -315,23 +320,27 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 		cfg->start_timeout_ms = 2 * 60 * 1000;
 	enum log_level lvl;
 	if (log_level_parse(cfg->log_level, &lvl) < 0) {
-		snprintf(err, errlen, "invalid log level \"%s\": allowed FATAL ALERT CRIT ERROR "
-			 "WARN NOTICE INFO DEBUG TRACE", cfg->log_level);
+		snprintf(err, errlen,
+		         "invalid log level \"%s\": allowed FATAL ALERT CRIT ERROR "
+		         "WARN NOTICE INFO DEBUG TRACE",
+		         cfg->log_level);
 		return -1;
 	}
 	const char *dirs[] = {cfg->graph, cfg->state};
 	for (size_t i = 0; i < 2; i++) {
 		if (dirs[i][0] != '/') {
 			snprintf(err, errlen, "invalid directory \"%s\": must be an absolute path",
-				 dirs[i]);
+			         dirs[i]);
 			return -1;
 		}
 	}
 	for (size_t i = 0; cfg->hosts[i]; i++) {
 		const char *h = cfg->hosts[i];
 		if (strncmp(h, "unix://", 7) != 0 || h[7] != '/') {
-			snprintf(err, errlen, "invalid host \"%s\": must start with unix:// followed "
-				 "by a valid absolute path (tcp comes with TLS support)", h);
+			snprintf(err, errlen,
+			         "invalid host \"%s\": must start with unix:// followed "
+			         "by a valid absolute path (tcp comes with TLS support)",
+			         h);
 			return -1;
 		}
 	}

@@ -13,15 +13,15 @@
 
 /* The default capability list of iSulad's containers; system containers add SYS_BOOT. */
 static const char *const g_default_caps[] = {
-	"chown",  "dac_override",     "fsetid",	    "fowner", "mknod",	     "net_raw",	    "setgid",
-	"setuid", "setfcap",	      "setpcap",    "net_bind_service", "sys_chroot", "kill",
-	"audit_write", NULL,
+    "chown",  "dac_override", "fsetid",  "fowner",           "mknod",      "net_raw", "setgid",
+    "setuid", "setfcap",      "setpcap", "net_bind_service", "sys_chroot", "kill",    "audit_write",
+    NULL,
 };
 
 /* Devices every container may use (iSulad's default spec). */
 static const char *const g_default_devices[] = {
-	"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
-	"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", NULL,
+    "c *:* m",   "b *:* m",   "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+    "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", NULL,
 };
 
 struct buf {
@@ -99,10 +99,12 @@ static void add_resources(struct buf *b, const struct host_config *h)
 	if (h->memory > 0)
 		add_cgroup_int(b, "memory.limit_in_bytes", "memory.max", h->memory);
 	if (h->memory_reservation > 0)
-		add_cgroup_int(b, "memory.soft_limit_in_bytes", "memory.low", h->memory_reservation);
+		add_cgroup_int(b, "memory.soft_limit_in_bytes", "memory.low",
+		               h->memory_reservation);
 	/* v1 limits memory+swap together; v2 limits swap alone. */
 	if (h->memory_swap > 0 && cgroup_v1_has("memory.memsw.limit_in_bytes"))
-		addf(b, "lxc.cgroup.memory.memsw.limit_in_bytes = %lld\n", (long long)h->memory_swap);
+		addf(b, "lxc.cgroup.memory.memsw.limit_in_bytes = %lld\n",
+		     (long long)h->memory_swap);
 	else if (h->memory_swap > 0 && cgroup_is_unified())
 		addf(b, "lxc.cgroup2.memory.swap.max = %lld\n",
 		     (long long)(h->memory_swap - h->memory));
@@ -155,23 +157,26 @@ static int add_binds(struct buf *b, char *const *binds, char *err, size_t errlen
 		char *dst = strtok_r(NULL, ":", &save);
 		char *mode = strtok_r(NULL, ":", &save);
 		bool ok = src && dst && src[0] == '/' && dst[0] == '/' &&
-			  (!mode || strcmp(mode, "ro") == 0 || strcmp(mode, "rw") == 0);
+		          (!mode || strcmp(mode, "ro") == 0 || strcmp(mode, "rw") == 0);
 		if (!ok) {
 			snprintf(err, errlen,
-				 "Invalid volume specification '%s': expected "
-				 "/host/path:/container/path[:ro|rw]",
-				 binds[i]);
+			         "Invalid volume specification '%s': expected "
+			         "/host/path:/container/path[:ro|rw]",
+			         binds[i]);
 			free(spec);
 			return -1;
 		}
 		if (strchr(src, ' ') || strchr(dst, ' ')) {
-			snprintf(err, errlen, "Invalid volume specification '%s': spaces in paths "
-				 "are not supported", binds[i]);
+			snprintf(err, errlen,
+			         "Invalid volume specification '%s': spaces in paths "
+			         "are not supported",
+			         binds[i]);
 			free(spec);
 			return -1;
 		}
 		addf(b, "lxc.mount.entry = %s %s none rbind,create=%s%s 0 0\n", src, dst + 1,
-		     is_directory(src) ? "dir" : "file", mode && strcmp(mode, "ro") == 0 ? ",ro" : "");
+		     is_directory(src) ? "dir" : "file",
+		     mode && strcmp(mode, "ro") == 0 ? ",ro" : "");
 		free(spec);
 	}
 	return 0;
@@ -184,11 +189,17 @@ static void add_system_mounts(struct buf *b, const struct host_config *h)
 		snprintf(size, sizeof(size), ",size=%lldk", (long long)(h->memory / 2048));
 	addf(b, "lxc.mount.entry = tmpfs run tmpfs rw,nosuid,nodev,mode=755%s,create=dir 0 0\n",
 	     size);
-	addf(b, "lxc.mount.entry = tmpfs run/lock tmpfs rw,nosuid,nodev,noexec,mode=755%s,"
-		"create=dir 0 0\n",
+	addf(b,
+	     "lxc.mount.entry = tmpfs run/lock tmpfs rw,nosuid,nodev,noexec,mode=755%s,"
+	     "create=dir 0 0\n",
 	     size);
 	addf(b, "lxc.mount.entry = tmpfs tmp tmpfs rw,nosuid,nodev,mode=1777%s,create=dir 0 0\n",
 	     size);
+	/* systemd mounts these itself when they are missing, which needs CAP_SYS_ADMIN. */
+	addf(b, "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=65536k,"
+	        "create=dir 0 0\n");
+	addf(b,
+	     "lxc.mount.entry = mqueue dev/mqueue mqueue rw,nosuid,nodev,noexec,create=dir 0 0\n");
 }
 
 static void add_env(struct buf *b, const struct container_config *cfg)
@@ -204,7 +215,7 @@ static void add_env(struct buf *b, const struct container_config *cfg)
 }
 
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	struct buf b = {0};
 	const struct container_config *cfg = &c->config;
@@ -222,8 +233,9 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	addf(&b, "lxc.log.file = %s/lxc.log\n", env->state_dir);
 	addf(&b, "lxc.log.level = ERROR\n");
 	if (cfg->tty)
-		addf(&b, "lxc.console.logfile = %s/console.log\nlxc.console.size = 1MB\n"
-			 "lxc.console.rotate = 1\n",
+		addf(&b,
+		     "lxc.console.logfile = %s/console.log\nlxc.console.size = 1MB\n"
+		     "lxc.console.rotate = 1\n",
 		     env->container_dir);
 	else
 		addf(&b, "lxc.console.path = none\n");
@@ -239,6 +251,9 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	add_env(&b, cfg);
 	if (cfg->workdir)
 		addf(&b, "lxc.init.cwd = %s\n", cfg->workdir);
+	if (env->has_user)
+		addf(&b, "lxc.init.uid = %u\nlxc.init.gid = %u\n", (unsigned)env->uid,
+		     (unsigned)env->gid);
 	free(cg);
 	if (add_binds(&b, h->binds, err, errlen) < 0 || b.failed) {
 		if (b.failed)

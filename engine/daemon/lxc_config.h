@@ -3,20 +3,25 @@
 #ifndef ENGINE_LXC_CONFIG_H
 #define ENGINE_LXC_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "container.h"
 
 struct lxc_config_env {
-	const char *monitor_path;	  /* isulad-monitor, used as the post-stop hook */
-	const char *state_dir;		  /* <state>/<id> */
-	const char *container_dir;	  /* <graph>/engines/lcr/<id> */
+	const char *monitor_path;          /* isulad-monitor, used as the post-stop hook */
+	const char *state_dir;             /* <state>/<id> */
+	const char *container_dir;         /* <graph>/engines/lcr/<id> */
 	const char *default_cgroup_parent; /* daemon-wide --cgroup-parent */
+	bool has_user;                     /* -u given: run init as uid/gid */
+	uid_t uid;
+	gid_t gid;
 };
 
 /* The config text (malloc'd), or NULL with err naming the value that cannot be expressed. */
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
-			size_t errlen);
+                        size_t errlen);
 /* The cgroup path (relative to each hierarchy's root) the container will get. */
 char *lxc_config_cgroup_path(const struct container *c, const char *default_parent);
 

@@ -22,18 +22,18 @@
 #include "version.h"
 
 static const struct route g_routes[] = {
-	{"GET", "/_ping", route_ping},
-	{"GET", "/version", route_version},
-	{"GET", "/info", route_info},
-	{"POST", "/containers/create", route_container_create},
-	{"GET", "/containers/json", route_container_list},
-	{"GET", "/containers/{}/json", route_container_inspect},
-	{"POST", "/containers/{}/start", route_container_start},
-	{"POST", "/containers/{}/stop", route_container_stop},
-	{"POST", "/containers/{}/restart", route_container_restart},
-	{"POST", "/containers/{}/kill", route_container_kill},
-	{"POST", "/containers/{}/wait", route_container_wait},
-	{"DELETE", "/containers/{}", route_container_delete},
+    {"GET", "/_ping", route_ping},
+    {"GET", "/version", route_version},
+    {"GET", "/info", route_info},
+    {"POST", "/containers/create", route_container_create},
+    {"GET", "/containers/json", route_container_list},
+    {"GET", "/containers/{}/json", route_container_inspect},
+    {"POST", "/containers/{}/start", route_container_start},
+    {"POST", "/containers/{}/stop", route_container_stop},
+    {"POST", "/containers/{}/restart", route_container_restart},
+    {"POST", "/containers/{}/kill", route_container_kill},
+    {"POST", "/containers/{}/wait", route_container_wait},
+    {"DELETE", "/containers/{}", route_container_delete},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
 	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
 		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",
-			g_runtime.monitor_path ? g_runtime.monitor_path : "?");
+		        g_runtime.monitor_path ? g_runtime.monitor_path : "?");
 		return 1;
 	}
 	if (store_init(cfg.graph, cfg.state) < 0) {

@@ -24,7 +24,8 @@ void rootfs_write_network_files(const struct container *c)
 		return;
 	int etc = rootfs_open(rootfs, "/etc", O_PATH | O_DIRECTORY, 0);
 	if (etc < 0) {
-		LOG_WARN("rootfs %s has no /etc; network files not written", c->host.external_rootfs);
+		LOG_WARN("rootfs %s has no /etc; network files not written",
+		         c->host.external_rootfs);
 		close(rootfs);
 		return;
 	}
@@ -34,10 +35,10 @@ void rootfs_write_network_files(const struct container *c)
 	snprintf(buf, sizeof(buf), "%s\n", hostname);
 	write_one(rootfs, "/etc/hostname", buf);
 	snprintf(buf, sizeof(buf),
-		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		 "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-		 "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n",
-		 hostname);
+	         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+	         "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
+	         "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n",
+	         hostname);
 	write_one(rootfs, "/etc/hosts", buf);
 	char *resolv = read_file("/etc/resolv.conf", 64 * 1024, NULL);
 	write_one(rootfs, "/etc/resolv.conf", resolv ? resolv : "");

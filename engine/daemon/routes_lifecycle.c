@@ -235,9 +235,9 @@ void route_container_delete(const struct request *req, struct response *resp)
 		resp_error(resp, 404, "No such container: %s", req->param);
 	} else if (is_running(c) && !force) {
 		resp_error(resp, 409,
-			   "You cannot remove a running container %s. Stop the container before "
-			   "attempting removal or force remove",
-			   c->id);
+		           "You cannot remove a running container %s. Stop the container before "
+		           "attempting removal or force remove",
+		           c->id);
 	} else if (is_running(c) && runtime_stop(c, 0, err, sizeof(err)) < 0) {
 		resp_error(resp, 500, "%s", err);
 	} else {

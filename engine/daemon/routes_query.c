@@ -116,7 +116,7 @@ struct filters {
 };
 
 static bool any_match(yajl_val list, bool (*pred)(const struct container *, const char *),
-		      const struct container *c)
+                      const struct container *c)
 {
 	if (!list || !YAJL_IS_ARRAY(list) || list->u.array.len == 0)
 		return true;
@@ -168,8 +168,10 @@ static int check_filter_keys(yajl_val f, char *err, size_t errlen)
 		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
 			k++;
 		if (!known[k]) {
-			snprintf(err, errlen, "Invalid filter '%s': allowed are status, name, id, "
-				 "label", f->u.object.keys[i]);
+			snprintf(err, errlen,
+			         "Invalid filter '%s': allowed are status, name, id, "
+			         "label",
+			         f->u.object.keys[i]);
 			return -1;
 		}
 	}
@@ -185,7 +187,7 @@ static void gen_list_entry(yajl_gen g, const struct container *c)
 		for (size_t i = 0; parts[p] && parts[p][i]; i++) {
 			size_t used = strlen(cmd);
 			snprintf(cmd + used, sizeof(cmd) - used, "%s%s", used ? " " : "",
-				 parts[p][i]);
+			         parts[p][i]);
 		}
 	}
 	char name[300];
@@ -224,7 +226,9 @@ static int cmp_created_desc(const void *a, const void *b)
 	const struct container *y = *(struct container *const *)b;
 	if (x->created.tv_sec != y->created.tv_sec)
 		return x->created.tv_sec < y->created.tv_sec ? 1 : -1;
-	return x->created.tv_nsec < y->created.tv_nsec ? 1 : (x->created.tv_nsec > y->created.tv_nsec ? -1 : 0);
+	return x->created.tv_nsec < y->created.tv_nsec
+	           ? 1
+	           : (x->created.tv_nsec > y->created.tv_nsec ? -1 : 0);
 }
 
 void route_container_list(const struct request *req, struct response *resp)
@@ -252,7 +256,7 @@ void route_container_list(const struct request *req, struct response *resp)
 	for (size_t i = 0; i < n; i++) {
 		const struct container *c = list[i];
 		bool shown = all || c->state.status == STATUS_RUNNING ||
-			     c->state.status == STATUS_RESTARTING || json_get(filters, "status");
+		             c->state.status == STATUS_RESTARTING || json_get(filters, "status");
 		if (shown && filters_match(filters, c))
 			gen_list_entry(g, c);
 	}

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "lxc_config.h"
 #include "rootfs_files.h"
+#include "passwd.h"
 #include "rootfs_path.h"
 #include "store.h"
 #include "strv.h"
@@ -94,7 +95,7 @@ static char **build_argv(const struct container *c)
 }
 
 static pid_t spawn_monitor(const struct container *c, const char *state_dir, char **argv,
-			   int log_fd)
+                           int log_fd)
 {
 	char **margv = NULL;
 	strv_push(&margv, "isulad-monitor");
@@ -150,7 +151,7 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 
 /* Waits until liblxc reports RUNNING, or the monitor exits, or the start timeout passes. */
 static int wait_running(struct container *c, pid_t monitor, int pidfd, const char *state_dir,
-			char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
 	struct lxc_container *ct = open_lxc(c->id);
 	int64_t deadline = monotonic_ms() + g_runtime.start_timeout_ms;
@@ -184,8 +185,10 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		}
 		if (monotonic_ms() > deadline) {
 			ct->stop(ct);
-			snprintf(err, errlen, "Start container error: container did not start within "
-				 "%lld ms (start-timeout)", (long long)g_runtime.start_timeout_ms);
+			snprintf(err, errlen,
+			         "Start container error: container did not start within "
+			         "%lld ms (start-timeout)",
+			         (long long)g_runtime.start_timeout_ms);
 			supervisor_watch(c, monitor, pidfd);
 			pidfd = -1;
 			break;
@@ -207,7 +210,7 @@ static int check_command(const struct container *c, char **argv, char *err, size
 	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfs < 0) {
 		snprintf(err, errlen, "Start container error: rootfs %s: %s",
-			 c->host.external_rootfs, strerror(errno));
+		         c->host.external_rootfs, strerror(errno));
 		return -1;
 	}
 	int i = strv_find_env(c->config.env, "PATH", 4);
@@ -215,24 +218,62 @@ static int check_command(const struct container *c, char **argv, char *err, size
 	close(rootfs);
 	if (!found) {
 		snprintf(err, errlen,
-			 "Start container error: executable file not found in the rootfs's $PATH: "
-			 "%s",
-			 argv[0]);
+		         "Start container error: executable file not found in the rootfs's $PATH: "
+		         "%s",
+		         argv[0]);
 		return -1;
 	}
 	return 0;
 }
 
+static char *read_rootfs_file(int rootfs, const char *path)
+{
+	int fd = rootfs_open(rootfs, path, O_RDONLY, 0);
+	if (fd < 0)
+		return NULL;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	char *text = read_file(proc, 4 << 20, NULL);
+	close(fd);
+	return text;
+}
+
+/* -u/--user names are looked up in the container's own /etc/passwd and /etc/group. */
+static int resolve_user(const struct container *c, struct lxc_config_env *env, char *err,
+                        size_t errlen)
+{
+	if (!c->config.user)
+		return 0;
+	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *passwd = rootfs >= 0 ? read_rootfs_file(rootfs, "/etc/passwd") : NULL;
+	char *group = rootfs >= 0 ? read_rootfs_file(rootfs, "/etc/group") : NULL;
+	char msg[512];
+	int ret = user_spec_resolve(c->config.user, passwd, group, &env->uid, &env->gid, msg,
+	                            sizeof(msg));
+	if (ret < 0)
+		snprintf(err, errlen, "Start container error: %s", msg);
+	env->has_user = ret == 0;
+	if (rootfs >= 0)
+		close(rootfs);
+	free(passwd);
+	free(group);
+	return ret;
+}
+
 static int write_lxc_config(const struct container *c, const char *state_dir, char *err,
-			    size_t errlen)
+                            size_t errlen)
 {
 	char *dir = store_container_dir(c->id);
 	struct lxc_config_env env = {
-		.monitor_path = g_runtime.monitor_path,
-		.state_dir = state_dir,
-		.container_dir = dir,
-		.default_cgroup_parent = g_runtime.default_cgroup_parent,
+	    .monitor_path = g_runtime.monitor_path,
+	    .state_dir = state_dir,
+	    .container_dir = dir,
+	    .default_cgroup_parent = g_runtime.default_cgroup_parent,
 	};
+	if (resolve_user(c, &env, err, errlen) < 0) {
+		free(dir);
+		return -1;
+	}
 	char *text = dir ? lxc_config_render(c, &env, err, errlen) : NULL;
 	char *path = dir ? path_join(dir, "config") : NULL;
 	int ret = -1;

@@ -107,9 +107,9 @@ static bool route_matches(const char *pattern, const char *path, char *param, si
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct response *r)
 {
 	size_t len = r->body ? strlen(r->body) : 0;
-	struct MHD_Response *mr =
-		MHD_create_response_from_buffer(len, r->body ? r->body : (char *)"",
-						r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *mr = MHD_create_response_from_buffer(
+	    len, r->body ? r->body : (char *)"",
+	    r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!mr) {
 		free(r->body);
 		return MHD_NO;
@@ -125,7 +125,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct respons
 }
 
 static void dispatch(struct MHD_Connection *conn, const char *method, const char *url,
-		     struct upload *up, struct response *resp)
+                     struct upload *up, struct response *resp)
 {
 	const char *path = strip_version(url);
 	char param[512];
@@ -140,11 +140,11 @@ static void dispatch(struct MHD_Connection *conn, const char *method, const char
 		    !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
 			continue;
 		struct request req = {.conn = conn,
-				      .method = method,
-				      .path = path,
-				      .param = param,
-				      .body = up->buf ? up->buf : "",
-				      .body_len = up->len};
+		                      .method = method,
+		                      .path = path,
+		                      .param = param,
+		                      .body = up->buf ? up->buf : "",
+		                      .body_len = up->len};
 		rt->handler(&req, resp);
 		return;
 	}
@@ -155,8 +155,8 @@ static void dispatch(struct MHD_Connection *conn, const char *method, const char
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *data,
-				  size_t *data_size, void **con_cls)
+                                  const char *method, const char *version, const char *data,
+                                  size_t *data_size, void **con_cls)
 {
 	struct upload *up = *con_cls;
 	if (!up) {
@@ -191,7 +191,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct upload *up = *con_cls;
 	if (up) {
@@ -237,12 +237,12 @@ int server_start(char *const *hosts, const char *group, const struct route *rout
 		if (fd < 0)
 			return -1;
 		struct MHD_Daemon *d = MHD_start_daemon(
-			MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-				MHD_USE_ERROR_LOG,
-			0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
-			MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)0,
-			MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024), MHD_OPTION_END);
+		    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+		        MHD_USE_ERROR_LOG,
+		    0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+		    (unsigned int)0, MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024),
+		    MHD_OPTION_END);
 		if (!d) {
 			LOG_ERROR("cannot start the API server on %s", path);
 			close(fd);

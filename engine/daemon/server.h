@@ -10,7 +10,7 @@
 struct request {
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path; /* without the /vX.Y prefix */
+	const char *path;  /* without the /vX.Y prefix */
 	const char *param; /* the {id} or {name} part of the path, if the route has one */
 	const char *body;
 	size_t body_len;
@@ -34,7 +34,7 @@ const char *req_query(const struct request *req, const char *key);
 bool req_query_bool(const struct request *req, const char *key);
 void resp_json(struct response *resp, unsigned int status, char *body);
 void resp_error(struct response *resp, unsigned int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void resp_empty(struct response *resp, unsigned int status);
 
 /* Listens on every unix:// host; mode 0660, group `group` when it exists. */

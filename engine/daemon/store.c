@@ -42,7 +42,7 @@ int store_init(const char *graph, const char *state)
 		return -1;
 	if (mkdir_p(g_paths.lxcpath, 0700) < 0 || mkdir_p(g_paths.state, 0700) < 0) {
 		LOG_ERROR("cannot create %s or %s: %s", g_paths.lxcpath, g_paths.state,
-			  strerror(errno));
+		          strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -69,7 +69,8 @@ void store_wait_change(int64_t deadline_ms)
 		pthread_cond_wait(&g_store.changed, &g_store.lock);
 		return;
 	}
-	struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
+	struct timespec ts = {.tv_sec = deadline_ms / 1000,
+	                      .tv_nsec = (deadline_ms % 1000) * 1000000};
 	pthread_cond_timedwait(&g_store.changed, &g_store.lock, &ts);
 }
 
@@ -93,14 +94,15 @@ static struct container *find_locked(const char *ref, char *err, size_t errlen)
 		matches++;
 		size_t used = strlen(cands);
 		if (used < sizeof(cands) - 16)
-			snprintf(cands + used, sizeof(cands) - used, "%s%.12s", matches > 1 ? ", " : "",
-				 found->id);
+			snprintf(cands + used, sizeof(cands) - used, "%s%.12s",
+			         matches > 1 ? ", " : "", found->id);
 	}
 	if (matches == 1)
 		return found;
 	if (matches > 1)
-		snprintf(err, errlen, "Multiple IDs found with provided prefix: %s (candidates: %s)",
-			 ref, cands);
+		snprintf(err, errlen,
+		         "Multiple IDs found with provided prefix: %s (candidates: %s)", ref,
+		         cands);
 	else
 		snprintf(err, errlen, "No such container: %s", ref);
 	return NULL;
@@ -132,11 +134,12 @@ int store_add(struct container *c, char *err, size_t errlen)
 	store_lock();
 	for (size_t i = 0; i < g_store.n; i++) {
 		if (strcmp(g_store.items[i]->name, c->name) == 0) {
-			snprintf(err, errlen,
-				 "Conflict. The name \"%s\" is already in use by container %s. You "
-				 "have to remove (or rename) that container to be able to reuse that "
-				 "name.",
-				 c->name, g_store.items[i]->id);
+			snprintf(
+			    err, errlen,
+			    "Conflict. The name \"%s\" is already in use by container %s. You "
+			    "have to remove (or rename) that container to be able to reuse that "
+			    "name.",
+			    c->name, g_store.items[i]->id);
 			store_unlock();
 			return -1;
 		}

@@ -9,9 +9,9 @@
 #include "container.h"
 
 struct store_paths {
-	char *graph;	 /* -g */
-	char *state;	 /* -S */
-	char *lxcpath;	 /* <graph>/engines/lcr: liblxc's lxcpath, one dir per container */
+	char *graph;   /* -g */
+	char *state;   /* -S */
+	char *lxcpath; /* <graph>/engines/lcr: liblxc's lxcpath, one dir per container */
 };
 
 extern struct store_paths g_paths;

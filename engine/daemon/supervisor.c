@@ -85,7 +85,7 @@ static bool should_restart(const struct container *c, const struct exit_record *
 	case RESTART_ON_FAILURE:
 		return rec->exit_code != 0 && !rec->reboot &&
 		       (c->host.restart.max_retries <= 0 ||
-			c->state.restart_count < c->host.restart.max_retries);
+		        c->state.restart_count < c->host.restart.max_retries);
 	}
 	return false;
 }
@@ -138,13 +138,13 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 			c->restart_delay_ms = BACKOFF_FIRST_MS;
 		else if (c->restart_delay_ms < BACKOFF_MAX_MS)
 			c->restart_delay_ms = c->restart_delay_ms * 2 > BACKOFF_MAX_MS
-						      ? BACKOFF_MAX_MS
-						      : c->restart_delay_ms * 2;
+			                          ? BACKOFF_MAX_MS
+			                          : c->restart_delay_ms * 2;
 		s->status = STATUS_RESTARTING;
 		s->restart_count++;
 		c->restart_due_ms = monotonic_ms() + c->restart_delay_ms;
 		LOG_INFO("container %s exited (%d), restarting in %lld ms", c->id, rec->exit_code,
-			 (long long)c->restart_delay_ms);
+		         (long long)c->restart_delay_ms);
 		wake_loop();
 	} else if (c->host.auto_remove && !c->removed) {
 		spawn_detached(auto_remove_thread, c);

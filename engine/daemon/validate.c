@@ -20,8 +20,8 @@ int validate_name(const char *name, char *err, size_t errlen)
 		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-';
 	if (!ok)
 		snprintf(err, errlen,
-			 "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.",
-			 name ? name : "");
+		         "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.",
+		         name ? name : "");
 	return ok ? 0 : -1;
 }
 
@@ -30,18 +30,21 @@ int validate_rootfs(const struct container *c, char *err, size_t errlen)
 	const char *image = c->config.image ? c->config.image : "";
 	const char *rootfs = c->host.external_rootfs;
 	if (c->host.system_container && !rootfs) {
-		snprintf(err, errlen, "--system-container must be used together with "
-			 "--external-rootfs");
+		snprintf(err, errlen,
+		         "--system-container must be used together with "
+		         "--external-rootfs");
 		return -1;
 	}
 	if (!rootfs) {
-		snprintf(err, errlen, "No such image: %s (image management is not supported: use "
-			 "--external-rootfs PATH with the image name none)", image);
+		snprintf(err, errlen,
+		         "No such image: %s (image management is not supported: use "
+		         "--external-rootfs PATH with the image name none)",
+		         image);
 		return -1;
 	}
 	if (rootfs[0] != '/') {
 		snprintf(err, errlen, "Invalid external rootfs '%s': must be an absolute path",
-			 rootfs);
+		         rootfs);
 		return -1;
 	}
 	struct stat st;
@@ -62,12 +65,12 @@ int validate_rootfs(const struct container *c, char *err, size_t errlen)
 }
 
 static int check_cpuset(const char *what, const char *list, const char *host_file, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	struct cpuset want, have;
 	if (cpuset_parse(list, &want) < 0) {
 		snprintf(err, errlen, "Invalid value %s for %s: expected a list like 0-3,5", list,
-			 what);
+		         what);
 		return -1;
 	}
 	char *avail = read_file(host_file, 4096, NULL);
@@ -78,8 +81,9 @@ static int check_cpuset(const char *what, const char *list, const char *host_fil
 	}
 	int ret = 0;
 	if (avail && cpuset_parse(avail, &have) == 0 && !cpuset_is_subset(&want, &have)) {
-		snprintf(err, errlen, "Requested %s are not available - requested %s, available: %s",
-			 strcmp(what, "cpuset-cpus") == 0 ? "CPUs" : "memory nodes", list, avail);
+		snprintf(err, errlen,
+		         "Requested %s are not available - requested %s, available: %s",
+		         strcmp(what, "cpuset-cpus") == 0 ? "CPUs" : "memory nodes", list, avail);
 		ret = -1;
 	}
 	free(avail);
@@ -89,40 +93,48 @@ static int check_cpuset(const char *what, const char *list, const char *host_fil
 static int check_memory(const struct host_config *h, char *err, size_t errlen)
 {
 	if (h->memory < 0 || (h->memory > 0 && h->memory < MIN_MEMORY)) {
-		snprintf(err, errlen, "Invalid memory limit %lld: minimum memory limit allowed is "
-			 "4MB", (long long)h->memory);
+		snprintf(err, errlen,
+		         "Invalid memory limit %lld: minimum memory limit allowed is "
+		         "4MB",
+		         (long long)h->memory);
 		return -1;
 	}
 	if (h->memory_reservation < 0 ||
 	    (h->memory_reservation > 0 && h->memory_reservation < MIN_MEMORY)) {
-		snprintf(err, errlen, "Invalid memory reservation %lld: minimum memory reservation "
-			 "allowed is 4MB", (long long)h->memory_reservation);
+		snprintf(err, errlen,
+		         "Invalid memory reservation %lld: minimum memory reservation "
+		         "allowed is 4MB",
+		         (long long)h->memory_reservation);
 		return -1;
 	}
 	if (h->memory > 0 && h->memory_reservation > h->memory) {
-		snprintf(err, errlen, "Minimum memory limit can not be less than memory reservation "
-			 "limit, see usage.");
+		snprintf(err, errlen,
+		         "Minimum memory limit can not be less than memory reservation "
+		         "limit, see usage.");
 		return -1;
 	}
 	if (h->memory_swap < -1) {
 		snprintf(err, errlen, "Invalid memory swap %lld: must be -1 (unlimited) or a size",
-			 (long long)h->memory_swap);
+		         (long long)h->memory_swap);
 		return -1;
 	}
 	if (h->memory_swap > 0 && h->memory == 0) {
-		snprintf(err, errlen, "You should always set the Memory limit when using Memoryswap "
-			 "limit, see usage.");
+		snprintf(err, errlen,
+		         "You should always set the Memory limit when using Memoryswap "
+		         "limit, see usage.");
 		return -1;
 	}
 	if (h->memory_swap > 0 && h->memory_swap < h->memory) {
-		snprintf(err, errlen, "Minimum memoryswap limit should be larger than memory limit, "
-			 "see usage.");
+		snprintf(err, errlen,
+		         "Minimum memoryswap limit should be larger than memory limit, "
+		         "see usage.");
 		return -1;
 	}
 	if (h->memory_swap > 0 && !cgroup_is_unified() &&
 	    !cgroup_v1_has("memory.memsw.limit_in_bytes")) {
-		snprintf(err, errlen, "Your kernel does not support swap limit capabilities "
-			 "(memory.memsw.limit_in_bytes): --memory-swap cannot be applied");
+		snprintf(err, errlen,
+		         "Your kernel does not support swap limit capabilities "
+		         "(memory.memsw.limit_in_bytes): --memory-swap cannot be applied");
 		return -1;
 	}
 	return 0;
@@ -132,31 +144,35 @@ static int check_cpu(const struct host_config *h, char *err, size_t errlen)
 {
 	if (h->cpu_shares < 0) {
 		snprintf(err, errlen, "Invalid CPU shares %lld: must be a positive integer",
-			 (long long)h->cpu_shares);
+		         (long long)h->cpu_shares);
 		return -1;
 	}
 	if (h->cpu_period != 0 && (h->cpu_period < 1000 || h->cpu_period > 1000000)) {
-		snprintf(err, errlen, "Invalid CPU period %lld: CPU cfs period can not be less than "
-			 "1ms (i.e. 1000) or larger than 1s (i.e. 1000000)", (long long)h->cpu_period);
+		snprintf(err, errlen,
+		         "Invalid CPU period %lld: CPU cfs period can not be less than "
+		         "1ms (i.e. 1000) or larger than 1s (i.e. 1000000)",
+		         (long long)h->cpu_period);
 		return -1;
 	}
 	if (h->cpu_quota != 0 && h->cpu_quota != -1 && h->cpu_quota < 1000) {
-		snprintf(err, errlen, "Invalid CPU quota %lld: CPU cfs quota can not be less than "
-			 "1ms (i.e. 1000)", (long long)h->cpu_quota);
+		snprintf(err, errlen,
+		         "Invalid CPU quota %lld: CPU cfs quota can not be less than "
+		         "1ms (i.e. 1000)",
+		         (long long)h->cpu_quota);
 		return -1;
 	}
 	if (h->cpuset_cpus && check_cpuset("cpuset-cpus", h->cpuset_cpus,
-					   "/sys/devices/system/cpu/online", err, errlen) < 0)
+	                                   "/sys/devices/system/cpu/online", err, errlen) < 0)
 		return -1;
 	if (h->cpuset_mems && check_cpuset("cpuset-mems", h->cpuset_mems,
-					   "/sys/devices/system/node/online", err, errlen) < 0)
+	                                   "/sys/devices/system/node/online", err, errlen) < 0)
 		return -1;
 	return 0;
 }
 
 static const char *const g_ulimit_names[] = {
-	"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc",
-	"rss", "rtprio", "rttime", "sigpending", "stack", "as", NULL,
+    "core",  "cpu", "data",   "fsize",  "locks",      "memlock", "msgqueue", "nice", "nofile",
+    "nproc", "rss", "rtprio", "rttime", "sigpending", "stack",   "as",       NULL,
 };
 
 static int check_ulimits(const struct host_config *h, char *err, size_t errlen)
@@ -171,9 +187,10 @@ static int check_ulimits(const struct host_config *h, char *err, size_t errlen)
 			return -1;
 		}
 		if (u->soft > u->hard) {
-			snprintf(err, errlen, "Invalid ulimit %s: soft limit %lld must be less than or "
-				 "equal to hard limit %lld", u->name, (long long)u->soft,
-				 (long long)u->hard);
+			snprintf(err, errlen,
+			         "Invalid ulimit %s: soft limit %lld must be less than or "
+			         "equal to hard limit %lld",
+			         u->name, (long long)u->soft, (long long)u->hard);
 			return -1;
 		}
 	}
@@ -191,7 +208,7 @@ int validate_resources(const struct host_config *h, char *err, size_t errlen)
 	}
 	if (h->cgroup_parent && strstr(h->cgroup_parent, "..")) {
 		snprintf(err, errlen, "Invalid cgroup parent '%s': must not contain ..",
-			 h->cgroup_parent);
+		         h->cgroup_parent);
 		return -1;
 	}
 	return 0;

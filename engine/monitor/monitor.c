@@ -41,8 +41,7 @@ static int exit_code_from_lxc(int status)
 	return WEXITSTATUS(status);
 }
 
-static int run_container(const char *name, const char *lxcpath, const char *state_dir,
-			 char **argv)
+static int run_container(const char *name, const char *lxcpath, const char *state_dir, char **argv)
 {
 	setsid();
 	struct lxc_container *c = lxc_container_new(name, lxcpath);
@@ -77,7 +76,7 @@ int main(int argc, char **argv)
 	if (argc >= 7 && strcmp(argv[1], "start") == 0 && strcmp(argv[5], "--") == 0)
 		return run_container(argv[2], argv[3], argv[4], argv + 6);
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...\n"
-			"       isulad-monitor post-stop-hook STATE_DIR\n"
-			"(started by isulad, not meant to be run by hand)\n");
+	                "       isulad-monitor post-stop-hook STATE_DIR\n"
+	                "(started by isulad, not meant to be run by hand)\n");
 	return 2;
 }

@@ -23,14 +23,14 @@ enum {
 };
 
 static const struct cli_option run_opts[] = {
-	[OPT_DETACH] = {"detach", 'd', CLI_BOOL, NULL, "Run container in background"},
-	[OPT_TTY] = {"tty", 't', CLI_BOOL, NULL, "Allocate a pseudo-TTY"},
-	[OPT_INTERACTIVE] = {"interactive", 'i', CLI_BOOL, NULL, "Keep STDIN open"},
-	[OPT_USER] = {"user", 'u', CLI_STRING, "USER", "Username or UID"},
-	[OPT_ENV] = {"env", 'e', CLI_LIST, "NAME=VALUE", "Set environment variables"},
-	[OPT_NAME] = {"name", 0, CLI_STRING, "NAME", "Assign a name to the container"},
-	[OPT_RM] = {"rm", 0, CLI_BOOL, NULL, "Remove the container when it exits"},
-	[OPT_VOLUME] = {NULL, 'v', CLI_LIST, NULL, "Bind mount a volume"},
+    [OPT_DETACH] = {"detach", 'd', CLI_BOOL, NULL, "Run container in background"},
+    [OPT_TTY] = {"tty", 't', CLI_BOOL, NULL, "Allocate a pseudo-TTY"},
+    [OPT_INTERACTIVE] = {"interactive", 'i', CLI_BOOL, NULL, "Keep STDIN open"},
+    [OPT_USER] = {"user", 'u', CLI_STRING, "USER", "Username or UID"},
+    [OPT_ENV] = {"env", 'e', CLI_LIST, "NAME=VALUE", "Set environment variables"},
+    [OPT_NAME] = {"name", 0, CLI_STRING, "NAME", "Assign a name to the container"},
+    [OPT_RM] = {"rm", 0, CLI_BOOL, NULL, "Remove the container when it exits"},
+    [OPT_VOLUME] = {NULL, 'v', CLI_LIST, NULL, "Bind mount a volume"},
 };
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -74,10 +74,14 @@ static void test_short_value_forms_are_equivalent(void **state)
 		int argc;
 		char *argv[4];
 	} forms[] = {
-		{2, {"-du=root", "img"}},	     {3, {"-du", "root", "img"}},
-		{3, {"-d", "-u=root", "img"}},	     {4, {"-d", "-u", "root", "img"}},
-		{2, {"-duroot", "img"}},	     {3, {"-d", "-uroot", "img"}},
-		{3, {"--detach", "--user=root", "img"}}, {4, {"--detach", "--user", "root", "img"}},
+	    {2, {"-du=root", "img"}},
+	    {3, {"-du", "root", "img"}},
+	    {3, {"-d", "-u=root", "img"}},
+	    {4, {"-d", "-u", "root", "img"}},
+	    {2, {"-duroot", "img"}},
+	    {3, {"-d", "-uroot", "img"}},
+	    {3, {"--detach", "--user=root", "img"}},
+	    {4, {"--detach", "--user", "root", "img"}},
 	};
 	size_t i;
 
@@ -211,7 +215,8 @@ static void test_short_bool_with_equals_ends_group(void **state)
 
 static void test_list_accumulates(void **state)
 {
-	char *argv[] = {"-e", "A=1", "--env", "B=2", "--env=C=3", "-eD=4", "-te=E=5", "-v", "/a:/b"};
+	char *argv[] = {"-e",    "A=1",     "--env", "B=2",  "--env=C=3",
+	                "-eD=4", "-te=E=5", "-v",    "/a:/b"};
 	struct cli_values *v = parse_ok(ARGC(argv), argv, false);
 	static const char *const want[] = {"A=1", "B=2", "C=3", "D=4", "E=5"};
 	size_t i;
@@ -389,16 +394,17 @@ static void test_bad_bool_values(void **state)
 	char *group_bad[] = {"-td=no"};
 
 	assert_parse_error(1, yes, false,
-			   "invalid value \"yes\" for flag --detach: expected true or false");
+	                   "invalid value \"yes\" for flag --detach: expected true or false");
 	assert_parse_error(1, empty, false,
-			   "invalid value \"\" for flag --detach: expected true or false");
-	assert_parse_error(1, one, false, "invalid value \"1\" for flag --rm: expected true or false");
+	                   "invalid value \"\" for flag --detach: expected true or false");
+	assert_parse_error(1, one, false,
+	                   "invalid value \"1\" for flag --rm: expected true or false");
 	assert_parse_error(1, upper, false,
-			   "invalid value \"TRUE\" for flag --detach: expected true or false");
+	                   "invalid value \"TRUE\" for flag --detach: expected true or false");
 	assert_parse_error(1, short_bad, false,
-			   "invalid value \"maybe\" for flag -d: expected true or false");
+	                   "invalid value \"maybe\" for flag -d: expected true or false");
 	assert_parse_error(1, group_bad, false,
-			   "invalid value \"no\" for flag -d: expected true or false");
+	                   "invalid value \"no\" for flag -d: expected true or false");
 }
 
 static void test_bad_syntax(void **state)
@@ -453,31 +459,31 @@ static void test_help(void **state)
 	char *text = help_text("isula run [OPTIONS] IMAGE [COMMAND] [ARG...]", run_opts, NOPTS);
 
 	assert_string_equal(text, "Usage:  isula run [OPTIONS] IMAGE [COMMAND] [ARG...]\n"
-				  "\n"
-				  "Options:\n"
-				  "  -d, --detach           Run container in background\n"
-				  "  -t, --tty              Allocate a pseudo-TTY\n"
-				  "  -i, --interactive      Keep STDIN open\n"
-				  "  -u, --user USER        Username or UID\n"
-				  "  -e, --env NAME=VALUE   Set environment variables\n"
-				  "      --name NAME        Assign a name to the container\n"
-				  "      --rm               Remove the container when it exits\n"
-				  "  -v list                Bind mount a volume\n");
+	                          "\n"
+	                          "Options:\n"
+	                          "  -d, --detach           Run container in background\n"
+	                          "  -t, --tty              Allocate a pseudo-TTY\n"
+	                          "  -i, --interactive      Keep STDIN open\n"
+	                          "  -u, --user USER        Username or UID\n"
+	                          "  -e, --env NAME=VALUE   Set environment variables\n"
+	                          "      --name NAME        Assign a name to the container\n"
+	                          "      --rm               Remove the container when it exits\n"
+	                          "  -v list                Bind mount a volume\n");
 	free(text);
 }
 
 static void test_help_edge_cases(void **state)
 {
 	static const struct cli_option odd[] = {
-		{"quiet", 'q', CLI_BOOL, NULL, NULL},
-		{NULL, 0, CLI_BOOL, NULL, "nameless: not shown"},
-		{"format", 0, CLI_STRING, NULL, ""},
+	    {"quiet", 'q', CLI_BOOL, NULL, NULL},
+	    {NULL, 0, CLI_BOOL, NULL, "nameless: not shown"},
+	    {"format", 0, CLI_STRING, NULL, ""},
 	};
 	char *text = help_text(NULL, odd, 3);
 
 	assert_string_equal(text, "Options:\n"
-				  "  -q, --quiet\n"
-				  "      --format string\n");
+	                          "  -q, --quiet\n"
+	                          "      --format string\n");
 	free(text);
 	text = help_text("isula version", NULL, 0);
 	assert_string_equal(text, "Usage:  isula version\n");
@@ -488,33 +494,33 @@ static void test_help_edge_cases(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_short_value_forms_are_equivalent),
-		cmocka_unit_test(test_long_value_forms),
-		cmocka_unit_test(test_value_keeps_text_after_first_equals),
-		cmocka_unit_test(test_empty_values),
-		cmocka_unit_test(test_value_may_look_like_a_flag),
-		cmocka_unit_test(test_bool_long_forms),
-		cmocka_unit_test(test_bool_does_not_take_next_argument),
-		cmocka_unit_test(test_bool_last_value_wins),
-		cmocka_unit_test(test_short_bool_group),
-		cmocka_unit_test(test_short_bool_with_equals_ends_group),
-		cmocka_unit_test(test_list_accumulates),
-		cmocka_unit_test(test_string_last_value_wins),
-		cmocka_unit_test(test_stop_at_positional),
-		cmocka_unit_test(test_mixed_flags_and_positionals),
-		cmocka_unit_test(test_double_dash_ends_flags),
-		cmocka_unit_test(test_lone_dash_is_positional),
-		cmocka_unit_test(test_no_arguments),
-		cmocka_unit_test(test_values_are_copies),
-		cmocka_unit_test(test_getters_out_of_range),
-		cmocka_unit_test(test_unknown_flags),
-		cmocka_unit_test(test_missing_values),
-		cmocka_unit_test(test_bad_bool_values),
-		cmocka_unit_test(test_bad_syntax),
-		cmocka_unit_test(test_error_buffer_handling),
-		cmocka_unit_test(test_empty_table),
-		cmocka_unit_test(test_help),
-		cmocka_unit_test(test_help_edge_cases),
+	    cmocka_unit_test(test_short_value_forms_are_equivalent),
+	    cmocka_unit_test(test_long_value_forms),
+	    cmocka_unit_test(test_value_keeps_text_after_first_equals),
+	    cmocka_unit_test(test_empty_values),
+	    cmocka_unit_test(test_value_may_look_like_a_flag),
+	    cmocka_unit_test(test_bool_long_forms),
+	    cmocka_unit_test(test_bool_does_not_take_next_argument),
+	    cmocka_unit_test(test_bool_last_value_wins),
+	    cmocka_unit_test(test_short_bool_group),
+	    cmocka_unit_test(test_short_bool_with_equals_ends_group),
+	    cmocka_unit_test(test_list_accumulates),
+	    cmocka_unit_test(test_string_last_value_wins),
+	    cmocka_unit_test(test_stop_at_positional),
+	    cmocka_unit_test(test_mixed_flags_and_positionals),
+	    cmocka_unit_test(test_double_dash_ends_flags),
+	    cmocka_unit_test(test_lone_dash_is_positional),
+	    cmocka_unit_test(test_no_arguments),
+	    cmocka_unit_test(test_values_are_copies),
+	    cmocka_unit_test(test_getters_out_of_range),
+	    cmocka_unit_test(test_unknown_flags),
+	    cmocka_unit_test(test_missing_values),
+	    cmocka_unit_test(test_bad_bool_values),
+	    cmocka_unit_test(test_bad_syntax),
+	    cmocka_unit_test(test_error_buffer_handling),
+	    cmocka_unit_test(test_empty_table),
+	    cmocka_unit_test(test_help),
+	    cmocka_unit_test(test_help_edge_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,19 +59,20 @@ static void test_parse_unknown_names(void **state)
 
 static void test_parse_count_not_allowed(void **state)
 {
-	assert_rejects("always:3", "Maximum retry count cannot be used with restart policy 'always'");
+	assert_rejects("always:3",
+	               "Maximum retry count cannot be used with restart policy 'always'");
 	assert_rejects("no:1", "Maximum retry count cannot be used with restart policy 'no'");
 	assert_rejects("unless-stopped:0",
-		       "Maximum retry count cannot be used with restart policy 'unless-stopped'");
+	               "Maximum retry count cannot be used with restart policy 'unless-stopped'");
 	assert_rejects("on-reboot:2",
-		       "Maximum retry count cannot be used with restart policy 'on-reboot'");
+	               "Maximum retry count cannot be used with restart policy 'on-reboot'");
 }
 
 static void test_parse_bad_format(void **state)
 {
 	static const char *const bad[] = {
-		"on-failure:",	 "on-failure:x",   "on-failure:-1", "on-failure:+1",
-		"on-failure: 1", "on-failure:1:2", "on-failure:1.5", "on-failure:2147483648",
+	    "on-failure:",   "on-failure:x",   "on-failure:-1",  "on-failure:+1",
+	    "on-failure: 1", "on-failure:1:2", "on-failure:1.5", "on-failure:2147483648",
 	};
 	size_t i;
 
@@ -100,7 +101,7 @@ static void test_names(void **state)
 	assert_string_equal(restart_policy_name(RESTART_UNLESS_STOPPED), "unless-stopped");
 	assert_string_equal(restart_policy_name(RESTART_ON_REBOOT), "on-reboot");
 	assert_null(restart_policy_name((enum restart_kind)99));
-	assert_null(restart_policy_name((enum restart_kind)-1));
+	assert_null(restart_policy_name((enum restart_kind) - 1));
 }
 
 static void test_name_round_trip(void **state)
@@ -154,28 +155,28 @@ static void test_from_name_rejects(void **state)
 	assert_from_name_rejects("sometimes", 0, "Invalid restart policy 'sometimes'");
 	assert_from_name_rejects("on-failure:3", 0, "Invalid restart policy 'on-failure:3'");
 	assert_from_name_rejects("always", 2,
-				 "Maximum retry count cannot be used with restart policy 'always'");
+	                         "Maximum retry count cannot be used with restart policy 'always'");
 	assert_from_name_rejects("no", -1,
-				 "Maximum retry count cannot be used with restart policy 'no'");
+	                         "Maximum retry count cannot be used with restart policy 'no'");
 	assert_from_name_rejects("on-failure", -2, "Maximum retry count cannot be negative");
 	assert_int_equal(restart_policy_from_name(NULL, 0, &(struct restart_policy){0}, NULL, 0),
-			 -1);
+	                 -1);
 	assert_int_equal(restart_policy_from_name("no", 0, NULL, NULL, 0), -1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_names),
-		cmocka_unit_test(test_parse_retry_counts),
-		cmocka_unit_test(test_parse_unknown_names),
-		cmocka_unit_test(test_parse_count_not_allowed),
-		cmocka_unit_test(test_parse_bad_format),
-		cmocka_unit_test(test_parse_null_and_small_err),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_name_round_trip),
-		cmocka_unit_test(test_from_name),
-		cmocka_unit_test(test_from_name_rejects),
+	    cmocka_unit_test(test_parse_names),
+	    cmocka_unit_test(test_parse_retry_counts),
+	    cmocka_unit_test(test_parse_unknown_names),
+	    cmocka_unit_test(test_parse_count_not_allowed),
+	    cmocka_unit_test(test_parse_bad_format),
+	    cmocka_unit_test(test_parse_null_and_small_err),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_name_round_trip),
+	    cmocka_unit_test(test_from_name),
+	    cmocka_unit_test(test_from_name_rejects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,12 +12,13 @@
 
 static void test_numbers(void **state)
 {
+	char max[16];
+
 	assert_int_equal(signal_parse("9"), SIGKILL);
 	assert_int_equal(signal_parse("1"), 1);
 	assert_int_equal(signal_parse("15"), SIGTERM);
 	assert_int_equal(signal_parse("37"), 37);
 	assert_int_equal(signal_parse("09"), 9);
-	char max[16];
 	snprintf(max, sizeof(max), "%d", SIGRTMAX);
 	assert_int_equal(signal_parse(max), SIGRTMAX);
 }
@@ -46,6 +47,8 @@ static void test_aliases(void **state)
 
 static void test_realtime(void **state)
 {
+	char top[32];
+
 	assert_int_equal(signal_parse("SIGRTMIN"), SIGRTMIN);
 	assert_int_equal(signal_parse("RTMIN"), SIGRTMIN);
 	assert_int_equal(signal_parse("SIGRTMIN+3"), SIGRTMIN + 3);
@@ -55,7 +58,6 @@ static void test_realtime(void **state)
 	assert_int_equal(signal_parse("RTMAX-1"), SIGRTMAX - 1);
 	assert_int_equal(signal_parse("SIGRTMAX-1"), SIGRTMAX - 1);
 	assert_int_equal(signal_parse("RTMIN+3"), signal_parse("37"));
-	char top[32];
 	snprintf(top, sizeof(top), "RTMIN+%d", SIGRTMAX - SIGRTMIN);
 	assert_int_equal(signal_parse(top), SIGRTMAX);
 	snprintf(top, sizeof(top), "RTMAX-%d", SIGRTMAX - SIGRTMIN);
@@ -65,17 +67,44 @@ static void test_realtime(void **state)
 static void test_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",	"0",	  "-9",	     "+9",	 " 9",	     "9 ",	"9x",	  "0x9",
-		"65",	"100",	  "99999999999999999999", "SIG",	"SIGSIGKILL", "KIL",
-		"KILLX", " KILL", "KILL ",    "SIG KILL", "RTMIN-1",  "RTMAX+1",  "RTMIN+",
-		"RTMAX-", "RTMIN+x", "RTMIN+ 1", "RTMIN++1", "RTMIN+31", "RTMAX-31", "RTMIN3",
-		"RTMID",  "UNUSED", "SIGRT",
+	    "",
+	    "0",
+	    "-9",
+	    "+9",
+	    " 9",
+	    "9 ",
+	    "9x",
+	    "0x9",
+	    "65",
+	    "100",
+	    "99999999999999999999",
+	    "SIG",
+	    "SIGSIGKILL",
+	    "KIL",
+	    "KILLX",
+	    " KILL",
+	    "KILL ",
+	    "SIG KILL",
+	    "RTMIN-1",
+	    "RTMAX+1",
+	    "RTMIN+",
+	    "RTMAX-",
+	    "RTMIN+x",
+	    "RTMIN+ 1",
+	    "RTMIN++1",
+	    "RTMIN+31",
+	    "RTMAX-31",
+	    "RTMIN3",
+	    "RTMID",
+	    "UNUSED",
+	    "SIGRT",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (signal_parse(bad[i]) != -1)
-			fail_msg("signal_parse(\"%s\") = %d, want -1", bad[i], signal_parse(bad[i]));
+			fail_msg("signal_parse(\"%s\") = %d, want -1", bad[i],
+			         signal_parse(bad[i]));
 	}
 	assert_int_equal(signal_parse(NULL), -1);
 }
@@ -133,21 +162,22 @@ static void test_every_name_parses_back(void **state)
 
 		assert_non_null(name);
 		if (signal_parse(name) != sig)
-			fail_msg("signal_parse(\"%s\") = %d, want %d", name, signal_parse(name), sig);
+			fail_msg("signal_parse(\"%s\") = %d, want %d", name, signal_parse(name),
+			         sig);
 	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_aliases),
-		cmocka_unit_test(test_realtime),
-		cmocka_unit_test(test_rejects),
-		cmocka_unit_test(test_signal_name),
-		cmocka_unit_test(test_signal_name_rejects),
-		cmocka_unit_test(test_every_name_parses_back),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_aliases),
+	    cmocka_unit_test(test_realtime),
+	    cmocka_unit_test(test_rejects),
+	    cmocka_unit_test(test_signal_name),
+	    cmocka_unit_test(test_signal_name_rejects),
+	    cmocka_unit_test(test_every_name_parses_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

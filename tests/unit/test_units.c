@@ -65,11 +65,33 @@ static void test_byte_size_limits(void **state)
 static void test_byte_size_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",	       "-1",	    "+1",      "-1k",	  "k",	    "b",   ".",
-		".k",	       "1 k",	    " 1k",     "1k ",	  "1kk",    "1bb", "1bi",
-		"1kbi",	       "1kibb",	    "1x",      "1e3",	  "1.2.3",  "0x10", "1,5k",
-		"9223372036854775808", "8192p", "99999999999999999999999", "18446744073709551616",
-		"1ib",	       "abc",
+	    "",
+	    "-1",
+	    "+1",
+	    "-1k",
+	    "k",
+	    "b",
+	    ".",
+	    ".k",
+	    "1 k",
+	    " 1k",
+	    "1k ",
+	    "1kk",
+	    "1bb",
+	    "1bi",
+	    "1kbi",
+	    "1kibb",
+	    "1x",
+	    "1e3",
+	    "1.2.3",
+	    "0x10",
+	    "1,5k",
+	    "9223372036854775808",
+	    "8192p",
+	    "99999999999999999999999",
+	    "18446744073709551616",
+	    "1ib",
+	    "abc",
 	};
 	size_t i;
 
@@ -103,8 +125,19 @@ static void test_int64(void **state)
 static void test_int64_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",	 "-",	    "+",     " 1",  "1 ",	"1x",	"0x1f", "1.0", "--1",
-		"+-1",	 "9223372036854775808", "-9223372036854775809", "99999999999999999999",
+	    "",
+	    "-",
+	    "+",
+	    " 1",
+	    "1 ",
+	    "1x",
+	    "0x1f",
+	    "1.0",
+	    "--1",
+	    "+-1",
+	    "9223372036854775808",
+	    "-9223372036854775809",
+	    "99999999999999999999",
 	};
 	size_t i;
 
@@ -131,8 +164,8 @@ static void test_uint64(void **state)
 
 static void test_uint64_rejects(void **state)
 {
-	static const char *const bad[] = {"",	"-1",  "+1", " 1", "1 ", "1a",
-					  "-0", "0x1", "18446744073709551616"};
+	static const char *const bad[] = {
+	    "", "-1", "+1", " 1", "1 ", "1a", "-0", "0x1", "18446744073709551616"};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -194,10 +227,28 @@ static void test_duration_limits(void **state)
 static void test_duration_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",	    "-1",     "-1s",   "+1s",	"s",	  ".s",	     "1x",
-		"1sec",	    "1S",     "1H",    "1h30",	"1.5",	  "1 s",     " 1s", "1s ",
-		"1..5s",    "h1",     "1e3s",  "9223372036854775808ns", "2562048h",
-		"9223372036854776", "1h9223372036854775807ns",
+	    "",
+	    "-1",
+	    "-1s",
+	    "+1s",
+	    "s",
+	    ".s",
+	    "1x",
+	    "1sec",
+	    "1S",
+	    "1H",
+	    "1h30",
+	    "1.5",
+	    "1 s",
+	    " 1s",
+	    "1s ",
+	    "1..5s",
+	    "h1",
+	    "1e3s",
+	    "9223372036854775808ns",
+	    "2562048h",
+	    "9223372036854776",
+	    "1h9223372036854775807ns",
 	};
 	size_t i;
 
@@ -219,7 +270,7 @@ static void assert_human(int64_t seconds, const char *want)
 	format_human_duration(seconds, buf, sizeof(buf));
 	if (strcmp(buf, want) != 0)
 		fail_msg("format_human_duration(%lld) = \"%s\", want \"%s\"", (long long)seconds,
-			 buf, want);
+		         buf, want);
 }
 
 static void test_human_duration(void **state)
@@ -269,21 +320,21 @@ static void test_human_duration_small_buffers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_byte_size_plain_and_b),
-		cmocka_unit_test(test_byte_size_suffixes),
-		cmocka_unit_test(test_byte_size_fractions),
-		cmocka_unit_test(test_byte_size_limits),
-		cmocka_unit_test(test_byte_size_rejects),
-		cmocka_unit_test(test_int64),
-		cmocka_unit_test(test_int64_rejects),
-		cmocka_unit_test(test_uint64),
-		cmocka_unit_test(test_uint64_rejects),
-		cmocka_unit_test(test_duration),
-		cmocka_unit_test(test_duration_rounds_up),
-		cmocka_unit_test(test_duration_limits),
-		cmocka_unit_test(test_duration_rejects),
-		cmocka_unit_test(test_human_duration),
-		cmocka_unit_test(test_human_duration_small_buffers),
+	    cmocka_unit_test(test_byte_size_plain_and_b),
+	    cmocka_unit_test(test_byte_size_suffixes),
+	    cmocka_unit_test(test_byte_size_fractions),
+	    cmocka_unit_test(test_byte_size_limits),
+	    cmocka_unit_test(test_byte_size_rejects),
+	    cmocka_unit_test(test_int64),
+	    cmocka_unit_test(test_int64_rejects),
+	    cmocka_unit_test(test_uint64),
+	    cmocka_unit_test(test_uint64_rejects),
+	    cmocka_unit_test(test_duration),
+	    cmocka_unit_test(test_duration_rounds_up),
+	    cmocka_unit_test(test_duration_limits),
+	    cmocka_unit_test(test_duration_rejects),
+	    cmocka_unit_test(test_human_duration),
+	    cmocka_unit_test(test_human_duration_small_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
