@@ -14,7 +14,7 @@
 # Progress goes to stderr; the final rootfs path is always the last line on stdout.
 set -euo pipefail
 
-BUSYBOX_VERSION=1
+BUSYBOX_VERSION=2
 SYSTEMD_VERSION=1
 
 CACHE=${ISULAD_TEST_CACHE:-/var/cache/isulad-tests}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "cli_args.h"
+#include "http_client.h"
 
 #define EXIT_DAEMON_ERROR 125 /* iSulad/Docker: the daemon refused the command */
 
@@ -23,6 +24,10 @@ struct client {
  * it could not be reached. body may be NULL. */
 int api_call(const struct client *cl, const char *method, const char *path, const char *body,
              struct api_response *out);
+/* Sends a request and reads the answer's head; the body is left on conn for the caller
+ * (http_read_body, then http_close). 0, or -1 with the message printed. */
+int api_open(const struct client *cl, const char *method, const char *path, const char *body,
+             struct http_conn *conn);
 void api_response_free(struct api_response *r);
 /* Prints "Error response from daemon: <message>" from a JSON error body. */
 void print_daemon_error(const struct api_response *r);

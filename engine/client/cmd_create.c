@@ -383,6 +383,44 @@ static int post_simple(struct client *cl, const char *fmt, const char *id, struc
 	return 0;
 }
 
+/* Registers a wait on the container before it starts, so that a command which ends (and, with
+ * --rm, is removed) at once still reports its exit code. */
+static int open_exit_wait(struct client *cl, const char *id, bool auto_remove,
+                          struct http_conn *conn)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/containers/%s/wait?condition=%s", id,
+	         auto_remove ? "removed" : "next-exit");
+	if (api_open(cl, "POST", path, NULL, conn) < 0)
+		return -1;
+	if (conn->status != 200) {
+		struct api_response r = {.status = conn->status};
+		http_read_body_all(conn, &r.body, &r.len);
+		print_daemon_error(&r);
+		api_response_free(&r);
+		http_close(conn);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_exit_wait(struct http_conn *conn)
+{
+	char *body = NULL;
+	int code = EXIT_DAEMON_ERROR;
+	if (http_read_body_all(conn, &body, NULL) == 0) {
+		yajl_val root = yajl_tree_parse(body, NULL, 0);
+		code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
+		if (root)
+			yajl_tree_free(root);
+	} else {
+		fprintf(stderr, "Error: lost the connection to the daemon while waiting\n");
+	}
+	free(body);
+	http_close(conn);
+	return code;
+}
+
 int cmd_run(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
@@ -392,12 +430,21 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		return code;
 	char *id = create_container(cl, v);
 	struct api_response r = {0};
+	struct http_conn *wait_conn = NULL;
+	bool detach = cli_bool(v, C_DETACH), auto_remove = cli_bool(v, C_RM);
 	code = EXIT_DAEMON_ERROR;
 	if (!id)
 		goto out;
+	if (!detach) {
+		wait_conn = malloc(sizeof(*wait_conn));
+		if (!wait_conn || open_exit_wait(cl, id, auto_remove, wait_conn) < 0) {
+			free(wait_conn);
+			wait_conn = NULL;
+		}
+	}
 	if (post_simple(cl, "/containers/%s/start", id, &r) < 0) {
 		/* Docker leaves a failed run's container; --rm asks for it to go. */
-		if (cli_bool(v, C_RM)) {
+		if (auto_remove) {
 			char path[128];
 			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
 			if (api_call(cl, "DELETE", path, NULL, &r) == 0)
@@ -406,20 +453,17 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		goto out;
 	}
 	api_response_free(&r);
-	if (cli_bool(v, C_DETACH)) {
+	if (detach) {
 		printf("%s\n", id);
 		code = 0;
-		goto out;
-	}
-	/* Foreground run without attach support yet: wait and return the exit code. */
-	if (post_simple(cl, "/containers/%s/wait", id, &r) == 0) {
-		yajl_val root = yajl_tree_parse(r.body ? r.body : "", NULL, 0);
-		code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
-		if (root)
-			yajl_tree_free(root);
-		api_response_free(&r);
+	} else if (wait_conn) {
+		/* Foreground run without attach support yet: wait and return the exit code. */
+		code = read_exit_wait(wait_conn);
 	}
 out:
+	if (wait_conn)
+		http_close(wait_conn);
+	free(wait_conn);
 	free(id);
 	cli_values_free(v);
 	return code;

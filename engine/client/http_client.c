@@ -1,4 +1,4 @@
-#include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,57 +6,49 @@
 #include "client.h"
 #include "json.h"
 
-static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
+static void report_unreachable(const struct client *cl, int err)
 {
-	struct api_response *r = userp;
-	size_t n = size * nmemb;
-	char *nb = realloc(r->body, r->len + n + 1);
-	if (!nb)
-		return 0;
-	memcpy(nb + r->len, data, n);
-	r->body = nb;
-	r->len += n;
-	r->body[r->len] = '\0';
-	return n;
+	fprintf(stderr,
+	        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running on "
+	        "the host?\n",
+	        cl->host, strerror(err));
+}
+
+int api_open(const struct client *cl, const char *method, const char *path, const char *body,
+             struct http_conn *conn)
+{
+	char target[4096];
+	snprintf(target, sizeof(target), "/v1.41%s", path);
+	if (http_connect(conn, cl->host) < 0) {
+		report_unreachable(cl, errno);
+		return -1;
+	}
+	if (http_send_request(conn, method, target, NULL, body, body ? strlen(body) : 0) < 0 ||
+	    http_read_head(conn, strcmp(method, "HEAD") == 0) < 0) {
+		report_unreachable(cl, errno);
+		http_close(conn);
+		return -1;
+	}
+	return 0;
 }
 
 int api_call(const struct client *cl, const char *method, const char *path, const char *body,
              struct api_response *out)
 {
 	memset(out, 0, sizeof(*out));
-	const char *sock = cl->host;
-	if (strncmp(sock, "unix://", 7) == 0)
-		sock += 7;
-	CURL *curl = curl_easy_init();
-	if (!curl)
+	struct http_conn *conn = malloc(sizeof(*conn));
+	if (!conn)
 		return -1;
-	char url[4096];
-	snprintf(url, sizeof(url), "http://localhost/v1.41%s", path);
-	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-	curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	if (body)
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	else if (strcmp(method, "POST") == 0)
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
-	CURLcode rc = curl_easy_perform(curl);
-	int ret = 0;
-	if (rc != CURLE_OK) {
-		fprintf(stderr,
-		        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon "
-		        "running on the host?\n",
-		        cl->host, curl_easy_strerror(rc));
-		ret = -1;
-	} else {
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+	int ret = api_open(cl, method, path, body, conn);
+	if (ret == 0) {
+		out->status = conn->status;
+		if (http_read_body_all(conn, &out->body, &out->len) < 0) {
+			report_unreachable(cl, errno);
+			ret = -1;
+		}
+		http_close(conn);
 	}
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
+	free(conn);
 	return ret;
 }
 
@@ -78,8 +70,5 @@ void print_daemon_error(const struct api_response *r)
 
 char *url_escape(const char *s)
 {
-	char *e = curl_escape(s, 0);
-	char *out = e ? strdup(e) : NULL;
-	curl_free(e);
-	return out;
+	return http_url_escape(s);
 }

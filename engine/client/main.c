@@ -1,5 +1,4 @@
 /* isula: the command-line client of isulad. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +98,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < NCOMMANDS; k++) {
 		if (strcmp(argv[i], g_commands[k].name) == 0) {
-			curl_global_init(CURL_GLOBAL_NOTHING);
-			int ret = g_commands[k].fn(&cl, argc - i - 1, argv + i + 1);
-			curl_global_cleanup();
-			return ret;
+			return g_commands[k].fn(&cl, argc - i - 1, argv + i + 1);
 		}
 	}
 	fprintf(stderr, "isula: '%s' is not a isula command.\nSee 'isula --help'.\n", argv[i]);

@@ -76,6 +76,7 @@ struct container {
 	pthread_mutex_t op_lock; /* serialises lifecycle operations on this container */
 	int refs;
 	bool removed;
+	unsigned exits;           /* exits seen since the daemon started: wait next-exit */
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
 };

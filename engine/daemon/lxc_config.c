@@ -225,11 +225,12 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	addf(&b, "lxc.uts.name = %s\n", cfg->hostname ? cfg->hostname : "localhost");
 	addf(&b, "lxc.rootfs.path = dir:%s\n", h->external_rootfs);
 	addf(&b, "lxc.net.0.type = empty\n");
+	/* liblxc brings lo up: the container has no CAP_NET_ADMIN to do it itself. */
+	addf(&b, "lxc.net.0.flags = up\n");
 	addf(&b, "lxc.autodev = 1\n");
 	addf(&b, "lxc.pty.max = 1024\n");
 	addf(&b, "lxc.tty.max = 0\n");
 	addf(&b, "lxc.mount.auto = proc:mixed sys:ro cgroup:mixed\n");
-	addf(&b, "lxc.apparmor.profile = unconfined\n");
 	addf(&b, "lxc.log.file = %s/lxc.log\n", env->state_dir);
 	addf(&b, "lxc.log.level = ERROR\n");
 	if (cfg->tty)
@@ -240,7 +241,13 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	else
 		addf(&b, "lxc.console.path = none\n");
 	addf(&b, "lxc.cgroup.dir.container = %s\n", cg ? cg : c->id);
-	addf(&b, "lxc.cgroup.dir.monitor = %s.monitor\n", cg ? cg : c->id);
+	/* The cgroup namespace root is <cg>/ns: limits set on <cg> are out of the container's
+	 * reach even though its cgroupfs is writable (systemd needs that). */
+	addf(&b, "lxc.cgroup.dir.container.inner = ns\n");
+	/* The monitor must not sit below the container's cgroup, and pivots to a shared
+	 * cgroup on exit so that liblxc can remove the container's own. */
+	addf(&b, "lxc.cgroup.dir.monitor = " MONITOR_CGROUP "/%s\n", c->id);
+	addf(&b, "lxc.cgroup.dir.monitor.pivot = " MONITOR_CGROUP "\n");
 	addf(&b, "lxc.hook.post-stop = %s post-stop-hook %s\n", env->monitor_path, env->state_dir);
 	if (!h->system_container)
 		addf(&b, "lxc.signal.halt = SIGTERM\n");

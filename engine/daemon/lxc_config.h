@@ -9,6 +9,9 @@
 
 #include "container.h"
 
+/* Cgroup (below each hierarchy root) holding one sub-cgroup per container monitor. */
+#define MONITOR_CGROUP "isulad-monitor"
+
 struct lxc_config_env {
 	const char *monitor_path;          /* isulad-monitor, used as the post-stop hook */
 	const char *state_dir;             /* <state>/<id> */

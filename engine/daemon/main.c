@@ -150,6 +150,7 @@ int main(int argc, char **argv)
 	} while (sig == SIGHUP);
 	LOG_INFO("isulad stopping on signal %d; containers keep running", sig);
 	server_stop();
+	supervisor_stop();
 	unlink(cfg.pidfile);
 	close(pidfd);
 	daemon_config_free(&cfg);

@@ -253,23 +253,90 @@ void route_container_delete(const struct request *req, struct response *resp)
 	store_put(c);
 }
 
+enum wait_condition { WAIT_NOT_RUNNING, WAIT_NEXT_EXIT, WAIT_REMOVED };
+
+struct waiter {
+	struct container *c;
+	struct MHD_Connection *conn;
+	enum wait_condition cond;
+	unsigned exits_before;
+	bool answered;
+};
+
+/* Lock held. */
+static bool wait_satisfied(const struct waiter *w)
+{
+	const struct container *c = w->c;
+	switch (w->cond) {
+	case WAIT_NEXT_EXIT:
+		return c->exits != w->exits_before || c->removed;
+	case WAIT_REMOVED:
+		return c->removed;
+	case WAIT_NOT_RUNNING:
+	default:
+		return c->removed ||
+		       (c->state.status != STATUS_RUNNING && c->state.status != STATUS_RESTARTING);
+	}
+}
+
+/* Streams {"StatusCode":N,"Error":null} once the condition holds: the 200 header goes out
+ * at once, so `isula run` knows its wait is registered before it starts the container. */
+static ssize_t wait_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct waiter *w = cls;
+	if (w->answered)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	store_lock();
+	while (!wait_satisfied(w)) {
+		store_wait_change(monotonic_ms() + 1000);
+		if (!wait_satisfied(w) && req_peer_gone(w->conn)) {
+			store_unlock();
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+	}
+	int code = w->c->state.exit_code;
+	store_unlock();
+	w->answered = true;
+	return snprintf(buf, max, "{\"StatusCode\":%d,\"Error\":null}\n", code);
+}
+
+static void wait_done(void *cls)
+{
+	struct waiter *w = cls;
+	store_put(w->c);
+	free(w);
+}
+
 void route_container_wait(const struct request *req, struct response *resp)
 {
+	const char *cond = req_query(req, "condition");
+	enum wait_condition wc;
+	if (!cond || !*cond || strcmp(cond, "not-running") == 0)
+		wc = WAIT_NOT_RUNNING;
+	else if (strcmp(cond, "next-exit") == 0)
+		wc = WAIT_NEXT_EXIT;
+	else if (strcmp(cond, "removed") == 0)
+		wc = WAIT_REMOVED;
+	else {
+		resp_error(resp, 400,
+		           "invalid condition '%s': allowed are not-running, next-exit, removed",
+		           cond);
+		return;
+	}
 	struct container *c = lookup_or_404(req, resp);
 	if (!c)
 		return;
+	struct waiter *w = calloc(1, sizeof(*w));
+	if (!w) {
+		store_put(c);
+		resp_error(resp, 500, "out of memory");
+		return;
+	}
+	w->c = c;
+	w->conn = req->conn;
+	w->cond = wc;
 	store_lock();
-	while (!c->removed &&
-	       (c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING))
-		store_wait_change(-1);
-	int code = c->state.exit_code;
+	w->exits_before = c->exits;
 	store_unlock();
-	store_put(c);
-	yajl_gen g = yajl_gen_alloc(NULL);
-	yajl_gen_map_open(g);
-	jg_kint(g, "StatusCode", code);
-	jg_key(g, "Error");
-	yajl_gen_null(g);
-	yajl_gen_map_close(g);
-	resp_json(resp, 200, jg_finish(g, NULL));
+	resp_stream(resp, 200, "application/json", wait_stream, w, wait_done);
 }

@@ -416,7 +416,7 @@ void runtime_remove_files(const struct container *c)
 		/* liblxc removes these on a clean stop; this catches monitors that were killed. */
 		cgroup_remove_everywhere(cg);
 		char mon[600];
-		snprintf(mon, sizeof(mon), "%s.monitor", cg);
+		snprintf(mon, sizeof(mon), MONITOR_CGROUP "/%s", c->id);
 		cgroup_remove_everywhere(mon);
 	}
 	free(cg);

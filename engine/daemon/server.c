@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,27 @@ void resp_empty(struct response *resp, unsigned int status)
 	resp->body = NULL;
 }
 
+void resp_stream(struct response *resp, unsigned int status, const char *content_type,
+                 MHD_ContentReaderCallback stream, void *cls, MHD_ContentReaderFreeCallback done)
+{
+	resp->status = status;
+	resp->body = NULL;
+	resp->content_type = content_type;
+	resp->stream = stream;
+	resp->stream_cls = cls;
+	resp->stream_free = done;
+}
+
+bool req_peer_gone(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return true;
+	struct pollfd p = {.fd = ci->connect_fd, .events = POLLRDHUP};
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 /* Strips a leading "/v1.41" style API version. */
 static const char *strip_version(const char *url)
 {
@@ -104,8 +126,29 @@ static bool route_matches(const char *pattern, const char *path, char *param, si
 	return *pattern == '\0' && *path == '\0';
 }
 
+static void add_common_headers(struct MHD_Response *mr)
+{
+	MHD_add_response_header(mr, "Api-Version", "1.41");
+	MHD_add_response_header(mr, "Server", "iSulad");
+	MHD_add_response_header(mr, "Ostype", "linux");
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct response *r)
 {
+	if (r->stream) {
+		struct MHD_Response *mr = MHD_create_response_from_callback(
+		    MHD_SIZE_UNKNOWN, 4096, r->stream, r->stream_cls, r->stream_free);
+		if (!mr) {
+			if (r->stream_free)
+				r->stream_free(r->stream_cls);
+			return MHD_NO;
+		}
+		MHD_add_response_header(mr, "Content-Type", r->content_type);
+		add_common_headers(mr);
+		enum MHD_Result ret = MHD_queue_response(conn, r->status, mr);
+		MHD_destroy_response(mr);
+		return ret;
+	}
 	size_t len = r->body ? strlen(r->body) : 0;
 	struct MHD_Response *mr = MHD_create_response_from_buffer(
 	    len, r->body ? r->body : (char *)"",
@@ -116,9 +159,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct respons
 	}
 	if (r->body)
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
-	MHD_add_response_header(mr, "Api-Version", "1.41");
-	MHD_add_response_header(mr, "Server", "iSulad");
-	MHD_add_response_header(mr, "Ostype", "linux");
+	add_common_headers(mr);
 	enum MHD_Result ret = MHD_queue_response(conn, r->status, mr);
 	MHD_destroy_response(mr);
 	return ret;

@@ -20,6 +20,12 @@ struct response {
 	unsigned int status;
 	char *body; /* malloc'd */
 	const char *content_type;
+	/* Instead of body: a chunked body produced by stream (which may block; each connection
+	 * has its own thread). The headers go out first, so a client can tell the request was
+	 * taken before its answer is known. stream_free runs when the connection ends. */
+	MHD_ContentReaderCallback stream;
+	void *stream_cls;
+	MHD_ContentReaderFreeCallback stream_free;
 };
 
 typedef void (*route_handler)(const struct request *req, struct response *resp);
@@ -36,6 +42,10 @@ void resp_json(struct response *resp, unsigned int status, char *body);
 void resp_error(struct response *resp, unsigned int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void resp_empty(struct response *resp, unsigned int status);
+void resp_stream(struct response *resp, unsigned int status, const char *content_type,
+                 MHD_ContentReaderCallback stream, void *cls, MHD_ContentReaderFreeCallback done);
+/* True once the client has closed the connection (for streams that wait). */
+bool req_peer_gone(struct MHD_Connection *conn);
 
 /* Listens on every unix:// host; mode 0660, group `group` when it exists. */
 int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n);

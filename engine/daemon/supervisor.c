@@ -26,10 +26,42 @@ struct watch {
 	struct container *c;
 	pid_t monitor;
 	int pidfd;
+	struct watch *prev, *next; /* g_watches, under g_watch_lock */
 };
 
 static int g_epfd = -1;
 static int g_wakefd = -1;
+static pthread_t g_loop_thread;
+static bool g_stopping;
+static pthread_mutex_t g_watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct watch *g_watches;
+
+static void watch_link(struct watch *w)
+{
+	pthread_mutex_lock(&g_watch_lock);
+	w->next = g_watches;
+	if (g_watches)
+		g_watches->prev = w;
+	g_watches = w;
+	pthread_mutex_unlock(&g_watch_lock);
+}
+
+/* Unlinks, closes and frees w, dropping its container reference. */
+static void watch_free(struct watch *w)
+{
+	pthread_mutex_lock(&g_watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		g_watches = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&g_watch_lock);
+	epoll_ctl(g_epfd, EPOLL_CTL_DEL, w->pidfd, NULL);
+	close(w->pidfd);
+	store_put(w->c);
+	free(w);
+}
 
 static void wake_loop(void)
 {
@@ -51,12 +83,11 @@ void supervisor_watch(struct container *c, pid_t monitor, int pidfd)
 	w->c = c;
 	w->monitor = monitor;
 	w->pidfd = pidfd;
+	watch_link(w);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
 	if (epoll_ctl(g_epfd, EPOLL_CTL_ADD, pidfd, &ev) < 0) {
 		LOG_ERROR("cannot watch monitor %d of %s: %s", monitor, c->id, strerror(errno));
-		close(pidfd);
-		store_put(c);
-		free(w);
+		watch_free(w);
 	}
 }
 
@@ -126,6 +157,7 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	struct container_state *s = &c->state;
 	s->status = STATUS_EXITED;
 	s->exit_code = rec->exit_code;
+	c->exits++;
 	s->finished_at = rec->finished_at;
 	if (s->finished_at.tv_sec == 0)
 		clock_gettime(CLOCK_REALTIME, &s->finished_at);
@@ -210,8 +242,6 @@ static int run_due_restarts(void)
 
 static void handle_monitor_exit(struct watch *w)
 {
-	epoll_ctl(g_epfd, EPOLL_CTL_DEL, w->pidfd, NULL);
-	close(w->pidfd);
 	waitpid(w->monitor, NULL, WNOHANG);
 	char *state_dir = store_state_dir(w->c->id);
 	struct exit_record rec;
@@ -224,14 +254,13 @@ static void handle_monitor_exit(struct watch *w)
 	}
 	free(state_dir);
 	supervisor_record_exit(w->c, &rec);
-	store_put(w->c);
-	free(w);
+	watch_free(w);
 }
 
 static void *supervisor_loop(void *arg)
 {
 	struct epoll_event events[32];
-	for (;;) {
+	while (!__atomic_load_n(&g_stopping, __ATOMIC_ACQUIRE)) {
 		int timeout = run_due_restarts();
 		int n = epoll_wait(g_epfd, events, 32, timeout);
 		for (int i = 0; i < n; i++) {
@@ -256,13 +285,19 @@ int supervisor_start(void)
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 	if (epoll_ctl(g_epfd, EPOLL_CTL_ADD, g_wakefd, &ev) < 0)
 		return -1;
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int ret = pthread_create(&t, &attr, supervisor_loop, NULL);
-	pthread_attr_destroy(&attr);
-	return ret == 0 ? 0 : -1;
+	return pthread_create(&g_loop_thread, NULL, supervisor_loop, NULL) == 0 ? 0 : -1;
+}
+
+void supervisor_stop(void)
+{
+	__atomic_store_n(&g_stopping, true, __ATOMIC_RELEASE);
+	wake_loop();
+	pthread_join(g_loop_thread, NULL);
+	/* The monitors go on without us; the next daemon reattaches to them. */
+	while (g_watches)
+		watch_free(g_watches);
+	close(g_epfd);
+	close(g_wakefd);
 }
 
 static void restore_one(struct container *c)

@@ -9,6 +9,8 @@
 #include "exit_record.h"
 
 int supervisor_start(void);
+/* Daemon shutdown: stops watching (the containers keep running). */
+void supervisor_stop(void);
 /* Watches a running container's monitor; takes ownership of pidfd. */
 void supervisor_watch(struct container *c, pid_t monitor, int pidfd);
 /* Records an exit (state, exit code, time), then applies the restart policy. */
