@@ -15,7 +15,8 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 	char *tmp = malloc(plen + 16);
 	if (!tmp)
 		return -1;
-	snprintf(tmp, plen + 16, "%s.tmp%d", path, (int)getpid() % 100000);
+	/* Unique per thread: two writers of one file must not share a temp file. */
+	snprintf(tmp, plen + 16, "%s.tmp%d", path, (int)gettid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {
 		free(tmp);

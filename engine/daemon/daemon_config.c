@@ -186,6 +186,11 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		snprintf(err, errlen, "cannot read %s: %s", file, strerror(errno));
 		return -1;
 	}
+	/* An empty file configures nothing, like "{}" (packagers ship one). */
+	if (text[strspn(text, " \t\r\n")] == '\0') {
+		free(text);
+		return 0;
+	}
 	char perr[512] = "";
 	yajl_val root = yajl_tree_parse(text, perr, sizeof(perr));
 	free(text);

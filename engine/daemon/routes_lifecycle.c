@@ -122,7 +122,7 @@ static void mark_manual_stop(struct container *c)
 	store_lock();
 	c->state.manually_stopped = true;
 	supervisor_cancel_restart_locked(c);
-	store_save(c);
+	store_save_state(c);
 	store_broadcast();
 	store_unlock();
 }

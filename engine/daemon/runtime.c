@@ -144,7 +144,7 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = proc_start_time(monitor);
-	store_save(c);
+	store_save_state(c);
 	store_broadcast();
 	store_unlock();
 }
@@ -330,7 +330,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = proc_start_time(monitor);
 	c->state.manually_stopped = false;
-	store_save(c);
+	store_save_state(c);
 	store_unlock();
 	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
 	if (ret < 0) {
@@ -338,7 +338,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		c->state.monitor_pid = 0;
 		free(c->state.error);
 		c->state.error = strdup(err);
-		store_save(c);
+		store_save_state(c);
 		store_unlock();
 	}
 out:

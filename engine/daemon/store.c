@@ -222,7 +222,8 @@ static int write_json_in(const char *dir, const char *file, const char *data, si
 	return ret;
 }
 
-int store_save(const struct container *c)
+/* Writes config.v2.json (state and config) and, with host, hostconfig.json. */
+static int save_files(const struct container *c, bool host_too)
 {
 	char created[64];
 	time_format_rfc3339(&c->created, created, sizeof(created));
@@ -236,22 +237,34 @@ int store_save(const struct container *c)
 	jg_key(g, "Config");
 	container_config_gen(g, &c->config);
 	yajl_gen_map_close(g);
-	size_t len;
+	size_t len, hlen = 0;
 	char *config = jg_finish(g, &len);
-	g = yajl_gen_alloc(NULL);
-	host_config_gen(g, &c->host);
-	size_t hlen;
-	char *host = jg_finish(g, &hlen);
+	char *host = NULL;
+	if (host_too) {
+		g = yajl_gen_alloc(NULL);
+		host_config_gen(g, &c->host);
+		host = jg_finish(g, &hlen);
+	}
 	char *dir = store_container_dir(c->id);
 	int ret = -1;
-	if (config && host && dir && mkdir_p(dir, 0700) == 0 &&
-	    write_json_in(dir, "hostconfig.json", host, hlen) == 0 &&
+	if (config && (host || !host_too) && dir && mkdir_p(dir, 0700) == 0 &&
+	    (!host_too || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
 	    write_json_in(dir, "config.v2.json", config, len) == 0)
 		ret = 0;
 	free(config);
 	free(host);
 	free(dir);
 	return ret;
+}
+
+int store_save(const struct container *c)
+{
+	return save_files(c, true);
+}
+
+int store_save_state(const struct container *c)
+{
+	return save_files(c, false);
 }
 
 static struct container *load_one(const char *dir)

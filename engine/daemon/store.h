@@ -38,6 +38,8 @@ void store_put_all(struct container **v, size_t n);
 
 /* Writes config.v2.json and hostconfig.json atomically. Call with the store lock held. */
 int store_save(const struct container *c);
+/* Writes config.v2.json only: state changes leave the host config as it is. */
+int store_save_state(const struct container *c);
 char *store_container_dir(const char *id);
 char *store_state_dir(const char *id);
 /* Loads every container found on disk. */

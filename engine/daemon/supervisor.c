@@ -181,7 +181,7 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	} else if (c->host.auto_remove && !c->removed) {
 		spawn_detached(auto_remove_thread, c);
 	}
-	store_save(c);
+	store_save_state(c);
 	store_broadcast();
 	store_unlock();
 }
@@ -207,7 +207,7 @@ static void *restart_thread(void *arg)
 			store_lock();
 			if (c->state.status == STATUS_RESTARTING)
 				c->state.status = STATUS_EXITED;
-			store_save(c);
+			store_save_state(c);
 			store_broadcast();
 			store_unlock();
 		}
@@ -316,7 +316,7 @@ static void restore_one(struct container *c)
 				c->state.status = STATUS_RUNNING;
 				c->state.pid = init_pid;
 			}
-			store_save(c);
+			store_save_state(c);
 			store_unlock();
 			supervisor_watch(c, monitor, pidfd);
 			LOG_INFO("reattached to %s (monitor %d)", c->id, monitor);

@@ -25,11 +25,11 @@ fresh_copy() { bash "$REPO/tests/mkrootfs.sh" copy systemd "$1" 2>/dev/null | ta
 
 # wait_booted NAME LXCPATH: polls `systemctl is-system-running` every 20 ms until "running".
 wait_booted() {
-	local deadline=$(($(now_us) + BOOT_TIMEOUT * 1000000)) state=""
+	local deadline=$((${EPOCHREALTIME/./} + BOOT_TIMEOUT * 1000000)) state=""
 	while :; do
 		state=$(lxc-attach -n "$1" -P "$2" -- systemctl is-system-running 2>/dev/null) || true
 		[ "$state" = running ] && return 0
-		if [ "$(now_us)" -gt "$deadline" ]; then
+		if [ "${EPOCHREALTIME/./}" -gt "$deadline" ]; then
 			log "container $1 not running after ${BOOT_TIMEOUT}s (last state: '${state:-none}')"
 			return 1
 		fi
@@ -40,17 +40,17 @@ wait_booted() {
 # boot_isula ROOTFS: prints "BOOT_MS STOP_MS ID"; container removed afterwards.
 boot_isula() {
 	local t0 t1 t2 t3 id
-	t0=$(now_us)
+	t0=${EPOCHREALTIME/./}
 	id=$("$ISULA" run -tid --system-container --external-rootfs "$1" none init) ||
 		die "isula run -tid --system-container --external-rootfs $1 none init failed"
 	wait_booted "$id" "$LCRPATH" || {
 		tail -n 20 "$LCRPATH/$id/console.log" >&2 2>/dev/null || true
 		die "engine container $id did not boot"
 	}
-	t1=$(now_us)
-	t2=$(now_us)
+	t1=${EPOCHREALTIME/./}
+	t2=${EPOCHREALTIME/./}
 	"$ISULA" stop "$id" >/dev/null || die "isula stop $id failed"
-	t3=$(now_us)
+	t3=${EPOCHREALTIME/./}
 	"$ISULA" rm "$id" >/dev/null || die "isula rm $id failed"
 	echo "$(ms_between "$t0" "$t1") $(ms_between "$t2" "$t3") $id"
 }
@@ -59,14 +59,14 @@ boot_isula() {
 boot_lxc() {
 	local name=$1 rootfs=$2 t0 t1 t2 t3
 	make_lxc "$name" "$(lxc_config_from_engine "$REF_ID" "$name" "$rootfs")"
-	t0=$(now_us)
+	t0=${EPOCHREALTIME/./}
 	lxc-start -n "$name" -P "$LXCPATH" -d -- init ||
 		die "lxc-start -n $name -P $LXCPATH -d -- init failed"
 	wait_booted "$name" "$LXCPATH" || die "lxc container $name did not boot"
-	t1=$(now_us)
-	t2=$(now_us)
+	t1=${EPOCHREALTIME/./}
+	t2=${EPOCHREALTIME/./}
 	lxc-stop -n "$name" -P "$LXCPATH" || die "lxc-stop -n $name -P $LXCPATH failed"
-	t3=$(now_us)
+	t3=${EPOCHREALTIME/./}
 	rm -rf "${LXCPATH:?}/$name"
 	echo "$(ms_between "$t0" "$t1") $(ms_between "$t2" "$t3")"
 }
@@ -142,16 +142,16 @@ for i in $(seq 1 "$BB_RUNS"); do
 	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
 	for side in $sides; do
 		if [ "$side" = isula ]; then
-			t0=$(now_us)
+			t0=${EPOCHREALTIME/./}
 			"$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}" >/dev/null ||
 				die "isula run -d --external-rootfs $BUSYBOX_ROOTFS none sh -c 'sleep 1000' failed"
-			t1=$(now_us)
+			t1=${EPOCHREALTIME/./}
 			isula_run+=("$(ms_between "$t0" "$t1")")
 		else
-			t0=$(now_us)
+			t0=${EPOCHREALTIME/./}
 			lxc-start -n "bb$i" -P "$LXCPATH" -d -- "${bb_cmd[@]}" ||
 				die "lxc-start -n bb$i -P $LXCPATH -d -- sh -c 'sleep 1000' failed"
-			t1=$(now_us)
+			t1=${EPOCHREALTIME/./}
 			lxc_run+=("$(ms_between "$t0" "$t1")")
 		fi
 	done

@@ -25,7 +25,7 @@ mkdir -p "$out"
 pids=()
 cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; } # jiffies
 c0=$(cpu_busy)
-t0=$(now_us)
+t0=${EPOCHREALTIME/./}
 for i in $(seq 1 "$N"); do
 	run_bb >"$out/$i.id" 2>"$out/$i.err" &
 	pids+=($!)
@@ -34,7 +34,7 @@ fails=0
 for i in "${!pids[@]}"; do
 	wait "${pids[$i]}" || fails=$((fails + 1))
 done
-t1=$(now_us)
+t1=${EPOCHREALTIME/./}
 c1=$(cpu_busy)
 par_ms=$(ms_between "$t0" "$t1")
 hz=$(getconf CLK_TCK)
@@ -72,9 +72,9 @@ rss_after=$(rss_kib "$DAEMON_PID")
 log "serial single runs x $SERIAL"
 serial=()
 for i in $(seq 1 "$SERIAL"); do
-	t0=$(now_us)
+	t0=${EPOCHREALTIME/./}
 	id=$(run_bb) || die "isula run -d --external-rootfs $BUSYBOX_ROOTFS none sh -c 'sleep 1000' failed"
-	t1=$(now_us)
+	t1=${EPOCHREALTIME/./}
 	serial+=("$(ms_between "$t0" "$t1")")
 	"$ISULA" rm -f "$id" >/dev/null || die "isula rm -f $id failed"
 done

@@ -127,7 +127,7 @@ daemon_stop() {
 		timeout 120 "$ISULA" rm -f $ids >/dev/null 2>&1 || true
 	fi
 	local t0
-	t0=$(now_us)
+	t0=${EPOCHREALTIME/./}
 	kill -TERM "$DAEMON_PID" 2>/dev/null || true
 	for _ in $(seq 1 200); do
 		kill -0 "$DAEMON_PID" 2>/dev/null || break
@@ -135,8 +135,8 @@ daemon_stop() {
 	done
 	if kill -KILL "$DAEMON_PID" 2>/dev/null; then
 		log "warning: isulad (pid $DAEMON_PID) ignored SIGTERM for 10 s; killed"
-	elif [ $(($(now_us) - t0)) -gt 1000000 ]; then
-		log "note: isulad took $(ms_between "$t0" "$(now_us)") ms to exit on SIGTERM"
+	elif [ $((${EPOCHREALTIME/./} - t0)) -gt 1000000 ]; then
+		log "note: isulad took $(ms_between "$t0" "${EPOCHREALTIME/./}") ms to exit on SIGTERM"
 	fi
 	wait "$DAEMON_PID" 2>/dev/null || true
 	DAEMON_PID=""
