@@ -1,5 +1,7 @@
 #include "rootfs_path.h"
 
+#include "fileutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -99,4 +101,18 @@ bool rootfs_find_executable(int rootfs_fd, const char *cmd, const char *path_lis
 	}
 	free(list);
 	return found;
+}
+
+char *rootfs_read_file(int rootfs_fd, const char *path, size_t max)
+{
+	int fd = rootfs_open(rootfs_fd, path, O_RDONLY, 0);
+	if (fd < 0)
+		return NULL;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	char *text = read_file(proc, max, NULL);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
 }

@@ -8,6 +8,9 @@
 #include <sys/types.h>
 
 int rootfs_open(int rootfs_fd, const char *path, int flags, mode_t mode);
+/* The whole file at path inside the rootfs (NUL-terminated, malloc'd), at most max bytes;
+ * NULL with errno. */
+char *rootfs_read_file(int rootfs_fd, const char *path, size_t max);
 /* Atomically replaces path (its parent must exist) with data. Returns 0 or -1/errno. */
 int rootfs_write_file(int rootfs_fd, const char *path, const char *data, size_t len, mode_t mode);
 /* Resolves a command name against the PATH list inside the rootfs, like execvp would in the

@@ -28,6 +28,14 @@ int api_call(const struct client *cl, const char *method, const char *path, cons
  * (http_read_body, then http_close). 0, or -1 with the message printed. */
 int api_open(const struct client *cl, const char *method, const char *path, const char *body,
              struct http_conn *conn);
+/* POST with "Upgrade: tcp" (Docker's hijack): 0 with conn ready for stream_run, or -1 after
+ * printing the daemon's error. */
+int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn);
+/* Copies stdin to the stream and its output to stdout/stderr (framed unless tty) until the
+ * daemon closes it. resize_path: where the terminal size goes ("/exec/ID/resize"), or NULL. */
+int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool send_stdin,
+               const char *resize_path);
+void stream_send_size(const struct client *cl, const char *resize_path);
 void api_response_free(struct api_response *r);
 /* Prints "Error response from daemon: <message>" from a JSON error body. */
 void print_daemon_error(const struct api_response *r);
@@ -44,6 +52,7 @@ int cmd_restart(struct client *cl, int argc, char **argv);
 int cmd_kill(struct client *cl, int argc, char **argv);
 int cmd_rm(struct client *cl, int argc, char **argv);
 int cmd_wait(struct client *cl, int argc, char **argv);
+int cmd_exec(struct client *cl, int argc, char **argv);
 int cmd_ps(struct client *cl, int argc, char **argv);
 int cmd_inspect(struct client *cl, int argc, char **argv);
 int cmd_version(struct client *cl, int argc, char **argv);

@@ -14,6 +14,7 @@ static const struct {
 } g_commands[] = {
     {"create", cmd_create, "Create a new container"},
     {"run", cmd_run, "Run a command in a new container"},
+    {"exec", cmd_exec, "Run a command in a running container"},
     {"start", cmd_start, "Start one or more stopped containers"},
     {"stop", cmd_stop, "Stop one or more containers"},
     {"restart", cmd_restart, "Restart one or more containers"},

@@ -34,6 +34,10 @@ static const struct route g_routes[] = {
     {"POST", "/containers/{}/kill", route_container_kill},
     {"POST", "/containers/{}/wait", route_container_wait},
     {"DELETE", "/containers/{}", route_container_delete},
+    {"POST", "/containers/{}/exec", route_exec_create},
+    {"POST", "/exec/{}/start", route_exec_start},
+    {"GET", "/exec/{}/json", route_exec_inspect},
+    {"POST", "/exec/{}/resize", route_exec_resize},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */

@@ -16,5 +16,9 @@ void route_container_delete(const struct request *req, struct response *resp);
 void route_container_wait(const struct request *req, struct response *resp);
 void route_container_inspect(const struct request *req, struct response *resp);
 void route_container_list(const struct request *req, struct response *resp);
+void route_exec_create(const struct request *req, struct response *resp);
+void route_exec_start(const struct request *req, struct response *resp);
+void route_exec_inspect(const struct request *req, struct response *resp);
+void route_exec_resize(const struct request *req, struct response *resp);
 
 #endif

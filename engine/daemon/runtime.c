@@ -226,18 +226,6 @@ static int check_command(const struct container *c, char **argv, char *err, size
 	return 0;
 }
 
-static char *read_rootfs_file(int rootfs, const char *path)
-{
-	int fd = rootfs_open(rootfs, path, O_RDONLY, 0);
-	if (fd < 0)
-		return NULL;
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	char *text = read_file(proc, 4 << 20, NULL);
-	close(fd);
-	return text;
-}
-
 /* -u/--user names are looked up in the container's own /etc/passwd and /etc/group. */
 static int resolve_user(const struct container *c, struct lxc_config_env *env, char *err,
                         size_t errlen)
@@ -245,8 +233,8 @@ static int resolve_user(const struct container *c, struct lxc_config_env *env, c
 	if (!c->config.user)
 		return 0;
 	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *passwd = rootfs >= 0 ? read_rootfs_file(rootfs, "/etc/passwd") : NULL;
-	char *group = rootfs >= 0 ? read_rootfs_file(rootfs, "/etc/group") : NULL;
+	char *passwd = rootfs >= 0 ? rootfs_read_file(rootfs, "/etc/passwd", 4 << 20) : NULL;
+	char *group = rootfs >= 0 ? rootfs_read_file(rootfs, "/etc/group", 4 << 20) : NULL;
 	char msg[512];
 	int ret = user_spec_resolve(c->config.user, passwd, group, &env->uid, &env->gid, msg,
 	                            sizeof(msg));

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,62 @@ void resp_stream(struct response *resp, unsigned int status, const char *content
 	resp->stream_free = done;
 }
 
+void resp_upgrade(struct response *resp, const char *content_type,
+                  void (*upgrade)(void *cls, int fd, const char *early, size_t early_len),
+                  void *cls, void (*upgrade_free)(void *cls))
+{
+	resp->status = MHD_HTTP_SWITCHING_PROTOCOLS;
+	resp->body = NULL;
+	resp->content_type = content_type;
+	resp->upgrade = upgrade;
+	resp->upgrade_cls = cls;
+	resp->upgrade_free = upgrade_free;
+}
+
+struct hijack {
+	void (*fn)(void *cls, int fd, const char *early, size_t early_len);
+	void *cls;
+	int fd;
+	char *early;
+	size_t early_len;
+	struct MHD_UpgradeResponseHandle *urh;
+};
+
+static void *hijack_thread(void *arg)
+{
+	struct hijack *h = arg;
+	h->fn(h->cls, h->fd, h->early, h->early_len);
+	MHD_upgrade_action(h->urh, MHD_UPGRADE_ACTION_CLOSE);
+	free(h->early);
+	free(h);
+	return NULL;
+}
+
+/* MHD calls this once the 101 is out; the stream runs in its own thread so that MHD's
+ * connection thread is not held by a long session. */
+static void on_upgraded(void *cls, struct MHD_Connection *conn, void *req_cls, const char *early,
+                        size_t early_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+	struct hijack *h = cls;
+	h->fd = sock;
+	h->urh = urh;
+	h->early = early_len ? malloc(early_len) : NULL;
+	if (h->early)
+		memcpy(h->early, early, early_len);
+	h->early_len = h->early ? early_len : 0;
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, hijack_thread, h) != 0) {
+		LOG_ERROR("cannot create a thread for a hijacked connection");
+		MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+		free(h->early);
+		free(h);
+	}
+	pthread_attr_destroy(&attr);
+}
+
 bool req_peer_gone(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -133,8 +190,35 @@ static void add_common_headers(struct MHD_Response *mr)
 	MHD_add_response_header(mr, "Ostype", "linux");
 }
 
+static enum MHD_Result send_upgrade(struct MHD_Connection *conn, struct response *r)
+{
+	struct hijack *h = calloc(1, sizeof(*h));
+	struct MHD_Response *mr = h ? MHD_create_response_for_upgrade(on_upgraded, h) : NULL;
+	if (!mr) {
+		free(h);
+		if (r->upgrade_free)
+			r->upgrade_free(r->upgrade_cls);
+		return MHD_NO;
+	}
+	h->fn = r->upgrade;
+	h->cls = r->upgrade_cls;
+	MHD_add_response_header(mr, "Content-Type", r->content_type);
+	MHD_add_response_header(mr, "Upgrade", "tcp");
+	add_common_headers(mr);
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, mr);
+	MHD_destroy_response(mr);
+	if (ret == MHD_NO) { /* e.g. the request asked for no upgrade */
+		free(h);
+		if (r->upgrade_free)
+			r->upgrade_free(r->upgrade_cls);
+	}
+	return ret;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct response *r)
 {
+	if (r->upgrade)
+		return send_upgrade(conn, r);
 	if (r->stream) {
 		struct MHD_Response *mr = MHD_create_response_from_callback(
 		    MHD_SIZE_UNKNOWN, 4096, r->stream, r->stream_cls, r->stream_free);
@@ -279,7 +363,7 @@ int server_start(char *const *hosts, const char *group, const struct route *rout
 			return -1;
 		struct MHD_Daemon *d = MHD_start_daemon(
 		    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-		        MHD_USE_ERROR_LOG,
+		        MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE,
 		    0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
 		    (unsigned int)0, MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024),

@@ -26,6 +26,12 @@ struct response {
 	MHD_ContentReaderCallback stream;
 	void *stream_cls;
 	MHD_ContentReaderFreeCallback stream_free;
+	/* Or: a hijacked connection (Docker's attach/exec start). The answer is "101 Switching
+	 * Protocols" and then upgrade(upgrade_cls, fd, early bytes) runs in a thread of its own
+	 * with the raw socket; the server closes the socket when it returns. */
+	void (*upgrade)(void *cls, int fd, const char *early, size_t early_len);
+	void *upgrade_cls;
+	void (*upgrade_free)(void *cls); /* if the upgrade never happened */
 };
 
 typedef void (*route_handler)(const struct request *req, struct response *resp);
@@ -44,6 +50,9 @@ void resp_error(struct response *resp, unsigned int status, const char *fmt, ...
 void resp_empty(struct response *resp, unsigned int status);
 void resp_stream(struct response *resp, unsigned int status, const char *content_type,
                  MHD_ContentReaderCallback stream, void *cls, MHD_ContentReaderFreeCallback done);
+void resp_upgrade(struct response *resp, const char *content_type,
+                  void (*upgrade)(void *cls, int fd, const char *early, size_t early_len),
+                  void *cls, void (*upgrade_free)(void *cls));
 /* True once the client has closed the connection (for streams that wait). */
 bool req_peer_gone(struct MHD_Connection *conn);
 

@@ -4,6 +4,7 @@
  *
  *   isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...
  *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
+ *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  */
 #include <errno.h>
 #include <lxc/lxccontainer.h>
@@ -17,6 +18,7 @@
 
 #include "exit_record.h"
 #include "fileutil.h"
+#include "monitor.h"
 
 /* Remembers what liblxc was about to do (reboot or stop), and refuses liblxc's in-monitor
  * reboot: the daemon decides about restarts, and restarts freshly so host setup is redone. */
@@ -73,10 +75,13 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "post-stop-hook") == 0)
 		return post_stop_hook(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
+		return monitor_exec(argc - 2, argv + 2);
 	if (argc >= 7 && strcmp(argv[1], "start") == 0 && strcmp(argv[5], "--") == 0)
 		return run_container(argv[2], argv[3], argv[4], argv + 6);
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR\n"
+	                "       isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...\n"
 	                "(started by isulad, not meant to be run by hand)\n");
 	return 2;
 }

@@ -1,0 +1,181 @@
+/* The client side of hijacked connections (exec, attach): the terminal in raw mode for -t,
+ * stdin to the daemon, its output to stdout/stderr (demultiplexed without a tty), and the
+ * window size sent along at start and on every SIGWINCH. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "client.h"
+
+int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn)
+{
+	char target[4096];
+	snprintf(target, sizeof(target), "/v1.41%s", path);
+	if (http_connect(conn, cl->host) < 0 ||
+	    http_send_request(conn, "POST", target, "Connection: Upgrade\r\nUpgrade: tcp\r\n", body,
+	                      body ? strlen(body) : 0) < 0 ||
+	    http_read_head(conn, false) < 0) {
+		fprintf(
+		    stderr,
+		    "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running "
+		    "on the host?\n",
+		    cl->host, strerror(errno));
+		http_close(conn);
+		return -1;
+	}
+	if (conn->status == 101 || conn->status == 200)
+		return 0;
+	struct api_response r = {.status = conn->status};
+	http_read_body_all(conn, &r.body, &r.len);
+	print_daemon_error(&r);
+	api_response_free(&r);
+	http_close(conn);
+	return -1;
+}
+
+void stream_send_size(const struct client *cl, const char *resize_path)
+{
+	struct winsize ws;
+	if (!resize_path || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
+		return;
+	char path[512];
+	snprintf(path, sizeof(path), "%s?h=%u&w=%u", resize_path, ws.ws_row, ws.ws_col);
+	struct api_response r;
+	if (api_call(cl, "POST", path, NULL, &r) == 0)
+		api_response_free(&r);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Splits Docker's framed stream: [stream,0,0,0,size BE32] headers, then payloads. */
+struct demux {
+	unsigned char hdr[8];
+	size_t have_hdr;
+	uint32_t left;
+	int out_fd;
+};
+
+static void demux_feed(struct demux *d, const char *p, size_t n)
+{
+	while (n > 0) {
+		if (d->left == 0) {
+			size_t take = sizeof(d->hdr) - d->have_hdr;
+			if (take > n)
+				take = n;
+			memcpy(d->hdr + d->have_hdr, p, take);
+			d->have_hdr += take;
+			p += take;
+			n -= take;
+			if (d->have_hdr < sizeof(d->hdr))
+				return;
+			d->have_hdr = 0;
+			d->left = (uint32_t)d->hdr[4] << 24 | (uint32_t)d->hdr[5] << 16 |
+			          (uint32_t)d->hdr[6] << 8 | d->hdr[7];
+			d->out_fd = d->hdr[0] == 2 ? STDERR_FILENO : STDOUT_FILENO;
+			continue;
+		}
+		size_t take = n < d->left ? n : d->left;
+		write_all(d->out_fd, p, take);
+		d->left -= (uint32_t)take;
+		p += take;
+		n -= take;
+	}
+}
+
+int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool send_stdin,
+               const char *resize_path)
+{
+	struct termios saved;
+	bool raw =
+	    tty && send_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (raw) {
+		struct termios t = saved;
+		cfmakeraw(&t);
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	}
+	sigset_t winch;
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, NULL);
+	int sfd = tty ? signalfd(-1, &winch, SFD_CLOEXEC) : -1;
+	if (tty)
+		stream_send_size(cl, resize_path);
+
+	struct demux d = {0};
+	char buf[32768];
+	/* Output that arrived with the response head. */
+	if (conn->len > conn->pos) {
+		if (tty)
+			write_all(STDOUT_FILENO, conn->buf + conn->pos, conn->len - conn->pos);
+		else
+			demux_feed(&d, conn->buf + conn->pos, conn->len - conn->pos);
+		conn->pos = conn->len;
+	}
+	bool in_open = send_stdin;
+	int ret = 0;
+	for (;;) {
+		struct pollfd p[3] = {{.fd = conn->fd, .events = POLLIN},
+		                      {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
+		                      {.fd = sfd, .events = POLLIN}};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -1;
+			break;
+		}
+		if (p[2].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) > 0)
+				stream_send_size(cl, resize_path);
+		}
+		if (p[1].revents) {
+			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n > 0) {
+				if (send(conn->fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
+					in_open = false;
+			} else if (n == 0 || errno != EINTR) {
+				in_open = false;
+				shutdown(conn->fd, SHUT_WR); /* end of input for the process */
+			}
+		}
+		if (p[0].revents) {
+			ssize_t n = read(conn->fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break; /* the daemon closed the stream: the process is done (or
+				          detached) */
+			if (tty)
+				write_all(STDOUT_FILENO, buf, (size_t)n);
+			else
+				demux_feed(&d, buf, (size_t)n);
+		}
+	}
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_UNBLOCK, &winch, NULL);
+	return ret;
+}

@@ -1,0 +1,461 @@
+#include "exec_session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "idgen.h"
+#include "log.h"
+#include "passwd.h"
+#include "rootfs_path.h"
+#include "runtime.h"
+#include "store.h"
+#include "strv.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define KEEP_FINISHED_S 300 /* finished sessions stay inspectable this long */
+
+static struct exec_session *g_sessions; /* under the store lock */
+
+static void session_free(struct exec_session *s)
+{
+	strv_free(s->cmd);
+	strv_free(s->env);
+	free(s->user);
+	free(s->workdir);
+	store_put(s->c);
+	free(s);
+}
+
+void exec_session_put(struct exec_session *s)
+{
+	if (!s)
+		return;
+	store_lock();
+	bool last = --s->refs == 0;
+	store_unlock();
+	if (last)
+		session_free(s);
+}
+
+/* Drops finished sessions nobody has looked at for a while (lock held). */
+static void prune_locked(void)
+{
+	time_t now = time(NULL);
+	struct exec_session **pp = &g_sessions;
+	while (*pp) {
+		struct exec_session *s = *pp;
+		bool stale = s->started && !s->running && now - s->finished > KEEP_FINISHED_S;
+		if ((stale || s->c->removed) && s->refs == 1) {
+			*pp = s->next;
+			s->refs = 0;
+			store_unlock();
+			session_free(s);
+			store_lock();
+			pp = &g_sessions; /* the list may have changed meanwhile */
+			continue;
+		}
+		pp = &s->next;
+	}
+}
+
+static bool container_running(const struct container *c)
+{
+	return c->state.status == STATUS_RUNNING && c->state.pid > 0;
+}
+
+struct exec_session *exec_session_new(struct container *c, char **cmd, char **env, const char *user,
+                                      const char *workdir, bool tty, bool in, bool out,
+                                      bool err_stream, char *err, size_t errlen)
+{
+	if (!cmd || !cmd[0]) {
+		snprintf(err, errlen, "No exec command specified");
+		return NULL;
+	}
+	store_lock();
+	bool running = container_running(c);
+	store_unlock();
+	if (!running) {
+		snprintf(err, errlen, "Exec container error; Container is not running:%s", c->id);
+		return NULL;
+	}
+	struct exec_session *s = calloc(1, sizeof(*s));
+	if (!s || idgen_random_hex(s->id) < 0) {
+		free(s);
+		snprintf(err, errlen, "cannot create an exec instance: %s", strerror(errno));
+		return NULL;
+	}
+	s->cmd = strv_dup(cmd);
+	s->env = strv_dup(env);
+	s->user = user && *user ? strdup(user) : NULL;
+	s->workdir = workdir && *workdir ? strdup(workdir) : NULL;
+	s->tty = tty;
+	s->attach_stdin = in;
+	s->attach_stdout = out;
+	s->attach_stderr = err_stream && !tty; /* a tty merges stderr into its one stream */
+	s->pty_master = -1;
+	s->c = c;
+	store_lock();
+	c->refs++;
+	prune_locked();
+	s->refs = 2; /* the list's and the caller's */
+	s->next = g_sessions;
+	g_sessions = s;
+	store_unlock();
+	return s;
+}
+
+struct exec_session *exec_session_get(const char *id)
+{
+	size_t n = strlen(id);
+	struct exec_session *found = NULL;
+	store_lock();
+	for (struct exec_session *s = g_sessions; s; s = s->next) {
+		if (strncmp(s->id, id, n) == 0 && n > 0) {
+			found = s;
+			if (n == CONTAINER_ID_LEN)
+				break;
+		}
+	}
+	if (found)
+		found->refs++;
+	store_unlock();
+	return found;
+}
+
+/* The container's environment, then the session's (which wins), then defaults. */
+static char **session_env(const struct exec_session *s)
+{
+	char **env = NULL;
+	char **lists[2] = {s->c->config.env, s->env};
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; lists[l] && lists[l][i]; i++) {
+			const char *eq = strchr(lists[l][i], '=');
+			size_t klen = eq ? (size_t)(eq - lists[l][i]) : strlen(lists[l][i]);
+			int at = strv_find_env(env, lists[l][i], klen);
+			if (at >= 0) {
+				free(env[at]);
+				env[at] = strdup(lists[l][i]);
+			} else {
+				strv_push(&env, lists[l][i]);
+			}
+		}
+	}
+	if (strv_find_env(env, "PATH", 4) < 0)
+		strv_push(&env, "PATH=" DEFAULT_PATH);
+	if (s->tty && strv_find_env(env, "TERM", 4) < 0)
+		strv_push(&env, "TERM=xterm");
+	return env;
+}
+
+/* Checks the command and resolves -u in the container's own view of its root. */
+static int check_in_container(const struct exec_session *s, pid_t init_pid, char **env, uid_t *uid,
+                              gid_t *gid, char *err, size_t errlen)
+{
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		snprintf(err, errlen, "Exec container error; Container is not running:%s",
+		         s->c->id);
+		return -1;
+	}
+	int ret = 0;
+	int p = strv_find_env(env, "PATH", 4);
+	if (!rootfs_find_executable(rootfd, s->cmd[0], p >= 0 ? env[p] + 5 : DEFAULT_PATH)) {
+		snprintf(err, errlen,
+		         "exec failed: unable to start container process: exec: \"%s\": executable "
+		         "file not found in $PATH",
+		         s->cmd[0]);
+		ret = -1;
+	} else if (s->user) {
+		char *passwd = rootfs_read_file(rootfd, "/etc/passwd", 4 << 20);
+		char *group = rootfs_read_file(rootfd, "/etc/group", 4 << 20);
+		char msg[512];
+		ret = user_spec_resolve(s->user, passwd, group, uid, gid, msg, sizeof(msg));
+		if (ret < 0)
+			snprintf(err, errlen, "exec failed: %s", msg);
+		free(passwd);
+		free(group);
+	}
+	close(rootfd);
+	return ret;
+}
+
+static char **helper_argv(const struct exec_session *s, char **env, bool has_user, uid_t uid,
+                          gid_t gid)
+{
+	char **argv = NULL, num[32];
+	strv_push(&argv, "isulad-monitor");
+	strv_push(&argv, "exec");
+	strv_push(&argv, s->c->id);
+	strv_push(&argv, g_paths.lxcpath);
+	if (s->tty)
+		strv_push(&argv, "--tty");
+	if (has_user) {
+		snprintf(num, sizeof(num), "%u", (unsigned)uid);
+		strv_push(&argv, "--uid");
+		strv_push(&argv, num);
+		snprintf(num, sizeof(num), "%u", (unsigned)gid);
+		strv_push(&argv, "--gid");
+		strv_push(&argv, num);
+	}
+	const char *cwd = s->workdir ? s->workdir : s->c->config.workdir;
+	if (cwd) {
+		strv_push(&argv, "--cwd");
+		strv_push(&argv, cwd);
+	}
+	for (size_t i = 0; env && env[i]; i++) {
+		strv_push(&argv, "--env");
+		strv_push(&argv, env[i]);
+	}
+	strv_push(&argv, "--");
+	for (size_t i = 0; s->cmd[i]; i++)
+		strv_push(&argv, s->cmd[i]);
+	return argv;
+}
+
+static int open_pty(int *master, int *slave)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return -1;
+	char name[128];
+	if (grantpt(*master) < 0 || unlockpt(*master) < 0 ||
+	    ptsname_r(*master, name, sizeof(name)) != 0 ||
+	    (*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		close(*master);
+		return -1;
+	}
+	return 0;
+}
+
+/* Child stdio (cin/cout/cerr) and our ends (io) for the session's streams. */
+static int make_stdio(const struct exec_session *s, bool detach, int child[3],
+                      struct exec_stdio *io)
+{
+	io->in = io->out = io->err = -1;
+	child[0] = child[1] = child[2] = -1;
+	if (s->tty) {
+		int master, slave;
+		if (open_pty(&master, &slave) < 0)
+			return -1;
+		io->in = io->out = master;
+		child[0] = slave;
+		child[1] = dup(slave);
+		child[2] = dup(slave);
+		return 0;
+	}
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd < 0)
+		return -1;
+	bool want[3] = {s->attach_stdin && !detach, s->attach_stdout && !detach,
+	                s->attach_stderr && !detach};
+	int *ours[3] = {&io->in, &io->out, &io->err};
+	for (int i = 0; i < 3; i++) {
+		int p[2];
+		if (!want[i]) {
+			child[i] = dup(null_fd);
+			continue;
+		}
+		if (pipe2(p, O_CLOEXEC) < 0)
+			break;
+		child[i] = i == 0 ? p[0] : p[1];
+		*ours[i] = i == 0 ? p[1] : p[0];
+	}
+	close(null_fd);
+	return child[0] >= 0 && child[1] >= 0 && child[2] >= 0 ? 0 : -1;
+}
+
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+static pid_t spawn_helper(char **argv, const int child[3])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		int fds[3];
+		for (int i = 0; i < 3; i++) /* above 2 first, so dup2 cannot clobber a source */
+			fds[i] = fcntl(child[i], F_DUPFD, 3);
+		for (int i = 0; i < 3; i++)
+			dup2(fds[i], i);
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+		execv(g_runtime.monitor_path, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, char *err,
+                       size_t errlen)
+{
+	io->in = io->out = io->err = -1;
+	store_lock();
+	bool was_started = s->started;
+	bool running = container_running(s->c);
+	pid_t init_pid = s->c->state.pid;
+	if (!was_started && running)
+		s->started = s->running = true;
+	store_unlock();
+	if (was_started) {
+		snprintf(err, errlen, "Exec command %s has already run", s->id);
+		return -1;
+	}
+	if (!running) {
+		snprintf(err, errlen, "Exec container error; Container is not running:%s",
+		         s->c->id);
+		return -1;
+	}
+	char **env = session_env(s);
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int child[3] = {-1, -1, -1};
+	char **argv = NULL;
+	int ret = -1, fail_code = 126;
+	if (check_in_container(s, init_pid, env, &uid, &gid, err, errlen) < 0) {
+		fail_code = strstr(err, "not found") ? 127 : 126;
+		ret = -2;
+		goto out;
+	}
+	if (make_stdio(s, detach, child, io) < 0) {
+		snprintf(err, errlen, "cannot set up the exec's stdio: %s", strerror(errno));
+		goto out;
+	}
+	argv = helper_argv(s, env, s->user != NULL, uid, gid);
+	pid_t pid = spawn_helper(argv, child);
+	if (pid < 0) {
+		snprintf(err, errlen, "cannot start the exec helper: %s", strerror(errno));
+		goto out;
+	}
+	store_lock();
+	s->pid = pid;
+	s->pty_master = s->tty ? io->out : -1;
+	store_unlock();
+	LOG_INFO("exec %s in %s: pid %d", s->id, s->c->id, (int)pid);
+	ret = 0;
+	if (detach)
+		exec_session_finish(s, io, false);
+out:
+	close_fds(child, 3);
+	if (ret < 0) {
+		int ours[3] = {io->in, io->out == io->in ? -1 : io->out, io->err};
+		close_fds(ours, 3);
+		io->in = io->out = io->err = -1;
+		store_lock();
+		s->running = false;
+		s->exit_code = fail_code;
+		s->finished = time(NULL);
+		store_unlock();
+	}
+	strv_free(argv);
+	strv_free(env);
+	return ret;
+}
+
+struct finisher {
+	struct exec_session *s;
+	struct exec_stdio io;
+};
+
+static void drain(int fd)
+{
+	char buf[4096];
+	if (fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n > 0 || (n < 0 && errno == EINTR))
+			continue;
+		return; /* EOF, or EIO once a pty's last slave is closed */
+	}
+}
+
+static void finish_now(struct exec_session *s, struct exec_stdio *io)
+{
+	bool shared = io->in == io->out;
+	if (io->in >= 0 && !shared)
+		close(io->in); /* end of input for a pipe */
+	drain(io->out);
+	drain(io->err);
+	int status = 0;
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	store_lock();
+	s->running = false;
+	s->pty_master = -1;
+	s->exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	s->finished = time(NULL);
+	store_broadcast();
+	store_unlock();
+	if (io->out >= 0)
+		close(io->out);
+	if (io->err >= 0)
+		close(io->err);
+	io->in = io->out = io->err = -1;
+	LOG_INFO("exec %s in %s exited with %d", s->id, s->c->id, s->exit_code);
+}
+
+static void *finish_thread(void *arg)
+{
+	struct finisher *f = arg;
+	finish_now(f->s, &f->io);
+	exec_session_put(f->s);
+	free(f);
+	return NULL;
+}
+
+void exec_session_finish(struct exec_session *s, struct exec_stdio *io, bool wait)
+{
+	if (wait) {
+		finish_now(s, io);
+		return;
+	}
+	struct finisher *f = malloc(sizeof(*f));
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (f) {
+		f->s = s;
+		f->io = *io;
+		store_lock();
+		s->refs++;
+		store_unlock();
+	}
+	if (!f || pthread_create(&t, &attr, finish_thread, f) != 0) {
+		if (f) {
+			exec_session_put(s);
+			free(f);
+		}
+		finish_now(s, io);
+	}
+	io->in = io->out = io->err = -1;
+	pthread_attr_destroy(&attr);
+}
+
+int exec_session_resize(struct exec_session *s, unsigned short rows, unsigned short cols)
+{
+	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+	store_lock();
+	int ret = s->pty_master >= 0 ? ioctl(s->pty_master, TIOCSWINSZ, &ws) : -1;
+	store_unlock();
+	return ret;
+}

@@ -1,0 +1,52 @@
+/* Processes run in a running container by `exec` (Docker's exec instances): each runs under
+ * an `isulad-monitor exec` helper, a child of the daemon, with a pty or pipes for its stdio. */
+#ifndef ENGINE_EXEC_SESSION_H
+#define ENGINE_EXEC_SESSION_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "container.h"
+
+struct exec_session {
+	char id[CONTAINER_ID_LEN + 1];
+	struct container *c; /* referenced */
+	char **cmd, **env;
+	char *user, *workdir;
+	bool tty, attach_stdin, attach_stdout, attach_stderr;
+	/* under the store lock */
+	bool started, running;
+	int exit_code;
+	pid_t pid;
+	int pty_master; /* -1 unless tty and running: resize goes here */
+	time_t finished;
+	int refs;
+	struct exec_session *next;
+};
+
+/* A new session (referenced once for the caller), or NULL with err. */
+struct exec_session *exec_session_new(struct container *c, char **cmd, char **env,
+                                      const char *user, const char *workdir, bool tty,
+                                      bool in, bool out, bool err_stream, char *err,
+                                      size_t errlen);
+struct exec_session *exec_session_get(const char *id);
+void exec_session_put(struct exec_session *s);
+
+/* stdio the helper was started with, for the caller to relay (-1 where none). */
+struct exec_stdio {
+	int in, out, err;
+};
+
+/* Starts the helper. With detach, its output is discarded and nothing is returned in io.
+ * 0; -1 with err when the session cannot start ("Exec container error; Container is not
+ * running:<id>", ...); -2 when the command cannot run in the container (not found: exit
+ * code 127, bad user: 126), which Docker reports in the session's own stream. */
+int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, char *err,
+                       size_t errlen);
+/* After the relay: closes io, drains what the helper still writes, reaps it and records the
+ * exit code (in a thread of its own when wait is false). */
+void exec_session_finish(struct exec_session *s, struct exec_stdio *io, bool wait);
+int exec_session_resize(struct exec_session *s, unsigned short rows, unsigned short cols);
+
+#endif

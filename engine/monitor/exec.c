@@ -1,0 +1,101 @@
+/* `isulad-monitor exec`: runs one command inside a running container (liblxc attach) with
+ * the stdio it was given, and exits with the command's exit code (128+N for a signal). With
+ * --tty its stdio is a pty: it becomes its controlling terminal, and liblxc gives the command
+ * a pty of the container's own devpts and copies between the two (window size included). */
+#include <errno.h>
+#include <lxc/attach_options.h>
+#include <lxc/lxccontainer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "monitor.h"
+#include "strv.h"
+
+#define EXEC_USAGE                                                                                 \
+	"usage: isulad-monitor exec NAME LXCPATH [--tty] [--uid N --gid N] [--cwd DIR] "           \
+	"[--env K=V]... -- ARGV...\n"
+
+struct exec_args {
+	const char *name, *lxcpath, *cwd;
+	bool tty;
+	long uid, gid;
+	char **env;
+	char **argv;
+};
+
+static int parse_exec_args(int argc, char **argv, struct exec_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->uid = a->gid = -1;
+	if (argc < 2)
+		return -1;
+	a->name = argv[0];
+	a->lxcpath = argv[1];
+	for (int i = 2; i < argc; i++) {
+		const char *o = argv[i];
+		bool has_value = i + 1 < argc;
+		if (strcmp(o, "--") == 0) {
+			a->argv = argv + i + 1;
+			return a->argv[0] ? 0 : -1;
+		} else if (strcmp(o, "--tty") == 0) {
+			a->tty = true;
+		} else if (strcmp(o, "--uid") == 0 && has_value) {
+			a->uid = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(o, "--gid") == 0 && has_value) {
+			a->gid = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(o, "--cwd") == 0 && has_value) {
+			a->cwd = argv[++i];
+		} else if (strcmp(o, "--env") == 0 && has_value) {
+			strv_push(&a->env, argv[++i]);
+		} else {
+			return -1;
+		}
+	}
+	return -1;
+}
+
+int monitor_exec(int argc, char **argv)
+{
+	struct exec_args a;
+	if (parse_exec_args(argc, argv, &a) < 0) {
+		fputs(EXEC_USAGE, stderr);
+		strv_free(a.env);
+		return 2;
+	}
+	if (a.tty) {
+		/* A session of our own with the pty as its terminal: the daemon's resizes of the
+		 * pty then reach liblxc's copier as SIGWINCH. */
+		setsid();
+		ioctl(0, TIOCSCTTY, 0);
+	}
+	struct lxc_container *c = lxc_container_new(a.name, a.lxcpath);
+	if (!c || !c->is_running(c)) {
+		fprintf(stderr, "container %s is not running\n", a.name);
+		if (c)
+			lxc_container_put(c);
+		strv_free(a.env);
+		return 126;
+	}
+	lxc_attach_options_t opts = LXC_ATTACH_OPTIONS_DEFAULT;
+	opts.env_policy = LXC_ATTACH_CLEAR_ENV;
+	opts.extra_env_vars = a.env;
+	if (a.uid >= 0)
+		opts.uid = (uid_t)a.uid;
+	if (a.gid >= 0)
+		opts.gid = (gid_t)a.gid;
+	opts.initial_cwd = (char *)a.cwd;
+	if (a.tty)
+		opts.attach_flags |= LXC_ATTACH_TERMINAL;
+	int status = c->attach_run_wait(c, &opts, a.argv[0], (const char *const *)a.argv);
+	lxc_container_put(c);
+	strv_free(a.env);
+	if (status < 0)
+		return 126;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
