@@ -32,7 +32,8 @@ int api_open(const struct client *cl, const char *method, const char *path, cons
  * printing the daemon's error. */
 int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn);
 /* Copies stdin to the stream and its output to stdout/stderr (framed unless tty) until the
- * daemon closes it. resize_path: where the terminal size goes ("/exec/ID/resize"), or NULL. */
+ * daemon closes it: 0, 1 if the user detached (Ctrl-P Ctrl-Q), -1 on errors.
+ * resize_path: where the terminal size goes ("/exec/ID/resize"), or NULL. */
 int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool send_stdin,
                const char *resize_path);
 void stream_send_size(const struct client *cl, const char *resize_path);
@@ -53,6 +54,10 @@ int cmd_kill(struct client *cl, int argc, char **argv);
 int cmd_rm(struct client *cl, int argc, char **argv);
 int cmd_wait(struct client *cl, int argc, char **argv);
 int cmd_exec(struct client *cl, int argc, char **argv);
+int cmd_attach(struct client *cl, int argc, char **argv);
+/* Streams a running container's console until it stops (0) or the user detaches (1); -1 on
+ * errors (printed). */
+int attach_stream(struct client *cl, const char *id, bool tty, bool in);
 int cmd_ps(struct client *cl, int argc, char **argv);
 int cmd_inspect(struct client *cl, int argc, char **argv);
 int cmd_version(struct client *cl, int argc, char **argv);

@@ -457,8 +457,11 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		printf("%s\n", id);
 		code = 0;
 	} else if (wait_conn) {
-		/* Foreground run without attach support yet: wait and return the exit code. */
-		code = read_exit_wait(wait_conn);
+		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
+		int attached = cli_bool(v, C_TTY)
+		                   ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE))
+		                   : 0;
+		code = attached == 1 ? 0 : read_exit_wait(wait_conn);
 	}
 out:
 	if (wait_conn)

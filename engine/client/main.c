@@ -15,6 +15,7 @@ static const struct {
     {"create", cmd_create, "Create a new container"},
     {"run", cmd_run, "Run a command in a new container"},
     {"exec", cmd_exec, "Run a command in a running container"},
+    {"attach", cmd_attach, "Attach to a running container"},
     {"start", cmd_start, "Start one or more stopped containers"},
     {"stop", cmd_stop, "Stop one or more containers"},
     {"restart", cmd_restart, "Restart one or more containers"},

@@ -132,7 +132,7 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 			demux_feed(&d, conn->buf + conn->pos, conn->len - conn->pos);
 		conn->pos = conn->len;
 	}
-	bool in_open = send_stdin;
+	bool in_open = send_stdin, prev_ctrl_p = false;
 	int ret = 0;
 	for (;;) {
 		struct pollfd p[3] = {{.fd = conn->fd, .events = POLLIN},
@@ -152,6 +152,13 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 		if (p[1].revents) {
 			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 			if (n > 0) {
+				/* The daemon detaches on Ctrl-P Ctrl-Q; noting it here tells a
+				 * detach from the end of the process. */
+				for (ssize_t i = 0; i < n && ret == 0; i++) {
+					if (prev_ctrl_p && buf[i] == 0x11)
+						ret = 1;
+					prev_ctrl_p = buf[i] == 0x10;
+				}
 				if (send(conn->fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
 					in_open = false;
 			} else if (n == 0 || errno != EINTR) {

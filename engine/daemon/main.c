@@ -35,6 +35,8 @@ static const struct route g_routes[] = {
     {"POST", "/containers/{}/wait", route_container_wait},
     {"DELETE", "/containers/{}", route_container_delete},
     {"POST", "/containers/{}/exec", route_exec_create},
+    {"POST", "/containers/{}/attach", route_container_attach},
+    {"POST", "/containers/{}/resize", route_container_resize},
     {"POST", "/exec/{}/start", route_exec_start},
     {"GET", "/exec/{}/json", route_exec_inspect},
     {"POST", "/exec/{}/resize", route_exec_resize},

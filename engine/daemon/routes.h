@@ -20,5 +20,7 @@ void route_exec_create(const struct request *req, struct response *resp);
 void route_exec_start(const struct request *req, struct response *resp);
 void route_exec_inspect(const struct request *req, struct response *resp);
 void route_exec_resize(const struct request *req, struct response *resp);
+void route_container_attach(const struct request *req, struct response *resp);
+void route_container_resize(const struct request *req, struct response *resp);
 
 #endif

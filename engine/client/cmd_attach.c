@@ -1,0 +1,107 @@
+/* isula attach, and the attach half of a foreground `isula run -t`: the container's console
+ * over a hijacked connection until it stops or Ctrl-P Ctrl-Q detaches. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "json.h"
+
+enum { A_HOST, A_HELP, A_COUNT };
+
+static const struct cli_option g_opts[A_COUNT] = {
+    [A_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+    [A_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+};
+
+struct ctr_brief {
+	char *id;
+	bool tty, open_stdin, running;
+	int exit_code;
+};
+
+/* Id, tty, stdin and run state from inspect; -1 after printing the error. */
+static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b)
+{
+	char *esc = url_escape(ref);
+	char path[512];
+	snprintf(path, sizeof(path), "/containers/%s/json", esc ? esc : "");
+	free(esc);
+	struct api_response r;
+	if (api_call(cl, "GET", path, NULL, &r) < 0)
+		return -1;
+	int ret = -1;
+	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
+	if (root) {
+		const char *cfg_path[] = {"Config", NULL}, *st_path[] = {"State", NULL};
+		yajl_val cfg = yajl_tree_get(root, cfg_path, yajl_t_object);
+		yajl_val st = yajl_tree_get(root, st_path, yajl_t_object);
+		const char *id = json_get_str(root, "Id");
+		b->id = id ? strdup(id) : NULL;
+		b->tty = json_get_bool(cfg, "Tty", false);
+		b->open_stdin = json_get_bool(cfg, "OpenStdin", false);
+		b->running = json_get_bool(st, "Running", false);
+		b->exit_code = (int)json_get_int(st, "ExitCode", 0);
+		ret = b->id ? 0 : -1;
+		yajl_tree_free(root);
+	} else {
+		print_daemon_error(&r);
+	}
+	api_response_free(&r);
+	return ret;
+}
+
+/* The container's exit code once it is not running (at once if it has stopped already). */
+static int wait_exit_code(struct client *cl, const char *id)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/containers/%s/wait", id);
+	struct api_response r;
+	if (api_call(cl, "POST", path, NULL, &r) < 0)
+		return EXIT_DAEMON_ERROR;
+	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
+	int code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
+	if (root)
+		yajl_tree_free(root);
+	api_response_free(&r);
+	return code;
+}
+
+int attach_stream(struct client *cl, const char *id, bool tty, bool in)
+{
+	char path[256], resize[256];
+	snprintf(path, sizeof(path), "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1",
+	         id, in ? 1 : 0);
+	snprintf(resize, sizeof(resize), "/containers/%s/resize", id);
+	struct http_conn *conn = malloc(sizeof(*conn));
+	int ret = -1;
+	if (conn && api_hijack(cl, path, NULL, conn) == 0) {
+		ret = stream_run(cl, conn, tty, in, tty ? resize : NULL);
+		http_close(conn);
+	}
+	free(conn);
+	return ret;
+}
+
+int cmd_attach(struct client *cl, int argc, char **argv)
+{
+	int code = 0;
+	struct cli_values *v =
+	    parse_command_flags(cl, "isula attach [OPTIONS] CONTAINER", g_opts, A_COUNT, A_HELP,
+	                        A_HOST, argc, argv, false, 1, &code);
+	if (!v)
+		return code;
+	struct ctr_brief b = {0};
+	code = EXIT_DAEMON_ERROR;
+	int ret = inspect_brief(cl, cli_positional(v, 0), &b) == 0
+	              ? attach_stream(cl, b.id, b.tty, b.open_stdin)
+	              : -1;
+	if (ret == 1) {
+		code = 0; /* detached, the container goes on */
+	} else if (ret == 0) {
+		code = wait_exit_code(cl, b.id);
+	}
+	free(b.id);
+	cli_values_free(v);
+	return code;
+}

@@ -1,0 +1,151 @@
+/* attach: POST /containers/{id}/attach (hijacked) and /containers/{id}/resize. A -t container's
+ * console belongs to its liblxc monitor; liblxc lends it out (console_getfd) to one attacher at
+ * a time, as lxc-console does. */
+#include <lxc/lxccontainer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "routes.h"
+#include "store.h"
+#include "stream_relay.h"
+
+struct console_attach {
+	struct container *c; /* referenced */
+	struct lxc_container *ct;
+	int keep_fd; /* liblxc's command connection: the console is ours while it is open */
+	int ptx;
+	bool in;
+	struct console_attach *next;
+};
+
+static struct console_attach *g_attached; /* under the store lock */
+
+static void attach_free(struct console_attach *a)
+{
+	store_lock();
+	for (struct console_attach **pp = &g_attached; *pp; pp = &(*pp)->next) {
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	}
+	store_unlock();
+	close(a->ptx);
+	close(a->keep_fd);
+	lxc_container_put(a->ct);
+	store_put(a->c);
+	free(a);
+}
+
+static void console_stream(void *cls, int fd, const char *early, size_t early_len)
+{
+	struct console_attach *a = cls;
+	struct relay_fds f = {.sock = fd,
+	                      .in_fd = a->in ? a->ptx : -1,
+	                      .out_fd = a->ptx,
+	                      .err_fd = -1,
+	                      .tty = true,
+	                      .close_in_on_eof = false};
+	enum relay_end end = relay_run(&f, early, early_len);
+	LOG_DEBUG("attach to %s ended (%d)", a->c->id, (int)end);
+	attach_free(a);
+}
+
+static void console_never_attached(void *cls)
+{
+	attach_free(cls);
+}
+
+void route_container_attach(const struct request *req, struct response *resp)
+{
+	char err[1024];
+	struct container *c = store_lookup(req->param, err, sizeof(err));
+	if (!c) {
+		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+		return;
+	}
+	store_lock();
+	bool running = c->state.status == STATUS_RUNNING;
+	bool tty = c->config.tty;
+	store_unlock();
+	struct console_attach *a = NULL;
+	struct lxc_container *ct = NULL;
+	if (!running) {
+		resp_error(resp, 409, "You cannot attach to a stopped container, start it first");
+		goto fail;
+	}
+	if (!tty) {
+		resp_error(
+		    resp, 501,
+		    "attach to container %s: only containers created with -t can be attached "
+		    "to; use isula logs -f for the output of the others",
+		    c->id);
+		goto fail;
+	}
+	ct = lxc_container_new(c->id, g_paths.lxcpath);
+	int ttynum = 0, ptx = -1;
+	int keep = ct ? ct->console_getfd(ct, &ttynum, &ptx) : -1;
+	if (keep < 0) {
+		resp_error(
+		    resp, 409,
+		    "cannot attach to the console of %s: it is in use by another attach, or the "
+		    "container has no console",
+		    c->id);
+		goto fail;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		close(keep);
+		close(ptx);
+		resp_error(resp, 500, "out of memory");
+		goto fail;
+	}
+	const char *in = req_query(req, "stdin");
+	*a = (struct console_attach){.c = c,
+	                             .ct = ct,
+	                             .keep_fd = keep,
+	                             .ptx = ptx,
+	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0};
+	store_lock();
+	a->next = g_attached;
+	g_attached = a;
+	store_unlock();
+	resp_upgrade(resp, "application/vnd.docker.raw-stream", console_stream, a,
+	             console_never_attached);
+	return;
+fail:
+	if (ct)
+		lxc_container_put(ct);
+	store_put(c);
+}
+
+void route_container_resize(const struct request *req, struct response *resp)
+{
+	const char *h = req_query(req, "h"), *w = req_query(req, "w");
+	long rows = h ? strtol(h, NULL, 10) : 0, cols = w ? strtol(w, NULL, 10) : 0;
+	if (rows <= 0 || rows > 65535 || cols <= 0 || cols > 65535) {
+		resp_error(resp, 400, "invalid terminal size h=%s w=%s: expected 1..65535 each",
+		           h ? h : "", w ? w : "");
+		return;
+	}
+	char err[1024];
+	struct container *c = store_lookup(req->param, err, sizeof(err));
+	if (!c) {
+		resp_error(resp, 404, "%s", err);
+		return;
+	}
+	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+	store_lock();
+	for (struct console_attach *a = g_attached; a; a = a->next) {
+		if (a->c == c)
+			ioctl(a->ptx, TIOCSWINSZ, &ws);
+	}
+	store_unlock();
+	store_put(c);
+	resp_empty(resp, 200);
+}
