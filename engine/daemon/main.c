@@ -34,6 +34,8 @@ static const struct route g_routes[] = {
     {"POST", "/containers/{}/kill", route_container_kill},
     {"POST", "/containers/{}/wait", route_container_wait},
     {"DELETE", "/containers/{}", route_container_delete},
+    {"GET", "/containers/{}/archive", route_container_archive_get},
+    {"PUT", "/containers/{}/archive", route_container_archive_put},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
@@ -126,6 +128,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isulad: cannot prepare %s and %s\n", cfg.graph, cfg.state);
 		return 1;
 	}
+	server_set_spool_dir(g_paths.graph);
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGTERM);

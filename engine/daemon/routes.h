@@ -16,5 +16,7 @@ void route_container_delete(const struct request *req, struct response *resp);
 void route_container_wait(const struct request *req, struct response *resp);
 void route_container_inspect(const struct request *req, struct response *resp);
 void route_container_list(const struct request *req, struct response *resp);
+void route_container_archive_get(const struct request *req, struct response *resp);
+void route_container_archive_put(const struct request *req, struct response *resp);
 
 #endif
