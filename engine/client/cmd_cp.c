@@ -161,6 +161,16 @@ static int copy_body_to_stdout(struct http_conn *conn)
 	}
 }
 
+/* Reads what follows the end of the tar (its last chunk) so the stream ends cleanly. */
+static int drain(struct http_conn *conn)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = http_read_body(conn, buf, sizeof(buf))) > 0)
+		;
+	return n < 0 ? -1 : 0;
+}
+
 static int extract_to_host(struct http_conn *conn, const char *src, const char *dst)
 {
 	struct path_stat ps;
@@ -192,6 +202,8 @@ static int extract_to_host(struct http_conn *conn, const char *src, const char *
 	/* The destination dir is the root: nothing in the archive can land outside it. */
 	else if (tar_extract(http_source, conn, root, ".", &opts, err, sizeof(err)) < 0)
 		fprintf(stderr, "Error: %s\n", err);
+	else if (drain(conn) < 0) /* a stream that breaks after the tar's end failed too */
+		fprintf(stderr, "Error: reading the archive: %s\n", strerror(errno));
 	else
 		ret = 0;
 	if (root >= 0)
@@ -282,7 +294,7 @@ static int send_body(struct http_conn *conn, const char *src, const char *top)
 }
 
 static int upload(const struct client *cl, const char *ctr, const char *dir, const char *src,
-                  const char *top, const char *dst)
+                  const char *top)
 {
 	struct http_conn *conn = malloc(sizeof(*conn));
 	if (!conn || archive_request(cl, "PUT", ctr, dir, conn) < 0) {
@@ -297,7 +309,7 @@ static int upload(const struct client *cl, const char *ctr, const char *dir, con
 		if (sent == 0)
 			fprintf(stderr, "Error: no answer from the daemon: %s\n", strerror(errno));
 	} else if (conn->status != 200) {
-		print_archive_error(conn, ctr, dst);
+		print_archive_error(conn, ctr, dir);
 	} else {
 		ret = sent < 0;
 	}
@@ -333,7 +345,7 @@ static int copy_to_container(const struct client *cl, const char *src, const cha
 		if (!dinfo.is_dir)
 			fprintf(stderr, "destination \"%s:%s\" must be a directory\n", ctr, dst);
 		else
-			ret = upload(cl, ctr, resolved, src, NULL, dst);
+			ret = upload(cl, ctr, resolved, src, NULL);
 		free(resolved);
 		return ret;
 	}
@@ -349,7 +361,7 @@ static int copy_to_container(const struct client *cl, const char *src, const cha
 		fprintf(stderr, "Error: out of memory\n");
 	} else {
 		const char *top = to ? to : sbase;
-		ret = upload(cl, ctr, dir, src, strcmp(top, "/") == 0 ? "." : top, dst);
+		ret = upload(cl, ctr, dir, src, strcmp(top, "/") == 0 ? "." : top);
 	}
 	free(sdir);
 	free(sbase);
@@ -364,7 +376,7 @@ int cmd_cp(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
 	struct cli_values *v = parse_command_flags(cl, CP_USAGE, g_cp_opts, O_COUNT, O_HELP_IDX,
-	                                           O_HOST_IDX, argc, argv, false, 2, &code);
+	                                           O_HOST_IDX, argc, argv, false, 0, &code);
 	if (!v)
 		return code;
 	if (cli_npositional(v) != 2) {
