@@ -5,7 +5,7 @@ BUILD ?= build
 PREFIX ?= /usr
 DESTDIR ?=
 
-PKGS := lxc yajl libmicrohttpd libcap
+PKGS := lxc yajl libmicrohttpd libcap libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 

@@ -75,6 +75,32 @@ int http_send_request(struct http_conn *c, const char *method, const char *targe
 	return body && body_len ? write_all(c->fd, body, body_len) : 0;
 }
 
+int http_send_chunked_head(struct http_conn *c, const char *method, const char *target,
+                           const char *content_type)
+{
+	char head[4096];
+	int n = snprintf(head, sizeof(head),
+	                 "%s %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: isula\r\n"
+	                 "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+	                 method, target, content_type);
+	if (n < 0 || (size_t)n >= sizeof(head)) {
+		errno = E2BIG;
+		return -1;
+	}
+	return write_all(c->fd, head, (size_t)n);
+}
+
+int http_send_chunk(struct http_conn *c, const void *data, size_t len)
+{
+	char size[32];
+	int n = snprintf(size, sizeof(size), "%zx\r\n", len);
+	if (write_all(c->fd, size, (size_t)n) < 0)
+		return -1;
+	if (len > 0 && write_all(c->fd, data, len) < 0)
+		return -1;
+	return write_all(c->fd, "\r\n", 2);
+}
+
 /* Makes room and reads more bytes into buf. >0, 0 at EOF, -1 on error. */
 static ssize_t fill(struct http_conn *c)
 {
@@ -134,6 +160,8 @@ static void parse_header(struct http_conn *c, char *line)
 		c->chunked = true;
 	else if (strcasecmp(line, "Content-Type") == 0)
 		snprintf(c->content_type, sizeof(c->content_type), "%s", value);
+	else if (c->capture_name && strcasecmp(line, c->capture_name) == 0)
+		snprintf(c->captured, sizeof(c->captured), "%s", value);
 }
 
 int http_read_head(struct http_conn *c, bool head_request)

@@ -21,6 +21,9 @@ struct http_conn {
 	int64_t chunk_left; /* bytes left in the current chunk, -1 before the first */
 	bool body_done;
 	char content_type[128];
+	/* Set after http_connect: the value of this response header goes to captured. */
+	const char *capture_name;
+	char captured[2048];
 	size_t pos, len; /* unread bytes are buf[pos..len) */
 	char buf[HTTP_BUF_SIZE];
 };
@@ -31,6 +34,11 @@ void http_close(struct http_conn *c);
 /* Sends one request. extra_headers: "Name: value\r\n" lines or NULL. 0 or -1 (errno). */
 int http_send_request(struct http_conn *c, const char *method, const char *target,
                       const char *extra_headers, const char *body, size_t body_len);
+/* A request whose body follows in chunks (Transfer-Encoding: chunked) sent with
+ * http_send_chunk; a chunk of length 0 ends the body. 0 or -1 (errno). */
+int http_send_chunked_head(struct http_conn *c, const char *method, const char *target,
+                           const char *content_type);
+int http_send_chunk(struct http_conn *c, const void *data, size_t len);
 /* Reads the status line and headers. 0, or -1 (errno; EPROTO for a malformed answer). */
 int http_read_head(struct http_conn *c, bool head_request);
 /* Reads up to max body bytes (decoding chunks). >0 bytes, 0 at the end, -1 on error. */

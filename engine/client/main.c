@@ -26,6 +26,7 @@ static const struct {
     {"inspect", cmd_inspect, "Return low-level information on a container"},
     {"version", cmd_version, "Display information about isula"},
     {"info", cmd_info, "Display system-wide information"},
+    {"cp", cmd_cp, "Copy files/folders between a container and the local filesystem"},
 };
 #define NCOMMANDS (sizeof(g_commands) / sizeof(g_commands[0]))
 

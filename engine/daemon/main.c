@@ -40,6 +40,8 @@ static const struct route g_routes[] = {
     {"POST", "/exec/{}/start", route_exec_start},
     {"GET", "/exec/{}/json", route_exec_inspect},
     {"POST", "/exec/{}/resize", route_exec_resize},
+    {"GET", "/containers/{}/archive", route_container_archive_get},
+    {"PUT", "/containers/{}/archive", route_container_archive_put},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
@@ -132,6 +134,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isulad: cannot prepare %s and %s\n", cfg.graph, cfg.state);
 		return 1;
 	}
+	server_set_spool_dir(g_paths.graph);
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGTERM);

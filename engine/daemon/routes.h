@@ -22,5 +22,7 @@ void route_exec_inspect(const struct request *req, struct response *resp);
 void route_exec_resize(const struct request *req, struct response *resp);
 void route_container_attach(const struct request *req, struct response *resp);
 void route_container_resize(const struct request *req, struct response *resp);
+void route_container_archive_get(const struct request *req, struct response *resp);
+void route_container_archive_put(const struct request *req, struct response *resp);
 
 #endif

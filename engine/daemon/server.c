@@ -1,10 +1,12 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,62 @@
 #include "log.h"
 
 #define MAX_BODY (16 << 20)
+#define MAX_SPOOLED_BODY ((uint64_t)16 << 30)
 #define MAX_DAEMONS 10
 
 struct upload {
 	char *buf;
 	size_t len;
 	bool too_large;
+	int fd; /* PUT: the spool file, else -1 */
+	uint64_t spooled;
+	int spool_errno;
 };
+
+static char *g_spool_dir;
+
+void server_set_spool_dir(const char *dir)
+{
+	free(g_spool_dir);
+	g_spool_dir = strdup(dir);
+}
+
+/* An unlinked file in the spool dir: nothing is left behind, even after a crash. */
+static int open_spool_file(void)
+{
+	const char *dir = g_spool_dir ? g_spool_dir : "/var/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/.isulad-upload-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static void spool(struct upload *up, const char *data, size_t size)
+{
+	if (up->spool_errno || up->too_large)
+		return;
+	if (up->spooled + size > MAX_SPOOLED_BODY) {
+		up->too_large = true;
+		return;
+	}
+	while (size > 0) {
+		ssize_t n = write(up->fd, data, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			up->spool_errno = errno;
+			return;
+		}
+		data += n;
+		size -= (size_t)n;
+		up->spooled += (uint64_t)n;
+	}
+}
 
 static struct {
 	const struct route *routes;
@@ -215,6 +266,14 @@ static enum MHD_Result send_upgrade(struct MHD_Connection *conn, struct response
 	return ret;
 }
 
+static void add_extra_header(struct MHD_Response *mr, struct response *r)
+{
+	if (r->header_name && r->header_value)
+		MHD_add_response_header(mr, r->header_name, r->header_value);
+	free(r->header_value);
+	r->header_value = NULL;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct response *r)
 {
 	if (r->upgrade)
@@ -225,10 +284,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct respons
 		if (!mr) {
 			if (r->stream_free)
 				r->stream_free(r->stream_cls);
+			free(r->header_value);
 			return MHD_NO;
 		}
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
 		add_common_headers(mr);
+		add_extra_header(mr, r);
 		enum MHD_Result ret = MHD_queue_response(conn, r->status, mr);
 		MHD_destroy_response(mr);
 		return ret;
@@ -239,11 +300,13 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct respons
 	    r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!mr) {
 		free(r->body);
+		free(r->header_value);
 		return MHD_NO;
 	}
 	if (r->body)
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
 	add_common_headers(mr);
+	add_extra_header(mr, r);
 	enum MHD_Result ret = MHD_queue_response(conn, r->status, mr);
 	MHD_destroy_response(mr);
 	return ret;
@@ -269,7 +332,8 @@ static void dispatch(struct MHD_Connection *conn, const char *method, const char
 		                      .path = path,
 		                      .param = param,
 		                      .body = up->buf ? up->buf : "",
-		                      .body_len = up->len};
+		                      .body_len = up->len,
+		                      .body_fd = up->fd};
 		rt->handler(&req, resp);
 		return;
 	}
@@ -288,7 +352,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		up = calloc(1, sizeof(*up));
 		if (!up)
 			return MHD_NO;
+		up->fd = -1;
 		*con_cls = up;
+		if (strcmp(method, "PUT") == 0 && (up->fd = open_spool_file()) < 0)
+			up->spool_errno = errno;
+		return MHD_YES;
+	}
+	if (*data_size > 0 && strcmp(method, "PUT") == 0) {
+		spool(up, data, *data_size);
+		*data_size = 0;
 		return MHD_YES;
 	}
 	if (*data_size > 0) {
@@ -308,7 +380,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	struct response resp = {.status = 200, .content_type = "application/json"};
 	if (up->too_large)
-		resp_error(&resp, 413, "request body larger than %d bytes", MAX_BODY);
+		resp_error(&resp, 413, "request body larger than %llu bytes",
+		           up->fd >= 0 ? (unsigned long long)MAX_SPOOLED_BODY
+		                       : (unsigned long long)MAX_BODY);
+	else if (up->spool_errno)
+		resp_error(&resp, 507, "cannot store the request body in %s: %s",
+		           g_spool_dir ? g_spool_dir : "/var/tmp", strerror(up->spool_errno));
+	else if (up->fd >= 0 && lseek(up->fd, 0, SEEK_SET) < 0)
+		resp_error(&resp, 500, "cannot read back the request body: %s", strerror(errno));
 	else
 		dispatch(conn, method, url, up, &resp);
 	LOG_DEBUG("%s %s -> %u", method, url, resp.status);
@@ -320,6 +399,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct upload *up = *con_cls;
 	if (up) {
+		if (up->fd >= 0)
+			close(up->fd);
 		free(up->buf);
 		free(up);
 		*con_cls = NULL;

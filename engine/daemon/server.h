@@ -14,6 +14,9 @@ struct request {
 	const char *param; /* the {id} or {name} part of the path, if the route has one */
 	const char *body;
 	size_t body_len;
+	/* PUT bodies are not in body: they are spooled to an unlinked temp file (at offset 0),
+	 * so that archives of any size up to MAX_SPOOLED_BODY can be received. -1 otherwise. */
+	int body_fd;
 };
 
 struct response {
@@ -32,6 +35,9 @@ struct response {
 	void (*upgrade)(void *cls, int fd, const char *early, size_t early_len);
 	void *upgrade_cls;
 	void (*upgrade_free)(void *cls); /* if the upgrade never happened */
+	/* One extra response header (the value is malloc'd and freed with the response). */
+	const char *header_name;
+	char *header_value;
 };
 
 typedef void (*route_handler)(const struct request *req, struct response *resp);
@@ -55,6 +61,9 @@ void resp_upgrade(struct response *resp, const char *content_type,
                   void *cls, void (*upgrade_free)(void *cls));
 /* True once the client has closed the connection (for streams that wait). */
 bool req_peer_gone(struct MHD_Connection *conn);
+
+/* Where PUT bodies are spooled (the daemon's graph dir: on disk, unlike the state dir). */
+void server_set_spool_dir(const char *dir);
 
 /* Listens on every unix:// host; mode 0660, group `group` when it exists. */
 int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n);
