@@ -34,6 +34,7 @@ static const struct route g_routes[] = {
     {"POST", "/containers/{}/kill", route_container_kill},
     {"POST", "/containers/{}/wait", route_container_wait},
     {"DELETE", "/containers/{}", route_container_delete},
+    {"GET", "/containers/{}/logs", route_container_logs},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
@@ -117,6 +118,8 @@ int main(int argc, char **argv)
 	g_runtime.monitor_path = sibling_binary("isulad-monitor");
 	g_runtime.default_cgroup_parent = strdup(cfg.cgroup_parent);
 	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
+	g_runtime.container_log_opts = cfg.container_log_opts;
+	cfg.container_log_opts = NULL;
 	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
 		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",
 		        g_runtime.monitor_path ? g_runtime.monitor_path : "?");

@@ -16,5 +16,6 @@ void route_container_delete(const struct request *req, struct response *resp);
 void route_container_wait(const struct request *req, struct response *resp);
 void route_container_inspect(const struct request *req, struct response *resp);
 void route_container_list(const struct request *req, struct response *resp);
+void route_container_logs(const struct request *req, struct response *resp);
 
 #endif
