@@ -1,5 +1,6 @@
 /* logs: a container's output, demultiplexed (stdout to stdout, stderr to stderr). */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,8 +177,9 @@ static int read_logs(struct http_conn *conn)
 		}
 		if ((mux ? demux(d, buf, (size_t)n) : emit(d, 1, buf, (size_t)n)) < 0)
 			break;
-		/* Followed output shows up as it comes. */
-		if (conn->pos >= conn->len && flush_out(d) < 0)
+		/* Followed output shows up as it comes: flush before a read that would wait. */
+		struct pollfd p = {.fd = conn->fd, .events = POLLIN};
+		if (poll(&p, 1, 0) == 0 && flush_out(d) < 0)
 			break;
 	}
 	if (flush_out(d) < 0)
