@@ -8,6 +8,8 @@
 
 #define EXIT_RECORD_FILE "exit.json"
 #define EXIT_TARGET_FILE "lxc-target"
+/* The monitor's own stdout/stderr in the state dir (never the container's log). */
+#define MONITOR_LOG_FILE "monitor.log"
 
 struct exit_record {
 	int exit_code; /* exit status, or 128+signal; reboot 129, halt 130 */

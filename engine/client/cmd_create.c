@@ -44,6 +44,7 @@ enum {
 	C_PRIVILEGED,
 	C_HOOK_SPEC,
 	C_RUNTIME,
+	C_LOG_OPT,
 	C_COUNT
 };
 
@@ -96,6 +97,8 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE",
                      "File containing hook definition (prestart, poststart, poststop)"},
     [C_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use for containers (lcr)"},
+    [C_LOG_OPT] = {"log-opt", 0, CLI_LIST, "KEY=VALUE",
+                   "Log options: max-size=SIZE, max-file=N, disable-log=true|false"},
 };
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -164,6 +167,31 @@ static int gen_ulimits(yajl_gen g, struct cli_values *v)
 	return 0;
 }
 
+/* --log-opt KEY=VALUE as Docker's LogConfig; the daemon checks keys and values. */
+static int gen_log_config(yajl_gen g, struct cli_values *v)
+{
+	if (cli_list_len(v, C_LOG_OPT) == 0)
+		return 0;
+	jg_key(g, "LogConfig");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Type", "json-file");
+	jg_key(g, "Config");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < cli_list_len(v, C_LOG_OPT); i++) {
+		const char *o = cli_list_at(v, C_LOG_OPT, i);
+		const char *eq = strchr(o, '=');
+		if (!eq || eq == o)
+			return fail("Invalid --log-opt \"%s\": expected KEY=VALUE (max-size=SIZE, "
+			            "max-file=N, disable-log=true|false)%s",
+			            o, "");
+		yajl_gen_string(g, (const unsigned char *)o, (size_t)(eq - o));
+		jg_str(g, eq + 1);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	return 0;
+}
+
 static int gen_host_config(yajl_gen g, struct cli_values *v)
 {
 	jg_key(g, "HostConfig");
@@ -204,7 +232,8 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_int(g, v, C_CPU_SHARES, "CpuShares") < 0 ||
 	    gen_int(g, v, C_CPU_QUOTA, "CpuQuota") < 0 ||
 	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
-	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0)
+	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0 ||
+	    gen_log_config(g, v) < 0)
 		return -1;
 	yajl_gen_map_close(g);
 	return 0;

@@ -24,6 +24,7 @@ static const struct {
     {"wait", cmd_wait, "Block until a container stops, then print its exit code"},
     {"ps", cmd_ps, "List containers"},
     {"inspect", cmd_inspect, "Return low-level information on a container"},
+    {"logs", cmd_logs, "Fetch the logs of a container"},
     {"version", cmd_version, "Display information about isula"},
     {"info", cmd_info, "Display system-wide information"},
     {"cp", cmd_cp, "Copy files/folders between a container and the local filesystem"},

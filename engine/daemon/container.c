@@ -43,6 +43,8 @@ void host_config_free(struct host_config *h)
 	free(h->cpuset_cpus);
 	free(h->cpuset_mems);
 	free(h->hook_spec);
+	free(h->log_type);
+	strv_free(h->log_opts);
 	strv_free(h->binds);
 	for (size_t i = 0; i < h->n_ulimits; i++)
 		free(h->ulimits[i].name);
@@ -115,6 +117,11 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	}
 	yajl_gen_array_close(g);
 	jg_kstr(g, "ExternalRootfs", h->external_rootfs);
+	jg_key(g, "LogConfig");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Type", h->log_type ? h->log_type : "json-file");
+	jg_kmap_from_kv(g, "Config", h->log_opts);
+	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }
 
@@ -204,6 +211,36 @@ static int parse_ulimits(yajl_val arr, struct host_config *h, char *err, size_t 
 	return 0;
 }
 
+/* LogConfig {"Type": "json-file", "Config": {"max-size": "10m", ...}}. */
+static int parse_log_config(yajl_val lc, struct host_config *h, char *err, size_t errlen)
+{
+	if (!lc || YAJL_IS_NULL(lc))
+		return 0;
+	yajl_val cfg = json_get(lc, "Config");
+	if (!YAJL_IS_OBJECT(lc) || (cfg && !YAJL_IS_NULL(cfg) && !YAJL_IS_OBJECT(cfg))) {
+		snprintf(err, errlen, "LogConfig must be an object with an object Config");
+		return -1;
+	}
+	h->log_type = dup_or_null(json_get_str(lc, "Type"));
+	for (size_t i = 0; cfg && YAJL_IS_OBJECT(cfg) && i < cfg->u.object.len; i++) {
+		yajl_val v = cfg->u.object.values[i];
+		if (!YAJL_IS_STRING(v)) {
+			snprintf(err, errlen, "Invalid log option %s: the value must be a string",
+			         cfg->u.object.keys[i]);
+			return -1;
+		}
+		const char *val = v->u.string;
+		size_t len = strlen(cfg->u.object.keys[i]) + strlen(val) + 2;
+		char *kv = malloc(len);
+		if (!kv)
+			return -1;
+		snprintf(kv, len, "%s=%s", cfg->u.object.keys[i], val);
+		strv_push(&h->log_opts, kv);
+		free(kv);
+	}
+	return 0;
+}
+
 int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t errlen)
 {
 	memset(h, 0, sizeof(*h));
@@ -232,6 +269,8 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	if (restart_policy_from_name(rname ? rname : "",
 	                             (int)json_get_int(rp, "MaximumRetryCount", 0), &h->restart,
 	                             err, errlen) < 0)
+		return -1;
+	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0)
 		return -1;
 	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
 }

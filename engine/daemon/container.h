@@ -44,6 +44,8 @@ struct host_config {
 	struct ulimit *ulimits;
 	size_t n_ulimits;
 	char *hook_spec;
+	char *log_type;  /* LogConfig.Type: json-file (or none) */
+	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
 };
 
 enum container_status {

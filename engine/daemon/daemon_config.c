@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli_args.h"
+#include "container_log.h"
 #include "fileutil.h"
 #include "json.h"
 #include "log.h"
@@ -168,6 +169,57 @@ static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 	return 0;
 }
 
+/* "container-log": {"driver": "json-file"|"none", "opts": {"KEY": "VALUE", ...}} */
+static int parse_container_log(struct daemon_config *cfg, yajl_val cl, const char *file, char *err,
+                               size_t errlen)
+{
+	for (size_t i = 0; cl && i < cl->u.object.len; i++) {
+		const char *key = cl->u.object.keys[i];
+		yajl_val v = cl->u.object.values[i];
+		if (strcmp(key, "driver") == 0 && YAJL_IS_STRING(v)) {
+			const char *d = YAJL_GET_STRING(v);
+			if (strcmp(d, "none") == 0) {
+				strv_push(&cfg->container_log_opts, "disable-log=true");
+			} else if (strcmp(d, "json-file") != 0) {
+				snprintf(err, errlen,
+				         "%s: invalid value for key \"container-log.driver\": %s: "
+				         "allowed are json-file and none",
+				         file, d);
+				return -1;
+			}
+			continue;
+		}
+		if (strcmp(key, "opts") != 0 || !YAJL_IS_OBJECT(v)) {
+			snprintf(err, errlen,
+			         "%s: invalid key \"container-log.%s\": expected \"driver\" (a "
+			         "string) and \"opts\" (an object)",
+			         file, key);
+			return -1;
+		}
+		for (size_t k = 0; k < v->u.object.len; k++) {
+			yajl_val o = v->u.object.values[k];
+			char kv[1024];
+			if (!YAJL_IS_STRING(o)) {
+				snprintf(err, errlen,
+				         "%s: invalid value for key \"container-log.opts.%s\": "
+				         "expected a string",
+				         file, v->u.object.keys[k]);
+				return -1;
+			}
+			snprintf(kv, sizeof(kv), "%s=%s", v->u.object.keys[k], YAJL_GET_STRING(o));
+			strv_push(&cfg->container_log_opts, kv);
+		}
+	}
+	struct container_log_settings s;
+	char msg[512];
+	container_log_defaults(&s);
+	if (container_log_apply(&s, cfg->container_log_opts, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "%s: container-log: %s", file, msg);
+		return -1;
+	}
+	return 0;
+}
+
 static void take_str(char **dst, const char *src)
 {
 	if (!src)
@@ -205,6 +257,8 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		return -1;
 	}
 	int ret = check_keys(root, file, err, errlen);
+	if (ret == 0)
+		ret = parse_container_log(cfg, json_get(root, "container-log"), file, err, errlen);
 	if (ret == 0) {
 		take_str(&cfg->graph, json_get_str(root, "graph"));
 		take_str(&cfg->state, json_get_str(root, "state"));
@@ -389,6 +443,7 @@ void daemon_config_free(struct daemon_config *cfg)
 {
 	strv_free(cfg->hosts);
 	strv_free(cfg->log_opts);
+	strv_free(cfg->container_log_opts);
 	free(cfg->graph);
 	free(cfg->state);
 	free(cfg->pidfile);

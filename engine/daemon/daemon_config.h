@@ -11,6 +11,9 @@ struct daemon_config {
 	char *graph, *state, *pidfile;
 	char *log_level, *log_driver;
 	char **log_opts; /* "k=v" */
+	/* daemon.json "container-log": {"driver": "json-file"|"none", "opts": {"max-size": ...}}:
+	 * the defaults of every container's log, as "k=v" (driver none: disable-log=true). */
+	char **container_log_opts;
 	char *hook_spec;
 	char *cgroup_parent;
 	char *group;

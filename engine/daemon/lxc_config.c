@@ -7,6 +7,7 @@
 
 #include "cgroup_info.h"
 #include "fileutil.h"
+#include "log_config.h"
 #include "strv.h"
 
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -214,6 +215,24 @@ static void add_env(struct buf *b, const struct container_config *cfg)
 	}
 }
 
+/* A tty container's output is liblxc's console log (raw bytes); lxc 5 keeps one rotated
+ * file. A non-tty init inherits the monitor's stdio, which the monitor logs itself. */
+static void add_console(struct buf *b, const struct container *c, const struct lxc_config_env *env)
+{
+	struct container_log_settings ls;
+	log_config_settings(&c->host, &ls);
+	if (!c->config.tty) {
+		addf(b, "lxc.console.path = none\n");
+		return;
+	}
+	if (ls.disabled)
+		return;
+	addf(b, "lxc.console.logfile = %s/console.log\n", env->container_dir);
+	if (ls.max_size > 0)
+		addf(b, "lxc.console.size = %lld\nlxc.console.rotate = %d\n",
+		     (long long)ls.max_size, ls.max_file > 1 ? 1 : 0);
+}
+
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
                         size_t errlen)
 {
@@ -233,13 +252,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	addf(&b, "lxc.mount.auto = proc:mixed sys:ro cgroup:mixed\n");
 	addf(&b, "lxc.log.file = %s/lxc.log\n", env->state_dir);
 	addf(&b, "lxc.log.level = ERROR\n");
-	if (cfg->tty)
-		addf(&b,
-		     "lxc.console.logfile = %s/console.log\nlxc.console.size = 1MB\n"
-		     "lxc.console.rotate = 1\n",
-		     env->container_dir);
-	else
-		addf(&b, "lxc.console.path = none\n");
+	add_console(&b, c, env);
 	addf(&b, "lxc.cgroup.dir.container = %s\n", cg ? cg : c->id);
 	/* The cgroup namespace root is <cg>/ns: limits set on <cg> are out of the container's
 	 * reach even though its cgroupfs is writable (systemd needs that). */

@@ -42,6 +42,7 @@ static const struct route g_routes[] = {
     {"POST", "/exec/{}/resize", route_exec_resize},
     {"GET", "/containers/{}/archive", route_container_archive_get},
     {"PUT", "/containers/{}/archive", route_container_archive_put},
+    {"GET", "/containers/{}/logs", route_container_logs},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
 	g_runtime.monitor_path = sibling_binary("isulad-monitor");
 	g_runtime.default_cgroup_parent = strdup(cfg.cgroup_parent);
 	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
+	g_runtime.container_log_opts = cfg.container_log_opts;
+	cfg.container_log_opts = NULL;
 	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
 		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",
 		        g_runtime.monitor_path ? g_runtime.monitor_path : "?");

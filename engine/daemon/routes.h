@@ -24,5 +24,6 @@ void route_container_attach(const struct request *req, struct response *resp);
 void route_container_resize(const struct request *req, struct response *resp);
 void route_container_archive_get(const struct request *req, struct response *resp);
 void route_container_archive_put(const struct request *req, struct response *resp);
+void route_container_logs(const struct request *req, struct response *resp);
 
 #endif

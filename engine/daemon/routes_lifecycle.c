@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "log_config.h"
 #include "routes.h"
 #include "runtime.h"
 #include "signals.h"
@@ -75,7 +76,8 @@ void route_container_create(const struct request *req, struct response *resp)
 		return;
 	}
 	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
-	    validate_resources(&c->host, err, sizeof(err)) < 0) {
+	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
+	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0) {
 		resp_error(resp, strncmp(err, "No such image", 13) == 0 ? 404 : 400, "%s", err);
 		container_free(c);
 		return;

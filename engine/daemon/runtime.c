@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include "exit_record.h"
 #include "fileutil.h"
 #include "log.h"
+#include "log_config.h"
 #include "lxc_config.h"
 #include "rootfs_files.h"
 #include "passwd.h"
@@ -94,6 +96,32 @@ static char **build_argv(const struct container *c)
 	return argv;
 }
 
+/* Monitor options for the init's stdio: the json-file log (non-tty, logging on) and stdin. */
+static void push_stdio_options(char ***margv, const struct container *c, const char *state_dir)
+{
+	struct container_log_settings ls;
+	log_config_settings(&c->host, &ls);
+	if (!c->config.tty && !ls.disabled) {
+		char *log = log_config_path(c->id);
+		char num[32];
+		strv_push(margv, "--log");
+		strv_push(margv, log ? log : "/dev/null");
+		free(log);
+		snprintf(num, sizeof(num), "%lld", (long long)ls.max_size);
+		strv_push(margv, "--log-max-size");
+		strv_push(margv, num);
+		snprintf(num, sizeof(num), "%d", ls.max_file);
+		strv_push(margv, "--log-max-file");
+		strv_push(margv, num);
+	}
+	if (c->config.open_stdin && !c->config.tty) {
+		char *fifo = path_join(state_dir, STDIN_FIFO_FILE);
+		strv_push(margv, "--stdin");
+		strv_push(margv, fifo ? fifo : "/dev/null");
+		free(fifo);
+	}
+}
+
 static pid_t spawn_monitor(const struct container *c, const char *state_dir, char **argv,
                            int log_fd)
 {
@@ -103,6 +131,7 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	strv_push(&margv, c->id);
 	strv_push(&margv, g_paths.lxcpath);
 	strv_push(&margv, state_dir);
+	push_stdio_options(&margv, c, state_dir);
 	strv_push(&margv, "--");
 	for (size_t i = 0; argv[i]; i++)
 		strv_push(&margv, argv[i]);
@@ -123,14 +152,36 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	return pid;
 }
 
-static int open_output_log(const struct container *c)
+/* The monitor's own messages; the container's output goes to the log the monitor writes. */
+static int open_monitor_log(const char *state_dir)
 {
-	char *dir = store_container_dir(c->id);
-	char *path = dir ? path_join(dir, c->config.tty ? "monitor.log" : "console.log") : NULL;
+	char *path = path_join(state_dir, MONITOR_LOG_FILE);
 	int fd = path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
 	free(path);
-	free(dir);
 	return fd;
+}
+
+/* -i: the init reads a FIFO that attach writes into; kept across restarts, so a writer
+ * that has it open stays connected. */
+static int prepare_stdin_fifo(const struct container *c, const char *state_dir, char *err,
+                              size_t errlen)
+{
+	if (!c->config.open_stdin || c->config.tty)
+		return 0;
+	char *fifo = path_join(state_dir, STDIN_FIFO_FILE);
+	struct stat st;
+	int ret = 0;
+	if (!fifo) {
+		ret = -1;
+	} else if (lstat(fifo, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+		unlink(fifo);
+		ret = mkfifo(fifo, 0600);
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "cannot create the stdin FIFO %s: %s", fifo ? fifo : "",
+		         strerror(errno));
+	free(fifo);
+	return ret;
 }
 
 static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
@@ -294,11 +345,12 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	if (lxclog)
 		unlink(lxclog);
 	free(lxclog);
-	if (write_lxc_config(c, state_dir, err, errlen) < 0)
+	if (write_lxc_config(c, state_dir, err, errlen) < 0 ||
+	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
-	log_fd = open_output_log(c);
+	log_fd = open_monitor_log(state_dir);
 	if (log_fd < 0) {
-		snprintf(err, errlen, "cannot open the container log: %s", strerror(errno));
+		snprintf(err, errlen, "cannot open the monitor log: %s", strerror(errno));
 		goto out;
 	}
 	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd);

@@ -10,10 +10,15 @@
 
 #include "container.h"
 
+/* In the state dir of a container created with -i (OpenStdin) and no tty: the FIFO whose read
+ * side is the init's stdin (the monitor holds it open read-write, so no EOF ever comes). */
+#define STDIN_FIFO_FILE "stdin.fifo"
+
 struct runtime_settings {
 	char *monitor_path;
 	char *default_cgroup_parent;
 	int64_t start_timeout_ms;
+	char **container_log_opts; /* daemon.json container-log defaults ("k=v") */
 };
 extern struct runtime_settings g_runtime;
 

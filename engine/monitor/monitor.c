@@ -2,7 +2,9 @@
  * containers outlive the daemon. It stays until the container's init exits, then records the
  * exit status in <state-dir>/exit.json for whichever daemon is running by then.
  *
- *   isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...
+ *   isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...
+ *     --log FILE --log-max-size BYTES --log-max-file N   json-file log of the init's output
+ *     --stdin FIFO                                       the init's stdin (else /dev/null)
  *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  */
@@ -16,9 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container_stdio.h"
 #include "exit_record.h"
 #include "fileutil.h"
 #include "monitor.h"
+#include "units.h"
 
 /* Remembers what liblxc was about to do (reboot or stop), and refuses liblxc's in-monitor
  * reboot: the daemon decides about restarts, and restarts freshly so host setup is redone. */
@@ -43,7 +47,31 @@ static int exit_code_from_lxc(int status)
 	return WEXITSTATUS(status);
 }
 
-static int run_container(const char *name, const char *lxcpath, const char *state_dir, char **argv)
+/* The options between STATE_DIR and "--"; returns the index of "--", or -1. */
+static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts *o)
+{
+	for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int64_t n = 0;
+		if (!v)
+			return -1;
+		if (strcmp(argv[i], "--log") == 0)
+			o->log_path = v;
+		else if (strcmp(argv[i], "--stdin") == 0)
+			o->stdin_fifo = v;
+		else if (strcmp(argv[i], "--log-max-size") == 0 && parse_int64(v, &n) == 0)
+			o->log_max_size = n;
+		else if (strcmp(argv[i], "--log-max-file") == 0 && parse_int64(v, &n) == 0 &&
+		         n > 0 && n <= 1000000)
+			o->log_max_file = (int)n;
+		else
+			return -1;
+	}
+	return i < argc ? i : -1;
+}
+
+static int run_container(const char *name, const char *lxcpath, const char *state_dir,
+                         struct monitor_stdio_opts *o, char **argv)
 {
 	setsid();
 	struct lxc_container *c = lxc_container_new(name, lxcpath);
@@ -53,8 +81,16 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 	}
 	c->want_daemonize(c, false);
 	c->want_close_all_fds(c, true);
-	bool started = c->start(c, 0, argv);
+	char *own_log = path_join(state_dir, MONITOR_LOG_FILE);
+	o->own_log = own_log;
+	struct monitor_stdio st;
+	bool started = false;
+	if (monitor_stdio_setup(o, &st) == 0)
+		started = c->start(c, 0, argv);
 	int status = c->error_num;
+	/* Every byte of output is in the log before the exit is reported. */
+	monitor_stdio_finish(o, &st);
+	free(own_log);
 
 	struct exit_record rec = {.started = started};
 	clock_gettime(CLOCK_REALTIME, &rec.finished_at);
@@ -77,9 +113,12 @@ int main(int argc, char **argv)
 		return post_stop_hook(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
-	if (argc >= 7 && strcmp(argv[1], "start") == 0 && strcmp(argv[5], "--") == 0)
-		return run_container(argv[2], argv[3], argv[4], argv + 6);
-	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR -- ARGV...\n"
+	struct monitor_stdio_opts o = {.log_max_file = 1};
+	int dashes =
+	    argc >= 7 && strcmp(argv[1], "start") == 0 ? parse_options(argc, argv, 5, &o) : -1;
+	if (dashes > 0 && dashes + 1 < argc)
+		return run_container(argv[2], argv[3], argv[4], &o, argv + dashes + 1);
+	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR\n"
 	                "       isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...\n"
 	                "(started by isulad, not meant to be run by hand)\n");
