@@ -22,6 +22,13 @@ static const struct {
     {"wait", cmd_wait, "Block until a container stops, then print its exit code"},
     {"ps", cmd_ps, "List containers"},
     {"inspect", cmd_inspect, "Return low-level information on a container"},
+    {"pause", cmd_pause, "Pause all processes within one or more containers"},
+    {"unpause", cmd_unpause, "Unpause all processes within one or more containers"},
+    {"rename", cmd_rename, "Rename a container"},
+    {"update", cmd_update, "Update configuration of one or more containers"},
+    {"top", cmd_top, "Display the running processes of a container"},
+    {"stats", cmd_stats, "Display a live stream of container(s) resource usage statistics"},
+    {"events", cmd_events, "Get real time events from the server"},
     {"version", cmd_version, "Display information about isula"},
     {"info", cmd_info, "Display system-wide information"},
 };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon_config.h"
+#include "events.h"
 #include "fileutil.h"
 #include "log.h"
 #include "routes.h"
@@ -34,6 +35,13 @@ static const struct route g_routes[] = {
     {"POST", "/containers/{}/kill", route_container_kill},
     {"POST", "/containers/{}/wait", route_container_wait},
     {"DELETE", "/containers/{}", route_container_delete},
+    {"POST", "/containers/{}/pause", route_container_pause},
+    {"POST", "/containers/{}/unpause", route_container_unpause},
+    {"POST", "/containers/{}/rename", route_container_rename},
+    {"POST", "/containers/{}/update", route_container_update},
+    {"GET", "/containers/{}/top", route_container_top},
+    {"GET", "/containers/{}/stats", route_container_stats},
+    {"GET", "/events", route_events},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */

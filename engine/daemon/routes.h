@@ -16,5 +16,11 @@ void route_container_delete(const struct request *req, struct response *resp);
 void route_container_wait(const struct request *req, struct response *resp);
 void route_container_inspect(const struct request *req, struct response *resp);
 void route_container_list(const struct request *req, struct response *resp);
+void route_container_pause(const struct request *req, struct response *resp);
+void route_container_unpause(const struct request *req, struct response *resp);
+void route_container_rename(const struct request *req, struct response *resp);
+void route_container_update(const struct request *req, struct response *resp);
+void route_container_top(const struct request *req, struct response *resp);
+void route_container_stats(const struct request *req, struct response *resp);
 
 #endif
