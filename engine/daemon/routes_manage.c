@@ -225,9 +225,9 @@ static int commit_update(struct container *c, struct host_config *n, char *err, 
 		store_unlock();
 		/* It exited meanwhile: its cgroup went with it; store the values only. */
 		if (running) {
-			char msg[ERRLEN];
-			snprintf(msg, sizeof(msg), "Cannot update container %s: %s", c->id, err);
-			snprintf(err, errlen, "%s", msg);
+			char why[ERRLEN];
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "Cannot update container %s: %.900s", c->id, why);
 			return -1;
 		}
 	}
