@@ -3,6 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <stdint.h>
+
+#include "units.h"
 
 void time_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
 {
@@ -58,4 +62,87 @@ int time_parse_rfc3339(const char *s, struct timespec *out)
 	out->tv_sec = timegm(&tm) - off;
 	out->tv_nsec = nsec;
 	return 0;
+}
+
+static int parse_unix_seconds(const char *s, struct timespec *out)
+{
+	const char *p = s;
+	long long sec = 0;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (sec > (LLONG_MAX - 9) / 10)
+			return -1;
+		sec = sec * 10 + (*p - '0');
+	}
+	long nsec = 0;
+	if (*p == '.') {
+		int digits = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+			if (digits < 9)
+				nsec = nsec * 10 + (*p - '0');
+		}
+		if (digits == 0)
+			return -1;
+		for (; digits < 9; digits++)
+			nsec *= 10;
+	}
+	if (*p)
+		return -1;
+	out->tv_sec = (time_t)sec;
+	out->tv_nsec = nsec;
+	return 0;
+}
+
+/* RFC 3339 or a date, without a zone: local time. */
+static int parse_local(const char *s, struct timespec *out)
+{
+	static const char *const formats[] = {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
+	                                      NULL};
+	for (size_t i = 0; formats[i]; i++) {
+		struct tm tm = {0};
+		const char *p = strptime(s, formats[i], &tm);
+		if (!p)
+			continue;
+		long nsec = 0;
+		if (*p == '.' && i == 0) {
+			int digits = 0;
+			for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+				if (digits < 9)
+					nsec = nsec * 10 + (*p - '0');
+			}
+			for (; digits < 9; digits++)
+				nsec *= 10;
+		}
+		if (*p)
+			continue;
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1)
+			return -1;
+		out->tv_sec = t;
+		out->tv_nsec = nsec;
+		return 0;
+	}
+	return -1;
+}
+
+int time_parse_point(const char *s, const struct timespec *now, struct timespec *out)
+{
+	if (!s || !*s)
+		return -1;
+	if (parse_unix_seconds(s, out) == 0)
+		return 0;
+	if (strchr(s, '-') && (time_parse_rfc3339(s, out) == 0 || parse_local(s, out) == 0))
+		return 0;
+	int64_t ms;
+	if (parse_duration_ms(s, &ms) == 0) {
+		int64_t ns = (int64_t)now->tv_sec * 1000000000 + now->tv_nsec - ms * 1000000;
+		if (ns < 0)
+			ns = 0;
+		out->tv_sec = (time_t)(ns / 1000000000);
+		out->tv_nsec = (long)(ns % 1000000000);
+		return 0;
+	}
+	return -1;
 }

@@ -64,6 +64,13 @@ int cmd_version(struct client *cl, int argc, char **argv);
 int cmd_info(struct client *cl, int argc, char **argv);
 int cmd_cp(struct client *cl, int argc, char **argv);
 int cmd_logs(struct client *cl, int argc, char **argv);
+int cmd_pause(struct client *cl, int argc, char **argv);
+int cmd_unpause(struct client *cl, int argc, char **argv);
+int cmd_rename(struct client *cl, int argc, char **argv);
+int cmd_update(struct client *cl, int argc, char **argv);
+int cmd_top(struct client *cl, int argc, char **argv);
+int cmd_stats(struct client *cl, int argc, char **argv);
+int cmd_events(struct client *cl, int argc, char **argv);
 
 /* Parses a command's flags, handling --help and -H/--host (which must be the table's
  * entries help_idx and host_idx). Returns NULL after printing an error or help; *exit_code

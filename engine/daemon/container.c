@@ -23,6 +23,13 @@ const char *container_status_name(enum container_status s)
 	return "unknown";
 }
 
+const char *container_state_name(const struct container *c)
+{
+	if (c->state.status == STATUS_RUNNING && c->state.paused)
+		return "paused";
+	return container_status_name(c->state.status);
+}
+
 void container_config_free(struct container_config *c)
 {
 	free(c->hostname);
@@ -106,6 +113,8 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	jg_kint(g, "MemoryReservation", h->memory_reservation);
 	jg_kint(g, "MemorySwap", h->memory_swap);
 	jg_kint(g, "PidsLimit", h->pids_limit);
+	jg_kint(g, "BlkioWeight", h->blkio_weight);
+	jg_kint(g, "KernelMemory", h->kernel_memory);
 	jg_key(g, "Ulimits");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < h->n_ulimits; i++) {
@@ -136,9 +145,9 @@ void container_state_gen(yajl_gen g, const struct container *c, bool internal)
 {
 	const struct container_state *s = &c->state;
 	yajl_gen_map_open(g);
-	jg_kstr(g, "Status", container_status_name(s->status));
+	jg_kstr(g, "Status", container_state_name(c));
 	jg_kbool(g, "Running", s->status == STATUS_RUNNING);
-	jg_kbool(g, "Paused", false);
+	jg_kbool(g, "Paused", s->status == STATUS_RUNNING && s->paused);
 	jg_kbool(g, "Restarting", s->status == STATUS_RESTARTING);
 	jg_kint(g, "Pid", s->status == STATUS_RUNNING ? s->pid : 0);
 	jg_kint(g, "ExitCode", s->exit_code);
@@ -264,6 +273,8 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	h->cpuset_cpus = dup_or_null(json_get_str(node, "CpusetCpus"));
 	h->cpuset_mems = dup_or_null(json_get_str(node, "CpusetMems"));
 	h->pids_limit = json_get_int(node, "PidsLimit", 0);
+	h->blkio_weight = json_get_int(node, "BlkioWeight", 0);
+	h->kernel_memory = json_get_int(node, "KernelMemory", 0);
 	yajl_val rp = json_get(node, "RestartPolicy");
 	const char *rname = json_get_str(rp, "Name");
 	if (restart_policy_from_name(rname ? rname : "",
@@ -288,7 +299,8 @@ int container_state_parse(yajl_val node, struct container_state *s)
 	const char *status = json_get_str(node, "Status");
 	if (!status)
 		return -1;
-	if (strcmp(status, "running") == 0 || strcmp(status, "restarting") == 0)
+	if (strcmp(status, "running") == 0 || strcmp(status, "restarting") == 0 ||
+	    strcmp(status, "paused") == 0)
 		s->status = STATUS_RUNNING;
 	else if (strcmp(status, "exited") == 0)
 		s->status = STATUS_EXITED;
@@ -301,6 +313,7 @@ int container_state_parse(yajl_val node, struct container_state *s)
 	parse_time(node, "FinishedAt", &s->finished_at);
 	s->restart_count = (int)json_get_int(node, "RestartCount", 0);
 	s->manually_stopped = json_get_bool(node, "ManuallyStopped", false);
+	s->paused = s->status == STATUS_RUNNING && json_get_bool(node, "Paused", false);
 	s->monitor_pid = (pid_t)json_get_int(node, "MonitorPid", 0);
 	s->monitor_start_time = (unsigned long long)json_get_int(node, "MonitorStartTime", 0);
 	return 0;

@@ -41,6 +41,8 @@ struct host_config {
 	int64_t cpu_shares, cpu_quota, cpu_period;
 	char *cpuset_cpus, *cpuset_mems;
 	int64_t pids_limit;
+	int64_t blkio_weight;  /* 10..1000, 0: unset */
+	int64_t kernel_memory; /* bytes, 0: unset */
 	struct ulimit *ulimits;
 	size_t n_ulimits;
 	char *hook_spec;
@@ -63,6 +65,7 @@ struct container_state {
 	struct timespec started_at, finished_at;
 	int restart_count;
 	bool manually_stopped; /* stop/kill by a user: restart policies must not undo it */
+	bool paused;           /* running, with its cgroup frozen */
 	pid_t monitor_pid;
 	unsigned long long monitor_start_time; /* /proc/PID/stat starttime, guards PID reuse */
 };
@@ -84,6 +87,8 @@ struct container {
 };
 
 const char *container_status_name(enum container_status s);
+/* The State.Status a user sees: the status name, or "paused". Store lock held. */
+const char *container_state_name(const struct container *c);
 void container_config_free(struct container_config *c);
 void host_config_free(struct host_config *h);
 void container_free(struct container *c);

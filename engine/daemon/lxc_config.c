@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cgroup_info.h"
+#include "container_cgroup.h"
 #include "fileutil.h"
 #include "log_config.h"
 #include "strv.h"
@@ -123,6 +124,13 @@ static void add_resources(struct buf *b, const struct host_config *h)
 		add_cgroup(b, "cpuset.mems", "cpuset.mems", h->cpuset_mems);
 	if (h->pids_limit > 0)
 		add_cgroup_int(b, "pids.max", "pids.max", h->pids_limit);
+	if (h->kernel_memory > 0 && cgroup_v1_has("memory.kmem.limit_in_bytes"))
+		addf(b, "lxc.cgroup.memory.kmem.limit_in_bytes = %lld\n",
+		     (long long)h->kernel_memory);
+	const char *weight = h->blkio_weight > 0 ? cgroup_blkio_weight_file() : NULL;
+	if (weight)
+		addf(b, "lxc.cgroup%s.%s = %lld\n", cgroup_is_unified() ? "2" : "", weight,
+		     (long long)h->blkio_weight);
 	for (size_t i = 0; i < h->n_ulimits; i++)
 		addf(b, "lxc.prlimit.%s = %lld:%lld\n", h->ulimits[i].name,
 		     (long long)h->ulimits[i].soft, (long long)h->ulimits[i].hard);

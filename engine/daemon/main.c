@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon_config.h"
+#include "events.h"
 #include "fileutil.h"
 #include "log.h"
 #include "routes.h"
@@ -43,6 +44,13 @@ static const struct route g_routes[] = {
     {"GET", "/containers/{}/archive", route_container_archive_get},
     {"PUT", "/containers/{}/archive", route_container_archive_put},
     {"GET", "/containers/{}/logs", route_container_logs},
+    {"POST", "/containers/{}/pause", route_container_pause},
+    {"POST", "/containers/{}/unpause", route_container_unpause},
+    {"POST", "/containers/{}/rename", route_container_rename},
+    {"POST", "/containers/{}/update", route_container_update},
+    {"GET", "/containers/{}/top", route_container_top},
+    {"GET", "/containers/{}/stats", route_container_stats},
+    {"GET", "/events", route_events},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */

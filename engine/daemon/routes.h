@@ -25,5 +25,11 @@ void route_container_resize(const struct request *req, struct response *resp);
 void route_container_archive_get(const struct request *req, struct response *resp);
 void route_container_archive_put(const struct request *req, struct response *resp);
 void route_container_logs(const struct request *req, struct response *resp);
+void route_container_pause(const struct request *req, struct response *resp);
+void route_container_unpause(const struct request *req, struct response *resp);
+void route_container_rename(const struct request *req, struct response *resp);
+void route_container_update(const struct request *req, struct response *resp);
+void route_container_top(const struct request *req, struct response *resp);
+void route_container_stats(const struct request *req, struct response *resp);
 
 #endif

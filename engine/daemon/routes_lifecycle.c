@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "json.h"
 #include "log.h"
 #include "log_config.h"
@@ -102,6 +103,7 @@ void route_container_create(const struct request *req, struct response *resp)
 		return;
 	}
 	LOG_INFO("created %s (%s)", c->id, c->name);
+	events_emit(c, "create", NULL);
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_map_open(g);
 	jg_kstr(g, "Id", c->id);
@@ -174,8 +176,10 @@ void route_container_stop(const struct request *req, struct response *resp)
 		resp_empty(resp, 304);
 	else if (runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0)
 		resp_error(resp, 500, "%s", err);
-	else
+	else {
+		events_emit(c, "stop", NULL);
 		resp_empty(resp, 204);
+	}
 	pthread_mutex_unlock(&c->op_lock);
 	store_put(c);
 }
@@ -192,8 +196,10 @@ void route_container_restart(const struct request *req, struct response *resp)
 		resp_error(resp, 500, "%s", err);
 	else if (do_start(c, err, sizeof(err)) < 0)
 		resp_error(resp, 500, "%s", err);
-	else
+	else {
+		events_emit(c, "restart", NULL);
 		resp_empty(resp, 204);
+	}
 	pthread_mutex_unlock(&c->op_lock);
 	store_put(c);
 }
@@ -215,10 +221,14 @@ void route_container_kill(const struct request *req, struct response *resp)
 	} else {
 		if (sig == SIGKILL)
 			mark_manual_stop(c);
+		char num[16];
+		snprintf(num, sizeof(num), "%d", sig);
 		if (runtime_kill(c, sig, err, sizeof(err)) < 0)
 			resp_error(resp, 500, "%s", err);
-		else
+		else {
+			events_emit(c, "kill", "signal", num, NULL);
 			resp_empty(resp, 204);
+		}
 	}
 	store_put(c);
 }
@@ -248,6 +258,7 @@ void route_container_delete(const struct request *req, struct response *resp)
 		store_unlock();
 		runtime_remove_files(c);
 		store_remove(c);
+		events_emit(c, "destroy", NULL);
 		LOG_INFO("removed %s", c->id);
 		resp_empty(resp, 204);
 	}

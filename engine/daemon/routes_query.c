@@ -89,7 +89,7 @@ static void human_status(const struct container *c, char *buf, size_t len)
 	switch (c->state.status) {
 	case STATUS_RUNNING:
 		format_human_duration(now.tv_sec - c->state.started_at.tv_sec, ago, sizeof(ago));
-		snprintf(buf, len, "Up %s", ago);
+		snprintf(buf, len, "Up %s%s", ago, c->state.paused ? " (Paused)" : "");
 		return;
 	case STATUS_RESTARTING:
 		format_human_duration(now.tv_sec - c->state.finished_at.tv_sec, ago, sizeof(ago));
@@ -105,9 +105,9 @@ static void human_status(const struct container *c, char *buf, size_t len)
 	}
 }
 
-static const char *docker_state(enum container_status s)
+static const char *docker_state(const struct container *c)
 {
-	return s == STATUS_CREATED ? "created" : container_status_name(s);
+	return c->state.status == STATUS_CREATED ? "created" : container_state_name(c);
 }
 
 /* filters={"status":["running"],"name":["x"],"id":["ab"],"label":["k=v"]} */
@@ -131,7 +131,7 @@ static bool any_match(yajl_val list, bool (*pred)(const struct container *, cons
 static bool match_status(const struct container *c, const char *want)
 {
 	return strcmp(want, container_status_name(c->state.status)) == 0 ||
-	       strcmp(want, docker_state(c->state.status)) == 0;
+	       strcmp(want, docker_state(c)) == 0;
 }
 
 static bool match_name(const struct container *c, const char *want)
@@ -204,7 +204,7 @@ static void gen_list_entry(yajl_gen g, const struct container *c)
 	yajl_gen_array_open(g);
 	yajl_gen_array_close(g);
 	jg_kmap_from_kv(g, "Labels", c->config.labels);
-	jg_kstr(g, "State", docker_state(c->state.status));
+	jg_kstr(g, "State", docker_state(c));
 	jg_kstr(g, "Status", status);
 	jg_kint(g, "Pid", c->state.status == STATUS_RUNNING ? c->state.pid : 0);
 	jg_kint(g, "ExitCode", c->state.exit_code);

@@ -59,10 +59,12 @@ void route_info(const struct request *req, struct response *resp)
 {
 	size_t n;
 	struct container **all = store_list(&n);
-	int running = 0, stopped = 0;
+	int running = 0, stopped = 0, paused = 0;
 	store_lock();
 	for (size_t i = 0; i < n; i++) {
-		if (all[i]->state.status == STATUS_RUNNING)
+		if (all[i]->state.status == STATUS_RUNNING && all[i]->state.paused)
+			paused++;
+		else if (all[i]->state.status == STATUS_RUNNING)
 			running++;
 		else
 			stopped++;
@@ -81,7 +83,7 @@ void route_info(const struct request *req, struct response *resp)
 	jg_kstr(g, "ID", "");
 	jg_kint(g, "Containers", (int64_t)n);
 	jg_kint(g, "ContainersRunning", running);
-	jg_kint(g, "ContainersPaused", 0);
+	jg_kint(g, "ContainersPaused", paused);
 	jg_kint(g, "ContainersStopped", stopped);
 	jg_kint(g, "Images", 0);
 	jg_kstr(g, "Driver", "");

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "cgroup_info.h"
+#include "container_cgroup.h"
+#include "events.h"
 #include "exit_record.h"
 #include "fileutil.h"
 #include "log.h"
@@ -195,7 +197,11 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = proc_start_time(monitor);
+	c->state.paused = false;
 	store_save_state(c);
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)init_pid);
+	events_emit_locked(c, "start", "pid", pid, NULL);
 	store_broadcast();
 	store_unlock();
 }
@@ -401,6 +407,7 @@ static void wait_not_running(struct container *c, int64_t timeout_ms)
 
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 {
+	container_thaw_if_paused(c);
 	struct lxc_container *ct = open_lxc(c->id);
 	if (!ct) {
 		snprintf(err, errlen, "Stop container error: liblxc cannot open %s", c->id);
@@ -427,6 +434,7 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 {
+	container_thaw_if_paused(c);
 	pid_t pid = runtime_init_pid(c->id);
 	if (pid <= 0) {
 		snprintf(err, errlen, "Container %s is not running", c->id);

@@ -129,20 +129,60 @@ void store_put(struct container *c)
 		container_free(c);
 }
 
-int store_add(struct container *c, char *err, size_t errlen)
+/* Lock held: fails with iSulad's conflict message when name is taken by another. */
+static int check_name_free(const char *name, const struct container *self, char *err, size_t errlen)
 {
-	store_lock();
 	for (size_t i = 0; i < g_store.n; i++) {
-		if (strcmp(g_store.items[i]->name, c->name) == 0) {
+		if (g_store.items[i] != self && strcmp(g_store.items[i]->name, name) == 0) {
 			snprintf(
 			    err, errlen,
 			    "Conflict. The name \"%s\" is already in use by container %s. You "
 			    "have to remove (or rename) that container to be able to reuse that "
 			    "name.",
-			    c->name, g_store.items[i]->id);
-			store_unlock();
+			    name, g_store.items[i]->id);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+int store_rename(struct container *c, const char *name, char **old_name, char *err, size_t errlen)
+{
+	char *copy = strdup(name);
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	store_lock();
+	if (c->removed || check_name_free(name, c, err, errlen) < 0) {
+		if (c->removed)
+			snprintf(err, errlen, "No such container: %s", c->id);
+		store_unlock();
+		free(copy);
+		return c->removed ? -ENOENT : -EEXIST;
+	}
+	char *old = c->name;
+	c->name = copy;
+	if (store_save_state(c) < 0) {
+		int saved = errno;
+		c->name = old;
+		store_unlock();
+		free(copy);
+		snprintf(err, errlen, "cannot save the new name: %s", strerror(saved));
+		return -EIO;
+	}
+	store_broadcast();
+	store_unlock();
+	*old_name = old;
+	return 0;
+}
+
+int store_add(struct container *c, char *err, size_t errlen)
+{
+	store_lock();
+	if (check_name_free(c->name, NULL, err, errlen) < 0) {
+		store_unlock();
+		return -1;
 	}
 	if (g_store.n == g_store.cap) {
 		size_t cap = g_store.cap ? g_store.cap * 2 : 64;

@@ -30,6 +30,10 @@ struct container *store_lookup(const char *ref, char *err, size_t errlen);
 void store_put(struct container *c);
 /* Adds c (taking ownership). Fails with the iSulad conflict message on a duplicate name. */
 int store_add(struct container *c, char *err, size_t errlen);
+/* Renames c (name already validated), saving config.v2.json atomically; on success the old
+ * name is handed to the caller in *old_name (free it). -EEXIST with iSulad's conflict
+ * message, -ENOENT, or -EIO (the old name stays). */
+int store_rename(struct container *c, const char *name, char **old_name, char *err, size_t errlen);
 /* Drops c from the table; its memory goes when the last reference is put. */
 void store_remove(struct container *c);
 /* Snapshot of the table (each referenced); free with store_put_all. */

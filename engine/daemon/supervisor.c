@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "events.h"
 #include "log.h"
 #include "runtime.h"
 #include "store.h"
@@ -131,6 +132,7 @@ static void *auto_remove_thread(void *arg)
 	if (!gone) {
 		runtime_remove_files(c);
 		store_remove(c);
+		events_emit(c, "destroy", NULL);
 	}
 	pthread_mutex_unlock(&c->op_lock);
 	store_put(c);
@@ -158,10 +160,14 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	s->status = STATUS_EXITED;
 	s->exit_code = rec->exit_code;
 	c->exits++;
+	char code[16];
+	snprintf(code, sizeof(code), "%d", rec->exit_code);
+	events_emit_locked(c, "die", "exitCode", code, NULL);
 	s->finished_at = rec->finished_at;
 	if (s->finished_at.tv_sec == 0)
 		clock_gettime(CLOCK_REALTIME, &s->finished_at);
 	s->pid = 0;
+	s->paused = false;
 	s->monitor_pid = 0;
 	s->monitor_start_time = 0;
 	if (should_restart(c, rec)) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cgroup_info.h"
+#include "container_cgroup.h"
 #include "cpuset.h"
 #include "fileutil.h"
 
@@ -170,6 +171,38 @@ static int check_cpu(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* --blkio-weight and --kernel-memory: in range, and something on this host takes them. */
+static int check_blkio_kmem(const struct host_config *h, char *err, size_t errlen)
+{
+	if (h->blkio_weight != 0 && (h->blkio_weight < 10 || h->blkio_weight > 1000)) {
+		snprintf(err, errlen,
+		         "Invalid blkio weight %lld: range of blkio weight is from 10 to 1000",
+		         (long long)h->blkio_weight);
+		return -1;
+	}
+	if (h->blkio_weight != 0 && !cgroup_blkio_weight_file()) {
+		snprintf(err, errlen,
+		         "Your kernel does not support blkio weight (no blkio.weight or "
+		         "blkio.bfq.weight cgroup file): --blkio-weight cannot be applied");
+		return -1;
+	}
+	if (h->kernel_memory < 0 || (h->kernel_memory > 0 && h->kernel_memory < MIN_MEMORY)) {
+		snprintf(err, errlen,
+		         "Invalid kernel memory limit %lld: minimum kernel memory limit allowed "
+		         "is 4MB",
+		         (long long)h->kernel_memory);
+		return -1;
+	}
+	if (h->kernel_memory > 0 && !cgroup_kmem_supported()) {
+		snprintf(err, errlen,
+		         "Your kernel does not support kernel memory limit "
+		         "(memory.kmem.limit_in_bytes is missing or ignores writes): "
+		         "--kernel-memory cannot be applied");
+		return -1;
+	}
+	return 0;
+}
+
 static const char *const g_ulimit_names[] = {
     "core",  "cpu", "data",   "fsize",  "locks",      "memlock", "msgqueue", "nice", "nofile",
     "nproc", "rss", "rtprio", "rttime", "sigpending", "stack",   "as",       NULL,
@@ -200,7 +233,7 @@ static int check_ulimits(const struct host_config *h, char *err, size_t errlen)
 int validate_resources(const struct host_config *h, char *err, size_t errlen)
 {
 	if (check_memory(h, err, errlen) < 0 || check_cpu(h, err, errlen) < 0 ||
-	    check_ulimits(h, err, errlen) < 0)
+	    check_blkio_kmem(h, err, errlen) < 0 || check_ulimits(h, err, errlen) < 0)
 		return -1;
 	if (h->auto_remove && h->restart.kind != RESTART_NO) {
 		snprintf(err, errlen, "Conflicting options: --restart and --rm");

@@ -1,0 +1,36 @@
+/* What the daemon does to a running container's cgroup (<parent>/<id> in each v1
+ * hierarchy, or in the v2 tree): freeze and thaw it (pause/unpause), and write changed
+ * resource limits (update) with a rollback of everything written when one write fails. */
+#ifndef ENGINE_CONTAINER_CGROUP_H
+#define ENGINE_CONTAINER_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "container.h"
+
+/* The container's cgroup below each hierarchy root (malloc'd). */
+char *container_cgroup_rel(const struct container *c);
+
+/* Freezes/thaws the whole cgroup and waits until the kernel reports it done. Callers hold
+ * op_lock and update state.paused themselves. 0, or -1 with err set. */
+int container_freeze(const struct container *c, char *err, size_t errlen);
+int container_thaw(const struct container *c, char *err, size_t errlen);
+/* stop/kill/rm of a paused container: thaws it first (a frozen init cannot act on a
+ * signal), clearing state.paused. Takes the store lock itself. */
+void container_thaw_if_paused(struct container *c);
+
+/* The cgroup file that takes a blkio weight on this host ("blkio.weight",
+ * "blkio.bfq.weight", "io.weight", "io.bfq.weight"), or NULL. */
+const char *cgroup_blkio_weight_file(void);
+/* True when memory.kmem.limit_in_bytes exists and really takes a limit (newer kernels keep
+ * the file but ignore writes). Probed once in a scratch cgroup. */
+bool cgroup_kmem_supported(void);
+
+/* Writes the limits that differ between old and new to the running container's cgroups.
+ * On a failed write every value already written is put back; 0, or -1 with err naming the
+ * file and value. */
+int container_cgroup_apply(const struct container *c, const struct host_config *old,
+                           const struct host_config *new, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,357 @@
+#include "events.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "store.h"
+#include "timeutil.h"
+
+#define EVENTS_RING 1024
+
+struct event {
+	int64_t time_ns;
+	char *json; /* one line, with its newline */
+	char *id, *name, *action, *image;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_once_t once;
+	struct event ring[EVENTS_RING];
+	uint64_t next_seq; /* the next event goes to ring[next_seq % EVENTS_RING] */
+} g_events = {.lock = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT};
+
+static void init_cond(void)
+{
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&g_events.cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void event_clear(struct event *e)
+{
+	free(e->json);
+	free(e->id);
+	free(e->name);
+	free(e->action);
+	free(e->image);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Renders Docker's event object; c's fields are read under the caller's store lock. */
+static char *render(const struct container *c, const char *action, const char *image, int64_t t,
+                    va_list ap)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "status", action);
+	jg_kstr(g, "id", c->id);
+	jg_kstr(g, "from", image);
+	jg_kstr(g, "Type", "container");
+	jg_kstr(g, "Action", action);
+	jg_key(g, "Actor");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "ID", c->id);
+	jg_key(g, "Attributes");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "image", image);
+	jg_kstr(g, "name", c->name);
+	for (;;) {
+		const char *k = va_arg(ap, const char *);
+		if (!k)
+			break;
+		const char *v = va_arg(ap, const char *);
+		jg_kstr(g, k, v ? v : "");
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	jg_kstr(g, "scope", "local");
+	jg_kint(g, "time", t / 1000000000);
+	jg_kint(g, "timeNano", t);
+	yajl_gen_map_close(g);
+	size_t len;
+	char *json = jg_finish(g, &len);
+	char *line = json ? realloc(json, len + 2) : NULL;
+	if (!line) {
+		free(json);
+		return NULL;
+	}
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	return line;
+}
+
+static void emit_v(const struct container *c, const char *action, va_list ap)
+{
+	pthread_once(&g_events.once, init_cond);
+	const char *image = c->config.image && *c->config.image ? c->config.image : "none";
+	int64_t t = now_ns();
+	struct event e = {.time_ns = t};
+	e.json = render(c, action, image, t, ap);
+	e.id = strdup(c->id);
+	e.name = strdup(c->name ? c->name : "");
+	e.action = strdup(action);
+	e.image = strdup(image);
+	if (!e.json || !e.id || !e.name || !e.action || !e.image) {
+		event_clear(&e);
+		return;
+	}
+	pthread_mutex_lock(&g_events.lock);
+	struct event *slot = &g_events.ring[g_events.next_seq % EVENTS_RING];
+	event_clear(slot);
+	*slot = e;
+	g_events.next_seq++;
+	pthread_cond_broadcast(&g_events.cond);
+	pthread_mutex_unlock(&g_events.lock);
+}
+
+void events_emit_locked(const struct container *c, const char *action, ...)
+{
+	va_list ap;
+	va_start(ap, action);
+	emit_v(c, action, ap);
+	va_end(ap);
+}
+
+void events_emit(const struct container *c, const char *action, ...)
+{
+	va_list ap;
+	va_start(ap, action);
+	store_lock();
+	emit_v(c, action, ap);
+	store_unlock();
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------- subscribers */
+
+struct subscriber {
+	struct MHD_Connection *conn;
+	uint64_t next;
+	int64_t since_ns, until_ns; /* -1: not given */
+	yajl_val filters;
+	char *pending;
+	size_t plen, poff;
+};
+
+/* A filter's values: Docker clients send {"k":{"v":true}}, others {"k":["v"]}. */
+static bool filter_any(yajl_val f, const char *key,
+                       bool (*pred)(const struct event *, const char *), const struct event *e)
+{
+	yajl_val v = json_get(f, key);
+	if (!v)
+		return true;
+	if (YAJL_IS_OBJECT(v)) {
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			if (pred(e, v->u.object.keys[i]))
+				return true;
+		}
+		return v->u.object.len == 0;
+	}
+	if (YAJL_IS_ARRAY(v)) {
+		for (size_t i = 0; i < v->u.array.len; i++) {
+			yajl_val s = v->u.array.values[i];
+			if (YAJL_IS_STRING(s) && pred(e, YAJL_GET_STRING(s)))
+				return true;
+		}
+		return v->u.array.len == 0;
+	}
+	return YAJL_IS_STRING(v) && pred(e, YAJL_GET_STRING(v));
+}
+
+static bool match_container(const struct event *e, const char *want)
+{
+	size_t n = strlen(want);
+	return n > 0 && (strncmp(e->id, want, n) == 0 || strcmp(e->name, want) == 0 ||
+	                 strncmp(e->name, want, n) == 0);
+}
+
+static bool match_event(const struct event *e, const char *want)
+{
+	return strcmp(e->action, want) == 0;
+}
+
+static bool match_type(const struct event *e, const char *want)
+{
+	return strcmp(want, "container") == 0;
+}
+
+static bool match_image(const struct event *e, const char *want)
+{
+	return strcmp(e->image, want) == 0;
+}
+
+static bool event_matches(const struct subscriber *s, const struct event *e)
+{
+	return filter_any(s->filters, "container", match_container, e) &&
+	       filter_any(s->filters, "event", match_event, e) &&
+	       filter_any(s->filters, "type", match_type, e) &&
+	       filter_any(s->filters, "image", match_image, e);
+}
+
+/* Lock held: the next matching event's JSON (a copy), 1 when the stream is over, 0 when
+ * there is nothing yet. */
+static int next_event(struct subscriber *s, char **out)
+{
+	uint64_t oldest = g_events.next_seq > EVENTS_RING ? g_events.next_seq - EVENTS_RING : 0;
+	if (s->next < oldest)
+		s->next = oldest; /* fell behind the ring: those are lost */
+	while (s->next < g_events.next_seq) {
+		const struct event *e = &g_events.ring[s->next % EVENTS_RING];
+		s->next++;
+		if (s->until_ns >= 0 && e->time_ns > s->until_ns)
+			return 1;
+		if (s->since_ns >= 0 && e->time_ns < s->since_ns)
+			continue;
+		if (event_matches(s, e)) {
+			*out = strdup(e->json);
+			return *out ? 0 : 1;
+		}
+	}
+	return s->until_ns >= 0 && now_ns() > s->until_ns ? 1 : 0;
+}
+
+static ssize_t events_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct subscriber *s = cls;
+	while (!s->pending) {
+		pthread_mutex_lock(&g_events.lock);
+		char *json = NULL;
+		int over = next_event(s, &json);
+		if (!json && !over) {
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&g_events.cond, &g_events.lock, &ts);
+		}
+		pthread_mutex_unlock(&g_events.lock);
+		if (over)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (json) {
+			s->pending = json;
+			s->plen = strlen(json);
+			s->poff = 0;
+		} else if (req_peer_gone(s->conn)) {
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+	}
+	size_t n = s->plen - s->poff < max ? s->plen - s->poff : max;
+	memcpy(buf, s->pending + s->poff, n);
+	s->poff += n;
+	if (s->poff == s->plen) {
+		free(s->pending);
+		s->pending = NULL;
+	}
+	return (ssize_t)n;
+}
+
+static void events_done(void *cls)
+{
+	struct subscriber *s = cls;
+	if (s->filters)
+		yajl_tree_free(s->filters);
+	free(s->pending);
+	free(s);
+}
+
+static int parse_point(const char *what, const char *value, int64_t *out, char *err, size_t errlen)
+{
+	*out = -1;
+	if (!value || !*value)
+		return 0;
+	struct timespec now, ts;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (time_parse_point(value, &now, &ts) < 0) {
+		snprintf(err, errlen,
+		         "Invalid %s value '%s': expected unix seconds, an RFC 3339 time or a "
+		         "duration like 10m",
+		         what, value);
+		return -1;
+	}
+	*out = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return 0;
+}
+
+static int check_filters(yajl_val f, char *err, size_t errlen)
+{
+	static const char *known[] = {"container", "event", "type", "image", NULL};
+	if (!YAJL_IS_OBJECT(f)) {
+		snprintf(err, errlen, "filters must be a JSON object");
+		return -1;
+	}
+	for (size_t i = 0; i < f->u.object.len; i++) {
+		size_t k = 0;
+		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
+			k++;
+		if (!known[k]) {
+			snprintf(err, errlen,
+			         "Invalid filter '%s': allowed are container, event, type, image",
+			         f->u.object.keys[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void route_events(const struct request *req, struct response *resp)
+{
+	pthread_once(&g_events.once, init_cond);
+	char err[512] = "";
+	int64_t since, until;
+	if (parse_point("since", req_query(req, "since"), &since, err, sizeof(err)) < 0 ||
+	    parse_point("until", req_query(req, "until"), &until, err, sizeof(err)) < 0) {
+		resp_error(resp, 400, "%s", err);
+		return;
+	}
+	if (since >= 0 && until >= 0 && since > until) {
+		resp_error(resp, 400, "since (%s) cannot be after until (%s)",
+		           req_query(req, "since"), req_query(req, "until"));
+		return;
+	}
+	const char *ftext = req_query(req, "filters");
+	yajl_val filters = NULL;
+	if (ftext && *ftext) {
+		filters = yajl_tree_parse(ftext, err, sizeof(err));
+		if (!filters || check_filters(filters, err, sizeof(err)) < 0) {
+			resp_error(resp, 400, "invalid filters '%s': %s", ftext, err);
+			if (filters)
+				yajl_tree_free(filters);
+			return;
+		}
+	}
+	struct subscriber *s = calloc(1, sizeof(*s));
+	if (!s) {
+		if (filters)
+			yajl_tree_free(filters);
+		resp_error(resp, 500, "out of memory");
+		return;
+	}
+	s->conn = req->conn;
+	s->since_ns = since;
+	s->until_ns = until;
+	s->filters = filters;
+	/* Registered now, before the answer goes out: nothing emitted after this is missed.
+	 * With since or until the history is replayed too (Docker does the same). */
+	pthread_mutex_lock(&g_events.lock);
+	uint64_t oldest = g_events.next_seq > EVENTS_RING ? g_events.next_seq - EVENTS_RING : 0;
+	s->next = since >= 0 || until >= 0 ? oldest : g_events.next_seq;
+	pthread_mutex_unlock(&g_events.lock);
+	resp_stream(resp, 200, "application/json", events_stream, s, events_done);
+}

@@ -1,0 +1,423 @@
+/* pause, unpause, rename, update, top. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup_fs.h"
+#include "container_cgroup.h"
+#include "events.h"
+#include "fileutil.h"
+#include "json.h"
+#include "log.h"
+#include "ps_output.h"
+#include "restart_policy.h"
+#include "routes.h"
+#include "store.h"
+#include "strv.h"
+#include "validate.h"
+
+#define ERRLEN 1024
+
+static struct container *lookup_or_404(const struct request *req, struct response *resp)
+{
+	char err[ERRLEN];
+	struct container *c = store_lookup(req->param, err, sizeof(err));
+	if (!c)
+		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	return c;
+}
+
+/* ------------------------------------------------------------------- pause, unpause */
+
+static void set_paused(struct container *c, struct response *resp, bool pause)
+{
+	char err[ERRLEN];
+	pthread_mutex_lock(&c->op_lock);
+	store_lock();
+	bool running = !c->removed && c->state.status == STATUS_RUNNING;
+	bool paused = c->state.paused;
+	store_unlock();
+	if (!running) {
+		resp_error(resp, 409, "Container %s is not running", c->id);
+	} else if (pause && paused) {
+		resp_error(resp, 409, "Container %s is already paused", c->id);
+	} else if (!pause && !paused) {
+		resp_error(resp, 409, "Container %s is not paused", c->id);
+	} else if ((pause ? container_freeze : container_thaw)(c, err, sizeof(err)) < 0) {
+		resp_error(resp, 500, "%s", err);
+	} else {
+		store_lock();
+		c->state.paused = pause;
+		store_save_state(c);
+		store_broadcast();
+		events_emit_locked(c, pause ? "pause" : "unpause", NULL);
+		store_unlock();
+		LOG_INFO("%s %s", pause ? "paused" : "unpaused", c->id);
+		resp_empty(resp, 204);
+	}
+	pthread_mutex_unlock(&c->op_lock);
+}
+
+void route_container_pause(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	set_paused(c, resp, true);
+	store_put(c);
+}
+
+void route_container_unpause(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	set_paused(c, resp, false);
+	store_put(c);
+}
+
+/* ---------------------------------------------------------------------------- rename */
+
+void route_container_rename(const struct request *req, struct response *resp)
+{
+	const char *name = req_query(req, "name");
+	char err[ERRLEN];
+	if (name && name[0] == '/')
+		name++;
+	if (!name || !*name) {
+		resp_error(resp, 400, "Neither old nor new names may be empty");
+		return;
+	}
+	if (validate_name(name, err, sizeof(err)) < 0) {
+		resp_error(resp, 400, "%s", err);
+		return;
+	}
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->op_lock);
+	store_lock();
+	bool same = strcmp(c->name, name) == 0;
+	store_unlock();
+	char *old = NULL;
+	int ret = same ? 0 : store_rename(c, name, &old, err, sizeof(err));
+	if (same)
+		resp_error(resp, 400,
+		           "Renaming a container with the same name as its current name");
+	else if (ret == -EEXIST)
+		resp_error(resp, 409, "%s", err);
+	else if (ret == -ENOENT)
+		resp_error(resp, 404, "%s", err);
+	else if (ret < 0)
+		resp_error(resp, 500, "%s", err);
+	else {
+		LOG_INFO("renamed %s from %s to %s", c->id, old, name);
+		events_emit(c, "rename", "oldName", old, NULL);
+		resp_empty(resp, 204);
+	}
+	free(old);
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+}
+
+/* ---------------------------------------------------------------------------- update */
+
+/* An integer member of the body; 0 when absent. -1 (err set) when of another type. */
+static int body_int(yajl_val body, const char *key, int64_t *out, bool *present, char *err,
+                    size_t errlen)
+{
+	yajl_val v = json_get(body, key);
+	*out = 0;
+	if (present)
+		*present = v && !YAJL_IS_NULL(v);
+	if (!v || YAJL_IS_NULL(v))
+		return 0;
+	if (!YAJL_IS_INTEGER(v)) {
+		snprintf(err, errlen, "Invalid value for %s: expected an integer", key);
+		return -1;
+	}
+	*out = YAJL_GET_INTEGER(v);
+	return 0;
+}
+
+/* Docker's UpdateConfig: a zero or missing field keeps the current value; PidsLimit when
+ * present (<= 0: unlimited). The result shares every pointer with cur except the two
+ * cpuset strings, which are its own. */
+static int parse_update(yajl_val body, const struct host_config *cur, struct host_config *n,
+                        char *err, size_t errlen)
+{
+	*n = *cur;
+	n->cpuset_cpus = n->cpuset_mems = NULL;
+	struct {
+		const char *key;
+		int64_t *field;
+	} ints[] = {
+	    {"CpuShares", &n->cpu_shares},       {"CpuPeriod", &n->cpu_period},
+	    {"CpuQuota", &n->cpu_quota},         {"Memory", &n->memory},
+	    {"MemorySwap", &n->memory_swap},     {"MemoryReservation", &n->memory_reservation},
+	    {"KernelMemory", &n->kernel_memory}, {"BlkioWeight", &n->blkio_weight},
+	};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		int64_t v;
+		if (body_int(body, ints[i].key, &v, NULL, err, errlen) < 0)
+			return -1;
+		if (v != 0)
+			*ints[i].field = v;
+	}
+	int64_t pids;
+	bool has_pids;
+	if (body_int(body, "PidsLimit", &pids, &has_pids, err, errlen) < 0)
+		return -1;
+	if (has_pids)
+		n->pids_limit = pids > 0 ? pids : 0;
+	const char *cpus = json_get_str(body, "CpusetCpus");
+	const char *mems = json_get_str(body, "CpusetMems");
+	cpus = cpus && *cpus ? cpus : cur->cpuset_cpus;
+	mems = mems && *mems ? mems : cur->cpuset_mems;
+	n->cpuset_cpus = cpus ? strdup(cpus) : NULL;
+	n->cpuset_mems = mems ? strdup(mems) : NULL;
+	if ((cpus && !n->cpuset_cpus) || (mems && !n->cpuset_mems)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	yajl_val rp = json_get(body, "RestartPolicy");
+	const char *rname = json_get_str(rp, "Name");
+	if (rname && *rname &&
+	    restart_policy_from_name(rname, (int)json_get_int(rp, "MaximumRetryCount", 0),
+	                             &n->restart, err, errlen) < 0)
+		return -1;
+	/* Docker: a bigger memory limit needs the swap limit raised in the same update. */
+	if (json_get_int(body, "Memory", 0) > 0 && json_get_int(body, "MemorySwap", 0) == 0 &&
+	    cur->memory_swap > 0 && n->memory > cur->memory_swap) {
+		snprintf(err, errlen,
+		         "Memory limit should be smaller than already set memoryswap limit, "
+		         "update the memoryswap at the same time");
+		return -1;
+	}
+	return 0;
+}
+
+static void update_reply(struct response *resp)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kstrv(g, "Warnings", NULL);
+	yajl_gen_map_close(g);
+	resp_json(resp, 200, jg_finish(g, NULL));
+}
+
+/* op_lock held. Applies n to the running container (if it runs), then stores it. */
+static int commit_update(struct container *c, struct host_config *n, char *err, size_t errlen,
+                         unsigned *status)
+{
+	store_lock();
+	bool running = c->state.status == STATUS_RUNNING;
+	store_unlock();
+	*status = 500;
+	if (running && container_cgroup_apply(c, &c->host, n, err, errlen) < 0) {
+		store_lock();
+		running = c->state.status == STATUS_RUNNING;
+		store_unlock();
+		/* It exited meanwhile: its cgroup went with it; store the values only. */
+		if (running) {
+			char why[ERRLEN];
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "Cannot update container %s: %.900s", c->id, why);
+			return -1;
+		}
+	}
+	store_lock();
+	struct host_config old = c->host;
+	c->host = *n;
+	if (store_save(c) < 0) {
+		int saved = errno;
+		c->host = old;
+		store_unlock();
+		char ignored[ERRLEN];
+		if (running)
+			container_cgroup_apply(c, n, &old, ignored, sizeof(ignored));
+		snprintf(err, errlen, "cannot save hostconfig.json: %s", strerror(saved));
+		return -1;
+	}
+	events_emit_locked(c, "update", NULL);
+	store_unlock();
+	free(old.cpuset_cpus);
+	free(old.cpuset_mems);
+	n->cpuset_cpus = n->cpuset_mems = NULL;
+	return 0;
+}
+
+void route_container_update(const struct request *req, struct response *resp)
+{
+	char err[ERRLEN] = "";
+	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
+	if (!body || !YAJL_IS_OBJECT(body)) {
+		resp_error(resp, 400, "invalid JSON body: %s", body ? "not an object" : err);
+		if (body)
+			yajl_tree_free(body);
+		return;
+	}
+	struct container *c = lookup_or_404(req, resp);
+	if (!c) {
+		yajl_tree_free(body);
+		return;
+	}
+	pthread_mutex_lock(&c->op_lock);
+	struct host_config n;
+	unsigned status = 400;
+	int ret = parse_update(body, &c->host, &n, err, sizeof(err));
+	if (ret == 0)
+		ret = validate_resources(&n, err, sizeof(err));
+	if (ret == 0)
+		ret = commit_update(c, &n, err, sizeof(err), &status);
+	if (ret < 0)
+		resp_error(resp, status, "%s", err);
+	else
+		update_reply(resp);
+	if (ret == 0)
+		LOG_INFO("updated %s", c->id);
+	free(n.cpuset_cpus);
+	free(n.cpuset_mems);
+	pthread_mutex_unlock(&c->op_lock);
+	store_put(c);
+	yajl_tree_free(body);
+}
+
+/* ------------------------------------------------------------------------------- top */
+
+/* Runs ps with args; its stdout (malloc'd), or NULL with err holding its stderr. */
+static char *run_ps(char **args, char *err, size_t errlen)
+{
+	int out[2];
+	int errfd = memfd_create("ps-stderr", MFD_CLOEXEC);
+	if (errfd < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "Error running ps: %s", strerror(errno));
+		if (errfd >= 0)
+			close(errfd);
+		return NULL;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(errfd, 2);
+		int null = open("/dev/null", O_RDONLY);
+		dup2(null, 0);
+		execvp("ps", args);
+		_exit(127);
+	}
+	close(out[1]);
+	size_t len = 0, cap = 0;
+	char *text = NULL;
+	for (;;) {
+		if (len + 4097 > cap) {
+			char *nt = realloc(text, cap = cap * 2 + 8192);
+			if (!nt)
+				break;
+			text = nt;
+		}
+		ssize_t n = read(out[0], text + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(out[0]);
+	int st = 0;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || !text) {
+		char msg[512] = "";
+		ssize_t n = pread(errfd, msg, sizeof(msg) - 1, 0);
+		msg[n > 0 ? n : 0] = '\0';
+		char *nl = strchr(msg, '\n');
+		if (nl)
+			*nl = '\0';
+		snprintf(err, errlen, "Error running ps: %s",
+		         msg[0] ? msg : (pid < 0 ? strerror(errno) : "exit status non-zero"));
+		free(text);
+		text = NULL;
+	} else {
+		text[len] = '\0';
+	}
+	close(errfd);
+	return text;
+}
+
+/* The hierarchy whose cgroup.procs lists the container's processes. */
+static const char *procs_controller(void)
+{
+	static const char *const ctrls[] = {"pids", "memory", "cpu", "freezer"};
+	for (size_t i = 0; i < sizeof(ctrls) / sizeof(ctrls[0]); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/cgroup.procs", ctrls[i]);
+		if (access(path, F_OK) == 0)
+			return ctrls[i];
+	}
+	return "pids";
+}
+
+static void top_reply(struct response *resp, const struct ps_table *t)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_kstrv(g, "Titles", t->titles);
+	jg_key(g, "Processes");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < t->nrows; i++) {
+		yajl_gen_array_open(g);
+		for (size_t k = 0; t->rows[i][k]; k++)
+			jg_str(g, t->rows[i][k]);
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	resp_json(resp, 200, jg_finish(g, NULL));
+}
+
+void route_container_top(const struct request *req, struct response *resp)
+{
+	struct container *c = lookup_or_404(req, resp);
+	if (!c)
+		return;
+	const char *ps_args = req_query(req, "ps_args");
+	char err[ERRLEN] = "";
+	store_lock();
+	bool running = !c->removed && c->state.status == STATUS_RUNNING;
+	store_unlock();
+	char *rel = running ? container_cgroup_rel(c) : NULL;
+	pid_t *pids = NULL;
+	size_t npids = 0;
+	char **args = NULL;
+	strv_push(&args, "ps");
+	char *copy = strdup(ps_args && *ps_args ? ps_args : "-ef");
+	char *save = NULL;
+	for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a;
+	     a = strtok_r(NULL, " \t", &save))
+		strv_push(&args, a);
+	free(copy);
+	char *text = NULL;
+	struct ps_table t;
+	if (!running)
+		resp_error(resp, 409, "Container %s is not running", c->id);
+	else if (!rel || cgroup_collect_pids(procs_controller(), rel, &pids, &npids) < 0)
+		resp_error(resp, 500, "cannot list the processes of %s", c->id);
+	else if (!(text = run_ps(args, err, sizeof(err))))
+		resp_error(resp, 500, "%s", err);
+	else if (ps_table_parse(text, pids, npids, &t, err, sizeof(err)) < 0)
+		resp_error(resp, 500, "%s", err);
+	else {
+		top_reply(resp, &t);
+		ps_table_free(&t);
+	}
+	free(text);
+	strv_free(args);
+	free(pids);
+	free(rel);
+	store_put(c);
+}

@@ -1,0 +1,27 @@
+/* Reading and writing one cgroup's files, on a v1 hierarchy (/sys/fs/cgroup/<controller>)
+ * or the v2 tree when the host is unified. `rel` is a cgroup path below the hierarchy root
+ * ("isulad/<id>"). */
+#ifndef LIB_CGROUP_FS_H
+#define LIB_CGROUP_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* malloc'd /sys/fs/cgroup/<ctrl>/<rel>/<file> (v1) or /sys/fs/cgroup/<rel>/<file> (v2). */
+char *cgroup_path(const char *ctrl, const char *rel, const char *file);
+/* The file's content without its trailing newline (malloc'd), or NULL (errno set). */
+char *cgroup_read(const char *ctrl, const char *rel, const char *file);
+/* The file's first number; dflt when missing or not a number ("max"). */
+int64_t cgroup_read_int(const char *ctrl, const char *rel, const char *file, int64_t dflt);
+/* Writes value in one write(2). 0, or -errno. */
+int cgroup_write(const char *ctrl, const char *rel, const char *file, const char *value);
+/* Every pid in cgroup.procs of rel and the cgroups below it (malloc'd, *n entries). */
+int cgroup_collect_pids(const char *ctrl, const char *rel, pid_t **pids, size_t *n);
+/* Calls fn for rel and every cgroup below it (relative paths), parents before children;
+ * stops at the first non-zero return and gives it back. */
+int cgroup_walk(const char *ctrl, const char *rel, int (*fn)(const char *rel, void *arg),
+                void *arg);
+
+#endif

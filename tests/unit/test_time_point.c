@@ -1,0 +1,82 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "timeutil.h"
+
+static const struct timespec g_now = {.tv_sec = 1652174434, .tv_nsec = 500000000};
+
+static struct timespec point_ok(const char *s)
+{
+	struct timespec ts = {-1, -1};
+	if (time_parse_point(s, &g_now, &ts) != 0)
+		fail_msg("time_parse_point(\"%s\") rejected", s);
+	return ts;
+}
+
+static void test_unix_seconds(void **state)
+{
+	struct timespec ts = point_ok("1652174434");
+	assert_int_equal(ts.tv_sec, 1652174434);
+	assert_int_equal(ts.tv_nsec, 0);
+	ts = point_ok("1652174434.661862100");
+	assert_int_equal(ts.tv_sec, 1652174434);
+	assert_int_equal(ts.tv_nsec, 661862100);
+	ts = point_ok("0.5");
+	assert_int_equal(ts.tv_nsec, 500000000);
+}
+
+static void test_rfc3339(void **state)
+{
+	struct timespec ts = point_ok("2022-05-10T17:20:34.661862100+08:00");
+	assert_int_equal(ts.tv_sec, 1652174434);
+	assert_int_equal(ts.tv_nsec, 661862100);
+	ts = point_ok("2022-05-10T09:20:34Z");
+	assert_int_equal(ts.tv_sec, 1652174434);
+}
+
+static void test_local_forms(void **state)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(point_ok("2022-05-10T09:20:34").tv_sec, 1652174434);
+	assert_int_equal(point_ok("2022-05-10").tv_sec, 1652140800);
+}
+
+static void test_durations_are_before_now(void **state)
+{
+	struct timespec ts = point_ok("10m");
+	assert_int_equal(ts.tv_sec, 1652174434 - 600);
+	assert_int_equal(ts.tv_nsec, 500000000);
+	ts = point_ok("1h30m");
+	assert_int_equal(ts.tv_sec, 1652174434 - 5400);
+	ts = point_ok("0s");
+	assert_int_equal(ts.tv_sec, 1652174434);
+}
+
+static void test_rejects(void **state)
+{
+	const char *bad[] = {"", "yesterday", "12abc", "1.", "-5", "2022-13-45", "10 m", NULL};
+	for (size_t i = 0; bad[i]; i++) {
+		struct timespec ts;
+		if (time_parse_point(bad[i], &g_now, &ts) == 0)
+			fail_msg("time_parse_point(\"%s\") accepted", bad[i]);
+	}
+	struct timespec ts;
+	assert_int_equal(time_parse_point(NULL, &g_now, &ts), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_unix_seconds), cmocka_unit_test(test_rfc3339),
+	    cmocka_unit_test(test_local_forms),  cmocka_unit_test(test_durations_are_before_now),
+	    cmocka_unit_test(test_rejects),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
