@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "log.h"
 #include "routes.h"
 #include "store.h"
@@ -115,6 +116,7 @@ void route_container_attach(const struct request *req, struct response *resp)
 	a->next = g_attached;
 	g_attached = a;
 	store_unlock();
+	events_emit(c, "attach", NULL);
 	resp_upgrade(resp, "application/vnd.docker.raw-stream", console_stream, a,
 	             console_never_attached);
 	return;

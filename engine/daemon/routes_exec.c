@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "exec_session.h"
 #include "json.h"
 #include "routes.h"
@@ -38,6 +39,7 @@ void route_exec_create(const struct request *req, struct response *resp)
 			jg_kstr(g, "Id", s->id);
 			yajl_gen_map_close(g);
 			resp_json(resp, 201, jg_finish(g, NULL));
+			events_emit(c, "exec_create", "execID", s->id, NULL);
 			exec_session_put(s);
 		} else {
 			resp_error(resp, strstr(err, "not running") ? 409 : 400, "%s", err);
@@ -121,9 +123,12 @@ void route_exec_start(const struct request *req, struct response *resp)
 	int started;
 	struct attached_exec *a = detach ? NULL : calloc(1, sizeof(*a));
 	struct exec_stdio io;
-	if (!detach && !a) {
+	started = !detach && !a ? -3 : exec_session_start(s, detach, &io, err, sizeof(err));
+	if (started != -1 && started != -3)
+		events_emit(s->c, "exec_start", "execID", s->id, NULL);
+	if (started == -3) {
 		resp_error(resp, 500, "out of memory");
-	} else if ((started = exec_session_start(s, detach, &io, err, sizeof(err))) == -1) {
+	} else if (started == -1) {
 		resp_error(resp, strstr(err, "not running") || strstr(err, "already") ? 409 : 500,
 		           "%s", err);
 	} else if (started == -2 && !detach) {

@@ -1,6 +1,8 @@
 #include "stream_relay.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -65,9 +67,14 @@ int relay_send_output(int sock, bool tty, int stream, const char *data, size_t n
 	return send_all(sock, data, n);
 }
 
-/* Forwards client input; the pending Ctrl-P is held back until we know what follows it. */
+/* Forwards client input; a pending Ctrl-P is held back until we know what follows it. */
 static int forward_input(const struct relay_fds *f, const char *buf, size_t n, int *scan)
 {
+	if (!f->tty) { /* detach keys belong to terminals: binary stdin passes untouched */
+		if (f->in_fd >= 0)
+			write_all(f->in_fd, buf, n);
+		return 0;
+	}
 	int was_pending = *scan;
 	ssize_t fwd = relay_detach_scan(buf, n, scan);
 	if (fwd < 0)
@@ -77,60 +84,91 @@ static int forward_input(const struct relay_fds *f, const char *buf, size_t n, i
 	if (was_pending && buf[0] != CTRL_Q && write_all(f->in_fd, "\x10", 1) < 0)
 		return 0;
 	size_t len = (size_t)fwd - (*scan ? 1 : 0);
-	if (len && write_all(f->in_fd, buf, len) < 0)
-		return 0; /* the process closed its stdin: drop input, keep the output going */
+	if (len)
+		write_all(f->in_fd, buf, len); /* a closed stdin drops input; output goes on */
 	return 0;
+}
+
+struct input_side {
+	struct relay_fds *f;
+	const char *early;
+	size_t early_len;
+	bool detached;
+};
+
+/* Client → process, in a thread of its own: a process that is not reading its stdin must not
+ * stop its output from reaching the client. */
+static void *input_thread(void *arg)
+{
+	struct input_side *in = arg;
+	struct relay_fds *f = in->f;
+	char buf[32768];
+	int scan = 0;
+	bool detach = in->early_len && forward_input(f, in->early, in->early_len, &scan) < 0;
+	while (!detach) {
+		ssize_t n = read(f->sock, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* the client closed its sending side, or went away */
+		detach = forward_input(f, buf, (size_t)n, &scan) < 0;
+	}
+	if (detach) {
+		in->detached = true;
+		shutdown(f->sock, SHUT_RDWR); /* ends the output side too */
+	} else if (f->close_in_on_eof && f->in_fd >= 0) {
+		close(f->in_fd);
+		f->in_fd = -1;
+	}
+	return NULL;
 }
 
 enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_len)
 {
+	/* The server may hand over a non-blocking socket; this relay blocks. */
+	int fl = fcntl(f->sock, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(f->sock, F_SETFL, fl & ~O_NONBLOCK);
+	struct input_side in = {.f = f, .early = early, .early_len = early_len};
+	pthread_t reader;
+	bool have_reader = pthread_create(&reader, NULL, input_thread, &in) == 0;
+	enum relay_end end = RELAY_DONE;
 	char buf[32768];
-	int scan = 0;
-	if (early_len && forward_input(f, early, early_len, &scan) < 0)
-		return RELAY_DETACHED;
-	bool sock_open = true, out_open = f->out_fd >= 0, err_open = f->err_fd >= 0;
+	bool out_open = f->out_fd >= 0, err_open = f->err_fd >= 0;
 	while (out_open || err_open) {
-		struct pollfd p[3] = {
-		    {.fd = sock_open ? f->sock : -1, .events = POLLIN},
+		struct pollfd p[2] = {
 		    {.fd = out_open ? f->out_fd : -1, .events = POLLIN},
 		    {.fd = err_open ? f->err_fd : -1, .events = POLLIN},
 		};
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return RELAY_CLIENT_GONE;
+			end = RELAY_CLIENT_GONE;
+			break;
 		}
-		if (p[0].revents) {
-			ssize_t n = read(f->sock, buf, sizeof(buf));
-			if (n > 0) {
-				if (forward_input(f, buf, (size_t)n, &scan) < 0)
-					return RELAY_DETACHED;
-			} else if (n == 0 || errno != EINTR) {
-				/* The client closed its sending side (or went away): end of input.
-				 */
-				sock_open = false;
-				if (f->close_in_on_eof && f->in_fd >= 0) {
-					close(f->in_fd);
-					f->in_fd = -1;
-				}
-			}
-		}
-		for (int i = 1; i < 3; i++) {
+		for (int i = 0; i < 2; i++) {
 			if (!p[i].revents)
 				continue;
 			ssize_t n = read(p[i].fd, buf, sizeof(buf));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) { /* EOF, or EIO from a pty master whose slave is gone */
-				if (i == 1)
+				if (i == 0)
 					out_open = false;
 				else
 					err_open = false;
 				continue;
 			}
-			if (relay_send_output(f->sock, f->tty, i, buf, (size_t)n) < 0)
-				return RELAY_CLIENT_GONE;
+			if (relay_send_output(f->sock, f->tty, i + 1, buf, (size_t)n) < 0) {
+				end = RELAY_CLIENT_GONE;
+				out_open = err_open = false;
+				break;
+			}
 		}
 	}
-	return RELAY_DONE;
+	/* Wake the reader (if still reading) and wait for it. */
+	shutdown(f->sock, SHUT_RD);
+	if (have_reader)
+		pthread_join(reader, NULL);
+	return in.detached ? RELAY_DETACHED : end;
 }
