@@ -1,8 +1,6 @@
 /* Extracting side of tar_stream.h. Every entry is created next to its final place under a
  * temp name, given its owner, mode and times, then renamed over the old entry: a failure
  * leaves no half-written file, and an existing symlink is replaced, never written through. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "archive_dl.h"
 #include "tar_stream.h"
 
 struct dir_meta { /* directories get their mode and times last: children change them */
@@ -413,6 +412,8 @@ int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
                 const struct tar_extract_opts *opts, char *err, size_t errlen)
 {
 	err[0] = '\0';
+	if (archive_dl_load(err, errlen) < 0)
+		return -1;
 	struct extractor x = {.o = opts,
 	                      .root_fd = root_fd,
 	                      .dest = dest,

@@ -1,6 +1,4 @@
 /* Archiving side of tar_stream.h, plus the lookups both sides share. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +9,7 @@
 
 #include "cp_path.h"
 #include "rootfs_path.h"
+#include "archive_dl.h"
 #include "tar_stream.h"
 
 #define COPY_BUF (64 * 1024)
@@ -192,6 +191,8 @@ int tar_write_path(tar_write_fn out, void *cls, int root_fd, const char *path, c
                    char *err, size_t errlen)
 {
 	err[0] = '\0';
+	if (archive_dl_load(err, errlen) < 0)
+		return -1;
 	char *base;
 	int pfd = open_parent(root_fd, path, &base);
 	if (pfd < 0) {
