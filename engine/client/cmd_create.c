@@ -459,7 +459,8 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		return code;
 	char *id = create_container(cl, v);
 	struct api_response r = {0};
-	struct http_conn *wait_conn = NULL;
+	struct http_conn *wait_conn = NULL, *out_conn = NULL;
+	bool tty = cli_bool(v, C_TTY);
 	bool detach = cli_bool(v, C_DETACH), auto_remove = cli_bool(v, C_RM);
 	code = EXIT_DAEMON_ERROR;
 	if (!id)
@@ -469,6 +470,18 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		if (!wait_conn || open_exit_wait(cl, id, auto_remove, wait_conn) < 0) {
 			free(wait_conn);
 			wait_conn = NULL;
+		}
+	}
+	/* Without a tty the output comes from the container's log: attached before the start,
+	 * none of it is missed. (A -t console can only be had once the container runs.) */
+	if (!detach && !tty) {
+		char path[200];
+		snprintf(path, sizeof(path), "/containers/%s/attach?stream=1&stdout=1&stderr=1",
+		         id);
+		out_conn = malloc(sizeof(*out_conn));
+		if (out_conn && api_hijack(cl, path, NULL, out_conn) < 0) {
+			free(out_conn);
+			out_conn = NULL;
 		}
 	}
 	if (post_simple(cl, "/containers/%s/start", id, &r) < 0) {
@@ -487,15 +500,18 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		code = 0;
 	} else if (wait_conn) {
 		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
-		int attached = cli_bool(v, C_TTY)
-		                   ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE))
-		                   : 0;
+		int attached = tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE)) : 0;
+		if (out_conn)
+			stream_run(cl, out_conn, false, false, NULL);
 		code = attached == 1 ? 0 : read_exit_wait(wait_conn);
 	}
 out:
 	if (wait_conn)
 		http_close(wait_conn);
 	free(wait_conn);
+	if (out_conn)
+		http_close(out_conn);
+	free(out_conn);
 	free(id);
 	cli_values_free(v);
 	return code;

@@ -169,13 +169,21 @@ static int check_in_container(const struct exec_session *s, pid_t init_pid, char
 		         s->c->id);
 		return -1;
 	}
-	int ret = 0;
+	int ret = 0, fd = -1;
+	const char *cwd;
 	int p = strv_find_env(env, "PATH", 4);
 	if (!rootfs_find_executable(rootfd, s->cmd[0], p >= 0 ? env[p] + 5 : DEFAULT_PATH)) {
 		snprintf(err, errlen,
 		         "exec failed: unable to start container process: exec: \"%s\": executable "
 		         "file not found in $PATH",
 		         s->cmd[0]);
+		ret = -1;
+	} else if ((cwd = s->workdir ? s->workdir : s->c->config.workdir) &&
+	           (fd = rootfs_open(rootfd, cwd, O_PATH | O_DIRECTORY, 0)) < 0) {
+		snprintf(
+		    err, errlen,
+		    "exec failed: unable to start container process: chdir to cwd (\"%s\"): %s",
+		    cwd, strerror(errno));
 		ret = -1;
 	} else if (s->user) {
 		char *passwd = rootfs_read_file(rootfd, "/etc/passwd", 4 << 20);
@@ -187,6 +195,8 @@ static int check_in_container(const struct exec_session *s, pid_t init_pid, char
 		free(passwd);
 		free(group);
 	}
+	if (fd >= 0)
+		close(fd);
 	close(rootfd);
 	return ret;
 }

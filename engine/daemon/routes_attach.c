@@ -1,7 +1,11 @@
 /* attach: POST /containers/{id}/attach (hijacked) and /containers/{id}/resize. A -t container's
  * console belongs to its liblxc monitor; liblxc lends it out (console_getfd) to one attacher at
  * a time, as lxc-console does. */
+#include <errno.h>
+#include <fcntl.h>
 #include <lxc/lxccontainer.h>
+#include <poll.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +14,8 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "json_log.h"
+#include "log_config.h"
 #include "log.h"
 #include "routes.h"
 #include "store.h"
@@ -62,6 +68,94 @@ static void console_never_attached(void *cls)
 	attach_free(cls);
 }
 
+/* A container without a tty: its output as written to its json-file log from the moment of
+ * the attach on, until its next exit. Attaching to a created container before starting it
+ * (what a foreground `isula run` does) so gets all of the run's output. */
+struct log_attach {
+	struct container *c; /* referenced */
+	struct json_log_reader *r;
+	unsigned exits_before;
+	bool want[3];
+};
+
+static void log_attach_free(void *cls)
+{
+	struct log_attach *a = cls;
+	json_log_reader_close(a->r);
+	store_put(a->c);
+	free(a);
+}
+
+static bool client_left(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	char b[512];
+	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) || recv(fd, b, sizeof(b), 0) <= 0;
+}
+
+static void log_attach_stream(void *cls, int fd, const char *early, size_t early_len)
+{
+	struct log_attach *a = cls;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	bool exited_seen = false;
+	for (;;) {
+		struct json_log_entry e;
+		int ret = json_log_reader_next(a->r, &e);
+		if (ret == 1) {
+			int st = e.stream == JSON_LOG_STDERR ? 2 : 1;
+			if (a->want[st] && relay_send_output(fd, false, st, e.data, e.len) < 0)
+				break;
+			continue;
+		}
+		if (ret != 0 || exited_seen)
+			break; /* error, or all of the output of the exit that we saw */
+		store_lock();
+		/* The monitor writes the log out before it records the exit: one more read after
+		 * the exit reaches the end. */
+		exited_seen = a->c->exits != a->exits_before || a->c->removed;
+		store_unlock();
+		if (!exited_seen) {
+			if (client_left(fd))
+				break;
+			json_log_reader_wait(a->r, 200);
+		}
+	}
+	log_attach_free(a);
+}
+
+static void attach_log(const struct request *req, struct response *resp, struct container *c)
+{
+	struct container_log_settings ls;
+	log_config_settings(&c->host, &ls);
+	char *path = log_config_path(c->id);
+	struct json_log_read_opts o = {.tail = -1, .follow = true};
+	clock_gettime(CLOCK_REALTIME, &o.since);
+	struct log_attach *a = calloc(1, sizeof(*a));
+	if (a && path)
+		a->r = json_log_reader_open(path, &o);
+	free(path);
+	if (!a || !a->r) {
+		resp_error(resp, 500, "cannot follow the log of %s: %s", c->id, strerror(errno));
+		free(a);
+		store_put(c);
+		return;
+	}
+	const char *out = req_query(req, "stdout"), *err = req_query(req, "stderr");
+	a->want[1] = !out || req_query_bool(req, "stdout");
+	a->want[2] = !err || req_query_bool(req, "stderr");
+	a->c = c;
+	store_lock();
+	a->exits_before = c->exits;
+	store_unlock();
+	events_emit(c, "attach", NULL);
+	resp_upgrade(resp, "application/vnd.docker.multiplexed-stream", log_attach_stream, a,
+	             log_attach_free);
+}
+
 void route_container_attach(const struct request *req, struct response *resp)
 {
 	char err[1024];
@@ -72,20 +166,17 @@ void route_container_attach(const struct request *req, struct response *resp)
 	}
 	store_lock();
 	bool running = c->state.status == STATUS_RUNNING;
+	bool created = c->state.status == STATUS_CREATED;
 	bool tty = c->config.tty;
 	store_unlock();
 	struct console_attach *a = NULL;
 	struct lxc_container *ct = NULL;
+	if (!tty && (running || created)) {
+		attach_log(req, resp, c);
+		return;
+	}
 	if (!running) {
 		resp_error(resp, 409, "You cannot attach to a stopped container, start it first");
-		goto fail;
-	}
-	if (!tty) {
-		resp_error(
-		    resp, 501,
-		    "attach to container %s: only containers created with -t can be attached "
-		    "to; use isula logs -f for the output of the others",
-		    c->id);
 		goto fail;
 	}
 	ct = lxc_container_new(c->id, g_paths.lxcpath);
