@@ -142,6 +142,9 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
+		/* The daemon ignores SIGPIPE; an ignored signal survives exec, and the container
+		 * would inherit it (`yes | head` would never end). */
+		signal(SIGPIPE, SIG_DFL);
 		int null_fd = open("/dev/null", O_RDWR);
 		dup2(null_fd, 0);
 		dup2(log_fd, 1);

@@ -35,6 +35,10 @@ expect_eq "a quick burst of 20000 lines is all there once run returns" 20000 \
 	"$(isula logs burst | wc -l)"
 expect_eq "... in order" "$(seq 1 20000 | md5sum)" "$(isula logs burst | md5sum)"
 
+run_capture timeout 20 "$ISULA" run --name pipe --external-rootfs "$BB" none sh -c 'yes | head -n 2'
+expect_eq "the init does not inherit the daemon's ignored SIGPIPE (yes | head ends)" 0 "$LAST_RC"
+expect_eq "... and its output is logged" "y y" "$(isula logs pipe | xargs)"
+
 # ----------------------------------------------------------------------- tail, timestamps
 isula run --name hundred --external-rootfs "$BB" none seq 1 100 >/dev/null
 expect_eq "--tail 3" "98 99 100" "$(isula logs --tail 3 hundred | xargs)"
