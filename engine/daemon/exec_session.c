@@ -302,6 +302,9 @@ static pid_t spawn_helper(char **argv, const int child[3])
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* The daemon ignores SIGPIPE; an ignored signal stays ignored across exec. */
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		sigaction(SIGPIPE, &dfl, NULL);
 		int fds[3];
 		for (int i = 0; i < 3; i++) /* above 2 first, so dup2 cannot clobber a source */
 			fds[i] = fcntl(child[i], F_DUPFD, 3);
