@@ -89,6 +89,11 @@ int cmd_exec(struct client *cl, int argc, char **argv)
 	if (!v)
 		return code;
 	bool detach = cli_bool(v, X_DETACH), tty = cli_bool(v, X_TTY);
+	if (tty && cli_bool(v, X_INTERACTIVE) && !detach && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "the input device is not a TTY\n");
+		cli_values_free(v);
+		return 1;
+	}
 	char *esc = url_escape(cli_positional(v, 0));
 	char *body = exec_config(v, detach);
 	char path[512];

@@ -2,7 +2,9 @@
  * stdin to the daemon, its output to stdout/stderr (demultiplexed without a tty), and the
  * window size sent along at start and on every SIGWINCH. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +70,20 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+static int write_all_sock(int sock, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(sock, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 /* Splits Docker's framed stream: [stream,0,0,0,size BE32] headers, then payloads. */
 struct demux {
 	unsigned char hdr[8];
@@ -103,12 +119,45 @@ static void demux_feed(struct demux *d, const char *p, size_t n)
 	}
 }
 
+struct stdin_pump {
+	int sock;
+	bool detached; /* atomic */
+};
+
+/* stdin → daemon in a thread of its own: a blocking send must never keep us from reading the
+ * output the daemon is trying to send (both sides would wait for each other). */
+static void *pump_stdin(void *arg)
+{
+	struct stdin_pump *p = arg;
+	char buf[32768];
+	bool prev_ctrl_p = false;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* The daemon detaches on Ctrl-P Ctrl-Q; noting it here tells a detach from the end
+		 * of the process. */
+		for (ssize_t i = 0; i < n; i++) {
+			if (prev_ctrl_p && buf[i] == 0x11)
+				__atomic_store_n(&p->detached, true, __ATOMIC_RELEASE);
+			prev_ctrl_p = buf[i] == 0x10;
+		}
+		if (write_all_sock(p->sock, buf, (size_t)n) < 0)
+			goto out;
+	}
+	shutdown(p->sock, SHUT_WR); /* end of input for the process */
+out:
+	close(p->sock);
+	return NULL;
+}
+
 int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool send_stdin,
                const char *resize_path)
 {
 	struct termios saved;
-	bool raw =
-	    tty && send_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	bool raw = tty && send_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
 	if (raw) {
 		struct termios t = saved;
 		cfmakeraw(&t);
@@ -132,53 +181,53 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 			demux_feed(&d, conn->buf + conn->pos, conn->len - conn->pos);
 		conn->pos = conn->len;
 	}
-	bool in_open = send_stdin, prev_ctrl_p = false;
+	/* The pump thread is never joined: it may sit in read(stdin) after the end; the process
+	 * exits soon after and takes it along. */
+	static struct stdin_pump pump_state; /* one stream per process; outlives this call */
+	struct stdin_pump *pump = NULL;
+	if (send_stdin) {
+		pump = &pump_state;
+		pthread_t t;
+		/* Its own descriptor of the socket: the caller may close conn's meanwhile. */
+		pump->sock = fcntl(conn->fd, F_DUPFD_CLOEXEC, 3);
+		if (pump->sock >= 0 && pthread_create(&t, NULL, pump_stdin, pump) == 0) {
+			pthread_detach(t);
+		} else {
+			if (pump->sock >= 0)
+				close(pump->sock);
+			pump = NULL;
+		}
+	}
 	int ret = 0;
 	for (;;) {
-		struct pollfd p[3] = {{.fd = conn->fd, .events = POLLIN},
-		                      {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
-		                      {.fd = sfd, .events = POLLIN}};
-		if (poll(p, 3, -1) < 0) {
+		struct pollfd p[2] = {{.fd = conn->fd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -1;
 			break;
 		}
-		if (p[2].revents) {
+		if (p[1].revents) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) > 0)
 				stream_send_size(cl, resize_path);
-		}
-		if (p[1].revents) {
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n > 0) {
-				/* The daemon detaches on Ctrl-P Ctrl-Q; noting it here tells a
-				 * detach from the end of the process. */
-				for (ssize_t i = 0; i < n && ret == 0; i++) {
-					if (prev_ctrl_p && buf[i] == 0x11)
-						ret = 1;
-					prev_ctrl_p = buf[i] == 0x10;
-				}
-				if (send(conn->fd, buf, (size_t)n, MSG_NOSIGNAL) < 0)
-					in_open = false;
-			} else if (n == 0 || errno != EINTR) {
-				in_open = false;
-				shutdown(conn->fd, SHUT_WR); /* end of input for the process */
-			}
 		}
 		if (p[0].revents) {
 			ssize_t n = read(conn->fd, buf, sizeof(buf));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
-				break; /* the daemon closed the stream: the process is done (or
-				          detached) */
+				break; /* the daemon closed the stream: the process is done (or detached) */
 			if (tty)
 				write_all(STDOUT_FILENO, buf, (size_t)n);
 			else
 				demux_feed(&d, buf, (size_t)n);
 		}
 	}
+	if (ret == 0 && pump && __atomic_load_n(&pump->detached, __ATOMIC_ACQUIRE))
+		ret = 1;
+	if (pump)
+		shutdown(conn->fd, SHUT_RDWR); /* a late stdin read goes nowhere */
 	if (raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	if (sfd >= 0)

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define CTRL_P 0x10
 #define CTRL_Q 0x11
 
@@ -136,13 +138,20 @@ enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_le
 	char buf[32768];
 	bool out_open = f->out_fd >= 0, err_open = f->err_fd >= 0;
 	while (out_open || err_open) {
-		struct pollfd p[2] = {
+		/* The socket only for hang-ups: a detach (our own shutdown) or a client gone. */
+		struct pollfd p[3] = {
 		    {.fd = out_open ? f->out_fd : -1, .events = POLLIN},
 		    {.fd = err_open ? f->err_fd : -1, .events = POLLIN},
+		    {.fd = f->sock, .events = 0},
 		};
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			end = RELAY_CLIENT_GONE;
+			break;
+		}
+		if (p[2].revents & (POLLHUP | POLLERR)) {
+			LOG_DEBUG("relay: client socket hung up (revents 0x%x)", p[2].revents);
 			end = RELAY_CLIENT_GONE;
 			break;
 		}
@@ -160,6 +169,7 @@ enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_le
 				continue;
 			}
 			if (relay_send_output(f->sock, f->tty, i + 1, buf, (size_t)n) < 0) {
+				LOG_DEBUG("relay: send to the client failed: %s", strerror(errno));
 				end = RELAY_CLIENT_GONE;
 				out_open = err_open = false;
 				break;
