@@ -157,7 +157,8 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
                const char *resize_path)
 {
 	struct termios saved;
-	bool raw = tty && send_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	bool raw =
+	    tty && send_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
 	if (raw) {
 		struct termios t = saved;
 		cfmakeraw(&t);
@@ -200,7 +201,8 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 	}
 	int ret = 0;
 	for (;;) {
-		struct pollfd p[2] = {{.fd = conn->fd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = conn->fd, .events = POLLIN},
+		                      {.fd = sfd, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -217,7 +219,8 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
-				break; /* the daemon closed the stream: the process is done (or detached) */
+				break; /* the daemon closed the stream: the process is done (or
+				          detached) */
 			if (tty)
 				write_all(STDOUT_FILENO, buf, (size_t)n);
 			else

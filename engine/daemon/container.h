@@ -82,6 +82,7 @@ struct container {
 	int refs;
 	bool removed;
 	unsigned exits;           /* exits seen since the daemon started: wait next-exit */
+	int log_readers;          /* attach streams following the log: auto-remove waits */
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
 };

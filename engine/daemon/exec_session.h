@@ -26,10 +26,9 @@ struct exec_session {
 };
 
 /* A new session (referenced once for the caller), or NULL with err. */
-struct exec_session *exec_session_new(struct container *c, char **cmd, char **env,
-                                      const char *user, const char *workdir, bool tty,
-                                      bool in, bool out, bool err_stream, char *err,
-                                      size_t errlen);
+struct exec_session *exec_session_new(struct container *c, char **cmd, char **env, const char *user,
+                                      const char *workdir, bool tty, bool in, bool out,
+                                      bool err_stream, char *err, size_t errlen);
 struct exec_session *exec_session_get(const char *id);
 void exec_session_put(struct exec_session *s);
 

@@ -82,17 +82,20 @@ static void log_attach_free(void *cls)
 {
 	struct log_attach *a = cls;
 	json_log_reader_close(a->r);
+	store_lock();
+	a->c->log_readers--;
+	store_broadcast();
+	store_unlock();
 	store_put(a->c);
 	free(a);
 }
 
+/* A client that closed its socket (not one that only ended its sending side: the Docker CLI
+ * does that when it has no stdin to send). */
 static bool client_left(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
-	if (poll(&p, 1, 0) <= 0)
-		return false;
-	char b[512];
-	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) || recv(fd, b, sizeof(b), 0) <= 0;
+	struct pollfd p = {.fd = fd, .events = 0};
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
 }
 
 static void log_attach_stream(void *cls, int fd, const char *early, size_t early_len)
@@ -118,7 +121,9 @@ static void log_attach_stream(void *cls, int fd, const char *early, size_t early
 		 * the exit reaches the end. */
 		exited_seen = a->c->exits != a->exits_before || a->c->removed;
 		store_unlock();
-		if (!exited_seen) {
+		if (exited_seen)
+			json_log_reader_wait(a->r, 0); /* take in what was written meanwhile */
+		else {
 			if (client_left(fd))
 				break;
 			json_log_reader_wait(a->r, 200);
@@ -150,6 +155,7 @@ static void attach_log(const struct request *req, struct response *resp, struct 
 	a->c = c;
 	store_lock();
 	a->exits_before = c->exits;
+	c->log_readers++;
 	store_unlock();
 	events_emit(c, "attach", NULL);
 	resp_upgrade(resp, "application/vnd.docker.multiplexed-stream", log_attach_stream, a,

@@ -9,11 +9,11 @@
 #include <sys/types.h>
 
 struct relay_fds {
-	int sock;   /* the client */
-	int in_fd;  /* process stdin (pipe write end or pty master), -1: none */
-	int out_fd; /* process stdout (pipe read end or pty master), -1: none */
-	int err_fd; /* process stderr (pipe read end), -1: none */
-	bool tty;   /* out_fd is a pty master: raw copy, EIO means the end */
+	int sock;             /* the client */
+	int in_fd;            /* process stdin (pipe write end or pty master), -1: none */
+	int out_fd;           /* process stdout (pipe read end or pty master), -1: none */
+	int err_fd;           /* process stderr (pipe read end), -1: none */
+	bool tty;             /* out_fd is a pty master: raw copy, EIO means the end */
 	bool close_in_on_eof; /* the client's end of input closes in_fd (pipes) */
 };
 

@@ -127,6 +127,10 @@ static void *auto_remove_thread(void *arg)
 	struct container *c = arg;
 	pthread_mutex_lock(&c->op_lock);
 	store_lock();
+	/* Attached clients (a foreground run) read the log to its end first (5 s at most). */
+	int64_t deadline = monotonic_ms() + 5000;
+	while (c->log_readers > 0 && monotonic_ms() < deadline)
+		store_wait_change(deadline);
 	bool gone = c->removed || c->state.status != STATUS_EXITED;
 	store_unlock();
 	if (!gone) {

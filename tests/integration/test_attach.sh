@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# isula attach and foreground isula run: the output of containers without a tty (from their
+# log, none missed by a foreground run, even with --rm), the console of -t containers, Ctrl-P
+# Ctrl-Q detaching, exit codes, events, and the Docker CLI's attach.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+start_daemon main || it_abort "the daemon must start"
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+
+# in_pty CMD: CMD under a pty of its own (script), CRs removed; script's exit code is CMD's.
+in_pty() {
+	script -qec "stty cols 100 rows 30; $1" /dev/null </dev/null | tr -d '\r'
+	return "${PIPESTATUS[0]}"
+}
+
+# ----------------------------------------------------------------- foreground run, no tty
+out=$(isula run --rm --external-rootfs "$BB" none sh -c 'echo to-out; echo to-err >&2; exit 3' \
+	2>"$IT_TMP/err")
+rc=$?
+expect_eq "foreground run: stdout of the container" to-out "$out"
+expect_eq "foreground run: stderr of the container on stderr" to-err "$(cat "$IT_TMP/err")"
+expect_eq "foreground run: the container's exit code" 3 "$rc"
+bad=0
+for i in $(seq 1 10); do
+	got=$(isula run --rm --external-rootfs "$BB" none echo "quick-$i" 2>&1)
+	[ "$got" = "quick-$i" ] || bad=$((bad + 1))
+done
+expect_eq "foreground run --rm of an instant command prints its output (10 of 10)" 0 "$bad"
+out=$(isula run --rm --external-rootfs "$BB" none sh -c 'seq 1 20000' | tail -n 1)
+expect_eq "foreground run: the last of 20000 lines arrives" 20000 "$out"
+
+# ------------------------------------------------------------------ attach, no tty
+id=$(isula run -d --external-rootfs "$BB" none sh -c 'echo before; sleep 1; echo after; exit 7')
+out=$(timeout 20 "$ISULA" attach "$id" 2>&1)
+rc=$?
+expect_eq "attach (no tty): output from the attach on, until the exit" after "$out"
+expect_eq "attach (no tty): the container's exit code" 7 "$rc"
+expect_fail "attach to an exited container is refused" "You cannot attach to a stopped container" \
+	isula attach "$id"
+expect_fail "attach to an unknown container is refused" "No such container" \
+	isula attach no-such-container
+isula rm -f "$id" >/dev/null
+
+# ------------------------------------------------------------------ -t containers
+out=$(in_pty "$ISULA run -t --rm --external-rootfs $BB none sh -c 'sleep 0.5; tty; exit 6'")
+rc=$?
+[[ "$out" == */dev/pts/* ]] && pass "run -t: the command has a terminal" ||
+	fail "run -t: the command has a terminal" "output: '$out'"
+expect_eq "run -t: the container's exit code" 6 "$rc"
+
+tid=$(isula run -tid --external-rootfs "$BB" none sh)
+wait_for "the -ti container runs" 5 is_status "$tid" running
+out=$(script -qec "$ISULA attach $tid; echo \"client=\$?\"" /dev/null \
+	< <(sleep 0.5; printf 'echo typed-$((6*7))\r'; sleep 0.5; printf '\x10\x11'; sleep 0.5) |
+	tr -d '\r')
+[[ "$out" == *typed-42* ]] && pass "attach -t: typed input reaches the console, output comes back" ||
+	fail "attach -t: typed input reaches the console, output comes back" "output: '$out'"
+[[ "$out" == *client=0* ]] && pass "attach -t: Ctrl-P Ctrl-Q detaches with exit 0" ||
+	fail "attach -t: Ctrl-P Ctrl-Q detaches with exit 0" "output: '$out'"
+expect_eq "attach -t: the container still runs after the detach" running "$(status_of "$tid")"
+out=$(script -qec "$ISULA attach $tid; echo \"client=\$?\"" /dev/null \
+	< <(sleep 0.5; printf 'exit 5\r'; sleep 1) | tr -d '\r')
+[[ "$out" == *client=5* ]] && pass "attach -t: the shell's exit ends the attach with its code" ||
+	fail "attach -t: the shell's exit ends the attach with its code" "output: '$out'"
+wait_for "the -ti container has exited" 5 is_status "$tid" exited
+
+# Events of attach and exec.
+since=$(date +%s)
+aid=$(isula run -d --external-rootfs "$BB" none sleep 100)
+isula exec "$aid" true
+timeout 5 "$ISULA" attach "$aid" >/dev/null 2>&1 </dev/null &
+apid=$!
+sleep 0.5
+kill "$apid" 2>/dev/null
+wait "$apid" 2>/dev/null
+ev=$(timeout 5 "$ISULA" events --since "$since" --until "$(($(date +%s) + 1))" 2>&1)
+for action in exec_create exec_start attach; do
+	expect_match "events: container $action" "container $action $aid" "$ev"
+done
+
+# ------------------------------------------------------------------ Docker CLI
+export DOCKER_CONFIG=$IT_TMP/docker
+if command -v docker >/dev/null; then
+	did=$(isula run -d --external-rootfs "$BB" none sh -c 'sleep 1; echo from-docker; exit 4')
+	out=$(timeout 20 docker -H "unix://$SOCK" attach "$did" 2>&1)
+	rc=$?
+	expect_eq "docker attach: the output" from-docker "$out"
+	expect_eq "docker attach: the exit code" 4 "$rc"
+else
+	fail "the docker CLI is installed"
+fi
+
+isula rm -f "$tid" "$aid" ${did:+"$did"} >/dev/null
+assert_no_leftovers main
+it_finish
