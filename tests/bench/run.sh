@@ -8,7 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(bench_boot bench_ps_inspect bench_memory bench_logs)
+[ ${#benches[@]} -gt 0 ] || benches=(bench_boot bench_ps_inspect bench_memory bench_logs bench_exec)
 
 out=$(mktemp -d /tmp/isulad-bench-run.XXXXXX)
 child=""

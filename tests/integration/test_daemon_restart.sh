@@ -18,7 +18,7 @@ id=$(isula run -d --name survivor --external-rootfs "$BB" none sleep 300)
 pid=$(pid_of survivor)
 pid_alive "$pid" && pass "survivor runs (pid $pid)" || it_abort "survivor runs"
 # Exits 7 about 2 s from now, while the daemon is down.
-eid=$(isula run -d --name leaver --external-rootfs "$BB" none sh -c 'sleep 2; exit 7')
+eid=$(isula run -d --name leaver --external-rootfs "$BB" none sh -c 'sleep 4; exit 7')
 # Others that end while the daemon is down: --rm, always, unless-stopped; and two at rest.
 rmid=$(isula run -d --rm --external-rootfs "$BB" none sh -c 'sleep 1.5; exit 3')
 alid=$(isula run -d --name always-down --restart always --external-rootfs "$BB" none \

@@ -129,6 +129,13 @@ out=$(printf 'ab\x10\x11cd' | timeout 20 "$ISULA" exec -i ex od -An -tx1 2>&1)
 expect_eq "without -t, Ctrl-P Ctrl-Q in stdin are plain data" "61 62 10 11 63 64" "$(echo $out)"
 out=$(printf 'ab\x10cd\x00\xff' | timeout 20 "$ISULA" exec -i ex od -An -tx1 2>&1)
 expect_eq "without -t, a lone Ctrl-P, NUL and 0xff pass unchanged" "61 62 10 63 64 00 ff" "$(echo $out)"
+# A command that writes 5 MB before it reads its stdin: the client must keep reading the
+# output while its own stdin is still pending (a client that blocks sending stdin and reads
+# output only in between deadlocks here, every time).
+got_sum=$(timeout 60 "$ISULA" exec -i ex sh -c 'cat /big.bin; wc -c >&2' <"$IT_TMP/big.txt" \
+	2>"$IT_TMP/wc.err" | md5sum)
+expect_eq "exec -i: 5 MB of output before the 5 MB of stdin is read (no deadlock)" \
+	"$bin_sum|5000000" "$got_sum|$(tr -d ' \n' <"$IT_TMP/wc.err")"
 
 # --------------------------------------------------------------------------------- tty (-t)
 run_split isula exec ex tty
@@ -361,13 +368,11 @@ if [ -n "$DOCKER" ]; then
 fi
 expect_no_helpers "no exec helper is left after the Docker CLI execs" "$id"
 
-# ----------------------------------------------------------------- -it without a terminal
-# On a container of its own: the client being stuck leaves its helper behind.
+# ------------------------------------------ -it without a terminal, a client that vanishes
+# On a container of its own: a stuck client or session leaves its helper behind.
 tid=$(isula run -d --name ttyc --external-rootfs "$BB" none sleep 1000)
-# KNOWN BUG: `echo x | isula exec -it CTR cat` never ends: stdin is a pipe, not a terminal, the
-# client sends "x" and its EOF, the tty session keeps the pty open, cat waits forever (and so
-# does the client). The Docker CLI refuses at once: "the input device is not a TTY", exit 1 (and
-# a Docker daemon ends a tty stream when the client's stdin ends).
+# `echo x | isula exec -it CTR cat` must not hang (the tty keeps cat's stdin open past the
+# pipe's EOF): like the Docker CLI, refuse at once: "the input device is not a TTY", exit 1.
 t0=$(now_us)
 out=$(echo x | timeout 10 "$ISULA" exec -it ttyc cat 2>&1)
 rc=$?
@@ -376,6 +381,26 @@ ms=$((($(now_us) - t0) / 1000))
 	pass "exec -it with a pipe as stdin is refused ('the input device is not a TTY')" ||
 	fail "exec -it with a pipe as stdin is refused ('the input device is not a TTY')" \
 		"exit $rc after ${ms} ms (124: killed by timeout 10)" "output: '$out'"
+
+# The client goes away while the daemon is still feeding the command's stdin and the command is
+# not reading it (it sleeps 2 s, then writes 5 MB, then reads). The command must not be left
+# blocked for ever: a Docker daemon closes its pipes once the client is gone, the next write
+# gets EPIPE/SIGPIPE and the command ends.
+# KNOWN BUG: the helper (and its command) stay for ever. stream_relay.c relay_run: the output
+# side sees the client gone and then pthread_join()s the input thread, which is blocked in
+# write() to the command's stdin pipe; the command is blocked writing its stdout, which nobody
+# reads any more. The exec session never ends (one MHD connection thread is lost too).
+timeout 1 "$ISULA" exec -i ttyc sh -c 'sleep 2; cat /big.bin; wc -c >&2' <"$IT_TMP/big.txt" \
+	>/dev/null 2>&1
+expect_eq "a client killed mid-stream (timeout 1)" 124 "$?"
+gone_helper() { ! pgrep -f "isulad-monitor exec .*$tid.*sleep 2; cat /big.bin" >/dev/null; }
+if poll 8 gone_helper; then
+	pass "the command of a vanished client does not stay blocked (helper gone within 8 s)"
+else
+	fail "the command of a vanished client does not stay blocked (helper gone within 8 s)" \
+		"$(exec_helpers "$tid")"
+fi
+
 expect_ok "rm -f of a container with an exec still running" isula rm -f ttyc
 expect_no_helpers "rm -f ends the container's exec helpers" "$tid"
 
