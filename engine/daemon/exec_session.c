@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -397,6 +398,11 @@ static void drain(int fd)
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n > 0 || (n < 0 && errno == EINTR))
 			continue;
+		if (n < 0 && errno == EAGAIN) { /* the relay made a pty master non-blocking */
+			struct pollfd p = {.fd = fd, .events = POLLIN};
+			poll(&p, 1, -1);
+			continue;
+		}
 		return; /* EOF, or EIO once a pty's last slave is closed */
 	}
 }

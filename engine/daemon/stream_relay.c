@@ -23,20 +23,6 @@ ssize_t relay_detach_scan(const char *buf, size_t len, int *state)
 	return (ssize_t)len;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int send_all(int sock, const char *p, size_t n)
 {
 	while (n > 0) {
@@ -69,12 +55,34 @@ int relay_send_output(int sock, bool tty, int stream, const char *data, size_t n
 	return send_all(sock, data, n);
 }
 
+/* Writes to the process's stdin (non-blocking fd), giving up when *stop is raised: a process
+ * that does not read its stdin must not hold the relay once the client has gone. */
+static int write_input(int fd, const char *p, size_t n, const bool *stop)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (__atomic_load_n(stop, __ATOMIC_ACQUIRE))
+			return -1;
+		struct pollfd pf = {.fd = fd, .events = POLLOUT};
+		poll(&pf, 1, 200);
+	}
+	return 0;
+}
+
 /* Forwards client input; a pending Ctrl-P is held back until we know what follows it. */
-static int forward_input(const struct relay_fds *f, const char *buf, size_t n, int *scan)
+static int forward_input(const struct relay_fds *f, const char *buf, size_t n, int *scan,
+                         const bool *stop)
 {
 	if (!f->tty) { /* detach keys belong to terminals: binary stdin passes untouched */
 		if (f->in_fd >= 0)
-			write_all(f->in_fd, buf, n);
+			write_input(f->in_fd, buf, n, stop);
 		return 0;
 	}
 	int was_pending = *scan;
@@ -83,11 +91,11 @@ static int forward_input(const struct relay_fds *f, const char *buf, size_t n, i
 		return -1;
 	if (f->in_fd < 0)
 		return 0;
-	if (was_pending && buf[0] != CTRL_Q && write_all(f->in_fd, "\x10", 1) < 0)
+	if (was_pending && buf[0] != CTRL_Q && write_input(f->in_fd, "\x10", 1, stop) < 0)
 		return 0;
 	size_t len = (size_t)fwd - (*scan ? 1 : 0);
 	if (len)
-		write_all(f->in_fd, buf, len); /* a closed stdin drops input; output goes on */
+		write_input(f->in_fd, buf, len, stop); /* a closed stdin drops input */
 	return 0;
 }
 
@@ -96,6 +104,7 @@ struct input_side {
 	const char *early;
 	size_t early_len;
 	bool detached;
+	bool stop; /* atomic: the output side is over, give up writing */
 };
 
 /* Client → process, in a thread of its own: a process that is not reading its stdin must not
@@ -106,14 +115,15 @@ static void *input_thread(void *arg)
 	struct relay_fds *f = in->f;
 	char buf[32768];
 	int scan = 0;
-	bool detach = in->early_len && forward_input(f, in->early, in->early_len, &scan) < 0;
+	bool detach =
+	    in->early_len && forward_input(f, in->early, in->early_len, &scan, &in->stop) < 0;
 	while (!detach) {
 		ssize_t n = read(f->sock, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break; /* the client closed its sending side, or went away */
-		detach = forward_input(f, buf, (size_t)n, &scan) < 0;
+		detach = forward_input(f, buf, (size_t)n, &scan, &in->stop) < 0;
 	}
 	if (detach) {
 		in->detached = true;
@@ -132,6 +142,11 @@ enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_le
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		fcntl(f->sock, F_SETFL, fl & ~O_NONBLOCK);
 	struct input_side in = {.f = f, .early = early, .early_len = early_len};
+	if (f->in_fd >= 0) {
+		int ifl = fcntl(f->in_fd, F_GETFL);
+		if (ifl >= 0)
+			fcntl(f->in_fd, F_SETFL, ifl | O_NONBLOCK);
+	}
 	pthread_t reader;
 	bool have_reader = pthread_create(&reader, NULL, input_thread, &in) == 0;
 	enum relay_end end = RELAY_DONE;
@@ -159,7 +174,7 @@ enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_le
 			if (!p[i].revents)
 				continue;
 			ssize_t n = read(p[i].fd, buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (n <= 0) { /* EOF, or EIO from a pty master whose slave is gone */
 				if (i == 0)
@@ -176,7 +191,8 @@ enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_le
 			}
 		}
 	}
-	/* Wake the reader (if still reading) and wait for it. */
+	/* Wake the reader (if still reading or writing) and wait for it. */
+	__atomic_store_n(&in.stop, true, __ATOMIC_RELEASE);
 	shutdown(f->sock, SHUT_RD);
 	if (have_reader)
 		pthread_join(reader, NULL);
