@@ -386,10 +386,7 @@ ms=$((($(now_us) - t0) / 1000))
 # not reading it (it sleeps 2 s, then writes 5 MB, then reads). The command must not be left
 # blocked for ever: a Docker daemon closes its pipes once the client is gone, the next write
 # gets EPIPE/SIGPIPE and the command ends.
-# (Was a bug: the relay waited on a stdin write forever.) the helper (and its command) stay for ever. stream_relay.c relay_run: the output
-# side sees the client gone and then pthread_join()s the input thread, which is blocked in
-# write() to the command's stdin pipe; the command is blocked writing its stdout, which nobody
-# reads any more. The exec session never ends (one MHD connection thread is lost too).
+# (Once a bug: the relay joined an input thread blocked in write() to the command's stdin.)
 timeout 1 "$ISULA" exec -i ttyc sh -c 'sleep 2; cat /big.bin; wc -c >&2' <"$IT_TMP/big.txt" \
 	>/dev/null 2>&1
 expect_eq "a client killed mid-stream (timeout 1)" 124 "$?"
