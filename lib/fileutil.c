@@ -5,9 +5,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+
+/* send() for sockets, write() for the rest: one loop for both. */
+static int write_loop(int fd, const char *p, size_t n, bool sock)
+{
+	while (n > 0) {
+		ssize_t w = sock ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int fd_write_all(int fd, const void *data, size_t len)
+{
+	return write_loop(fd, data, len, false);
+}
+
+int sock_send_all(int sock, const void *data, size_t len)
+{
+	return write_loop(sock, data, len, true);
+}
 
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode)
 {
@@ -22,19 +51,7 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 		free(tmp);
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	if (fsync(fd) < 0)
+	if (fd_write_all(fd, data, len) < 0 || fsync(fd) < 0)
 		goto fail;
 	close(fd);
 	fd = -1;

@@ -9,6 +9,10 @@
 /* Writes data to path via a temp file, fsync and rename, so readers see the old or the new
  * content, never a mix. Returns 0 or -1 with errno set. */
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* Writes all len bytes (retrying short writes and EINTR). 0, or -1 with errno set. */
+int fd_write_all(int fd, const void *data, size_t len);
+/* The same on a socket, with MSG_NOSIGNAL: a peer that has gone gives EPIPE, not SIGPIPE. */
+int sock_send_all(int sock, const void *data, size_t len);
 /* Reads a whole file (at most max_len bytes, else EFBIG); result is NUL-terminated. */
 char *read_file(const char *path, size_t max_len, size_t *len_out);
 int mkdir_p(const char *path, mode_t mode);

@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fileutil.h"
+
 int http_connect(struct http_conn *c, const char *path)
 {
 	memset(c, 0, offsetof(struct http_conn, buf));
@@ -43,20 +45,6 @@ void http_close(struct http_conn *c)
 	c->fd = -1;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int http_send_request(struct http_conn *c, const char *method, const char *target,
                       const char *extra_headers, const char *body, size_t body_len)
 {
@@ -70,9 +58,9 @@ int http_send_request(struct http_conn *c, const char *method, const char *targe
 		errno = E2BIG;
 		return -1;
 	}
-	if (write_all(c->fd, head, (size_t)n) < 0)
+	if (sock_send_all(c->fd, head, (size_t)n) < 0)
 		return -1;
-	return body && body_len ? write_all(c->fd, body, body_len) : 0;
+	return body && body_len ? sock_send_all(c->fd, body, body_len) : 0;
 }
 
 int http_send_chunked_head(struct http_conn *c, const char *method, const char *target,
@@ -87,18 +75,18 @@ int http_send_chunked_head(struct http_conn *c, const char *method, const char *
 		errno = E2BIG;
 		return -1;
 	}
-	return write_all(c->fd, head, (size_t)n);
+	return sock_send_all(c->fd, head, (size_t)n);
 }
 
 int http_send_chunk(struct http_conn *c, const void *data, size_t len)
 {
 	char size[32];
 	int n = snprintf(size, sizeof(size), "%zx\r\n", len);
-	if (write_all(c->fd, size, (size_t)n) < 0)
+	if (sock_send_all(c->fd, size, (size_t)n) < 0)
 		return -1;
-	if (len > 0 && write_all(c->fd, data, len) < 0)
+	if (len > 0 && sock_send_all(c->fd, data, len) < 0)
 		return -1;
-	return write_all(c->fd, "\r\n", 2);
+	return sock_send_all(c->fd, "\r\n", 2);
 }
 
 /* Makes room and reads more bytes into buf. >0, 0 at EOF, -1 on error. */

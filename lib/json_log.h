@@ -58,8 +58,8 @@ struct json_log_entry {
 	struct timespec ts; /* parsed time ({0,0} in raw mode or when unparsable) */
 };
 
-/* Decodes one line (without its "\n") into e, using *buf (of *cap bytes) as growable storage for the
- * decoded text. 0, or -1 for a line that is not a json-file record. */
+/* Decodes one line (without its "\n") into e, using *buf (of *cap bytes) as growable storage for
+ * the decoded text. 0, or -1 for a line that is not a json-file record. */
 int json_log_parse_line(const char *line, size_t len, struct json_log_entry *e, char **buf,
                         size_t *cap);
 

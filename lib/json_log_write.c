@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "json_log.h"
 
 struct partial {
@@ -97,20 +98,6 @@ static int rotate(struct json_log_writer *w)
 	return open_log(w);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static int write_record(struct json_log_writer *w, enum json_log_stream s, const char *data,
                         size_t len, const struct timespec *ts)
 {
@@ -125,7 +112,7 @@ static int write_record(struct json_log_writer *w, enum json_log_stream s, const
 		rotate(w);
 	if (w->fd < 0)
 		open_log(w);
-	int ret = w->fd >= 0 ? write_all(w->fd, rec, rlen) : -1;
+	int ret = w->fd >= 0 ? fd_write_all(w->fd, rec, rlen) : -1;
 	if (ret == 0)
 		w->size += (int64_t)rlen;
 	free(rec);

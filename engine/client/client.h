@@ -37,6 +37,12 @@ int api_hijack(const struct client *cl, const char *path, const char *body, stru
 int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool send_stdin,
                const char *resize_path);
 void stream_send_size(const struct client *cl, const char *resize_path);
+/* The integer `key` of a 200 JSON answer to method path (an exit code), else 125. */
+int api_exit_code(const struct client *cl, const char *method, const char *path, const char *key);
+/* For an answer on conn that is an error: reads and prints the daemon's message. */
+void api_print_refusal(struct http_conn *conn);
+/* "Cannot connect to the iSulad daemon at ... Is the iSulad daemon running on the host?" */
+void api_report_unreachable(const struct client *cl, int err);
 void api_response_free(struct api_response *r);
 /* Prints "Error response from daemon: <message>" from a JSON error body. */
 void print_daemon_error(const struct api_response *r);

@@ -16,11 +16,10 @@ static const struct cli_option g_opts[A_COUNT] = {
 
 struct ctr_brief {
 	char *id;
-	bool tty, open_stdin, running;
-	int exit_code;
+	bool tty, open_stdin;
 };
 
-/* Id, tty, stdin and run state from inspect; -1 after printing the error. */
+/* Id, tty and stdin from inspect; -1 after printing the error. */
 static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b)
 {
 	char *esc = url_escape(ref);
@@ -33,15 +32,12 @@ static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b
 	int ret = -1;
 	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
 	if (root) {
-		const char *cfg_path[] = {"Config", NULL}, *st_path[] = {"State", NULL};
+		const char *cfg_path[] = {"Config", NULL};
 		yajl_val cfg = yajl_tree_get(root, cfg_path, yajl_t_object);
-		yajl_val st = yajl_tree_get(root, st_path, yajl_t_object);
 		const char *id = json_get_str(root, "Id");
 		b->id = id ? strdup(id) : NULL;
 		b->tty = json_get_bool(cfg, "Tty", false);
 		b->open_stdin = json_get_bool(cfg, "OpenStdin", false);
-		b->running = json_get_bool(st, "Running", false);
-		b->exit_code = (int)json_get_int(st, "ExitCode", 0);
 		ret = b->id ? 0 : -1;
 		yajl_tree_free(root);
 	} else {
@@ -49,22 +45,6 @@ static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b
 	}
 	api_response_free(&r);
 	return ret;
-}
-
-/* The container's exit code once it is not running (at once if it has stopped already). */
-static int wait_exit_code(struct client *cl, const char *id)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "/containers/%s/wait", id);
-	struct api_response r;
-	if (api_call(cl, "POST", path, NULL, &r) < 0)
-		return EXIT_DAEMON_ERROR;
-	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
-	int code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
-	if (root)
-		yajl_tree_free(root);
-	api_response_free(&r);
-	return code;
 }
 
 int attach_stream(struct client *cl, const char *id, bool tty, bool in)
@@ -99,7 +79,9 @@ int cmd_attach(struct client *cl, int argc, char **argv)
 	if (ret == 1) {
 		code = 0; /* detached, the container goes on */
 	} else if (ret == 0) {
-		code = wait_exit_code(cl, b.id);
+		char path[160];
+		snprintf(path, sizeof(path), "/containers/%s/wait", b.id);
+		code = api_exit_code(cl, "POST", path, "StatusCode");
 	}
 	free(b.id);
 	cli_values_free(v);

@@ -50,10 +50,7 @@ static int archive_request(const struct client *cl, const char *method, const ch
 		goto out;
 	http_close(conn);
 unreachable:
-	fprintf(stderr,
-	        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running on "
-	        "the host?\n",
-	        cl->host, strerror(errno));
+	api_report_unreachable(cl, errno);
 out:
 	free(ectr);
 	free(epath);

@@ -423,10 +423,7 @@ static int open_exit_wait(struct client *cl, const char *id, bool auto_remove,
 	if (api_open(cl, "POST", path, NULL, conn) < 0)
 		return -1;
 	if (conn->status != 200) {
-		struct api_response r = {.status = conn->status};
-		http_read_body_all(conn, &r.body, &r.len);
-		print_daemon_error(&r);
-		api_response_free(&r);
+		api_print_refusal(conn);
 		http_close(conn);
 		return -1;
 	}

@@ -129,10 +129,7 @@ int cmd_events(struct client *cl, int argc, char **argv)
 		return EXIT_DAEMON_ERROR;
 	}
 	if (conn->status != 200) {
-		struct api_response r = {.status = conn->status};
-		http_read_body_all(conn, &r.body, &r.len);
-		print_daemon_error(&r);
-		api_response_free(&r);
+		api_print_refusal(conn);
 		code = EXIT_DAEMON_ERROR;
 	} else if (follow(conn) < 0) {
 		fprintf(stderr, "Error: the daemon closed the event stream\n");

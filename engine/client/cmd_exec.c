@@ -64,22 +64,6 @@ static char *created_id(const struct api_response *r)
 	return out;
 }
 
-static int exec_exit_code(struct client *cl, const char *exec_id)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "/exec/%s/json", exec_id);
-	struct api_response r;
-	if (api_call(cl, "GET", path, NULL, &r) < 0)
-		return EXIT_DAEMON_ERROR;
-	yajl_val root = yajl_tree_parse(r.body ? r.body : "", NULL, 0);
-	int code = r.status == 200 ? (int)json_get_int(root, "ExitCode", EXIT_DAEMON_ERROR)
-	                           : EXIT_DAEMON_ERROR;
-	if (root)
-		yajl_tree_free(root);
-	api_response_free(&r);
-	return code;
-}
-
 int cmd_exec(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
@@ -127,7 +111,8 @@ int cmd_exec(struct client *cl, int argc, char **argv)
 		snprintf(resize, sizeof(resize), "/exec/%s/resize", exec_id);
 		stream_run(cl, conn, tty, cli_bool(v, X_INTERACTIVE), resize);
 		http_close(conn);
-		code = exec_exit_code(cl, exec_id);
+		snprintf(path, sizeof(path), "/exec/%s/json", exec_id);
+		code = api_exit_code(cl, "GET", path, "ExitCode");
 	}
 	free(conn);
 out:

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "fileutil.h"
 #include "json_log.h"
 #include "units.h"
 
@@ -96,23 +97,9 @@ struct demux {
 	int out_fd;
 };
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static int flush_out(struct demux *d)
 {
-	int ret = d->out_len ? write_all(d->out_fd, d->out, d->out_len) : 0;
+	int ret = d->out_len ? fd_write_all(d->out_fd, d->out, d->out_len) : 0;
 	d->out_len = 0;
 	return ret;
 }
@@ -126,7 +113,7 @@ static int emit(struct demux *d, int fd, const char *p, size_t n)
 		d->out_fd = fd;
 	}
 	if (n >= OUT_BUF)
-		return write_all(fd, p, n);
+		return fd_write_all(fd, p, n);
 	memcpy(d->out + d->out_len, p, n);
 	d->out_len += n;
 	return 0;
@@ -214,10 +201,7 @@ int cmd_logs(struct client *cl, int argc, char **argv)
 		return EXIT_DAEMON_ERROR;
 	}
 	if (conn->status != 200) {
-		struct api_response r = {.status = conn->status};
-		http_read_body_all(conn, &r.body, &r.len);
-		print_daemon_error(&r);
-		api_response_free(&r);
+		api_print_refusal(conn);
 		code = EXIT_DAEMON_ERROR;
 	} else if (read_logs(conn) < 0) {
 		if (errno != EPIPE)

@@ -16,16 +16,12 @@
 		"help", 0, CLI_BOOL, NULL, "Print usage"                                           \
 	}
 
-/* POSTs path_fmt for each container named; prints each name that succeeded. */
-static int post_each(struct client *cl, const char *usage, const char *path_fmt, int argc,
-                     char **argv)
+/* POSTs body (or nothing) to path_fmt for each container named, printing each name that
+ * succeeded. 0, or 125 if any failed. */
+static int post_to_each(struct client *cl, const struct cli_values *v, const char *path_fmt,
+                        const char *body)
 {
-	static const struct cli_option opts[] = {HOST_OPT, HELP_OPT};
 	int code = 0;
-	struct cli_values *v =
-	    parse_command_flags(cl, usage, opts, 2, 1, 0, argc, argv, false, 1, &code);
-	if (!v)
-		return code;
 	for (size_t i = 0; i < cli_npositional(v); i++) {
 		const char *name = cli_positional(v, i);
 		char *esc = url_escape(name);
@@ -33,7 +29,7 @@ static int post_each(struct client *cl, const char *usage, const char *path_fmt,
 		snprintf(path, sizeof(path), path_fmt, esc ? esc : name);
 		free(esc);
 		struct api_response r;
-		if (api_call(cl, "POST", path, NULL, &r) < 0) {
+		if (api_call(cl, "POST", path, body, &r) < 0) {
 			code = EXIT_DAEMON_ERROR;
 			break;
 		}
@@ -45,6 +41,20 @@ static int post_each(struct client *cl, const char *usage, const char *path_fmt,
 		}
 		api_response_free(&r);
 	}
+	return code;
+}
+
+/* POSTs path_fmt for each container named; prints each name that succeeded. */
+static int post_each(struct client *cl, const char *usage, const char *path_fmt, int argc,
+                     char **argv)
+{
+	static const struct cli_option opts[] = {HOST_OPT, HELP_OPT};
+	int code = 0;
+	struct cli_values *v =
+	    parse_command_flags(cl, usage, opts, 2, 1, 0, argc, argv, false, 1, &code);
+	if (!v)
+		return code;
+	code = post_to_each(cl, v, path_fmt, NULL);
 	cli_values_free(v);
 	return code;
 }
@@ -199,25 +209,7 @@ int cmd_update(struct client *cl, int argc, char **argv)
 		cli_values_free(v);
 		return 1;
 	}
-	for (size_t i = 0; i < cli_npositional(v); i++) {
-		const char *name = cli_positional(v, i);
-		char *esc = url_escape(name);
-		char path[1024];
-		snprintf(path, sizeof(path), "/containers/%s/update", esc ? esc : name);
-		free(esc);
-		struct api_response r;
-		if (api_call(cl, "POST", path, body, &r) < 0) {
-			code = EXIT_DAEMON_ERROR;
-			break;
-		}
-		if (r.status >= 400) {
-			print_daemon_error(&r);
-			code = EXIT_DAEMON_ERROR;
-		} else {
-			printf("%s\n", name);
-		}
-		api_response_free(&r);
-	}
+	code = post_to_each(cl, v, "/containers/%s/update", body);
 	free(body);
 	cli_values_free(v);
 	return code;

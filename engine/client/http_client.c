@@ -6,7 +6,7 @@
 #include "client.h"
 #include "json.h"
 
-static void report_unreachable(const struct client *cl, int err)
+void api_report_unreachable(const struct client *cl, int err)
 {
 	fprintf(stderr,
 	        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running on "
@@ -14,22 +14,49 @@ static void report_unreachable(const struct client *cl, int err)
 	        cl->host, strerror(err));
 }
 
-int api_open(const struct client *cl, const char *method, const char *path, const char *body,
-             struct http_conn *conn)
+/* api_open with extra request headers ("Name: value\r\n" lines, or NULL). */
+static int open_with_headers(const struct client *cl, const char *method, const char *path,
+                             const char *headers, const char *body, struct http_conn *conn)
 {
 	char target[4096];
 	snprintf(target, sizeof(target), "/v1.41%s", path);
 	if (http_connect(conn, cl->host) < 0) {
-		report_unreachable(cl, errno);
+		api_report_unreachable(cl, errno);
 		return -1;
 	}
-	if (http_send_request(conn, method, target, NULL, body, body ? strlen(body) : 0) < 0 ||
+	if (http_send_request(conn, method, target, headers, body, body ? strlen(body) : 0) < 0 ||
 	    http_read_head(conn, strcmp(method, "HEAD") == 0) < 0) {
-		report_unreachable(cl, errno);
+		api_report_unreachable(cl, errno);
 		http_close(conn);
 		return -1;
 	}
 	return 0;
+}
+
+int api_open(const struct client *cl, const char *method, const char *path, const char *body,
+             struct http_conn *conn)
+{
+	return open_with_headers(cl, method, path, NULL, body, conn);
+}
+
+int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn)
+{
+	if (open_with_headers(cl, "POST", path, "Connection: Upgrade\r\nUpgrade: tcp\r\n", body,
+	                      conn) < 0)
+		return -1;
+	if (conn->status == 101 || conn->status == 200)
+		return 0;
+	api_print_refusal(conn);
+	http_close(conn);
+	return -1;
+}
+
+void api_print_refusal(struct http_conn *conn)
+{
+	struct api_response r = {.status = conn->status};
+	http_read_body_all(conn, &r.body, &r.len);
+	print_daemon_error(&r);
+	api_response_free(&r);
 }
 
 int api_call(const struct client *cl, const char *method, const char *path, const char *body,
@@ -43,13 +70,26 @@ int api_call(const struct client *cl, const char *method, const char *path, cons
 	if (ret == 0) {
 		out->status = conn->status;
 		if (http_read_body_all(conn, &out->body, &out->len) < 0) {
-			report_unreachable(cl, errno);
+			api_report_unreachable(cl, errno);
 			ret = -1;
 		}
 		http_close(conn);
 	}
 	free(conn);
 	return ret;
+}
+
+int api_exit_code(const struct client *cl, const char *method, const char *path, const char *key)
+{
+	struct api_response r;
+	if (api_call(cl, method, path, NULL, &r) < 0)
+		return EXIT_DAEMON_ERROR;
+	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
+	int code = (int)json_get_int(root, key, EXIT_DAEMON_ERROR);
+	if (root)
+		yajl_tree_free(root);
+	api_response_free(&r);
+	return code;
 }
 
 void api_response_free(struct api_response *r)

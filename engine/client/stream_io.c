@@ -17,32 +17,7 @@
 #include <unistd.h>
 
 #include "client.h"
-
-int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn)
-{
-	char target[4096];
-	snprintf(target, sizeof(target), "/v1.41%s", path);
-	if (http_connect(conn, cl->host) < 0 ||
-	    http_send_request(conn, "POST", target, "Connection: Upgrade\r\nUpgrade: tcp\r\n", body,
-	                      body ? strlen(body) : 0) < 0 ||
-	    http_read_head(conn, false) < 0) {
-		fprintf(
-		    stderr,
-		    "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running "
-		    "on the host?\n",
-		    cl->host, strerror(errno));
-		http_close(conn);
-		return -1;
-	}
-	if (conn->status == 101 || conn->status == 200)
-		return 0;
-	struct api_response r = {.status = conn->status};
-	http_read_body_all(conn, &r.body, &r.len);
-	print_daemon_error(&r);
-	api_response_free(&r);
-	http_close(conn);
-	return -1;
-}
+#include "fileutil.h"
 
 void stream_send_size(const struct client *cl, const char *resize_path)
 {
@@ -54,34 +29,6 @@ void stream_send_size(const struct client *cl, const char *resize_path)
 	struct api_response r;
 	if (api_call(cl, "POST", path, NULL, &r) == 0)
 		api_response_free(&r);
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int write_all_sock(int sock, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(sock, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Splits Docker's framed stream: [stream,0,0,0,size BE32] headers, then payloads. */
@@ -112,7 +59,7 @@ static void demux_feed(struct demux *d, const char *p, size_t n)
 			continue;
 		}
 		size_t take = n < d->left ? n : d->left;
-		write_all(d->out_fd, p, take);
+		fd_write_all(d->out_fd, p, take);
 		d->left -= (uint32_t)take;
 		p += take;
 		n -= take;
@@ -144,7 +91,7 @@ static void *pump_stdin(void *arg)
 				__atomic_store_n(&p->detached, true, __ATOMIC_RELEASE);
 			prev_ctrl_p = buf[i] == 0x10;
 		}
-		if (write_all_sock(p->sock, buf, (size_t)n) < 0)
+		if (sock_send_all(p->sock, buf, (size_t)n) < 0)
 			goto out;
 	}
 	shutdown(p->sock, SHUT_WR); /* end of input for the process */
@@ -177,7 +124,7 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 	/* Output that arrived with the response head. */
 	if (conn->len > conn->pos) {
 		if (tty)
-			write_all(STDOUT_FILENO, conn->buf + conn->pos, conn->len - conn->pos);
+			fd_write_all(STDOUT_FILENO, conn->buf + conn->pos, conn->len - conn->pos);
 		else
 			demux_feed(&d, conn->buf + conn->pos, conn->len - conn->pos);
 		conn->pos = conn->len;
@@ -222,7 +169,7 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 				break; /* the daemon closed the stream: the process is done (or
 				          detached) */
 			if (tty)
-				write_all(STDOUT_FILENO, buf, (size_t)n);
+				fd_write_all(STDOUT_FILENO, buf, (size_t)n);
 			else
 				demux_feed(&d, buf, (size_t)n);
 		}

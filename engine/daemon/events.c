@@ -252,14 +252,7 @@ static ssize_t events_stream(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 		}
 	}
-	size_t n = s->plen - s->poff < max ? s->plen - s->poff : max;
-	memcpy(buf, s->pending + s->poff, n);
-	s->poff += n;
-	if (s->poff == s->plen) {
-		free(s->pending);
-		s->pending = NULL;
-	}
-	return (ssize_t)n;
+	return stream_take_pending(&s->pending, s->plen, &s->poff, buf, max);
 }
 
 static void events_done(void *cls)

@@ -2,7 +2,12 @@
 #ifndef ENGINE_ROUTES_H
 #define ENGINE_ROUTES_H
 
+#include "container.h"
 #include "server.h"
+
+/* The container the path's {id} names (id, name or unique prefix), referenced; NULL after
+ * answering 404 (or 400 for an ambiguous prefix). */
+struct container *route_find_container(const struct request *req, struct response *resp);
 
 void route_ping(const struct request *req, struct response *resp);
 void route_version(const struct request *req, struct response *resp);

@@ -63,12 +63,9 @@ static struct container *lookup_with_root(const struct request *req, struct resp
 		           "?path=");
 		return NULL;
 	}
-	char err[512];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return NULL;
-	}
 	*root_fd = open_container_root(c, resp);
 	if (*root_fd < 0) {
 		store_put(c);

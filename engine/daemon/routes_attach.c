@@ -164,12 +164,9 @@ static void attach_log(const struct request *req, struct response *resp, struct 
 
 void route_container_attach(const struct request *req, struct response *resp)
 {
-	char err[1024];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return;
-	}
 	store_lock();
 	bool running = c->state.status == STATUS_RUNNING;
 	bool created = c->state.status == STATUS_CREATED;

@@ -16,12 +16,10 @@
 
 void route_exec_create(const struct request *req, struct response *resp)
 {
-	char err[ERRLEN];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return;
-	}
+	char err[ERRLEN];
 	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
 	if (!body || !YAJL_IS_OBJECT(body)) {
 		resp_error(resp, 400, "invalid exec configuration: expected a JSON object");

@@ -18,7 +18,7 @@
 
 #define ERRLEN 1024
 
-static struct container *lookup_or_404(const struct request *req, struct response *resp)
+struct container *route_find_container(const struct request *req, struct response *resp)
 {
 	char err[ERRLEN];
 	struct container *c = store_lookup(req->param, err, sizeof(err));
@@ -141,7 +141,7 @@ static int do_start(struct container *c, char *err, size_t errlen)
 
 void route_container_start(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->op_lock);
@@ -166,7 +166,7 @@ static int stop_timeout(const struct request *req)
 
 void route_container_stop(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	mark_manual_stop(c);
@@ -186,7 +186,7 @@ void route_container_stop(const struct request *req, struct response *resp)
 
 void route_container_restart(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	mark_manual_stop(c);
@@ -212,7 +212,7 @@ void route_container_kill(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "Invalid signal: %s", sigstr);
 		return;
 	}
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	char err[ERRLEN];
@@ -235,7 +235,7 @@ void route_container_kill(const struct request *req, struct response *resp)
 
 void route_container_delete(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	bool force = req_query_bool(req, "force");
@@ -336,7 +336,7 @@ void route_container_wait(const struct request *req, struct response *resp)
 		           cond);
 		return;
 	}
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	struct waiter *w = calloc(1, sizeof(*w));

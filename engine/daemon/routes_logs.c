@@ -219,7 +219,6 @@ static int parse_params(const struct request *req, struct log_stream *s,
 
 void route_container_logs(const struct request *req, struct response *resp)
 {
-	char err[512];
 	struct log_stream *s = calloc(1, sizeof(*s));
 	struct json_log_read_opts o = {0};
 	if (!s) {
@@ -230,9 +229,8 @@ void route_container_logs(const struct request *req, struct response *resp)
 		free(s);
 		return;
 	}
-	s->c = store_lookup(req->param, err, sizeof(err));
+	s->c = route_find_container(req, resp);
 	if (!s->c) {
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
 		free(s);
 		return;
 	}

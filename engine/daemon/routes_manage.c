@@ -23,15 +23,6 @@
 
 #define ERRLEN 1024
 
-static struct container *lookup_or_404(const struct request *req, struct response *resp)
-{
-	char err[ERRLEN];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c)
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
-	return c;
-}
-
 /* ------------------------------------------------------------------- pause, unpause */
 
 static void set_paused(struct container *c, struct response *resp, bool pause)
@@ -65,7 +56,7 @@ static void set_paused(struct container *c, struct response *resp, bool pause)
 
 void route_container_pause(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	set_paused(c, resp, true);
@@ -74,7 +65,7 @@ void route_container_pause(const struct request *req, struct response *resp)
 
 void route_container_unpause(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	set_paused(c, resp, false);
@@ -97,7 +88,7 @@ void route_container_rename(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "%s", err);
 		return;
 	}
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->op_lock);
@@ -262,7 +253,7 @@ void route_container_update(const struct request *req, struct response *resp)
 			yajl_tree_free(body);
 		return;
 	}
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c) {
 		yajl_tree_free(body);
 		return;
@@ -382,7 +373,7 @@ static void top_reply(struct response *resp, const struct ps_table *t)
 
 void route_container_top(const struct request *req, struct response *resp)
 {
-	struct container *c = lookup_or_404(req, resp);
+	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
 	const char *ps_args = req_query(req, "ps_args");

@@ -66,12 +66,9 @@ static void gen_inspect(yajl_gen g, const struct container *c)
 
 void route_container_inspect(const struct request *req, struct response *resp)
 {
-	char err[512];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return;
-	}
 	yajl_gen g = yajl_gen_alloc(NULL);
 	store_lock();
 	gen_inspect(g, c);

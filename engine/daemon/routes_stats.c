@@ -408,14 +408,7 @@ static ssize_t stats_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		s->poff = 0;
 		s->sent++;
 	}
-	size_t n = s->plen - s->poff < max ? s->plen - s->poff : max;
-	memcpy(buf, s->pending + s->poff, n);
-	s->poff += n;
-	if (s->poff == s->plen) {
-		free(s->pending);
-		s->pending = NULL;
-	}
-	return (ssize_t)n;
+	return stream_take_pending(&s->pending, s->plen, &s->poff, buf, max);
 }
 
 static void stats_stream_free(void *cls)
@@ -429,12 +422,9 @@ static void stats_stream_free(void *cls)
 
 void route_container_stats(const struct request *req, struct response *resp)
 {
-	char err[512];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return;
-	}
 	const char *stream = req_query(req, "stream");
 	struct stats_stream *s = calloc(1, sizeof(*s));
 	if (s)

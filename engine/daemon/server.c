@@ -191,6 +191,18 @@ static void on_upgraded(void *cls, struct MHD_Connection *conn, void *req_cls, c
 	pthread_attr_destroy(&attr);
 }
 
+ssize_t stream_take_pending(char **pending, size_t len, size_t *off, char *buf, size_t max)
+{
+	size_t n = len - *off < max ? len - *off : max;
+	memcpy(buf, *pending + *off, n);
+	*off += n;
+	if (*off == len) {
+		free(*pending);
+		*pending = NULL;
+	}
+	return (ssize_t)n;
+}
+
 bool req_peer_gone(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =

@@ -59,6 +59,9 @@ void resp_stream(struct response *resp, unsigned int status, const char *content
 void resp_upgrade(struct response *resp, const char *content_type,
                   void (*upgrade)(void *cls, int fd, const char *early, size_t early_len),
                   void *cls, void (*upgrade_free)(void *cls));
+/* For stream callbacks: copies what fits of (*pending)[*off..len) into buf, and frees
+ * *pending (setting it NULL) once all of it has gone out. Returns the bytes copied. */
+ssize_t stream_take_pending(char **pending, size_t len, size_t *off, char *buf, size_t max);
 /* True once the client has closed the connection (for streams that wait). */
 bool req_peer_gone(struct MHD_Connection *conn);
 

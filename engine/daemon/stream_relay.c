@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "log.h"
 
 #define CTRL_P 0x10
@@ -23,25 +24,11 @@ ssize_t relay_detach_scan(const char *buf, size_t len, int *state)
 	return (ssize_t)len;
 }
 
-static int send_all(int sock, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(sock, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One chunk of output to the client: raw for a tty, else framed with its stream number. */
 int relay_send_output(int sock, bool tty, int stream, const char *data, size_t n)
 {
 	if (tty)
-		return send_all(sock, data, n);
+		return sock_send_all(sock, data, n);
 	unsigned char hdr[8] = {(unsigned char)stream,
 	                        0,
 	                        0,
@@ -50,9 +37,9 @@ int relay_send_output(int sock, bool tty, int stream, const char *data, size_t n
 	                        (unsigned char)(n >> 16),
 	                        (unsigned char)(n >> 8),
 	                        (unsigned char)n};
-	if (send_all(sock, (const char *)hdr, sizeof(hdr)) < 0)
+	if (sock_send_all(sock, (const char *)hdr, sizeof(hdr)) < 0)
 		return -1;
-	return send_all(sock, data, n);
+	return sock_send_all(sock, data, n);
 }
 
 /* Writes to the process's stdin (non-blocking fd), giving up when *stop is raised: a process
