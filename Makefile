@@ -33,8 +33,10 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 BINS := $(BUILD)/bin/isulad $(BUILD)/bin/isula $(BUILD)/bin/isulad-monitor
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Helpers the integration tests run (not installed).
+TEST_TOOLS := $(BUILD)/test-tools/shift-rootfs
 
-all: $(BINS)
+all: $(BINS) $(TEST_TOOLS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -61,6 +63,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
+$(BUILD)/test-tools/shift-rootfs: $(BUILD)/obj/tests/tools/shift_rootfs.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
@@ -73,7 +79,7 @@ install: all
 
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
-		$(wildcard engine/*/*.h) $(UNIT_SRC)
+		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/tools/*.c)
 
 clean:
 	rm -rf build build-san

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <yajl/yajl_gen.h>
 
 #include "cli_args.h"
 #include "http_client.h"
@@ -48,6 +49,13 @@ void api_response_free(struct api_response *r);
 void print_daemon_error(const struct api_response *r);
 /* URL-escapes s into a new string. */
 char *url_escape(const char *s);
+
+/* create/run's system-container flags (create_sysopts.c): each NULL when not given. */
+struct sysopt_flags {
+	const char *user_remap, *ns_change_opt, *host_channel, *env_target_file, *files_limit;
+};
+/* Adds them to the HostConfig map being generated; -1 after printing what is wrong. */
+int gen_sysopts(yajl_gen g, const struct sysopt_flags *f);
 
 /* Each command: argc/argv start after the command name. Returns the exit code. */
 typedef int (*command_fn)(struct client *cl, int argc, char **argv);

@@ -45,6 +45,11 @@ enum {
 	C_HOOK_SPEC,
 	C_RUNTIME,
 	C_LOG_OPT,
+	C_USER_REMAP,
+	C_NS_CHANGE_OPT,
+	C_HOST_CHANNEL,
+	C_ENV_TARGET_FILE,
+	C_FILES_LIMIT,
 	C_COUNT
 };
 
@@ -99,6 +104,16 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use for containers (lcr)"},
     [C_LOG_OPT] = {"log-opt", 0, CLI_LIST, "KEY=VALUE",
                    "Log options: max-size=SIZE, max-file=N, disable-log=true|false"},
+    [C_USER_REMAP] = {"user-remap", 0, CLI_STRING, "UID:GID:OFFSET",
+                      "Map the container's root to host UID:GID, OFFSET ids (system container)"},
+    [C_NS_CHANGE_OPT] = {"ns-change-opt", 0, CLI_STRING, "net,ipc",
+                         "Namespaced kernel parameters the container may change: net, ipc"},
+    [C_HOST_CHANNEL] = {"host-channel", 0, CLI_STRING, "HOST:CTR[:rw|ro[:SIZE]]",
+                        "Share a tmpfs (default 64MB) between a host path and the container"},
+    [C_ENV_TARGET_FILE] = {"env-target-file", 0, CLI_STRING, "PATH",
+                           "Persist the container's env to this file of its rootfs"},
+    [C_FILES_LIMIT] = {"files-limit", 0, CLI_STRING, "N",
+                       "Limit of open files (0 or -1: no limit)"},
 };
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -234,6 +249,15 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
 	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0 ||
 	    gen_log_config(g, v) < 0)
+		return -1;
+	const struct sysopt_flags sf = {
+	    .user_remap = cli_string(v, C_USER_REMAP),
+	    .ns_change_opt = cli_string(v, C_NS_CHANGE_OPT),
+	    .host_channel = cli_string(v, C_HOST_CHANNEL),
+	    .env_target_file = cli_string(v, C_ENV_TARGET_FILE),
+	    .files_limit = cli_string(v, C_FILES_LIMIT),
+	};
+	if (gen_sysopts(g, &sf) < 0)
 		return -1;
 	yajl_gen_map_close(g);
 	return 0;

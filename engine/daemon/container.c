@@ -56,6 +56,7 @@ void host_config_free(struct host_config *h)
 	for (size_t i = 0; i < h->n_ulimits; i++)
 		free(h->ulimits[i].name);
 	free(h->ulimits);
+	sysopt_config_free(&h->sys);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -126,6 +127,7 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	}
 	yajl_gen_array_close(g);
 	jg_kstr(g, "ExternalRootfs", h->external_rootfs);
+	sysopt_config_gen(g, &h->sys, h->privileged);
 	jg_key(g, "LogConfig");
 	yajl_gen_map_open(g);
 	jg_kstr(g, "Type", h->log_type ? h->log_type : "json-file");
@@ -282,6 +284,8 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	                             err, errlen) < 0)
 		return -1;
 	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0)
+		return -1;
+	if (sysopt_config_parse(node, &h->sys, err, errlen) < 0)
 		return -1;
 	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
 }

@@ -10,6 +10,7 @@
 #include "fileutil.h"
 #include "log_config.h"
 #include "strv.h"
+#include "sysopt.h"
 
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -211,16 +212,45 @@ static void add_system_mounts(struct buf *b, const struct host_config *h)
 	     "lxc.mount.entry = mqueue dev/mqueue mqueue rw,nosuid,nodev,noexec,create=dir 0 0\n");
 }
 
+char **lxc_config_env(const struct container_config *cfg)
+{
+	char **env = NULL;
+	if (strv_find_env(cfg->env, "PATH", 4) < 0)
+		strv_push(&env, DEFAULT_PATH_ENV);
+	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
+		strv_push(&env, "TERM=xterm");
+	for (size_t i = 0; cfg->env && cfg->env[i]; i++)
+		strv_push(&env, cfg->env[i]);
+	return env;
+}
+
 static void add_env(struct buf *b, const struct container_config *cfg)
 {
-	if (strv_find_env(cfg->env, "PATH", 4) < 0)
-		addf(b, "lxc.environment = %s\n", DEFAULT_PATH_ENV);
-	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
-		addf(b, "lxc.environment = TERM=xterm\n");
-	for (size_t i = 0; cfg->env && cfg->env[i]; i++) {
-		if (!strchr(cfg->env[i], '\n'))
-			addf(b, "lxc.environment = %s\n", cfg->env[i]);
+	char **env = lxc_config_env(cfg);
+	for (size_t i = 0; env && env[i]; i++) {
+		if (!strchr(env[i], '\n'))
+			addf(b, "lxc.environment = %s\n", env[i]);
 	}
+	strv_free(env);
+}
+
+/* The system-container options' lines (sysopt.h), after --ulimit's (files-limit may lower
+ * them). */
+static void add_sysopts(struct buf *b, const struct container *c, const struct lxc_config_env *env)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		b->failed = true;
+		return;
+	}
+	sysopt_lxc_config(f, c, env->monitor_path);
+	if (fclose(f) == 0 && text)
+		addf(b, "%s", text);
+	else
+		b->failed = true;
+	free(text);
 }
 
 /* A tty container's output is liblxc's console log (raw bytes); lxc 5 keeps one rotated
@@ -282,6 +312,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	if (env->has_user)
 		addf(&b, "lxc.init.uid = %u\nlxc.init.gid = %u\n", (unsigned)env->uid,
 		     (unsigned)env->gid);
+	add_sysopts(&b, c, env);
 	free(cg);
 	if (add_binds(&b, h->binds, err, errlen) < 0 || b.failed) {
 		if (b.failed)

@@ -10,11 +10,15 @@
 #include "fileutil.h"
 #include "log.h"
 #include "rootfs_path.h"
+#include "sysopt.h"
 
-static void write_one(int rootfs, const char *path, const char *text)
+/* Written as the container's root: a user-remapped container owns them. */
+static void write_one(const struct container *c, int rootfs, const char *path, const char *text)
 {
 	if (rootfs_write_file(rootfs, path, text, strlen(text), 0644) < 0)
 		LOG_WARN("cannot write %s in the rootfs: %s", path, strerror(errno));
+	else
+		sysopt_chown_in_rootfs(c, rootfs, path);
 }
 
 void rootfs_write_network_files(const struct container *c)
@@ -33,15 +37,15 @@ void rootfs_write_network_files(const struct container *c)
 	const char *hostname = c->config.hostname ? c->config.hostname : "localhost";
 	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s\n", hostname);
-	write_one(rootfs, "/etc/hostname", buf);
+	write_one(c, rootfs, "/etc/hostname", buf);
 	snprintf(buf, sizeof(buf),
 	         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 	         "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
 	         "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n",
 	         hostname);
-	write_one(rootfs, "/etc/hosts", buf);
+	write_one(c, rootfs, "/etc/hosts", buf);
 	char *resolv = read_file("/etc/resolv.conf", 64 * 1024, NULL);
-	write_one(rootfs, "/etc/resolv.conf", resolv ? resolv : "");
+	write_one(c, rootfs, "/etc/resolv.conf", resolv ? resolv : "");
 	free(resolv);
 	close(rootfs);
 }

@@ -28,6 +28,7 @@
 #include "store.h"
 #include "strv.h"
 #include "supervisor.h"
+#include "sysopt.h"
 
 struct runtime_settings g_runtime;
 
@@ -341,7 +342,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
 	int ret = -1, log_fd = -1, pidfd = -1;
-	if (!state_dir || check_command(c, argv, err, errlen) < 0)
+	bool channel_mounted = false;
+	if (!state_dir || check_command(c, argv, err, errlen) < 0 ||
+	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
 		goto out;
 	if (c->host.system_container)
 		rootfs_write_network_files(c);
@@ -391,6 +394,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		store_unlock();
 	}
 out:
+	if (ret < 0)
+		sysopt_start_failed(c, channel_mounted, err, errlen);
 	if (log_fd >= 0)
 		close(log_fd);
 	strv_free(argv);
@@ -456,6 +461,7 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 
 void runtime_remove_files(const struct container *c)
 {
+	sysopt_remove(c);
 	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
 	for (size_t i = 0; i < 2; i++) {
 		if (dirs[i] && remove_tree(dirs[i]) < 0)
