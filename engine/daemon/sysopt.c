@@ -2,8 +2,10 @@
  * container's life; each option's own work is in sysopt_<option>.c. */
 #include "sysopt.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "fileutil.h"
 #include "store.h"
 
 int sysopt_validate(const struct container *c, char *err, size_t errlen)
@@ -42,14 +44,24 @@ void sysopt_start_failed(const struct container *c, bool channel_mounted, char *
 {
 	if (channel_mounted)
 		hostchannel_remove_mount(&c->host);
-	/* liblxc needs some dozens of descriptors of its own to set the container up. */
-	if (err && fileslimit_is_rlimit(&c->host) && strstr(err, "Too many open files")) {
-		size_t used = strlen(err);
-		snprintf(err + used, errlen - used,
-		         " (--files-limit %lld is too small: it is each process's open files limit "
-		         "here, and the container's setup needs more)",
-		         (long long)c->host.sys.files_limit);
-	}
+	/* liblxc needs some dozens of descriptors of its own to set the container up; its last
+	 * error line is then a consequence, not the cause. */
+	if (!err || !fileslimit_is_rlimit(&c->host))
+		return;
+	char *dir = store_state_dir(c->id);
+	char *log = dir ? path_join(dir, "lxc.log") : NULL;
+	char *text = log ? read_file(log, 1 << 20, NULL) : NULL;
+	if (text && strstr(text, "Too many open files"))
+		snprintf(
+		    err, errlen,
+		    "Start container error: --files-limit %lld is too small for the container to "
+		    "start: liblxc ran out of file descriptors setting it up (Too many open "
+		    "files); with no files cgroup on this kernel the limit applies to each "
+		    "process",
+		    (long long)c->host.sys.files_limit);
+	free(text);
+	free(log);
+	free(dir);
 }
 
 void sysopt_remove(const struct container *c)
