@@ -13,14 +13,16 @@ int sysopt_validate(const struct container *c, char *err, size_t errlen)
 	const struct host_config *h = &c->host;
 	if (userremap_validate(h, err, errlen) < 0 || nschange_validate(h, err, errlen) < 0 ||
 	    fileslimit_validate(h, err, errlen) < 0 || modules_validate(c, err, errlen) < 0 ||
-	    envfile_validate(c, err, errlen) < 0 || hostchannel_validate(h, err, errlen) < 0)
+	    (h->sys.env_target_file && envfile_validate(c, err, errlen) < 0) ||
+	    hostchannel_validate(h, err, errlen) < 0)
 		return -1;
 	return 0;
 }
 
 int sysopt_create(struct container *c, char *err, size_t errlen)
 {
-	if (envfile_merge(c, err, errlen) < 0 || hostchannel_create(&c->host, err, errlen) < 0)
+	if ((c->host.sys.env_target_file && envfile_merge(c, err, errlen) < 0) ||
+	    hostchannel_create(&c->host, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -32,7 +34,7 @@ int sysopt_prepare_start(const struct container *c, bool *channel_mounted, char 
 	    userremap_prepare(&c->host, g_paths.lxcpath, err, errlen) < 0 ||
 	    hostchannel_mount(&c->host, channel_mounted, err, errlen) < 0)
 		return -1;
-	if (envfile_write(c, err, errlen) < 0) {
+	if (c->host.sys.env_target_file && envfile_write(c, err, errlen) < 0) {
 		sysopt_start_failed(c, *channel_mounted, NULL, 0);
 		*channel_mounted = false;
 		return -1;

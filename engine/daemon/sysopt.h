@@ -55,6 +55,7 @@ void hostchannel_remove_mount(const struct host_config *h);
 void hostchannel_remove(const struct host_config *h);
 void hostchannel_lxc_config(FILE *f, const struct host_config *h);
 
+/* Only for a container with --env-target-file (sysopt.c checks). */
 int envfile_validate(const struct container *c, char *err, size_t errlen);
 int envfile_merge(struct container *c, char *err, size_t errlen);
 int envfile_write(const struct container *c, char *err, size_t errlen);

@@ -29,8 +29,6 @@ static int open_rootfs(const struct container *c, char *err, size_t errlen)
 int envfile_validate(const struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
-	if (!path)
-		return 0;
 	if (path[0] != '/') {
 		snprintf(err, errlen, "env target file path must be absolute path: %s", path);
 		return -1;
@@ -66,8 +64,6 @@ int envfile_validate(const struct container *c, char *err, size_t errlen)
 int envfile_merge(struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
-	if (!path)
-		return 0;
 	int rootfs = open_rootfs(c, err, errlen);
 	if (rootfs < 0)
 		return -1;
@@ -123,8 +119,6 @@ static int make_parents(const struct container *c, int rootfs, const char *path)
 int envfile_write(const struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
-	if (!path)
-		return 0;
 	int rootfs = open_rootfs(c, err, errlen);
 	if (rootfs < 0)
 		return -1;
