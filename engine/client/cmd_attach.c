@@ -74,7 +74,7 @@ int cmd_attach(struct client *cl, int argc, char **argv)
 	struct ctr_brief b = {0};
 	code = EXIT_DAEMON_ERROR;
 	int ret = inspect_brief(cl, cli_positional(v, 0), &b) == 0
-	              ? attach_stream(cl, b.id, b.tty, b.tty && b.open_stdin)
+	              ? attach_stream(cl, b.id, b.tty, b.open_stdin)
 	              : -1;
 	if (ret == 1) {
 		code = 0; /* detached, the container goes on */

@@ -18,6 +18,7 @@
 #include "log_config.h"
 #include "log.h"
 #include "routes.h"
+#include "runtime.h"
 #include "store.h"
 #include "stream_relay.h"
 
@@ -76,11 +77,14 @@ struct log_attach {
 	struct json_log_reader *r;
 	unsigned exits_before;
 	bool want[3];
+	struct relay_fds in; /* in.in_fd: the stdin FIFO when the client sends input, else -1 */
 };
 
 static void log_attach_free(void *cls)
 {
 	struct log_attach *a = cls;
+	if (a->in.in_fd >= 0)
+		close(a->in.in_fd);
 	json_log_reader_close(a->r);
 	store_lock();
 	a->c->log_readers--;
@@ -104,6 +108,11 @@ static void log_attach_stream(void *cls, int fd, const char *early, size_t early
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0)
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	struct relay_input *input = NULL;
+	if (a->in.in_fd >= 0) {
+		a->in.sock = fd;
+		input = relay_input_start(&a->in, early, early_len);
+	}
 	bool exited_seen = false;
 	for (;;) {
 		struct json_log_entry e;
@@ -129,13 +138,12 @@ static void log_attach_stream(void *cls, int fd, const char *early, size_t early
 			json_log_reader_wait(a->r, 200);
 		}
 	}
+	relay_input_stop(input);
 	log_attach_free(a);
 }
 
 static void attach_log(const struct request *req, struct response *resp, struct container *c)
 {
-	struct container_log_settings ls;
-	log_config_settings(&c->host, &ls);
 	char *path = log_config_path(c->id);
 	struct json_log_read_opts o = {.tail = -1, .follow = true};
 	clock_gettime(CLOCK_REALTIME, &o.since);
@@ -148,6 +156,21 @@ static void attach_log(const struct request *req, struct response *resp, struct 
 		free(a);
 		store_put(c);
 		return;
+	}
+	/* The client's input goes to the init's stdin FIFO (-i containers). With StdinOnce
+	 * (run -i) the end of that input is the end of the init's. */
+	a->in = (struct relay_fds){.in_fd = -1, .out_fd = -1, .err_fd = -1};
+	if (req_query_bool(req, "stdin") && c->config.open_stdin) {
+		char err[512];
+		a->in.in_fd = runtime_open_stdin(c, err, sizeof(err));
+		a->in.close_in_on_eof = c->config.stdin_once;
+		if (a->in.in_fd < 0) {
+			resp_error(resp, 500, "%s", err);
+			json_log_reader_close(a->r);
+			free(a);
+			store_put(c);
+			return;
+		}
 	}
 	const char *out = req_query(req, "stdout"), *err = req_query(req, "stderr");
 	a->want[1] = !out || req_query_bool(req, "stdout");
