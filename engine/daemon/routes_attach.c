@@ -252,12 +252,9 @@ void route_container_resize(const struct request *req, struct response *resp)
 		           h ? h : "", w ? w : "");
 		return;
 	}
-	char err[1024];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return;
-	}
 	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
 	store_lock();
 	for (struct console_attach *a = g_attached; a; a = a->next) {
