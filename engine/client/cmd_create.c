@@ -501,7 +501,8 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		code = 0;
 	} else if (wait_conn) {
 		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
-		int attached = tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE)) : 0;
+		int attached =
+		    tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE), true) : 0;
 		if (out_conn)
 			stream_run(cl, out_conn, false, cli_bool(v, C_INTERACTIVE), NULL);
 		code = attached == 1 ? 0 : read_exit_wait(wait_conn);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "fileutil.h"
 #include "json_log.h"
 #include "log_config.h"
 #include "log.h"
@@ -28,6 +29,7 @@ struct console_attach {
 	int keep_fd; /* liblxc's command connection: the console is ours while it is open */
 	int ptx;
 	bool in;
+	bool replay; /* logs=1: first what liblxc's console ring buffer holds */
 	struct console_attach *next;
 };
 
@@ -50,9 +52,24 @@ static void attach_free(struct console_attach *a)
 	free(a);
 }
 
+/* The console output of the run so far (kept by liblxc). Sent after the console was taken, so
+ * nothing falls between the two; what the init writes in that instant may come twice. */
+static void replay_console(struct console_attach *a, int fd)
+{
+	uint64_t max = 0;
+	struct lxc_console_log log = {.read = true, .read_max = &max};
+	if (a->ct->console_log(a->ct, &log) == 0 && log.data) {
+		if (max > 0)
+			sock_send_all(fd, log.data, (size_t)max);
+		free(log.data);
+	}
+}
+
 static void console_stream(void *cls, int fd, const char *early, size_t early_len)
 {
 	struct console_attach *a = cls;
+	if (a->replay)
+		replay_console(a, fd);
 	struct relay_fds f = {.sock = fd,
 	                      .in_fd = a->in ? a->ptx : -1,
 	                      .out_fd = a->ptx,
@@ -228,7 +245,8 @@ void route_container_attach(const struct request *req, struct response *resp)
 	                             .ct = ct,
 	                             .keep_fd = keep,
 	                             .ptx = ptx,
-	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0};
+	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0,
+	                             .replay = req_query_bool(req, "logs")};
 	store_lock();
 	a->next = g_attached;
 	g_attached = a;

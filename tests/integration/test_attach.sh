@@ -65,6 +65,8 @@ rc=$?
 [[ "$out" == */dev/pts/* ]] && pass "run -t: the command has a terminal" ||
 	fail "run -t: the command has a terminal" "output: '$out'"
 expect_eq "run -t: the container's exit code" 6 "$rc"
+out=$(in_pty "$ISULA run -t --rm --external-rootfs $BB none sh -c 'echo at-once; sleep 0.3; echo later'")
+expect_eq "run -t: output written before the attach is not lost" "at-once later" "$(echo $out)"
 
 tid=$(isula run -tid --external-rootfs "$BB" none sh)
 wait_for "the -ti container runs" 5 is_status "$tid" running
