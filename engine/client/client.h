@@ -70,8 +70,8 @@ int cmd_wait(struct client *cl, int argc, char **argv);
 int cmd_exec(struct client *cl, int argc, char **argv);
 int cmd_attach(struct client *cl, int argc, char **argv);
 /* Streams a running container's console until it stops (0) or the user detaches (1); -1 on
- * errors (printed). */
-int attach_stream(struct client *cl, const char *id, bool tty, bool in);
+ * errors (printed). replay: first the console output from before the attach (run -t). */
+int attach_stream(struct client *cl, const char *id, bool tty, bool in, bool replay);
 int cmd_ps(struct client *cl, int argc, char **argv);
 int cmd_inspect(struct client *cl, int argc, char **argv);
 int cmd_version(struct client *cl, int argc, char **argv);

@@ -323,7 +323,7 @@ static int check_flags(struct cli_values *v)
 	return 0;
 }
 
-static char *build_request(struct cli_values *v)
+static char *build_request(struct cli_values *v, bool is_run)
 {
 	char **env = NULL, **cmd = NULL;
 	char *out = NULL;
@@ -342,6 +342,8 @@ static char *build_request(struct cli_values *v)
 		jg_kstr(g, "WorkingDir", cli_string(v, C_WORKDIR));
 	jg_kbool(g, "Tty", cli_bool(v, C_TTY));
 	jg_kbool(g, "OpenStdin", cli_bool(v, C_INTERACTIVE));
+	/* Docker's run -i: the client's end of input is the end of the container's. */
+	jg_kbool(g, "StdinOnce", cli_bool(v, C_INTERACTIVE) && is_run && !cli_bool(v, C_DETACH));
 	jg_kstrv(g, "Env", env);
 	if (cmd)
 		jg_kstrv(g, "Cmd", cmd);
@@ -370,10 +372,11 @@ done:
 	return out;
 }
 
-/* Creates the container; returns its ID (malloc'd) or NULL after printing why. */
-static char *create_container(struct client *cl, struct cli_values *v)
+/* Creates the container (for run: a foreground run -i ends its input with the client's);
+ * returns its ID (malloc'd) or NULL after printing why. */
+static char *create_container(struct client *cl, struct cli_values *v, bool is_run)
 {
-	char *body = build_request(v);
+	char *body = build_request(v, is_run);
 	if (!body)
 		return NULL;
 	char path[512] = "/containers/create";
@@ -414,7 +417,7 @@ int cmd_create(struct client *cl, int argc, char **argv)
 	    parse(cl, "isula create [OPTIONS] IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
-	char *id = create_container(cl, v);
+	char *id = create_container(cl, v, false);
 	if (id)
 		printf("%s\n", id);
 	free(id);
@@ -478,7 +481,7 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	    parse(cl, "isula run [OPTIONS] ROOTFS|IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
-	char *id = create_container(cl, v);
+	char *id = create_container(cl, v, true);
 	struct api_response r = {0};
 	struct http_conn *wait_conn = NULL, *out_conn = NULL;
 	bool tty = cli_bool(v, C_TTY);
@@ -497,8 +500,9 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	 * none of it is missed. (A -t console can only be had once the container runs.) */
 	if (!detach && !tty) {
 		char path[200];
-		snprintf(path, sizeof(path), "/containers/%s/attach?stream=1&stdout=1&stderr=1",
-		         id);
+		snprintf(path, sizeof(path),
+		         "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1", id,
+		         cli_bool(v, C_INTERACTIVE) ? 1 : 0);
 		out_conn = malloc(sizeof(*out_conn));
 		if (out_conn && api_hijack(cl, path, NULL, out_conn) < 0) {
 			free(out_conn);
@@ -521,9 +525,10 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		code = 0;
 	} else if (wait_conn) {
 		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
-		int attached = tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE)) : 0;
+		int attached =
+		    tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE), true) : 0;
 		if (out_conn)
-			stream_run(cl, out_conn, false, false, NULL);
+			stream_run(cl, out_conn, false, cli_bool(v, C_INTERACTIVE), NULL);
 		code = attached == 1 ? 0 : read_exit_wait(wait_conn);
 	}
 out:

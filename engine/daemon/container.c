@@ -81,6 +81,7 @@ void container_config_gen(yajl_gen g, const struct container_config *c)
 	jg_kbool(g, "Tty", c->tty);
 	jg_kbool(g, "OpenStdin", c->open_stdin);
 	jg_kbool(g, "AttachStdin", c->attach_stdin);
+	jg_kbool(g, "StdinOnce", c->stdin_once);
 	jg_kstrv(g, "Cmd", c->cmd);
 	jg_kstrv(g, "Entrypoint", c->entrypoint);
 	jg_kstr(g, "WorkingDir", c->workdir);
@@ -187,6 +188,7 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 	out->tty = json_get_bool(node, "Tty", false);
 	out->open_stdin = json_get_bool(node, "OpenStdin", false);
 	out->attach_stdin = json_get_bool(node, "AttachStdin", false);
+	out->stdin_once = json_get_bool(node, "StdinOnce", false);
 	yajl_val labels = json_get(node, "Labels");
 	if (labels && YAJL_IS_OBJECT(labels)) {
 		for (size_t i = 0; i < labels->u.object.len; i++) {

@@ -28,6 +28,7 @@ struct container_config {
 	char **labels; /* "k=v" entries */
 	char *image;
 	bool tty, open_stdin, attach_stdin;
+	bool stdin_once; /* the first attach's end of input closes the init's stdin (run -i) */
 };
 
 struct host_config {

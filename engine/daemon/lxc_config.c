@@ -12,6 +12,8 @@
 #include "strv.h"
 #include "sysopt.h"
 
+/* The console ring buffer kept by liblxc for a tty container. */
+#define CONSOLE_REPLAY_BYTES (64 * 1024)
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* The default capability list of iSulad's containers; system containers add SYS_BOOT. */
@@ -263,6 +265,9 @@ static void add_console(struct buf *b, const struct container *c, const struct l
 		addf(b, "lxc.console.path = none\n");
 		return;
 	}
+	/* What a foreground run -t missed before its attach came (the shell's prompt) is replayed
+	 * from liblxc's in-memory ring buffer. */
+	addf(b, "lxc.console.buffer.size = %d\n", CONSOLE_REPLAY_BYTES);
 	if (ls.disabled)
 		return;
 	addf(b, "lxc.console.logfile = %s/console.log\n", env->container_dir);

@@ -122,6 +122,8 @@ static void push_stdio_options(char ***margv, const struct container *c, const c
 		strv_push(margv, "--stdin");
 		strv_push(margv, fifo ? fifo : "/dev/null");
 		free(fifo);
+		if (c->config.stdin_once)
+			strv_push(margv, "--stdin-once");
 	}
 }
 
@@ -188,6 +190,27 @@ static int prepare_stdin_fifo(const struct container *c, const char *state_dir, 
 		         strerror(errno));
 	free(fifo);
 	return ret;
+}
+
+int runtime_open_stdin(const struct container *c, char *err, size_t errlen)
+{
+	char *state_dir = store_state_dir(c->id);
+	char *fifo = state_dir ? path_join(state_dir, STDIN_FIFO_FILE) : NULL;
+	int fd = -1;
+	if (!fifo)
+		snprintf(err, errlen, "out of memory");
+	else if (mkdir_p(state_dir, 0700) < 0)
+		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
+	else if (prepare_stdin_fifo(c, state_dir, err, errlen) == 0) {
+		/* Read-write: opening never waits for the init, which may not run yet. */
+		fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(err, errlen, "cannot open the stdin FIFO %s: %s", fifo,
+			         strerror(errno));
+	}
+	free(fifo);
+	free(state_dir);
+	return fd;
 }
 
 static void record_started(struct container *c, pid_t monitor, pid_t init_pid)

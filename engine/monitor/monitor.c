@@ -5,6 +5,7 @@
  *   isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...
  *     --log FILE --log-max-size BYTES --log-max-file N   json-file log of the init's output
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
+ *     --stdin-once                                       EOF once the FIFO's writers are gone
  *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
@@ -52,6 +53,11 @@ static int exit_code_from_lxc(int status)
 static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts *o)
 {
 	for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
+		if (strcmp(argv[i], "--stdin-once") == 0) {
+			o->stdin_once = true;
+			i--;
+			continue;
+		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int64_t n = 0;
 		if (!v)
