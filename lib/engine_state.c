@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "container_ref.h"
 #include "fileutil.h"
 #include "idgen.h"
 #include "json.h"
@@ -85,39 +86,22 @@ int engine_containers_load(const char *graph, struct engine_containers *out, cha
 	return 0;
 }
 
+static const char *id_at(const void *ctx, size_t i)
+{
+	return ((const struct engine_containers *)ctx)->v[i].id;
+}
+
+static const char *name_at(const void *ctx, size_t i)
+{
+	return ((const struct engine_containers *)ctx)->v[i].name;
+}
+
 const struct engine_container *engine_containers_find(const struct engine_containers *all,
                                                       const char *ref, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < all->n; i++) {
-		if (strcmp(all->v[i].id, ref) == 0)
-			return &all->v[i];
-	}
-	for (size_t i = 0; i < all->n; i++) {
-		if (strcmp(all->v[i].name, ref) == 0)
-			return &all->v[i];
-	}
-	size_t len = strlen(ref), matches = 0;
-	const struct engine_container *found = NULL;
-	char cands[512] = "";
-	for (size_t i = 0; len > 0 && i < all->n; i++) {
-		if (strncmp(all->v[i].id, ref, len) != 0)
-			continue;
-		found = &all->v[i];
-		size_t used = strlen(cands);
-		if (used < sizeof(cands) - 16)
-			snprintf(cands + used, sizeof(cands) - used, "%s%.12s", matches ? ", " : "",
-			         found->id);
-		matches++;
-	}
-	if (matches == 1)
-		return found;
-	if (matches > 1)
-		snprintf(err, errlen,
-		         "Multiple IDs found with provided prefix: %s (candidates: %s)", ref,
-		         cands);
-	else
-		snprintf(err, errlen, "No such container: %s", ref);
-	return NULL;
+	struct container_ref_list l = {.n = all->n, .ctx = all, .id_at = id_at, .name_at = name_at};
+	long i = container_ref_find(&l, ref, err, errlen);
+	return i < 0 ? NULL : &all->v[i];
 }
 
 void engine_containers_free(struct engine_containers *all)
