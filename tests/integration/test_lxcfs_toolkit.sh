@@ -219,6 +219,45 @@ expect_ok "prestart with a \"root\" (a hook run before the container's pivot)" s
 	'printf "{\"pid\":%s,\"root\":\"/\"}" "$1" | "$2" prestart' _ "$tk3_pid" "$TOOLKIT"
 expect_view tk3 "tk3 after prestart with root"
 
+# As a liblxc start-host hook (the moment the engine runs OCI prestart hooks: namespaces and
+# rootfs set up, init not yet started), the init's very first read is the container's view.
+LXP=$IT_TMP/lxc
+mkdir -p "$LXP/tkhook"
+printf '#!/bin/sh\nhead -n 1 /proc/meminfo >/first-read; grep -c ^processor /proc/cpuinfo >>/first-read\n' \
+	>"$BB/first-read.sh"
+chmod +x "$BB/first-read.sh"
+cat >"$LXP/hook.sh" <<EOF
+#!/bin/sh
+printf '{"ociVersion":"1.0.2","id":"tkhook","status":"created","pid":%s}' "\$LXC_PID" |
+	"$TOOLKIT" --mount-point "$MNT" --log "$LXP/hook.log" prestart
+EOF
+chmod +x "$LXP/hook.sh"
+if [ -d "$CGROOT/memory" ]; then
+	limits="lxc.cgroup.memory.limit_in_bytes = 64M
+lxc.cgroup.cpuset.cpus = 0"
+else
+	limits="lxc.cgroup2.memory.max = 64M
+lxc.cgroup2.cpuset.cpus = 0"
+fi
+cat >"$LXP/tkhook/config" <<EOF
+lxc.uts.name = tkhook
+lxc.rootfs.path = dir:$BB
+lxc.mount.auto = proc:mixed sys:ro
+lxc.net.0.type = empty
+lxc.cgroup.dir = $IT_CGNAME-lxc
+$limits
+lxc.hook.start-host = $LXP/hook.sh
+lxc.init.cmd = /first-read.sh
+lxc.log.file = $LXP/lxc.log
+EOF
+rm -f "$BB/first-read"
+expect_ok "a liblxc container with the toolkit as its start-host hook runs" \
+	timeout 30 lxc-start -P "$LXP" -n tkhook -F
+expect_eq "its init's first read of /proc/meminfo and /proc/cpuinfo is the view" \
+	"MemTotal:          65536 kB
+1" "$(cat "$BB/first-read" 2>&1)"
+expect_match "the hook logged its work" "prestart: container tkhook" "$(cat "$LXP/hook.log" 2>&1)"
+
 kill_lxcfs KILL
 expect_ok "prestart with a dead lxcfs: the container still starts (exit 0)" sh -c \
 	'printf %s "$1" | "$2" prestart' _ "$state" "$TOOLKIT"
