@@ -3,7 +3,8 @@
 # point of this file's own: remount/umount of one container and of all, the views are slaves
 # (never shared) and leak nothing to the host, a killed lxcfs (containers keep running,
 # `umount all` brings the host's files back, `remount all` after a restart brings the view
-# back), `prestart` driven with an OCI state on stdin, rollback when one mount fails, and the
+# back), a --user-remap container, `prestart` driven with an OCI state on stdin and as a liblxc
+# start-host hook, rollback when one mount fails, and the
 # errors for bad input.
 #
 # lxcfs: $LXCFS_BIN if set, else build/bin/lxcfs when it has been built, else Debian's
@@ -192,6 +193,23 @@ expect_host tk2 "tk2 after umount tk2 (dead lxcfs)"
 expect_ok "umount tk1 with a dead lxcfs" tk umount tk1
 clear_mount_point
 start_lxcfs || it_abort "lxcfs must restart"
+
+# A system container with --user-remap: its mount namespace belongs to its own user namespace.
+SHIFT=$BIN/../test-tools/shift-rootfs
+if [ -x "$SHIFT" ]; then
+	chmod 0711 "$IT_TMP" # the mapped root must reach the engine's directories
+	BBR=$(copy_rootfs busybox) && "$SHIFT" "$BBR" 100000 100000 >/dev/null 2>&1 &&
+		isula run -d --name tkremap --system-container --user-remap 100000:100000:65535 \
+			-m 64m --cpuset-cpus 0 --external-rootfs "$BBR" none sleep 1000 >/dev/null ||
+		fail "a --user-remap container runs" "$(tail -n 3 "$LCR"/*/lxc.log 2>/dev/null)"
+	expect_ok "remount of a --user-remap container" tk remount tkremap
+	expect_view tkremap "tkremap after remount"
+	expect_ok "umount of a --user-remap container" tk umount tkremap
+	expect_host tkremap "tkremap after umount"
+	isula rm -f tkremap >/dev/null
+else
+	fail "build first: no $SHIFT (needed for the --user-remap case)"
+fi
 
 # ------------------------------------------------------------------------- prestart
 isula run -d --name tk3 -m 64m --cpuset-cpus 0 --external-rootfs "$BB" none sleep 1000 \
