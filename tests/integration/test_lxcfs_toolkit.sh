@@ -4,8 +4,7 @@
 # (never shared) and leak nothing to the host, a killed lxcfs (containers keep running,
 # `umount all` brings the host's files back, `remount all` after a restart brings the view
 # back), a --user-remap container, `prestart` driven with an OCI state on stdin and as a liblxc
-# start-host hook, rollback when one mount fails, and the
-# errors for bad input.
+# start-host hook, rollback when one mount fails, and the errors for bad input.
 #
 # lxcfs: $LXCFS_BIN if set, else build/bin/lxcfs when it has been built, else Debian's
 # /usr/bin/lxcfs (both serve the same proc/... and sys/devices/system/cpu/online files).
