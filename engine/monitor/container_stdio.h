@@ -1,5 +1,5 @@
 /* The container init's stdin/stdout/stderr, set up by the monitor before liblxc starts it (a
- * non-tty init inherits the monitor's fds 0-2). Output goes through pipes to a forked copier
+ * non-tty init inherits the monitor's fds 0-2). Output goes through pipes to a copier process
  * that writes the json-file log: liblxc refuses to start from a threaded process, and a
  * separate process keeps the monitor itself simple. */
 #ifndef MONITOR_STDIO_H
@@ -17,7 +17,8 @@ struct monitor_stdio_opts {
 };
 
 struct monitor_stdio {
-	pid_t copier; /* 0: none */
+	int drain_fd; /* written to when the init has exited; -1: no copier */
+	int done_fd;  /* EOF once the copier has written everything and exited */
 };
 
 /* Points fds 0-2 at what the init gets. 0, or -1 with the reason printed on stderr. */
