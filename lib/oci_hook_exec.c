@@ -283,25 +283,46 @@ static char *bundle_id(const char *bundle)
 	return strndup(bundle + start, len - start);
 }
 
-int oci_hooks_run_bundle(const char *bundle, enum oci_hook_stage stage, const char *status,
-                         pid_t pid, char *const *extra_env, char *err, size_t errlen)
+int oci_bundle_spec(const char *bundle, yajl_val *spec, char *err, size_t errlen)
 {
 	char *path = path_join(bundle, OCI_SPEC_FILE);
 	char *text = path ? read_file(path, 64 << 20, NULL) : NULL;
 	char why[512] = "";
-	yajl_val spec = text ? yajl_tree_parse(text, why, sizeof(why)) : NULL;
+	int ret = 0;
+	*spec = NULL;
+	if (!text && errno == ENOENT) {
+		ret = -ENOENT;
+	} else if (!text) {
+		snprintf(err, errlen, "cannot read %s: %s", path ? path : bundle, strerror(errno));
+		ret = -1;
+	} else if (!(*spec = yajl_tree_parse(text, why, sizeof(why)))) {
+		snprintf(err, errlen, "cannot parse %s: %s", path, why);
+		ret = -1;
+	}
+	free(text);
+	free(path);
+	return ret;
+}
+
+int oci_hooks_run_bundle(const char *bundle, enum oci_hook_stage stage, const char *status,
+                         pid_t pid, char *const *extra_env, char *err, size_t errlen)
+{
+	yajl_val spec;
+	int ret = oci_bundle_spec(bundle, &spec, err, errlen);
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "the bundle %s has no %s", bundle, OCI_SPEC_FILE);
+	if (ret < 0)
+		return -1;
 	struct oci_hooks hooks;
+	char why[512];
 	char *id = bundle_id(bundle);
 	char *state = NULL;
-	int ret = -1;
-	if (!spec) {
-		snprintf(err, errlen, "cannot read the hooks of %s: %s", path ? path : bundle,
-		         text ? why : strerror(errno));
-	} else if (oci_hooks_parse(json_get(spec, "hooks"), &hooks, why, sizeof(why)) < 0) {
+	ret = -1;
+	if (oci_hooks_parse(json_get(spec, "hooks"), &hooks, why, sizeof(why)) < 0) {
 		if (!json_get(spec, "hooks"))
 			ret = 0; /* no hooks at all */
 		else
-			snprintf(err, errlen, "invalid hooks in %s: %s", path, why);
+			snprintf(err, errlen, "invalid hooks in the bundle %s: %s", bundle, why);
 	} else {
 		state = id ? oci_state_json(id, status, pid, bundle, json_get(spec, "annotations"))
 		           : NULL;
@@ -311,11 +332,8 @@ int oci_hooks_run_bundle(const char *bundle, enum oci_hook_stage stage, const ch
 			snprintf(err, errlen, "out of memory");
 		oci_hooks_free(&hooks);
 	}
-	if (spec)
-		yajl_tree_free(spec);
+	yajl_tree_free(spec);
 	free(state);
 	free(id);
-	free(text);
-	free(path);
 	return ret;
 }

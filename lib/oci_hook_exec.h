@@ -12,6 +12,8 @@
 #define OCI_VERSION "1.0.2"
 /* The runtime spec in a container's bundle directory. */
 #define OCI_SPEC_FILE "config.json"
+/* In the container's state dir: why its prestart hooks failed the start (for the daemon). */
+#define OCI_HOOK_ERROR_FILE "oci-hook.err"
 
 /* {"ociVersion", "id", "status", "pid" (left out when <= 0), "bundle", "annotations"}
  * (malloc'd). annotations may be NULL (an empty object). */
@@ -29,6 +31,10 @@ int oci_hook_exec(const struct oci_hook *h, const char *state, char *const *extr
  * err, each as `STAGE hook "PATH" failed: WHAT`. */
 int oci_hooks_run_stage(const struct oci_hooks *h, enum oci_hook_stage stage, const char *state,
                         char *const *extra_env, char *err, size_t errlen);
+
+/* <bundle>/config.json parsed into *spec (free with yajl_tree_free). 0; -ENOENT when the
+ * bundle has none; -1 with err when it cannot be read or parsed. */
+int oci_bundle_spec(const char *bundle, yajl_val *spec, char *err, size_t errlen);
 
 /* Reads <bundle>/config.json and runs its hooks of stage with the state of container id
  * (the bundle's last path element) in status with pid. 0, or -1 with err. */

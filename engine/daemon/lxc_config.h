@@ -13,7 +13,7 @@
 #define MONITOR_CGROUP "isulad-monitor"
 
 struct lxc_config_env {
-	const char *monitor_path;          /* isulad-monitor, used as the post-stop hook */
+	const char *monitor_path;          /* isulad-monitor, also the lxc hooks (post-stop, OCI) */
 	const char *state_dir;             /* <state>/<id> */
 	const char *container_dir;         /* <graph>/engines/lcr/<id> */
 	const char *default_cgroup_parent; /* daemon-wide --cgroup-parent */
