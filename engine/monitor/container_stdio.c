@@ -3,15 +3,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "json_log.h"
 
+/* The monitor's signal to the copier: the init has exited, write out what is left. */
+#define DRAIN_SIGNAL SIGUSR1
 #define PIPE_SIZE (1 << 20)
 
 /* One read from a pipe into the log; false once the pipe is at its end (or failed). */
@@ -28,10 +33,10 @@ static bool copy_some(int fd, enum json_log_stream s, struct json_log_writer *w,
 }
 
 /* The copier process: pipes to the log until both reach their end, or until told to drain
- * through drain_fd (then everything already in the pipes is written and it stops: the init
- * and with it every process of the container is gone, but a stray holder of a write end must
- * not keep the monitor waiting). */
-static int run_copier(const struct monitor_stdio_opts *o, int out_fd, int err_fd, int drain_fd)
+ * (then everything already in the pipes is written and it stops: the init and with it every
+ * process of the container is gone, but a stray holder of a write end must not keep the
+ * monitor waiting). */
+static int run_copier(const struct monitor_stdio_opts *o, int out_fd, int err_fd, int sig_fd)
 {
 	struct json_log_writer *w =
 	    json_log_writer_open(o->log_path, o->log_max_size, o->log_max_file);
@@ -47,7 +52,7 @@ static int run_copier(const struct monitor_stdio_opts *o, int out_fd, int err_fd
 	while (buf && (open_[0] || open_[1])) {
 		struct pollfd p[3] = {{.fd = open_[0] ? fds[0] : -1, .events = POLLIN},
 		                      {.fd = open_[1] ? fds[1] : -1, .events = POLLIN},
-		                      {.fd = drain_fd, .events = POLLIN}};
+		                      {.fd = sig_fd, .events = POLLIN}};
 		int ret = poll(p, draining ? 2 : 3, draining ? 0 : -1);
 		if (ret < 0 && errno == EINTR)
 			continue;
@@ -78,48 +83,66 @@ static void close_pair(int p[2])
 	}
 }
 
-/* The copier is a grandchild, not a child: when a start fails after the clone, liblxc waits
- * for every child of the monitor (waitpid(-1)), which would otherwise wait for the copier,
- * which waits for the monitor. Its end shows as EOF on done[0], whose write end only it
- * holds. */
+/* The copier is a grandchild, not a child: after a start that fails past the clone (a failing
+ * start-host hook, say), liblxc waits for every child of the monitor (waitpid(-1)), which
+ * would wait forever for a copier that waits for the monitor. liblxc also closes our other
+ * fds at start, so the copier's end is seen through a lock it holds on the monitor's own log
+ * for as long as it runs. */
 static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio *st)
 {
-	int out[2] = {-1, -1}, err[2] = {-1, -1}, drain[2] = {-1, -1}, done[2] = {-1, -1};
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(drain, O_CLOEXEC) < 0 ||
-	    pipe2(done, O_CLOEXEC) < 0)
+	int out[2] = {-1, -1}, err[2] = {-1, -1}, ready[2] = {-1, -1};
+	if (!o->own_log || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(ready, O_CLOEXEC) < 0)
 		goto fail;
 	/* Bigger pipes: a chatty container blocks less often on the copier. */
 	fcntl(out[1], F_SETPIPE_SZ, PIPE_SIZE);
 	fcntl(err[1], F_SETPIPE_SZ, PIPE_SIZE);
+	sigset_t drain, old;
+	sigemptyset(&drain);
+	sigaddset(&drain, DRAIN_SIGNAL);
+	/* Blocked before the fork, so a drain request sent at once is never lost. */
+	sigprocmask(SIG_BLOCK, &drain, &old);
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (fork() != 0)
 			_exit(0);
 		close(out[1]);
 		close(err[1]);
-		close(drain[1]);
-		close(done[0]);
-		_exit(run_copier(o, out[0], err[0], drain[0]));
+		close(ready[0]);
+		int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (lock < 0 || flock(lock, LOCK_EX) < 0)
+			_exit(1);
+		pid_t self = getpid();
+		if (write(ready[1], &self, sizeof(self)) != (ssize_t)sizeof(self))
+			_exit(1);
+		close(ready[1]);
+		int sfd = signalfd(-1, &drain, SFD_CLOEXEC);
+		_exit(run_copier(o, out[0], err[0], sfd));
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
 		goto fail;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	close(ready[1]);
+	ready[1] = -1;
+	pid_t copier = 0;
+	if (read(ready[0], &copier, sizeof(copier)) != (ssize_t)sizeof(copier) || copier <= 0) {
+		errno = ECHILD;
+		goto fail;
+	}
 	if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
 		goto fail;
 	close_pair(out);
 	close_pair(err);
-	close(drain[0]);
-	close(done[1]);
-	st->drain_fd = drain[1];
-	st->done_fd = done[0];
+	close_pair(ready);
+	st->copier = copier;
 	return 0;
 fail:;
 	int saved = errno;
 	close_pair(out);
 	close_pair(err);
-	close_pair(drain);
-	close_pair(done);
+	close_pair(ready);
 	errno = saved;
 	return -1;
 }
@@ -136,7 +159,7 @@ static int point_at(const char *path, int flags, int target)
 
 int monitor_stdio_setup(const struct monitor_stdio_opts *o, struct monitor_stdio *st)
 {
-	st->drain_fd = st->done_fd = -1;
+	st->copier = 0;
 	/* O_RDWR: the init never sees EOF while no writer has the FIFO open (docker -i). */
 	const char *in = o->stdin_fifo ? o->stdin_fifo : "/dev/null";
 	if (point_at(in, O_RDWR, 0) < 0) {
@@ -162,17 +185,17 @@ void monitor_stdio_finish(const struct monitor_stdio_opts *o, struct monitor_std
 	if (!o->own_log || point_at(o->own_log, O_WRONLY | O_APPEND | O_CREAT, 1) < 0)
 		point_at("/dev/null", O_RDWR, 1);
 	dup2(1, 2);
-	if (st->done_fd < 0)
+	if (st->copier <= 0)
 		return;
-	char b = 0;
-	ssize_t n;
-	if (write(st->drain_fd, &b, 1) < 0)
-		fprintf(stderr, "isulad-monitor: cannot tell the log copier to drain: %s\n",
-		        strerror(errno));
-	do
-		n = read(st->done_fd, &b, 1);
-	while (n > 0 || (n < 0 && errno == EINTR));
-	close(st->drain_fd);
-	close(st->done_fd);
-	st->drain_fd = st->done_fd = -1;
+	/* The copier holds the lock while it runs: free means it is gone (never signal a pid
+	 * that may have been reused). */
+	int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		kill(st->copier, DRAIN_SIGNAL);
+		while (flock(lock, LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
+	if (lock >= 0)
+		close(lock);
+	st->copier = 0;
 }

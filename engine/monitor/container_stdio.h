@@ -13,12 +13,12 @@ struct monitor_stdio_opts {
 	int64_t log_max_size;
 	int log_max_file;
 	const char *stdin_fifo; /* NULL: stdin is /dev/null */
-	const char *own_log;    /* where the monitor's own messages go after the start */
+	const char *own_log;    /* where the monitor's own messages go after the start (also
+	                         * the lock that shows the copier runs) */
 };
 
 struct monitor_stdio {
-	int drain_fd; /* written to when the init has exited; -1: no copier */
-	int done_fd;  /* EOF once the copier has written everything and exited */
+	pid_t copier; /* 0: none; not our child (see start_copier) */
 };
 
 /* Points fds 0-2 at what the init gets. 0, or -1 with the reason printed on stderr. */
