@@ -129,13 +129,13 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits for the hook to end (or its deadline, then kills its process group), collecting its
- * stderr meanwhile. Returns the wait status; *timed_out says it was killed for its timeout. */
-static int wait_hook(pid_t pid, int errr, int timeout_s, char *errbuf, size_t *errlen,
+/* Waits for the hook to end (or limit_ms, then kills its process group), collecting its
+ * stderr meanwhile. Returns the wait status; *timed_out says it was killed for its time. */
+static int wait_hook(pid_t pid, int errr, int64_t limit_ms, char *errbuf, size_t *errlen,
                      bool *timed_out)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int64_t deadline = timeout_s > 0 ? now_ms() + (int64_t)timeout_s * 1000 : -1;
+	int64_t deadline = limit_ms > 0 ? now_ms() + limit_ms : -1;
 	*timed_out = false;
 	while (pidfd >= 0) {
 		struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN},
@@ -170,14 +170,19 @@ static int wait_hook(pid_t pid, int errr, int timeout_s, char *errbuf, size_t *e
 }
 
 /* "exit status 1: <its stderr>" and the like. */
-static void describe_end(int status, bool timed_out, int timeout_s, int exec_errno,
-                         const char *stderr_text, char *err, size_t errlen)
+static void describe_end(int status, bool timed_out, bool own_timeout, int64_t limit_ms,
+                         int exec_errno, const char *stderr_text, char *err, size_t errlen)
 {
-	char what[128];
+	char what[160];
 	if (exec_errno)
 		snprintf(what, sizeof(what), "cannot be executed: %s", strerror(exec_errno));
+	else if (timed_out && own_timeout)
+		snprintf(what, sizeof(what), "killed after its timeout of %lld s",
+		         (long long)(limit_ms / 1000));
 	else if (timed_out)
-		snprintf(what, sizeof(what), "killed after its timeout of %d s", timeout_s);
+		snprintf(what, sizeof(what),
+		         "killed when the time left to the start ran out (%lld ms)",
+		         (long long)limit_ms);
 	else if (WIFSIGNALED(status))
 		snprintf(what, sizeof(what), "killed by signal %d", WTERMSIG(status));
 	else
@@ -188,9 +193,13 @@ static void describe_end(int status, bool timed_out, int timeout_s, int exec_err
 		snprintf(err, errlen, "%s", what);
 }
 
-int oci_hook_exec(const struct oci_hook *h, const char *state, char *const *extra_env, char *err,
-                  size_t errlen)
+int oci_hook_exec(const struct oci_hook *h, const char *state, char *const *extra_env,
+                  int64_t limit_ms, char *err, size_t errlen)
 {
+	bool own_timeout =
+	    h->timeout > 0 && (limit_ms <= 0 || (int64_t)h->timeout * 1000 <= limit_ms);
+	if (own_timeout)
+		limit_ms = (int64_t)h->timeout * 1000;
 	char **argv = NULL;
 	if (h->args && h->args[0])
 		argv = strv_dup(h->args);
@@ -220,7 +229,7 @@ int oci_hook_exec(const struct oci_hook *h, const char *state, char *const *extr
 	char errbuf[STDERR_KEEP + 1];
 	size_t errbuf_len = 0;
 	bool timed_out;
-	int status = wait_hook(pid, errp[0], h->timeout, errbuf, &errbuf_len, &timed_out);
+	int status = wait_hook(pid, errp[0], limit_ms, errbuf, &errbuf_len, &timed_out);
 	int exec_errno = 0;
 	if (read(rep[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
 		exec_errno = 0;
@@ -234,7 +243,8 @@ int oci_hook_exec(const struct oci_hook *h, const char *state, char *const *extr
 	if (!exec_errno && !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		ret = 0;
 	else
-		describe_end(status, timed_out, h->timeout, exec_errno, errbuf, err, errlen);
+		describe_end(status, timed_out, own_timeout, limit_ms, exec_errno, errbuf, err,
+		             errlen);
 out:;
 	int fds[] = {in, out, errp[0], errp[1], rep[0], rep[1]};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -247,16 +257,20 @@ out:;
 }
 
 int oci_hooks_run_stage(const struct oci_hooks *h, enum oci_hook_stage stage, const char *state,
-                        char *const *extra_env, char *err, size_t errlen)
+                        char *const *extra_env, int64_t budget_ms, char *err, size_t errlen)
 {
 	const struct oci_hook_list *l = &h->stage[stage];
+	int64_t end = budget_ms > 0 ? now_ms() + budget_ms : 0;
 	size_t used = 0;
 	int ret = 0;
 	if (errlen)
 		err[0] = '\0';
 	for (size_t i = 0; i < l->n; i++) {
 		char why[1024];
-		if (oci_hook_exec(&l->v[i], state, extra_env, why, sizeof(why)) == 0)
+		int64_t left = end ? end - now_ms() : 0;
+		if (end && left < 1)
+			left = 1;
+		if (oci_hook_exec(&l->v[i], state, extra_env, left, why, sizeof(why)) == 0)
 			continue;
 		ret = -1;
 		if (used < errlen) {
@@ -305,7 +319,8 @@ int oci_bundle_spec(const char *bundle, yajl_val *spec, char *err, size_t errlen
 }
 
 int oci_hooks_run_bundle(const char *bundle, enum oci_hook_stage stage, const char *status,
-                         pid_t pid, char *const *extra_env, char *err, size_t errlen)
+                         pid_t pid, char *const *extra_env, int64_t budget_ms, char *err,
+                         size_t errlen)
 {
 	yajl_val spec;
 	int ret = oci_bundle_spec(bundle, &spec, err, errlen);
@@ -327,7 +342,8 @@ int oci_hooks_run_bundle(const char *bundle, enum oci_hook_stage stage, const ch
 		state = id ? oci_state_json(id, status, pid, bundle, json_get(spec, "annotations"))
 		           : NULL;
 		if (state)
-			ret = oci_hooks_run_stage(&hooks, stage, state, extra_env, err, errlen);
+			ret = oci_hooks_run_stage(&hooks, stage, state, extra_env, budget_ms, err,
+			                          errlen);
 		else
 			snprintf(err, errlen, "out of memory");
 		oci_hooks_free(&hooks);

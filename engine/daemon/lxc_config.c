@@ -248,8 +248,9 @@ static void add_oci_hooks(struct buf *b, const struct container *c,
                           const struct lxc_config_env *env)
 {
 	if (c->hooks.stage[OCI_HOOK_PRESTART].n > 0)
-		addf(b, "lxc.hook.start-host = %s oci-hooks prestart %s %s\n", env->monitor_path,
-		     env->container_dir, env->state_dir);
+		addf(b, "lxc.hook.start-host = %s oci-hooks prestart %s %s --limit-ms %lld\n",
+		     env->monitor_path, env->container_dir, env->state_dir,
+		     (long long)env->start_timeout_ms);
 	addf(b, "lxc.hook.post-stop = %s post-stop-hook %s", env->monitor_path, env->state_dir);
 	if (c->hooks.stage[OCI_HOOK_POSTSTOP].n > 0)
 		addf(b, " --oci-hooks %s", env->container_dir);

@@ -17,6 +17,7 @@ struct lxc_config_env {
 	const char *state_dir;             /* <state>/<id> */
 	const char *container_dir;         /* <graph>/engines/lcr/<id> */
 	const char *default_cgroup_parent; /* daemon-wide --cgroup-parent */
+	int64_t start_timeout_ms;          /* bounds the prestart hooks too */
 	bool has_user;                     /* -u given: run init as uid/gid */
 	uid_t uid;
 	gid_t gid;

@@ -72,19 +72,25 @@ pid_t runtime_init_pid(const char *id)
 	return pid;
 }
 
-/* Why this start failed: a prestart hook's error (the runner leaves it in the state dir), else
- * the last ERROR line liblxc logged, the most useful reason it gives. */
+/* A prestart hook's error, which the hook runner leaves in the state dir. */
+static bool read_hook_error(const char *state_dir, char *out, size_t outlen)
+{
+	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
+	char *text = path ? read_file(path, 8192, NULL) : NULL;
+	bool found = text && *text;
+	if (found)
+		snprintf(out, outlen, "%s", text);
+	free(text);
+	free(path);
+	return found;
+}
+
+/* Why this start failed: a prestart hook's error, else the last ERROR line liblxc logged, the
+ * most useful reason it gives. */
 static void start_failure_reason(const char *state_dir, char *out, size_t outlen)
 {
-	char *hook_path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
-	char *hook_err = hook_path ? read_file(hook_path, 8192, NULL) : NULL;
-	free(hook_path);
-	if (hook_err && *hook_err) {
-		snprintf(out, outlen, "%s", hook_err);
-		free(hook_err);
+	if (read_hook_error(state_dir, out, outlen))
 		return;
-	}
-	free(hook_err);
 	char *path = path_join(state_dir, "lxc.log");
 	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
 	const char *best = NULL;
@@ -257,10 +263,15 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		}
 		if (monotonic_ms() > deadline) {
 			ct->stop(ct);
-			snprintf(err, errlen,
-			         "Start container error: container did not start within "
-			         "%lld ms (start-timeout)",
-			         (long long)g_runtime.start_timeout_ms);
+			char reason[512] = "";
+			read_hook_error(state_dir, reason, sizeof(reason));
+			if (reason[0])
+				snprintf(err, errlen, "Start container error: %s", reason);
+			else
+				snprintf(err, errlen,
+				         "Start container error: container did not start within "
+				         "%lld ms (start-timeout)",
+				         (long long)g_runtime.start_timeout_ms);
 			supervisor_watch(c, monitor, pidfd);
 			pidfd = -1;
 			break;
@@ -320,11 +331,17 @@ static int resolve_user(const struct container *c, struct lxc_config_env *env, c
 	return ret;
 }
 
+/* Atomically, and only when the content changed: most starts render the same files again,
+ * and a write costs an fsync on the start path. */
 static int write_bundle_file(const char *dir, const char *name, const char *text, size_t len,
                              char *err, size_t errlen)
 {
 	char *path = path_join(dir, name);
-	int ret = path ? atomic_write_file(path, text, len, 0600) : -1;
+	size_t old_len = 0;
+	char *old = path ? read_file(path, len + 1, &old_len) : NULL;
+	bool same = old && old_len == len && memcmp(old, text, len) == 0;
+	free(old);
+	int ret = same ? 0 : path ? atomic_write_file(path, text, len, 0600) : -1;
 	if (ret < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path ? path : name, strerror(errno));
 	free(path);
@@ -342,6 +359,7 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	    .state_dir = state_dir,
 	    .container_dir = dir,
 	    .default_cgroup_parent = g_runtime.default_cgroup_parent,
+	    .start_timeout_ms = g_runtime.start_timeout_ms,
 	};
 	char ignored[256];
 	if (resolve_user(c, &env, for_start ? err : ignored, for_start ? errlen : sizeof(ignored)) <
@@ -394,8 +412,8 @@ static void run_poststart_hooks(struct container *c)
 	char *dir = store_container_dir(c->id);
 	char err[2048];
 	if (pid > 0 && dir &&
-	    oci_hooks_run_bundle(dir, OCI_HOOK_POSTSTART, "running", pid, NULL, err, sizeof(err)) <
-	        0)
+	    oci_hooks_run_bundle(dir, OCI_HOOK_POSTSTART, "running", pid, NULL,
+	                         g_runtime.start_timeout_ms, err, sizeof(err)) < 0)
 		LOG_WARN("container %s: %s", c->id, err);
 	free(dir);
 }

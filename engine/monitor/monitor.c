@@ -7,8 +7,9 @@
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
  *   isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE] [lxc's hook args...]
  *                                                 (lxc.hook.post-stop; runs the OCI poststop hooks)
- *   isulad-monitor oci-hooks STAGE BUNDLE STATE_DIR [lxc's hook args...]
- *                                                 (lxc.hook.start-host for STAGE prestart)
+ *   isulad-monitor oci-hooks STAGE BUNDLE STATE_DIR [--limit-ms MS] [lxc's hook args...]
+ *                                                 (lxc.hook.start-host for STAGE prestart; MS
+ *                                                 bounds the whole stage: the start-timeout)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  */
 #include <errno.h>
@@ -34,7 +35,7 @@
  * hook fails the start: its error goes to the state dir for the daemon to report. Other
  * stages only warn (OCI), here in the monitor's log. Returns the hook's exit code for lxc. */
 static int run_oci_hooks(enum oci_hook_stage stage, const char *bundle, const char *state_dir,
-                         char *const *extra_env)
+                         int64_t budget_ms, char *const *extra_env)
 {
 	static const char *const status[OCI_HOOK_STAGES] = {"created", "running", "stopped"};
 	const char *lxc_pid = getenv("LXC_PID");
@@ -43,8 +44,8 @@ static int run_oci_hooks(enum oci_hook_stage stage, const char *bundle, const ch
 	if (stage == OCI_HOOK_PRESTART && pid <= 0) {
 		snprintf(err, sizeof(err),
 		         "prestart hooks: LXC_PID is not set (not run by liblxc?)");
-	} else if (oci_hooks_run_bundle(bundle, stage, status[stage], pid, extra_env, err,
-	                                sizeof(err)) == 0) {
+	} else if (oci_hooks_run_bundle(bundle, stage, status[stage], pid, extra_env, budget_ms,
+	                                err, sizeof(err)) == 0) {
 		return 0;
 	}
 	/* Our stderr is the container's while liblxc runs it: this goes to our own log. */
@@ -80,7 +81,7 @@ static int post_stop_hook(int argc, char **argv)
 	if (argc >= 5 && strcmp(argv[3], "--oci-hooks") == 0) {
 		char *env[] = {reboot ? "CONTAINER_ACTION=reboot" : "CONTAINER_ACTION=shutdown",
 		               NULL};
-		run_oci_hooks(OCI_HOOK_POSTSTOP, argv[4], state_dir, env);
+		run_oci_hooks(OCI_HOOK_POSTSTOP, argv[4], state_dir, 0, env);
 	}
 	return reboot ? 1 : 0;
 }
@@ -162,8 +163,13 @@ int main(int argc, char **argv)
 		return post_stop_hook(argc, argv);
 	enum oci_hook_stage stage;
 	if (argc >= 5 && strcmp(argv[1], "oci-hooks") == 0 &&
-	    oci_hook_stage_parse(argv[2], &stage) == 0)
-		return run_oci_hooks(stage, argv[3], argv[4], NULL);
+	    oci_hook_stage_parse(argv[2], &stage) == 0) {
+		int64_t limit = 0;
+		if (argc >= 7 && strcmp(argv[5], "--limit-ms") == 0 &&
+		    parse_int64(argv[6], &limit) < 0)
+			limit = 0;
+		return run_oci_hooks(stage, argv[3], argv[4], limit, NULL);
+	}
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
@@ -174,7 +180,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE]\n"
 	                "       isulad-monitor oci-hooks prestart|poststart|poststop BUNDLE "
-	                "STATE_DIR\n"
+	                "STATE_DIR [--limit-ms MS]\n"
 	                "       isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...\n"
 	                "(started by isulad, not meant to be run by hand)\n");
 	return 2;

@@ -244,10 +244,31 @@ secs=$((($(now_us) - t0) / 1000000))
 [ "$secs" -lt 20 ] && pass "the timeout ended the start (${secs} s, not the hook's 60 s)" ||
 	fail "the timeout ended the start" "took $secs s"
 read -r hook_pid child_pid <"$REC/t1/slow.pids" 2>/dev/null
-[ -n "$hook_pid" ] && ended "$hook_pid" && ended "$child_pid" &&
+[ -n "$hook_pid" ] && poll 3 ended "$hook_pid" && poll 3 ended "$child_pid" &&
 	pass "the timed-out hook and its child were killed" ||
 	fail "the timed-out hook and its child were killed" "pids $hook_pid $child_pid"
 expect_eq "timeout: the container is not running" inited "$(status_of t1)"
+
+# A prestart hook with no timeout of its own still ends with the start-timeout: a start
+# always ends, and the container can be removed.
+hang=$(spec hang "{\"prestart\":[$(hook "$H/slow.sh" "[\"slow.sh\",\"$REC/t2\"]")]}")
+mkdir -p "$REC/t2"
+start_daemon short --start-timeout 3s || it_abort "a daemon with --start-timeout 3s must start"
+isula create --name t2 --hook-spec "$hang" --external-rootfs "$R" none sleep 1000 >/dev/null
+t0=$(now_us)
+expect_fail "a prestart without a timeout is killed when the start-timeout runs out" \
+	"prestart hook \"$H/slow.sh\" failed: killed when the time left to the start ran out (3000 ms)" \
+	timeout 30 "$ISULA" start t2
+secs=$((($(now_us) - t0) / 1000000))
+[ "$secs" -lt 15 ] && pass "start-timeout 3s: the start ended (${secs} s)" ||
+	fail "start-timeout 3s: the start ended" "took $secs s"
+read -r hook_pid child_pid <"$REC/t2/slow.pids" 2>/dev/null
+[ -n "$hook_pid" ] && poll 3 ended "$hook_pid" && poll 3 ended "$child_pid" &&
+	pass "start-timeout: the hook and its child were killed" ||
+	fail "start-timeout: the hook and its child were killed" "pids $hook_pid $child_pid"
+expect_ok "start-timeout: rm works" timeout 30 "$ISULA" rm -f t2
+stop_daemon short
+use_daemon main
 
 # ------------------------------------------------------------------ failing poststart/poststop
 mkdir -p "$REC/w1"
@@ -325,5 +346,5 @@ expect_match "stop: poststop got CONTAINER_ACTION=shutdown" CONTAINER_ACTION=shu
 	"$(cat "$REC/sd/poststop.env")"
 isula rm -f "$sid" >/dev/null 2>&1
 
-assert_no_leftovers main
+assert_no_leftovers
 it_finish

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,7 +302,7 @@ static int run_script(const char *body, int timeout, char **args, char **env, ch
 	h.stage[OCI_HOOK_PRESTART].v = &k;
 	h.stage[OCI_HOOK_PRESTART].n = 1;
 	g_err[0] = '\0';
-	int ret = oci_hooks_run_stage(&h, OCI_HOOK_PRESTART, "{\"id\":\"x\"}", extra, g_err,
+	int ret = oci_hooks_run_stage(&h, OCI_HOOK_PRESTART, "{\"id\":\"x\"}", extra, 0, g_err,
 	                              sizeof(g_err));
 	free(script);
 	return ret;
@@ -339,7 +340,7 @@ static void test_exec_argv0_is_args0(void **state)
 	h.stage[OCI_HOOK_POSTSTART].v = &k;
 	h.stage[OCI_HOOK_POSTSTART].n = 1;
 	assert_int_equal(
-	    oci_hooks_run_stage(&h, OCI_HOOK_POSTSTART, "{}", NULL, g_err, sizeof(g_err)), 0);
+	    oci_hooks_run_stage(&h, OCI_HOOK_POSTSTART, "{}", NULL, 0, g_err, sizeof(g_err)), 0);
 	char *text = read_file(out, 4096, NULL);
 	assert_non_null(text);
 	assert_true(strncmp(text, "custom-name -c ", 15) == 0);
@@ -364,17 +365,45 @@ static void test_exec_timeout_kills_group(void **state)
 	assert_non_null(strstr(g_err, "killed after its timeout of 1 s"));
 	char *pid = read_file(pidfile, 64, NULL);
 	assert_non_null(pid);
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/%d", atoi(pid));
-	/* The background sleep was in the hook's process group: killed too (maybe a zombie of
-	 * init for a moment, so look at its state). */
+	/* The background sleep was in the hook's process group: killed too. SIGKILL lands
+	 * asynchronously, and the orphan may stay a zombie of init for a while: wait (2 s at
+	 * most) until it is gone or a zombie. */
 	char stat_path[80];
-	snprintf(stat_path, sizeof(stat_path), "%s/stat", proc);
-	char *st = read_file(stat_path, 4096, NULL);
-	assert_true(!st || strstr(st, ") Z ") != NULL);
-	free(st);
+	snprintf(stat_path, sizeof(stat_path), "/proc/%d/stat", atoi(pid));
+	bool ended = false;
+	for (int i = 0; i < 200 && !ended; i++) {
+		char *st = read_file(stat_path, 4096, NULL);
+		ended = !st || strstr(st, ") Z ") != NULL;
+		free(st);
+		if (!ended)
+			usleep(10000);
+	}
+	assert_true(ended);
 	free(pid);
 	free(pidfile);
+}
+
+/* The stage's budget (the start-timeout) ends hooks without a timeout of their own, and
+ * shortens longer ones; a shorter own timeout still wins. */
+static void test_exec_budget_bounds_the_stage(void **state)
+{
+	char *script = write_file("sleepy.sh", "#!/bin/sh\nexec sleep 30\n", 0755);
+	struct oci_hook k = {.path = script};
+	struct oci_hooks h = {0};
+	h.stage[OCI_HOOK_PRESTART].v = &k;
+	h.stage[OCI_HOOK_PRESTART].n = 1;
+	assert_int_equal(
+	    oci_hooks_run_stage(&h, OCI_HOOK_PRESTART, "{}", NULL, 300, g_err, sizeof(g_err)), -1);
+	assert_non_null(strstr(g_err, "killed when the time left to the start ran out (300 ms)"));
+	k.timeout = 20;
+	assert_int_equal(
+	    oci_hooks_run_stage(&h, OCI_HOOK_PRESTART, "{}", NULL, 300, g_err, sizeof(g_err)), -1);
+	assert_non_null(strstr(g_err, "time left to the start ran out"));
+	k.timeout = 1;
+	assert_int_equal(
+	    oci_hooks_run_stage(&h, OCI_HOOK_PRESTART, "{}", NULL, 5000, g_err, sizeof(g_err)), -1);
+	assert_non_null(strstr(g_err, "killed after its timeout of 1 s"));
+	free(script);
 }
 
 static void test_exec_not_executable(void **state)
@@ -384,7 +413,7 @@ static void test_exec_not_executable(void **state)
 	h.stage[OCI_HOOK_POSTSTOP].v = &k;
 	h.stage[OCI_HOOK_POSTSTOP].n = 1;
 	assert_int_equal(
-	    oci_hooks_run_stage(&h, OCI_HOOK_POSTSTOP, "{}", NULL, g_err, sizeof(g_err)), -1);
+	    oci_hooks_run_stage(&h, OCI_HOOK_POSTSTOP, "{}", NULL, 0, g_err, sizeof(g_err)), -1);
 	assert_non_null(strstr(g_err, "poststop hook \"/nonexistent/hook\" failed: cannot be "
 	                              "executed: No such file or directory"));
 }
@@ -405,6 +434,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_argv0_is_args0),
 	    cmocka_unit_test(test_exec_failure_reports_status_and_stderr),
 	    cmocka_unit_test(test_exec_timeout_kills_group),
+	    cmocka_unit_test(test_exec_budget_bounds_the_stage),
 	    cmocka_unit_test(test_exec_not_executable),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
