@@ -279,7 +279,7 @@ int oci_hooks_load_file(const char *path, struct oci_hooks *out, char *err, size
 		snprintf(why, sizeof(why), "%s", strerror(errno));
 	} else if (!(root = yajl_tree_parse(text, why, sizeof(why)))) {
 		char detail[900];
-		snprintf(detail, sizeof(detail), "%s", why);
+		snprintf(detail, sizeof(detail), "%.899s", why);
 		for (char *nl = strchr(detail, '\n'); nl; nl = strchr(nl, '\n'))
 			*nl = ' ';
 		snprintf(why, sizeof(why), "not a JSON text file: %s", detail);
