@@ -62,6 +62,16 @@ bundle_of() { echo "$LCR/$1"; }
 order_of() { cat "$REC/$1/order" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
 # ended PID: the process is gone (or a zombie waiting for its reaper).
 ended() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+# expect_slow_killed DESC TAG: slow.sh (recording into $REC/TAG) and its child are gone.
+expect_slow_killed() {
+	local hook_pid="" child_pid=""
+	read -r hook_pid child_pid <"$REC/$2/slow.pids" 2>/dev/null
+	if [ -n "$hook_pid" ] && poll 3 ended "$hook_pid" && poll 3 ended "$child_pid"; then
+		pass "$1"
+	else
+		fail "$1" "pids '$hook_pid' '$child_pid'"
+	fi
+}
 ctr_count() { isula ps -aq | wc -l; }
 lcr_dirs() { find "$LCR" -mindepth 1 -maxdepth 1 -type d | wc -l; }
 
@@ -243,10 +253,7 @@ expect_fail "a prestart past its timeout fails the start" \
 secs=$((($(now_us) - t0) / 1000000))
 [ "$secs" -lt 20 ] && pass "the timeout ended the start (${secs} s, not the hook's 60 s)" ||
 	fail "the timeout ended the start" "took $secs s"
-read -r hook_pid child_pid <"$REC/t1/slow.pids" 2>/dev/null
-[ -n "$hook_pid" ] && poll 3 ended "$hook_pid" && poll 3 ended "$child_pid" &&
-	pass "the timed-out hook and its child were killed" ||
-	fail "the timed-out hook and its child were killed" "pids $hook_pid $child_pid"
+expect_slow_killed "the timed-out hook and its child were killed" t1
 expect_eq "timeout: the container is not running" inited "$(status_of t1)"
 
 # A prestart hook with no timeout of its own still ends with the start-timeout: a start
@@ -262,10 +269,7 @@ expect_fail "a prestart without a timeout is killed when the start-timeout runs 
 secs=$((($(now_us) - t0) / 1000000))
 [ "$secs" -lt 15 ] && pass "start-timeout 3s: the start ended (${secs} s)" ||
 	fail "start-timeout 3s: the start ended" "took $secs s"
-read -r hook_pid child_pid <"$REC/t2/slow.pids" 2>/dev/null
-[ -n "$hook_pid" ] && poll 3 ended "$hook_pid" && poll 3 ended "$child_pid" &&
-	pass "start-timeout: the hook and its child were killed" ||
-	fail "start-timeout: the hook and its child were killed" "pids $hook_pid $child_pid"
+expect_slow_killed "start-timeout: the hook and its child were killed" t2
 expect_ok "start-timeout: rm works" timeout 30 "$ISULA" rm -f t2
 stop_daemon short
 use_daemon main

@@ -166,6 +166,17 @@ static void expect_load_error(const char *spec, const char *needle)
 		fail_msg("error for %s is '%s', expected '%s'", spec, g_err, needle);
 }
 
+/* A program written with mode and owner: its spec is refused with needle in the error. */
+static void expect_program_refused(const char *name, mode_t mode, uid_t owner, const char *needle)
+{
+	char *program = write_file(name, "#!/bin/sh\n", mode);
+	assert_int_equal(chown(program, owner, 0), 0);
+	char *spec = spec_for(program);
+	expect_load_error(spec, needle);
+	free(spec);
+	free(program);
+}
+
 static void test_load_program_rules(void **state)
 {
 	char *good = write_file("good.sh", "#!/bin/sh\nexit 0\n", 0755);
@@ -175,6 +186,7 @@ static void test_load_program_rules(void **state)
 	assert_int_equal(h.stage[OCI_HOOK_PRESTART].n, 1);
 	oci_hooks_free(&h);
 	free(spec);
+	free(good);
 
 	spec = spec_for("relative/hook.sh");
 	expect_load_error(spec, "hook path \"relative/hook.sh\" must be an absolute path");
@@ -186,35 +198,14 @@ static void test_load_program_rules(void **state)
 	free(spec);
 	free(missing);
 
-	char *noexec = write_file("noexec.sh", "#!/bin/sh\n", 0644);
-	spec = spec_for(noexec);
-	expect_load_error(spec, "must be an executable file (mode 0644)");
-	free(spec);
-	free(noexec);
-
 	spec = spec_for(g_dir);
 	expect_load_error(spec, "must be an executable file");
 	free(spec);
 
-	char *gw = write_file("groupw.sh", "#!/bin/sh\n", 0775);
-	spec = spec_for(gw);
-	expect_load_error(spec, "must be writable only by root (mode 0775");
-	free(spec);
-	free(gw);
-
-	char *ow = write_file("otherw.sh", "#!/bin/sh\n", 0757);
-	spec = spec_for(ow);
-	expect_load_error(spec, "must be writable only by root (mode 0757");
-	free(spec);
-	free(ow);
-
-	char *owned = write_file("owned.sh", "#!/bin/sh\n", 0755);
-	assert_int_equal(chown(owned, 1000, 0), 0);
-	spec = spec_for(owned);
-	expect_load_error(spec, "must be owned by root (owner uid 1000)");
-	free(spec);
-	free(owned);
-	free(good);
+	expect_program_refused("noexec.sh", 0644, 0, "must be an executable file (mode 0644)");
+	expect_program_refused("groupw.sh", 0775, 0, "must be writable only by root (mode 0775");
+	expect_program_refused("otherw.sh", 0757, 0, "must be writable only by root (mode 0757");
+	expect_program_refused("owned.sh", 0755, 1000, "must be owned by root (owner uid 1000)");
 }
 
 static void test_load_file_rules(void **state)
