@@ -361,10 +361,11 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	    .default_cgroup_parent = g_runtime.default_cgroup_parent,
 	    .start_timeout_ms = g_runtime.start_timeout_ms,
 	};
-	char ignored[256];
-	if (resolve_user(c, &env, for_start ? err : ignored, for_start ? errlen : sizeof(ignored)) <
-	        0 &&
-	    for_start) {
+	/* An unknown -u user fails a start; create and update leave it for the start to report
+	 * (the spec then says root, as the start would not run at all). */
+	char user_err[1024];
+	if (resolve_user(c, &env, user_err, sizeof(user_err)) < 0 && for_start) {
+		snprintf(err, errlen, "%s", user_err);
 		free(dir);
 		return -1;
 	}
