@@ -104,17 +104,20 @@ static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio
 	sigprocmask(SIG_BLOCK, &drain, &old);
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (fork() != 0)
-			_exit(0);
-		close(out[1]);
-		close(err[1]);
-		close(ready[0]);
+		/* The lock is taken here and inherited: held from before the monitor goes on. */
 		int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (lock < 0 || flock(lock, LOCK_EX) < 0)
 			_exit(1);
-		pid_t self = getpid();
-		if (write(ready[1], &self, sizeof(self)) != (ssize_t)sizeof(self))
-			_exit(1);
+		pid_t copier = fork();
+		if (copier != 0) {
+			if (copier < 0 ||
+			    write(ready[1], &copier, sizeof(copier)) != (ssize_t)sizeof(copier))
+				_exit(1);
+			_exit(0);
+		}
+		close(out[1]);
+		close(err[1]);
+		close(ready[0]);
 		close(ready[1]);
 		int sfd = signalfd(-1, &drain, SFD_CLOEXEC);
 		_exit(run_copier(o, out[0], err[0], sfd));
