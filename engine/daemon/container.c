@@ -67,6 +67,7 @@ void container_free(struct container *c)
 	free(c->name);
 	container_config_free(&c->config);
 	host_config_free(&c->host);
+	oci_hooks_free(&c->hooks);
 	free(c->state.error);
 	pthread_mutex_destroy(&c->op_lock);
 	free(c);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "idgen.h"
+#include "oci_hooks.h"
 #include "restart_policy.h"
 #include "sysopt_config.h"
 
@@ -80,6 +81,9 @@ struct container {
 	struct container_config config;
 	struct host_config host;
 	struct container_state state;
+	/* The daemon's default hooks then --hook-spec's, fixed at create; kept in the bundle's
+	 * config.json ("hooks"). */
+	struct oci_hooks hooks;
 	/* runtime-only */
 	pthread_mutex_t op_lock; /* serialises lifecycle operations on this container */
 	int refs;

@@ -276,6 +276,22 @@ static void add_console(struct buf *b, const struct container *c, const struct l
 		     (long long)ls.max_size, ls.max_file > 1 ? 1 : 0);
 }
 
+/* OCI prestart hooks run from lxc.hook.start-host: in the host's namespaces once the
+ * container's exist, before its init runs (LXC_PID is that init). Poststop hooks run from the
+ * post-stop hook the engine always has. */
+static void add_oci_hooks(struct buf *b, const struct container *c,
+                          const struct lxc_config_env *env)
+{
+	if (c->hooks.stage[OCI_HOOK_PRESTART].n > 0)
+		addf(b, "lxc.hook.start-host = %s oci-hooks prestart %s %s --limit-ms %lld\n",
+		     env->monitor_path, env->container_dir, env->state_dir,
+		     (long long)env->start_timeout_ms);
+	addf(b, "lxc.hook.post-stop = %s post-stop-hook %s", env->monitor_path, env->state_dir);
+	if (c->hooks.stage[OCI_HOOK_POSTSTOP].n > 0)
+		addf(b, " --oci-hooks %s", env->container_dir);
+	addf(b, "\n");
+}
+
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
                         size_t errlen)
 {
@@ -304,7 +320,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	 * cgroup on exit so that liblxc can remove the container's own. */
 	addf(&b, "lxc.cgroup.dir.monitor = " MONITOR_CGROUP "/%s\n", c->id);
 	addf(&b, "lxc.cgroup.dir.monitor.pivot = " MONITOR_CGROUP "\n");
-	addf(&b, "lxc.hook.post-stop = %s post-stop-hook %s\n", env->monitor_path, env->state_dir);
+	add_oci_hooks(&b, c, env);
 	if (!h->system_container)
 		addf(&b, "lxc.signal.halt = SIGTERM\n");
 	if (h->system_container)

@@ -13,10 +13,11 @@
 #define MONITOR_CGROUP "isulad-monitor"
 
 struct lxc_config_env {
-	const char *monitor_path;          /* isulad-monitor, used as the post-stop hook */
+	const char *monitor_path;          /* isulad-monitor, also the lxc hooks (post-stop, OCI) */
 	const char *state_dir;             /* <state>/<id> */
 	const char *container_dir;         /* <graph>/engines/lcr/<id> */
 	const char *default_cgroup_parent; /* daemon-wide --cgroup-parent */
+	int64_t start_timeout_ms;          /* bounds the prestart hooks too */
 	bool has_user;                     /* -u given: run init as uid/gid */
 	uid_t uid;
 	gid_t gid;

@@ -15,6 +15,7 @@
 #include "events.h"
 #include "fileutil.h"
 #include "log.h"
+#include "oci_hooks.h"
 #include "routes.h"
 #include "runtime.h"
 #include "server.h"
@@ -105,6 +106,23 @@ static void setup_logging(const struct daemon_config *cfg)
 	free(path);
 }
 
+/* The default hook spec is read again at every create; a broken one stops the daemon now
+ * rather than every create later. */
+static int check_default_hook_spec(const char *path)
+{
+	struct oci_hooks hooks;
+	char err[2048];
+	if (!path || !*path)
+		return 0;
+	if (oci_hooks_load_file(path, &hooks, err, sizeof(err)) < 0) {
+		fprintf(stderr, "isulad: --hook-spec: %s\n", err);
+		LOG_ERROR("--hook-spec: %s", err);
+		return -1;
+	}
+	oci_hooks_free(&hooks);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
@@ -136,6 +154,10 @@ int main(int argc, char **argv)
 	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
 	g_runtime.container_log_opts = cfg.container_log_opts;
 	cfg.container_log_opts = NULL;
+	g_runtime.default_hook_spec = cfg.hook_spec;
+	cfg.hook_spec = NULL;
+	if (check_default_hook_spec(g_runtime.default_hook_spec) < 0)
+		return 1;
 	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
 		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",
 		        g_runtime.monitor_path ? g_runtime.monitor_path : "?");

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "log.h"
 #include "log_config.h"
+#include "oci_spec.h"
 #include "routes.h"
 #include "runtime.h"
 #include "signals.h"
@@ -80,7 +81,8 @@ void route_container_create(const struct request *req, struct response *resp)
 	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
 	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0 ||
-	    sysopt_validate(c, err, sizeof(err)) < 0) {
+	    sysopt_validate(c, err, sizeof(err)) < 0 ||
+	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, err, sizeof(err)) < 0) {
 		resp_error(resp, strncmp(err, "No such image", 13) == 0 ? 404 : 400, "%s", err);
 		container_free(c);
 		return;
@@ -104,10 +106,14 @@ void route_container_create(const struct request *req, struct response *resp)
 	store_lock();
 	int saved = store_save(c);
 	store_unlock();
-	if (saved < 0) {
+	if (saved < 0)
+		snprintf(err, sizeof(err), "cannot save the container's state: %s",
+		         strerror(errno));
+	/* The bundle's spec holds the hooks: a container is created with it or not at all. */
+	if (saved < 0 || runtime_write_spec(c, err, sizeof(err)) < 0) {
 		runtime_remove_files(c);
 		store_remove(c);
-		resp_error(resp, 500, "cannot save the container's state: %s", strerror(errno));
+		resp_error(resp, saved < 0 ? 500 : 400, "%s", err);
 		return;
 	}
 	LOG_INFO("created %s (%s)", c->id, c->name);

@@ -17,6 +17,7 @@
 #include "ps_output.h"
 #include "restart_policy.h"
 #include "routes.h"
+#include "runtime.h"
 #include "store.h"
 #include "strv.h"
 #include "validate.h"
@@ -272,6 +273,9 @@ void route_container_update(const struct request *req, struct response *resp)
 		update_reply(resp);
 	if (ret == 0)
 		LOG_INFO("updated %s", c->id);
+	/* config.json follows the new resources; the update itself stands either way. */
+	if (ret == 0 && runtime_write_spec(c, err, sizeof(err)) < 0)
+		LOG_WARN("container %s: %s", c->id, err);
 	free(n.cpuset_cpus);
 	free(n.cpuset_mems);
 	pthread_mutex_unlock(&c->op_lock);

@@ -22,6 +22,8 @@
 #include "log.h"
 #include "log_config.h"
 #include "lxc_config.h"
+#include "oci_hook_exec.h"
+#include "oci_spec.h"
 #include "rootfs_files.h"
 #include "passwd.h"
 #include "rootfs_path.h"
@@ -71,9 +73,25 @@ pid_t runtime_init_pid(const char *id)
 	return pid;
 }
 
-/* The last ERROR line liblxc logged for this start: the most useful reason we have. */
-static void lxc_log_reason(const char *state_dir, char *out, size_t outlen)
+/* A prestart hook's error, which the hook runner leaves in the state dir. */
+static bool read_hook_error(const char *state_dir, char *out, size_t outlen)
 {
+	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
+	char *text = path ? read_file(path, 8192, NULL) : NULL;
+	bool found = text && *text;
+	if (found)
+		snprintf(out, outlen, "%s", text);
+	free(text);
+	free(path);
+	return found;
+}
+
+/* Why this start failed: a prestart hook's error, else the last ERROR line liblxc logged, the
+ * most useful reason it gives. */
+static void start_failure_reason(const char *state_dir, char *out, size_t outlen)
+{
+	if (read_hook_error(state_dir, out, outlen))
+		return;
 	char *path = path_join(state_dir, "lxc.log");
 	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
 	const char *best = NULL;
@@ -252,7 +270,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 				ret = 0;
 			} else {
 				char reason[512] = "the container's monitor exited";
-				lxc_log_reason(state_dir, reason, sizeof(reason));
+				start_failure_reason(state_dir, reason, sizeof(reason));
 				snprintf(err, errlen, "Start container error: %s", reason);
 			}
 			break;
@@ -269,10 +287,15 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		}
 		if (monotonic_ms() > deadline) {
 			ct->stop(ct);
-			snprintf(err, errlen,
-			         "Start container error: container did not start within "
-			         "%lld ms (start-timeout)",
-			         (long long)g_runtime.start_timeout_ms);
+			char reason[512] = "";
+			read_hook_error(state_dir, reason, sizeof(reason));
+			if (reason[0])
+				snprintf(err, errlen, "Start container error: %s", reason);
+			else
+				snprintf(err, errlen,
+				         "Start container error: container did not start within "
+				         "%lld ms (start-timeout)",
+				         (long long)g_runtime.start_timeout_ms);
 			supervisor_watch(c, monitor, pidfd);
 			pidfd = -1;
 			break;
@@ -332,8 +355,27 @@ static int resolve_user(const struct container *c, struct lxc_config_env *env, c
 	return ret;
 }
 
-static int write_lxc_config(const struct container *c, const char *state_dir, char *err,
-                            size_t errlen)
+/* Atomically, and only when the content changed: most starts render the same files again,
+ * and a write costs an fsync on the start path. */
+static int write_bundle_file(const char *dir, const char *name, const char *text, size_t len,
+                             char *err, size_t errlen)
+{
+	char *path = path_join(dir, name);
+	size_t old_len = 0;
+	char *old = path ? read_file(path, len + 1, &old_len) : NULL;
+	bool same = old && old_len == len && memcmp(old, text, len) == 0;
+	free(old);
+	int ret = same ? 0 : path ? atomic_write_file(path, text, len, 0600) : -1;
+	if (ret < 0)
+		snprintf(err, errlen, "cannot write %s: %s", path ? path : name, strerror(errno));
+	free(path);
+	return ret;
+}
+
+/* Renders the lxc config and, from it, the OCI spec, and writes config.json (and, for a
+ * start, the lxc config itself, which liblxc reads). */
+static int write_bundle(const struct container *c, const char *state_dir, bool for_start, char *err,
+                        size_t errlen)
 {
 	char *dir = store_container_dir(c->id);
 	struct lxc_config_env env = {
@@ -341,23 +383,64 @@ static int write_lxc_config(const struct container *c, const char *state_dir, ch
 	    .state_dir = state_dir,
 	    .container_dir = dir,
 	    .default_cgroup_parent = g_runtime.default_cgroup_parent,
+	    .start_timeout_ms = g_runtime.start_timeout_ms,
 	};
-	if (resolve_user(c, &env, err, errlen) < 0) {
+	/* An unknown -u user fails a start; create and update leave it for the start to report
+	 * (the spec then says root, as the start would not run at all). */
+	char user_err[1024];
+	if (resolve_user(c, &env, user_err, sizeof(user_err)) < 0 && for_start) {
+		snprintf(err, errlen, "%s", user_err);
 		free(dir);
 		return -1;
 	}
 	char *text = dir ? lxc_config_render(c, &env, err, errlen) : NULL;
-	char *path = dir ? path_join(dir, "config") : NULL;
+	char **argv = build_argv(c);
+	size_t spec_len = 0;
+	char *spec = text ? oci_spec_render(c, text, argv, &spec_len) : NULL;
 	int ret = -1;
-	if (text && path && mkdir_p(dir, 0700) == 0 &&
-	    atomic_write_file(path, text, strlen(text), 0600) == 0)
+	if (!dir || (text && !spec)) {
+		snprintf(err, errlen, "out of memory rendering the container's config");
+	} else if (!text) {
+		/* err says why */
+	} else if (mkdir_p(dir, 0700) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+	} else if ((!for_start ||
+	            write_bundle_file(dir, "config", text, strlen(text), err, errlen) == 0) &&
+	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, err, errlen) == 0) {
 		ret = 0;
-	else if (text)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	}
+	strv_free(argv);
+	free(spec);
 	free(text);
-	free(path);
 	free(dir);
 	return ret;
+}
+
+int runtime_write_spec(const struct container *c, char *err, size_t errlen)
+{
+	char *state_dir = store_state_dir(c->id);
+	int ret = state_dir ? write_bundle(c, state_dir, false, err, errlen) : -1;
+	if (!state_dir)
+		snprintf(err, errlen, "out of memory");
+	free(state_dir);
+	return ret;
+}
+
+/* OCI: poststart hooks run once the init runs, before start returns; a failure is a warning. */
+static void run_poststart_hooks(struct container *c)
+{
+	if (c->hooks.stage[OCI_HOOK_POSTSTART].n == 0)
+		return;
+	store_lock();
+	pid_t pid = c->state.status == STATUS_RUNNING ? c->state.pid : 0;
+	store_unlock();
+	char *dir = store_container_dir(c->id);
+	char err[2048];
+	if (pid > 0 && dir &&
+	    oci_hooks_run_bundle(dir, OCI_HOOK_POSTSTART, "running", pid, NULL,
+	                         g_runtime.start_timeout_ms, err, sizeof(err)) < 0)
+		LOG_WARN("container %s: %s", c->id, err);
+	free(dir);
 }
 
 int runtime_start(struct container *c, char *err, size_t errlen)
@@ -376,11 +459,14 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		goto out;
 	}
 	exit_record_clear(state_dir);
-	char *lxclog = path_join(state_dir, "lxc.log");
-	if (lxclog)
-		unlink(lxclog);
-	free(lxclog);
-	if (write_lxc_config(c, state_dir, err, errlen) < 0 ||
+	const char *stale[] = {"lxc.log", OCI_HOOK_ERROR_FILE};
+	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
+		char *path = path_join(state_dir, stale[i]);
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	if (write_bundle(c, state_dir, true, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
 	log_fd = open_monitor_log(state_dir);
@@ -408,6 +494,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	store_save_state(c);
 	store_unlock();
 	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
+	if (ret == 0)
+		run_poststart_hooks(c);
 	if (ret < 0) {
 		store_lock();
 		c->state.monitor_pid = 0;

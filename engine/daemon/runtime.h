@@ -19,9 +19,13 @@ struct runtime_settings {
 	char *default_cgroup_parent;
 	int64_t start_timeout_ms;
 	char **container_log_opts; /* daemon.json container-log defaults ("k=v") */
+	char *default_hook_spec;   /* isulad --hook-spec / daemon.json "hook-spec" */
 };
 extern struct runtime_settings g_runtime;
 
+/* Writes the bundle's OCI spec (config.json) for c as it stands (create, update); an
+ * unknown -u user is left for the start to report. 0, or -1 with err. */
+int runtime_write_spec(const struct container *c, char *err, size_t errlen);
 /* Starts c; on success its state is running (or already exited, for a command that ended at
  * once). On failure err says why and nothing is left running. */
 int runtime_start(struct container *c, char *err, size_t errlen);

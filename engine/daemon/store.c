@@ -11,6 +11,7 @@
 #include "fileutil.h"
 #include "json.h"
 #include "log.h"
+#include "oci_spec.h"
 #include "timeutil.h"
 
 struct store_paths g_paths;
@@ -318,7 +319,8 @@ static struct container *load_one(const char *dir)
 		time_parse_rfc3339(created, &c->created);
 	if (container_config_parse(json_get(cj, "Config"), &c->config, err, sizeof(err)) < 0 ||
 	    host_config_parse(hj, &c->host, err, sizeof(err)) < 0 ||
-	    container_state_parse(json_get(cj, "State"), &c->state) < 0) {
+	    container_state_parse(json_get(cj, "State"), &c->state) < 0 ||
+	    oci_spec_load_hooks(dir, &c->hooks, err, sizeof(err)) < 0) {
 		LOG_WARN("skipping %s: %s", dir, err);
 		container_free(c);
 		c = NULL;

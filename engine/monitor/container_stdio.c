@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,16 +74,26 @@ static int run_copier(const struct monitor_stdio_opts *o, int out_fd, int err_fd
 	return 0;
 }
 
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (p[i] >= 0)
+			close(p[i]);
+		p[i] = -1;
+	}
+}
+
+/* The copier is a grandchild, not a child: after a start that fails past the clone (a failing
+ * start-host hook, say), liblxc waits for every child of the monitor (waitpid(-1)), which
+ * would wait forever for a copier that waits for the monitor. liblxc also closes our other
+ * fds at start, so the copier's end is seen through a lock it holds on the monitor's own log
+ * for as long as it runs. */
 static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio *st)
 {
-	int out[2], err[2];
-	if (pipe2(out, O_CLOEXEC) < 0)
-		return -1;
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		close(out[0]);
-		close(out[1]);
-		return -1;
-	}
+	int out[2] = {-1, -1}, err[2] = {-1, -1}, ready[2] = {-1, -1};
+	if (!o->own_log || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(ready, O_CLOEXEC) < 0)
+		goto fail;
 	/* Bigger pipes: a chatty container blocks less often on the copier. */
 	fcntl(out[1], F_SETPIPE_SZ, PIPE_SIZE);
 	fcntl(err[1], F_SETPIPE_SZ, PIPE_SIZE);
@@ -93,25 +104,50 @@ static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio
 	sigprocmask(SIG_BLOCK, &drain, &old);
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* The lock is taken here and inherited: held from before the monitor goes on. */
+		int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (lock < 0 || flock(lock, LOCK_EX) < 0)
+			_exit(1);
+		pid_t copier = fork();
+		if (copier != 0) {
+			if (copier < 0 ||
+			    write(ready[1], &copier, sizeof(copier)) != (ssize_t)sizeof(copier))
+				_exit(1);
+			_exit(0);
+		}
 		close(out[1]);
 		close(err[1]);
+		close(ready[0]);
+		close(ready[1]);
 		int sfd = signalfd(-1, &drain, SFD_CLOEXEC);
 		_exit(run_copier(o, out[0], err[0], sfd));
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(out[0]);
-	close(err[0]);
-	if (pid < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) {
-		int saved = errno;
-		close(out[1]);
-		close(err[1]);
-		errno = saved;
-		return -1;
+	if (pid < 0)
+		goto fail;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(ready[1]);
+	ready[1] = -1;
+	pid_t copier = 0;
+	if (read(ready[0], &copier, sizeof(copier)) != (ssize_t)sizeof(copier) || copier <= 0) {
+		errno = ECHILD;
+		goto fail;
 	}
-	close(out[1]);
-	close(err[1]);
-	st->copier = pid;
+	if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
+		goto fail;
+	close_pair(out);
+	close_pair(err);
+	close_pair(ready);
+	st->copier = copier;
 	return 0;
+fail:;
+	int saved = errno;
+	close_pair(out);
+	close_pair(err);
+	close_pair(ready);
+	errno = saved;
+	return -1;
 }
 
 static int point_at(const char *path, int flags, int target)
@@ -157,8 +193,15 @@ void monitor_stdio_finish(const struct monitor_stdio_opts *o, struct monitor_std
 	dup2(1, 2);
 	if (st->copier <= 0)
 		return;
-	kill(st->copier, DRAIN_SIGNAL);
-	while (waitpid(st->copier, NULL, 0) < 0 && errno == EINTR)
-		;
+	/* The copier holds the lock while it runs: free means it is gone (never signal a pid
+	 * that may have been reused). */
+	int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		kill(st->copier, DRAIN_SIGNAL);
+		while (flock(lock, LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
+	if (lock >= 0)
+		close(lock);
 	st->copier = 0;
 }

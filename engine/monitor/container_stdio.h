@@ -1,5 +1,5 @@
 /* The container init's stdin/stdout/stderr, set up by the monitor before liblxc starts it (a
- * non-tty init inherits the monitor's fds 0-2). Output goes through pipes to a forked copier
+ * non-tty init inherits the monitor's fds 0-2). Output goes through pipes to a copier process
  * that writes the json-file log: liblxc refuses to start from a threaded process, and a
  * separate process keeps the monitor itself simple. */
 #ifndef MONITOR_STDIO_H
@@ -15,11 +15,12 @@ struct monitor_stdio_opts {
 	int log_max_file;
 	const char *stdin_fifo; /* NULL: stdin is /dev/null */
 	bool stdin_once;        /* the init sees EOF when the last writer closes the FIFO */
-	const char *own_log;    /* where the monitor's own messages go after the start */
+	const char *own_log;    /* where the monitor's own messages go after the start (also
+	                         * the lock that shows the copier runs) */
 };
 
 struct monitor_stdio {
-	pid_t copier; /* 0: none */
+	pid_t copier; /* 0: none; not our child (see start_copier) */
 };
 
 /* Points fds 0-2 at what the init gets. 0, or -1 with the reason printed on stderr. */

@@ -6,13 +6,19 @@
  *     --log FILE --log-max-size BYTES --log-max-file N   json-file log of the init's output
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
  *     --stdin-once                                       EOF once the FIFO's writers are gone
- *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
+ *   isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE] [lxc's hook args...]
+ *                                                 (lxc.hook.post-stop; runs the OCI poststop hooks)
+ *   isulad-monitor oci-hooks STAGE BUNDLE STATE_DIR [--limit-ms MS] [lxc's hook args...]
+ *                                                 (lxc.hook.start-host for STAGE prestart; MS
+ *                                                 bounds the whole stage: the start-timeout)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,18 +30,62 @@
 #include "exit_record.h"
 #include "fileutil.h"
 #include "monitor.h"
+#include "oci_hook_exec.h"
 #include "units.h"
 
-/* Remembers what liblxc was about to do (reboot or stop), and refuses liblxc's in-monitor
- * reboot: the daemon decides about restarts, and restarts freshly so host setup is redone. */
-static int post_stop_hook(const char *state_dir)
+/* Runs the bundle's OCI hooks of one stage for the container liblxc runs. A failing prestart
+ * hook fails the start: its error goes to the state dir for the daemon to report. Other
+ * stages only warn (OCI), here in the monitor's log. Returns the hook's exit code for lxc. */
+static int run_oci_hooks(enum oci_hook_stage stage, const char *bundle, const char *state_dir,
+                         int64_t budget_ms, char *const *extra_env)
 {
+	static const char *const status[OCI_HOOK_STAGES] = {"created", "running", "stopped"};
+	const char *lxc_pid = getenv("LXC_PID");
+	pid_t pid = stage != OCI_HOOK_POSTSTOP && lxc_pid ? (pid_t)atoi(lxc_pid) : 0;
+	char err[4096];
+	if (stage == OCI_HOOK_PRESTART && pid <= 0) {
+		snprintf(err, sizeof(err),
+		         "prestart hooks: LXC_PID is not set (not run by liblxc?)");
+	} else if (oci_hooks_run_bundle(bundle, stage, status[stage], pid, extra_env, budget_ms,
+	                                err, sizeof(err)) == 0) {
+		return 0;
+	}
+	/* Our stderr is the container's while liblxc runs it: this goes to our own log. */
+	char *log = path_join(state_dir, MONITOR_LOG_FILE);
+	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600) : -1;
+	free(log);
+	if (fd >= 0) {
+		dprintf(fd, "isulad-monitor: %s%s\n", err,
+		        stage == OCI_HOOK_PRESTART ? "" : " (ignored: not a prestart hook)");
+		close(fd);
+	}
+	if (stage != OCI_HOOK_PRESTART)
+		return 0;
+	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
+	if (path)
+		atomic_write_file(path, err, strlen(err), 0600);
+	free(path);
+	return 1;
+}
+
+/* Remembers what liblxc was about to do (reboot or stop), runs the OCI poststop hooks with
+ * CONTAINER_ACTION=reboot|shutdown, and refuses liblxc's in-monitor reboot: the daemon
+ * decides about restarts, and restarts freshly so host setup is redone. */
+static int post_stop_hook(int argc, char **argv)
+{
+	const char *state_dir = argv[2];
 	const char *target = getenv("LXC_TARGET");
+	bool reboot = target && strcmp(target, "reboot") == 0;
 	char *path = path_join(state_dir, EXIT_TARGET_FILE);
 	if (path && target)
 		atomic_write_file(path, target, strlen(target), 0600);
 	free(path);
-	return target && strcmp(target, "reboot") == 0 ? 1 : 0;
+	if (argc >= 5 && strcmp(argv[3], "--oci-hooks") == 0) {
+		char *env[] = {reboot ? "CONTAINER_ACTION=reboot" : "CONTAINER_ACTION=shutdown",
+		               NULL};
+		run_oci_hooks(OCI_HOOK_POSTSTOP, argv[4], state_dir, 0, env);
+	}
+	return reboot ? 1 : 0;
 }
 
 /* liblxc reports a killed init as (signal << 8 | 0x7f), the shape of a stop status, and an
@@ -120,7 +170,16 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "post-stop-hook") == 0)
-		return post_stop_hook(argv[2]);
+		return post_stop_hook(argc, argv);
+	enum oci_hook_stage stage;
+	if (argc >= 5 && strcmp(argv[1], "oci-hooks") == 0 &&
+	    oci_hook_stage_parse(argv[2], &stage) == 0) {
+		int64_t limit = 0;
+		if (argc >= 7 && strcmp(argv[5], "--limit-ms") == 0 &&
+		    parse_int64(argv[6], &limit) < 0)
+			limit = 0;
+		return run_oci_hooks(stage, argv[3], argv[4], limit, NULL);
+	}
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
@@ -131,7 +190,9 @@ int main(int argc, char **argv)
 	if (dashes > 0 && dashes + 1 < argc)
 		return run_container(argv[2], argv[3], argv[4], &o, argv + dashes + 1);
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
-	                "       isulad-monitor post-stop-hook STATE_DIR\n"
+	                "       isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE]\n"
+	                "       isulad-monitor oci-hooks prestart|poststart|poststop BUNDLE "
+	                "STATE_DIR [--limit-ms MS]\n"
 	                "       isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...\n"
 	                "       isulad-monitor proc-rw-hook PATH... (lxc.hook.mount)\n"
 	                "(started by isulad, not meant to be run by hand)\n");
