@@ -11,6 +11,7 @@
 
 #include "idgen.h"
 #include "restart_policy.h"
+#include "security_config.h"
 
 struct ulimit {
 	char *name;
@@ -48,6 +49,7 @@ struct host_config {
 	char *hook_spec;
 	char *log_type;  /* LogConfig.Type: json-file (or none) */
 	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
+	struct security_config sec; /* --sysctl, --dns*, --cap-*, --device, ... */
 };
 
 enum container_status {

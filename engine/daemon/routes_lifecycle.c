@@ -78,6 +78,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	}
 	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
 	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
+	    security_config_validate(&c->host, err, sizeof(err)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0) {
 		resp_error(resp, strncmp(err, "No such image", 13) == 0 ? 404 : 400, "%s", err);
 		container_free(c);

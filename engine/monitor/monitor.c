@@ -7,6 +7,7 @@
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
  *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
+ *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
  */
 #include <errno.h>
 #include <lxc/lxccontainer.h>
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "post-stop-hook") == 0)
 		return post_stop_hook(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "sysctl-hook") == 0)
+		return monitor_sysctl_hook(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
