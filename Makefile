@@ -73,7 +73,7 @@ install: all
 
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
-		$(wildcard engine/*/*.h) $(UNIT_SRC)
+		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/integration/helpers/*.c)
 
 clean:
 	rm -rf build build-san

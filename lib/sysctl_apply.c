@@ -55,14 +55,32 @@ static void do_writes(const struct sysctl_write *w, size_t n, int fd)
 	_exit(0);
 }
 
+/* The namespaces the keys live in: net.* the network one, kernel.pid_max the PID one, the
+ * rest (kernel.msg*, sem, shm*, fs.mqueue.*) the IPC one. */
+static int ns_flags(char *const *kv)
+{
+	int flags = 0;
+	for (size_t i = 0; kv[i]; i++) {
+		if (strncmp(kv[i], "net.", 4) == 0)
+			flags |= CLONE_NEWNET;
+		else if (strncmp(kv[i], "kernel.pid_max=", 15) == 0)
+			flags |= CLONE_NEWPID;
+		else
+			flags |= CLONE_NEWIPC;
+	}
+	return flags;
+}
+
 /* The child: into the namespaces, then (for the PID namespace to apply) a grandchild. No
  * allocation here: the daemon that forks us has other threads. */
-static void child(const struct sysctl_write *w, size_t n, pid_t pid, int fd)
+static void child(const struct sysctl_write *w, size_t n, pid_t pid, int flags, int fd)
 {
 	if (pid > 0) {
-		if (join(pid, "ipc") < 0 || join(pid, "net") < 0 || join(pid, "pid") < 0)
+		if (((flags & CLONE_NEWIPC) && join(pid, "ipc") < 0) ||
+		    ((flags & CLONE_NEWNET) && join(pid, "net") < 0) ||
+		    ((flags & CLONE_NEWPID) && join(pid, "pid") < 0))
 			report(fd, -1, errno);
-	} else if (unshare(CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID) < 0) {
+	} else if (unshare(flags) < 0) {
 		report(fd, -1, errno);
 	}
 	pid_t g = fork();
@@ -105,7 +123,7 @@ int sysctl_apply(char *const *kv, pid_t pid, char *err, size_t errlen)
 	pid_t c = fork();
 	if (c == 0) {
 		close(pfd[0]);
-		child(w, n, pid, pfd[1]);
+		child(w, n, pid, ns_flags(kv), pfd[1]);
 	}
 	close(pfd[1]);
 	struct failure f = {-1, 0};
