@@ -1,6 +1,8 @@
 #include "lxc_security.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +96,45 @@ static int add_devices(FILE *f, const struct host_config *h, bool cgroup_rules, 
 		        d->ctr + 1);
 	}
 	return 0;
+}
+
+/* liblxc's autodev makes these itself; the rest are the host's. */
+static const char *const g_autodev_nodes[] = {"null", "zero",    "full", "random", "urandom",
+                                              "tty",  "console", "ptmx", NULL};
+
+static bool is_autodev_node(const char *name)
+{
+	for (size_t i = 0; g_autodev_nodes[i]; i++) {
+		if (strcmp(name, g_autodev_nodes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* --privileged: every device node of the host's /dev (and of its direct subdirectories, such
+ * as /dev/net or /dev/snd), bound into the container's /dev, as Docker does. */
+static void add_host_devices(FILE *f, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || (depth == 0 && is_autodev_node(e->d_name)))
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) < 0 || strpbrk(path, " \t\n\\"))
+			continue;
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			fprintf(f, "lxc.mount.entry = %s %s none bind,create=file,optional 0 0\n",
+			        path, path + 1);
+		else if (S_ISDIR(st.st_mode) && depth == 0 && strcmp(e->d_name, "pts") != 0 &&
+		         strcmp(e->d_name, "shm") != 0 && strcmp(e->d_name, "mqueue") != 0)
+			add_host_devices(f, path, 1);
+	}
+	closedir(d);
 }
 
 static void add_masks(FILE *f)
@@ -211,6 +252,7 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 		/* Every capability, every device, no seccomp filter, nothing masked. */
 		if (cgroup_v1_has("devices.allow"))
 			fputs("lxc.cgroup.devices.allow = a\n", f);
+		add_host_devices(f, "/dev", 0);
 		ret = add_devices(f, h, false, err, errlen);
 	} else {
 		ret = add_confinement(f, c, container_dir, err, errlen);
