@@ -1,5 +1,7 @@
 #include "net_files.h"
 
+#include "text_buf.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -128,11 +130,10 @@ static bool starts_with_word(const char *line, size_t n, const char *word)
 char *resolv_conf_render(const char *host_text, char *const *servers, char *const *search,
                          char *const *options)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f)
+	struct text_buf b;
+	if (text_buf_open(&b) < 0)
 		return NULL;
+	FILE *f = b.f;
 	for (const char *p = host_text; p && *p;) {
 		size_t n = strcspn(p, "\n");
 		bool drop =
@@ -163,20 +164,15 @@ char *resolv_conf_render(const char *host_text, char *const *servers, char *cons
 			fprintf(f, " %s", options[i]);
 		fputc('\n', f);
 	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return text_buf_finish(&b, true);
 }
 
 char *hosts_render(const char *hostname, char *const *extra)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f)
+	struct text_buf b;
+	if (text_buf_open(&b) < 0)
 		return NULL;
+	FILE *f = b.f;
 	fprintf(f,
 	        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 	        "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
@@ -189,9 +185,5 @@ char *hosts_render(const char *hostname, char *const *extra)
 		free(h);
 		free(ip);
 	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return text_buf_finish(&b, true);
 }

@@ -15,6 +15,7 @@
 #include "fileutil.h"
 #include "rootfs_files.h"
 #include "seccomp_profile.h"
+#include "text_buf.h"
 
 /* iSulad's default capability list (seed 000 §1.3.4 table); system containers add SYS_BOOT. */
 static const char *const g_default_caps[] = {
@@ -216,15 +217,16 @@ static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_en
 	if (!sysctls || !sysctls[0])
 		return 0;
 	char *path = path_join(env->container_dir, "sysctl");
-	char *text = NULL;
-	size_t len = 0;
-	FILE *t = open_memstream(&text, &len);
-	for (size_t i = 0; t && sysctls[i]; i++)
-		fprintf(t, "%s\n", sysctls[i]);
+	struct text_buf t;
+	if (text_buf_open(&t) == 0) {
+		for (size_t i = 0; sysctls[i]; i++)
+			fprintf(t.f, "%s\n", sysctls[i]);
+	}
+	char *text = text_buf_finish(&t, true);
 	int ret = -1;
-	if (!t || fclose(t) != 0 || !path)
+	if (!text || !path)
 		snprintf(err, errlen, "out of memory");
-	else if (atomic_write_file(path, text, len, 0600) < 0)
+	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		fprintf(f, "lxc.hook.start-host = %s sysctl-hook %s\n", env->monitor_path, path);
@@ -240,13 +242,12 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 {
 	const char *container_dir = env->container_dir;
 	const struct host_config *h = &c->host;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f) {
+	struct text_buf b;
+	if (text_buf_open(&b) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	FILE *f = b.f;
 	int ret = 0;
 	if (h->privileged) {
 		/* Every capability, every device, no seccomp filter, nothing masked. */
@@ -265,19 +266,10 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 		ret = add_sysctls(f, h->sec.sysctls, env, err, errlen);
 	if (h->sec.oom_kill_disable && cgroup_v1_has("memory.oom_control"))
 		fputs("lxc.cgroup.memory.oom_control = 1\n", f);
-	char *binds = ret == 0 ? network_files_lxc_binds(c, container_dir, err, errlen) : NULL;
-	if (binds)
-		fputs(binds, f);
-	else
-		ret = -1;
-	free(binds);
-	if (fclose(f) != 0 && ret == 0) {
+	if (ret == 0)
+		ret = network_files_lxc_binds(f, c, container_dir, err, errlen);
+	char *out = text_buf_finish(&b, ret == 0);
+	if (!out && ret == 0)
 		snprintf(err, errlen, "out of memory");
-		ret = -1;
-	}
-	if (ret < 0) {
-		free(out);
-		return NULL;
-	}
 	return out;
 }

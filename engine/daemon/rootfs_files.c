@@ -85,30 +85,15 @@ static int bind_file(FILE *f, const char *dir, const char *name, char *text, cha
 	return ret;
 }
 
-char *network_files_lxc_binds(const struct container *c, const char *container_dir, char *err,
-                              size_t errlen)
+int network_files_lxc_binds(FILE *f, const struct container *c, const char *container_dir,
+                            char *err, size_t errlen)
 {
 	const struct security_config *s = &c->host.sec;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	int ret = 0;
 	if (!c->host.system_container && has_dns_flags(s))
 		ret = bind_file(f, container_dir, "resolv.conf", resolv_text(c), err, errlen);
 	if (ret == 0 && !c->host.system_container && s->extra_hosts && s->extra_hosts[0])
 		ret = bind_file(f, container_dir, "hosts",
 		                hosts_render(hostname_of(c), s->extra_hosts), err, errlen);
-	if (fclose(f) != 0 && ret == 0) {
-		snprintf(err, errlen, "out of memory");
-		ret = -1;
-	}
-	if (ret < 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return ret;
 }

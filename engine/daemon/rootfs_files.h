@@ -6,6 +6,7 @@
 #define ENGINE_ROOTFS_FILES_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "container.h"
 
@@ -13,9 +14,9 @@
 void rootfs_write_network_files(const struct container *c);
 
 /* For a container that is not a system container: writes the changed files into
- * container_dir and returns the lxc.mount.entry lines that bind them (malloc'd, "" when the
- * flags change nothing); NULL with err when a file cannot be written. */
-char *network_files_lxc_binds(const struct container *c, const char *container_dir, char *err,
-                              size_t errlen);
+ * container_dir and the lxc.mount.entry lines that bind them to f (none when the flags change
+ * nothing). 0, or -1 with err when a file cannot be written. */
+int network_files_lxc_binds(FILE *f, const struct container *c, const char *container_dir,
+                            char *err, size_t errlen);
 
 #endif
