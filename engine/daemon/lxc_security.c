@@ -167,8 +167,13 @@ static int write_seccomp(FILE *f, uint64_t caps, bool system_container, const ch
 {
 	char *profile = seccomp_profile_render(caps, system_container);
 	char *path = path_join(dir, "seccomp");
+	/* Restarts usually find the same profile: no second write (and fsync) then. */
+	char *old = path ? read_file(path, 1 << 20, NULL) : NULL;
+	bool same = old && profile && strcmp(old, profile) == 0;
+	free(old);
 	int ret = -1;
-	if (profile && path && atomic_write_file(path, profile, strlen(profile), 0600) == 0) {
+	if (profile && path &&
+	    (same || atomic_write_file(path, profile, strlen(profile), 0600) == 0)) {
 		fprintf(f, "lxc.seccomp.profile = %s\n", path);
 		ret = 0;
 	} else {
