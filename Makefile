@@ -29,12 +29,16 @@ LIBCOMMON := $(BUILD)/libcommon.a
 DAEMON_SRC := $(wildcard engine/daemon/*.c)
 CLIENT_SRC := $(wildcard engine/client/*.c)
 MONITOR_SRC := $(wildcard engine/monitor/*.c)
+TOOLKIT_SRC := $(wildcard tools/lxcfs-toolkit/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 BINS := $(BUILD)/bin/isulad $(BUILD)/bin/isula $(BUILD)/bin/isulad-monitor
+BINS += $(BUILD)/bin/lxcfs-toolkit
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Helpers the integration tests run (not installed).
+TEST_TOOLS := $(BUILD)/test-tools/shift-rootfs
 
-all: $(BINS)
+all: $(BINS) $(TEST_TOOLS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -57,9 +61,17 @@ $(BUILD)/bin/isulad-monitor: $(MONITOR_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/bin/lxcfs-toolkit: $(TOOLKIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+$(BUILD)/test-tools/shift-rootfs: $(BUILD)/obj/tests/tools/shift_rootfs.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
@@ -70,10 +82,20 @@ check: all $(UNIT_BINS)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	@# The sample hook spec: where the seed's example run takes it from, and where its
+	@# lxcfs-toolkit package puts it (/var/lib/lcrd, iSulad's former name).
+	for d in /var/lib/isulad/hooks /var/lib/lcrd/hooks; do \
+		install -d $(DESTDIR)$$d && \
+		sed 's|"/usr/bin/lxcfs-toolkit"|"$(PREFIX)/bin/lxcfs-toolkit"|' \
+			tools/lxcfs-toolkit/hookspec.json >$(DESTDIR)$$d/hookspec.json && \
+		chmod 0644 $(DESTDIR)$$d/hookspec.json || exit 1; \
+	done
 
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
-		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/integration/helpers/*.c)
+		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/tools/*.c) \
+		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h) \
+		$(wildcard tests/integration/helpers/*.c)
 
 clean:
 	rm -rf build build-san

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +56,16 @@ static void do_writes(const struct sysctl_write *w, size_t n, int fd)
 	_exit(0);
 }
 
+/* True if pid's user namespace is not ours (a --user-remap container). */
+static bool other_userns(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	return stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
 /* The namespaces the keys live in: net.* the network one, kernel.pid_max the PID one, the
  * rest (kernel.msg*, sem, shm*, fs.mqueue.*) the IPC one. */
 static int ns_flags(char *const *kv)
@@ -76,6 +87,11 @@ static int ns_flags(char *const *kv)
 static void child(const struct sysctl_write *w, size_t n, pid_t pid, int flags, int fd)
 {
 	if (pid > 0) {
+		/* The /proc/sys files of namespaces that a user namespace owns are writable by
+		 * that namespace's root (or with CAP_SYS_RESOURCE, which a host root may lack). */
+		if (other_userns(pid) &&
+		    (join(pid, "user") < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+			report(fd, -1, errno);
 		if (((flags & CLONE_NEWIPC) && join(pid, "ipc") < 0) ||
 		    ((flags & CLONE_NEWNET) && join(pid, "net") < 0) ||
 		    ((flags & CLONE_NEWPID) && join(pid, "pid") < 0))

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <yajl/yajl_gen.h>
 
 #include "cli_args.h"
 #include "http_client.h"
@@ -49,6 +50,13 @@ void print_daemon_error(const struct api_response *r);
 /* URL-escapes s into a new string. */
 char *url_escape(const char *s);
 
+/* create/run's system-container flags (create_sysopts.c): each NULL when not given. */
+struct sysopt_flags {
+	const char *user_remap, *ns_change_opt, *host_channel, *env_target_file, *files_limit;
+};
+/* Adds them to the HostConfig map being generated; -1 after printing what is wrong. */
+int gen_sysopts(yajl_gen g, const struct sysopt_flags *f);
+
 /* Each command: argc/argv start after the command name. Returns the exit code. */
 typedef int (*command_fn)(struct client *cl, int argc, char **argv);
 int cmd_create(struct client *cl, int argc, char **argv);
@@ -62,8 +70,8 @@ int cmd_wait(struct client *cl, int argc, char **argv);
 int cmd_exec(struct client *cl, int argc, char **argv);
 int cmd_attach(struct client *cl, int argc, char **argv);
 /* Streams a running container's console until it stops (0) or the user detaches (1); -1 on
- * errors (printed). */
-int attach_stream(struct client *cl, const char *id, bool tty, bool in);
+ * errors (printed). replay: first the console output from before the attach (run -t). */
+int attach_stream(struct client *cl, const char *id, bool tty, bool in, bool replay);
 int cmd_ps(struct client *cl, int argc, char **argv);
 int cmd_inspect(struct client *cl, int argc, char **argv);
 int cmd_version(struct client *cl, int argc, char **argv);

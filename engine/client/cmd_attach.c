@@ -47,11 +47,12 @@ static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b
 	return ret;
 }
 
-int attach_stream(struct client *cl, const char *id, bool tty, bool in)
+int attach_stream(struct client *cl, const char *id, bool tty, bool in, bool replay)
 {
 	char path[256], resize[256];
-	snprintf(path, sizeof(path), "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1",
-	         id, in ? 1 : 0);
+	snprintf(path, sizeof(path),
+	         "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1&logs=%d", id,
+	         in ? 1 : 0, replay ? 1 : 0);
 	snprintf(resize, sizeof(resize), "/containers/%s/resize", id);
 	struct http_conn *conn = malloc(sizeof(*conn));
 	int ret = -1;
@@ -74,7 +75,7 @@ int cmd_attach(struct client *cl, int argc, char **argv)
 	struct ctr_brief b = {0};
 	code = EXIT_DAEMON_ERROR;
 	int ret = inspect_brief(cl, cli_positional(v, 0), &b) == 0
-	              ? attach_stream(cl, b.id, b.tty, b.tty && b.open_stdin)
+	              ? attach_stream(cl, b.id, b.tty, b.open_stdin, false)
 	              : -1;
 	if (ret == 1) {
 		code = 0; /* detached, the container goes on */

@@ -46,6 +46,11 @@ enum {
 	C_HOOK_SPEC,
 	C_RUNTIME,
 	C_LOG_OPT,
+	C_USER_REMAP,
+	C_NS_CHANGE_OPT,
+	C_HOST_CHANNEL,
+	C_ENV_TARGET_FILE,
+	C_FILES_LIMIT,
 	C_SYSCTL,
 	C_SHM_SIZE,
 	C_DNS,
@@ -111,6 +116,16 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use for containers (lcr)"},
     [C_LOG_OPT] = {"log-opt", 0, CLI_LIST, "KEY=VALUE",
                    "Log options: max-size=SIZE, max-file=N, disable-log=true|false"},
+    [C_USER_REMAP] = {"user-remap", 0, CLI_STRING, "UID:GID:OFFSET",
+                      "Map the container's root to host UID:GID, OFFSET ids (system container)"},
+    [C_NS_CHANGE_OPT] = {"ns-change-opt", 0, CLI_STRING, "net,ipc",
+                         "Namespaced kernel parameters the container may change: net, ipc"},
+    [C_HOST_CHANNEL] = {"host-channel", 0, CLI_STRING, "HOST:CTR[:rw|ro[:SIZE]]",
+                        "Share a tmpfs (default 64MB) between a host path and the container"},
+    [C_ENV_TARGET_FILE] = {"env-target-file", 0, CLI_STRING, "PATH",
+                           "Persist the container's env to this file of its rootfs"},
+    [C_FILES_LIMIT] = {"files-limit", 0, CLI_STRING, "N",
+                       "Limit of open files (0 or -1: no limit)"},
     [C_SYSCTL] = {"sysctl", 0, CLI_LIST, "KEY=VALUE",
                   "Sysctl options (kernel.msg*, kernel.sem, kernel.shm*, kernel.pid_max, net.*, "
                   "fs.mqueue.*)"},
@@ -274,6 +289,15 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0 ||
 	    gen_log_config(g, v) < 0 || create_gen_security(g, v, &g_sec_flags) < 0)
 		return -1;
+	const struct sysopt_flags sf = {
+	    .user_remap = cli_string(v, C_USER_REMAP),
+	    .ns_change_opt = cli_string(v, C_NS_CHANGE_OPT),
+	    .host_channel = cli_string(v, C_HOST_CHANNEL),
+	    .env_target_file = cli_string(v, C_ENV_TARGET_FILE),
+	    .files_limit = cli_string(v, C_FILES_LIMIT),
+	};
+	if (gen_sysopts(g, &sf) < 0)
+		return -1;
 	yajl_gen_map_close(g);
 	return 0;
 }
@@ -338,7 +362,7 @@ static int check_flags(struct cli_values *v)
 	return 0;
 }
 
-static char *build_request(struct cli_values *v)
+static char *build_request(struct cli_values *v, bool is_run)
 {
 	char **env = NULL, **cmd = NULL;
 	char *out = NULL;
@@ -357,6 +381,8 @@ static char *build_request(struct cli_values *v)
 		jg_kstr(g, "WorkingDir", cli_string(v, C_WORKDIR));
 	jg_kbool(g, "Tty", cli_bool(v, C_TTY));
 	jg_kbool(g, "OpenStdin", cli_bool(v, C_INTERACTIVE));
+	/* Docker's run -i: the client's end of input is the end of the container's. */
+	jg_kbool(g, "StdinOnce", cli_bool(v, C_INTERACTIVE) && is_run && !cli_bool(v, C_DETACH));
 	jg_kstrv(g, "Env", env);
 	if (cmd)
 		jg_kstrv(g, "Cmd", cmd);
@@ -385,10 +411,11 @@ done:
 	return out;
 }
 
-/* Creates the container; returns its ID (malloc'd) or NULL after printing why. */
-static char *create_container(struct client *cl, struct cli_values *v)
+/* Creates the container (for run: a foreground run -i ends its input with the client's);
+ * returns its ID (malloc'd) or NULL after printing why. */
+static char *create_container(struct client *cl, struct cli_values *v, bool is_run)
 {
-	char *body = build_request(v);
+	char *body = build_request(v, is_run);
 	if (!body)
 		return NULL;
 	char path[512] = "/containers/create";
@@ -429,7 +456,7 @@ int cmd_create(struct client *cl, int argc, char **argv)
 	    parse(cl, "isula create [OPTIONS] IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
-	char *id = create_container(cl, v);
+	char *id = create_container(cl, v, false);
 	if (id)
 		printf("%s\n", id);
 	free(id);
@@ -493,7 +520,7 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	    parse(cl, "isula run [OPTIONS] ROOTFS|IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
-	char *id = create_container(cl, v);
+	char *id = create_container(cl, v, true);
 	struct api_response r = {0};
 	struct http_conn *wait_conn = NULL, *out_conn = NULL;
 	bool tty = cli_bool(v, C_TTY);
@@ -512,8 +539,9 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	 * none of it is missed. (A -t console can only be had once the container runs.) */
 	if (!detach && !tty) {
 		char path[200];
-		snprintf(path, sizeof(path), "/containers/%s/attach?stream=1&stdout=1&stderr=1",
-		         id);
+		snprintf(path, sizeof(path),
+		         "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1", id,
+		         cli_bool(v, C_INTERACTIVE) ? 1 : 0);
 		out_conn = malloc(sizeof(*out_conn));
 		if (out_conn && api_hijack(cl, path, NULL, out_conn) < 0) {
 			free(out_conn);
@@ -536,9 +564,10 @@ int cmd_run(struct client *cl, int argc, char **argv)
 		code = 0;
 	} else if (wait_conn) {
 		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
-		int attached = tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE)) : 0;
+		int attached =
+		    tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE), true) : 0;
 		if (out_conn)
-			stream_run(cl, out_conn, false, false, NULL);
+			stream_run(cl, out_conn, false, cli_bool(v, C_INTERACTIVE), NULL);
 		code = attached == 1 ? 0 : read_exit_wait(wait_conn);
 	}
 out:

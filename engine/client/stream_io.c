@@ -68,6 +68,7 @@ static void demux_feed(struct demux *d, const char *p, size_t n)
 
 struct stdin_pump {
 	int sock;
+	bool tty;      /* detach keys exist only with a tty */
 	bool detached; /* atomic */
 };
 
@@ -87,7 +88,7 @@ static void *pump_stdin(void *arg)
 		/* The daemon detaches on Ctrl-P Ctrl-Q; noting it here tells a detach from the end
 		 * of the process. */
 		for (ssize_t i = 0; i < n; i++) {
-			if (prev_ctrl_p && buf[i] == 0x11)
+			if (p->tty && prev_ctrl_p && buf[i] == 0x11)
 				__atomic_store_n(&p->detached, true, __ATOMIC_RELEASE);
 			prev_ctrl_p = buf[i] == 0x10;
 		}
@@ -135,6 +136,7 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 	struct stdin_pump *pump = NULL;
 	if (send_stdin) {
 		pump = &pump_state;
+		pump->tty = tty;
 		pthread_t t;
 		/* Its own descriptor of the socket: the caller may close conn's meanwhile. */
 		pump->sock = fcntl(conn->fd, F_DUPFD_CLOEXEC, 3);

@@ -57,6 +57,7 @@ void host_config_free(struct host_config *h)
 		free(h->ulimits[i].name);
 	free(h->ulimits);
 	security_config_free(&h->sec);
+	sysopt_config_free(&h->sys);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -81,6 +82,7 @@ void container_config_gen(yajl_gen g, const struct container_config *c)
 	jg_kbool(g, "Tty", c->tty);
 	jg_kbool(g, "OpenStdin", c->open_stdin);
 	jg_kbool(g, "AttachStdin", c->attach_stdin);
+	jg_kbool(g, "StdinOnce", c->stdin_once);
 	jg_kstrv(g, "Cmd", c->cmd);
 	jg_kstrv(g, "Entrypoint", c->entrypoint);
 	jg_kstr(g, "WorkingDir", c->workdir);
@@ -127,6 +129,7 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	}
 	yajl_gen_array_close(g);
 	jg_kstr(g, "ExternalRootfs", h->external_rootfs);
+	sysopt_config_gen(g, &h->sys, h->privileged);
 	jg_key(g, "LogConfig");
 	yajl_gen_map_open(g);
 	jg_kstr(g, "Type", h->log_type ? h->log_type : "json-file");
@@ -187,6 +190,7 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 	out->tty = json_get_bool(node, "Tty", false);
 	out->open_stdin = json_get_bool(node, "OpenStdin", false);
 	out->attach_stdin = json_get_bool(node, "AttachStdin", false);
+	out->stdin_once = json_get_bool(node, "StdinOnce", false);
 	yajl_val labels = json_get(node, "Labels");
 	if (labels && YAJL_IS_OBJECT(labels)) {
 		for (size_t i = 0; i < labels->u.object.len; i++) {
@@ -285,6 +289,8 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 		return -1;
 	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0 ||
 	    security_config_parse(node, &h->sec, err, errlen) < 0)
+		return -1;
+	if (sysopt_config_parse(node, &h->sys, err, errlen) < 0)
 		return -1;
 	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
 }

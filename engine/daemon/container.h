@@ -12,6 +12,7 @@
 #include "idgen.h"
 #include "restart_policy.h"
 #include "security_config.h"
+#include "sysopt_config.h"
 
 struct ulimit {
 	char *name;
@@ -28,6 +29,7 @@ struct container_config {
 	char **labels; /* "k=v" entries */
 	char *image;
 	bool tty, open_stdin, attach_stdin;
+	bool stdin_once; /* the first attach's end of input closes the init's stdin (run -i) */
 };
 
 struct host_config {
@@ -50,6 +52,7 @@ struct host_config {
 	char *log_type;  /* LogConfig.Type: json-file (or none) */
 	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
 	struct security_config sec; /* --sysctl, --dns*, --cap-*, --device, ... */
+	struct sysopt_config sys; /* --user-remap, --ns-change-opt, --host-channel, ... */
 };
 
 enum container_status {

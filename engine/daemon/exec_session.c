@@ -1,6 +1,7 @@
 #include "exec_session.h"
 
 #include <errno.h>
+#include <spawn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -296,24 +296,32 @@ static void close_fds(int *fds, int n)
 	}
 }
 
+/* posix_spawn (a vfork underneath): no copy of the daemon's page tables on every exec. */
 static pid_t spawn_helper(char **argv, const int child[3])
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* The daemon ignores SIGPIPE; an ignored signal stays ignored across exec. */
-		struct sigaction dfl = {.sa_handler = SIG_DFL};
-		sigaction(SIGPIPE, &dfl, NULL);
-		int fds[3];
-		for (int i = 0; i < 3; i++) /* above 2 first, so dup2 cannot clobber a source */
-			fds[i] = fcntl(child[i], F_DUPFD, 3);
-		for (int i = 0; i < 3; i++)
-			dup2(fds[i], i);
-		syscall(SYS_close_range, 3U, ~0U, 0U);
-		execv(g_runtime.monitor_path, argv);
-		_exit(127);
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, pipe_sig;
+	sigemptyset(&none);
+	sigemptyset(&pipe_sig);
+	/* The daemon ignores SIGPIPE; an ignored signal stays ignored across exec. */
+	sigaddset(&pipe_sig, SIGPIPE);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &pipe_sig);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	/* dup2 clears close-on-exec on the copies; every other fd of the daemon is closed. */
+	for (int i = 0; i < 3; i++)
+		posix_spawn_file_actions_adddup2(&fa, child[i], i);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	pid_t pid;
+	int ret = posix_spawn(&pid, g_runtime.monitor_path, &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (ret != 0) {
+		errno = ret;
+		return -1;
 	}
 	return pid;
 }

@@ -11,7 +11,10 @@
 #include "log_config.h"
 #include "lxc_security.h"
 #include "strv.h"
+#include "sysopt.h"
 
+/* The console ring buffer kept by liblxc for a tty container. */
+#define CONSOLE_REPLAY_BYTES (64 * 1024)
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct buf {
@@ -180,16 +183,45 @@ static void add_system_mounts(struct buf *b, const struct host_config *h)
 	     "lxc.mount.entry = mqueue dev/mqueue mqueue rw,nosuid,nodev,noexec,create=dir 0 0\n");
 }
 
+char **lxc_config_env(const struct container_config *cfg)
+{
+	char **env = NULL;
+	if (strv_find_env(cfg->env, "PATH", 4) < 0)
+		strv_push(&env, DEFAULT_PATH_ENV);
+	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
+		strv_push(&env, "TERM=xterm");
+	for (size_t i = 0; cfg->env && cfg->env[i]; i++)
+		strv_push(&env, cfg->env[i]);
+	return env;
+}
+
 static void add_env(struct buf *b, const struct container_config *cfg)
 {
-	if (strv_find_env(cfg->env, "PATH", 4) < 0)
-		addf(b, "lxc.environment = %s\n", DEFAULT_PATH_ENV);
-	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
-		addf(b, "lxc.environment = TERM=xterm\n");
-	for (size_t i = 0; cfg->env && cfg->env[i]; i++) {
-		if (!strchr(cfg->env[i], '\n'))
-			addf(b, "lxc.environment = %s\n", cfg->env[i]);
+	char **env = lxc_config_env(cfg);
+	for (size_t i = 0; env && env[i]; i++) {
+		if (!strchr(env[i], '\n'))
+			addf(b, "lxc.environment = %s\n", env[i]);
 	}
+	strv_free(env);
+}
+
+/* The system-container options' lines (sysopt.h), after --ulimit's (files-limit may lower
+ * them). */
+static void add_sysopts(struct buf *b, const struct container *c, const struct lxc_config_env *env)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		b->failed = true;
+		return;
+	}
+	sysopt_lxc_config(f, c, env->monitor_path);
+	if (fclose(f) == 0 && text)
+		addf(b, "%s", text);
+	else
+		b->failed = true;
+	free(text);
 }
 
 /* A tty container's output is liblxc's console log (raw bytes); lxc 5 keeps one rotated
@@ -202,6 +234,9 @@ static void add_console(struct buf *b, const struct container *c, const struct l
 		addf(b, "lxc.console.path = none\n");
 		return;
 	}
+	/* What a foreground run -t missed before its attach came (the shell's prompt) is replayed
+	 * from liblxc's in-memory ring buffer. */
+	addf(b, "lxc.console.buffer.size = %d\n", CONSOLE_REPLAY_BYTES);
 	if (ls.disabled)
 		return;
 	addf(b, "lxc.console.logfile = %s/console.log\n", env->container_dir);
@@ -256,6 +291,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	if (env->has_user)
 		addf(&b, "lxc.init.uid = %u\nlxc.init.gid = %u\n", (unsigned)env->uid,
 		     (unsigned)env->gid);
+	add_sysopts(&b, c, env);
 	free(cg);
 	if (!sec_ok || add_binds(&b, h->binds, err, errlen) < 0 || b.failed) {
 		if (b.failed)

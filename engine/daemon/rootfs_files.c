@@ -11,6 +11,7 @@
 #include "log.h"
 #include "net_files.h"
 #include "rootfs_path.h"
+#include "sysopt.h"
 
 static const char *hostname_of(const struct container *c)
 {
@@ -33,12 +34,15 @@ static char *resolv_text(const struct container *c)
 	return text;
 }
 
-static void write_one(int rootfs, const char *path, const char *text)
+/* Written as the container's root: a user-remapped container owns them. */
+static void write_one(const struct container *c, int rootfs, const char *path, const char *text)
 {
 	if (!text)
 		LOG_WARN("cannot render %s: out of memory", path);
 	else if (rootfs_write_file(rootfs, path, text, strlen(text), 0644) < 0)
 		LOG_WARN("cannot write %s in the rootfs: %s", path, strerror(errno));
+	else
+		sysopt_chown_in_rootfs(c, rootfs, path);
 }
 
 void rootfs_write_network_files(const struct container *c)
@@ -56,12 +60,12 @@ void rootfs_write_network_files(const struct container *c)
 	close(etc);
 	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s\n", hostname_of(c));
-	write_one(rootfs, "/etc/hostname", buf);
+	write_one(c, rootfs, "/etc/hostname", buf);
 	char *hosts = hosts_render(hostname_of(c), c->host.sec.extra_hosts);
-	write_one(rootfs, "/etc/hosts", hosts);
+	write_one(c, rootfs, "/etc/hosts", hosts);
 	free(hosts);
 	char *resolv = resolv_text(c);
-	write_one(rootfs, "/etc/resolv.conf", resolv);
+	write_one(c, rootfs, "/etc/resolv.conf", resolv);
 	free(resolv);
 	close(rootfs);
 }

@@ -14,10 +14,12 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "fileutil.h"
 #include "json_log.h"
 #include "log_config.h"
 #include "log.h"
 #include "routes.h"
+#include "runtime.h"
 #include "store.h"
 #include "stream_relay.h"
 
@@ -27,6 +29,7 @@ struct console_attach {
 	int keep_fd; /* liblxc's command connection: the console is ours while it is open */
 	int ptx;
 	bool in;
+	bool replay; /* logs=1: first what liblxc's console ring buffer holds */
 	struct console_attach *next;
 };
 
@@ -49,9 +52,24 @@ static void attach_free(struct console_attach *a)
 	free(a);
 }
 
+/* The console output of the run so far (kept by liblxc). Sent after the console was taken, so
+ * nothing falls between the two; what the init writes in that instant may come twice. */
+static void replay_console(struct console_attach *a, int fd)
+{
+	uint64_t max = 0;
+	struct lxc_console_log log = {.read = true, .read_max = &max};
+	if (a->ct->console_log(a->ct, &log) == 0 && log.data) {
+		if (max > 0)
+			sock_send_all(fd, log.data, (size_t)max);
+		free(log.data);
+	}
+}
+
 static void console_stream(void *cls, int fd, const char *early, size_t early_len)
 {
 	struct console_attach *a = cls;
+	if (a->replay)
+		replay_console(a, fd);
 	struct relay_fds f = {.sock = fd,
 	                      .in_fd = a->in ? a->ptx : -1,
 	                      .out_fd = a->ptx,
@@ -76,11 +94,14 @@ struct log_attach {
 	struct json_log_reader *r;
 	unsigned exits_before;
 	bool want[3];
+	struct relay_fds in; /* in.in_fd: the stdin FIFO when the client sends input, else -1 */
 };
 
 static void log_attach_free(void *cls)
 {
 	struct log_attach *a = cls;
+	if (a->in.in_fd >= 0)
+		close(a->in.in_fd);
 	json_log_reader_close(a->r);
 	store_lock();
 	a->c->log_readers--;
@@ -104,6 +125,11 @@ static void log_attach_stream(void *cls, int fd, const char *early, size_t early
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0)
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	struct relay_input *input = NULL;
+	if (a->in.in_fd >= 0) {
+		a->in.sock = fd;
+		input = relay_input_start(&a->in, early, early_len);
+	}
 	bool exited_seen = false;
 	for (;;) {
 		struct json_log_entry e;
@@ -129,13 +155,12 @@ static void log_attach_stream(void *cls, int fd, const char *early, size_t early
 			json_log_reader_wait(a->r, 200);
 		}
 	}
+	relay_input_stop(input);
 	log_attach_free(a);
 }
 
 static void attach_log(const struct request *req, struct response *resp, struct container *c)
 {
-	struct container_log_settings ls;
-	log_config_settings(&c->host, &ls);
 	char *path = log_config_path(c->id);
 	struct json_log_read_opts o = {.tail = -1, .follow = true};
 	clock_gettime(CLOCK_REALTIME, &o.since);
@@ -148,6 +173,21 @@ static void attach_log(const struct request *req, struct response *resp, struct 
 		free(a);
 		store_put(c);
 		return;
+	}
+	/* The client's input goes to the init's stdin FIFO (-i containers). With StdinOnce
+	 * (run -i) the end of that input is the end of the init's. */
+	a->in = (struct relay_fds){.in_fd = -1, .out_fd = -1, .err_fd = -1};
+	if (req_query_bool(req, "stdin") && c->config.open_stdin) {
+		char err[512];
+		a->in.in_fd = runtime_open_stdin(c, err, sizeof(err));
+		a->in.close_in_on_eof = c->config.stdin_once;
+		if (a->in.in_fd < 0) {
+			resp_error(resp, 500, "%s", err);
+			json_log_reader_close(a->r);
+			free(a);
+			store_put(c);
+			return;
+		}
 	}
 	const char *out = req_query(req, "stdout"), *err = req_query(req, "stderr");
 	a->want[1] = !out || req_query_bool(req, "stdout");
@@ -205,7 +245,8 @@ void route_container_attach(const struct request *req, struct response *resp)
 	                             .ct = ct,
 	                             .keep_fd = keep,
 	                             .ptx = ptx,
-	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0};
+	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0,
+	                             .replay = req_query_bool(req, "logs")};
 	store_lock();
 	a->next = g_attached;
 	g_attached = a;
@@ -229,12 +270,9 @@ void route_container_resize(const struct request *req, struct response *resp)
 		           h ? h : "", w ? w : "");
 		return;
 	}
-	char err[1024];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
-	if (!c) {
-		resp_error(resp, 404, "%s", err);
+	struct container *c = route_find_container(req, resp);
+	if (!c)
 		return;
-	}
 	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
 	store_lock();
 	for (struct console_attach *a = g_attached; a; a = a->next) {

@@ -14,6 +14,7 @@
 #include "signals.h"
 #include "store.h"
 #include "supervisor.h"
+#include "sysopt.h"
 #include "validate.h"
 
 #define ERRLEN 1024
@@ -79,7 +80,8 @@ void route_container_create(const struct request *req, struct response *resp)
 	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
 	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
 	    security_config_validate(&c->host, err, sizeof(err)) < 0 ||
-	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0) {
+	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0 ||
+	    sysopt_validate(c, err, sizeof(err)) < 0) {
 		resp_error(resp, strncmp(err, "No such image", 13) == 0 ? 404 : 400, "%s", err);
 		container_free(c);
 		return;
@@ -89,7 +91,13 @@ void route_container_create(const struct request *req, struct response *resp)
 		container_free(c);
 		return;
 	}
+	if (sysopt_create(c, err, sizeof(err)) < 0) {
+		resp_error(resp, 500, "%s", err);
+		container_free(c);
+		return;
+	}
 	if (store_add(c, err, sizeof(err)) < 0) {
+		sysopt_remove(c);
 		resp_error(resp, 409, "%s", err);
 		container_free(c);
 		return;

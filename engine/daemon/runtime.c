@@ -28,6 +28,7 @@
 #include "store.h"
 #include "strv.h"
 #include "supervisor.h"
+#include "sysopt.h"
 
 struct runtime_settings g_runtime;
 
@@ -121,6 +122,8 @@ static void push_stdio_options(char ***margv, const struct container *c, const c
 		strv_push(margv, "--stdin");
 		strv_push(margv, fifo ? fifo : "/dev/null");
 		free(fifo);
+		if (c->config.stdin_once)
+			strv_push(margv, "--stdin-once");
 	}
 }
 
@@ -187,6 +190,27 @@ static int prepare_stdin_fifo(const struct container *c, const char *state_dir, 
 		         strerror(errno));
 	free(fifo);
 	return ret;
+}
+
+int runtime_open_stdin(const struct container *c, char *err, size_t errlen)
+{
+	char *state_dir = store_state_dir(c->id);
+	char *fifo = state_dir ? path_join(state_dir, STDIN_FIFO_FILE) : NULL;
+	int fd = -1;
+	if (!fifo)
+		snprintf(err, errlen, "out of memory");
+	else if (mkdir_p(state_dir, 0700) < 0)
+		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
+	else if (prepare_stdin_fifo(c, state_dir, err, errlen) == 0) {
+		/* Read-write: opening never waits for the init, which may not run yet. */
+		fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(err, errlen, "cannot open the stdin FIFO %s: %s", fifo,
+			         strerror(errno));
+	}
+	free(fifo);
+	free(state_dir);
+	return fd;
 }
 
 static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
@@ -341,7 +365,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
 	int ret = -1, log_fd = -1, pidfd = -1;
-	if (!state_dir || check_command(c, argv, err, errlen) < 0)
+	bool channel_mounted = false;
+	if (!state_dir || check_command(c, argv, err, errlen) < 0 ||
+	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
 		goto out;
 	if (c->host.system_container)
 		rootfs_write_network_files(c);
@@ -391,6 +417,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		store_unlock();
 	}
 out:
+	if (ret < 0)
+		sysopt_start_failed(c, channel_mounted, err, errlen);
 	if (log_fd >= 0)
 		close(log_fd);
 	strv_free(argv);
@@ -456,6 +484,7 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 
 void runtime_remove_files(const struct container *c)
 {
+	sysopt_remove(c);
 	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
 	for (size_t i = 0; i < 2; i++) {
 		if (dirs[i] && remove_tree(dirs[i]) < 0)

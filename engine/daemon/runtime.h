@@ -25,6 +25,9 @@ extern struct runtime_settings g_runtime;
 /* Starts c; on success its state is running (or already exited, for a command that ended at
  * once). On failure err says why and nothing is left running. */
 int runtime_start(struct container *c, char *err, size_t errlen);
+/* A writer of the stdin FIFO of an -i container without a tty (created if need be, also
+ * before the first start): what attach forwards the client's input into. fd or -1. */
+int runtime_open_stdin(const struct container *c, char *err, size_t errlen);
 /* Graceful stop (the init's halt signal), SIGKILL after timeout_s (0: at once; <0: never). */
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen);
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "container_ref.h"
 #include "fileutil.h"
 #include "json.h"
 #include "log.h"
@@ -74,38 +75,21 @@ void store_wait_change(int64_t deadline_ms)
 	pthread_cond_timedwait(&g_store.changed, &g_store.lock, &ts);
 }
 
+static const char *item_id(const void *ctx, size_t i)
+{
+	return g_store.items[i]->id;
+}
+
+static const char *item_name(const void *ctx, size_t i)
+{
+	return g_store.items[i]->name;
+}
+
 static struct container *find_locked(const char *ref, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < g_store.n; i++) {
-		if (strcmp(g_store.items[i]->id, ref) == 0)
-			return g_store.items[i];
-	}
-	for (size_t i = 0; i < g_store.n; i++) {
-		if (strcmp(g_store.items[i]->name, ref) == 0)
-			return g_store.items[i];
-	}
-	size_t len = strlen(ref), matches = 0;
-	struct container *found = NULL;
-	char cands[512] = "";
-	for (size_t i = 0; len > 0 && i < g_store.n; i++) {
-		if (strncmp(g_store.items[i]->id, ref, len) != 0)
-			continue;
-		found = g_store.items[i];
-		matches++;
-		size_t used = strlen(cands);
-		if (used < sizeof(cands) - 16)
-			snprintf(cands + used, sizeof(cands) - used, "%s%.12s",
-			         matches > 1 ? ", " : "", found->id);
-	}
-	if (matches == 1)
-		return found;
-	if (matches > 1)
-		snprintf(err, errlen,
-		         "Multiple IDs found with provided prefix: %s (candidates: %s)", ref,
-		         cands);
-	else
-		snprintf(err, errlen, "No such container: %s", ref);
-	return NULL;
+	struct container_ref_list l = {.n = g_store.n, .id_at = item_id, .name_at = item_name};
+	long i = container_ref_find(&l, ref, err, errlen);
+	return i < 0 ? NULL : g_store.items[i];
 }
 
 struct container *store_lookup(const char *ref, char *err, size_t errlen)

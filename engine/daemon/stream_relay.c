@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -86,7 +87,8 @@ static int forward_input(const struct relay_fds *f, const char *buf, size_t n, i
 	return 0;
 }
 
-struct input_side {
+struct relay_input {
+	pthread_t thread;
 	struct relay_fds *f;
 	const char *early;
 	size_t early_len;
@@ -98,7 +100,7 @@ struct input_side {
  * stop its output from reaching the client. */
 static void *input_thread(void *arg)
 {
-	struct input_side *in = arg;
+	struct relay_input *in = arg;
 	struct relay_fds *f = in->f;
 	char buf[32768];
 	int scan = 0;
@@ -122,20 +124,44 @@ static void *input_thread(void *arg)
 	return NULL;
 }
 
+struct relay_input *relay_input_start(struct relay_fds *f, const char *early, size_t early_len)
+{
+	struct relay_input *in = calloc(1, sizeof(*in));
+	if (!in)
+		return NULL;
+	*in = (struct relay_input){.f = f, .early = early, .early_len = early_len};
+	if (f->in_fd >= 0) {
+		int ifl = fcntl(f->in_fd, F_GETFL);
+		if (ifl >= 0)
+			fcntl(f->in_fd, F_SETFL, ifl | O_NONBLOCK);
+	}
+	if (pthread_create(&in->thread, NULL, input_thread, in) != 0) {
+		free(in);
+		return NULL;
+	}
+	return in;
+}
+
+bool relay_input_stop(struct relay_input *in)
+{
+	if (!in)
+		return false;
+	/* Wake the reader (if still reading or writing) and wait for it. */
+	__atomic_store_n(&in->stop, true, __ATOMIC_RELEASE);
+	shutdown(in->f->sock, SHUT_RD);
+	pthread_join(in->thread, NULL);
+	bool detached = in->detached;
+	free(in);
+	return detached;
+}
+
 enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_len)
 {
 	/* The server may hand over a non-blocking socket; this relay blocks. */
 	int fl = fcntl(f->sock, F_GETFL);
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		fcntl(f->sock, F_SETFL, fl & ~O_NONBLOCK);
-	struct input_side in = {.f = f, .early = early, .early_len = early_len};
-	if (f->in_fd >= 0) {
-		int ifl = fcntl(f->in_fd, F_GETFL);
-		if (ifl >= 0)
-			fcntl(f->in_fd, F_SETFL, ifl | O_NONBLOCK);
-	}
-	pthread_t reader;
-	bool have_reader = pthread_create(&reader, NULL, input_thread, &in) == 0;
+	struct relay_input *in = relay_input_start(f, early, early_len);
 	enum relay_end end = RELAY_DONE;
 	char buf[32768];
 	bool out_open = f->out_fd >= 0, err_open = f->err_fd >= 0;
@@ -178,10 +204,5 @@ enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_le
 			}
 		}
 	}
-	/* Wake the reader (if still reading or writing) and wait for it. */
-	__atomic_store_n(&in.stop, true, __ATOMIC_RELEASE);
-	shutdown(f->sock, SHUT_RD);
-	if (have_reader)
-		pthread_join(reader, NULL);
-	return in.detached ? RELAY_DETACHED : end;
+	return relay_input_stop(in) ? RELAY_DETACHED : end;
 }

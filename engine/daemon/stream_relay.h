@@ -24,6 +24,12 @@ enum relay_end { RELAY_DONE, RELAY_DETACHED, RELAY_CLIENT_GONE };
  * of input with close_in_on_eof (then sets f->in_fd to -1). */
 enum relay_end relay_run(struct relay_fds *f, const char *early, size_t early_len);
 
+/* The client → process half alone, in a thread of its own (for callers that produce the
+ * output themselves). stop waits for it and tells whether the client detached. */
+struct relay_input;
+struct relay_input *relay_input_start(struct relay_fds *f, const char *early, size_t early_len);
+bool relay_input_stop(struct relay_input *in);
+
 /* One chunk of output to the client: raw for a tty, else framed as stream 1 or 2. 0 or -1. */
 int relay_send_output(int sock, bool tty, int stream, const char *data, size_t n);
 

@@ -127,9 +127,12 @@ static int point_at(const char *path, int flags, int target)
 int monitor_stdio_setup(const struct monitor_stdio_opts *o, struct monitor_stdio *st)
 {
 	st->copier = 0;
-	/* O_RDWR: the init never sees EOF while no writer has the FIFO open (docker -i). */
+	/* O_RDWR: the init never sees EOF while no writer has the FIFO open (docker -i). With
+	 * stdin-once it reads only (opened without waiting for a writer), so the attach that
+	 * holds the FIFO ends the init's input when it closes it. */
 	const char *in = o->stdin_fifo ? o->stdin_fifo : "/dev/null";
-	if (point_at(in, O_RDWR, 0) < 0) {
+	int in_flags = o->stdin_fifo && o->stdin_once ? O_RDONLY | O_NONBLOCK : O_RDWR;
+	if (point_at(in, in_flags, 0) < 0 || (in_flags & O_NONBLOCK && fcntl(0, F_SETFL, 0) < 0)) {
 		fprintf(stderr, "isulad-monitor: cannot open stdin %s: %s\n", in, strerror(errno));
 		return -1;
 	}

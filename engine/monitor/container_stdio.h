@@ -5,6 +5,7 @@
 #ifndef MONITOR_STDIO_H
 #define MONITOR_STDIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -13,6 +14,7 @@ struct monitor_stdio_opts {
 	int64_t log_max_size;
 	int log_max_file;
 	const char *stdin_fifo; /* NULL: stdin is /dev/null */
+	bool stdin_once;        /* the init sees EOF when the last writer closes the FIFO */
 	const char *own_log;    /* where the monitor's own messages go after the start */
 };
 

@@ -5,9 +5,11 @@
  *   isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...
  *     --log FILE --log-max-size BYTES --log-max-file N   json-file log of the init's output
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
+ *     --stdin-once                                       EOF once the FIFO's writers are gone
  *   isulad-monitor post-stop-hook STATE_DIR [lxc's own hook args...]   (lxc.hook.post-stop)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
+ *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
  */
 #include <errno.h>
 #include <lxc/lxccontainer.h>
@@ -52,6 +54,11 @@ static int exit_code_from_lxc(int status)
 static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts *o)
 {
 	for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
+		if (strcmp(argv[i], "--stdin-once") == 0) {
+			o->stdin_once = true;
+			i--;
+			continue;
+		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int64_t n = 0;
 		if (!v)
@@ -80,6 +87,9 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 		fprintf(stderr, "isulad-monitor: cannot load container %s in %s\n", name, lxcpath);
 		return 1;
 	}
+	char idmap[16];
+	if (c->get_config_item(c, "lxc.idmap", idmap, sizeof(idmap)) > 0)
+		idmap_write_directly();
 	c->want_daemonize(c, false);
 	c->want_close_all_fds(c, true);
 	char *own_log = path_join(state_dir, MONITOR_LOG_FILE);
@@ -116,6 +126,8 @@ int main(int argc, char **argv)
 		return monitor_sysctl_hook(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
+		return proc_rw_hook(argc - 2, argv + 2);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
 	int dashes =
 	    argc >= 7 && strcmp(argv[1], "start") == 0 ? parse_options(argc, argv, 5, &o) : -1;
@@ -124,6 +136,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR\n"
 	                "       isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...\n"
+	                "       isulad-monitor proc-rw-hook PATH... (lxc.hook.mount)\n"
 	                "(started by isulad, not meant to be run by hand)\n");
 	return 2;
 }

@@ -42,12 +42,31 @@ expect_fail "attach to an unknown container is refused" "No such container" \
 	isula attach no-such-container
 isula rm -f "$id" >/dev/null
 
+# ------------------------------------------------------------------ stdin, no tty
+out=$(printf 'line-1\nline-2\n' | timeout 20 "$ISULA" run -i --rm --external-rootfs "$BB" none cat)
+rc=$?
+expect_eq "run -i (no tty): piped stdin reaches the container and its end ends cat" \
+	"line-1 line-2 0" "$(echo $out) $rc"
+out=$(printf 'abc' | timeout 20 "$ISULA" run -i --rm --external-rootfs "$BB" none sh -c 'wc -c')
+expect_eq "run -i (no tty): input without a final newline arrives whole" 3 "$(echo $out)"
+sid=$(isula run -d -i --external-rootfs "$BB" none sh -c 'while read l; do echo "got:$l"; done; echo eof')
+out=$(printf 'one\n' | timeout 5 "$ISULA" attach "$sid" 2>&1)
+expect_eq "attach (no tty, -i): stdin forwarded, output comes back" "got:one" "$out"
+expect_eq "attach (no tty, -i, not run -i): the end of the client's input leaves stdin open" \
+	running "$(status_of "$sid")"
+out=$(printf 'two\n' | timeout 5 "$ISULA" attach "$sid" 2>&1)
+expect_eq "attach (no tty, -i): a second attach sends input too" "got:two" "$out"
+expect_eq "inspect: StdinOnce of a detached -i container" false "$(ifield "$sid" '{{.Config.StdinOnce}}')"
+isula rm -f "$sid" >/dev/null
+
 # ------------------------------------------------------------------ -t containers
 out=$(in_pty "$ISULA run -t --rm --external-rootfs $BB none sh -c 'sleep 0.5; tty; exit 6'")
 rc=$?
 [[ "$out" == */dev/pts/* ]] && pass "run -t: the command has a terminal" ||
 	fail "run -t: the command has a terminal" "output: '$out'"
 expect_eq "run -t: the container's exit code" 6 "$rc"
+out=$(in_pty "$ISULA run -t --rm --external-rootfs $BB none sh -c 'echo at-once; sleep 0.3; echo later'")
+expect_eq "run -t: output written before the attach is not lost" "at-once later" "$(echo $out)"
 
 tid=$(isula run -tid --external-rootfs "$BB" none sh)
 wait_for "the -ti container runs" 5 is_status "$tid" running

@@ -288,6 +288,45 @@ kid=$(isula run -d --rm --external-rootfs "$BB" none sleep 300)
 expect_ok "--rm: isula kill of a running --rm container" isula kill "$kid"
 wait_for "--rm: the container disappears after isula kill" 5 gone "$kid"
 
+# ------------------------------------------------------------------------- Docker CLI
+export DOCKER_CONFIG=$IT_TMP/docker-config
+D() { timeout 30 docker -H "unix://$SOCK" "$@"; }
+if command -v docker >/dev/null; then
+	expect_ok "docker info" D info
+	expect_match "docker info: the server section" "Logging Driver: json-file" "$LAST_OUT"
+	expect_match "docker info: the cgroup driver" "Cgroup Driver: cgroupfs" "$LAST_OUT"
+	did=$(isula create --name dk --external-rootfs "$BB" none sh -c 'trap "exit 9" TERM; sleep 300 & wait')
+	expect_ok "docker start" D start dk
+	expect_eq "docker start: running" running "$(status_of dk)"
+	p1=$(pid_of dk)
+	expect_ok "docker restart -t 5" D restart -t 5 dk
+	p2=$(pid_of dk)
+	expect_eq "docker restart: running again" running "$(status_of dk)"
+	[ "$p1" != "$p2" ] && pass "docker restart: a new init" || fail "docker restart: a new init" "$p1 = $p2"
+	expect_ok "docker stop -t 5" D stop -t 5 dk
+	expect_eq "docker stop: exited with the TERM trap's code" "exited 9" \
+		"$(ifield dk '{{.State.Status}} {{.State.ExitCode}}')"
+	expect_ok "docker start again" D start dk
+	D wait dk >"$IT_TMP/dwait" 2>&1 &
+	dwait=$!
+	sleep 0.3
+	expect_ok "docker kill -s KILL" D kill -s KILL dk
+	wait "$dwait"
+	expect_eq "docker wait: the exit code of the kill" 137 "$(cat "$IT_TMP/dwait")"
+	expect_fail "docker kill of a stopped container" "is not running" D kill dk
+	expect_ok "docker rm" D rm dk
+	expect_ok "docker rm: gone" gone "$did"
+	rid=$(isula run -d --name dk2 --external-rootfs "$BB" none sleep 300)
+	expect_fail "docker rm of a running container without -f" "" D rm dk2
+	expect_eq "docker rm without -f: still running" running "$(status_of dk2)"
+	expect_ok "docker rm -f" D rm -f dk2
+	expect_ok "docker rm -f: gone" gone "$rid"
+	expect_fail "docker start of an unknown container" "No such container" D start nosuch
+	expect_ok "the rootfs survives docker rm" test -x "$BB/bin/sh"
+else
+	fail "the docker CLI is installed for these tests"
+fi
+
 # --------------------------------------------------------------------------------- the end
 ids=$(isula ps -a -q --no-trunc)
 # shellcheck disable=SC2086

@@ -34,6 +34,8 @@ cap_mask() {
 cap_eff() { in_ct "$1" grep CapEff /proc/self/status | awk '{ print $2 }'; }
 seccomp_mode() { in_ct "$1" grep '^Seccomp:' /proc/self/status | awk '{ print $2 }'; }
 # The mount options of the mount point PATH inside the container.
+# /proc files have no size: read a byte.
+has_content() { [ -n "$(head -c 1 "$1" 2>/dev/null)" ]; }
 mount_opts() { in_ct "$1" awk -v p="$2" '$5 == p { o = $6 } END { print o }' /proc/self/mountinfo; }
 
 # Capability numbers.
@@ -60,7 +62,7 @@ expect_eq "default seccomp: unshare(CLONE_NEWUSER) fails with EPERM" EPERM \
 	"$(in_ct def secprobe unshare_user)"
 expect_eq "the probe itself works on the host (keyctl ok)" ok "$("$IT_TMP/secprobe" keyctl)"
 for f in /proc/keys /proc/timer_list; do
-	[ -s "$f" ] || continue
+	has_content "$f" || continue
 	expect_eq "masked: $f is empty inside (host's is not)" 0 "$(in_ct def sh -c "wc -c <$f")"
 done
 for d in /proc/acpi /sys/firmware; do
@@ -190,8 +192,8 @@ expect_eq "--privileged: every capability (--cap-drop ignored, as Docker)" "$(bo
 expect_eq "--privileged: no seccomp filter" 0 "$(seccomp_mode pv)"
 expect_eq "--privileged: keyctl works" ok "$(in_ct pv secprobe keyctl)"
 expect_eq "--privileged: kexec_load reaches the kernel (ENOSYS here)" ENOSYS "$(in_ct pv secprobe kexec_load)"
-[ -s /proc/timer_list ] && expect_ok "--privileged: /proc/timer_list is not masked" \
-	"$ISULA" exec pv sh -c 'test -s /proc/timer_list'
+has_content /proc/timer_list && expect_ok "--privileged: /proc/timer_list is not masked" \
+	"$ISULA" exec pv sh -c '[ -n "$(head -c 1 /proc/timer_list)" ]'
 expect_eq "--privileged: /proc/irq is not a read-only mount" "" "$(mount_opts pv /proc/irq)"
 expect_eq "--privileged: /proc/sys is not a read-only mount" "" "$(mount_opts pv /proc/sys)"
 expect_eq "--privileged: /sys is rw" rw "$(mount_opts pv /sys | cut -d, -f1)"
@@ -245,6 +247,28 @@ expect_eq "system container: unshare(CLONE_NEWNS) passes seccomp (EPERM only fro
 expect_eq "system container: kexec_load blocked by seccomp despite CAP_SYS_BOOT" EPERM \
 	"$(in_ct "$sc" secprobe kexec_load)"
 isula rm -f "$sc" >/dev/null
+
+# ----------------------------------------- user-remapped system container: same defaults
+# Its root is host uid 200000: the rootfs is shifted, and the engine dirs must be reachable.
+chmod 755 "$IT_TMP"
+UR=$(copy_rootfs busybox) || it_abort "a third busybox rootfs copy is needed"
+cp "$IT_TMP/secprobe" "$UR/bin/secprobe"
+chown -R 200000:200000 "$UR"
+ur=$(timeout 30 "$ISULA" run -d --system-container --user-remap 200000:200000:65535 \
+	--sysctl kernel.msgmax=4321 --sysctl net.ipv4.ip_forward=1 --external-rootfs "$UR" none sh -c 'sleep 1000')
+if is_hex64 "$ur"; then
+	expect_eq "user-remap: --sysctl kernel.msgmax written in the container's IPC namespace" 4321 \
+		"$(in_ct "$ur" cat /proc/sys/kernel/msgmax)"
+	expect_eq "user-remap: --sysctl net.ipv4.ip_forward too" 1 "$(in_ct "$ur" cat /proc/sys/net/ipv4/ip_forward)"
+	expect_eq "user-remap: seccomp on" 2 "$(seccomp_mode "$ur")"
+	expect_eq "user-remap: keyctl blocked" EPERM "$(in_ct "$ur" secprobe keyctl)"
+	has_content /proc/timer_list && expect_eq "user-remap: /proc/timer_list masked" 0 \
+		"$(in_ct "$ur" sh -c 'wc -c </proc/timer_list')"
+	expect_match "user-remap: /proc/irq read-only" ro "$(mount_opts "$ur" /proc/irq | cut -d, -f1)"
+	isula rm -f "$ur" >/dev/null
+else
+	fail "run of a user-remapped busybox system container with --sysctl" "got '$ur'"
+fi
 
 # ------------------------------------------------------- create, inspect, daemon restart
 cr=$(isula create --name cr --external-rootfs "$BB" --sysctl kernel.shmmni=1234 --dns 10.9.9.9 \

@@ -1,0 +1,25 @@
+/* The lxcfs side: is lxcfs serving on its mount point, and detached copies of the files it
+ * serves, ready to be attached over a container's own. */
+#ifndef LXCFS_TOOLKIT_VIEWS_H
+#define LXCFS_TOOLKIT_VIEWS_H
+
+#include <stddef.h>
+
+#define LXCFS_DEFAULT_MOUNT_POINT "/var/lib/lxcfs"
+#define LXCFS_VIEW_COUNT 9
+
+/* The files put over a container's own, as paths relative to both the lxcfs mount point
+ * and the container's root: the seed's seven /proc files, then loadavg and cpu/online. */
+extern const char *const lxcfs_view_files[LXCFS_VIEW_COUNT];
+
+/* 0 if lxcfs is mounted on mount_point and answers reads; else -1 with why naming the mount
+ * point and the cause (not mounted, dead, not lxcfs). */
+int lxcfs_check(const char *mount_point, char *why, size_t whylen);
+
+/* fds[i] becomes a detached clone (open_tree) of mount_point/lxcfs_view_files[i], or -1 if
+ * lxcfs does not serve that file. Returns how many were cloned (at least one), or -1 with err
+ * (and every fd closed). */
+int lxcfs_views_clone(const char *mount_point, int fds[LXCFS_VIEW_COUNT], char *err, size_t errlen);
+void lxcfs_views_close(int fds[LXCFS_VIEW_COUNT]);
+
+#endif
