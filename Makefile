@@ -94,7 +94,8 @@ install: all
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
 		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/tools/*.c) \
-		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h)
+		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h) \
+		$(wildcard tests/integration/helpers/*.c)
 
 clean:
 	rm -rf build build-san

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "create_security.h"
 #include "fileutil.h"
 #include "json.h"
 #include "restart_policy.h"
@@ -50,6 +51,17 @@ enum {
 	C_HOST_CHANNEL,
 	C_ENV_TARGET_FILE,
 	C_FILES_LIMIT,
+	C_SYSCTL,
+	C_SHM_SIZE,
+	C_DNS,
+	C_DNS_OPT,
+	C_DNS_OPTION,
+	C_DNS_SEARCH,
+	C_ADD_HOST,
+	C_OOM_KILL_DISABLE,
+	C_CAP_ADD,
+	C_CAP_DROP,
+	C_DEVICE,
 	C_COUNT
 };
 
@@ -114,6 +126,33 @@ static const struct cli_option g_opts[C_COUNT] = {
                            "Persist the container's env to this file of its rootfs"},
     [C_FILES_LIMIT] = {"files-limit", 0, CLI_STRING, "N",
                        "Limit of open files (0 or -1: no limit)"},
+    [C_SYSCTL] = {"sysctl", 0, CLI_LIST, "KEY=VALUE",
+                  "Sysctl options (kernel.msg*, kernel.sem, kernel.shm*, kernel.pid_max, net.*, "
+                  "fs.mqueue.*)"},
+    [C_SHM_SIZE] = {"shm-size", 0, CLI_STRING, "SIZE", "Size of /dev/shm (default 64MB)"},
+    [C_DNS] = {"dns", 0, CLI_LIST, "IP", "Set custom DNS servers"},
+    [C_DNS_OPT] = {"dns-opt", 0, CLI_LIST, "OPTION", "Set DNS options"},
+    [C_DNS_OPTION] = {"dns-option", 0, CLI_LIST, "OPTION", "Set DNS options"},
+    [C_DNS_SEARCH] = {"dns-search", 0, CLI_LIST, "DOMAIN", "Set custom DNS search domains"},
+    [C_ADD_HOST] = {"add-host", 0, CLI_LIST, "HOST:IP", "Add a custom host-to-IP mapping"},
+    [C_OOM_KILL_DISABLE] = {"oom-kill-disable", 0, CLI_BOOL, NULL, "Disable OOM Killer"},
+    [C_CAP_ADD] = {"cap-add", 0, CLI_LIST, "CAP", "Add Linux capabilities (or ALL)"},
+    [C_CAP_DROP] = {"cap-drop", 0, CLI_LIST, "CAP", "Drop Linux capabilities (or ALL)"},
+    [C_DEVICE] = {"device", 0, CLI_LIST, "HOST[:CTR][:RWM]", "Add a host device to the container"},
+};
+
+static const struct create_security_flags g_sec_flags = {
+    .sysctl = C_SYSCTL,
+    .shm_size = C_SHM_SIZE,
+    .dns = C_DNS,
+    .dns_opt = C_DNS_OPT,
+    .dns_option = C_DNS_OPTION,
+    .dns_search = C_DNS_SEARCH,
+    .add_host = C_ADD_HOST,
+    .oom_kill_disable = C_OOM_KILL_DISABLE,
+    .cap_add = C_CAP_ADD,
+    .cap_drop = C_CAP_DROP,
+    .device = C_DEVICE,
 };
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -248,7 +287,7 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_int(g, v, C_CPU_QUOTA, "CpuQuota") < 0 ||
 	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
 	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0 ||
-	    gen_log_config(g, v) < 0)
+	    gen_log_config(g, v) < 0 || create_gen_security(g, v, &g_sec_flags) < 0)
 		return -1;
 	const struct sysopt_flags sf = {
 	    .user_remap = cli_string(v, C_USER_REMAP),

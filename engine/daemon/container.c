@@ -56,6 +56,7 @@ void host_config_free(struct host_config *h)
 	for (size_t i = 0; i < h->n_ulimits; i++)
 		free(h->ulimits[i].name);
 	free(h->ulimits);
+	security_config_free(&h->sec);
 	sysopt_config_free(&h->sys);
 	memset(h, 0, sizeof(*h));
 }
@@ -135,6 +136,7 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	jg_kstr(g, "Type", h->log_type ? h->log_type : "json-file");
 	jg_kmap_from_kv(g, "Config", h->log_opts);
 	yajl_gen_map_close(g);
+	security_config_gen(g, &h->sec);
 	yajl_gen_map_close(g);
 }
 
@@ -286,7 +288,8 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	                             (int)json_get_int(rp, "MaximumRetryCount", 0), &h->restart,
 	                             err, errlen) < 0)
 		return -1;
-	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0)
+	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0 ||
+	    security_config_parse(node, &h->sec, err, errlen) < 0)
 		return -1;
 	if (sysopt_config_parse(node, &h->sys, err, errlen) < 0)
 		return -1;

@@ -12,6 +12,7 @@
 #include "idgen.h"
 #include "oci_hooks.h"
 #include "restart_policy.h"
+#include "security_config.h"
 #include "sysopt_config.h"
 
 struct ulimit {
@@ -51,6 +52,7 @@ struct host_config {
 	char *hook_spec;
 	char *log_type;  /* LogConfig.Type: json-file (or none) */
 	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
+	struct security_config sec; /* --sysctl, --dns*, --cap-*, --device, ... */
 	struct sysopt_config sys; /* --user-remap, --ns-change-opt, --host-channel, ... */
 };
 

@@ -9,25 +9,13 @@
 #include "container_cgroup.h"
 #include "fileutil.h"
 #include "log_config.h"
+#include "lxc_security.h"
 #include "strv.h"
 #include "sysopt.h"
 
 /* The console ring buffer kept by liblxc for a tty container. */
 #define CONSOLE_REPLAY_BYTES (64 * 1024)
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-/* The default capability list of iSulad's containers; system containers add SYS_BOOT. */
-static const char *const g_default_caps[] = {
-    "chown",  "dac_override", "fsetid",  "fowner",           "mknod",      "net_raw", "setgid",
-    "setuid", "setfcap",      "setpcap", "net_bind_service", "sys_chroot", "kill",    "audit_write",
-    NULL,
-};
-
-/* Devices every container may use (iSulad's default spec). */
-static const char *const g_default_devices[] = {
-    "c *:* m",   "b *:* m",   "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
-    "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", NULL,
-};
 
 struct buf {
 	char *data;
@@ -139,24 +127,6 @@ static void add_resources(struct buf *b, const struct host_config *h)
 		     (long long)h->ulimits[i].soft, (long long)h->ulimits[i].hard);
 }
 
-static void add_security(struct buf *b, const struct host_config *h)
-{
-	if (h->privileged) {
-		if (cgroup_v1_has("devices.allow"))
-			addf(b, "lxc.cgroup.devices.allow = a\n");
-		return;
-	}
-	addf(b, "lxc.cap.keep =");
-	for (size_t i = 0; g_default_caps[i]; i++)
-		addf(b, " %s", g_default_caps[i]);
-	addf(b, "%s\n", h->system_container ? " sys_boot" : "");
-	if (cgroup_v1_has("devices.allow")) {
-		addf(b, "lxc.cgroup.devices.deny = a\n");
-		for (size_t i = 0; g_default_devices[i]; i++)
-			addf(b, "lxc.cgroup.devices.allow = %s\n", g_default_devices[i]);
-	}
-}
-
 /* Bind mounts from -v host:container[:ro|rw]. The target is relative to the rootfs. */
 static int add_binds(struct buf *b, char *const *binds, char *err, size_t errlen)
 {
@@ -207,9 +177,8 @@ static void add_system_mounts(struct buf *b, const struct host_config *h)
 	     size);
 	addf(b, "lxc.mount.entry = tmpfs tmp tmpfs rw,nosuid,nodev,mode=1777%s,create=dir 0 0\n",
 	     size);
-	/* systemd mounts these itself when they are missing, which needs CAP_SYS_ADMIN. */
-	addf(b, "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=65536k,"
-	        "create=dir 0 0\n");
+	/* systemd mounts this itself when it is missing, which needs CAP_SYS_ADMIN; /dev/shm
+	 * (--shm-size) comes with the security lines. */
 	addf(b,
 	     "lxc.mount.entry = mqueue dev/mqueue mqueue rw,nosuid,nodev,noexec,create=dir 0 0\n");
 }
@@ -308,7 +277,8 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	addf(&b, "lxc.autodev = 1\n");
 	addf(&b, "lxc.pty.max = 1024\n");
 	addf(&b, "lxc.tty.max = 0\n");
-	addf(&b, "lxc.mount.auto = proc:mixed sys:ro cgroup:mixed\n");
+	addf(&b, "lxc.mount.auto = %s cgroup:mixed\n",
+	     h->privileged ? "proc:rw sys:rw" : "proc:mixed sys:ro");
 	addf(&b, "lxc.log.file = %s/lxc.log\n", env->state_dir);
 	addf(&b, "lxc.log.level = ERROR\n");
 	add_console(&b, c, env);
@@ -325,7 +295,11 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		addf(&b, "lxc.signal.halt = SIGTERM\n");
 	if (h->system_container)
 		add_system_mounts(&b, h);
-	add_security(&b, h);
+	char *sec = lxc_security_config(c, env, err, errlen);
+	bool sec_ok = sec != NULL;
+	if (sec)
+		addf(&b, "%s", sec);
+	free(sec);
 	add_resources(&b, h);
 	add_env(&b, cfg);
 	if (cfg->workdir)
@@ -335,7 +309,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		     (unsigned)env->gid);
 	add_sysopts(&b, c, env);
 	free(cg);
-	if (add_binds(&b, h->binds, err, errlen) < 0 || b.failed) {
+	if (!sec_ok || add_binds(&b, h->binds, err, errlen) < 0 || b.failed) {
 		if (b.failed)
 			snprintf(err, errlen, "out of memory rendering the lxc config");
 		free(b.data);

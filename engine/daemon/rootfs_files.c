@@ -9,13 +9,37 @@
 
 #include "fileutil.h"
 #include "log.h"
+#include "net_files.h"
 #include "rootfs_path.h"
 #include "sysopt.h"
+
+static const char *hostname_of(const struct container *c)
+{
+	return c->config.hostname ? c->config.hostname : "localhost";
+}
+
+static bool has_dns_flags(const struct security_config *s)
+{
+	return (s->dns && s->dns[0]) || (s->dns_search && s->dns_search[0]) ||
+	       (s->dns_options && s->dns_options[0]);
+}
+
+/* The host's resolv.conf with the container's --dns* values in place of its own. */
+static char *resolv_text(const struct container *c)
+{
+	const struct security_config *s = &c->host.sec;
+	char *host = read_file("/etc/resolv.conf", 64 * 1024, NULL);
+	char *text = resolv_conf_render(host, s->dns, s->dns_search, s->dns_options);
+	free(host);
+	return text;
+}
 
 /* Written as the container's root: a user-remapped container owns them. */
 static void write_one(const struct container *c, int rootfs, const char *path, const char *text)
 {
-	if (rootfs_write_file(rootfs, path, text, strlen(text), 0644) < 0)
+	if (!text)
+		LOG_WARN("cannot render %s: out of memory", path);
+	else if (rootfs_write_file(rootfs, path, text, strlen(text), 0644) < 0)
 		LOG_WARN("cannot write %s in the rootfs: %s", path, strerror(errno));
 	else
 		sysopt_chown_in_rootfs(c, rootfs, path);
@@ -34,18 +58,46 @@ void rootfs_write_network_files(const struct container *c)
 		return;
 	}
 	close(etc);
-	const char *hostname = c->config.hostname ? c->config.hostname : "localhost";
 	char buf[1024];
-	snprintf(buf, sizeof(buf), "%s\n", hostname);
+	snprintf(buf, sizeof(buf), "%s\n", hostname_of(c));
 	write_one(c, rootfs, "/etc/hostname", buf);
-	snprintf(buf, sizeof(buf),
-	         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-	         "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-	         "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n",
-	         hostname);
-	write_one(c, rootfs, "/etc/hosts", buf);
-	char *resolv = read_file("/etc/resolv.conf", 64 * 1024, NULL);
-	write_one(c, rootfs, "/etc/resolv.conf", resolv ? resolv : "");
+	char *hosts = hosts_render(hostname_of(c), c->host.sec.extra_hosts);
+	write_one(c, rootfs, "/etc/hosts", hosts);
+	free(hosts);
+	char *resolv = resolv_text(c);
+	write_one(c, rootfs, "/etc/resolv.conf", resolv);
 	free(resolv);
 	close(rootfs);
+}
+
+/* Writes text to <dir>/<name> and the bind line onto etc/<name>; -1 with err. */
+static int bind_file(FILE *f, const char *dir, const char *name, char *text, char *err,
+                     size_t errlen)
+{
+	char *path = path_join(dir, name);
+	int ret = -1;
+	if (!text || !path)
+		snprintf(err, errlen, "out of memory writing %s", name);
+	else if (atomic_write_file(path, text, strlen(text), 0644) < 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	else {
+		fprintf(f, "lxc.mount.entry = %s etc/%s none bind,create=file 0 0\n", path, name);
+		ret = 0;
+	}
+	free(path);
+	free(text);
+	return ret;
+}
+
+int network_files_lxc_binds(FILE *f, const struct container *c, const char *container_dir,
+                            char *err, size_t errlen)
+{
+	const struct security_config *s = &c->host.sec;
+	int ret = 0;
+	if (!c->host.system_container && has_dns_flags(s))
+		ret = bind_file(f, container_dir, "resolv.conf", resolv_text(c), err, errlen);
+	if (ret == 0 && !c->host.system_container && s->extra_hosts && s->extra_hosts[0])
+		ret = bind_file(f, container_dir, "hosts",
+		                hosts_render(hostname_of(c), s->extra_hosts), err, errlen);
+	return ret;
 }

@@ -80,6 +80,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	}
 	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
 	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
+	    security_config_validate(&c->host, err, sizeof(err)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0 ||
 	    sysopt_validate(c, err, sizeof(err)) < 0 ||
 	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, err, sizeof(err)) < 0) {

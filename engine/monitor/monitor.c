@@ -12,6 +12,7 @@
  *                                                 (lxc.hook.start-host for STAGE prestart; MS
  *                                                 bounds the whole stage: the start-timeout)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
+ *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
  *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
  */
 #include <errno.h>
@@ -180,6 +181,8 @@ int main(int argc, char **argv)
 			limit = 0;
 		return run_oci_hooks(stage, argv[3], argv[4], limit, NULL);
 	}
+	if (argc >= 3 && strcmp(argv[1], "sysctl-hook") == 0)
+		return monitor_sysctl_hook(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)

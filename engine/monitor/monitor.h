@@ -4,6 +4,8 @@
 
 /* argv starts after "exec". Returns the exit code to exit with. */
 int monitor_exec(int argc, char **argv);
+/* lxc.hook.start-host writing --sysctl values (sysctl_hook.c). */
+int monitor_sysctl_hook(const char *file);
 /* lxc.hook.mount for --ns-change-opt: binds each /proc/sys path in argv read-write onto
  * itself inside the container's rootfs mount. Returns the exit code. */
 int proc_rw_hook(int argc, char **argv);

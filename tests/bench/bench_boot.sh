@@ -58,7 +58,7 @@ boot_isula() {
 # boot_lxc NAME ROOTFS: prints "BOOT_MS STOP_MS"; the definition is removed afterwards.
 boot_lxc() {
 	local name=$1 rootfs=$2 t0 t1 t2 t3
-	make_lxc "$name" "$(lxc_config_from_engine "$REF_ID" "$name" "$rootfs")"
+	make_lxc "$name" "$(lxc_config_from_engine "$REF_ID" "$name" "$rootfs")" "$REF_ID"
 	t0=${EPOCHREALTIME/./}
 	lxc-start -n "$name" -P "$LXCPATH" -d -- init ||
 		die "lxc-start -n $name -P $LXCPATH -d -- init failed"
@@ -137,7 +137,7 @@ REF_ID=$("$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}"
 bb_cfg=$(lxc_config_from_engine "$REF_ID" NAME "$BUSYBOX_ROOTFS")
 isula_run=() lxc_run=()
 for i in $(seq 1 "$BB_RUNS"); do
-	make_lxc "bb$i" "${bb_cfg//NAME/bb$i}"
+	make_lxc "bb$i" "${bb_cfg//NAME/bb$i}" "$REF_ID"
 	sides="isula lxc"
 	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
 	for side in $sides; do

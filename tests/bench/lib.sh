@@ -205,10 +205,14 @@ lxc_config_from_engine() {
 		-e "s|$id|$name|g" "$src"
 }
 
-# make_lxc NAME CONFIG-TEXT: a plain lxc container definition under LXCPATH.
+# make_lxc NAME CONFIG-TEXT [ENGINE-ID]: a plain lxc container definition under LXCPATH, with
+# the files the engine generated beside ENGINE-ID's config (its seccomp profile) copied in.
 make_lxc() {
 	mkdir -p "$LXCPATH/$1"
 	printf '%s\n' "$2" >"$LXCPATH/$1/config"
+	if [ -n "${3:-}" ] && [ -f "$LCRPATH/$3/seccomp" ]; then
+		cp "$LCRPATH/$3/seccomp" "$LXCPATH/$1/seccomp"
+	fi
 	if grep -qF -e "$GRAPH" -e "$STATE" "$LXCPATH/$1/config"; then
 		die "rewritten lxc config still refers to the engine's dirs: $LXCPATH/$1/config"
 	fi

@@ -1,0 +1,280 @@
+#include "lxc_security.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "capabilities.h"
+#include "cgroup_info.h"
+#include "fileutil.h"
+#include "rootfs_files.h"
+#include "seccomp_profile.h"
+#include "text_buf.h"
+
+/* iSulad's default capability list (seed 000 §1.3.4 table); system containers add SYS_BOOT. */
+static const char *const g_default_caps[] = {
+    "CHOWN",  "DAC_OVERRIDE", "FSETID",  "FOWNER",           "MKNOD",      "NET_RAW", "SETGID",
+    "SETUID", "SETFCAP",      "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",    "AUDIT_WRITE",
+    NULL,
+};
+
+/* Devices every container may use (iSulad's default spec). */
+static const char *const g_default_devices[] = {
+    "c *:* m",   "b *:* m",   "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+    "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", NULL,
+};
+
+/* OCI runtime / Docker defaults: hidden (an empty read-only tmpfs over a directory, /dev/null
+ * over a file), plus the two openEuler files iSulad masks. */
+static const char *const g_masked_paths[] = {
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/proc/fdthreshold",
+    "/proc/fdenable",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+    NULL,
+};
+
+/* Read-only; /proc/sys and /proc/sysrq-trigger already are (lxc.mount.auto proc:mixed). */
+static const char *const g_readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq", NULL};
+
+static int last_cap(void)
+{
+	char *s = read_file("/proc/sys/kernel/cap_last_cap", 32, NULL);
+	int n = s ? atoi(s) : CAPABILITY_LAST;
+	free(s);
+	return n > 0 ? n : CAPABILITY_LAST;
+}
+
+static void add_caps(FILE *f, uint64_t caps)
+{
+	fputs("lxc.cap.keep =", f);
+	if (caps == 0)
+		fputs(" none", f);
+	for (int i = 0; i <= CAPABILITY_LAST; i++) {
+		if (!((caps >> i) & 1))
+			continue;
+		fputc(' ', f);
+		for (const char *p = capability_name(i); *p; p++)
+			fputc(tolower((unsigned char)*p), f);
+	}
+	fputc('\n', f);
+}
+
+/* The node of each --device, bound from the host into the container's /dev tmpfs, and its
+ * devices cgroup rule. */
+static int add_devices(FILE *f, const struct host_config *h, bool cgroup_rules, char *err,
+                       size_t errlen)
+{
+	for (size_t i = 0; i < h->sec.n_devices; i++) {
+		const struct device_spec *d = &h->sec.devices[i];
+		struct stat st;
+		errno = 0;
+		if (stat(d->host, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))) {
+			snprintf(err, errlen, "Start container error: device %s: %s", d->host,
+			         errno ? strerror(errno) : "not a character or block device");
+			return -1;
+		}
+		if (cgroup_rules)
+			fprintf(f, "lxc.cgroup.devices.allow = %c %u:%u %s\n",
+			        S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+			        minor(st.st_rdev), d->perms);
+		fprintf(f, "lxc.mount.entry = %s %s none bind,create=file 0 0\n", d->host,
+		        d->ctr + 1);
+	}
+	return 0;
+}
+
+/* liblxc's autodev makes these itself; the rest are the host's. */
+static const char *const g_autodev_nodes[] = {"null", "zero",    "full", "random", "urandom",
+                                              "tty",  "console", "ptmx", NULL};
+
+static bool is_autodev_node(const char *name)
+{
+	for (size_t i = 0; g_autodev_nodes[i]; i++) {
+		if (strcmp(name, g_autodev_nodes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* --privileged: every device node of the host's /dev (and of its direct subdirectories, such
+ * as /dev/net or /dev/snd), bound into the container's /dev, as Docker does. */
+static void add_host_devices(FILE *f, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || (depth == 0 && is_autodev_node(e->d_name)))
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) < 0 || strpbrk(path, " \t\n\\"))
+			continue;
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			fprintf(f, "lxc.mount.entry = %s %s none bind,create=file,optional 0 0\n",
+			        path, path + 1);
+		else if (S_ISDIR(st.st_mode) && depth == 0 && strcmp(e->d_name, "pts") != 0 &&
+		         strcmp(e->d_name, "shm") != 0 && strcmp(e->d_name, "mqueue") != 0)
+			add_host_devices(f, path, 1);
+	}
+	closedir(d);
+}
+
+static void add_masks(FILE *f)
+{
+	for (size_t i = 0; g_masked_paths[i]; i++) {
+		const char *p = g_masked_paths[i];
+		struct stat st;
+		if (stat(p, &st) < 0)
+			continue; /* this kernel has no such file: nothing to hide */
+		if (S_ISDIR(st.st_mode))
+			fprintf(
+			    f,
+			    "lxc.mount.entry = tmpfs %s tmpfs ro,nosuid,nodev,noexec,optional 0 "
+			    "0\n",
+			    p + 1);
+		else
+			fprintf(f, "lxc.mount.entry = /dev/null %s none bind,ro,optional 0 0\n",
+			        p + 1);
+	}
+	for (size_t i = 0; g_readonly_paths[i]; i++) {
+		if (path_exists(g_readonly_paths[i]))
+			fprintf(f, "lxc.mount.entry = %s %s none rbind,ro,optional 0 0\n",
+			        g_readonly_paths[i], g_readonly_paths[i] + 1);
+	}
+}
+
+static int write_seccomp(FILE *f, uint64_t caps, bool system_container, const char *dir, char *err,
+                         size_t errlen)
+{
+	char *profile = seccomp_profile_render(caps, system_container);
+	char *path = path_join(dir, "seccomp");
+	/* Restarts usually find the same profile: no second write (and fsync) then. */
+	char *old = path ? read_file(path, 1 << 20, NULL) : NULL;
+	bool same = old && profile && strcmp(old, profile) == 0;
+	free(old);
+	int ret = -1;
+	if (profile && path &&
+	    (same || atomic_write_file(path, profile, strlen(profile), 0600) == 0)) {
+		fprintf(f, "lxc.seccomp.profile = %s\n", path);
+		ret = 0;
+	} else {
+		snprintf(err, errlen, "cannot write the seccomp profile %s: %s",
+		         path ? path : "seccomp", strerror(errno));
+	}
+	free(profile);
+	free(path);
+	return ret;
+}
+
+static int add_confinement(FILE *f, const struct container *c, const char *dir, char *err,
+                           size_t errlen)
+{
+	const struct host_config *h = &c->host;
+	const char *base[sizeof(g_default_caps) / sizeof(g_default_caps[0]) + 1];
+	size_t n = 0;
+	for (; g_default_caps[n]; n++)
+		base[n] = g_default_caps[n];
+	if (h->system_container)
+		base[n++] = "SYS_BOOT";
+	base[n] = NULL;
+	uint64_t caps;
+	if (capability_set_compute(base, h->sec.cap_add, h->sec.cap_drop, last_cap(), &caps, err,
+	                           errlen) < 0)
+		return -1;
+	add_caps(f, caps);
+	bool v1_devices = cgroup_v1_has("devices.allow");
+	if (v1_devices) {
+		fputs("lxc.cgroup.devices.deny = a\n", f);
+		for (size_t i = 0; g_default_devices[i]; i++)
+			fprintf(f, "lxc.cgroup.devices.allow = %s\n", g_default_devices[i]);
+	}
+	if (add_devices(f, h, v1_devices, err, errlen) < 0)
+		return -1;
+	add_masks(f);
+	return write_seccomp(f, caps, h->system_container, dir, err, errlen);
+}
+
+/* liblxc's own lxc.sysctl writes after /proc/sys has gone read-only (proc:mixed), so the
+ * values are written from the host by a hook that joins the container's namespaces, after
+ * they exist and before the init runs. */
+static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_env *env, char *err,
+                       size_t errlen)
+{
+	if (!sysctls || !sysctls[0])
+		return 0;
+	char *path = path_join(env->container_dir, "sysctl");
+	struct text_buf t;
+	if (text_buf_open(&t) == 0) {
+		for (size_t i = 0; sysctls[i]; i++)
+			fprintf(t.f, "%s\n", sysctls[i]);
+	}
+	char *text = text_buf_finish(&t, true);
+	int ret = -1;
+	if (!text || !path)
+		snprintf(err, errlen, "out of memory");
+	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	else {
+		fprintf(f, "lxc.hook.start-host = %s sysctl-hook %s\n", env->monitor_path, path);
+		ret = 0;
+	}
+	free(text);
+	free(path);
+	return ret;
+}
+
+char *lxc_security_config(const struct container *c, const struct lxc_config_env *env, char *err,
+                          size_t errlen)
+{
+	const char *container_dir = env->container_dir;
+	const struct host_config *h = &c->host;
+	struct text_buf b;
+	if (text_buf_open(&b) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	FILE *f = b.f;
+	int ret = 0;
+	if (h->privileged) {
+		/* Every capability, every device, no seccomp filter, nothing masked. */
+		if (cgroup_v1_has("devices.allow"))
+			fputs("lxc.cgroup.devices.allow = a\n", f);
+		add_host_devices(f, "/dev", 0);
+		ret = add_devices(f, h, false, err, errlen);
+	} else {
+		ret = add_confinement(f, c, container_dir, err, errlen);
+	}
+	fprintf(f,
+	        "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,"
+	        "create=dir 0 0\n",
+	        (long long)h->sec.shm_size);
+	if (ret == 0)
+		ret = add_sysctls(f, h->sec.sysctls, env, err, errlen);
+	if (h->sec.oom_kill_disable && cgroup_v1_has("memory.oom_control"))
+		fputs("lxc.cgroup.memory.oom_control = 1\n", f);
+	if (ret == 0)
+		ret = network_files_lxc_binds(f, c, container_dir, err, errlen);
+	char *out = text_buf_finish(&b, ret == 0);
+	if (!out && ret == 0)
+		snprintf(err, errlen, "out of memory");
+	return out;
+}

@@ -1,0 +1,20 @@
+/* The lxc config lines of a container's confinement: capabilities (the default list, SYS_BOOT
+ * for system containers, --cap-add/--cap-drop), the devices cgroup and --device nodes, the
+ * default seccomp profile, OCI/Docker's masked and read-only paths, /dev/shm (--shm-size),
+ * --sysctl, --oom-kill-disable, and the binds of the /etc files that --dns* and --add-host
+ * change (rootfs_files.h). --privileged lifts the confinement. */
+#ifndef ENGINE_LXC_SECURITY_H
+#define ENGINE_LXC_SECURITY_H
+
+#include <stddef.h>
+
+#include "container.h"
+#include "lxc_config.h"
+
+/* The lines (malloc'd). Writes the seccomp profile to <container_dir>/seccomp and the
+ * sysctls, which the monitor's start-host hook applies, to <container_dir>/sysctl. NULL with
+ * err when something cannot be set up (a --device that has gone from the host). */
+char *lxc_security_config(const struct container *c, const struct lxc_config_env *env, char *err,
+                          size_t errlen);
+
+#endif

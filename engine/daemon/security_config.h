@@ -1,0 +1,39 @@
+/* The HostConfig fields of the security and /etc flags, with Docker's names: Sysctls, ShmSize,
+ * Dns, DnsOptions, DnsSearch, ExtraHosts, OomKillDisable, CapAdd, CapDrop, Devices
+ * ({PathOnHost, PathInContainer, CgroupPermissions}). Privileged stays in host_config. */
+#ifndef ENGINE_SECURITY_CONFIG_H
+#define ENGINE_SECURITY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "device_spec.h"
+
+#define DEFAULT_SHM_SIZE (64LL << 20) /* seed 000 §2.4.1: 64 MB, inspect 67108864 */
+
+struct security_config {
+	char **sysctls; /* "key=value" */
+	int64_t shm_size;
+	char **dns, **dns_options, **dns_search, **extra_hosts;
+	bool oom_kill_disable;
+	char **cap_add, **cap_drop;
+	struct device_spec *devices;
+	size_t n_devices;
+};
+
+struct host_config;
+
+/* Emits the fields as keys of the HostConfig map being generated. */
+void security_config_gen(yajl_gen g, const struct security_config *s);
+/* Reads them from a HostConfig object (API body or hostconfig.json); an absent or 0 ShmSize
+ * is the default. -1 with err naming the bad field or value. */
+int security_config_parse(yajl_val hostconfig, struct security_config *s, char *err, size_t errlen);
+void security_config_free(struct security_config *s);
+/* The checks of a create request: every value of every field, host devices present, the
+ * kernel able to do what is asked. */
+int security_config_validate(const struct host_config *h, char *err, size_t errlen);
+
+#endif
