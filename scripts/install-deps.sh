@@ -2,7 +2,8 @@
 # Installs what building, running and testing the product needs on Debian 12 (run as root).
 set -euo pipefail
 PKGS=(build-essential pkg-config clang-format lxc lxc-dev libyajl-dev libmicrohttpd-dev
-      libcap-dev libarchive-dev libcmocka-dev debootstrap busybox-static iproute2 procps)
+      libcap-dev libarchive-dev libcmocka-dev debootstrap busybox-static iproute2 procps
+      libfuse3-dev fuse3)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
