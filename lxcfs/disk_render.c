@@ -140,6 +140,15 @@ static bool has_io(const struct disk_io *d)
 	return d->reads || d->writes || d->read_bytes || d->write_bytes || d->discards;
 }
 
+bool disk_io_any(const struct disk_io_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (has_io(&t->v[i]))
+			return true;
+	}
+	return false;
+}
+
 void diskstats_render(const char *host_diskstats, const struct disk_io_table *t, struct outbuf *out)
 {
 	for (const char *p = host_diskstats; p && *p; p = next_line(p)) {

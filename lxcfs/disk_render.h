@@ -23,6 +23,8 @@ struct disk_io_table {
 };
 
 void disk_io_table_free(struct disk_io_table *t);
+/* True when some device of the table has counted I/O. */
+bool disk_io_any(const struct disk_io_table *t);
 
 /* Which v1 blkio file a text comes from: they share the "MAJ:MIN Op Value" layout. */
 enum blkio_file {

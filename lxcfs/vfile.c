@@ -269,7 +269,8 @@ static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_tab
 		outbuf_free(&text);
 		return;
 	}
-	/* The scheduler's (CFQ, BFQ) counters when there are any, else the throttle layer's. */
+	/* The scheduler's counters (CFQ, BFQ) when they count anything, else the throttle
+	 * layer's: the BFQ files exist whatever the disk's scheduler, empty unless it is BFQ. */
 	static const char *const prefixes[] = {"blkio.", "blkio.bfq.", "blkio.throttle."};
 	static const struct {
 		const char *name;
@@ -281,14 +282,13 @@ static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_tab
 	    {"io_service_time_recursive", BLKIO_SERVICE_TIME},
 	    {"io_wait_time_recursive", BLKIO_WAIT_TIME},
 	};
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+	for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]) && !disk_io_any(t); k++) {
+		disk_io_table_free(t);
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 			char name[64];
 			snprintf(name, sizeof(name), "%s%s", prefixes[k], files[i].name);
-			if (cgroup_file(CG_BLKIO, cg, name, &text) == 0) {
+			if (cgroup_file(CG_BLKIO, cg, name, &text) == 0)
 				blkio_v1_parse(text.data, files[i].which, t);
-				break;
-			}
 		}
 	}
 	outbuf_free(&text);

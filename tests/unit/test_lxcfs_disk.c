@@ -23,7 +23,11 @@ static void test_blkio_v1(void **state)
 	const char bytes[] = "254:0 Read 20480\n254:0 Write 4096\n254:0 Discard 1024\n"
 	                     "254:0 Total 25600\nTotal 25600\n";
 	struct disk_io_table t = {0};
+	/* A BFQ file on a disk that does not use BFQ: nothing counted. */
+	blkio_v1_parse("Total 0\n", BLKIO_SERVICED, &t);
+	assert_false(disk_io_any(&t));
 	blkio_v1_parse(serviced, BLKIO_SERVICED, &t);
+	assert_true(disk_io_any(&t));
 	blkio_v1_parse(bytes, BLKIO_BYTES, &t);
 	assert_int_equal(t.n, 2);
 	assert_int_equal(t.v[0].major, 254);
