@@ -74,8 +74,10 @@ static uint64_t v2_min_along(const char *path, const char *file)
 	return low;
 }
 
-/* The container's memory numbers; -1 when it has no memory cgroup of its own. */
-static int gather_mem(const struct view *v, struct mem_numbers *m, struct outbuf *stat)
+/* The container's memory numbers; -1 when it has no memory cgroup of its own. Swap usage
+ * is read only when swap matters (want_swap). */
+static int gather_mem(const struct view *v, bool want_swap, struct mem_numbers *m,
+                      struct outbuf *stat)
 {
 	const char *cg = view_cgroup(v, CG_MEMORY);
 	if (!cg || cgroup_file(CG_MEMORY, cg, "memory.stat", stat) < 0)
@@ -84,7 +86,8 @@ static int gather_mem(const struct view *v, struct mem_numbers *m, struct outbuf
 		uint64_t usage, memsw;
 		if (cgroup_file_u64(CG_MEMORY, cg, "memory.usage_in_bytes", &usage) < 0)
 			return -1;
-		if (cgroup_file_u64(CG_MEMORY, cg, "memory.memsw.usage_in_bytes", &memsw) < 0)
+		if (!want_swap ||
+		    cgroup_file_u64(CG_MEMORY, cg, "memory.memsw.usage_in_bytes", &memsw) < 0)
 			memsw = MEM_UNLIMITED;
 		mem_numbers_v1(m, stat->data, usage, memsw);
 		return 0;
@@ -92,7 +95,8 @@ static int gather_mem(const struct view *v, struct mem_numbers *m, struct outbuf
 	uint64_t current, swap = 0;
 	if (cgroup_file_u64(CG_MEMORY, cg, "memory.current", &current) < 0)
 		return -1;
-	cgroup_file_u64(CG_MEMORY, cg, "memory.swap.current", &swap);
+	if (want_swap)
+		cgroup_file_u64(CG_MEMORY, cg, "memory.swap.current", &swap);
 	mem_numbers_v2(m, stat->data, v2_min_along(cg, "memory.max"), current,
 	               v2_min_along(cg, "memory.swap.max"), swap);
 	return 0;
@@ -100,12 +104,16 @@ static int gather_mem(const struct view *v, struct mem_numbers *m, struct outbuf
 
 static int render_mem(enum vfile f, const struct view *v, struct outbuf *out)
 {
+	if (v->host)
+		return host_file(f, out);
 	struct mem_numbers m;
 	struct scratch s = {0};
-	int ret = 0;
-	if (gather_mem(v, &m, &s.a) < 0) {
+	int ret = host_file(VF_MEMINFO, &s.b);
+	/* A host without swap: the container's swap numbers are all 0 whatever they say. */
+	bool want_swap = g_swap && ret == 0 && meminfo_value(s.b.data, "SwapTotal", 0) > 0;
+	if (ret == 0 && gather_mem(v, want_swap, &m, &s.a) < 0) {
 		ret = host_file(f, out);
-	} else if ((ret = host_file(VF_MEMINFO, &s.b)) == 0) {
+	} else if (ret == 0) {
 		outbuf_reset(out);
 		if (f == VF_MEMINFO) {
 			meminfo_render(s.b.data, &m, g_swap, out);

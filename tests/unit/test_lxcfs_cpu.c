@@ -17,11 +17,12 @@ static char *x86_cpuinfo(void)
 	static char buf[4096];
 	size_t n = 0;
 	for (int cpu = 0; cpu < 4; cpu++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-		                      "processor\t: %d\nvendor_id\t: AuthenticAMD\nphysical id\t: 0\n"
-		                      "siblings\t: 4\ncore id\t\t: %d\ncpu cores\t: 4\napicid\t\t: %d\n"
-		                      "flags\t\t: fpu vme\n\n",
-		                      cpu, cpu, cpu * 2);
+		n += (size_t)snprintf(
+		    buf + n, sizeof(buf) - n,
+		    "processor\t: %d\nvendor_id\t: AuthenticAMD\nphysical id\t: 0\n"
+		    "siblings\t: 4\ncore id\t\t: %d\ncpu cores\t: 4\napicid\t\t: %d\n"
+		    "flags\t\t: fpu vme\n\n",
+		    cpu, cpu, cpu * 2);
 	return buf;
 }
 
@@ -50,8 +51,9 @@ static void test_cpuinfo_renumbered(void **state)
 static void test_cpuinfo_arm_and_header(void **state)
 {
 	/* arm64 has no package lines; text before the first processor and after it is kept. */
-	const char *arm = "processor\t: 0\nBogoMIPS\t: 100.00\n\nprocessor\t: 1\nBogoMIPS\t: 100.00\n"
-	                  "\nprocessor\t: 2\nBogoMIPS\t: 100.00\n\n";
+	const char *arm =
+	    "processor\t: 0\nBogoMIPS\t: 100.00\n\nprocessor\t: 1\nBogoMIPS\t: 100.00\n"
+	    "\nprocessor\t: 2\nBogoMIPS\t: 100.00\n\n";
 	struct cpuset s = set_of("2");
 	struct outbuf out = {0};
 	assert_int_equal(cpuinfo_render(arm, &s, &out), 1);

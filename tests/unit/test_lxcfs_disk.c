@@ -18,8 +18,9 @@ static const char host_diskstats[] =
 
 static void test_blkio_v1(void **state)
 {
-	const char serviced[] = "254:0 Read 5\n254:0 Write 3\n254:0 Sync 8\n254:0 Async 0\n"
-	                        "254:0 Discard 1\n254:0 Total 9\n8:0 Read 0\n8:0 Write 0\nTotal 9\n";
+	const char serviced[] =
+	    "254:0 Read 5\n254:0 Write 3\n254:0 Sync 8\n254:0 Async 0\n"
+	    "254:0 Discard 1\n254:0 Total 9\n8:0 Read 0\n8:0 Write 0\nTotal 9\n";
 	const char bytes[] = "254:0 Read 20480\n254:0 Write 4096\n254:0 Discard 1024\n"
 	                     "254:0 Total 25600\nTotal 25600\n";
 	struct disk_io_table t = {0};
@@ -83,7 +84,8 @@ static void test_partitions(void **state)
 	                    "   8        0    1048576 sda\n";
 	struct outbuf out = {0};
 	partitions_render(host, "c 1:3 rwm\nb 254:0 rw\n", &out);
-	assert_string_equal(out.data, "major minor  #blocks  name\n\n 254        0  268435456 vda\n");
+	assert_string_equal(out.data,
+	                    "major minor  #blocks  name\n\n 254        0  268435456 vda\n");
 	outbuf_reset(&out);
 	partitions_render(host, "a *:* rwm\n", &out);
 	assert_string_equal(out.data, host);

@@ -177,9 +177,10 @@ static void test_swaps_line(void **state)
 	struct mem_summary s = {.swap_total = 32768, .swap_free = 32768 - 1024};
 	struct outbuf out = {0};
 	swaps_render(&s, &out);
-	assert_string_equal(out.data, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
-	                              "none                                    virtual\t32768\t\t1024\t"
-	                              "\t0\n");
+	assert_string_equal(out.data,
+	                    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+	                    "none                                    virtual\t32768\t\t1024\t"
+	                    "\t0\n");
 	outbuf_free(&out);
 }
 
