@@ -17,6 +17,9 @@ LXCFS_PID=""
 declare -A CTR_PID=() # container name -> host pid of its init
 
 [ -x "$LXCFS" ] || it_abort "no $LXCFS (make first)"
+# Under `make check SANITIZE=1` the detached lxcfs has no stderr: reports go to files.
+export ASAN_OPTIONS="log_path=$IT_TMP/lxcfs-sanitizer${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=$IT_TMP/lxcfs-sanitizer${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 unified() { [ "$(stat -f -c %T "$CGROOT")" = cgroup2fs ]; }
 
@@ -326,6 +329,8 @@ expect_eq "and the container sees its view again" "49152" "$(in_ctr a cat "$MNT/
 
 stop_lxcfs
 expect_eq "nothing left mounted" "" "$(findmnt -n -o TARGET "$MNT")"
+reports=$(cat "$IT_TMP"/lxcfs-sanitizer.* 2>/dev/null | head -n 40)
+expect_eq "lxcfs ran clean under the sanitizers (if built with them)" "" "$reports"
 for name in "${!CTR_PID[@]}"; do
 	kill -KILL "${CTR_PID[$name]}" 2>/dev/null
 done
