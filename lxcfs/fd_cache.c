@@ -11,7 +11,7 @@
 #define BUCKETS 4096
 /* More open files than this and the cache starts over: it holds those of live containers,
  * and a removed container's files are only found stale when read. */
-#define MAX_ENTRIES 16384
+#define MAX_ENTRIES 8192
 
 struct entry {
 	int dirfd;
@@ -139,6 +139,11 @@ int fd_cache_read(int dirfd, const char *path, bool one_record, struct outbuf *o
 	if (stale >= 0)
 		drop(b, dirfd, path, stale);
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		/* Out of descriptors: the cache gives its own back. */
+		fd_cache_clear();
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	int ret = read_fd(fd, one_record, out);

@@ -211,8 +211,13 @@ int main(int argc, char **argv)
 	vfile_set_swap(!cli_bool(v, OPT_NOSWAP));
 
 	int rc = 1, pidfd = -1;
-	struct fuse_session *se = NULL;
 	char abs[PATH_MAX];
+	/* First what needs no change to the system: the -o options, the kernel's tables. */
+	struct fuse_session *se = new_session(v, debug);
+	if (!se) {
+		rc = 2;
+		goto out;
+	}
 	raise_nofile();
 	if (cgroup_layout_init() < 0 || initpid_init() < 0)
 		goto out;
@@ -221,7 +226,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lxcfs: %s\n", err);
 		goto out;
 	}
-	if (prepare_mountpoint(mp, abs) < 0 || !(se = new_session(v, debug)))
+	if (prepare_mountpoint(mp, abs) < 0)
 		goto out;
 	if (fuse_session_mount(se, abs) != 0) {
 		fprintf(stderr, "lxcfs: cannot mount on %s\n", abs);

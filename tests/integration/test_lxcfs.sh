@@ -134,6 +134,9 @@ expect_ok "lxcfs --version" "$LXCFS" --version
 expect_match "--version names lxcfs" "lxcfs " "$LAST_OUT"
 expect_fail_code "an unknown flag is refused" 2 "unknown shorthand flag: 'z'" "$LXCFS" -z "$MNT"
 expect_fail_code "two mount points are refused" 2 "one MOUNTPOINT expected" "$LXCFS" "$MNT" /tmp/x
+expect_fail_code "an unknown -o option is refused before anything is created" 2 \
+	"FUSE refused the mount options" "$LXCFS" -p "$IT_TMP/other.pid" -o bogus_opt "$IT_TMP/nodir"
+expect_ok "... no pid file, no mount point" test ! -e "$IT_TMP/other.pid" -a ! -e "$IT_TMP/nodir"
 touch "$IT_TMP/notadir"
 expect_fail "a mount point that is a file is refused" "is not a directory" \
 	"$LXCFS" -p "$IT_TMP/other.pid" "$IT_TMP/notadir"
