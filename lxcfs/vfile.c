@@ -155,7 +155,7 @@ static int view_cpuset(const struct view *v, struct cpuset *set)
 	return ret;
 }
 
-static int render_cpuinfo(const struct view *v, struct outbuf *out)
+static int render_cpuinfo(enum vfile f, const struct view *v, struct outbuf *out)
 {
 	struct cpuset set;
 	struct outbuf hosttext = {0};
@@ -172,7 +172,7 @@ static int render_cpuinfo(const struct view *v, struct outbuf *out)
 	return ret;
 }
 
-static int render_cpu_online(const struct view *v, struct outbuf *out)
+static int render_cpu_online(enum vfile f, const struct view *v, struct outbuf *out)
 {
 	struct cpuset set;
 	if (view_cpuset(v, &set) < 0)
@@ -204,7 +204,7 @@ static size_t gather_cpu_usage(const struct view *v, const struct cpuset *set, s
 	return n;
 }
 
-static int render_stat(const struct view *v, struct outbuf *out)
+static int render_stat(enum vfile f, const struct view *v, struct outbuf *out)
 {
 	struct cpuset set;
 	bool own_cpus = view_cpuset(v, &set) == 0;
@@ -247,7 +247,7 @@ static double cpu_seconds(const struct view *v)
 	return s;
 }
 
-static int render_uptime(const struct view *v, struct outbuf *out)
+static int render_uptime(enum vfile f, const struct view *v, struct outbuf *out)
 {
 	if (v->host)
 		return host_file(VF_UPTIME, out);
@@ -302,7 +302,7 @@ static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_tab
 	outbuf_free(&text);
 }
 
-static int render_diskstats(const struct view *v, struct outbuf *out)
+static int render_diskstats(enum vfile f, const struct view *v, struct outbuf *out)
 {
 	const char *cg = view_cgroup(v, CG_BLKIO);
 	if (!cg)
@@ -320,7 +320,7 @@ static int render_diskstats(const struct view *v, struct outbuf *out)
 	return ret;
 }
 
-static int render_partitions(const struct view *v, struct outbuf *out)
+static int render_partitions(enum vfile f, const struct view *v, struct outbuf *out)
 {
 	const char *cg = view_cgroup(v, CG_DEVICES);
 	struct scratch s = {0};
@@ -335,36 +335,27 @@ static int render_partitions(const struct view *v, struct outbuf *out)
 	return ret;
 }
 
+/* loadavg: the host's (per-cgroup load needs sampling every few seconds: lxcfs -l). */
+static int render_host(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	return host_file(f, out);
+}
+
+static int (*const renderers[VF_N])(enum vfile, const struct view *, struct outbuf *) = {
+    [VF_CPUINFO] = render_cpuinfo,
+    [VF_MEMINFO] = render_mem,
+    [VF_STAT] = render_stat,
+    [VF_DISKSTATS] = render_diskstats,
+    [VF_PARTITIONS] = render_partitions,
+    [VF_SWAPS] = render_mem,
+    [VF_UPTIME] = render_uptime,
+    [VF_LOADAVG] = render_host,
+    [VF_CPU_ONLINE] = render_cpu_online,
+};
+
 int vfile_render(enum vfile f, const struct view *v, struct outbuf *out)
 {
-	int ret;
-	switch (f) {
-	case VF_CPUINFO:
-		ret = render_cpuinfo(v, out);
-		break;
-	case VF_MEMINFO:
-	case VF_SWAPS:
-		ret = render_mem(f, v, out);
-		break;
-	case VF_STAT:
-		ret = render_stat(v, out);
-		break;
-	case VF_DISKSTATS:
-		ret = render_diskstats(v, out);
-		break;
-	case VF_PARTITIONS:
-		ret = render_partitions(v, out);
-		break;
-	case VF_UPTIME:
-		ret = render_uptime(v, out);
-		break;
-	case VF_CPU_ONLINE:
-		ret = render_cpu_online(v, out);
-		break;
-	default:
-		ret = host_file(f, out);
-		break;
-	}
+	int ret = renderers[f](f, v, out);
 	if (ret == 0 && out->failed)
 		ret = -ENOMEM;
 	return ret;
