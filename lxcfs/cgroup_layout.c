@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fd_cache.h"
+#include "fileutil.h"
 
 struct hierarchy {
 	int dirfd;  /* the mount point, O_PATH */
@@ -37,45 +38,6 @@ static const char *v2_name(enum cg_ctrl c)
 	default:
 		return NULL;
 	}
-}
-
-char *read_whole_at(int dirfd, const char *path)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n < 0) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		len += (size_t)n;
-		if (cap - len - 1 == 0) {
-			char *bigger = realloc(buf, cap * 2);
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				errno = ENOMEM;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	if (buf)
-		buf[len] = '\0';
-	return buf;
 }
 
 static void take_mount(const struct mount_line *m)
@@ -116,7 +78,7 @@ int cgroup_layout_init(void)
 {
 	for (int c = 0; c < CG_NCTRL; c++)
 		g.v1[c].dirfd = -1;
-	char *text = read_whole_at(AT_FDCWD, "/proc/self/mountinfo");
+	char *text = read_file_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, NULL);
 	if (!text) {
 		fprintf(stderr, "lxcfs: cannot read /proc/self/mountinfo: %s\n", strerror(errno));
 		return -1;
@@ -128,7 +90,7 @@ int cgroup_layout_init(void)
 			take_mount(&m);
 	}
 	free(text);
-	char *v2ctrls = g.v2.dirfd >= 0 ? read_whole_at(g.v2.dirfd, "cgroup.controllers") : NULL;
+	char *v2ctrls = g.v2.dirfd >= 0 ? read_file_at(g.v2.dirfd, "cgroup.controllers", 4096, NULL) : NULL;
 	for (int c = 0; c < CG_NCTRL; c++) {
 		const char *name = v2_name(c);
 		if (g.v1[c].dirfd >= 0)

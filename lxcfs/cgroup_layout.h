@@ -25,8 +25,4 @@ int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct outbu
 /* Its first number; UINT64_MAX for "max"; -1 when missing or not a number. */
 int cgroup_file_u64(enum cg_ctrl c, const char *path, const char *file, uint64_t *v);
 
-/* Reads a whole file relative to dirfd (AT_FDCWD for absolute paths). malloc'd, or NULL
- * with errno set. */
-char *read_whole_at(int dirfd, const char *path);
-
 #endif

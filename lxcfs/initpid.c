@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup_layout.h"
+#include "fileutil.h"
 #include "log.h"
 #include "proc_parse.h"
 
@@ -113,7 +114,7 @@ static pid_t init_by_ancestors(pid_t pid, ino_t ns)
 		if (ns_inode_at(AT_FDCWD, path) != ns)
 			return 0;
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		char *status = read_whole_at(AT_FDCWD, path);
+		char *status = read_file_at(AT_FDCWD, path, 1 << 16, NULL);
 		pid_t inner = 0, ppid = 0;
 		int ok = status ? proc_status_nspid_ppid(status, &inner, &ppid) : -1;
 		free(status);
@@ -144,7 +145,7 @@ static pid_t init_by_scan(ino_t ns)
 		if (ns_inode_at(dirfd(d), path) != ns)
 			continue;
 		snprintf(path, sizeof(path), "%ld/status", pid);
-		char *status = read_whole_at(dirfd(d), path);
+		char *status = read_file_at(dirfd(d), path, 1 << 16, NULL);
 		pid_t inner = 0, ppid = 0;
 		if (status && proc_status_nspid_ppid(status, &inner, &ppid) == 0 && inner == 1)
 			found = (pid_t)pid;
@@ -198,7 +199,7 @@ static struct entry *resolve(pid_t reader, ino_t ns, char *buf, size_t size)
 		goto fail;
 	e->cgfd = -1;
 	e->cgfd = openat(dir, "cgroup", O_RDONLY | O_CLOEXEC);
-	stat = read_whole_at(dir, "stat");
+	stat = read_file_at(dir, "stat", 1 << 16, NULL);
 	if (e->cgfd < 0 || !stat || ns_inode_at(dir, "ns/pid") != ns ||
 	    proc_stat_starttime(stat, &e->init.start) < 0 || read_cgroups(e->cgfd, buf, size) < 0)
 		goto fail;

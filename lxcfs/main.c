@@ -96,7 +96,7 @@ static char *mount_options(const struct cli_values *v)
 
 static bool is_lxcfs_mount(const char *target)
 {
-	char *text = read_whole_at(AT_FDCWD, "/proc/self/mountinfo");
+	char *text = read_file_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, NULL);
 	bool found = false;
 	char *save = NULL;
 	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
