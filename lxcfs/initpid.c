@@ -197,7 +197,6 @@ static struct entry *resolve(pid_t reader, ino_t ns, char *buf, size_t size)
 	char *stat = NULL;
 	if (!e)
 		goto fail;
-	e->cgfd = -1;
 	e->cgfd = openat(dir, "cgroup", O_RDONLY | O_CLOEXEC);
 	stat = read_file_at(dir, "stat", 1 << 16, NULL);
 	if (e->cgfd < 0 || !stat || ns_inode_at(dir, "ns/pid") != ns ||
