@@ -90,7 +90,8 @@ int cgroup_layout_init(void)
 			take_mount(&m);
 	}
 	free(text);
-	char *v2ctrls = g.v2.dirfd >= 0 ? read_file_at(g.v2.dirfd, "cgroup.controllers", 4096, NULL) : NULL;
+	char *v2ctrls =
+	    g.v2.dirfd >= 0 ? read_file_at(g.v2.dirfd, "cgroup.controllers", 4096, NULL) : NULL;
 	for (int c = 0; c < CG_NCTRL; c++) {
 		const char *name = v2_name(c);
 		if (g.v1[c].dirfd >= 0)

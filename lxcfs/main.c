@@ -247,12 +247,14 @@ int main(int argc, char **argv)
 	rc = serve(se) < 0 ? 1 : 0;
 	fuse_remove_signal_handlers(se);
 	fuse_session_unmount(se);
-	unlink(pidpath);
 out:
 	if (se)
 		fuse_session_destroy(se);
-	if (pidfd >= 0)
+	/* The file is ours while we hold its lock, whether we served or failed to start. */
+	if (pidfd >= 0) {
+		unlink(pidpath);
 		close(pidfd);
+	}
 	initpid_free();
 	fd_cache_clear();
 	cgroup_layout_free();

@@ -152,6 +152,7 @@ expect_fail "a second lxcfs with the same pid file is refused" "pid file $PIDFIL
 	"$LXCFS" -p "$PIDFILE" "$IT_TMP/second"
 expect_fail "a second lxcfs on the same mount point is refused" "already mounted by a running lxcfs" \
 	"$LXCFS" -p "$IT_TMP/second.pid" "$MNT"
+expect_ok "... and leaves no pid file" test ! -e "$IT_TMP/second.pid"
 expect_eq "the proc files" "cpuinfo diskstats loadavg meminfo partitions stat swaps uptime" \
 	"$(ls "$MNT/proc" | tr '\n' ' ' | sed 's/ $//')"
 expect_ok "sys/devices/system/cpu/online exists" test -f "$MNT/sys/devices/system/cpu/online"
