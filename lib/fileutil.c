@@ -72,7 +72,12 @@ fail : {
 
 char *read_file(const char *path, size_t max_len, size_t *len_out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return read_file_at(AT_FDCWD, path, max_len, len_out);
+}
+
+char *read_file_at(int dirfd, const char *path, size_t max_len, size_t *len_out)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	size_t cap = 4096, len = 0;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "daemon_config.h"
@@ -16,6 +15,7 @@
 #include "fileutil.h"
 #include "log.h"
 #include "oci_hooks.h"
+#include "pidfile.h"
 #include "routes.h"
 #include "runtime.h"
 #include "server.h"
@@ -57,23 +57,13 @@ static const struct route g_routes[] = {
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
 static int lock_pidfile(const char *path)
 {
-	char *dir = strdup(path);
-	if (dir)
-		mkdir_p(dirname(dir), 0755);
-	free(dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	char err[512];
+	int fd = pidfile_lock(path, "isulad", err, sizeof(err));
 	if (fd < 0) {
-		fprintf(stderr, "isulad: cannot open pid file %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "isulad: %s\n", err);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		fprintf(stderr, "isulad: another isulad is running: pid file %s is locked\n", path);
-		close(fd);
-		return -1;
-	}
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n) {
+	if (pidfile_write(fd) < 0) {
 		fprintf(stderr, "isulad: cannot write pid file %s: %s\n", path, strerror(errno));
 		close(fd);
 		return -1;

@@ -1,0 +1,41 @@
+/* Parsing of the kernel's cgroup membership and mount tables (pure: text in, fields out). */
+#ifndef LXCFS_CGROUP_PARSE_H
+#define LXCFS_CGROUP_PARSE_H
+
+#include <stdbool.h>
+
+/* The controllers the virtual files read. */
+enum cg_ctrl { CG_MEMORY, CG_CPUSET, CG_CPUACCT, CG_BLKIO, CG_DEVICES, CG_NCTRL };
+
+const char *cg_ctrl_name(enum cg_ctrl c);
+
+/* One process's cgroups, from /proc/PID/cgroup: the v1 path of each controller (NULL when no
+ * v1 hierarchy has it) and the v2 path of the "0::" line (NULL on v1-only hosts). */
+struct pid_cgroups {
+	const char *v1[CG_NCTRL];
+	const char *unified;
+};
+
+/* Splits text in place (the paths point into it). Lines are "ID:CONTROLLERS:PATH", with
+ * CONTROLLERS a comma list ("cpu,cpuacct") or empty for v2; named hierarchies
+ * ("name=systemd") and malformed lines are skipped. A trailing "/init.scope" is cut from
+ * every path: systemd moves a container's init there, the container is its parent.
+ * Returns the number of paths found. */
+int pid_cgroups_parse(char *text, struct pid_cgroups *out);
+
+/* One line of /proc/self/mountinfo. */
+struct mount_line {
+	const char *root;   /* the directory of the filesystem shown at the mount point */
+	const char *target; /* the mount point, octal escapes decoded */
+	const char *fstype; /* "cgroup", "cgroup2", "fuse.lxcfs", ... */
+	const char *opts; /* super options: v1 cgroup controllers appear here ("rw,cpu,cpuacct") */
+};
+
+/* Parses one mountinfo line in place: 0, or -1 for a malformed line. */
+int mountinfo_parse(char *line, struct mount_line *out);
+
+/* True when the list (words separated by commas, spaces or newlines) has the exact word:
+ * "cpu" is not in "cpuset,cpuacct". */
+bool word_list_has(const char *list, const char *word);
+
+#endif

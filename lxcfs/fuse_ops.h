@@ -1,0 +1,12 @@
+/* The FUSE low-level operations of the lxcfs tree:
+ *   proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,loadavg}
+ *   sys/devices/system/cpu/online */
+#ifndef LXCFS_FUSE_OPS_H
+#define LXCFS_FUSE_OPS_H
+
+#define FUSE_USE_VERSION FUSE_MAKE_VERSION(3, 12)
+#include <fuse_lowlevel.h>
+
+extern const struct fuse_lowlevel_ops lxcfs_ops;
+
+#endif

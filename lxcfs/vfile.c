@@ -1,0 +1,362 @@
+#include "vfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup_layout.h"
+#include "cpuinfo_render.h"
+#include "disk_render.h"
+#include "fd_cache.h"
+#include "meminfo_render.h"
+#include "stat_render.h"
+
+static bool g_swap = true;
+
+void vfile_set_swap(bool enabled)
+{
+	g_swap = enabled;
+}
+
+static const struct {
+	const char *path;
+	bool one_record; /* see fd_cache_read */
+} host[VF_N] = {
+    [VF_CPUINFO] = {"/proc/cpuinfo", false},
+    [VF_MEMINFO] = {"/proc/meminfo", true},
+    [VF_STAT] = {"/proc/stat", true},
+    [VF_DISKSTATS] = {"/proc/diskstats", false},
+    [VF_PARTITIONS] = {"/proc/partitions", false},
+    [VF_SWAPS] = {"/proc/swaps", false},
+    [VF_UPTIME] = {"/proc/uptime", true},
+    [VF_LOADAVG] = {"/proc/loadavg", true},
+    [VF_CPU_ONLINE] = {"/sys/devices/system/cpu/online", true},
+};
+
+/* The host's file f into buf. 0, or -errno. */
+static int host_file(enum vfile f, struct outbuf *buf)
+{
+	return fd_cache_read(AT_FDCWD, host[f].path, host[f].one_record, buf);
+}
+
+/* Scratch buffers of one rendering, freed together. */
+struct scratch {
+	struct outbuf a, b, c;
+};
+
+static void scratch_free(struct scratch *s)
+{
+	outbuf_free(&s->a);
+	outbuf_free(&s->b);
+	outbuf_free(&s->c);
+}
+
+/* The lowest value of a v2 limit file along path and its ancestors (the root has none). */
+static uint64_t v2_min_along(const char *path, const char *file)
+{
+	char p[PATH_MAX];
+	uint64_t low = UINT64_MAX;
+	snprintf(p, sizeof(p), "%s", path);
+	while (p[0] && strcmp(p, "/") != 0) {
+		uint64_t v;
+		if (cgroup_file_u64(CG_MEMORY, p, file, &v) == 0 && v < low)
+			low = v;
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	return low;
+}
+
+/* The container's memory numbers; -1 when it has no memory cgroup of its own. Swap usage
+ * is read only when swap matters (want_swap). */
+static int gather_mem(const struct view *v, bool want_swap, struct mem_numbers *m,
+                      struct outbuf *stat)
+{
+	const char *cg = view_cgroup(v, CG_MEMORY);
+	if (!cg || cgroup_file(CG_MEMORY, cg, "memory.stat", stat) < 0)
+		return -1;
+	if (cgroup_mode(CG_MEMORY) == CG_V1) {
+		uint64_t usage, memsw;
+		if (cgroup_file_u64(CG_MEMORY, cg, "memory.usage_in_bytes", &usage) < 0)
+			return -1;
+		if (!want_swap ||
+		    cgroup_file_u64(CG_MEMORY, cg, "memory.memsw.usage_in_bytes", &memsw) < 0)
+			memsw = MEM_UNLIMITED;
+		mem_numbers_v1(m, stat->data, usage, memsw);
+		return 0;
+	}
+	uint64_t current, swap = 0;
+	if (cgroup_file_u64(CG_MEMORY, cg, "memory.current", &current) < 0)
+		return -1;
+	if (want_swap)
+		cgroup_file_u64(CG_MEMORY, cg, "memory.swap.current", &swap);
+	mem_numbers_v2(m, stat->data, v2_min_along(cg, "memory.max"), current,
+	               v2_min_along(cg, "memory.swap.max"), swap);
+	return 0;
+}
+
+static int render_mem(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	if (v->host)
+		return host_file(f, out);
+	struct mem_numbers m;
+	struct scratch s = {0};
+	int ret = host_file(VF_MEMINFO, &s.b);
+	/* A host without swap: the container's swap numbers are all 0 whatever they say. */
+	bool want_swap = g_swap && ret == 0 && meminfo_value(s.b.data, "SwapTotal", 0) > 0;
+	if (ret == 0 && gather_mem(v, want_swap, &m, &s.a) < 0) {
+		ret = host_file(f, out);
+	} else if (ret == 0) {
+		outbuf_reset(out);
+		if (f == VF_MEMINFO) {
+			meminfo_render(s.b.data, &m, g_swap, out);
+		} else {
+			struct mem_summary sum;
+			mem_summarize(s.b.data, &m, g_swap, &sum);
+			swaps_render(&sum, out);
+		}
+	}
+	scratch_free(&s);
+	return ret;
+}
+
+/* The container's effective cpus; -1 when it has no cpuset of its own. */
+static int view_cpuset(const struct view *v, struct cpuset *set)
+{
+	const char *cg = view_cgroup(v, CG_CPUSET);
+	if (!cg)
+		return -1;
+	struct outbuf text = {0};
+	int ret = -1;
+	if (cgroup_mode(CG_CPUSET) == CG_V1) {
+		ret = cgroup_file(CG_CPUSET, cg, "cpuset.effective_cpus", &text);
+	} else {
+		/* Where the controller is not enabled the file is absent: the parent decides. */
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "%s", cg);
+		while (ret < 0 && p[0] && strcmp(p, "/") != 0) {
+			ret = cgroup_file(CG_CPUSET, p, "cpuset.cpus.effective", &text);
+			char *slash = strrchr(p, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+		}
+	}
+	if (ret == 0)
+		ret = cpuset_parse(text.data, set) == 0 && !cpuset_is_empty(set) ? 0 : -1;
+	outbuf_free(&text);
+	return ret;
+}
+
+static int render_cpuinfo(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	struct cpuset set;
+	struct outbuf hosttext = {0};
+	int ret;
+	if (view_cpuset(v, &set) < 0) {
+		ret = host_file(VF_CPUINFO, out);
+	} else if ((ret = host_file(VF_CPUINFO, &hosttext)) == 0) {
+		outbuf_reset(out);
+		/* A cpuset of only offline cpus shows nothing: then the host's. */
+		if (cpuinfo_render(hosttext.data, &set, out) == 0)
+			ret = host_file(VF_CPUINFO, out);
+	}
+	outbuf_free(&hosttext);
+	return ret;
+}
+
+static int render_cpu_online(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	struct cpuset set;
+	if (view_cpuset(v, &set) < 0)
+		return host_file(VF_CPU_ONLINE, out);
+	outbuf_reset(out);
+	cpu_online_render(cpuset_count(&set), out);
+	return 0;
+}
+
+/* The container's cpu time per host cpu; 0 entries when its cgroup does not say. */
+static size_t gather_cpu_usage(const struct view *v, const struct cpuset *set, struct cpu_usage *u,
+                               size_t max)
+{
+	const char *cg = view_cgroup(v, CG_CPUACCT);
+	if (!cg)
+		return 0;
+	struct scratch s = {0};
+	size_t n = 0;
+	if (cgroup_mode(CG_CPUACCT) == CG_V2) {
+		if (cgroup_file(CG_CPUACCT, cg, "cpu.stat", &s.a) == 0)
+			n = cpu_stat_v2_spread(s.a.data, set, u, max);
+	} else if (cgroup_file(CG_CPUACCT, cg, "cpuacct.usage_all", &s.a) == 0) {
+		n = cpuacct_usage_all_parse(s.a.data, u, max);
+	} else if (cgroup_file(CG_CPUACCT, cg, "cpuacct.usage_percpu_user", &s.b) == 0 &&
+	           cgroup_file(CG_CPUACCT, cg, "cpuacct.usage_percpu_sys", &s.c) == 0) {
+		n = cpuacct_percpu_parse(s.b.data, s.c.data, u, max);
+	}
+	scratch_free(&s);
+	return n;
+}
+
+static int render_stat(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	struct cpuset set;
+	bool own_cpus = view_cpuset(v, &set) == 0;
+	if (!own_cpus)
+		memset(&set, 0xff, sizeof(set));
+	struct cpu_usage *u = calloc(CPUSET_MAX, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	size_t n = gather_cpu_usage(v, &set, u, CPUSET_MAX);
+	struct outbuf hosttext = {0};
+	int ret;
+	if (!own_cpus && n == 0) {
+		ret = host_file(VF_STAT, out);
+	} else if ((ret = host_file(VF_STAT, &hosttext)) == 0) {
+		outbuf_reset(out);
+		stat_render(hosttext.data, &set, n ? u : NULL, CPUSET_MAX, out);
+	}
+	outbuf_free(&hosttext);
+	free(u);
+	return ret;
+}
+
+/* Seconds of cpu the container used, or -1 when its cgroup does not say. */
+static double cpu_seconds(const struct view *v)
+{
+	const char *cg = view_cgroup(v, CG_CPUACCT);
+	if (!cg)
+		return -1;
+	uint64_t ns;
+	if (cgroup_mode(CG_CPUACCT) == CG_V1)
+		return cgroup_file_u64(CG_CPUACCT, cg, "cpuacct.usage", &ns) == 0 ? ns / 1e9 : -1;
+	struct outbuf stat = {0};
+	double s = -1;
+	if (cgroup_file(CG_CPUACCT, cg, "cpu.stat", &stat) == 0) {
+		const char *p = strstr(stat.data, "usage_usec ");
+		if (p)
+			s = strtoull(p + 11, NULL, 10) / 1e6;
+	}
+	outbuf_free(&stat);
+	return s;
+}
+
+static int render_uptime(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	if (v->host)
+		return host_file(VF_UPTIME, out);
+	struct timespec now;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	double age = now.tv_sec + now.tv_nsec / 1e9 - (double)v->init.start / sysconf(_SC_CLK_TCK);
+	if (age < 0)
+		age = 0;
+	/* Like the host's second number: idle time summed over the cpus the container has. */
+	struct cpuset set;
+	long ncpu =
+	    view_cpuset(v, &set) == 0 ? (long)cpuset_count(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+	double used = cpu_seconds(v);
+	double idle = age * (double)ncpu - (used > 0 ? used : 0);
+	outbuf_reset(out);
+	outbuf_printf(out, "%.2f %.2f\n", age, idle > 0 ? idle : 0);
+	return 0;
+}
+
+/* The container's block I/O counters per device. */
+static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_table *t)
+{
+	struct outbuf text = {0};
+	if (mode == CG_V2) {
+		if (cgroup_file(CG_BLKIO, cg, "io.stat", &text) == 0)
+			io_stat_v2_parse(text.data, t);
+		outbuf_free(&text);
+		return;
+	}
+	/* The scheduler's counters (CFQ, BFQ) when they count anything, else the throttle
+	 * layer's: the BFQ files exist whatever the disk's scheduler, empty unless it is BFQ. */
+	static const char *const prefixes[] = {"blkio.", "blkio.bfq.", "blkio.throttle."};
+	static const struct {
+		const char *name;
+		enum blkio_file which;
+	} files[] = {
+	    {"io_serviced_recursive", BLKIO_SERVICED},
+	    {"io_service_bytes_recursive", BLKIO_BYTES},
+	    {"io_merged_recursive", BLKIO_MERGED},
+	    {"io_service_time_recursive", BLKIO_SERVICE_TIME},
+	    {"io_wait_time_recursive", BLKIO_WAIT_TIME},
+	};
+	for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]) && !disk_io_any(t); k++) {
+		disk_io_table_free(t);
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			char name[64];
+			snprintf(name, sizeof(name), "%s%s", prefixes[k], files[i].name);
+			if (cgroup_file(CG_BLKIO, cg, name, &text) == 0)
+				blkio_v1_parse(text.data, files[i].which, t);
+		}
+	}
+	outbuf_free(&text);
+}
+
+static int render_diskstats(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	const char *cg = view_cgroup(v, CG_BLKIO);
+	if (!cg)
+		return host_file(VF_DISKSTATS, out);
+	struct disk_io_table t = {0};
+	gather_disk_io(cgroup_mode(CG_BLKIO), cg, &t);
+	struct outbuf hosttext = {0};
+	int ret = host_file(VF_DISKSTATS, &hosttext);
+	if (ret == 0) {
+		outbuf_reset(out);
+		diskstats_render(hosttext.data, &t, out);
+	}
+	outbuf_free(&hosttext);
+	disk_io_table_free(&t);
+	return ret;
+}
+
+static int render_partitions(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	const char *cg = view_cgroup(v, CG_DEVICES);
+	struct scratch s = {0};
+	int ret;
+	if (!cg || cgroup_file(CG_DEVICES, cg, "devices.list", &s.a) < 0) {
+		ret = host_file(VF_PARTITIONS, out);
+	} else if ((ret = host_file(VF_PARTITIONS, &s.b)) == 0) {
+		outbuf_reset(out);
+		partitions_render(s.b.data, s.a.data, out);
+	}
+	scratch_free(&s);
+	return ret;
+}
+
+/* loadavg: the host's (per-cgroup load needs sampling every few seconds: lxcfs -l). */
+static int render_host(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	return host_file(f, out);
+}
+
+static int (*const renderers[VF_N])(enum vfile, const struct view *, struct outbuf *) = {
+    [VF_CPUINFO] = render_cpuinfo,
+    [VF_MEMINFO] = render_mem,
+    [VF_STAT] = render_stat,
+    [VF_DISKSTATS] = render_diskstats,
+    [VF_PARTITIONS] = render_partitions,
+    [VF_SWAPS] = render_mem,
+    [VF_UPTIME] = render_uptime,
+    [VF_LOADAVG] = render_host,
+    [VF_CPU_ONLINE] = render_cpu_online,
+};
+
+int vfile_render(enum vfile f, const struct view *v, struct outbuf *out)
+{
+	int ret = renderers[f](f, v, out);
+	if (ret == 0 && out->failed)
+		ret = -ENOMEM;
+	return ret;
+}

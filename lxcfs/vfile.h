@@ -1,0 +1,29 @@
+/* The content of each virtual file for one reader's view. */
+#ifndef LXCFS_VFILE_H
+#define LXCFS_VFILE_H
+
+#include <stdbool.h>
+
+#include "outbuf.h"
+#include "view.h"
+
+enum vfile {
+	VF_CPUINFO,
+	VF_MEMINFO,
+	VF_STAT,
+	VF_DISKSTATS,
+	VF_PARTITIONS,
+	VF_SWAPS,
+	VF_UPTIME,
+	VF_LOADAVG,
+	VF_CPU_ONLINE,
+	VF_N
+};
+
+/* lxcfs -u: containers see no swap. */
+void vfile_set_swap(bool enabled);
+/* Replaces out's content. Whatever the container's cgroups cannot tell comes from the host
+ * file. 0, or -errno (ENOMEM, or the host file's own error). */
+int vfile_render(enum vfile f, const struct view *v, struct outbuf *out);
+
+#endif

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Read latency of our lxcfs against Debian's lxcfs 5.0.3, both on private mount points in the
+# same run, read from inside a memory-limited cgroup in a new pid namespace (a container as
+# lxcfs sees one). One C timing loop (readlat.c: open + read to EOF + close, no process start
+# per read) alternates between the two mounts file by file, so a slow moment of the machine
+# hits both alike.
+#
+#   target: median of each of meminfo, cpuinfo, stat, uptime <= 0.5 x Debian's
+#           first read from a brand-new container (new pid namespace + cgroup) <= 1 ms
+#
+#   BENCH_LXCFS_READS=2000   reads of each file per lxcfs
+#   BENCH_LXCFS_FIRST=15     new containers for the first-read figure (per lxcfs)
+#
+# Debian's lxcfs is installed with apt-get if missing; if its systemd service starts with the
+# package it is stopped and disabled again, so nothing stays mounted on /var/lib/lxcfs.
+set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init lxcfs
+
+READS=${BENCH_LXCFS_READS:-2000}
+FIRST=${BENCH_LXCFS_FIRST:-15}
+OURS=$BIN/lxcfs
+DEB=/usr/bin/lxcfs
+FILES=(meminfo cpuinfo stat uptime)
+LIMIT=$((256 << 20))
+CGROOT=/sys/fs/cgroup
+
+[ -x "$OURS" ] || die "build first: make (no $OURS)"
+command -v cc >/dev/null || die "no C compiler for the timing loop"
+
+unified() { [ "$(stat -f -c %T "$CGROOT")" = cgroup2fs ]; }
+systemd_up() { [ -d /run/systemd/system ]; }
+
+install_debian_lxcfs() {
+	if dpkg-query -W -f='${Status}' lxcfs 2>/dev/null | grep -q "install ok installed"; then
+		return 0
+	fi
+	local was_active=no
+	systemd_up && systemctl is-active --quiet lxcfs 2>/dev/null && was_active=yes
+	log "installing Debian's lxcfs (apt-get install lxcfs)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lxcfs \
+		>"$BENCH_TMP/apt.log" 2>&1 || {
+		cat "$BENCH_TMP/apt.log" >&2
+		die "apt-get install lxcfs failed"
+	}
+	if systemd_up && [ "$was_active" = no ] && systemctl is-active --quiet lxcfs 2>/dev/null; then
+		log "stopping and disabling the lxcfs service the package started"
+		systemctl stop lxcfs || true
+		systemctl disable --quiet lxcfs || true
+	fi
+	if findmnt -n /var/lib/lxcfs >/dev/null 2>&1 && [ "$was_active" = no ]; then
+		fusermount3 -u /var/lib/lxcfs 2>/dev/null || umount -l /var/lib/lxcfs || true
+	fi
+}
+
+# wait_mounted DIR: the lxcfs on DIR answers.
+wait_mounted() {
+	local _
+	for _ in $(seq 1 100); do
+		grep -q . "$1/proc/uptime" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_lxcfs() {
+	local pidfile=$1 pid
+	pid=$(cat "$pidfile" 2>/dev/null) || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+finish() {
+	stop_lxcfs "$BENCH_TMP/ours.pid"
+	stop_lxcfs "$BENCH_TMP/deb.pid"
+}
+
+# cg_make PATH: a memory-limited cgroup (v1: with cpuset, cpuacct and blkio too, as a
+# container has).
+cg_make() {
+	local p=$1 c
+	if unified; then
+		echo "+memory +cpuset" >"$CGROOT/cgroup.subtree_control" 2>/dev/null || true
+		mkdir -p "$CGROOT/$p"
+		echo "+memory +cpuset" >"$CGROOT/$(dirname "$p")/cgroup.subtree_control" 2>/dev/null || true
+		echo "$LIMIT" >"$CGROOT/$p/memory.max"
+		return
+	fi
+	for c in memory cpuset cpuacct blkio; do
+		mkdir -p "$CGROOT/$c/$p"
+	done
+	local d=$CGROOT/cpuset part
+	for part in ${p//\// }; do
+		[ -n "$(cat "$d/$part/cpuset.mems")" ] || cat "$d/cpuset.mems" >"$d/$part/cpuset.mems"
+		[ -n "$(cat "$d/$part/cpuset.cpus")" ] || cat "$d/cpuset.cpus" >"$d/$part/cpuset.cpus"
+		d=$d/$part
+	done
+	echo "$LIMIT" >"$CGROOT/memory/$p/memory.limit_in_bytes"
+}
+
+# Shell commands that move the running shell into cgroup PATH.
+cg_join() {
+	if unified; then
+		echo "echo 0 >$CGROOT/$1/cgroup.procs;"
+	else
+		local c
+		for c in memory cpuset cpuacct blkio; do
+			echo "echo 0 >$CGROOT/$c/$1/cgroup.procs;"
+		done
+	fi
+}
+
+# in_container PATH CMD...: CMD as the init of a new pid namespace inside cgroup PATH.
+in_container() {
+	local p=$1
+	shift
+	unshare -fp sh -c "$(cg_join "$p") exec \"\$@\"" sh "$@"
+}
+
+install_debian_lxcfs
+[ -x "$DEB" ] || die "no $DEB after installing the lxcfs package"
+deb_version=$("$DEB" --version 2>&1 | tr -d '"' | tail -n 1)
+log "Debian lxcfs version $deb_version"
+
+cc -O2 -o "$BENCH_TMP/readlat" "$BENCH_LIB_DIR/readlat.c" || die "cannot build readlat.c"
+
+mkdir -p "$BENCH_TMP/ours" "$BENCH_TMP/deb"
+# Our lxcfs processes first, then the harness's clean-up (with the script's exit code).
+trap 'rc=$?; finish; (exit $rc); bench_cleanup' EXIT
+"$OURS" -p "$BENCH_TMP/ours.pid" "$BENCH_TMP/ours" || die "our lxcfs did not start"
+setsid "$DEB" -f -p "$BENCH_TMP/deb.pid" "$BENCH_TMP/deb" >"$BENCH_TMP/deb.log" 2>&1 </dev/null &
+wait_mounted "$BENCH_TMP/ours" || die "our lxcfs does not answer on $BENCH_TMP/ours"
+wait_mounted "$BENCH_TMP/deb" || die "Debian's lxcfs does not answer on $BENCH_TMP/deb"
+
+cg_make "$CGPARENT/steady"
+# Both must show the container's limit, or the comparison is of different work.
+want_kb=$((LIMIT / 1024))
+for m in ours deb; do
+	got=$(in_container "$CGPARENT/steady" cat "$BENCH_TMP/$m/proc/meminfo" |
+		awk '$1 == "MemTotal:" { print $2 }') || true
+	[ "$got" = "$want_kb" ] || die "$m lxcfs shows MemTotal $got kB in a $want_kb kB container"
+done
+
+args=()
+for f in "${FILES[@]}"; do
+	args+=("$BENCH_TMP/ours/proc/$f" "$BENCH_TMP/deb/proc/$f")
+done
+log "timing $READS reads of each file on each mount (alternating)"
+# A warm-up round, then the measured one.
+in_container "$CGPARENT/steady" "$BENCH_TMP/readlat" 200 "${args[@]}" >/dev/null ||
+	die "readlat failed"
+in_container "$CGPARENT/steady" "$BENCH_TMP/readlat" "$READS" "${args[@]}" >"$BENCH_TMP/steady.txt" ||
+	die "readlat failed"
+
+med() { awk -v f="$1" '$1 == f { print $2 }' "$BENCH_TMP/steady.txt"; }
+p99() { awk -v f="$1" '$1 == f { print $3 }' "$BENCH_TMP/steady.txt"; }
+for f in "${FILES[@]}"; do
+	o=$(med "$BENCH_TMP/ours/proc/$f")
+	d=$(med "$BENCH_TMP/deb/proc/$f")
+	result "$f median, ours (p99 $(p99 "$BENCH_TMP/ours/proc/$f"))" "$o" us
+	result "$f median, Debian $deb_version (p99 $(p99 "$BENCH_TMP/deb/proc/$f"))" "$d" us
+	result "$f ours / Debian" "$(awk -v a="$o" -v b="$d" 'BEGIN { printf "%.2f", a / b }')" x "<=0.5"
+done
+
+# First read from a container lxcfs has never seen: new pid namespace, new cgroup.
+log "first reads from $FIRST new containers per lxcfs"
+first_ours=() first_deb=()
+for i in $(seq 1 "$FIRST"); do
+	for m in ours deb; do
+		cg_make "$CGPARENT/new-$m-$i"
+		# A native /proc read first, so that the new process's own start-up (page faults,
+		# placement on a cpu) is not counted as lxcfs' time.
+		t=$(in_container "$CGPARENT/new-$m-$i" "$BENCH_TMP/readlat" 1 /proc/uptime \
+			"$BENCH_TMP/$m/proc/meminfo" | awk 'NR == 2 { print $2 }') || true
+		[ -n "$t" ] || die "first read from a new container failed ($m)"
+		if [ "$m" = ours ]; then first_ours+=("$t"); else first_deb+=("$t"); fi
+	done
+done
+result "first meminfo read in a new container, ours" "$(median "${first_ours[@]}")" us "<=1000"
+result "first meminfo read in a new container, Debian" "$(median "${first_deb[@]}")" us
