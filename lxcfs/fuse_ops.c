@@ -11,8 +11,12 @@
 #include "log.h"
 #include "vfile.h"
 
-/* The tree never changes: the kernel may keep names and attributes as long as it likes. */
+/* The tree never changes: the kernel may keep the directories' names and attributes as long
+ * as it likes. A file's size is its reader's own (see op_lookup), so files are never cached. */
 #define CACHE_SECONDS 86400.0
+/* How long a text rendered at lookup waits for its reader's open. */
+#define ADOPT_NS (200 * 1000 * 1000LL)
+#define ADOPT_SLOTS 64
 
 struct node {
 	const char *name;
@@ -47,8 +51,70 @@ struct handle {
 	pthread_mutex_t lock;
 	enum vfile vf;
 	bool made;
+	bool fresh; /* text was made for this open (lookup, fstat): the first read at 0 uses it */
 	struct outbuf text;
 };
+
+/* The text rendered for a reader's lookup, kept for the open that follows: sendfile/splice
+ * (busybox cat) read through the page cache up to the size the lookup reported, so the
+ * reader must then get exactly that text. */
+struct adopt_slot {
+	pid_t pid;
+	fuse_ino_t ino;
+	int64_t when_ns;
+	struct outbuf text;
+};
+static struct adopt_slot g_adopt[ADOPT_SLOTS];
+static size_t g_adopt_next;
+static pthread_mutex_t g_adopt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void adopt_put(pid_t pid, fuse_ino_t ino, struct outbuf *text)
+{
+	pthread_mutex_lock(&g_adopt_lock);
+	struct adopt_slot *a = &g_adopt[g_adopt_next++ % ADOPT_SLOTS];
+	outbuf_free(&a->text);
+	*a = (struct adopt_slot){.pid = pid, .ino = ino, .when_ns = now_ns(), .text = *text};
+	pthread_mutex_unlock(&g_adopt_lock);
+	*text = (struct outbuf){0};
+}
+
+/* Moves the reader's recent lookup text into out; false when there is none. */
+static bool adopt_take(pid_t pid, fuse_ino_t ino, struct outbuf *out)
+{
+	bool found = false;
+	int64_t now = now_ns();
+	pthread_mutex_lock(&g_adopt_lock);
+	for (size_t k = 0; k < ADOPT_SLOTS && !found; k++) {
+		struct adopt_slot *a = &g_adopt[(g_adopt_next - 1 - k) % ADOPT_SLOTS];
+		if (a->text.data && a->pid == pid && a->ino == ino && now - a->when_ns < ADOPT_NS) {
+			outbuf_free(out);
+			*out = a->text;
+			a->text = (struct outbuf){0};
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&g_adopt_lock);
+	return found;
+}
+
+/* The file's text for the reader of req; 0 or -errno. */
+static int render_for(fuse_req_t req, fuse_ino_t ino, struct outbuf *out)
+{
+	struct view v;
+	view_of_reader(fuse_req_ctx(req)->pid, &v);
+	int ret = vfile_render((enum vfile)nodes[ino].vf, &v, out);
+	if (ret < 0)
+		LOG_WARN("%s for pid %d: %s", nodes[ino].name, (int)fuse_req_ctx(req)->pid,
+		         strerror(-ret));
+	return ret;
+}
 
 static time_t g_mount_time;
 
@@ -92,6 +158,16 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 			break;
 		}
 	}
+	if (e.ino && nodes[e.ino].vf >= 0) {
+		/* Looked up at every open: the size is that of this reader's text. */
+		e.attr_timeout = e.entry_timeout = 0;
+		struct outbuf text = {0};
+		if (render_for(req, e.ino, &text) == 0) {
+			e.attr.st_size = (off_t)text.len;
+			adopt_put(fuse_req_ctx(req)->pid, e.ino, &text);
+		}
+		outbuf_free(&text);
+	}
 	/* ino 0 is a cached "no such entry". */
 	fuse_reply_entry(req, &e);
 }
@@ -104,7 +180,26 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	}
 	struct stat st;
 	fill_attr(ino, &st);
-	fuse_reply_attr(req, &st, CACHE_SECONDS);
+	if (nodes[ino].vf < 0) {
+		fuse_reply_attr(req, &st, CACHE_SECONDS);
+		return;
+	}
+	/* fstat of an open file: the size of the text its next read at 0 returns. */
+	struct handle *h = fi ? (struct handle *)(uintptr_t)fi->fh : NULL;
+	if (h) {
+		pthread_mutex_lock(&h->lock);
+		if (render_for(req, ino, &h->text) == 0) {
+			h->made = h->fresh = true;
+			st.st_size = (off_t)h->text.len;
+		}
+		pthread_mutex_unlock(&h->lock);
+	} else {
+		struct outbuf text = {0};
+		if (render_for(req, ino, &text) == 0)
+			st.st_size = (off_t)text.len;
+		outbuf_free(&text);
+	}
+	fuse_reply_attr(req, &st, 0);
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -163,6 +258,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	h->vf = (enum vfile)nodes[ino].vf;
+	h->made = h->fresh = adopt_take(fuse_req_ctx(req)->pid, ino, &h->text);
 	fi->fh = (uint64_t)(uintptr_t)h;
 	fi->direct_io = 1; /* no page cache: each reader gets its own view */
 	fi->noflush = 1;   /* nothing to flush: spare close() a round trip */
@@ -178,13 +274,9 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
 	pthread_mutex_lock(&h->lock);
-	if (off == 0 || !h->made) {
-		struct view v;
-		view_of_reader(fuse_req_ctx(req)->pid, &v);
-		int ret = vfile_render(h->vf, &v, &h->text);
+	if ((off == 0 && !h->fresh) || !h->made) {
+		int ret = render_for(req, ino, &h->text);
 		if (ret < 0) {
-			LOG_WARN("%s for pid %d: %s", nodes[ino].name, (int)fuse_req_ctx(req)->pid,
-			         strerror(-ret));
 			h->made = false;
 			pthread_mutex_unlock(&h->lock);
 			fuse_reply_err(req, -ret);
@@ -192,6 +284,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		}
 		h->made = true;
 	}
+	h->fresh = false; /* a later read at 0 (a reader seeking back) gets new numbers */
 	size_t len = h->text.len;
 	size_t start = off < 0 || (size_t)off >= len ? len : (size_t)off;
 	size_t n = len - start < size ? len - start : size;

@@ -243,6 +243,22 @@ one=$(in_ctr a dd if="$MNT/proc/meminfo" bs=1 status=none)
 expect_eq "meminfo read a byte at a time is one consistent text" "49152" "$(field MemTotal <<<"$one")"
 expect_eq "... with every line whole" "" "$(grep -v -E '^[A-Za-z0-9_()]+:[ ]+[0-9]+( kB)?$' <<<"$one")"
 
+# sendfile/splice (busybox cat into a pipe) reads through the page cache, up to the size the
+# file reported: that must be the reader's own text, not 0 and not another reader's.
+for f in proc/meminfo proc/uptime proc/cpuinfo; do
+	expect_eq "$f: busybox cat into a pipe (sendfile) in the container gives its whole text" \
+		"$(in_ctr a cat "$MNT/$f" | wc -l)" "$(in_ctr a busybox cat "$MNT/$f" | wc -l)"
+done
+expect_eq "meminfo: busybox cat into a pipe shows the container's limit" "49152" \
+	"$(in_ctr a busybox cat "$MNT/proc/meminfo" | field MemTotal)"
+expect_eq "uptime: busybox cat on the host, then in the container, then on the host: each its own" \
+	"host ctr host" "$(h=$(busybox cat "$MNT/proc/uptime" | cut -d' ' -f1)
+	c=$(in_ctr a busybox cat "$MNT/proc/uptime" | cut -d' ' -f1)
+	h2=$(busybox cat "$MNT/proc/uptime" | cut -d' ' -f1)
+	awk -v h="$h" -v c="$c" -v h2="$h2" 'BEGIN { print (h > 1000 ? "host" : "?") " " (c < h ? "ctr" : "?") " " (h2 > 1000 ? "host" : "?") }')"
+size=$(in_ctr a stat -c %s "$MNT/proc/meminfo")
+expect_eq "stat: the size is the reader's text length" "$(in_ctr a cat "$MNT/proc/meminfo" | wc -c)" "$size"
+
 # ------------------------------------------------------------------- concurrency
 
 mkdir -p "$IT_TMP/conc"
