@@ -12,7 +12,7 @@ it_setup
 
 LXCFS=$BIN/lxcfs
 TOOLKIT=$BIN/lxcfs-toolkit
-[ -x "$LXCFS" ] && [ -x "$TOOLKIT" ] || it_abort "build first: no $LXCFS or $TOOLKIT"
+{ [ -x "$LXCFS" ] && [ -x "$TOOLKIT" ]; } || it_abort "build first: no $LXCFS or $TOOLKIT"
 
 LXDIR=$IT_TMP/lxcfs
 MNT=$LXDIR/mnt
