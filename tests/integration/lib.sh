@@ -16,7 +16,7 @@
 #   wait_for DESC TIMEOUT CMD...       CMD succeeds within TIMEOUT s (polled every 0.1 s)
 #   poll TIMEOUT CMD...                the same without counting (returns 0/1)
 #   assert_no_leftovers [NAME...]      no container cgroups, dirs or mounts left behind
-#   it_on_cleanup CMD            cleanup also runs CMD (eval'd), after the daemons stop
+#   it_on_cleanup CMD                  cleanup also runs CMD (eval'd), after the daemons stop
 #   it_finish                          clean up, print "N passed, N failed", exit 1 on failures
 #
 # After a command run by expect_ok/expect_fail*, LAST_RC and LAST_OUT hold its exit code and
