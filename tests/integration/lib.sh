@@ -16,6 +16,7 @@
 #   wait_for DESC TIMEOUT CMD...       CMD succeeds within TIMEOUT s (polled every 0.1 s)
 #   poll TIMEOUT CMD...                the same without counting (returns 0/1)
 #   assert_no_leftovers [NAME...]      no container cgroups, dirs or mounts left behind
+#   it_on_cleanup CMD                  cleanup also runs CMD (eval'd), after the daemons stop
 #   it_finish                          clean up, print "N passed, N failed", exit 1 on failures
 #
 # After a command run by expect_ok/expect_fail*, LAST_RC and LAST_OUT hold its exit code and
@@ -48,6 +49,7 @@ CUR_DAEMON=""
 GRAPH="" STATE="" LCR="" SOCK=""
 declare -A DAEMON_PID=()
 IT_DAEMONS=()  # names, in start order
+IT_CLEANUP_HOOKS=()
 
 isula() { "$ISULA" "$@"; }
 
@@ -394,6 +396,10 @@ it_cleanup() {
 			timeout 10 lxc-stop -k -n "$id" -P "$lcr" >/dev/null 2>&1
 		done
 	done
+	local hook
+	for hook in "${IT_CLEANUP_HOOKS[@]}"; do
+		eval "$hook"
+	done
 	for pid in $(own_pids); do
 		kill -KILL "$pid" 2>/dev/null
 	done
@@ -402,6 +408,9 @@ it_cleanup() {
 	remove_cgroups
 	return 0
 }
+
+# it_on_cleanup CMD: for what a file starts besides daemons and containers (an lxcfs...).
+it_on_cleanup() { IT_CLEANUP_HOOKS+=("$1"); }
 
 it_on_exit() {
 	local rc=$?

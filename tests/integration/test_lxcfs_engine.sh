@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# lxcfs with the engine (issue 5, "With the engine"): a private isulad and our lxcfs on a mount
+# point of this file's own; containers run with a hook spec whose prestart hook is
+# lxcfs-toolkit, so they read their own limits from their first process on. A busybox system
+# container (free, nproc, /proc/uptime, /proc/cpuinfo, the init's very first read), `isula
+# update` seen at once inside, a systemd container booting with the views, and a kill -9 of
+# lxcfs: the containers keep running, `umount all` brings the host's files back, a restarted
+# lxcfs and `remount all` bring the view back without restarting the containers.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+
+LXCFS=$BIN/lxcfs
+TOOLKIT=$BIN/lxcfs-toolkit
+{ [ -x "$LXCFS" ] && [ -x "$TOOLKIT" ]; } || it_abort "build first: no $LXCFS or $TOOLKIT"
+
+LXDIR=$IT_TMP/lxcfs
+MNT=$LXDIR/mnt
+PIDFILE=$LXDIR/lxcfs.pid
+LXCFS_PID=""
+mkdir -p "$MNT"
+
+# ---------------------------------------------------------------------------- lxcfs
+# Under `make check SANITIZE=1` the detached lxcfs has no stderr: its reports go to files
+# (only lxcfs's: the daemon's stay on its own stderr, where lib.sh looks for them).
+lxcfs_up() { "$TOOLKIT" --mount-point "$MNT" check-lxcfs >/dev/null 2>&1; }
+
+start_lxcfs() {
+	ASAN_OPTIONS="log_path=$LXDIR/sanitizer${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+		UBSAN_OPTIONS="print_stacktrace=1:log_path=$LXDIR/sanitizer${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+		"$LXCFS" -p "$PIDFILE" "$MNT" >>"$LXDIR/lxcfs.log" 2>&1 </dev/null
+	wait_for "lxcfs serves on $MNT" 10 lxcfs_up || return 1
+	LXCFS_PID=$(cat "$PIDFILE")
+}
+
+# kill_lxcfs SIGNAL: ends lxcfs (by its pid) and waits until it has gone.
+kill_lxcfs() {
+	[ -n "$LXCFS_PID" ] || return 0
+	kill "-$1" "$LXCFS_PID" 2>/dev/null
+	poll 5 _gone "$LXCFS_PID"
+	LXCFS_PID=""
+}
+
+# Whatever happens: lxcfs ended by its pid, its mount point off (a dead lxcfs leaves it).
+lxcfs_cleanup() {
+	kill_lxcfs TERM
+	while grep -qF " $MNT " /proc/self/mountinfo; do
+		umount -l "$MNT" 2>/dev/null || break
+	done
+}
+it_on_cleanup lxcfs_cleanup
+
+start_lxcfs || it_abort "lxcfs must start"
+start_daemon main || it_abort "the daemon must start"
+
+# ------------------------------------------------------------------------ hook spec
+# Hook programs must be root-owned and writable only by root: a copy of the toolkit in a
+# root-owned 0755 directory, whatever the build tree's modes.
+HK=$IT_TMP/hooks
+mkdir -p "$HK" && chmod 0755 "$HK"
+install -o root -g root -m 0755 "$TOOLKIT" "$HK/lxcfs-toolkit" || it_abort "cannot copy the toolkit"
+SPEC=$HK/hookspec.json
+cat >"$SPEC" <<EOF
+{
+	"prestart": [
+		{
+			"path": "$HK/lxcfs-toolkit",
+			"args": ["lxcfs-toolkit", "--mount-point", "$MNT", "-g", "$GRAPH",
+				"--log", "$HK/prestart.log", "prestart"],
+			"env": [],
+			"timeout": 4
+		}
+	]
+}
+EOF
+chmod 0644 "$SPEC"
+
+tk() { "$TOOLKIT" --mount-point "$MNT" -g "$GRAPH" "$@"; }
+
+# ---------------------------------------------------------------- reading inside
+host_memtotal=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+host_cpus=$(grep -c '^processor' /proc/cpuinfo)
+in_ctr() { timeout 20 "$ISULA" exec "$1" "${@:2}" 2>&1; }
+# rd NAME FILE: FILE as read(2) gives it inside. Not cat: busybox's cat copies with
+# sendfile(2), which reads through the page cache up to the file's size, and lxcfs's files
+# have size 0 like /proc's, so it prints nothing (a known gap of our lxcfs; Debian's lxcfs
+# reports a size). head reads with read(2).
+rd() { in_ctr "$1" head -n 100000 "$2"; }
+memtotal_of() { rd "$1" /proc/meminfo | awk '/^MemTotal:/ { print $2 }'; }
+cpus_of() { rd "$1" /proc/cpuinfo | grep -c '^processor'; }
+# free_total NAME [-m]: the "Mem:" line's total of free inside.
+free_total() { in_ctr "$1" free "${@:2}" | awk '$1 == "Mem:" { print $2 }'; }
+uptime_of() { rd "$1" /proc/uptime | cut -d. -f1; }
+
+# expect_limits NAME DESC MEM_KB CPUS [free]: /proc/meminfo, nproc and /proc/cpuinfo show the
+# limits, and with "free" also free (procps; busybox's free asks sysinfo(2), which no FUSE
+# file can change: lxc/lxcfs#263).
+expect_limits() {
+	local name=$1 desc=$2 kb=$3 cpus=$4
+	expect_eq "$desc: /proc/meminfo MemTotal is $kb kB" "$kb" "$(memtotal_of "$name")"
+	if [ "${5:-}" = free ]; then
+		expect_eq "$desc: free shows a total of $kb kB" "$kb" "$(free_total "$name")"
+		expect_eq "$desc: free -m shows a total of $((kb / 1024))" "$((kb / 1024))" \
+			"$(free_total "$name" -m)"
+	fi
+	expect_eq "$desc: nproc is $cpus" "$cpus" "$(in_ctr "$name" nproc)"
+	expect_eq "$desc: /proc/cpuinfo shows $cpus processor(s)" "$cpus" "$(cpus_of "$name")"
+}
+
+# expect_uptime NAME DESC: the container's own uptime, not the host's.
+expect_uptime() {
+	local up host
+	up=$(uptime_of "$1")
+	host=$(cut -d. -f1 /proc/uptime)
+	if [[ "$up" =~ ^[0-9]+$ ]] && [ "$up" -lt 120 ] && [ "$up" -lt "$host" ]; then
+		pass "$2: /proc/uptime is the container's ($up s, host $host s)"
+	else
+		fail "$2: /proc/uptime is the container's" "container: '$up'" "host: $host"
+	fi
+}
+
+# ------------------------------------------------------------- busybox container
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+expect_ok "a busybox system container with -m 64m --cpuset-cpus 0 and the hook spec runs" \
+	isula run -d --name bb --system-container -m 64m --cpuset-cpus 0 --hook-spec "$SPEC" \
+	--external-rootfs "$BB" none sh -c 'head -n 1 /proc/meminfo; nproc; sleep 1000' ||
+	it_abort "bb must run"
+bb_pid=$(pid_of bb)
+bb_first() { [ "$(isula logs bb 2>&1 | wc -l)" -ge 2 ]; }
+poll 10 bb_first
+expect_eq "bb's first process: its very first read of /proc/meminfo is the view" \
+	"MemTotal:          65536 kB
+1" "$(isula logs bb 2>&1)"
+expect_match "the prestart hook logged its work" "lxcfs mounted over" \
+	"$(cat "$HK/prestart.log" 2>&1)"
+expect_limits bb "bb" 65536 1
+expect_uptime bb "bb"
+
+# `isula update` shows at once inside (the seed's example; two CPUs if the host has them).
+new_cpus=1 cpuset=0
+if [ "$host_cpus" -ge 2 ]; then
+	new_cpus=2 cpuset=0-1
+fi
+expect_ok "isula update --cpuset-cpus $cpuset --memory 128m bb" \
+	isula update --cpuset-cpus "$cpuset" --memory 128m bb
+expect_limits bb "bb after update" 131072 "$new_cpus"
+expect_eq "bb still has the same init" "$bb_pid" "$(pid_of bb)"
+
+# ------------------------------------------------------------- systemd container
+SD=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
+sd_running() { [ "$(in_ctr sd systemctl is-system-running)" = running ]; }
+expect_ok "a systemd system container with -m 256m --cpuset-cpus 0 and the hook spec runs" \
+	isula run -tid --name sd --system-container -m 256m --cpuset-cpus 0 --hook-spec "$SPEC" \
+	--external-rootfs "$SD" none init
+wait_for "systemd boots to 'running' with the views" 60 sd_running ||
+	it_log "failed units: $(in_ctr sd systemctl --failed --no-legend | head -n 5)"
+expect_limits sd "sd" 262144 1 free
+expect_uptime sd "sd"
+sd_pid=$(pid_of sd)
+
+# ------------------------------------------------------------------- lxcfs killed
+kill_lxcfs KILL
+expect_eq "after kill -9 of lxcfs: bb still runs" running "$(status_of bb)"
+expect_eq "after kill -9 of lxcfs: sd still runs" running "$(status_of sd)"
+expect_ok "after kill -9 of lxcfs: exec in bb works" isula exec bb true
+expect_ok "after kill -9 of lxcfs: exec in sd works" isula exec sd true
+expect_fail "the dead view fails reads (ENOTCONN) until it is unmounted" \
+	"Transport endpoint is not connected" isula exec bb head -n 1 /proc/meminfo
+expect_ok "lxcfs-toolkit umount all with lxcfs dead" tk umount all
+expect_eq "... covers both containers" 2 "$(grep -c 'lxcfs unmounted from' <<<"$LAST_OUT")"
+expect_eq "bb reads the host's MemTotal again" "$host_memtotal" "$(memtotal_of bb)"
+expect_eq "bb reads the host's $host_cpus processors again" "$host_cpus" "$(cpus_of bb)"
+expect_eq "sd reads the host's MemTotal again" "$host_memtotal" "$(memtotal_of sd)"
+expect_eq "free -m in sd shows the host's total" "$(free -m | awk '$1 == "Mem:" { print $2 }')" \
+	"$(free_total sd -m)"
+
+# A new lxcfs takes over the dead mount point by itself.
+start_lxcfs || it_abort "lxcfs must restart on the same mount point"
+expect_ok "lxcfs-toolkit remount all after the restart" tk remount all
+expect_eq "... covers both containers" 2 "$(grep -c 'lxcfs mounted over' <<<"$LAST_OUT")"
+expect_limits bb "bb after restart + remount all" 131072 "$new_cpus"
+expect_limits sd "sd after restart + remount all" 262144 1 free
+expect_eq "bb was not restarted (same pid)" "$bb_pid" "$(pid_of bb)"
+expect_eq "sd was not restarted (same pid)" "$sd_pid" "$(pid_of sd)"
+expect_ok "sd's systemd still answers" in_ctr sd systemctl is-system-running
+
+# A container started while lxcfs is up again gets the view from its first read, too.
+expect_ok "a second busybox container with the hook spec runs" \
+	isula run -d --name bb2 -m 64m --cpuset-cpus 0 --hook-spec "$SPEC" \
+	--external-rootfs "$BB" none sh -c 'head -n 1 /proc/meminfo; sleep 1000'
+bb2_first() { [ -n "$(isula logs bb2 2>&1)" ]; }
+poll 10 bb2_first
+expect_eq "bb2's first read of /proc/meminfo is the view" "MemTotal:          65536 kB" \
+	"$(isula logs bb2 2>&1)"
+
+# ------------------------------------------------------------------------- cleanup
+expect_ok "rm -f the containers with their views" isula rm -f bb bb2 sd
+lxcfs_cleanup
+expect_eq "lxcfs is unmounted" "" "$(findmnt -n -o TARGET "$MNT")"
+reports=$(cat "$LXDIR"/sanitizer.* 2>/dev/null | head -n 40)
+expect_eq "lxcfs ran clean under the sanitizers (if built with them)" "" "$reports"
+assert_no_leftovers
+it_finish
