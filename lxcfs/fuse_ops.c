@@ -14,9 +14,15 @@
 /* The tree never changes: the kernel may keep the directories' names and attributes as long
  * as it likes. A file's size is its reader's own (see op_lookup), so files are never cached. */
 #define CACHE_SECONDS 86400.0
-/* How long a text rendered at lookup waits for its reader's open. */
-#define ADOPT_NS (200 * 1000 * 1000LL)
-#define ADOPT_SLOTS 64
+/* Larger than any text: the size a file claims at each open (see grow_for_splice). */
+#define SIZE_CAP (64LL << 20)
+
+static struct fuse_session *g_session;
+
+void fuse_ops_set_session(struct fuse_session *se)
+{
+	g_session = se;
+}
 
 struct node {
 	const char *name;
@@ -51,58 +57,9 @@ struct handle {
 	pthread_mutex_t lock;
 	enum vfile vf;
 	bool made;
-	bool fresh; /* text was made for this open (lookup, fstat): the first read at 0 uses it */
+	bool fresh; /* text was made for this open by fstat: the first read at 0 returns it */
 	struct outbuf text;
 };
-
-/* The text rendered for a reader's lookup, kept for the open that follows: sendfile/splice
- * (busybox cat) read through the page cache up to the size the lookup reported, so the
- * reader must then get exactly that text. */
-struct adopt_slot {
-	pid_t pid;
-	fuse_ino_t ino;
-	int64_t when_ns;
-	struct outbuf text;
-};
-static struct adopt_slot g_adopt[ADOPT_SLOTS];
-static size_t g_adopt_next;
-static pthread_mutex_t g_adopt_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void adopt_put(pid_t pid, fuse_ino_t ino, struct outbuf *text)
-{
-	pthread_mutex_lock(&g_adopt_lock);
-	struct adopt_slot *a = &g_adopt[g_adopt_next++ % ADOPT_SLOTS];
-	outbuf_free(&a->text);
-	*a = (struct adopt_slot){.pid = pid, .ino = ino, .when_ns = now_ns(), .text = *text};
-	pthread_mutex_unlock(&g_adopt_lock);
-	*text = (struct outbuf){0};
-}
-
-/* Moves the reader's recent lookup text into out; false when there is none. */
-static bool adopt_take(pid_t pid, fuse_ino_t ino, struct outbuf *out)
-{
-	bool found = false;
-	int64_t now = now_ns();
-	pthread_mutex_lock(&g_adopt_lock);
-	for (size_t k = 0; k < ADOPT_SLOTS && !found; k++) {
-		struct adopt_slot *a = &g_adopt[(g_adopt_next - 1 - k) % ADOPT_SLOTS];
-		if (a->text.data && a->pid == pid && a->ino == ino && now - a->when_ns < ADOPT_NS) {
-			outbuf_free(out);
-			*out = a->text;
-			a->text = (struct outbuf){0};
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&g_adopt_lock);
-	return found;
-}
 
 /* The file's text for the reader of req; 0 or -errno. */
 static int render_for(fuse_req_t req, fuse_ino_t ino, struct outbuf *out)
@@ -158,16 +115,8 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 			break;
 		}
 	}
-	if (e.ino && nodes[e.ino].vf >= 0) {
-		/* Looked up at every open: the size is that of this reader's text. */
-		e.attr_timeout = e.entry_timeout = 0;
-		struct outbuf text = {0};
-		if (render_for(req, e.ino, &text) == 0) {
-			e.attr.st_size = (off_t)text.len;
-			adopt_put(fuse_req_ctx(req)->pid, e.ino, &text);
-		}
-		outbuf_free(&text);
-	}
+	if (e.ino && nodes[e.ino].vf >= 0)
+		e.attr_timeout = 0; /* stat asks each time: the size of the asker's text */
 	/* ino 0 is a cached "no such entry". */
 	fuse_reply_entry(req, &e);
 }
@@ -237,6 +186,20 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, buf, used);
 }
 
+/* sendfile/splice (busybox cat into a pipe) read through the page cache, and only up to the
+ * size the kernel holds for the inode, which a bind-mounted view never looks up again. So each
+ * open first claims a size larger than any text; the page cache is dropped when the open
+ * completes, the first page read comes to us, and its short read sets the size to this
+ * reader's text. (read(2) goes straight to us: direct_io.) */
+static void grow_for_splice(fuse_ino_t ino)
+{
+	static const char nl = '\n';
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(1);
+	bv.buf[0].mem = (void *)&nl;
+	if (g_session)
+		fuse_lowlevel_notify_store(g_session, ino, SIZE_CAP - 1, &bv, 0);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	if (!valid(ino)) {
@@ -258,10 +221,11 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	h->vf = (enum vfile)nodes[ino].vf;
-	h->made = h->fresh = adopt_take(fuse_req_ctx(req)->pid, ino, &h->text);
 	fi->fh = (uint64_t)(uintptr_t)h;
-	fi->direct_io = 1; /* no page cache: each reader gets its own view */
-	fi->noflush = 1;   /* nothing to flush: spare close() a round trip */
+	fi->direct_io = 1; /* no page cache for read(2): each reader gets its own view */
+	fi->keep_cache = 0;
+	grow_for_splice(ino);
+	fi->noflush = 1; /* nothing to flush: spare close() a round trip */
 	if (fuse_reply_open(req, fi) != 0) {
 		/* The opener was interrupted: the kernel will not release this handle. */
 		pthread_mutex_destroy(&h->lock);

@@ -8,5 +8,7 @@
 #include <fuse_lowlevel.h>
 
 extern const struct fuse_lowlevel_ops lxcfs_ops;
+/* The session the operations send notifications through (set once it exists). */
+void fuse_ops_set_session(struct fuse_session *se);
 
 #endif

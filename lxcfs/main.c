@@ -150,6 +150,7 @@ static struct fuse_session *new_session(const struct cli_values *v, bool debug)
 		return NULL;
 	}
 	struct fuse_session *se = fuse_session_new(&args, &lxcfs_ops, sizeof(lxcfs_ops), NULL);
+	fuse_ops_set_session(se);
 	if (!se)
 		fprintf(stderr, "lxcfs: FUSE refused the mount options \"%s\"\n", opts);
 	free(opts);

@@ -81,11 +81,9 @@ tk() { "$TOOLKIT" --mount-point "$MNT" -g "$GRAPH" "$@"; }
 host_memtotal=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
 host_cpus=$(grep -c '^processor' /proc/cpuinfo)
 in_ctr() { timeout 20 "$ISULA" exec "$1" "${@:2}" 2>&1; }
-# rd NAME FILE: FILE as read(2) gives it inside. Not cat: busybox's cat copies with
-# sendfile(2), which reads through the page cache up to the file's size, and lxcfs's files
-# have size 0 like /proc's, so it prints nothing (a known gap of our lxcfs; Debian's lxcfs
-# reports a size). head reads with read(2).
-rd() { in_ctr "$1" head -n 100000 "$2"; }
+# rd NAME FILE: FILE as cat gives it inside (busybox's cat copies with sendfile(2), through
+# the page cache, up to the size lxcfs reports for that reader).
+rd() { in_ctr "$1" cat "$2"; }
 memtotal_of() { rd "$1" /proc/meminfo | awk '/^MemTotal:/ { print $2 }'; }
 cpus_of() { rd "$1" /proc/cpuinfo | grep -c '^processor'; }
 # free_total NAME [-m]: the "Mem:" line's total of free inside.
@@ -123,7 +121,7 @@ expect_uptime() {
 BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
 expect_ok "a busybox system container with -m 64m --cpuset-cpus 0 and the hook spec runs" \
 	isula run -d --name bb --system-container -m 64m --cpuset-cpus 0 --hook-spec "$SPEC" \
-	--external-rootfs "$BB" none sh -c 'head -n 1 /proc/meminfo; nproc; sleep 1000' ||
+	--external-rootfs "$BB" none sh -c 'cat /proc/meminfo | head -n 1; nproc; sleep 1000' ||
 	it_abort "bb must run"
 bb_pid=$(pid_of bb)
 bb_first() { [ "$(isula logs bb 2>&1 | wc -l)" -ge 2 ]; }
@@ -145,6 +143,13 @@ expect_ok "isula update --cpuset-cpus $cpuset --memory 128m bb" \
 	isula update --cpuset-cpus "$cpuset" --memory 128m bb
 expect_limits bb "bb after update" 131072 "$new_cpus"
 expect_eq "bb still has the same init" "$bb_pid" "$(pid_of bb)"
+# And back: the shorter texts are not padded with the longer ones' ends (busybox cat reads
+# through the page cache up to the size the kernel holds).
+expect_ok "isula update --cpuset-cpus 0 --memory 64m bb" isula update --cpuset-cpus 0 --memory 64m bb
+expect_limits bb "bb after updating back" 65536 1
+expect_eq "bb after updating back: cpuinfo ends where one processor's text ends" \
+	"$(rd bb /proc/cpuinfo | wc -c)" "$(in_ctr bb sh -c 'while read -r l; do echo "$l"; done </proc/cpuinfo' | wc -c)"
+isula update --cpuset-cpus "$cpuset" --memory 128m bb >/dev/null
 
 # ------------------------------------------------------------- systemd container
 SD=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
