@@ -1,7 +1,6 @@
 #include "exec_session.h"
 
 #include <errno.h>
-#include <spawn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -19,6 +18,7 @@
 #include "passwd.h"
 #include "rootfs_path.h"
 #include "runtime.h"
+#include "proc_spawn.h"
 #include "store.h"
 #include "strv.h"
 
@@ -296,34 +296,9 @@ static void close_fds(int *fds, int n)
 	}
 }
 
-/* posix_spawn (a vfork underneath): no copy of the daemon's page tables on every exec. */
 static pid_t spawn_helper(char **argv, const int child[3])
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, pipe_sig;
-	sigemptyset(&none);
-	sigemptyset(&pipe_sig);
-	/* The daemon ignores SIGPIPE; an ignored signal stays ignored across exec. */
-	sigaddset(&pipe_sig, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &pipe_sig);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	/* dup2 clears close-on-exec on the copies; every other fd of the daemon is closed. */
-	for (int i = 0; i < 3; i++)
-		posix_spawn_file_actions_adddup2(&fa, child[i], i);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	pid_t pid;
-	int ret = posix_spawn(&pid, g_runtime.monitor_path, &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (ret != 0) {
-		errno = ret;
-		return -1;
-	}
-	return pid;
+	return spawn_with_stdio(g_runtime.monitor_path, argv, child);
 }
 
 int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, char *err,

@@ -1,4 +1,5 @@
 #include "runtime.h"
+#include "proc_spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,22 +159,12 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	strv_push(&margv, "--");
 	for (size_t i = 0; argv[i]; i++)
 		strv_push(&margv, argv[i]);
-	pid_t pid = fork();
-	if (pid == 0) {
-		sigset_t all;
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		/* The daemon ignores SIGPIPE; an ignored signal survives exec, and the container
-		 * would inherit it (`yes | head` would never end). */
-		signal(SIGPIPE, SIG_DFL);
-		int null_fd = open("/dev/null", O_RDWR);
-		dup2(null_fd, 0);
-		dup2(log_fd, 1);
-		dup2(log_fd, 2);
-		syscall(SYS_close_range, 3U, ~0U, 0U);
-		execv(g_runtime.monitor_path, margv);
-		_exit(127);
-	}
+	/* SIGPIPE back at its default matters: the container inherits it (`yes | head`). */
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int stdio[3] = {null_fd, log_fd, log_fd};
+	pid_t pid = null_fd < 0 ? -1 : spawn_with_stdio(g_runtime.monitor_path, margv, stdio);
+	if (null_fd >= 0)
+		close(null_fd);
 	strv_free(margv);
 	return pid;
 }

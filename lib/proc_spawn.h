@@ -1,0 +1,13 @@
+/* Starting a helper program from a (multi-threaded, possibly large) daemon. */
+#ifndef LIB_PROC_SPAWN_H
+#define LIB_PROC_SPAWN_H
+
+#include <sys/types.h>
+
+/* Runs path with argv and the caller's environment; stdio[i] becomes fd i, every other fd
+ * is closed, the signal mask is empty and SIGPIPE is back at its default (a daemon ignores
+ * it, and an ignored signal would stay ignored in the child). posix_spawn: a vfork
+ * underneath, no copy of the caller's page tables. The pid, or -1 with errno set. */
+pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3]);
+
+#endif
