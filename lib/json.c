@@ -163,3 +163,17 @@ char *jg_finish(yajl_gen g, size_t *len)
 	yajl_gen_free(g);
 	return out;
 }
+
+char *jg_finish_line(yajl_gen g)
+{
+	size_t len;
+	char *json = jg_finish(g, &len);
+	char *line = json ? realloc(json, len + 2) : NULL;
+	if (!line) {
+		free(json);
+		return NULL;
+	}
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	return line;
+}

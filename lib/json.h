@@ -28,5 +28,7 @@ void jg_kmap_from_kv(yajl_gen g, const char *key, char *const *kv);
 void jg_value(yajl_gen g, yajl_val v);
 /* Takes the generated buffer as a malloc'd string and frees the generator. */
 char *jg_finish(yajl_gen g, size_t *len);
+/* The same, with a newline after the JSON (one line of a JSON-lines stream). */
+char *jg_finish_line(yajl_gen g);
 
 #endif

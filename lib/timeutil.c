@@ -29,6 +29,21 @@ void time_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
 	snprintf(buf, len, "%s.%09ld%c%02ld:%02ld", date, ts->tv_nsec, sign, off / 60, off % 60);
 }
 
+/* The digits after a '.' (p points past it) as nanoseconds, extra digits dropped; *digits
+ * says how many there were. Returns where the digits end. */
+static const char *parse_fraction_ns(const char *p, long *nsec, int *digits)
+{
+	*nsec = 0;
+	*digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++, (*digits)++) {
+		if (*digits < 9)
+			*nsec = *nsec * 10 + (*p - '0');
+	}
+	for (int d = *digits; d < 9; d++)
+		*nsec *= 10;
+	return p;
+}
+
 int time_parse_rfc3339(const char *s, struct timespec *out)
 {
 	struct tm tm = {0};
@@ -36,15 +51,9 @@ int time_parse_rfc3339(const char *s, struct timespec *out)
 	if (!p)
 		return -1;
 	long nsec = 0;
-	if (*p == '.') {
-		int digits = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-			if (digits < 9)
-				nsec = nsec * 10 + (*p - '0');
-		}
-		for (; digits < 9; digits++)
-			nsec *= 10;
-	}
+	int digits;
+	if (*p == '.')
+		p = parse_fraction_ns(p + 1, &nsec, &digits);
 	long off = 0;
 	if (*p == '+' || *p == '-') {
 		int h, m;
@@ -76,16 +85,11 @@ static int parse_unix_seconds(const char *s, struct timespec *out)
 		sec = sec * 10 + (*p - '0');
 	}
 	long nsec = 0;
+	int digits;
 	if (*p == '.') {
-		int digits = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-			if (digits < 9)
-				nsec = nsec * 10 + (*p - '0');
-		}
+		p = parse_fraction_ns(p + 1, &nsec, &digits);
 		if (digits == 0)
 			return -1;
-		for (; digits < 9; digits++)
-			nsec *= 10;
 	}
 	if (*p)
 		return -1;
@@ -105,15 +109,9 @@ static int parse_local(const char *s, struct timespec *out)
 		if (!p)
 			continue;
 		long nsec = 0;
-		if (*p == '.' && i == 0) {
-			int digits = 0;
-			for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-				if (digits < 9)
-					nsec = nsec * 10 + (*p - '0');
-			}
-			for (; digits < 9; digits++)
-				nsec *= 10;
-		}
+		int digits;
+		if (*p == '.' && i == 0)
+			p = parse_fraction_ns(p + 1, &nsec, &digits);
 		if (*p)
 			continue;
 		tm.tm_isdst = -1;

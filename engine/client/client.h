@@ -29,6 +29,10 @@ int api_call(const struct client *cl, const char *method, const char *path, cons
  * (http_read_body, then http_close). 0, or -1 with the message printed. */
 int api_open(const struct client *cl, const char *method, const char *path, const char *body,
              struct http_conn *conn);
+/* api_open for a streamed answer: 0 when the daemon answered 200, else -1 after printing its
+ * error (or why it could not be reached), conn closed. */
+int api_open_ok(const struct client *cl, const char *method, const char *path, const char *body,
+                struct http_conn *conn);
 /* POST with "Upgrade: tcp" (Docker's hijack): 0 with conn ready for stream_run, or -1 after
  * printing the daemon's error. */
 int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn);
@@ -40,8 +44,6 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 void stream_send_size(const struct client *cl, const char *resize_path);
 /* The integer `key` of a 200 JSON answer to method path (an exit code), else 125. */
 int api_exit_code(const struct client *cl, const char *method, const char *path, const char *key);
-/* For an answer on conn that is an error: reads and prints the daemon's message. */
-void api_print_refusal(struct http_conn *conn);
 /* "Cannot connect to the iSulad daemon at ... Is the iSulad daemon running on the host?" */
 void api_report_unreachable(const struct client *cl, int err);
 void api_response_free(struct api_response *r);

@@ -486,14 +486,7 @@ static int open_exit_wait(struct client *cl, const char *id, bool auto_remove,
 	char path[160];
 	snprintf(path, sizeof(path), "/containers/%s/wait?condition=%s", id,
 	         auto_remove ? "removed" : "next-exit");
-	if (api_open(cl, "POST", path, NULL, conn) < 0)
-		return -1;
-	if (conn->status != 200) {
-		api_print_refusal(conn);
-		http_close(conn);
-		return -1;
-	}
-	return 0;
+	return api_open_ok(cl, "POST", path, NULL, conn);
 }
 
 static int read_exit_wait(struct http_conn *conn)

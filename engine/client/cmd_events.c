@@ -124,14 +124,11 @@ int cmd_events(struct client *cl, int argc, char **argv)
 	}
 	cli_values_free(v);
 	struct http_conn *conn = malloc(sizeof(*conn));
-	if (!conn || api_open(cl, "GET", path, NULL, conn) < 0) {
+	if (!conn || api_open_ok(cl, "GET", path, NULL, conn) < 0) {
 		free(conn);
 		return EXIT_DAEMON_ERROR;
 	}
-	if (conn->status != 200) {
-		api_print_refusal(conn);
-		code = EXIT_DAEMON_ERROR;
-	} else if (follow(conn) < 0) {
+	if (follow(conn) < 0) {
 		fprintf(stderr, "Error: the daemon closed the event stream\n");
 		code = EXIT_DAEMON_ERROR;
 	}

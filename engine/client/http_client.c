@@ -39,6 +39,27 @@ int api_open(const struct client *cl, const char *method, const char *path, cons
 	return open_with_headers(cl, method, path, NULL, body, conn);
 }
 
+/* For an answer on conn that is an error: reads and prints the daemon's message. */
+static void api_print_refusal(struct http_conn *conn)
+{
+	struct api_response r = {.status = conn->status};
+	http_read_body_all(conn, &r.body, &r.len);
+	print_daemon_error(&r);
+	api_response_free(&r);
+}
+
+int api_open_ok(const struct client *cl, const char *method, const char *path, const char *body,
+                struct http_conn *conn)
+{
+	if (api_open(cl, method, path, body, conn) < 0)
+		return -1;
+	if (conn->status == 200)
+		return 0;
+	api_print_refusal(conn);
+	http_close(conn);
+	return -1;
+}
+
 int api_hijack(const struct client *cl, const char *path, const char *body, struct http_conn *conn)
 {
 	if (open_with_headers(cl, "POST", path, "Connection: Upgrade\r\nUpgrade: tcp\r\n", body,
@@ -49,14 +70,6 @@ int api_hijack(const struct client *cl, const char *path, const char *body, stru
 	api_print_refusal(conn);
 	http_close(conn);
 	return -1;
-}
-
-void api_print_refusal(struct http_conn *conn)
-{
-	struct api_response r = {.status = conn->status};
-	http_read_body_all(conn, &r.body, &r.len);
-	print_daemon_error(&r);
-	api_response_free(&r);
 }
 
 int api_call(const struct client *cl, const char *method, const char *path, const char *body,

@@ -86,16 +86,7 @@ static char *render(const struct container *c, const char *action, const char *i
 	jg_kint(g, "time", t / 1000000000);
 	jg_kint(g, "timeNano", t);
 	yajl_gen_map_close(g);
-	size_t len;
-	char *json = jg_finish(g, &len);
-	char *line = json ? realloc(json, len + 2) : NULL;
-	if (!line) {
-		free(json);
-		return NULL;
-	}
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	return line;
+	return jg_finish_line(g);
 }
 
 static void emit_v(const struct container *c, const char *action, va_list ap)

@@ -327,16 +327,7 @@ static char *render(const struct view *v, const struct cpu_sample *now,
 	gen_memory(g, v);
 	gen_networks(g, v);
 	yajl_gen_map_close(g);
-	size_t len;
-	char *json = jg_finish(g, &len);
-	char *line = json ? realloc(json, len + 2) : NULL;
-	if (!line) {
-		free(json);
-		return NULL;
-	}
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	return line;
+	return jg_finish_line(g);
 }
 
 struct stats_stream {
