@@ -9,11 +9,24 @@
 #include <time.h>
 
 #include "log.h"
+#include "pinned.h"
 #include "vfile.h"
 
-/* The tree never changes: the kernel may keep the directories' names and attributes as long
- * as it likes. A file's size is its reader's own (see op_lookup), so files are never cached. */
+/* Two trees with the same files:
+ *   MOUNT/proc/..., MOUNT/sys/...  each reader sees the view of its own pid namespace, so the
+ *     inodes are shared by every container and never hold text in the page cache (direct_io:
+ *     every read(2) comes here; open, read and the read that finds the end are 3 round trips).
+ *   MOUNT/.views/PID/proc/...  the view of process PID (a container's init) whoever reads:
+ *     the toolkit mounts these, so a container has inodes of its own and the text may live
+ *     in the page cache. Each open that finds no other handle open stores the freshly made
+ *     text in the page cache before it answers, so open is the only round trip.
+ *
+ * The static tree never changes: the kernel may keep its names and attributes as long as it
+ * likes. */
 #define CACHE_SECONDS 86400.0
+/* How long the kernel trusts a pinned file's size: a process that keeps the file open and
+ * reads it again (top, vmstat) sees numbers at most this old. */
+#define PINNED_ATTR_SECONDS 0.1
 /* Larger than any text: the size a file claims at each open (see grow_for_splice). */
 #define SIZE_CAP (64LL << 20)
 
@@ -47,8 +60,38 @@ static const struct node nodes[] = {
     [13] = {"uptime", 2, VF_UPTIME},
     [14] = {"loadavg", 2, VF_LOADAVG},
     [15] = {"online", 6, VF_CPU_ONLINE},
+    [16] = {".views", 1, -1}, /* looked up, never listed: its entries are pids */
 };
 #define NNODES (sizeof(nodes) / sizeof(nodes[0]))
+/* Nodes below 16 are mirrored in each MOUNT/.views/PID (1 being PID itself). */
+#define NMIRROR 16
+#define INO_VIEWS 16
+/* A pinned inode: slot << SLOT_SHIFT | node. */
+#define SLOT_SHIFT 5
+
+/* Where an inode sits: slot 0 for the static tree, else the pinned view's slot; node
+ * indexes nodes[]. */
+struct where {
+	int slot;
+	unsigned node;
+};
+
+static bool decode(fuse_ino_t ino, struct where *w)
+{
+	if (ino < (1u << SLOT_SHIFT)) {
+		w->slot = 0;
+		w->node = (unsigned)ino;
+		return ino >= 1 && ino < NNODES && nodes[ino].name;
+	}
+	w->slot = (int)(ino >> SLOT_SHIFT);
+	w->node = (unsigned)(ino & ((1u << SLOT_SHIFT) - 1));
+	return w->node >= 1 && w->node < NMIRROR && nodes[w->node].name;
+}
+
+static fuse_ino_t encode(int slot, unsigned node)
+{
+	return slot ? ((fuse_ino_t)slot << SLOT_SHIFT) | node : node;
+}
 
 /* One open file: its content is made at a read at offset 0 (or the first read), and later
  * reads at other offsets are served from it, so reading in pieces gives one consistent
@@ -56,39 +99,42 @@ static const struct node nodes[] = {
 struct handle {
 	pthread_mutex_t lock;
 	enum vfile vf;
+	int slot; /* pinned view, or 0: the reader's own */
 	bool made;
 	bool fresh; /* text was made for this open by fstat: the first read at 0 returns it */
+	/* Pinned: text was put in the page cache at open (when), untouched since. */
+	bool stored;
+	struct timespec made_at;
 	struct outbuf text;
 };
 
 /* The file's text for the reader of req; 0 or -errno. */
-static int render_for(fuse_req_t req, fuse_ino_t ino, struct outbuf *out)
+static int render_for(fuse_req_t req, const struct where *w, struct outbuf *out)
 {
 	struct view v;
-	view_of_reader(fuse_req_ctx(req)->pid, &v);
-	int ret = vfile_render((enum vfile)nodes[ino].vf, &v, out);
+	if (w->slot)
+		pinned_view(w->slot, &v);
+	else
+		view_of_reader(fuse_req_ctx(req)->pid, &v);
+	int ret = vfile_render((enum vfile)nodes[w->node].vf, &v, out);
 	if (ret < 0)
-		LOG_WARN("%s for pid %d: %s", nodes[ino].name, (int)fuse_req_ctx(req)->pid,
+		LOG_WARN("%s for pid %d: %s", nodes[w->node].name,
+		         (int)(w->slot ? pinned_pid(w->slot) : fuse_req_ctx(req)->pid),
 		         strerror(-ret));
 	return ret;
 }
 
 static time_t g_mount_time;
 
-static bool valid(fuse_ino_t ino)
-{
-	return ino >= 1 && ino < NNODES && nodes[ino].name;
-}
-
-static void fill_attr(fuse_ino_t ino, struct stat *st)
+static void fill_attr(fuse_ino_t ino, unsigned node, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_ino = ino;
-	if (nodes[ino].vf < 0) {
+	if (nodes[node].vf < 0) {
 		st->st_mode = S_IFDIR | 0555;
 		st->st_nlink = 2;
-		for (size_t i = 2; i < NNODES; i++)
-			st->st_nlink += nodes[i].parent == ino && nodes[i].vf < 0;
+		for (size_t i = 2; i < NMIRROR; i++)
+			st->st_nlink += nodes[i].parent == node && nodes[i].vf < 0;
 	} else {
 		/* Size 0 like /proc: readers read to EOF, the content is made per read. */
 		st->st_mode = S_IFREG | 0444;
@@ -101,50 +147,203 @@ static void fill_attr(fuse_ino_t ino, struct stat *st)
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	g_mount_time = time(NULL);
+	/* A pinned file's page cache goes when a getattr reports a new mtime. */
+	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
+		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+}
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* ------------------------------------------------------------------------------ names */
+
+static bool parse_pid(const char *name, pid_t *pid)
+{
+	if (name[0] < '1' || name[0] > '9' || strlen(name) > 9)
+		return false;
+	char *end;
+	long v = strtol(name, &end, 10);
+	*pid = (pid_t)v;
+	return *end == '\0';
+}
+
+/* The kernel counts the lookups it was answered and forgets them later: a pinned view
+ * lives while that count is above 0. */
+static void reply_entry(fuse_req_t req, const struct fuse_entry_param *e, int slot)
+{
+	if (fuse_reply_entry(req, e) != 0 && slot)
+		pinned_forget(slot, 1);
+}
+
+/* MOUNT/.views/PID */
+static void lookup_view(fuse_req_t req, const char *name)
+{
+	pid_t pid;
+	int slot = parse_pid(name, &pid) ? pinned_acquire(pid) : -ENOENT;
+	if (slot < 0) {
+		/* Not cached as absent: the pid may be a process's tomorrow. */
+		fuse_reply_err(req, slot == -ESRCH ? ENOENT : -slot);
+		return;
+	}
+	struct fuse_entry_param e;
+	memset(&e, 0, sizeof(e));
+	e.ino = encode(slot, 1);
+	fill_attr(e.ino, 1, &e.attr);
+	e.attr_timeout = CACHE_SECONDS;
+	e.entry_timeout = 0; /* asked again at each walk: a pid can pass to a new process */
+	reply_entry(req, &e, slot);
+}
+
+/* The size and time the kernel should hold for a pinned file: what it holds already. */
+static void pinned_entry_attr(const struct where *w, struct stat *st)
+{
+	struct pinned_file *f = pinned_file_lock(w->slot, w->node);
+	if (!f)
+		return;
+	if (!f->size_known) {
+		f->size = 0;
+		f->size_known = true;
+		f->mtime.tv_sec = g_mount_time;
+	}
+	st->st_size = (off_t)f->size;
+	st->st_mtim = f->mtime;
+	pinned_file_unlock(w->slot, w->node);
 }
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct where p;
+	if (!decode(parent, &p)) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	if (!p.slot && p.node == INO_VIEWS) {
+		lookup_view(req, name);
+		return;
+	}
 	struct fuse_entry_param e;
 	memset(&e, 0, sizeof(e));
 	e.attr_timeout = e.entry_timeout = CACHE_SECONDS;
-	for (fuse_ino_t i = 2; i < NNODES; i++) {
-		if (nodes[i].parent == parent && strcmp(nodes[i].name, name) == 0) {
-			e.ino = i;
-			fill_attr(i, &e.attr);
+	unsigned node = 0;
+	for (unsigned i = 2; i < (p.slot ? NMIRROR : NNODES); i++) {
+		if (nodes[i].parent == p.node && strcmp(nodes[i].name, name) == 0) {
+			node = i;
 			break;
 		}
 	}
-	if (e.ino && nodes[e.ino].vf >= 0)
+	if (!node) {
+		fuse_reply_entry(req, &e); /* ino 0: a cached "no such entry" */
+		return;
+	}
+	e.ino = encode(p.slot, node);
+	fill_attr(e.ino, node, &e.attr);
+	if (nodes[node].vf >= 0 && p.slot) {
+		struct where w = {p.slot, node};
+		pinned_entry_attr(&w, &e.attr);
+		e.attr_timeout = PINNED_ATTR_SECONDS;
+	} else if (nodes[node].vf >= 0) {
 		e.attr_timeout = 0; /* stat asks each time: the size of the asker's text */
-	/* ino 0 is a cached "no such entry". */
-	fuse_reply_entry(req, &e);
+	}
+	if (p.slot)
+		pinned_ref(p.slot, 1);
+	reply_entry(req, &e, p.slot);
+}
+
+static void forget_one(fuse_ino_t ino, uint64_t n)
+{
+	if (ino >= (1u << SLOT_SHIFT))
+		pinned_forget((int)(ino >> SLOT_SHIFT), n);
+}
+
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	forget_one(ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+	for (size_t i = 0; i < count; i++)
+		forget_one(forgets[i].ino, forgets[i].nlookup);
+	fuse_reply_none(req);
+}
+
+/* ------------------------------------------------------------------------ attributes */
+
+/* A pinned file's attributes. With a handle (fstat, or the kernel asking before a read once
+ * PINNED_ATTR_SECONDS passed): new text for it and a new mtime, so the kernel drops what its
+ * page cache held and reads the new text; except right after the open stored the text, when
+ * the same size and time let the kernel keep it. Without one (stat): new numbers only when no
+ * reader is open, so that a reader never has the size change under it. */
+static void pinned_getattr(fuse_req_t req, const struct where *w, struct handle *h,
+                           struct stat *st)
+{
+	struct pinned_file *f = pinned_file_lock(w->slot, w->node);
+	if (!f) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (h) {
+		pthread_mutex_lock(&h->lock);
+		bool keep = h->stored && seconds_since(&h->made_at) < PINNED_ATTR_SECONDS;
+		if (!keep && render_for(req, w, &h->text) == 0) {
+			h->made = h->fresh = true;
+			f->mtime = now;
+		}
+		h->stored = false;
+		f->size = h->text.len;
+		f->size_known = true;
+		pthread_mutex_unlock(&h->lock);
+	} else if (f->open == 0 || !f->size_known) {
+		struct outbuf text = {0};
+		if (render_for(req, w, &text) == 0) {
+			f->size = text.len;
+			f->size_known = true;
+			f->mtime = now;
+		}
+		outbuf_free(&text);
+	}
+	st->st_size = (off_t)f->size;
+	st->st_mtim = f->mtime;
+	pinned_file_unlock(w->slot, w->node);
+	fuse_reply_attr(req, st, PINNED_ATTR_SECONDS);
 }
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	if (!valid(ino)) {
+	struct where w;
+	if (!decode(ino, &w)) {
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
 	struct stat st;
-	fill_attr(ino, &st);
-	if (nodes[ino].vf < 0) {
+	fill_attr(ino, w.node, &st);
+	if (nodes[w.node].vf < 0) {
 		fuse_reply_attr(req, &st, CACHE_SECONDS);
 		return;
 	}
-	/* fstat of an open file: the size of the text its next read at 0 returns. */
 	struct handle *h = fi ? (struct handle *)(uintptr_t)fi->fh : NULL;
+	if (w.slot) {
+		pinned_getattr(req, &w, h, &st);
+		return;
+	}
+	/* fstat of an open file: the size of the text its next read at 0 returns. */
 	if (h) {
 		pthread_mutex_lock(&h->lock);
-		if (render_for(req, ino, &h->text) == 0) {
+		if (render_for(req, &w, &h->text) == 0) {
 			h->made = h->fresh = true;
 			st.st_size = (off_t)h->text.len;
 		}
 		pthread_mutex_unlock(&h->lock);
 	} else {
 		struct outbuf text = {0};
-		if (render_for(req, ino, &text) == 0)
+		if (render_for(req, &w, &text) == 0)
 			st.st_size = (off_t)text.len;
 		outbuf_free(&text);
 	}
@@ -154,21 +353,29 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                        struct fuse_file_info *fi)
 {
-	if (!valid(ino) || nodes[ino].vf >= 0) {
-		fuse_reply_err(req, valid(ino) ? ENOTDIR : ENOENT);
+	struct where w;
+	if (!decode(ino, &w) || nodes[w.node].vf >= 0) {
+		fuse_reply_err(req, decode(ino, &w) ? ENOTDIR : ENOENT);
 		return;
 	}
 	const char *names[NNODES + 2];
 	fuse_ino_t inos[NNODES + 2];
+	unsigned nodeof[NNODES + 2];
 	size_t n = 0;
 	names[n] = ".";
+	nodeof[n] = w.node;
 	inos[n++] = ino;
 	names[n] = "..";
-	inos[n++] = nodes[ino].parent;
-	for (fuse_ino_t i = 2; i < NNODES; i++) {
-		if (nodes[i].parent == ino) {
+	/* A view's directory sits in .views; the static root is its own parent. */
+	nodeof[n] = w.slot && w.node == 1 ? INO_VIEWS : nodes[w.node].parent;
+	inos[n] = w.slot && w.node == 1 ? INO_VIEWS : encode(w.slot, nodeof[n]);
+	n++;
+	/* .views lists nothing: its entries are whatever pid is asked for. */
+	for (unsigned i = 2; i < NMIRROR && w.node != INO_VIEWS; i++) {
+		if (nodes[i].parent == w.node) {
 			names[n] = nodes[i].name;
-			inos[n++] = i;
+			nodeof[n] = i;
+			inos[n++] = encode(w.slot, i);
 		}
 	}
 	char buf[4096];
@@ -176,7 +383,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	/* The offset of an entry is its index + 1: where the next call goes on. */
 	for (size_t k = off < 0 ? 0 : (size_t)off; k < n; k++) {
 		struct stat st;
-		fill_attr(inos[k], &st);
+		fill_attr(inos[k], nodeof[k], &st);
 		size_t want = fuse_add_direntry(req, buf + used, sizeof(buf) - used, names[k], &st,
 		                                (off_t)k + 1);
 		if (used + want > size || used + want > sizeof(buf))
@@ -186,11 +393,13 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, buf, used);
 }
 
+/* ------------------------------------------------------------------------- open, read */
+
 /* sendfile/splice (busybox cat into a pipe) read through the page cache, and only up to the
  * size the kernel holds for the inode, which a bind-mounted view never looks up again. So each
- * open first claims a size larger than any text; the page cache is dropped when the open
- * completes, the first page read comes to us, and its short read sets the size to this
- * reader's text. (read(2) goes straight to us: direct_io.) */
+ * open of the static tree first claims a size larger than any text; the page cache is dropped
+ * when the open completes, the first page read comes to us, and its short read sets the size
+ * to this reader's text. (read(2) goes straight to us: direct_io.) */
 static void grow_for_splice(fuse_ino_t ino)
 {
 	static const char nl = '\n';
@@ -200,13 +409,64 @@ static void grow_for_splice(fuse_ino_t ino)
 		fuse_lowlevel_notify_store(g_session, ino, SIZE_CAP - 1, &bv, 0);
 }
 
+/* Puts text in the page cache of ino from offset 0; grows the kernel's size to its length if
+ * it was smaller. 0 or -errno. */
+static int store_text(fuse_ino_t ino, const struct outbuf *text)
+{
+	if (!g_session || text->len == 0)
+		return -EINVAL;
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(text->len);
+	bv.buf[0].mem = text->data;
+	return fuse_lowlevel_notify_store(g_session, ino, 0, &bv, 0);
+}
+
+/* Open of a pinned file: the first handle makes the text and puts it in the page cache
+ * before the open returns, so the reader's reads (and the one that finds the end) need no
+ * round trip. A size that must shrink cannot be set from here: the kernel is told its size
+ * is stale and asks (getattr) at the first read. Later handles opened while one is open
+ * read the same page cache. */
+static int pinned_open(fuse_req_t req, const struct where *w, fuse_ino_t ino,
+                       struct handle *h)
+{
+	struct pinned_file *f = pinned_file_lock(w->slot, w->node);
+	if (!f)
+		return -ENOENT;
+	if (f->open++ == 0 && render_for(req, w, &h->text) == 0) {
+		h->made = h->stored = true;
+		clock_gettime(CLOCK_MONOTONIC, &h->made_at);
+		if (store_text(ino, &h->text) != 0 || !f->size_known || h->text.len < f->size)
+			fuse_lowlevel_notify_inval_inode(g_session, ino, -1, 0);
+		f->size = h->text.len;
+		f->size_known = true;
+	}
+	pinned_file_unlock(w->slot, w->node);
+	return 0;
+}
+
+static void pinned_close(const struct where *w)
+{
+	struct pinned_file *f = pinned_file_lock(w->slot, w->node);
+	if (f && f->open > 0)
+		f->open--;
+	if (f)
+		pinned_file_unlock(w->slot, w->node);
+}
+
+static void handle_free(struct handle *h)
+{
+	pthread_mutex_destroy(&h->lock);
+	outbuf_free(&h->text);
+	free(h);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	if (!valid(ino)) {
+	struct where w;
+	if (!decode(ino, &w)) {
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	if (nodes[ino].vf < 0) {
+	if (nodes[w.node].vf < 0) {
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
@@ -220,16 +480,29 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	pthread_mutex_init(&h->lock, NULL);
-	h->vf = (enum vfile)nodes[ino].vf;
+	h->vf = (enum vfile)nodes[w.node].vf;
+	h->slot = w.slot;
 	fi->fh = (uint64_t)(uintptr_t)h;
-	fi->direct_io = 1; /* no page cache for read(2): each reader gets its own view */
-	fi->keep_cache = 0;
-	grow_for_splice(ino);
 	fi->noflush = 1; /* nothing to flush: spare close() a round trip */
+	if (w.slot) {
+		int ret = pinned_open(req, &w, ino, h);
+		if (ret < 0) {
+			handle_free(h);
+			fuse_reply_err(req, -ret);
+			return;
+		}
+		fi->direct_io = 0;
+		fi->keep_cache = 1; /* what pinned_open stored, or what the open handle reads */
+	} else {
+		fi->direct_io = 1; /* no page cache for read(2): each reader gets its own view */
+		fi->keep_cache = 0;
+		grow_for_splice(ino);
+	}
 	if (fuse_reply_open(req, fi) != 0) {
 		/* The opener was interrupted: the kernel will not release this handle. */
-		pthread_mutex_destroy(&h->lock);
-		free(h);
+		if (w.slot)
+			pinned_close(&w);
+		handle_free(h);
 	}
 }
 
@@ -237,9 +510,15 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+	struct where w;
+	decode(ino, &w);
 	pthread_mutex_lock(&h->lock);
-	if ((off == 0 && !h->fresh) || !h->made) {
-		int ret = render_for(req, ino, &h->text);
+	/* Static tree: a read at 0 (a reader seeking back) makes new numbers. Pinned: these are
+	 * page reads, any of which may follow a drop of the page cache; the text stays that of
+	 * the handle until a getattr makes a new one, so a reader never gets two halves. */
+	bool remake = !h->made || (!h->slot && off == 0 && !h->fresh);
+	if (remake) {
+		int ret = render_for(req, &w, &h->text);
 		if (ret < 0) {
 			h->made = false;
 			pthread_mutex_unlock(&h->lock);
@@ -248,7 +527,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		}
 		h->made = true;
 	}
-	h->fresh = false; /* a later read at 0 (a reader seeking back) gets new numbers */
+	h->fresh = false;
 	size_t len = h->text.len;
 	size_t start = off < 0 || (size_t)off >= len ? len : (size_t)off;
 	size_t n = len - start < size ? len - start : size;
@@ -263,15 +542,18 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	 * and its unlock: wait for that before the handle goes. */
 	pthread_mutex_lock(&h->lock);
 	pthread_mutex_unlock(&h->lock);
-	pthread_mutex_destroy(&h->lock);
-	outbuf_free(&h->text);
-	free(h);
+	struct where w;
+	if (h->slot && decode(ino, &w))
+		pinned_close(&w);
+	handle_free(h);
 	fuse_reply_err(req, 0);
 }
 
 const struct fuse_lowlevel_ops lxcfs_ops = {
     .init = op_init,
     .lookup = op_lookup,
+    .forget = op_forget,
+    .forget_multi = op_forget_multi,
     .getattr = op_getattr,
     .readdir = op_readdir,
     .open = op_open,

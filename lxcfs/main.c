@@ -21,6 +21,7 @@
 #include "fileutil.h"
 #include "fuse_ops.h"
 #include "initpid.h"
+#include "pinned.h"
 #include "log.h"
 #include "pidfile.h"
 #include "version.h"
@@ -257,6 +258,7 @@ out:
 		close(pidfd);
 	}
 	initpid_free();
+	pinned_free_all();
 	fd_cache_clear();
 	cgroup_layout_free();
 	cli_values_free(v);

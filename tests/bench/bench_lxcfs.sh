@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Read latency of our lxcfs against Debian's lxcfs 5.0.3, both on private mount points in the
-# same run, read from inside a memory-limited cgroup in a new pid namespace (a container as
-# lxcfs sees one). One C timing loop (readlat.c: open + read to EOF + close, no process start
-# per read) alternates between the two mounts file by file, so a slow moment of the machine
-# hits both alike.
+# same run, read from inside a memory-limited cgroup in a new pid and mount namespace (a
+# container as lxcfs sees one). Each container reads its files the way a container does:
+# through bind mounts made in its mount namespace when it starts, of the file each lxcfs
+# serves for it: MOUNT/.views/INITPID/proc/F for ours (what lxcfs-toolkit mounts), MOUNT/proc/F
+# for Debian's (what its lxc hook mounts). One C timing loop (readlat.c: open + read to EOF +
+# close, no process start per read) alternates between the two file by file, so a slow moment
+# of the machine hits both alike.
 #
 #   target: median of each of meminfo, cpuinfo, stat, uptime <= 0.5 x Debian's
 #           first read from a brand-new container (new pid namespace + cgroup) <= 1 ms
@@ -115,11 +118,19 @@ cg_join() {
 	fi
 }
 
-# in_container PATH CMD...: CMD as the init of a new pid namespace inside cgroup PATH.
+# in_container PATH CMD...: CMD as the init of a new pid and mount namespace inside cgroup
+# PATH, with each lxcfs' files bind-mounted on $CTR/ours/F and $CTR/deb/F as the container's
+# start would mount them (the init's host pid names its view in ours).
+CTR=$BENCH_TMP/ctr
 in_container() {
-	local p=$1
+	local p=$1 binds="" f
 	shift
-	unshare -fp sh -c "$(cg_join "$p") exec \"\$@\"" sh "$@"
+	for f in "${FILES[@]}"; do
+		binds+="mount --bind $BENCH_TMP/ours/.views/\$hp/proc/$f $CTR/ours/$f && "
+		binds+="mount --bind $BENCH_TMP/deb/proc/$f $CTR/deb/$f && "
+	done
+	unshare -fpm --propagation private sh -c "$(cg_join "$p")
+		hp=\$(cut -d' ' -f4 /proc/self/stat) && $binds exec \"\$@\"" sh "$@"
 }
 
 install_debian_lxcfs
@@ -129,7 +140,11 @@ log "Debian lxcfs version $deb_version"
 
 cc -O2 -o "$BENCH_TMP/readlat" "$BENCH_LIB_DIR/readlat.c" || die "cannot build readlat.c"
 
-mkdir -p "$BENCH_TMP/ours" "$BENCH_TMP/deb"
+mkdir -p "$BENCH_TMP/ours" "$BENCH_TMP/deb" "$CTR/ours" "$CTR/deb"
+for f in "${FILES[@]}"; do
+	: >"$CTR/ours/$f"
+	: >"$CTR/deb/$f"
+done
 # Our lxcfs processes first, then the harness's clean-up (with the script's exit code).
 trap 'rc=$?; finish; (exit $rc); bench_cleanup' EXIT
 "$OURS" -p "$BENCH_TMP/ours.pid" "$BENCH_TMP/ours" || die "our lxcfs did not start"
@@ -141,14 +156,14 @@ cg_make "$CGPARENT/steady"
 # Both must show the container's limit, or the comparison is of different work.
 want_kb=$((LIMIT / 1024))
 for m in ours deb; do
-	got=$(in_container "$CGPARENT/steady" cat "$BENCH_TMP/$m/proc/meminfo" |
+	got=$(in_container "$CGPARENT/steady" cat "$CTR/$m/meminfo" |
 		awk '$1 == "MemTotal:" { print $2 }') || true
 	[ "$got" = "$want_kb" ] || die "$m lxcfs shows MemTotal $got kB in a $want_kb kB container"
 done
 
 args=()
 for f in "${FILES[@]}"; do
-	args+=("$BENCH_TMP/ours/proc/$f" "$BENCH_TMP/deb/proc/$f")
+	args+=("$CTR/ours/$f" "$CTR/deb/$f")
 done
 log "timing $READS reads of each file on each mount (alternating)"
 # A warm-up round, then the measured one.
@@ -160,14 +175,15 @@ in_container "$CGPARENT/steady" "$BENCH_TMP/readlat" "$READS" "${args[@]}" >"$BE
 med() { awk -v f="$1" '$1 == f { print $2 }' "$BENCH_TMP/steady.txt"; }
 p99() { awk -v f="$1" '$1 == f { print $3 }' "$BENCH_TMP/steady.txt"; }
 for f in "${FILES[@]}"; do
-	o=$(med "$BENCH_TMP/ours/proc/$f")
-	d=$(med "$BENCH_TMP/deb/proc/$f")
-	result "$f median, ours (p99 $(p99 "$BENCH_TMP/ours/proc/$f"))" "$o" us
-	result "$f median, Debian $deb_version (p99 $(p99 "$BENCH_TMP/deb/proc/$f"))" "$d" us
+	o=$(med "$CTR/ours/$f")
+	d=$(med "$CTR/deb/$f")
+	result "$f median, ours (p99 $(p99 "$CTR/ours/$f"))" "$o" us
+	result "$f median, Debian $deb_version (p99 $(p99 "$CTR/deb/$f"))" "$d" us
 	result "$f ours / Debian" "$(awk -v a="$o" -v b="$d" 'BEGIN { printf "%.2f", a / b }')" x "<=0.5"
 done
 
-# First read from a container lxcfs has never seen: new pid namespace, new cgroup.
+# First read from a container lxcfs has never seen: new pid namespace, new cgroup, its files
+# mounted as its start mounts them.
 log "first reads from $FIRST new containers per lxcfs"
 first_ours=() first_deb=()
 for i in $(seq 1 "$FIRST"); do
@@ -176,7 +192,7 @@ for i in $(seq 1 "$FIRST"); do
 		# A native /proc read first, so that the new process's own start-up (page faults,
 		# placement on a cpu) is not counted as lxcfs' time.
 		t=$(in_container "$CGPARENT/new-$m-$i" "$BENCH_TMP/readlat" 1 /proc/uptime \
-			"$BENCH_TMP/$m/proc/meminfo" | awk 'NR == 2 { print $2 }') || true
+			"$CTR/$m/meminfo" | awk 'NR == 2 { print $2 }') || true
 		[ -n "$t" ] || die "first read from a new container failed ($m)"
 		if [ "$m" = ours ]; then first_ours+=("$t"); else first_deb+=("$t"); fi
 	done
