@@ -102,9 +102,7 @@ struct handle {
 	int slot; /* pinned view, or 0: the reader's own */
 	bool made;
 	bool fresh; /* text was made for this open by fstat: the first read at 0 returns it */
-	/* Pinned: text was put in the page cache at open (when), untouched since. */
-	bool stored;
-	struct timespec made_at;
+	struct timespec made_at; /* pinned: when text was made */
 	struct outbuf text;
 };
 
@@ -276,11 +274,11 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 
 /* A pinned file's attributes. With a handle (fstat, or the kernel asking before a read once
  * PINNED_ATTR_SECONDS passed): new text for it and a new mtime, so the kernel drops what its
- * page cache held and reads the new text; except right after the open stored the text, when
- * the same size and time let the kernel keep it. Without one (stat): new numbers only when no
- * reader is open, so that a reader never has the size change under it. */
-static void pinned_getattr(fuse_req_t req, const struct where *w, struct handle *h,
-                           struct stat *st)
+ * page cache held and reads the new text; except for a text made less than that ago (at the
+ * open), whose size and time let the kernel keep what the open stored. Without one (stat):
+ * new numbers only when no reader is open, so that a reader never has the size change under
+ * it. */
+static void pinned_getattr(fuse_req_t req, const struct where *w, struct handle *h, struct stat *st)
 {
 	struct pinned_file *f = pinned_file_lock(w->slot, w->node);
 	if (!f) {
@@ -291,12 +289,12 @@ static void pinned_getattr(fuse_req_t req, const struct where *w, struct handle 
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (h) {
 		pthread_mutex_lock(&h->lock);
-		bool keep = h->stored && seconds_since(&h->made_at) < PINNED_ATTR_SECONDS;
+		bool keep = h->made && seconds_since(&h->made_at) < PINNED_ATTR_SECONDS;
 		if (!keep && render_for(req, w, &h->text) == 0) {
 			h->made = h->fresh = true;
+			clock_gettime(CLOCK_MONOTONIC, &h->made_at);
 			f->mtime = now;
 		}
-		h->stored = false;
 		f->size = h->text.len;
 		f->size_known = true;
 		pthread_mutex_unlock(&h->lock);
@@ -422,20 +420,21 @@ static int store_text(fuse_ino_t ino, const struct outbuf *text)
 
 /* Open of a pinned file: the first handle makes the text and puts it in the page cache
  * before the open returns, so the reader's reads (and the one that finds the end) need no
- * round trip. A size that must shrink cannot be set from here: the kernel is told its size
- * is stale and asks (getattr) at the first read. Later handles opened while one is open
- * read the same page cache. */
-static int pinned_open(fuse_req_t req, const struct where *w, fuse_ino_t ino,
-                       struct handle *h)
+ * round trip. Storing can only grow the kernel's size: a shorter text than the last drops the
+ * page cache and the size instead, and the first read asks (getattr, then a page read that
+ * comes back short), or a splice reader would get the old text's tail. Later handles opened
+ * while one is open read the same page cache. */
+static int pinned_open(fuse_req_t req, const struct where *w, fuse_ino_t ino, struct handle *h)
 {
 	struct pinned_file *f = pinned_file_lock(w->slot, w->node);
 	if (!f)
 		return -ENOENT;
 	if (f->open++ == 0 && render_for(req, w, &h->text) == 0) {
-		h->made = h->stored = true;
+		h->made = true;
 		clock_gettime(CLOCK_MONOTONIC, &h->made_at);
-		if (store_text(ino, &h->text) != 0 || !f->size_known || h->text.len < f->size)
-			fuse_lowlevel_notify_inval_inode(g_session, ino, -1, 0);
+		bool shrinks = !f->size_known || h->text.len < f->size;
+		if (shrinks || store_text(ino, &h->text) != 0)
+			fuse_lowlevel_notify_inval_inode(g_session, ino, 0, 0);
 		f->size = h->text.len;
 		f->size_known = true;
 	}
@@ -526,6 +525,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			return;
 		}
 		h->made = true;
+		clock_gettime(CLOCK_MONOTONIC, &h->made_at);
 	}
 	h->fresh = false;
 	size_t len = h->text.len;

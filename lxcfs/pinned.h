@@ -15,8 +15,8 @@
 
 /* Per-slot bookkeeping of one file's page cache (see fuse_ops.c); guarded by its lock. */
 struct pinned_file {
-	unsigned open;      /* handles open on the inode, as far as the daemon knows */
-	uint64_t size;      /* the size the kernel holds for the inode, as far as we know */
+	unsigned open; /* handles open on the inode, as far as the daemon knows */
+	uint64_t size; /* the size the kernel holds for the inode, as far as we know */
 	bool size_known;
 	struct timespec mtime; /* the mtime it holds: a new one drops its page cache */
 };

@@ -274,6 +274,90 @@ expect_eq "1000 concurrent reads: every meminfo shows the container" "250" \
 	"$(grep -l '^MemTotal: *49152 kB' "$IT_TMP"/conc/* | wc -l)"
 expect_ok "lxcfs survived them" lxcfs_alive
 
+# ------------------------------------------------- per-container views (.views/PID)
+
+# What lxcfs-toolkit mounts into a container: the files of its init's view. Whoever reads
+# them sees that container (the path decides, not the reader), and the text may sit in the
+# page cache of these inodes, which no other container reads.
+VA=$MNT/.views/${CTR_PID[a]}
+VB=$MNT/.views/${CTR_PID[b]}
+expect_eq ".views is not listed at the top" "proc sys" "$(ls -A "$MNT" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq ".views lists nothing" "" "$(ls -A "$MNT/.views")"
+expect_eq "a view has proc and sys" "proc sys" "$(ls -A "$VA" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "a view serves the same proc files" "$(ls "$MNT/proc" | tr '\n' ' ')" "$(ls "$VA/proc" | tr '\n' ' ')"
+expect_eq "a host process reading a's view sees a's MemTotal" "49152" "$(field MemTotal <"$VA/proc/meminfo")"
+expect_eq "... and a's one processor" "1" "$(nprocs <"$VA/proc/cpuinfo")"
+expect_eq "... and a's cpu/online" "0" "$(cat "$VA/sys/devices/system/cpu/online")"
+expect_eq "a process of container b reading a's view sees a" "49152" \
+	"$(in_ctr b cat "$VA/proc/meminfo" | field MemTotal)"
+expect_eq "b's view shows b" "32768" "$(field MemTotal <"$VB/proc/meminfo")"
+expect_eq "the view of a host process (pid 1) is the host's" "$host_total" \
+	"$(field MemTotal <"$MNT/.views/1/proc/meminfo")"
+a_up=$(cut -d. -f1 "$VA/proc/uptime")
+expect_ok "a's view counts uptime from a's start (${a_up}s)" test "$a_up" -lt 120 -a "$a_up" -lt "$up_host"
+expect_fail "a pid of no process has no view" "No such file or directory" ls "$MNT/.views/999999999"
+expect_fail "a name that is not a pid has no view" "No such file or directory" ls "$MNT/.views/abc"
+expect_fail "pid 0 has no view" "No such file or directory" ls "$MNT/.views/0"
+expect_fail "a view's files are read-only too" "Permission denied" sh -c "echo x >$VA/proc/meminfo"
+
+for f in proc/cpuinfo proc/partitions sys/devices/system/cpu/online; do
+	expect_eq "view $f read 7 bytes at a time is the same text" "$(cat "$VA/$f" | md5sum)" \
+		"$(dd if="$VA/$f" bs=7 status=none | md5sum)"
+done
+one=$(dd if="$VA/proc/meminfo" bs=1 status=none)
+expect_eq "view meminfo read a byte at a time is one consistent text" "49152" "$(field MemTotal <<<"$one")"
+expect_eq "view: busybox cat into a pipe (sendfile) gives the whole text" \
+	"$(wc -l <"$VA/proc/meminfo")" "$(busybox cat "$VA/proc/meminfo" | wc -l)"
+expect_eq "view: stat gives the text's length" "$(wc -c <"$VA/proc/meminfo")" "$(stat -c %s "$VA/proc/meminfo")"
+
+# The kernel holds one size per inode: a text that grows or shrinks must come out whole
+# (a's own cgroup allows 256 MiB, its parent's limit is set here).
+set_limit_a() {
+	if unified; then
+		echo "$1" >"$CGROOT/$CG/outer/memory.max"
+	else
+		echo "$1" >"$CGROOT/memory/$CG/outer/memory.limit_in_bytes"
+	fi
+}
+whole_meminfo() { grep -v -E '^[A-Za-z0-9_()]+:[ ]+[0-9]+( kB)?$' | wc -l; }
+for step in "200 204800" "48 49152" "220 225280" "48 49152"; do
+	set -- $step
+	set_limit_a $(($1 << 20))
+	# busybox cat first: sendfile reads the page cache up to the kernel's size, unasked.
+	bb=$(busybox cat "$VA/proc/meminfo")
+	expect_eq "limit ${1} MiB: busybox cat (sendfile) of the view shows MemTotal $2 at once" "$2" \
+		"$(field MemTotal <<<"$bb")"
+	expect_eq "... every line whole, none of the last text's tail" "0" "$(whole_meminfo <<<"$bb")"
+	text=$(cat "$VA/proc/meminfo")
+	expect_eq "... cat (read) shows it too" "$2" "$(field MemTotal <<<"$text")"
+	expect_eq "... every line whole" "0" "$(whole_meminfo <<<"$text")"
+	expect_eq "... as many lines as busybox cat's" "$(wc -l <<<"$bb")" "$(wc -l <<<"$text")"
+done
+
+# A reader that keeps the file open and reads it again (top, vmstat) gets new numbers: the
+# kernel trusts the cached text for 0.1 s at most.
+reread=$(perl -e 'open(my $f, "<", $ARGV[0]) or die "$!"; sysread($f, my $a, 65536);
+	select(undef, undef, undef, 0.5); sysseek($f, 0, 0); sysread($f, my $b, 65536);
+	print ((split(" ", $a))[0], " ", (split(" ", $b))[0], "\n")' "$VA/proc/uptime")
+expect_ok "an open file read again 0.5 s later shows a later uptime ($reread)" \
+	awk -v a="${reread% *}" -v b="${reread#* }" 'BEGIN { exit !(b - a >= 0.3 && b - a < 5) }'
+
+# Readers of two containers take turns, each on its own view: never the other's text.
+mixed=$(for i in $(seq 100); do field MemTotal <"$VA/proc/meminfo"; field MemTotal <"$VB/proc/meminfo"; done | sort | uniq -c | awk '{ print $2 "x" $1 }' | tr '\n' ' ')
+expect_eq "200 alternating reads of a's and b's views: each its own" "32768x100 49152x100 " "$mixed"
+rm -rf "$IT_TMP/conc" && mkdir -p "$IT_TMP/conc"
+in_ctr a sh -c "for i in \$(seq 600); do
+	case \$((i % 3)) in 0) v=$VA ;; 1) v=$VB ;; 2) v=$VA ;; esac
+	cat \$v/proc/meminfo >$IT_TMP/conc/\$i.\${v##*/} 2>&1 &
+done; wait"
+expect_eq "600 concurrent reads of two views: none empty" "0" "$(find "$IT_TMP/conc" -type f -empty | wc -l)"
+expect_eq "... every read of a's view shows a" "400" \
+	"$(grep -l '^MemTotal: *49152 kB' "$IT_TMP"/conc/*."${CTR_PID[a]}" | wc -l)"
+expect_eq "... every read of b's view shows b" "200" \
+	"$(grep -l '^MemTotal: *32768 kB' "$IT_TMP"/conc/*."${CTR_PID[b]}" | wc -l)"
+expect_eq "... with every line whole" "0" "$(cat "$IT_TMP"/conc/* | whole_meminfo)"
+expect_ok "lxcfs survived them" lxcfs_alive
+
 # ------------------------------------------------------------- disks and devices
 
 # The whole disk under the temp dir (the throttle layer, and so v1's counters, work per disk).

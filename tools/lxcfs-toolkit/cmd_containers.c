@@ -85,7 +85,7 @@ static int apply_one(const struct toolkit *tk, const char *verb, bool mount,
 	int fds[LXCFS_VIEW_COUNT];
 	for (int i = 0; i < LXCFS_VIEW_COUNT; i++)
 		fds[i] = -1;
-	if (mount && lxcfs_views_clone(tk->mount_point, fds, err, sizeof(err)) < 0) {
+	if (mount && lxcfs_views_clone(tk->mount_point, c->pid, fds, err, sizeof(err)) < 0) {
 		tk_error(tk, "%s: container %.12s: %s", verb, c->id, err);
 		return -1;
 	}

@@ -127,7 +127,7 @@ int cmd_prestart(const struct toolkit *tk, int argc, char **argv)
 	int fds[LXCFS_VIEW_COUNT];
 	struct ns_mount_result res;
 	rc = 1;
-	if (lxcfs_views_clone(tk->mount_point, fds, err, sizeof(err)) < 0) {
+	if (lxcfs_views_clone(tk->mount_point, st.pid, fds, err, sizeof(err)) < 0) {
 		tk_error(tk, "prestart: container %.12s: %s", id, err);
 		goto out;
 	}

@@ -71,7 +71,30 @@ int lxcfs_check(const char *mount_point, char *why, size_t whylen)
 	return 0;
 }
 
-int lxcfs_views_clone(const char *mount_point, int fds[LXCFS_VIEW_COUNT], char *err, size_t errlen)
+/* Where the files of pid's view are: MOUNT/.views/PID, a tree of inodes of that container's
+ * own whose text the kernel may cache (see lxcfs/fuse_ops.c); an lxcfs without it (another
+ * build, Debian's) serves every container from MOUNT itself. An open directory fd, or -1
+ * with err. */
+static int open_view_dir(int mfd, const char *mount_point, int pid, char *err, size_t errlen)
+{
+	char sub[64];
+	snprintf(sub, sizeof(sub), ".views/%d", pid);
+	int fd = openat(mfd, sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 || pid <= 0)
+		return fd >= 0 ? fd : openat(mfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int saved = errno;
+	if (saved == ENOENT && faccessat(mfd, ".views", F_OK, 0) < 0)
+		return openat(mfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (saved == ENOENT)
+		snprintf(err, errlen, "lxcfs on %s has no view for pid %d: no such process",
+		         mount_point, pid);
+	else
+		dead_or_failed(mount_point, sub, saved, err, errlen);
+	return -1;
+}
+
+int lxcfs_views_clone(const char *mount_point, int pid, int fds[LXCFS_VIEW_COUNT], char *err,
+                      size_t errlen)
 {
 	int n = 0;
 	for (int i = 0; i < LXCFS_VIEW_COUNT; i++)
@@ -83,8 +106,12 @@ int lxcfs_views_clone(const char *mount_point, int fds[LXCFS_VIEW_COUNT], char *
 		dead_or_failed(mount_point, "", errno, err, errlen);
 		return -1;
 	}
+	int vfd = open_view_dir(mfd, mount_point, pid, err, errlen);
+	close(mfd);
+	if (vfd < 0)
+		return -1;
 	for (int i = 0; i < LXCFS_VIEW_COUNT; i++) {
-		fds[i] = open_tree(mfd, lxcfs_view_files[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		fds[i] = open_tree(vfd, lxcfs_view_files[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (fds[i] >= 0) {
 			n++;
 		} else if (errno != ENOENT) {
@@ -94,7 +121,7 @@ int lxcfs_views_clone(const char *mount_point, int fds[LXCFS_VIEW_COUNT], char *
 			break;
 		}
 	}
-	close(mfd);
+	close(vfd);
 	if (n == 0) {
 		snprintf(err, errlen,
 		         "lxcfs on %s serves none of the files to mount (proc/meminfo…)",

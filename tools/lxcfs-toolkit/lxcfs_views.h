@@ -16,10 +16,12 @@ extern const char *const lxcfs_view_files[LXCFS_VIEW_COUNT];
  * point and the cause (not mounted, dead, not lxcfs). */
 int lxcfs_check(const char *mount_point, char *why, size_t whylen);
 
-/* fds[i] becomes a detached clone (open_tree) of mount_point/lxcfs_view_files[i], or -1 if
- * lxcfs does not serve that file. Returns how many were cloned (at least one), or -1 with err
- * (and every fd closed). */
-int lxcfs_views_clone(const char *mount_point, int fds[LXCFS_VIEW_COUNT], char *err, size_t errlen);
+/* fds[i] becomes a detached clone (open_tree) of lxcfs_view_files[i] in the view of process
+ * pid (the container's init: mount_point/.views/PID/...; mount_point/... itself when that
+ * lxcfs has no .views), or -1 if lxcfs does not serve that file. Returns how many were
+ * cloned (at least one), or -1 with err (and every fd closed). */
+int lxcfs_views_clone(const char *mount_point, int pid, int fds[LXCFS_VIEW_COUNT], char *err,
+                      size_t errlen);
 void lxcfs_views_close(int fds[LXCFS_VIEW_COUNT]);
 
 #endif
