@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "pinned.h"
@@ -29,12 +31,50 @@
 #define PINNED_ATTR_SECONDS 0.1
 /* Larger than any text: the size a file claims at each open (see grow_for_splice). */
 #define SIZE_CAP (64LL << 20)
+/* The inode of MOUNT/.views. */
+#define INO_VIEWS 16
 
 static struct fuse_session *g_session;
 
 void fuse_ops_set_session(struct fuse_session *se)
 {
 	g_session = se;
+}
+
+/* The kernel keeps a view's directory (.views/PID) in its dentry cache long after the
+ * container's mounts of it went, and we keep the view until it forgets the inodes. So now and
+ * then the names of views whose process exited are invalidated: once nothing uses them the
+ * kernel forgets them, and the view goes. Done from a thread of its own: from a request
+ * handler in .views it would wait on the lock that lookup holds. */
+static void *reaper(void *arg)
+{
+	unsigned seconds = *(unsigned *)arg;
+	for (;;) {
+		sleep(seconds);
+		pid_t pids[256];
+		size_t n;
+		do {
+			n = pinned_reap(pids, sizeof(pids) / sizeof(pids[0]));
+			for (size_t i = 0; i < n; i++) {
+				char name[16];
+				int len = snprintf(name, sizeof(name), "%d", (int)pids[i]);
+				fuse_lowlevel_notify_inval_entry(g_session, INO_VIEWS, name,
+				                                 (size_t)len);
+			}
+		} while (n == sizeof(pids) / sizeof(pids[0]));
+	}
+	return NULL;
+}
+
+int fuse_ops_start_reaper(unsigned seconds)
+{
+	static unsigned period;
+	period = seconds;
+	pthread_t t;
+	if (pthread_create(&t, NULL, reaper, &period) != 0)
+		return -1;
+	pthread_detach(t);
+	return 0;
 }
 
 struct node {
@@ -65,7 +105,6 @@ static const struct node nodes[] = {
 #define NNODES (sizeof(nodes) / sizeof(nodes[0]))
 /* Nodes below 16 are mirrored in each MOUNT/.views/PID (1 being PID itself). */
 #define NMIRROR 16
-#define INO_VIEWS 16
 /* A pinned inode: slot << SLOT_SHIFT | node. */
 #define SLOT_SHIFT 5
 

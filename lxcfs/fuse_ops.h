@@ -10,5 +10,8 @@
 extern const struct fuse_lowlevel_ops lxcfs_ops;
 /* The session the operations send notifications through (set once it exists). */
 void fuse_ops_set_session(struct fuse_session *se);
+/* Starts the thread that lets the kernel forget the views of exited processes, every
+ * seconds. 0, or -1. */
+int fuse_ops_start_reaper(unsigned seconds);
 
 #endif

@@ -53,11 +53,14 @@ static void usage(FILE *out)
 {
 	cli_print_help(out, "lxcfs [-f] [-d] [-u] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]", options,
 	               NOPTIONS);
-	fprintf(out,
-	        "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,"
-	        "loadavg}\nand sys/devices/system/cpu/online under MOUNTPOINT (default "
-	        "%s), each reader\nseeing the limits of its container.\n",
-	        DEFAULT_MOUNTPOINT);
+	fprintf(
+	    out,
+	    "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,"
+	    "loadavg}\nand sys/devices/system/cpu/online under MOUNTPOINT (default "
+	    "%s), each reader\nseeing the limits of its container. MOUNTPOINT/.views/PID/ serves "
+	    "the same files\nin the view of process PID, whoever reads: lxcfs-toolkit mounts a "
+	    "container's\nfrom its init's.\n",
+	    DEFAULT_MOUNTPOINT);
 }
 
 /* -o options lxcfs always sets itself, or that fuse3 no longer has: accepted, not passed. */
@@ -244,6 +247,10 @@ int main(int argc, char **argv)
 	/* lxcfs' reload and toggle signals: nothing to reload here, and never a reason to die. */
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
+	/* LXCFS_REAP_SECONDS: how often the views of exited containers are let go (tests). */
+	const char *reap = getenv("LXCFS_REAP_SECONDS");
+	if (fuse_ops_start_reaper(reap && atoi(reap) > 0 ? (unsigned)atoi(reap) : 30) < 0)
+		LOG_WARN("no reaper thread: the views of exited containers stay until unmount");
 	LOG_INFO("serving %s", abs);
 	/* The loop ends with the number of the signal that stopped it, or a negative errno. */
 	rc = serve(se) < 0 ? 1 : 0;

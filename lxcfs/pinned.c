@@ -38,14 +38,15 @@ static struct {
 static bool alive(const struct slot *s)
 {
 	char c;
-	return pread(s->cgfd, &c, 1, 0) == 1;
+	return s->cgfd >= 0 && pread(s->cgfd, &c, 1, 0) == 1;
 }
 
 static void slot_free(struct slot *s)
 {
 	for (int k = 0; k < FILES_PER_SLOT; k++)
 		pthread_mutex_destroy(&s->lock[k]);
-	close(s->cgfd);
+	if (s->cgfd >= 0)
+		close(s->cgfd);
 	free(s);
 }
 
@@ -204,6 +205,22 @@ pid_t pinned_pid(int slot)
 	pid_t pid = s ? s->pid : 0;
 	pthread_rwlock_unlock(&g.lock);
 	return pid;
+}
+
+size_t pinned_reap(pid_t *pids, size_t max)
+{
+	size_t n = 0;
+	pthread_rwlock_wrlock(&g.lock);
+	for (size_t i = 1; i < g.cap && n < max; i++) {
+		struct slot *s = g.v[i];
+		if (s && s->cgfd >= 0 && !alive(s)) {
+			close(s->cgfd);
+			s->cgfd = -1;
+			pids[n++] = s->pid;
+		}
+	}
+	pthread_rwlock_unlock(&g.lock);
+	return n;
 }
 
 size_t pinned_count(void)

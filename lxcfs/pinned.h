@@ -35,6 +35,9 @@ void pinned_view(int slot, struct view *v);
  * that is not live. */
 struct pinned_file *pinned_file_lock(int slot, unsigned k);
 void pinned_file_unlock(int slot, unsigned k);
+/* Slots whose process has exited since the last call: their /proc file is closed and their
+ * pids put in pids (at most max), so that the kernel can be told to forget the names. */
+size_t pinned_reap(pid_t *pids, size_t max);
 /* The pid of a live slot, 0 otherwise. */
 pid_t pinned_pid(int slot);
 size_t pinned_count(void);

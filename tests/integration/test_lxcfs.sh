@@ -17,6 +17,8 @@ LXCFS_PID=""
 declare -A CTR_PID=() # container name -> host pid of its init
 
 [ -x "$LXCFS" ] || it_abort "no $LXCFS (make first)"
+# The views of exited containers are let go every second, not every 30.
+export LXCFS_REAP_SECONDS=1
 # Under `make check SANITIZE=1` the detached lxcfs has no stderr: reports go to files.
 export ASAN_OPTIONS="log_path=$IT_TMP/lxcfs-sanitizer${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:log_path=$IT_TMP/lxcfs-sanitizer${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
@@ -357,6 +359,20 @@ expect_eq "... every read of b's view shows b" "200" \
 	"$(grep -l '^MemTotal: *32768 kB' "$IT_TMP"/conc/*."${CTR_PID[b]}" | wc -l)"
 expect_eq "... with every line whole" "0" "$(cat "$IT_TMP"/conc/* | whole_meminfo)"
 expect_ok "lxcfs survived them" lxcfs_alive
+
+# A view holds its process's /proc/PID/cgroup open; once the process exits it is closed and
+# the name let go, so that exited containers leave nothing behind in lxcfs.
+cg_make "$CG/d" $((96 << 20)) "" || it_abort "cannot create $CG/d"
+ctr_start d "$CG/d" "$CG/d" || it_abort "container d did not start"
+d_pid=${CTR_PID[d]}
+cgfds() { find "/proc/$LXCFS_PID/fd" -lname "/proc/$d_pid/cgroup" 2>/dev/null | wc -l; }
+expect_eq "d's view shows d" "98304" "$(field MemTotal <"$MNT/.views/$d_pid/proc/meminfo")"
+expect_eq "lxcfs holds d's cgroup file open" "1" "$(cgfds)"
+kill -KILL "$d_pid"
+poll 5 eval '! kill -0 "$d_pid" 2>/dev/null'
+wait_for "after d exits, lxcfs closes its cgroup file (within 2 s)" 5 eval '[ "$(cgfds)" = 0 ]'
+expect_fail "... and d's pid has no view any more" "No such file or directory" ls "$MNT/.views/$d_pid"
+unset "CTR_PID[d]"
 
 # ------------------------------------------------------------- disks and devices
 
