@@ -46,35 +46,64 @@ void fuse_ops_set_session(struct fuse_session *se)
  * then the names of views whose process exited are invalidated: once nothing uses them the
  * kernel forgets them, and the view goes. Done from a thread of its own: from a request
  * handler in .views it would wait on the lock that lookup holds. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool running, stop;
+	unsigned seconds;
+	pthread_t thread;
+} g_reaper = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void reap_once(void)
+{
+	pid_t pids[256];
+	size_t n;
+	do {
+		n = pinned_reap(pids, sizeof(pids) / sizeof(pids[0]));
+		for (size_t i = 0; i < n; i++) {
+			char name[16];
+			int len = snprintf(name, sizeof(name), "%d", (int)pids[i]);
+			fuse_lowlevel_notify_inval_entry(g_session, INO_VIEWS, name, (size_t)len);
+		}
+	} while (n == sizeof(pids) / sizeof(pids[0]));
+}
+
 static void *reaper(void *arg)
 {
-	unsigned seconds = *(unsigned *)arg;
-	for (;;) {
-		sleep(seconds);
-		pid_t pids[256];
-		size_t n;
-		do {
-			n = pinned_reap(pids, sizeof(pids) / sizeof(pids[0]));
-			for (size_t i = 0; i < n; i++) {
-				char name[16];
-				int len = snprintf(name, sizeof(name), "%d", (int)pids[i]);
-				fuse_lowlevel_notify_inval_entry(g_session, INO_VIEWS, name,
-				                                 (size_t)len);
-			}
-		} while (n == sizeof(pids) / sizeof(pids[0]));
+	pthread_mutex_lock(&g_reaper.lock);
+	while (!g_reaper.stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += g_reaper.seconds;
+		pthread_cond_timedwait(&g_reaper.wake, &g_reaper.lock, &until);
+		if (g_reaper.stop)
+			break;
+		pthread_mutex_unlock(&g_reaper.lock);
+		reap_once();
+		pthread_mutex_lock(&g_reaper.lock);
 	}
-	return NULL;
+	pthread_mutex_unlock(&g_reaper.lock);
+	return arg;
 }
 
 int fuse_ops_start_reaper(unsigned seconds)
 {
-	static unsigned period;
-	period = seconds;
-	pthread_t t;
-	if (pthread_create(&t, NULL, reaper, &period) != 0)
-		return -1;
-	pthread_detach(t);
-	return 0;
+	g_reaper.seconds = seconds;
+	g_reaper.stop = false;
+	g_reaper.running = pthread_create(&g_reaper.thread, NULL, reaper, NULL) == 0;
+	return g_reaper.running ? 0 : -1;
+}
+
+void fuse_ops_stop_reaper(void)
+{
+	if (!g_reaper.running)
+		return;
+	pthread_mutex_lock(&g_reaper.lock);
+	g_reaper.stop = true;
+	pthread_cond_signal(&g_reaper.wake);
+	pthread_mutex_unlock(&g_reaper.lock);
+	pthread_join(g_reaper.thread, NULL);
+	g_reaper.running = false;
 }
 
 struct node {

@@ -13,5 +13,7 @@ void fuse_ops_set_session(struct fuse_session *se);
 /* Starts the thread that lets the kernel forget the views of exited processes, every
  * seconds. 0, or -1. */
 int fuse_ops_start_reaper(unsigned seconds);
+/* Stops it (before the session goes). */
+void fuse_ops_stop_reaper(void);
 
 #endif

@@ -254,6 +254,7 @@ int main(int argc, char **argv)
 	LOG_INFO("serving %s", abs);
 	/* The loop ends with the number of the signal that stopped it, or a negative errno. */
 	rc = serve(se) < 0 ? 1 : 0;
+	fuse_ops_stop_reaper();
 	fuse_remove_signal_handlers(se);
 	fuse_session_unmount(se);
 out:
