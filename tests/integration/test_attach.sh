@@ -101,7 +101,8 @@ done
 # ------------------------------------------------------------------ Docker CLI
 export DOCKER_CONFIG=$IT_TMP/docker
 if command -v docker >/dev/null; then
-	did=$(isula run -d --external-rootfs "$BB" none sh -c 'sleep 1; echo from-docker; exit 4')
+	# Output 3 s after the start: the docker CLI can take over a second to attach (sanitizers).
+	did=$(isula run -d --external-rootfs "$BB" none sh -c 'sleep 3; echo from-docker; exit 4')
 	out=$(timeout 20 docker -H "unix://$SOCK" attach "$did" 2>&1)
 	rc=$?
 	expect_eq "docker attach: the output" from-docker "$out"
