@@ -183,7 +183,7 @@ for f in "${FILES[@]}"; do
 	result "$f median, Debian $deb_version (p99 $(p99 "$CTR/deb/$f"))" "$d" us
 	result "$f ours / Debian" "$(awk -v a="$o" -v b="$d" 'BEGIN { printf "%.2f", a / b }')" x "<=0.5"
 	t=$(med "$BENCH_TMP/ours/proc/$f")
-	result "$f median, ours top-level (by reader pid) / Debian" \
+	result "$f top-level (reader pid) ours / Debian" \
 		"$(awk -v a="$t" -v b="$d" 'BEGIN { printf "%.2f", a / b }')" x
 done
 
