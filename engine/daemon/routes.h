@@ -2,12 +2,16 @@
 #ifndef ENGINE_ROUTES_H
 #define ENGINE_ROUTES_H
 
+#include <yajl/yajl_tree.h>
+
 #include "container.h"
 #include "server.h"
 
 /* The container the path's {id} names (id, name or unique prefix), referenced; NULL after
  * answering 404 (or 400 for an ambiguous prefix). */
 struct container *route_find_container(const struct request *req, struct response *resp);
+/* The request's body as a JSON object (free with yajl_tree_free); NULL after answering 400. */
+yajl_val route_json_object(const struct request *req, struct response *resp);
 
 void route_ping(const struct request *req, struct response *resp);
 void route_version(const struct request *req, struct response *resp);

@@ -29,6 +29,19 @@ struct container *route_find_container(const struct request *req, struct respons
 	return c;
 }
 
+yajl_val route_json_object(const struct request *req, struct response *resp)
+{
+	char err[ERRLEN] = "";
+	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
+	if (!body || !YAJL_IS_OBJECT(body)) {
+		resp_error(resp, 400, "invalid JSON body: %s", body ? "not an object" : err);
+		if (body)
+			yajl_tree_free(body);
+		return NULL;
+	}
+	return body;
+}
+
 static struct container *new_container(yajl_val body, const char *name, char *err, size_t errlen)
 {
 	struct container *c = calloc(1, sizeof(*c));
@@ -65,13 +78,9 @@ void route_container_create(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "%s", err);
 		return;
 	}
-	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
-	if (!body || !YAJL_IS_OBJECT(body)) {
-		resp_error(resp, 400, "invalid JSON body: %s", body ? "not an object" : err);
-		if (body)
-			yajl_tree_free(body);
+	yajl_val body = route_json_object(req, resp);
+	if (!body)
 		return;
-	}
 	struct container *c = new_container(body, name, err, sizeof(err));
 	yajl_tree_free(body);
 	if (!c) {

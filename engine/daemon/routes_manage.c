@@ -246,20 +246,16 @@ static int commit_update(struct container *c, struct host_config *n, char *err, 
 
 void route_container_update(const struct request *req, struct response *resp)
 {
-	char err[ERRLEN] = "";
-	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
-	if (!body || !YAJL_IS_OBJECT(body)) {
-		resp_error(resp, 400, "invalid JSON body: %s", body ? "not an object" : err);
-		if (body)
-			yajl_tree_free(body);
+	yajl_val body = route_json_object(req, resp);
+	if (!body)
 		return;
-	}
 	struct container *c = route_find_container(req, resp);
 	if (!c) {
 		yajl_tree_free(body);
 		return;
 	}
 	pthread_mutex_lock(&c->op_lock);
+	char err[ERRLEN] = "";
 	struct host_config n;
 	unsigned status = 400;
 	int ret = parse_update(body, &c->host, &n, err, sizeof(err));
