@@ -51,6 +51,8 @@ void api_response_free(struct api_response *r);
 void print_daemon_error(const struct api_response *r);
 /* URL-escapes s into a new string. */
 char *url_escape(const char *s);
+/* "/containers/REF" + rest into path, REF being ref URL-escaped. */
+void container_path(char *path, size_t len, const char *ref, const char *rest);
 
 /* create/run's system-container flags (create_sysopts.c): each NULL when not given. */
 struct sysopt_flags {

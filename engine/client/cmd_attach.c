@@ -22,10 +22,8 @@ struct ctr_brief {
 /* Id, tty and stdin from inspect; -1 after printing the error. */
 static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b)
 {
-	char *esc = url_escape(ref);
 	char path[512];
-	snprintf(path, sizeof(path), "/containers/%s/json", esc ? esc : "");
-	free(esc);
+	container_path(path, sizeof(path), ref, "/json");
 	struct api_response r;
 	if (api_call(cl, "GET", path, NULL, &r) < 0)
 		return -1;

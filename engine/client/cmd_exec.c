@@ -78,10 +78,9 @@ int cmd_exec(struct client *cl, int argc, char **argv)
 		cli_values_free(v);
 		return 1;
 	}
-	char *esc = url_escape(cli_positional(v, 0));
 	char *body = exec_config(v, detach);
 	char path[512];
-	snprintf(path, sizeof(path), "/containers/%s/exec", esc ? esc : "");
+	container_path(path, sizeof(path), cli_positional(v, 0), "/exec");
 	struct api_response r;
 	char *exec_id = NULL;
 	code = EXIT_DAEMON_ERROR;
@@ -118,7 +117,6 @@ int cmd_exec(struct client *cl, int argc, char **argv)
 out:
 	free(exec_id);
 	free(body);
-	free(esc);
 	cli_values_free(v);
 	return code;
 }

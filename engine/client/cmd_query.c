@@ -197,10 +197,8 @@ int cmd_inspect(struct client *cl, int argc, char **argv)
 	const char *tmpl = cli_string(v, 2);
 	bool pretty_open = false;
 	for (size_t i = 0; i < cli_npositional(v); i++) {
-		char *esc = url_escape(cli_positional(v, i));
 		char path[1024];
-		snprintf(path, sizeof(path), "/containers/%s/json", esc ? esc : "");
-		free(esc);
+		container_path(path, sizeof(path), cli_positional(v, i), "/json");
 		struct api_response r;
 		if (api_call(cl, "GET", path, NULL, &r) < 0) {
 			code = 1;

@@ -90,10 +90,8 @@ static void print_header(void)
 /* One sample of t (one-shot). -1 after printing the daemon's error. */
 static int fetch(struct client *cl, struct target *t)
 {
-	char *esc = url_escape(t->ref);
 	char path[1024];
-	snprintf(path, sizeof(path), "/containers/%s/stats?stream=0&one-shot=1", esc ? esc : "");
-	free(esc);
+	container_path(path, sizeof(path), t->ref, "/stats?stream=0&one-shot=1");
 	struct api_response r;
 	if (api_call(cl, "GET", path, NULL, &r) < 0)
 		return -1;

@@ -125,3 +125,10 @@ char *url_escape(const char *s)
 {
 	return http_url_escape(s);
 }
+
+void container_path(char *path, size_t len, const char *ref, const char *rest)
+{
+	char *esc = url_escape(ref);
+	snprintf(path, len, "/containers/%s%s", esc ? esc : "", rest);
+	free(esc);
+}
