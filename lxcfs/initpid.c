@@ -29,9 +29,8 @@
 struct entry {
 	ino_t ns;
 	struct pidns_init init;
-	/* /proc/INIT/cgroup, open: reading it fails with ESRCH once that process is gone, so
-	 * the read that fetches the cgroups also proves the entry still names the init. */
-	int cgfd;
+	/* The read that fetches the init's cgroups also proves the entry still names it. */
+	struct proc_pin pin;
 	struct entry *next;
 };
 
@@ -68,7 +67,7 @@ ino_t initpid_own_ns(void)
 
 static void entry_free(struct entry *e)
 {
-	close(e->cgfd);
+	close(e->pin.cgfd);
 	free(e);
 }
 
@@ -91,17 +90,43 @@ size_t initpid_cached(void)
 	return g.count;
 }
 
-/* pread of the whole small file; -1 when the process behind fd is gone. */
-static int read_cgroups(int fd, char *buf, size_t size)
+int proc_pin_cgroups(const struct proc_pin *pin, char *buf, size_t size)
 {
 	ssize_t n;
 	do
-		n = pread(fd, buf, size - 1, 0);
+		n = pread(pin->cgfd, buf, size - 1, 0);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
 	return 0;
+}
+
+int proc_pin_open(pid_t pid, struct proc_pin *pin, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	/* Everything below goes through this directory: one process, even if pid is reused. */
+	int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return -1;
+	}
+	pin->cgfd = openat(dir, "cgroup", O_RDONLY | O_CLOEXEC);
+	char *stat = read_file_at(dir, "stat", 1 << 16, NULL);
+	pin->ns = ns_inode_at(dir, "ns/pid");
+	int ret = pin->cgfd >= 0 && stat && proc_stat_starttime(stat, &pin->start) == 0 &&
+	                  proc_pin_cgroups(pin, buf, size) == 0
+	              ? 0
+	              : -1;
+	if (ret < 0 && pin->cgfd >= 0)
+		close(pin->cgfd);
+	if (ret < 0)
+		errno = ESRCH;
+	free(stat);
+	close(dir);
+	return ret;
 }
 
 /* The pid (in our namespace) of process `pid`'s ancestor that is pid 1 of namespace ns, or
@@ -185,35 +210,22 @@ static pid_t find_init(pid_t reader, ino_t ns)
 static struct entry *resolve(pid_t reader, ino_t ns, char *buf, size_t size)
 {
 	pid_t pid = find_init(reader, ns);
-	if (pid <= 0)
-		return NULL;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	/* Everything below goes through this directory: one process, even if pid is reused. */
-	int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return NULL;
-	struct entry *e = calloc(1, sizeof(*e));
-	char *stat = NULL;
+	struct entry *e = pid > 0 ? calloc(1, sizeof(*e)) : NULL;
 	if (!e)
-		goto fail;
-	e->cgfd = openat(dir, "cgroup", O_RDONLY | O_CLOEXEC);
-	stat = read_file_at(dir, "stat", 1 << 16, NULL);
-	if (e->cgfd < 0 || !stat || ns_inode_at(dir, "ns/pid") != ns ||
-	    proc_stat_starttime(stat, &e->init.start) < 0 || read_cgroups(e->cgfd, buf, size) < 0)
-		goto fail;
+		return NULL;
+	if (proc_pin_open(pid, &e->pin, buf, size) < 0) {
+		free(e);
+		return NULL;
+	}
+	if (e->pin.ns != ns) {
+		close(e->pin.cgfd);
+		free(e);
+		return NULL;
+	}
 	e->ns = ns;
 	e->init.pid = pid;
-	free(stat);
-	close(dir);
+	e->init.start = e->pin.start;
 	return e;
-fail:
-	free(stat);
-	if (e && e->cgfd >= 0)
-		close(e->cgfd);
-	free(e);
-	close(dir);
-	return NULL;
 }
 
 /* Drops entries whose init is gone; called with the write lock held, now and then. */
@@ -223,7 +235,7 @@ static void sweep(void)
 	for (size_t i = 0; i < BUCKETS; i++) {
 		for (struct entry **pp = &g.bucket[i]; *pp;) {
 			struct entry *e = *pp;
-			if (pread(e->cgfd, buf, 1, 0) >= 0) {
+			if (pread(e->pin.cgfd, buf, 1, 0) >= 0) {
 				pp = &e->next;
 				continue;
 			}
@@ -256,7 +268,7 @@ int initpid_lookup(pid_t reader, ino_t ns, struct pidns_init *out, char *cgroups
 	struct entry *e = g.bucket[ns % BUCKETS];
 	while (e && e->ns != ns)
 		e = e->next;
-	if (e && read_cgroups(e->cgfd, cgroups, size) == 0) {
+	if (e && proc_pin_cgroups(&e->pin, cgroups, size) == 0) {
 		*out = e->init;
 		pthread_rwlock_unlock(&g.lock);
 		return 0;

@@ -26,6 +26,19 @@ ino_t initpid_own_ns(void);
  * the init is gone. */
 int initpid_lookup(pid_t reader, ino_t ns, struct pidns_init *out, char *cgroups, size_t size);
 
+/* A process held by its /proc/PID/cgroup, open: reading it fails with ESRCH once that
+ * process is gone, even if its pid is reused. */
+struct proc_pin {
+	int cgfd;
+	uint64_t start; /* /proc/PID/stat starttime */
+	ino_t ns;       /* its pid namespace's inode; 0 when that cannot be read */
+};
+/* Pins process pid and reads its cgroups into buf (NUL-terminated, cut to size). 0, or -1
+ * when it is gone (errno ESRCH) or cannot be read. */
+int proc_pin_open(pid_t pid, struct proc_pin *pin, char *buf, size_t size);
+/* Its current cgroups into buf; -1 once the process is gone. */
+int proc_pin_cgroups(const struct proc_pin *pin, char *buf, size_t size);
+
 /* Number of namespaces cached (for tests and logs). */
 size_t initpid_cached(void);
 

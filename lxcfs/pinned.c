@@ -1,17 +1,12 @@
 #include "pinned.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileutil.h"
 #include "initpid.h"
-#include "proc_parse.h"
 
 /* Slot numbers go into inode numbers (slot << 5): far below 2^59. */
 #define MAX_SLOTS (1 << 20)
@@ -19,10 +14,9 @@
 
 struct slot {
 	pid_t pid;
-	uint64_t start;
-	/* /proc/PID/cgroup, open: reads fail with ESRCH once that process is gone, even if
-	 * its pid is reused, so a slot never shows another process's cgroups. */
-	int cgfd;
+	/* Held by its /proc/PID/cgroup: a slot never shows another process's cgroups. cgfd is
+	 * -1 once the reaper found it gone. */
+	struct proc_pin pin;
 	uint64_t nlookup;
 	bool host; /* a process of lxcfs' own pid namespace: it sees the host, like its readers */
 	pthread_mutex_t lock[FILES_PER_SLOT];
@@ -38,52 +32,37 @@ static struct {
 static bool alive(const struct slot *s)
 {
 	char c;
-	return s->cgfd >= 0 && pread(s->cgfd, &c, 1, 0) == 1;
+	return s->pin.cgfd >= 0 && pread(s->pin.cgfd, &c, 1, 0) == 1;
 }
 
 static void slot_free(struct slot *s)
 {
 	for (int k = 0; k < FILES_PER_SLOT; k++)
 		pthread_mutex_destroy(&s->lock[k]);
-	if (s->cgfd >= 0)
-		close(s->cgfd);
+	if (s->pin.cgfd >= 0)
+		close(s->pin.cgfd);
 	free(s);
 }
 
 static struct slot *slot_open(pid_t pid, int *err)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
-		*err = errno == ENOENT ? ESRCH : errno;
+	struct slot *s = calloc(1, sizeof(*s));
+	char cgroups[64];
+	if (!s) {
+		*err = ENOMEM;
 		return NULL;
 	}
-	struct slot *s = calloc(1, sizeof(*s));
-	char *stat = NULL;
-	*err = ENOMEM;
-	if (!s)
-		goto fail;
+	/* Only the pin is wanted here: the cgroups are read again at each rendering. */
+	if (proc_pin_open(pid, &s->pin, cgroups, sizeof(cgroups)) < 0) {
+		*err = ESRCH;
+		free(s);
+		return NULL;
+	}
 	s->pid = pid;
-	s->cgfd = openat(dir, "cgroup", O_RDONLY | O_CLOEXEC);
-	stat = read_file_at(dir, "stat", 1 << 16, NULL);
-	*err = ESRCH;
-	if (s->cgfd < 0 || !stat || proc_stat_starttime(stat, &s->start) < 0 || !alive(s))
-		goto fail;
-	struct stat ns;
-	s->host = fstatat(dir, "ns/pid", &ns, 0) == 0 && ns.st_ino == initpid_own_ns();
+	s->host = s->pin.ns == initpid_own_ns();
 	for (int k = 0; k < FILES_PER_SLOT; k++)
 		pthread_mutex_init(&s->lock[k], NULL);
-	free(stat);
-	close(dir);
 	return s;
-fail:
-	if (s && s->cgfd >= 0)
-		close(s->cgfd);
-	free(s);
-	free(stat);
-	close(dir);
-	return NULL;
 }
 
 int pinned_acquire(pid_t pid)
@@ -163,11 +142,10 @@ void pinned_view(int slot, struct view *v)
 	v->host = true;
 	pthread_rwlock_rdlock(&g.lock);
 	struct slot *s = slot_at(slot);
-	ssize_t n = s && !s->host ? pread(s->cgfd, v->text, sizeof(v->text) - 1, 0) : -1;
-	if (n > 0) {
-		v->text[n] = '\0';
+	if (s && !s->host && s->pin.cgfd >= 0 &&
+	    proc_pin_cgroups(&s->pin, v->text, sizeof(v->text)) == 0) {
 		v->init.pid = s->pid;
-		v->init.start = s->start;
+		v->init.start = s->pin.start;
 		pid_cgroups_parse(v->text, &v->cg);
 		v->host = false;
 	}
@@ -213,9 +191,9 @@ size_t pinned_reap(pid_t *pids, size_t max)
 	pthread_rwlock_wrlock(&g.lock);
 	for (size_t i = 1; i < g.cap && n < max; i++) {
 		struct slot *s = g.v[i];
-		if (s && s->cgfd >= 0 && !alive(s)) {
-			close(s->cgfd);
-			s->cgfd = -1;
+		if (s && s->pin.cgfd >= 0 && !alive(s)) {
+			close(s->pin.cgfd);
+			s->pin.cgfd = -1;
 			pids[n++] = s->pid;
 		}
 	}
