@@ -8,47 +8,19 @@
 # lxcfs and `remount all` bring the view back without restarting the containers.
 set -u
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lxcfs_lib.sh"
 it_setup
 
-LXCFS=$BIN/lxcfs
+LXCFS_BIN=$BIN/lxcfs
 TOOLKIT=$BIN/lxcfs-toolkit
-{ [ -x "$LXCFS" ] && [ -x "$TOOLKIT" ]; } || it_abort "build first: no $LXCFS or $TOOLKIT"
+{ [ -x "$LXCFS_BIN" ] && [ -x "$TOOLKIT" ]; } || it_abort "build first: no $LXCFS_BIN or $TOOLKIT"
 
 LXDIR=$IT_TMP/lxcfs
 MNT=$LXDIR/mnt
-PIDFILE=$LXDIR/lxcfs.pid
-LXCFS_PID=""
 mkdir -p "$MNT"
 
 # ---------------------------------------------------------------------------- lxcfs
-# Under `make check SANITIZE=1` the detached lxcfs has no stderr: its reports go to files
-# (only lxcfs's: the daemon's stay on its own stderr, where lib.sh looks for them).
-lxcfs_up() { "$TOOLKIT" --mount-point "$MNT" check-lxcfs >/dev/null 2>&1; }
-
-start_lxcfs() {
-	ASAN_OPTIONS="log_path=$LXDIR/sanitizer${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-		UBSAN_OPTIONS="print_stacktrace=1:log_path=$LXDIR/sanitizer${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-		"$LXCFS" -p "$PIDFILE" "$MNT" >>"$LXDIR/lxcfs.log" 2>&1 </dev/null
-	wait_for "lxcfs serves on $MNT" 10 lxcfs_up || return 1
-	LXCFS_PID=$(cat "$PIDFILE")
-}
-
-# kill_lxcfs SIGNAL: ends lxcfs (by its pid) and waits until it has gone.
-kill_lxcfs() {
-	[ -n "$LXCFS_PID" ] || return 0
-	kill "-$1" "$LXCFS_PID" 2>/dev/null
-	poll 5 _gone "$LXCFS_PID"
-	LXCFS_PID=""
-}
-
-# Whatever happens: lxcfs ended by its pid, its mount point off (a dead lxcfs leaves it).
-lxcfs_cleanup() {
-	kill_lxcfs TERM
-	while grep -qF " $MNT " /proc/self/mountinfo; do
-		umount -l "$MNT" 2>/dev/null || break
-	done
-}
-it_on_cleanup lxcfs_cleanup
+it_on_cleanup stop_lxcfs
 
 start_lxcfs || it_abort "lxcfs must start"
 start_daemon main || it_abort "the daemon must start"
@@ -200,7 +172,7 @@ expect_eq "bb2's first read of /proc/meminfo is the view" "MemTotal:          65
 
 # ------------------------------------------------------------------------- cleanup
 expect_ok "rm -f the containers with their views" isula rm -f bb bb2 sd
-lxcfs_cleanup
+stop_lxcfs
 expect_eq "lxcfs is unmounted" "" "$(findmnt -n -o TARGET "$MNT")"
 reports=$(cat "$LXDIR"/sanitizer.* 2>/dev/null | head -n 40)
 expect_eq "lxcfs ran clean under the sanitizers (if built with them)" "" "$reports"
