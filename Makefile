@@ -44,7 +44,7 @@ BINS := $(BUILD)/bin/isulad $(BUILD)/bin/isula $(BUILD)/bin/isulad-monitor $(BUI
 BINS += $(BUILD)/bin/lxcfs-toolkit
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Helpers the integration tests run (not installed).
-TEST_TOOLS := $(BUILD)/test-tools/shift-rootfs
+TEST_TOOLS := $(BUILD)/test-tools/shift-rootfs $(BUILD)/test-tools/bpf-devices
 
 all: $(BINS) $(TEST_TOOLS)
 
@@ -89,6 +89,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LXCFS_LIB) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 $(BUILD)/test-tools/shift-rootfs: $(BUILD)/obj/tests/tools/shift_rootfs.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/test-tools/bpf-devices: $(BUILD)/obj/tests/tools/bpf_devices_tool.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 

@@ -12,6 +12,7 @@
 
 #include "capabilities.h"
 #include "cgroup_info.h"
+#include "cgroup_v2.h"
 #include "fileutil.h"
 #include "rootfs_files.h"
 #include "seccomp_profile.h"
@@ -138,6 +139,63 @@ static void add_host_devices(FILE *f, const char *dir, int depth)
 	closedir(d);
 }
 
+/* The devices.allow rule of a --device (0 when its node has gone: add_devices says so). */
+static int device_rule_text(const struct device_spec *d, char *out, size_t len)
+{
+	struct stat st;
+	if (stat(d->host, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)))
+		return -1;
+	snprintf(out, len, "%c %u:%u %s", S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+	         minor(st.st_rdev), d->perms);
+	return 0;
+}
+
+/* Cgroup v2 has no devices files: the same rules go to <container_dir>/devices, which the
+ * monitor's start-host hook compiles into a BPF program on the container's v2 cgroup. With
+ * neither a v1 devices controller nor a cgroup2 tree the container is refused (fail closed). */
+static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_config_env *env,
+                          bool v1_devices, char *err, size_t errlen)
+{
+	char *mount = cgroup2_mount_point();
+	if (!mount) {
+		if (v1_devices)
+			return 0;
+		snprintf(
+		    err, errlen,
+		    "cannot confine the container's devices: the host has neither the cgroup v1 "
+		    "devices controller nor a cgroup2 hierarchy");
+		return -1;
+	}
+	free(mount);
+	struct text_buf t;
+	if (text_buf_open(&t) == 0) {
+		for (size_t i = 0; g_default_devices[i]; i++)
+			fprintf(t.f, "%s\n", g_default_devices[i]);
+		for (size_t i = 0; i < c->host.sec.n_devices; i++) {
+			char rule[64];
+			if (device_rule_text(&c->host.sec.devices[i], rule, sizeof(rule)) == 0)
+				fprintf(t.f, "%s\n", rule);
+		}
+	}
+	char *text = text_buf_finish(&t, true);
+	char *path = path_join(env->container_dir, "devices");
+	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
+	int ret = -1;
+	if (!text || !path || !cg)
+		snprintf(err, errlen, "out of memory");
+	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	else {
+		fprintf(f, "lxc.hook.start-host = %s devices-hook %s %s %s%s\n", env->monitor_path,
+		        env->state_dir, path, cg, v1_devices ? " --v1" : "");
+		ret = 0;
+	}
+	free(text);
+	free(path);
+	free(cg);
+	return ret;
+}
+
 static void add_masks(FILE *f)
 {
 	for (size_t i = 0; g_masked_paths[i]; i++) {
@@ -185,8 +243,8 @@ static int write_seccomp(FILE *f, uint64_t caps, bool system_container, const ch
 	return ret;
 }
 
-static int add_confinement(FILE *f, const struct container *c, const char *dir, char *err,
-                           size_t errlen)
+static int add_confinement(FILE *f, const struct container *c, const struct lxc_config_env *env,
+                           char *err, size_t errlen)
 {
 	const struct host_config *h = &c->host;
 	const char *base[sizeof(g_default_caps) / sizeof(g_default_caps[0]) + 1];
@@ -207,10 +265,11 @@ static int add_confinement(FILE *f, const struct container *c, const char *dir, 
 		for (size_t i = 0; g_default_devices[i]; i++)
 			fprintf(f, "lxc.cgroup.devices.allow = %s\n", g_default_devices[i]);
 	}
-	if (add_devices(f, h, v1_devices, err, errlen) < 0)
+	if (add_devices(f, h, v1_devices, err, errlen) < 0 ||
+	    add_v2_devices(f, c, env, v1_devices, err, errlen) < 0)
 		return -1;
 	add_masks(f);
-	return write_seccomp(f, caps, h->system_container, dir, err, errlen);
+	return write_seccomp(f, caps, h->system_container, env->container_dir, err, errlen);
 }
 
 /* liblxc's own lxc.sysctl writes after /proc/sys has gone read-only (proc:mixed), so the
@@ -261,7 +320,7 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 		add_host_devices(f, "/dev", 0);
 		ret = add_devices(f, h, false, err, errlen);
 	} else {
-		ret = add_confinement(f, c, container_dir, err, errlen);
+		ret = add_confinement(f, c, env, err, errlen);
 	}
 	fprintf(f,
 	        "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,"

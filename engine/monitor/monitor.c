@@ -13,10 +13,13 @@
  *                                                 bounds the whole stage: the start-timeout)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
+ *   isulad-monitor devices-hook STATE_DIR FILE CGROUP [--v1]
+ *                                              (lxc.hook.start-host, see devices_hook.c)
  *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -33,6 +36,32 @@
 #include "monitor.h"
 #include "oci_hook_exec.h"
 #include "units.h"
+
+void monitor_log(const char *state_dir, const char *fmt, ...)
+{
+	/* Our stderr is the container's while liblxc runs it: this goes to our own log. */
+	char *log = path_join(state_dir, MONITOR_LOG_FILE);
+	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600) : -1;
+	free(log);
+	if (fd < 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	dprintf(fd, "isulad-monitor: ");
+	vdprintf(fd, fmt, ap);
+	dprintf(fd, "\n");
+	va_end(ap);
+	close(fd);
+}
+
+void monitor_start_error(const char *state_dir, const char *err)
+{
+	monitor_log(state_dir, "%s", err);
+	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
+	if (path)
+		atomic_write_file(path, err, strlen(err), 0600);
+	free(path);
+}
 
 /* Runs the bundle's OCI hooks of one stage for the container liblxc runs. A failing prestart
  * hook fails the start: its error goes to the state dir for the daemon to report. Other
@@ -51,21 +80,11 @@ static int run_oci_hooks(enum oci_hook_stage stage, const char *bundle, const ch
 	                                err, sizeof(err)) == 0) {
 		return 0;
 	}
-	/* Our stderr is the container's while liblxc runs it: this goes to our own log. */
-	char *log = path_join(state_dir, MONITOR_LOG_FILE);
-	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600) : -1;
-	free(log);
-	if (fd >= 0) {
-		dprintf(fd, "isulad-monitor: %s%s\n", err,
-		        stage == OCI_HOOK_PRESTART ? "" : " (ignored: not a prestart hook)");
-		close(fd);
-	}
-	if (stage != OCI_HOOK_PRESTART)
+	if (stage != OCI_HOOK_PRESTART) {
+		monitor_log(state_dir, "%s (ignored: not a prestart hook)", err);
 		return 0;
-	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
-	if (path)
-		atomic_write_file(path, err, strlen(err), 0600);
-	free(path);
+	}
+	monitor_start_error(state_dir, err);
 	return 1;
 }
 
@@ -183,6 +202,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && strcmp(argv[1], "sysctl-hook") == 0)
 		return monitor_sysctl_hook(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "devices-hook") == 0)
+		return monitor_devices_hook(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)

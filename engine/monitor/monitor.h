@@ -6,6 +6,14 @@
 int monitor_exec(int argc, char **argv);
 /* lxc.hook.start-host writing --sysctl values (sysctl_hook.c). */
 int monitor_sysctl_hook(const char *file);
+/* Appends a line to the container's monitor log (<state_dir>/monitor.log). */
+void monitor_log(const char *state_dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A start-host hook's reason for failing the start: logged, and left in the state dir where
+ * the daemon reads it for the start's error message. */
+void monitor_start_error(const char *state_dir, const char *err);
+/* lxc.hook.start-host attaching the BPF device program on cgroup v2 (devices_hook.c); argv
+ * starts after "devices-hook". Returns the exit code. */
+int monitor_devices_hook(int argc, char **argv);
 /* lxc.hook.mount for --ns-change-opt: binds each /proc/sys path in argv read-write onto
  * itself inside the container's rootfs mount. Returns the exit code. */
 int proc_rw_hook(int argc, char **argv);

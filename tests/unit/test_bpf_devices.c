@@ -1,0 +1,251 @@
+/* The device rules of cgroup v2 confinement: the rule parser, the BPF program it compiles to
+ * (run here by a small interpreter of the instructions the compiler emits), and where the v2
+ * tree and a process's place in it are found, over real file contents of v2 and hybrid
+ * hosts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf_devices.h"
+#include "cgroup_v2.h"
+
+/* Runs the program as the kernel would for one access: 1 allowed, 0 denied. Fails the test
+ * on an instruction the compiler should not emit or a jump out of the program. */
+static int run(const struct bpf_insn *p, size_t n, int type, int access, uint32_t major,
+               uint32_t minor)
+{
+	uint64_t r[11] = {0};
+	uint32_t ctx[3] = {(uint32_t)type | (uint32_t)access << 16, major, minor};
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct bpf_insn *i = &p[pc];
+		switch (i->code) {
+		case BPF_LDX | BPF_MEM | BPF_W:
+			assert_int_equal(i->src_reg, 1);
+			assert_true(i->off >= 0 && i->off <= 8 && i->off % 4 == 0);
+			r[i->dst_reg] = ctx[i->off / 4];
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+			r[i->dst_reg] = r[i->src_reg];
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			r[i->dst_reg] = (uint64_t)(int64_t)i->imm;
+			break;
+		case BPF_ALU64 | BPF_AND | BPF_K:
+			r[i->dst_reg] &= (uint64_t)(int64_t)i->imm;
+			break;
+		case BPF_ALU64 | BPF_RSH | BPF_K:
+			r[i->dst_reg] >>= i->imm;
+			break;
+		case BPF_JMP32 | BPF_JNE | BPF_K:
+			if ((uint32_t)r[i->dst_reg] != (uint32_t)i->imm) {
+				pc += (size_t)i->off;
+				assert_true(pc < n);
+			}
+			break;
+		case BPF_JMP | BPF_EXIT:
+			return (int)r[0];
+		default:
+			fail_msg("unexpected instruction 0x%x at %zu", i->code, pc);
+		}
+	}
+	fail_msg("the program runs off its end");
+	return -1;
+}
+
+enum { B = DEVICE_TYPE_BLOCK, C = DEVICE_TYPE_CHAR };
+enum { M = DEVICE_ACC_MKNOD, R = DEVICE_ACC_READ, W = DEVICE_ACC_WRITE };
+
+static struct bpf_insn *compile(const char *const *texts, size_t *n)
+{
+	struct device_rule rules[32];
+	size_t k = 0;
+	char err[256];
+	for (; texts[k]; k++)
+		assert_int_equal(device_rule_parse(texts[k], &rules[k], err, sizeof(err)), 0);
+	struct bpf_insn *p = bpf_devices_compile(rules, k, n);
+	assert_non_null(p);
+	return p;
+}
+
+static void parses_rules(void **state)
+{
+	struct device_rule r;
+	char err[256];
+	assert_int_equal(device_rule_parse("c 1:3 rwm", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.type, C);
+	assert_int_equal(r.major, 1);
+	assert_int_equal(r.minor, 3);
+	assert_int_equal(r.access, R | W | M);
+	assert_int_equal(device_rule_parse("b *:* m", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.type, B);
+	assert_int_equal(r.major, DEVICE_ANY);
+	assert_int_equal(r.minor, DEVICE_ANY);
+	assert_int_equal(r.access, M);
+	assert_int_equal(device_rule_parse("c 136:* wr", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.minor, DEVICE_ANY);
+	assert_int_equal(r.access, R | W);
+	assert_int_equal(device_rule_parse("a", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.type, DEVICE_TYPE_ALL);
+	assert_int_equal(r.access, R | W | M);
+	assert_int_equal(device_rule_parse("c 4294967295:0 r", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.major, 4294967295LL);
+}
+
+static void refuses_malformed_rules(void **state)
+{
+	const char *bad[] = {"",
+	                     "x 1:3 rwm",
+	                     "c 1:3",
+	                     "c 1:3 ",
+	                     "c 1 rwm",
+	                     "c a:3 rwm",
+	                     "c 1:3 rwx",
+	                     "c 1:3 rr",
+	                     "c1:3 rwm",
+	                     "c 1:-3 r",
+	                     "c :3 r",
+	                     "c 1: r",
+	                     "c 4294967296:0 r",
+	                     "c 1:3 rwm\n",
+	                     NULL};
+	for (size_t i = 0; bad[i]; i++) {
+		struct device_rule r;
+		char err[256] = "";
+		assert_int_equal(device_rule_parse(bad[i], &r, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "invalid device rule"));
+	}
+}
+
+static void default_list_allows_only_its_devices(void **state)
+{
+	const char *rules[] = {"c *:* m",   "b *:* m",   "c 1:3 rwm",   "c 1:5 rwm",
+	                       "c 1:9 rwm", "c 5:2 rwm", "c 136:* rwm", NULL};
+	size_t n;
+	struct bpf_insn *p = compile(rules, &n);
+	/* mknod of anything, as the v1 list says. */
+	assert_int_equal(run(p, n, B, M, 8, 0), 1);
+	assert_int_equal(run(p, n, C, M, 10, 200), 1);
+	/* A disk node made that way cannot be opened. */
+	assert_int_equal(run(p, n, B, R, 8, 0), 0);
+	assert_int_equal(run(p, n, B, W, 7, 0), 0);
+	assert_int_equal(run(p, n, B, R | W, 8, 1), 0);
+	/* /dev/null, /dev/zero, /dev/urandom, ptmx, any pts. */
+	assert_int_equal(run(p, n, C, R | W, 1, 3), 1);
+	assert_int_equal(run(p, n, C, R, 1, 5), 1);
+	assert_int_equal(run(p, n, C, R | W | M, 1, 9), 1);
+	assert_int_equal(run(p, n, C, R | W, 5, 2), 1);
+	assert_int_equal(run(p, n, C, R | W, 136, 42), 1);
+	/* Near misses: same numbers as a block device, a neighbour minor, /dev/mem (1:1). */
+	assert_int_equal(run(p, n, B, R, 1, 3), 0);
+	assert_int_equal(run(p, n, C, R, 1, 4), 0);
+	assert_int_equal(run(p, n, C, R, 1, 1), 0);
+	assert_int_equal(run(p, n, C, R, 137, 0), 0);
+	free(p);
+}
+
+static void partial_access_is_enforced(void **state)
+{
+	const char *rules[] = {"b 7:0 r", "c 10:* rw", NULL};
+	size_t n;
+	struct bpf_insn *p = compile(rules, &n);
+	assert_int_equal(run(p, n, B, R, 7, 0), 1);
+	assert_int_equal(run(p, n, B, W, 7, 0), 0);
+	assert_int_equal(run(p, n, B, R | W, 7, 0), 0);
+	assert_int_equal(run(p, n, B, M, 7, 0), 0);
+	assert_int_equal(run(p, n, B, R, 7, 1), 0);
+	assert_int_equal(run(p, n, C, R | W, 10, 229), 1);
+	assert_int_equal(run(p, n, C, M, 10, 229), 0);
+	free(p);
+}
+
+static void large_numbers_compare_as_unsigned(void **state)
+{
+	const char *rules[] = {"c 4294967295:2147483648 r", NULL};
+	size_t n;
+	struct bpf_insn *p = compile(rules, &n);
+	assert_int_equal(run(p, n, C, R, 4294967295U, 2147483648U), 1);
+	assert_int_equal(run(p, n, C, R, 4294967295U, 0), 0);
+	free(p);
+}
+
+static void allow_all_ends_the_program(void **state)
+{
+	const char *rules[] = {"a", "c 1:3 rwm", NULL};
+	size_t n;
+	struct bpf_insn *p = compile(rules, &n);
+	/* Nothing after an unconditional allow: the verifier refuses dead code. */
+	assert_int_equal(p[n - 1].code, BPF_JMP | BPF_EXIT);
+	assert_int_equal(p[n - 2].imm, 1);
+	assert_int_equal(run(p, n, B, R | W | M, 8, 0), 1);
+	free(p);
+	const char *none[] = {NULL};
+	p = compile(none, &n);
+	assert_int_equal(run(p, n, C, R, 1, 3), 0);
+	free(p);
+}
+
+static void finds_the_cgroup2_mount(void **state)
+{
+	/* A unified host (Debian 12's default). */
+	const char *v2 =
+	    "22 28 0:21 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw\n"
+	    "26 22 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:9 - "
+	    "cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n";
+	char *mp = cgroup2_mount_in(v2);
+	assert_string_equal(mp, "/sys/fs/cgroup");
+	free(mp);
+	/* A hybrid host: v1 controllers and the v2 tree at .../unified. */
+	const char *hybrid =
+	    "25 22 0:22 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:8 - tmpfs tmpfs "
+	    "ro,mode=755\n"
+	    "26 25 0:23 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime shared:9 - "
+	    "cgroup2 cgroup2 rw,nsdelegate\n"
+	    "28 25 0:25 / /sys/fs/cgroup/devices rw,nosuid,nodev,noexec,relatime shared:11 - "
+	    "cgroup cgroup rw,devices\n";
+	mp = cgroup2_mount_in(hybrid);
+	assert_string_equal(mp, "/sys/fs/cgroup/unified");
+	free(mp);
+	/* A v1-only host. */
+	assert_null(cgroup2_mount_in("28 25 0:25 / /sys/fs/cgroup/devices rw shared:11 - cgroup "
+	                             "cgroup rw,devices\n"));
+}
+
+static void finds_a_process_in_the_v2_tree(void **state)
+{
+	char *p = cgroup2_path_in("0::/isulad/4f2a/ns\n");
+	assert_string_equal(p, "/isulad/4f2a/ns");
+	free(p);
+	p = cgroup2_path_in("9:name=systemd:/x\n5:devices:/isulad/4f2a/ns\n0::/isulad/4f2a/ns\n");
+	assert_string_equal(p, "/isulad/4f2a/ns");
+	free(p);
+	/* Outside the v2 tree of a hybrid host. */
+	p = cgroup2_path_in("5:devices:/isulad/4f2a\n0::/\n");
+	assert_string_equal(p, "/");
+	free(p);
+	/* A v1 cgroup named with a newline cannot forge the v2 line: the kernel's is last. */
+	p = cgroup2_path_in("5:devices:/a\n0::/forged\n0::/isulad/real\n");
+	assert_string_equal(p, "/isulad/real");
+	free(p);
+	assert_null(cgroup2_path_in("5:devices:/a\n"));
+	assert_null(cgroup2_path_in(""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parses_rules),
+	    cmocka_unit_test(refuses_malformed_rules),
+	    cmocka_unit_test(default_list_allows_only_its_devices),
+	    cmocka_unit_test(partial_access_is_enforced),
+	    cmocka_unit_test(large_numbers_compare_as_unsigned),
+	    cmocka_unit_test(allow_all_ends_the_program),
+	    cmocka_unit_test(finds_the_cgroup2_mount),
+	    cmocka_unit_test(finds_a_process_in_the_v2_tree),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
