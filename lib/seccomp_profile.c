@@ -101,12 +101,14 @@ static const unsigned long g_ns_flags[] = {
     0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000,
 };
 
+#define CLONE_NEWUSER_FLAG 0x10000000UL
+
 static bool has(uint64_t caps, int cap)
 {
 	return cap != NO_CAP && (caps >> cap) & 1;
 }
 
-char *seccomp_profile_render(uint64_t caps, bool system_container)
+char *seccomp_profile_render(uint64_t caps, bool system_container, bool allow_userns)
 {
 	struct text_buf b;
 	if (text_buf_open(&b) < 0)
@@ -126,6 +128,15 @@ char *seccomp_profile_render(uint64_t caps, bool system_container)
 		for (size_t i = 0; i < sizeof(g_ns_flags) / sizeof(g_ns_flags[0]); i++)
 			fprintf(f, "clone errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n", g_ns_flags[i],
 			        g_ns_flags[i]);
+	} else if (!has(caps, C_SYS_ADMIN) && !allow_userns) {
+		/* systemd's sandboxing needs mount, net, ... namespaces; a user namespace would
+		 * hand a root-less container every capability over them, which is where most
+		 * kernel privilege escalations start. */
+		fputs("clone3 errno 38\n", f);
+		fprintf(f, "clone errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n", CLONE_NEWUSER_FLAG,
+		        CLONE_NEWUSER_FLAG);
+		fprintf(f, "unshare errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n", CLONE_NEWUSER_FLAG,
+		        CLONE_NEWUSER_FLAG);
 	}
 	/* umount -f of a mount shared with the host could cut the host off it. */
 	if (system_container && !has(caps, C_SYS_ADMIN))

@@ -6,7 +6,8 @@
  * legitimately gates is allowed again when the container has that capability (--cap-add
  * SYS_TIME allows clock_settime), as Docker does. System containers keep what systemd needs
  * (mount, umount2, unshare, reboot, name_to_handle_at, the new mount API and namespace
- * flags of clone), as DESIGN §2 and seed 000 §2.3.3 require; kexec_load and keyrings stay
+ * flags of clone), as DESIGN §2 and seed 000 §2.3.3 require, but no user namespace unless
+ * allowed (a user-remapped container, or one with CAP_SYS_ADMIN); kexec_load and keyrings stay
  * blocked even though they have CAP_SYS_BOOT. Blocked calls fail with EPERM (clone3 with
  * ENOSYS, so that libc falls back to clone, whose flags can be checked). */
 #ifndef LIB_SECCOMP_PROFILE_H
@@ -16,7 +17,8 @@
 #include <stdint.h>
 
 /* The profile text (malloc'd) for a container with the capability mask caps (bit N for
- * capability N). NULL only when out of memory. */
-char *seccomp_profile_render(uint64_t caps, bool system_container);
+ * capability N); allow_userns lets a system container create user namespaces. NULL only
+ * when out of memory. */
+char *seccomp_profile_render(uint64_t caps, bool system_container, bool allow_userns);
 
 #endif

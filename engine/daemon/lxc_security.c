@@ -220,10 +220,12 @@ static void add_masks(FILE *f)
 	}
 }
 
-static int write_seccomp(FILE *f, uint64_t caps, bool system_container, const char *dir, char *err,
-                         size_t errlen)
+static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, const char *dir,
+                         char *err, size_t errlen)
 {
-	char *profile = seccomp_profile_render(caps, system_container);
+	/* A user-remapped container's root is nobody on the host already. */
+	char *profile =
+	    seccomp_profile_render(caps, h->system_container, h->sys.user_remap != NULL);
 	char *path = path_join(dir, "seccomp");
 	/* Restarts usually find the same profile: no second write (and fsync) then. */
 	char *old = path ? read_file(path, 1 << 20, NULL) : NULL;
@@ -269,7 +271,7 @@ static int add_confinement(FILE *f, const struct container *c, const struct lxc_
 	    add_v2_devices(f, c, env, v1_devices, err, errlen) < 0)
 		return -1;
 	add_masks(f);
-	return write_seccomp(f, caps, h->system_container, env->container_dir, err, errlen);
+	return write_seccomp(f, caps, h, env->container_dir, err, errlen);
 }
 
 /* liblxc's own lxc.sysctl writes after /proc/sys has gone read-only (proc:mixed), so the

@@ -246,7 +246,20 @@ expect_eq "system container: unshare(CLONE_NEWNS) passes seccomp (EPERM only fro
 	EPERM "$(in_ct "$sc" secprobe unshare_ns)"
 expect_eq "system container: kexec_load blocked by seccomp despite CAP_SYS_BOOT" EPERM \
 	"$(in_ct "$sc" secprobe kexec_load)"
+# A user namespace would give the container's root every capability in it (review §4.1b).
+expect_eq "system container: unshare(CLONE_NEWUSER) blocked by seccomp" EPERM \
+	"$(in_ct "$sc" secprobe unshare_user)"
+expect_eq "system container: clone(CLONE_NEWUSER) blocked by seccomp" EPERM \
+	"$(in_ct "$sc" secprobe clone_user)"
+expect_eq "system container: clone3 says ENOSYS (libc falls back to clone)" ENOSYS \
+	"$(in_ct "$sc" secprobe clone3_user)"
+expect_eq "the probe itself makes a user namespace on the host" ok "$("$IT_TMP/secprobe" clone_user)"
 isula rm -f "$sc" >/dev/null
+sa=$(timeout 30 "$ISULA" run -d --system-container --cap-add SYS_ADMIN --external-rootfs "$SB" \
+	none sh -c 'sleep 1000')
+expect_eq "system container with CAP_SYS_ADMIN: unshare(CLONE_NEWUSER) allowed" ok \
+	"$(in_ct "$sa" secprobe unshare_user)"
+isula rm -f "$sa" >/dev/null
 
 # ----------------------------------------- user-remapped system container: same defaults
 # Its root is host uid 200000: the rootfs is shifted, and the engine dirs must be reachable.
@@ -262,6 +275,8 @@ if is_hex64 "$ur"; then
 	expect_eq "user-remap: --sysctl net.ipv4.ip_forward too" 1 "$(in_ct "$ur" cat /proc/sys/net/ipv4/ip_forward)"
 	expect_eq "user-remap: seccomp on" 2 "$(seccomp_mode "$ur")"
 	expect_eq "user-remap: keyctl blocked" EPERM "$(in_ct "$ur" secprobe keyctl)"
+	expect_eq "user-remap: a nested user namespace is allowed" ok \
+		"$(in_ct "$ur" secprobe clone_user)"
 	has_content /proc/timer_list && expect_eq "user-remap: /proc/timer_list masked" 0 \
 		"$(in_ct "$ur" sh -c 'wc -c </proc/timer_list')"
 	expect_match "user-remap: /proc/irq read-only" ro "$(mount_opts "$ur" /proc/irq | cut -d, -f1)"

@@ -334,7 +334,7 @@ static bool has_line(const char *text, const char *line)
 static void test_seccomp_profile(void **state)
 {
 	uint64_t defaults = (1 << 0) | (1 << 1) | (1 << 13) | (1 << 27);
-	char *p = seccomp_profile_render(defaults, false);
+	char *p = seccomp_profile_render(defaults, false, false);
 	assert_true(strncmp(p, "2\ndenylist\n", 11) == 0);
 	assert_true(has_line(p, "keyctl errno 1"));
 	assert_true(has_line(p, "kexec_load errno 1"));
@@ -348,7 +348,7 @@ static void test_seccomp_profile(void **state)
 
 	/* A system container keeps what systemd needs, never kexec or keyrings. */
 	uint64_t sys = defaults | (1 << 22);
-	p = seccomp_profile_render(sys, true);
+	p = seccomp_profile_render(sys, true, false);
 	const char *allowed[] = {"mount",  "umount2",    "unshare", "reboot", "name_to_handle_at",
 	                         "fsopen", "move_mount", NULL};
 	char line[64];
@@ -359,12 +359,26 @@ static void test_seccomp_profile(void **state)
 	}
 	assert_true(has_line(p, "kexec_load errno 1"));
 	assert_true(has_line(p, "keyctl errno 1"));
-	assert_null(strstr(p, "clone"));
+	/* ... and no user namespace: clone and unshare refuse only that flag. */
+	assert_true(has_line(p, "clone errno 1 [0,268435456,SCMP_CMP_MASKED_EQ,268435456]"));
+	assert_true(has_line(p, "unshare errno 1 [0,268435456,SCMP_CMP_MASKED_EQ,268435456]"));
+	assert_true(has_line(p, "clone3 errno 38"));
+	assert_null(strstr(p, "clone errno 1 [0,131072"));
 	assert_true(has_line(p, "reject_force_umount"));
 	free(p);
 
+	/* A user-remapped system container, or one with CAP_SYS_ADMIN, may make them. */
+	p = seccomp_profile_render(sys, true, true);
+	assert_null(strstr(p, "clone"));
+	assert_null(strstr(p, "unshare"));
+	free(p);
+	p = seccomp_profile_render(sys | (1ULL << 21), true, false);
+	assert_null(strstr(p, "clone"));
+	assert_null(strstr(p, "unshare"));
+	free(p);
+
 	/* A capability given back lets its syscalls through. */
-	p = seccomp_profile_render(defaults | (1ULL << 25) | (1ULL << 21), false);
+	p = seccomp_profile_render(defaults | (1ULL << 25) | (1ULL << 21), false, false);
 	assert_false(has_line(p, "clock_settime errno 1"));
 	assert_false(has_line(p, "mount errno 1"));
 	assert_false(has_line(p, "bpf errno 1"));
