@@ -176,7 +176,10 @@ static int set_meta_at(struct extractor *x, int pfd, const char *name, struct ar
 	if (x->o->chown &&
 	    fchownat(pfd, name, archive_entry_uid(e), archive_entry_gid(e), flags) < 0)
 		return -1;
-	if (!is_link && fchmodat(pfd, name, archive_entry_perm(e) & 07777, 0) < 0)
+	mode_t perm = archive_entry_perm(e) & 07777;
+	if (x->o->strip_special)
+		perm &= ~(mode_t)(S_ISUID | S_ISGID);
+	if (!is_link && fchmodat(pfd, name, perm, 0) < 0)
 		return -1;
 	struct timespec ts[2] = {
 	    {.tv_sec = archive_entry_atime(e), .tv_nsec = archive_entry_atime_nsec(e)},
@@ -364,6 +367,13 @@ static int extract_entry(struct extractor *x, struct archive_entry *e, const cha
 	}
 	if (x->o->check_only)
 		return 0;
+	mode_t type = archive_entry_filetype(e);
+	if (x->o->strip_special && (type == AE_IFCHR || type == AE_IFBLK) &&
+	    !archive_entry_hardlink(e)) {
+		if (x->o->skipped_devices)
+			(*x->o->skipped_devices)++;
+		return 0;
+	}
 	char *full = dest_join(x, rel);
 	if (!full)
 		return fail(x, "out of memory");

@@ -33,6 +33,11 @@ struct tar_extract_opts {
 	bool check_only;              /* validate every entry's name and type, write nothing */
 	const char *rebase_from;      /* the top entry named rebase_from becomes rebase_to */
 	const char *rebase_to;
+	/* Files lose their setuid and setgid bits and device nodes are skipped (counted in
+	 * *skipped_devices when set): what a container hands the host cannot carry a way to
+	 * root. */
+	bool strip_special;
+	size_t *skipped_devices;
 };
 
 /* Extracts the tar read from in into dest (an existing directory inside root_fd). Entry

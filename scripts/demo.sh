@@ -40,7 +40,9 @@ fi
 if [ ! -e "$ROOTFS/.isulad-rootfs-ok" ]; then
 	cached=$(bash tests/mkrootfs.sh systemd | tail -n 1)
 	echo "copying $cached to $ROOTFS" >&2
-	rm -rf "$ROOTFS.tmp" && mkdir -p "$(dirname "$ROOTFS")"
+	# Only root may enter the rootfs's directory: the container's root could leave setuid
+	# programs there for other host users (isulad refuses a rootfs they can reach).
+	rm -rf "$ROOTFS.tmp" && mkdir -p -m 0700 "$(dirname "$ROOTFS")"
 	cp -a "$cached" "$ROOTFS.tmp" && mv "$ROOTFS.tmp" "$ROOTFS"
 fi
 isula rm -f systest01 >/dev/null 2>&1 || true

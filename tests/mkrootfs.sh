@@ -160,6 +160,8 @@ build() { # KIND DEST
     local kind=$1 dest=$2 parent lock
     parent=$(dirname "$dest")
     mkdir -p "$parent"
+    # Only root enters the cache: isulad refuses a rootfs that other host users can reach.
+    if [ "$parent" = "$CACHE" ]; then chmod 0700 "$CACHE"; fi
     if is_cached "$dest" "$kind"; then
         echo "$dest"
         exit 0

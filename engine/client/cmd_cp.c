@@ -20,10 +20,13 @@
 	"isula cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n"                                      \
 	"\tisula cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH"
 
-enum { O_HOST_IDX, O_HELP_IDX, O_COUNT };
+enum { O_HOST_IDX, O_ARCHIVE_IDX, O_HELP_IDX, O_COUNT };
 
 static const struct cli_option g_cp_opts[O_COUNT] = {
     [O_HOST_IDX] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+    [O_ARCHIVE_IDX] = {"archive", 'a', CLI_BOOL, NULL,
+                       "Archive mode (copy all uid/gid information, setuid/setgid bits and "
+                       "device nodes)"},
     [O_HELP_IDX] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 };
 
@@ -168,7 +171,9 @@ static int drain(struct http_conn *conn)
 	return n < 0 ? -1 : 0;
 }
 
-static int extract_to_host(struct http_conn *conn, const char *src, const char *dst)
+/* Without -a a copy out of a container keeps no setuid/setgid bit and makes no device node:
+ * the container's root could otherwise hand the host's root a setuid shell or a disk. */
+static int extract_to_host(struct http_conn *conn, const char *src, const char *dst, bool archive)
 {
 	struct path_stat ps;
 	if (path_stat_decode(conn->captured, &ps) < 0) {
@@ -187,9 +192,13 @@ static int extract_to_host(struct http_conn *conn, const char *src, const char *
 		return -1;
 	}
 	/* The daemon names the top entry of "/" and "x/." as ".". */
+	size_t skipped = 0;
 	struct tar_extract_opts opts = {
 	    .rebase_from = from && strcmp(from, "/") == 0 ? "." : from,
 	    .rebase_to = to,
+	    .chown = archive && geteuid() == 0,
+	    .strip_special = !archive,
+	    .skipped_devices = &skipped,
 	};
 	char err[1024];
 	int ret = -1;
@@ -203,6 +212,10 @@ static int extract_to_host(struct http_conn *conn, const char *src, const char *
 		fprintf(stderr, "Error: reading the archive: %s\n", strerror(errno));
 	else
 		ret = 0;
+	if (ret == 0 && skipped > 0)
+		fprintf(stderr,
+		        "Warning: %zu device node(s) not copied (isula cp -a copies them)\n",
+		        skipped);
 	if (root >= 0)
 		close(root);
 	free(dir);
@@ -212,7 +225,7 @@ static int extract_to_host(struct http_conn *conn, const char *src, const char *
 }
 
 static int copy_from_container(const struct client *cl, const char *ctr, const char *src,
-                               const char *dst)
+                               const char *dst, bool archive)
 {
 	struct http_conn *conn = malloc(sizeof(*conn));
 	if (!conn || archive_request(cl, "GET", ctr, src, conn) < 0) {
@@ -225,7 +238,7 @@ static int copy_from_container(const struct client *cl, const char *ctr, const c
 	else if (strcmp(dst, "-") == 0)
 		ret = copy_body_to_stdout(conn) < 0;
 	else
-		ret = extract_to_host(conn, src, dst) < 0;
+		ret = extract_to_host(conn, src, dst, archive) < 0;
 	http_close(conn);
 	free(conn);
 	return ret;
@@ -403,7 +416,7 @@ int cmd_cp(struct client *cl, int argc, char **argv)
 	else if (dctr && !*dctr)
 		fprintf(stderr, "container name can not be empty: \"%s\"\n", dst_arg);
 	else if (sctr)
-		ret = copy_from_container(cl, sctr, src, dst);
+		ret = copy_from_container(cl, sctr, src, dst, cli_bool(v, O_ARCHIVE_IDX));
 	else
 		ret = copy_to_container(cl, src, dctr, dst);
 	free(sctr);

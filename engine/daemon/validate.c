@@ -11,6 +11,7 @@
 #include "container_cgroup.h"
 #include "cpuset.h"
 #include "fileutil.h"
+#include "sysopt.h"
 
 #define MIN_MEMORY (4LL << 20)
 
@@ -62,6 +63,11 @@ int validate_rootfs(const struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "Invalid image '%s' with --external-rootfs: use none", image);
 		return -1;
 	}
+	/* A remapped root makes nothing a host user could abuse. */
+	uid_t uid;
+	gid_t gid;
+	if (!userremap_root(&c->host, &uid, &gid))
+		return validate_rootfs_exposure(rootfs, err, errlen);
 	return 0;
 }
 

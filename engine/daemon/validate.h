@@ -8,6 +8,9 @@
 
 int validate_name(const char *name, char *err, size_t errlen);
 int validate_rootfs(const struct container *c, char *err, size_t errlen);
+/* 0 when some directory on the rootfs's path keeps other host users out (rootfs_exposure.c);
+ * else -1 with err saying why that matters and how to fix it. */
+int validate_rootfs_exposure(const char *rootfs, char *err, size_t errlen);
 int validate_resources(const struct host_config *h, char *err, size_t errlen);
 
 #endif

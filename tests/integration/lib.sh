@@ -203,13 +203,17 @@ ts_ns() {
 # cg_file CONTROLLER REL FILE: the content of a v1 cgroup file (empty if missing).
 cg_file() { cat "$CGROOT/$1/$2/$3" 2>/dev/null; }
 
-# copy_rootfs KIND: a fresh writable copy under the temp dir (removed by cleanup); prints
-# its path.
+# copy_rootfs KIND [open]: a fresh writable copy under the temp dir (removed by cleanup);
+# prints its path. It sits in a 0700 directory of its own, as the engine wants for a rootfs
+# other host users must not reach; "open" makes that directory 0711, for a --user-remap
+# container whose mapped root must get through.
 copy_rootfs() {
-	local kind=$1 dest
-	dest=$(mktemp -d "$IT_TMP/rootfs-$kind.XXXXXX") || return 1
-	if ! bash "$MKROOTFS" copy "$kind" "$dest" >"$dest.log" 2>&1; then
-		cat "$dest.log" >&2
+	local kind=$1 dir dest
+	dir=$(mktemp -d "$IT_TMP/rootfs-$kind.XXXXXX") || return 1
+	[ "${2:-}" = open ] && chmod 0711 "$dir"
+	dest=$dir/root
+	if ! bash "$MKROOTFS" copy "$kind" "$dest" >"$dir.log" 2>&1; then
+		cat "$dir.log" >&2
 		return 1
 	fi
 	echo "$dest"
@@ -325,7 +329,7 @@ leftover_mounts() {
 # monitors) or their root is one of the rootfs copies (container processes).
 own_pids() {
 	local p pid roots=" " r
-	for r in "$IT_TMP"/rootfs-*/; do
+	for r in "$IT_TMP"/rootfs-*/root/; do
 		[ -d "$r" ] && roots+="$(stat -c %d:%i "$r") "
 	done
 	for p in /proc/[0-9]*; do

@@ -174,7 +174,7 @@ start_lxcfs || it_abort "lxcfs must restart"
 SHIFT=$BIN/../test-tools/shift-rootfs
 if [ -x "$SHIFT" ]; then
 	chmod 0711 "$IT_TMP" # the mapped root must reach the engine's directories
-	BBR=$(copy_rootfs busybox) && "$SHIFT" "$BBR" 100000 100000 >/dev/null 2>&1 &&
+	BBR=$(copy_rootfs busybox open) && "$SHIFT" "$BBR" 100000 100000 >/dev/null 2>&1 &&
 		isula run -d --name tkremap --system-container --user-remap 100000:100000:65535 \
 			-m 64m --cpuset-cpus 0 --external-rootfs "$BBR" none sleep 1000 >/dev/null ||
 		fail "a --user-remap container runs" "$(tail -n 3 "$LCR"/*/lxc.log 2>/dev/null)"

@@ -264,7 +264,7 @@ isula rm -f "$sa" >/dev/null
 # ----------------------------------------- user-remapped system container: same defaults
 # Its root is host uid 200000: the rootfs is shifted, and the engine dirs must be reachable.
 chmod 755 "$IT_TMP"
-UR=$(copy_rootfs busybox) || it_abort "a third busybox rootfs copy is needed"
+UR=$(copy_rootfs busybox open) || it_abort "a third busybox rootfs copy is needed"
 cp "$IT_TMP/secprobe" "$UR/bin/secprobe"
 chown -R 200000:200000 "$UR"
 ur=$(timeout 30 "$ISULA" run -d --system-container --user-remap 200000:200000:65535 \

@@ -13,7 +13,7 @@ case "$BUILD" in
 *) SHIFT=$REPO/$BUILD/test-tools/shift-rootfs ;;
 esac
 [ -x "$SHIFT" ] || it_abort "build first (make): no $SHIFT"
-BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+BB=$(copy_rootfs busybox open) || it_abort "a busybox rootfs copy is needed"
 BOOT_TIMEOUT=30
 
 run_remapped() {
@@ -92,7 +92,7 @@ for remap in 0:100000:65535 100000:0:65535; do
 done
 
 # ================================================== a rootfs the mapped root cannot use
-SB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+SB=$(copy_rootfs busybox open) || it_abort "a busybox rootfs copy is needed"
 expect_ok "shift the busybox copy by 100000" "$SHIFT" "$SB" 100000 100000
 expect_eq "shifted: the rootfs is owned by 100000:100000" 100000:100000 "$(owner "$SB")"
 expect_eq "shifted: symlinks themselves are shifted" 100000:100000 \
@@ -170,7 +170,7 @@ expect_eq "user-remap + ns-change-opt ipc: the host's is unchanged" "$host_shmmn
 isula rm -f "$id" >/dev/null
 
 # ================================================================ systemd, shifted rootfs
-SD=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
+SD=$(copy_rootfs systemd open) || it_abort "a systemd rootfs copy is needed"
 su_mode=$(stat -c %a "$SD/usr/bin/su")
 t0=$(now_us)
 expect_ok "shift the systemd copy by 200000" "$SHIFT" "$SD" 200000 200000

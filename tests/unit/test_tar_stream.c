@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fileutil.h"
@@ -202,6 +203,73 @@ static void test_rebase_and_overwrite(void **state)
 	free(dir);
 }
 
+/* A tar of a setuid-root shell and a disk's node, as a hostile container would hand out. */
+static int make_special_tar(void)
+{
+	FILE *f = tmpfile();
+	int fd = dup(fileno(f));
+	fclose(f);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_fd(a, fd), ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "suid-sh");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 06755);
+	archive_entry_set_size(e, 2);
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	archive_write_data(a, "#!", 2);
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "disk");
+	archive_entry_set_filetype(e, AE_IFBLK);
+	archive_entry_set_perm(e, 0666);
+	archive_entry_set_rdev(e, makedev(7, 0));
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "fifo");
+	archive_entry_set_filetype(e, AE_IFIFO);
+	archive_entry_set_perm(e, 0644);
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+static void test_strip_special(void **state)
+{
+	char err[512];
+	size_t skipped = 0;
+	struct tar_extract_opts o = {.strip_special = true, .skipped_devices = &skipped};
+	assert_int_equal(extract(make_special_tar(), "strip", &o, err), 0);
+	struct stat st;
+	char *p = sub("strip/suid-sh");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	free(p);
+	p = sub("strip/disk");
+	assert_int_equal(lstat(p, &st), -1);
+	free(p);
+	assert_int_equal(skipped, 1);
+	p = sub("strip/fifo");
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	free(p);
+
+	/* Asked for (isula cp -a): kept as they are. */
+	struct tar_extract_opts keep = {0};
+	assert_int_equal(extract(make_special_tar(), "keep", &keep, err), 0);
+	p = sub("keep/suid-sh");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 06755);
+	free(p);
+	p = sub("keep/disk");
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISBLK(st.st_mode));
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(test_symlink_entry_stays_inside),
 	    cmocka_unit_test(test_hard_links),
 	    cmocka_unit_test(test_rebase_and_overwrite),
+	    cmocka_unit_test(test_strip_special),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
