@@ -215,3 +215,12 @@ char *path_join(const char *a, const char *b)
 	memcpy(out + la + 1, b, lb + 1);
 	return out;
 }
+
+int write_file_if_changed(const char *path, const char *text, mode_t mode)
+{
+	size_t len = strlen(text), old_len = 0;
+	char *old = read_file(path, len + 1, &old_len);
+	bool same = old && old_len == len && memcmp(old, text, len) == 0;
+	free(old);
+	return same ? 0 : atomic_write_file(path, text, len, mode);
+}

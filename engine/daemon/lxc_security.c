@@ -16,6 +16,7 @@
 #include "fileutil.h"
 #include "rootfs_files.h"
 #include "seccomp_profile.h"
+#include "sysopt.h"
 #include "text_buf.h"
 
 /* iSulad's default capability list (seed 000 §1.3.4 table); system containers add SYS_BOOT. */
@@ -183,7 +184,7 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 	int ret = -1;
 	if (!text || !path || !cg)
 		snprintf(err, errlen, "out of memory");
-	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
+	else if (write_file_if_changed(path, text, 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		fprintf(f, "lxc.hook.start-host = %s devices-hook %s %s %s%s\n", env->monitor_path,
@@ -224,16 +225,13 @@ static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, co
                          char *err, size_t errlen)
 {
 	/* A user-remapped container's root is nobody on the host already. */
+	uid_t uid;
+	gid_t gid;
 	char *profile =
-	    seccomp_profile_render(caps, h->system_container, h->sys.user_remap != NULL);
+	    seccomp_profile_render(caps, h->system_container, userremap_root(h, &uid, &gid));
 	char *path = path_join(dir, "seccomp");
-	/* Restarts usually find the same profile: no second write (and fsync) then. */
-	char *old = path ? read_file(path, 1 << 20, NULL) : NULL;
-	bool same = old && profile && strcmp(old, profile) == 0;
-	free(old);
 	int ret = -1;
-	if (profile && path &&
-	    (same || atomic_write_file(path, profile, strlen(profile), 0600) == 0)) {
+	if (profile && path && write_file_if_changed(path, profile, 0600) == 0) {
 		fprintf(f, "lxc.seccomp.profile = %s\n", path);
 		ret = 0;
 	} else {
@@ -292,7 +290,7 @@ static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_en
 	int ret = -1;
 	if (!text || !path)
 		snprintf(err, errlen, "out of memory");
-	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
+	else if (write_file_if_changed(path, text, 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		fprintf(f, "lxc.hook.start-host = %s sysctl-hook %s\n", env->monitor_path, path);

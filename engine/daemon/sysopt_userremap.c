@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path_walk.h"
 #include "rootfs_path.h"
 #include "sysopt.h"
 #include "user_remap.h"
@@ -78,6 +79,20 @@ static bool can_search(const struct stat *st, const struct user_remap *r)
 	return st->st_mode & S_IXOTH;
 }
 
+struct reach {
+	const struct user_remap *r;
+	char dir[PATH_MAX]; /* the last directory looked at */
+	struct stat st;     /* and its stat */
+};
+
+static int searchable(const char *dir, const struct stat *st, void *arg)
+{
+	struct reach *x = arg;
+	snprintf(x->dir, sizeof(x->dir), "%s", dir);
+	x->st = *st;
+	return can_search(st, x->r) ? 0 : 1;
+}
+
 /* Every directory from / to path must be searchable by the mapped root: liblxc mounts the
  * rootfs, and checks its own container directory, from inside the user namespace. *out gets
  * path's own stat. */
@@ -85,34 +100,24 @@ static int check_reachable(const struct host_config *h, const struct user_remap 
                            const char *what, const char *path, struct stat *out, char *err,
                            size_t errlen)
 {
-	char real[PATH_MAX];
-	if (!realpath(path, real)) {
+	struct reach x = {.r = r};
+	int ret = path_walk(path, searchable, &x);
+	if (ret < 0) {
 		snprintf(err, errlen, "Start container error: %s %s: %s", what, path,
 		         strerror(errno));
 		return -1;
 	}
-	struct stat st = {0};
-	size_t len = strlen(real);
-	for (size_t end = 1; end <= len; end++) {
-		/* "/", each directory below it, and at last path itself. */
-		if (end != 1 && end != len && real[end] != '/')
-			continue;
-		char saved = real[end];
-		real[end] = '\0';
-		if (stat(real, &st) < 0 || !can_search(&st, r)) {
-			snprintf(
-			    err, errlen,
-			    "Start container error: the %s %s is not accessible to the container's "
-			    "root (host uid %u, gid %u, --user-remap %s): %s (owner %u:%u, mode "
-			    "%04o) cannot be searched by it",
-			    what, path, r->uid, r->gid, h->sys.user_remap, real,
-			    (unsigned)st.st_uid, (unsigned)st.st_gid,
-			    (unsigned)(st.st_mode & 07777));
-			return -1;
-		}
-		real[end] = saved;
+	if (ret > 0) {
+		snprintf(err, errlen,
+		         "Start container error: the %s %s is not accessible to the container's "
+		         "root (host uid %u, gid %u, --user-remap %s): %s (owner %u:%u, mode "
+		         "%04o) cannot be searched by it",
+		         what, path, r->uid, r->gid, h->sys.user_remap, x.dir,
+		         (unsigned)x.st.st_uid, (unsigned)x.st.st_gid,
+		         (unsigned)(x.st.st_mode & 07777));
+		return -1;
 	}
-	*out = st;
+	*out = x.st;
 	return 0;
 }
 
