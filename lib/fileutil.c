@@ -70,6 +70,33 @@ fail : {
 }
 }
 
+int fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int ret = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
+bool is_atomic_temp_name(const char *name)
+{
+	const char *t = strstr(name, ".tmp");
+	if (!t || t == name)
+		return false;
+	t += 4;
+	if (!*t)
+		return false;
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9')
+			return false;
+	}
+	return true;
+}
+
 char *read_file(const char *path, size_t max_len, size_t *len_out)
 {
 	return read_file_at(AT_FDCWD, path, max_len, len_out);

@@ -39,7 +39,15 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen);
 unsigned long long proc_start_time(pid_t pid);
 /* The container's init pid as liblxc sees it, or -1. */
 pid_t runtime_init_pid(const char *id);
-/* Removes the on-disk traces of a container (config dir, state dir); never the rootfs. */
+/* Removes the on-disk traces of a container (config dir, state dir, host channel, cgroups);
+ * never the rootfs. The config dir is first renamed to a tombstone (.removing-ID), so that a
+ * daemon killed meanwhile finishes the removal at its next start. */
 void runtime_remove_files(const struct container *c);
+/* Undoes a create that failed before it committed: the config and state dirs, and the
+ * host-channel dir when with_channel (create made it; else it may be someone else's). */
+void runtime_remove_incomplete(const struct container *c, bool with_channel);
+/* At daemon start, before the containers are loaded: finishes removals (tombstones), removes
+ * incomplete creates (a dir without config.v2.json) and stale temp files of atomic writes. */
+void runtime_recover_dirs(void);
 
 #endif
