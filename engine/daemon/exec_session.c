@@ -161,12 +161,17 @@ static char **session_env(const struct exec_session *s)
 }
 
 /* Checks the command and resolves -u in the container's own view of its root. */
-static int check_in_container(const struct exec_session *s, pid_t init_pid, char **env, uid_t *uid,
-                              gid_t *gid, char *err, size_t errlen)
+static int check_in_container(const struct exec_session *s, char **env, uid_t *uid, gid_t *gid,
+                              char *err, size_t errlen)
 {
-	char root[64];
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
-	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* The init pinned through liblxc, its root opened through the pin: never the root of a
+	 * process that reused a stored pid. */
+	struct pid_pin pin;
+	int rootfd = -1;
+	if (runtime_pin_init(s->c->id, &pin) == 0) {
+		rootfd = pid_pin_openat(&pin, "root", O_PATH | O_DIRECTORY);
+		pid_pin_close(&pin);
+	}
 	if (rootfd < 0) {
 		snprintf(err, errlen, "Exec container error; Container is not running:%s",
 		         s->c->id);
@@ -340,7 +345,6 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	store_lock();
 	bool was_started = s->started;
 	bool running = container_running(s->c);
-	pid_t init_pid = s->c->state.pid;
 	if (!was_started && running)
 		s->started = s->running = true;
 	store_unlock();
@@ -359,7 +363,7 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	int child[3] = {-1, -1, -1};
 	char **argv = NULL;
 	int ret = -1, fail_code = 126;
-	if (check_in_container(s, init_pid, env, &uid, &gid, err, errlen) < 0) {
+	if (check_in_container(s, env, &uid, &gid, err, errlen) < 0) {
 		fail_code = strstr(err, "not found") ? 127 : 126;
 		ret = -2;
 		goto out;

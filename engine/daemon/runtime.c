@@ -37,28 +37,6 @@
 
 struct runtime_settings g_runtime;
 
-unsigned long long proc_start_time(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	char *text = read_file(path, 8192, NULL);
-	if (!text)
-		return 0;
-	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
-	unsigned long long start = 0;
-	char *p = strrchr(text, ')');
-	for (int field = 2; p && *p && field < 22; p++) {
-		if (*p == ' ')
-			field++;
-		if (field == 22) {
-			start = strtoull(p + 1, NULL, 10);
-			break;
-		}
-	}
-	free(text);
-	return start;
-}
-
 static struct lxc_container *open_lxc(const char *id)
 {
 	struct lxc_container *ct = lxc_container_new(id, g_paths.lxcpath);
@@ -74,6 +52,22 @@ pid_t runtime_init_pid(const char *id)
 	if (ct)
 		lxc_container_put(ct);
 	return pid;
+}
+
+int runtime_pin_init(const char *id, struct pid_pin *pin)
+{
+	/* A pidfd from liblxc's monitor, which holds the init as its child: no pid is looked up,
+	 * so none can have been reused. */
+	struct lxc_container *ct = open_lxc(id);
+	int fd = ct && ct->is_running(ct) ? ct->init_pidfd(ct) : -1;
+	if (ct)
+		lxc_container_put(ct);
+	if (fd < 0) {
+		pin->pidfd = -1;
+		errno = ESRCH;
+		return -1;
+	}
+	return pid_pin_adopt(fd, pin);
 }
 
 /* A prestart hook's error, which the hook runner leaves in the state dir. */
@@ -234,7 +228,7 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	c->state.error = NULL;
 	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
 	c->state.monitor_pid = monitor;
-	c->state.monitor_start_time = proc_start_time(monitor);
+	c->state.monitor_start_time = pid_start_time(monitor);
 	c->state.paused = false;
 	store_save_state(c);
 	char pid[16];
@@ -504,7 +498,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	/* Recorded before waiting, so a daemon killed right now still finds the monitor. */
 	store_lock();
 	c->state.monitor_pid = monitor;
-	c->state.monitor_start_time = proc_start_time(monitor);
+	c->state.monitor_start_time = pid_start_time(monitor);
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
@@ -569,17 +563,16 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 {
 	container_thaw_if_paused(c);
-	pid_t pid = runtime_init_pid(c->id);
-	if (pid <= 0) {
+	struct pid_pin pin;
+	if (runtime_pin_init(c->id, &pin) < 0) {
 		snprintf(err, errlen, "Container %s is not running", c->id);
 		return -1;
 	}
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int ret = pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) : -1;
+	int ret = pid_pin_signal(&pin, sig);
 	if (ret < 0)
-		snprintf(err, errlen, "Cannot kill container %s: %s", c->id, strerror(errno));
-	if (pidfd >= 0)
-		close(pidfd);
+		snprintf(err, errlen, "Cannot kill container %s: %s", c->id,
+		         errno == ESRCH ? "it is not running" : strerror(errno));
+	pid_pin_close(&pin);
 	if (ret == 0 && sig == SIGKILL)
 		wait_not_running(c, 10000);
 	return ret;
