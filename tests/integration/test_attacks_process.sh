@@ -46,14 +46,18 @@ expect_ok "rm -f the exec target" isula rm -f envc
 
 # ------------------------------------------------------------------------- §4.5 pid reuse
 # plant_at PID CMD...: starts CMD in the background so that it gets host pid PID (which must
-# be free), through /proc/sys/kernel/ns_last_pid; retried against other forks. Sets STRANGER
-# (empty on failure).
+# be free), through /proc/sys/kernel/ns_last_pid; retried when another fork got in between
+# (such a process is short-lived: its end is awaited). Sets STRANGER (empty on failure).
 STRANGERS=()
 plant_at() {
-	local want=$1 try
+	local want=$1 end=$(($(now_us) + 3000000))
 	shift
 	STRANGER=""
-	for try in $(seq 1 50); do
+	while [ "$(now_us)" -lt "$end" ]; do
+		if [ -d "/proc/$want" ]; then
+			sleep 0.02
+			continue
+		fi
 		echo $((want - 1)) >/proc/sys/kernel/ns_last_pid
 		"$@" >/dev/null 2>&1 </dev/null &
 		if [ "$!" = "$want" ]; then
@@ -63,7 +67,6 @@ plant_at() {
 		fi
 		kill -KILL "$!" 2>/dev/null
 		wait "$!" 2>/dev/null
-		[ -d "/proc/$want" ] && return 1 # taken by someone else
 	done
 	return 1
 }
@@ -143,7 +146,7 @@ if command -v strace >/dev/null; then
 	P=$(pid_of killme)
 	dpid=${DAEMON_PID[main]}
 	strace -f -qq -o /dev/null -p "$dpid" -e trace=pidfd_open,pidfd_send_signal \
-		-e inject=pidfd_open,pidfd_send_signal:delay_enter=4000000 2>/dev/null &
+		-e inject=pidfd_open,pidfd_send_signal:delay_enter=6000000 2>/dev/null &
 	tracer=$!
 	poll 10 all_traced "$dpid" || fail "strace attaches to the daemon"
 	isula kill -s TERM killme >"$IT_TMP/kill.out" 2>&1 &
