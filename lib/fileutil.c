@@ -70,6 +70,33 @@ fail : {
 }
 }
 
+int fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int ret = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
+bool is_atomic_temp_name(const char *name)
+{
+	const char *t = strstr(name, ".tmp");
+	if (!t || t == name)
+		return false;
+	t += 4;
+	if (!*t)
+		return false;
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9')
+			return false;
+	}
+	return true;
+}
+
 char *read_file(const char *path, size_t max_len, size_t *len_out)
 {
 	return read_file_at(AT_FDCWD, path, max_len, len_out);
@@ -216,11 +243,11 @@ char *path_join(const char *a, const char *b)
 	return out;
 }
 
-int write_file_if_changed(const char *path, const char *text, mode_t mode)
+int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode)
 {
-	size_t len = strlen(text), old_len = 0;
+	size_t old_len = 0;
 	char *old = read_file(path, len + 1, &old_len);
-	bool same = old && old_len == len && memcmp(old, text, len) == 0;
+	bool same = old && old_len == len && memcmp(old, data, len) == 0;
 	free(old);
-	return same ? 0 : atomic_write_file(path, text, len, mode);
+	return same ? 0 : atomic_write_file(path, data, len, mode);
 }

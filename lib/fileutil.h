@@ -9,9 +9,15 @@
 /* Writes data to path via a temp file, fsync and rename, so readers see the old or the new
  * content, never a mix. Returns 0 or -1 with errno set. */
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
-/* atomic_write_file unless path already holds exactly text (a restart usually regenerates
- * the same file: no second write and fsync then). 0, or -1 with errno. */
-int write_file_if_changed(const char *path, const char *text, mode_t mode);
+/* atomic_write_file unless path already holds exactly those bytes (a restart usually
+ * regenerates the same file: no second write and fsync then). 0, or -1 with errno. */
+int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode);
+/* fsyncs the directory path, so that the entries renamed or created in it survive a power
+ * loss (a commit point). 0, or -1 with errno set. */
+int fsync_dir(const char *path);
+/* True for the temp file names atomic_write_file leaves behind when it is killed
+ * ("NAME.tmpDIGITS"). */
+bool is_atomic_temp_name(const char *name);
 /* Writes all len bytes (retrying short writes and EINTR). 0, or -1 with errno set. */
 int fd_write_all(int fd, const void *data, size_t len);
 /* The same on a socket, with MSG_NOSIGNAL: a peer that has gone gives EPIPE, not SIGPIPE. */

@@ -9,6 +9,11 @@ extern char **environ;
 
 pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3])
 {
+	return spawn_with_fds(path, argv, stdio, 3);
+}
+
+pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n)
+{
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, pipe_sig;
@@ -21,9 +26,9 @@ pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3])
 	posix_spawnattr_setsigdefault(&attr, &pipe_sig);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	/* dup2 clears close-on-exec on the copies. */
-	for (int i = 0; i < 3; i++)
-		posix_spawn_file_actions_adddup2(&fa, stdio[i], i);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	for (int i = 0; i < n; i++)
+		posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+	posix_spawn_file_actions_addclosefrom_np(&fa, n);
 	pid_t pid;
 	int ret = posix_spawn(&pid, path, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);

@@ -9,5 +9,7 @@
  * it, and an ignored signal would stay ignored in the child). posix_spawn: a vfork
  * underneath, no copy of the caller's page tables. The pid, or -1 with errno set. */
 pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3]);
+/* The same with n inherited fds: fds[i] becomes fd i (the first three are stdio). */
+pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cgroup_layout.h"
 #include "fileutil.h"
 #include "log.h"
+#include "pid_pin.h"
 #include "proc_parse.h"
 
 #ifndef NS_GET_PID_FROM_PIDNS
@@ -104,28 +105,24 @@ int proc_pin_cgroups(const struct proc_pin *pin, char *buf, size_t size)
 
 int proc_pin_open(pid_t pid, struct proc_pin *pin, char *buf, size_t size)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	/* Everything below goes through this directory: one process, even if pid is reused. */
-	int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
-		if (errno == ENOENT)
-			errno = ESRCH;
+	/* lib's pin (pidfd first, every file proven to be that process's): the cgroup fd kept
+	 * then fails with ESRCH once the process is gone, even if its pid is reused. */
+	struct pid_pin p;
+	if (pid_pin_open(pid, 0, &p) < 0)
 		return -1;
-	}
-	pin->cgfd = openat(dir, "cgroup", O_RDONLY | O_CLOEXEC);
-	char *stat = read_file_at(dir, "stat", 1 << 16, NULL);
-	pin->ns = ns_inode_at(dir, "ns/pid");
-	int ret = pin->cgfd >= 0 && stat && proc_stat_starttime(stat, &pin->start) == 0 &&
-	                  proc_pin_cgroups(pin, buf, size) == 0
-	              ? 0
-	              : -1;
+	pin->start = p.start;
+	pin->cgfd = pid_pin_openat(&p, "cgroup", O_RDONLY);
+	int nsfd = pid_pin_openat(&p, "ns/pid", O_PATH);
+	struct stat st;
+	pin->ns = nsfd >= 0 && fstat(nsfd, &st) == 0 ? st.st_ino : 0;
+	if (nsfd >= 0)
+		close(nsfd);
+	int ret = pin->cgfd >= 0 && proc_pin_cgroups(pin, buf, size) == 0 ? 0 : -1;
 	if (ret < 0 && pin->cgfd >= 0)
 		close(pin->cgfd);
 	if (ret < 0)
 		errno = ESRCH;
-	free(stat);
-	close(dir);
+	pid_pin_close(&p);
 	return ret;
 }
 

@@ -3,25 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int proc_stat_starttime(const char *stat, uint64_t *ticks)
-{
-	const char *p = strrchr(stat, ')');
-	if (!p)
-		return -1;
-	/* After the name: field 3 (state) onwards, one space before each. */
-	for (int field = 2; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return -1;
-	}
-	char *end;
-	unsigned long long v = strtoull(p + 1, &end, 10);
-	if (end == p + 1)
-		return -1;
-	*ticks = v;
-	return 0;
-}
-
 static const char *line_value(const char *text, const char *key)
 {
 	size_t n = strlen(key);

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Field 22 of /proc/PID/stat: when the process started, in clock ticks after boot.
- * The command name (field 2) may hold spaces and parentheses. 0, or -1 if malformed. */
-int proc_stat_starttime(const char *stat, uint64_t *ticks);
+/* proc_stat_starttime (field 22 of /proc/PID/stat) comes from lib/pid_pin.h. */
+#include "pid_pin.h"
+
 /* The last number of the "NSpid:" line (the pid in the innermost namespace) and the
  * "PPid:" value. 0, or -1 if either is missing. */
 int proc_status_nspid_ppid(const char *status, pid_t *nspid_last, pid_t *ppid);

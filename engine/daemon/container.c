@@ -70,7 +70,10 @@ void container_free(struct container *c)
 	host_config_free(&c->host);
 	oci_hooks_free(&c->hooks);
 	free(c->state.error);
+	free(c->save_config);
+	free(c->save_host);
 	pthread_mutex_destroy(&c->op_lock);
+	pthread_mutex_destroy(&c->save_lock);
 	free(c);
 }
 

@@ -53,7 +53,7 @@ struct host_config {
 	char *log_type;  /* LogConfig.Type: json-file (or none) */
 	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
 	struct security_config sec; /* --sysctl, --dns*, --cap-*, --device, ... */
-	struct sysopt_config sys; /* --user-remap, --ns-change-opt, --host-channel, ... */
+	struct sysopt_config sys;   /* --user-remap, --ns-change-opt, --host-channel, ... */
 };
 
 enum container_status {
@@ -94,6 +94,13 @@ struct container {
 	int log_readers;          /* attach streams following the log: auto-remove waits */
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
+	/* store.c's deferred saves: rendered under the store lock, written after it (in
+	 * order, under save_lock), so that a slow disk never holds the store lock. */
+	pthread_mutex_t save_lock;
+	char *save_config, *save_host; /* pending config.v2.json / hostconfig.json, or NULL */
+	size_t save_config_len, save_host_len;
+	int save_errno;   /* of the last write: 0 or an errno */
+	bool save_queued; /* on the saving thread's list */
 };
 
 const char *container_status_name(enum container_status s);

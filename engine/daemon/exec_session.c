@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "idgen.h"
 #include "log.h"
 #include "passwd.h"
@@ -159,12 +161,17 @@ static char **session_env(const struct exec_session *s)
 }
 
 /* Checks the command and resolves -u in the container's own view of its root. */
-static int check_in_container(const struct exec_session *s, pid_t init_pid, char **env, uid_t *uid,
-                              gid_t *gid, char *err, size_t errlen)
+static int check_in_container(const struct exec_session *s, char **env, uid_t *uid, gid_t *gid,
+                              char *err, size_t errlen)
 {
-	char root[64];
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)init_pid);
-	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* The init pinned through liblxc, its root opened through the pin: never the root of a
+	 * process that reused a stored pid. */
+	struct pid_pin pin;
+	int rootfd = -1;
+	if (runtime_pin_init(s->c->id, &pin) == 0) {
+		rootfd = pid_pin_openat(&pin, "root", O_PATH | O_DIRECTORY);
+		pid_pin_close(&pin);
+	}
 	if (rootfd < 0) {
 		snprintf(err, errlen, "Exec container error; Container is not running:%s",
 		         s->c->id);
@@ -202,8 +209,7 @@ static int check_in_container(const struct exec_session *s, pid_t init_pid, char
 	return ret;
 }
 
-static char **helper_argv(const struct exec_session *s, char **env, bool has_user, uid_t uid,
-                          gid_t gid)
+static char **helper_argv(const struct exec_session *s, bool has_user, uid_t uid, gid_t gid)
 {
 	char **argv = NULL, num[32];
 	strv_push(&argv, "isulad-monitor");
@@ -225,10 +231,10 @@ static char **helper_argv(const struct exec_session *s, char **env, bool has_use
 		strv_push(&argv, "--cwd");
 		strv_push(&argv, cwd);
 	}
-	for (size_t i = 0; env && env[i]; i++) {
-		strv_push(&argv, "--env");
-		strv_push(&argv, env[i]);
-	}
+	/* The environment (secrets, often) comes on fd 3, never on argv: any host user can
+	 * read a command line. */
+	strv_push(&argv, "--env-fd");
+	strv_push(&argv, "3");
 	strv_push(&argv, "--");
 	for (size_t i = 0; s->cmd[i]; i++)
 		strv_push(&argv, s->cmd[i]);
@@ -296,9 +302,40 @@ static void close_fds(int *fds, int n)
 	}
 }
 
-static pid_t spawn_helper(char **argv, const int child[3])
+/* A sealed memfd holding env as NUL-terminated KEY=VALUE entries, read from the start; only
+ * root (the helper's owner) can open it through /proc. -1 with errno set. */
+static int env_memfd(char **env)
 {
-	return spawn_with_stdio(g_runtime.monitor_path, argv, child);
+	int fd = memfd_create("isulad-exec-env", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; env && env[i]; i++) {
+		if (fd_write_all(fd, env[i], strlen(env[i]) + 1) < 0)
+			goto fail;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0)
+		goto fail;
+	return fd;
+fail : {
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+}
+
+static pid_t spawn_helper(char **argv, const int child[3], char **env)
+{
+	int envfd = env_memfd(env);
+	if (envfd < 0)
+		return -1;
+	int fds[4] = {child[0], child[1], child[2], envfd};
+	pid_t pid = spawn_with_fds(g_runtime.monitor_path, argv, fds, 4);
+	int saved = errno;
+	close(envfd);
+	errno = saved;
+	return pid;
 }
 
 int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, char *err,
@@ -308,7 +345,6 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	store_lock();
 	bool was_started = s->started;
 	bool running = container_running(s->c);
-	pid_t init_pid = s->c->state.pid;
 	if (!was_started && running)
 		s->started = s->running = true;
 	store_unlock();
@@ -327,7 +363,7 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	int child[3] = {-1, -1, -1};
 	char **argv = NULL;
 	int ret = -1, fail_code = 126;
-	if (check_in_container(s, init_pid, env, &uid, &gid, err, errlen) < 0) {
+	if (check_in_container(s, env, &uid, &gid, err, errlen) < 0) {
 		fail_code = strstr(err, "not found") ? 127 : 126;
 		ret = -2;
 		goto out;
@@ -336,8 +372,8 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 		snprintf(err, errlen, "cannot set up the exec's stdio: %s", strerror(errno));
 		goto out;
 	}
-	argv = helper_argv(s, env, s->user != NULL, uid, gid);
-	pid_t pid = spawn_helper(argv, child);
+	argv = helper_argv(s, s->user != NULL, uid, gid);
+	pid_t pid = spawn_helper(argv, child, env);
 	if (pid < 0) {
 		snprintf(err, errlen, "cannot start the exec helper: %s", strerror(errno));
 		goto out;

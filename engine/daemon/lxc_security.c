@@ -184,7 +184,7 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 	int ret = -1;
 	if (!text || !path || !cg)
 		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, text, 0600) < 0)
+	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		fprintf(f, "lxc.hook.start-host = %s devices-hook %s %s %s%s\n", env->monitor_path,
@@ -231,7 +231,7 @@ static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, co
 	    seccomp_profile_render(caps, h->system_container, userremap_root(h, &uid, &gid));
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
-	if (profile && path && write_file_if_changed(path, profile, 0600) == 0) {
+	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
 		fprintf(f, "lxc.seccomp.profile = %s\n", path);
 		ret = 0;
 	} else {
@@ -290,7 +290,7 @@ static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_en
 	int ret = -1;
 	if (!text || !path)
 		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, text, 0600) < 0)
+	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		fprintf(f, "lxc.hook.start-host = %s sysctl-hook %s\n", env->monitor_path, path);

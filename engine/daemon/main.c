@@ -164,6 +164,7 @@ int main(int argc, char **argv)
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	runtime_recover_dirs();
 	store_load_all();
 	if (supervisor_start() < 0) {
 		fprintf(stderr, "isulad: cannot start the supervisor\n");

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "path_stat.h"
 #include "routes.h"
+#include "runtime.h"
 #include "store.h"
 #include "tar_stream.h"
 
@@ -29,17 +30,14 @@ static pid_t running_pid(struct container *c)
 /* O_PATH fd of the container's root, or -1 with the answer set. */
 static int open_container_root(struct container *c, struct response *resp)
 {
-	pid_t pid = running_pid(c);
-	if (pid > 0) {
-		char proc[64];
-		snprintf(proc, sizeof(proc), "/proc/%d/root", (int)pid);
-		int fd = open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		/* The same init still running afterwards: the fd is its root, not a reused pid's.
-		 */
-		if (fd >= 0 && running_pid(c) == pid)
-			return fd;
+	struct pid_pin pin;
+	/* The init pinned through liblxc, its root opened through the pin (checked alive
+	 * afterwards): never the root of a process that reused the stored pid. */
+	if (running_pid(c) > 0 && runtime_pin_init(c->id, &pin) == 0) {
+		int fd = pid_pin_openat(&pin, "root", O_PATH | O_DIRECTORY);
+		pid_pin_close(&pin);
 		if (fd >= 0)
-			close(fd);
+			return fd;
 	}
 	if (!c->host.external_rootfs) {
 		resp_error(resp, 500, "container %s has no rootfs", c->name);

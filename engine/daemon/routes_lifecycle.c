@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "fileutil.h"
 #include "json.h"
 #include "log.h"
 #include "log_config.h"
@@ -48,6 +49,7 @@ static struct container *new_container(yajl_val body, const char *name, char *er
 	if (!c)
 		return NULL;
 	pthread_mutex_init(&c->op_lock, NULL);
+	pthread_mutex_init(&c->save_lock, NULL);
 	if (idgen_random_hex(c->id) < 0) {
 		snprintf(err, errlen, "cannot generate a container ID");
 		container_free(c);
@@ -102,30 +104,41 @@ void route_container_create(const struct request *req, struct response *resp)
 		container_free(c);
 		return;
 	}
-	if (sysopt_create(c, err, sizeof(err)) < 0) {
-		resp_error(resp, 500, "%s", err);
-		container_free(c);
-		return;
-	}
 	if (store_add(c, err, sizeof(err)) < 0) {
-		sysopt_remove(c);
 		resp_error(resp, 409, "%s", err);
 		container_free(c);
 		return;
 	}
+	/* Crash-safe order: hostconfig.json first (it names what create makes on the host, so
+	 * a daemon start can undo an incomplete create), then the host side, config.json (the
+	 * only copy of the hooks) and config.v2.json last: the container exists, with its
+	 * hooks, once that file does (runtime_recover_dirs removes dirs without it). */
+	int code = 500;
+	if (store_save_host_config(c) < 0) {
+		snprintf(err, sizeof(err), "cannot save the container's host config: %s",
+		         strerror(errno));
+		runtime_remove_incomplete(c, false);
+		goto fail;
+	}
+	if (sysopt_create(c, err, sizeof(err)) < 0) {
+		runtime_remove_incomplete(c, false); /* the channel dir may not be ours */
+		goto fail;
+	}
+	if (runtime_write_spec(c, err, sizeof(err)) < 0) {
+		code = 400;
+		runtime_remove_incomplete(c, true);
+		goto fail;
+	}
 	store_lock();
-	int saved = store_save(c);
-	store_unlock();
-	if (saved < 0)
+	store_save(c);
+	store_unlock(); /* writes config.v2.json */
+	if (store_save_result(c) < 0) {
 		snprintf(err, sizeof(err), "cannot save the container's state: %s",
 		         strerror(errno));
-	/* The bundle's spec holds the hooks: a container is created with it or not at all. */
-	if (saved < 0 || runtime_write_spec(c, err, sizeof(err)) < 0) {
-		runtime_remove_files(c);
-		store_remove(c);
-		resp_error(resp, saved < 0 ? 500 : 400, "%s", err);
-		return;
+		runtime_remove_incomplete(c, true);
+		goto fail;
 	}
+	fsync_dir(g_paths.lxcpath);
 	LOG_INFO("created %s (%s)", c->id, c->name);
 	events_emit(c, "create", NULL);
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -134,6 +147,10 @@ void route_container_create(const struct request *req, struct response *resp)
 	jg_kstrv(g, "Warnings", NULL);
 	yajl_gen_map_close(g);
 	resp_json(resp, 201, jg_finish(g, NULL));
+	return;
+fail:
+	store_remove(c);
+	resp_error(resp, code, "%s", err);
 }
 
 static bool is_running(struct container *c)

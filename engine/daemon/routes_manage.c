@@ -226,9 +226,13 @@ static int commit_update(struct container *c, struct host_config *n, char *err, 
 	store_lock();
 	struct host_config old = c->host;
 	c->host = *n;
-	if (store_save(c) < 0) {
+	store_save(c);
+	store_unlock(); /* writes hostconfig.json */
+	if (store_save_result(c) < 0) {
 		int saved = errno;
+		store_lock();
 		c->host = old;
+		store_save(c);
 		store_unlock();
 		char ignored[ERRLEN];
 		if (running)
@@ -236,6 +240,7 @@ static int commit_update(struct container *c, struct host_config *n, char *err, 
 		snprintf(err, errlen, "cannot save hostconfig.json: %s", strerror(saved));
 		return -1;
 	}
+	store_lock();
 	events_emit_locked(c, "update", NULL);
 	store_unlock();
 	free(old.cpuset_cpus);

@@ -1,6 +1,7 @@
 #include "runtime.h"
 #include "proc_spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lxc/lxccontainer.h>
@@ -20,6 +21,7 @@
 #include "events.h"
 #include "exit_record.h"
 #include "fileutil.h"
+#include "idgen.h"
 #include "log.h"
 #include "log_config.h"
 #include "lxc_config.h"
@@ -34,28 +36,6 @@
 #include "sysopt.h"
 
 struct runtime_settings g_runtime;
-
-unsigned long long proc_start_time(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	char *text = read_file(path, 8192, NULL);
-	if (!text)
-		return 0;
-	/* Field 22; the command name (field 2) may hold spaces, so count from its ')'. */
-	unsigned long long start = 0;
-	char *p = strrchr(text, ')');
-	for (int field = 2; p && *p && field < 22; p++) {
-		if (*p == ' ')
-			field++;
-		if (field == 22) {
-			start = strtoull(p + 1, NULL, 10);
-			break;
-		}
-	}
-	free(text);
-	return start;
-}
 
 static struct lxc_container *open_lxc(const char *id)
 {
@@ -72,6 +52,22 @@ pid_t runtime_init_pid(const char *id)
 	if (ct)
 		lxc_container_put(ct);
 	return pid;
+}
+
+int runtime_pin_init(const char *id, struct pid_pin *pin)
+{
+	/* A pidfd from liblxc's monitor, which holds the init as its child: no pid is looked up,
+	 * so none can have been reused. */
+	struct lxc_container *ct = open_lxc(id);
+	int fd = ct && ct->is_running(ct) ? ct->init_pidfd(ct) : -1;
+	if (ct)
+		lxc_container_put(ct);
+	if (fd < 0) {
+		pin->pidfd = -1;
+		errno = ESRCH;
+		return -1;
+	}
+	return pid_pin_adopt(fd, pin);
 }
 
 /* A prestart hook's error, which the hook runner leaves in the state dir. */
@@ -232,7 +228,7 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	c->state.error = NULL;
 	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
 	c->state.monitor_pid = monitor;
-	c->state.monitor_start_time = proc_start_time(monitor);
+	c->state.monitor_start_time = pid_start_time(monitor);
 	c->state.paused = false;
 	store_save_state(c);
 	char pid[16];
@@ -352,11 +348,7 @@ static int write_bundle_file(const char *dir, const char *name, const char *text
                              char *err, size_t errlen)
 {
 	char *path = path_join(dir, name);
-	size_t old_len = 0;
-	char *old = path ? read_file(path, len + 1, &old_len) : NULL;
-	bool same = old && old_len == len && memcmp(old, text, len) == 0;
-	free(old);
-	int ret = same ? 0 : path ? atomic_write_file(path, text, len, 0600) : -1;
+	int ret = path ? write_file_if_changed(path, text, len, 0600) : -1;
 	if (ret < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path ? path : name, strerror(errno));
 	free(path);
@@ -434,13 +426,35 @@ static void run_poststart_hooks(struct container *c)
 	free(dir);
 }
 
+/* config.json is the only copy of the hooks fixed at create: without it (lost by a crash of
+ * an older daemon, or deleted) a container that may have had hooks must not start without
+ * them. */
+static int check_hooks_kept(const struct container *c, char *err, size_t errlen)
+{
+	if (!(c->host.hook_spec && *c->host.hook_spec) &&
+	    !(g_runtime.default_hook_spec && *g_runtime.default_hook_spec))
+		return 0;
+	char *dir = store_container_dir(c->id);
+	char *spec = dir ? path_join(dir, OCI_SPEC_FILE) : NULL;
+	int ret = spec && !path_exists(spec) ? -1 : 0;
+	if (ret < 0)
+		snprintf(err, errlen,
+		         "Start container error: %s is missing: the container's hooks are lost; "
+		         "remove and create the container again",
+		         spec);
+	free(spec);
+	free(dir);
+	return ret;
+}
+
 int runtime_start(struct container *c, char *err, size_t errlen)
 {
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
 	int ret = -1, log_fd = -1, pidfd = -1;
 	bool channel_mounted = false;
-	if (!state_dir || check_command(c, argv, err, errlen) < 0 ||
+	if (!state_dir || check_hooks_kept(c, err, errlen) < 0 ||
+	    check_command(c, argv, err, errlen) < 0 ||
 	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
 		goto out;
 	if (c->host.system_container)
@@ -480,7 +494,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	/* Recorded before waiting, so a daemon killed right now still finds the monitor. */
 	store_lock();
 	c->state.monitor_pid = monitor;
-	c->state.monitor_start_time = proc_start_time(monitor);
+	c->state.monitor_start_time = pid_start_time(monitor);
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
@@ -545,31 +559,25 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 {
 	container_thaw_if_paused(c);
-	pid_t pid = runtime_init_pid(c->id);
-	if (pid <= 0) {
+	struct pid_pin pin;
+	if (runtime_pin_init(c->id, &pin) < 0) {
 		snprintf(err, errlen, "Container %s is not running", c->id);
 		return -1;
 	}
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int ret = pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) : -1;
+	int ret = pid_pin_signal(&pin, sig);
 	if (ret < 0)
-		snprintf(err, errlen, "Cannot kill container %s: %s", c->id, strerror(errno));
-	if (pidfd >= 0)
-		close(pidfd);
+		snprintf(err, errlen, "Cannot kill container %s: %s", c->id,
+		         errno == ESRCH ? "it is not running" : strerror(errno));
+	pid_pin_close(&pin);
 	if (ret == 0 && sig == SIGKILL)
 		wait_not_running(c, 10000);
 	return ret;
 }
 
-void runtime_remove_files(const struct container *c)
+#define TOMBSTONE_PREFIX ".removing-"
+
+static void remove_cgroups(const struct container *c)
 {
-	sysopt_remove(c);
-	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
-	for (size_t i = 0; i < 2; i++) {
-		if (dirs[i] && remove_tree(dirs[i]) < 0)
-			LOG_WARN("cannot remove %s: %s", dirs[i], strerror(errno));
-		free(dirs[i]);
-	}
 	char *cg = lxc_config_cgroup_path(c, g_runtime.default_cgroup_parent);
 	if (cg) {
 		/* liblxc removes these on a clean stop; this catches monitors that were killed. */
@@ -579,4 +587,149 @@ void runtime_remove_files(const struct container *c)
 		cgroup_remove_everywhere(mon);
 	}
 	free(cg);
+}
+
+static void remove_dir_logged(const char *dir)
+{
+	if (dir && remove_tree(dir) < 0 && errno != ENOENT)
+		LOG_WARN("cannot remove %s: %s", dir, strerror(errno));
+}
+
+/* Everything of a container whose config dir is (now) at dir. */
+static void finish_removal(const struct container *c, const char *dir)
+{
+	sysopt_remove(c);
+	char *state = store_state_dir(c->id);
+	remove_dir_logged(state);
+	free(state);
+	remove_dir_logged(dir);
+	remove_cgroups(c);
+}
+
+static char *tombstone_path(const char *id)
+{
+	char name[CONTAINER_ID_LEN + sizeof(TOMBSTONE_PREFIX)];
+	snprintf(name, sizeof(name), TOMBSTONE_PREFIX "%s", id);
+	return path_join(g_paths.lxcpath, name);
+}
+
+void runtime_remove_files(const struct container *c)
+{
+	char *dir = store_container_dir(c->id);
+	char *tomb = tombstone_path(c->id);
+	const char *at = dir;
+	/* One rename takes config.v2.json and the rest away together: a removal is either not
+	 * begun or finished by the next daemon start, never half a dir that loads as nothing. */
+	if (dir && tomb && rename(dir, tomb) == 0) {
+		fsync_dir(g_paths.lxcpath);
+		at = tomb;
+	} else if (errno != ENOENT) {
+		LOG_WARN("cannot rename %s to %s: %s", dir ? dir : c->id, tomb ? tomb : "",
+		         strerror(errno));
+	}
+	finish_removal(c, at);
+	free(dir);
+	free(tomb);
+}
+
+void runtime_remove_incomplete(const struct container *c, bool with_channel)
+{
+	if (with_channel)
+		sysopt_remove(c);
+	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
+	for (size_t i = 0; i < 2; i++) {
+		remove_dir_logged(dirs[i]);
+		free(dirs[i]);
+	}
+}
+
+/* A container with only the id and, if dir's hostconfig.json reads, the host config. */
+static struct container *leftover_container(const char *id, const char *dir)
+{
+	struct container *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->op_lock, NULL);
+	pthread_mutex_init(&c->save_lock, NULL);
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	char *path = path_join(dir, "hostconfig.json");
+	char *text = path ? read_file(path, 16 << 20, NULL) : NULL;
+	char err[256] = "";
+	yajl_val hj = text ? yajl_tree_parse(text, err, sizeof(err)) : NULL;
+	if (hj && host_config_parse(hj, &c->host, err, sizeof(err)) < 0) {
+		host_config_free(&c->host);
+		memset(&c->host, 0, sizeof(c->host));
+	}
+	if (hj)
+		yajl_tree_free(hj);
+	free(text);
+	free(path);
+	return c;
+}
+
+/* Temp files left by atomic writes that were killed. */
+static void sweep_temp_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type == DT_REG && is_atomic_temp_name(de->d_name)) {
+			LOG_INFO("removing the stale temp file %s/%s", dir, de->d_name);
+			unlinkat(dirfd(d), de->d_name, 0);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static void recover_one(const char *name)
+{
+	bool tomb = strncmp(name, TOMBSTONE_PREFIX, strlen(TOMBSTONE_PREFIX)) == 0;
+	const char *id = tomb ? name + strlen(TOMBSTONE_PREFIX) : name;
+	if (!idgen_is_full_id(id))
+		return;
+	char *dir = path_join(g_paths.lxcpath, name);
+	char *v2 = dir ? path_join(dir, "config.v2.json") : NULL;
+	if (!dir || !v2) {
+		/* out of memory: left for the next start */
+	} else if (tomb || !path_exists(v2)) {
+		struct container *c = leftover_container(id, dir);
+		if (c && tomb) {
+			LOG_INFO("finishing the removal of %s", id);
+			finish_removal(c, dir);
+		} else if (c) {
+			/* Never started (no tmpfs yet); rmdir: a non-empty channel is not create's.
+			 */
+			LOG_WARN("removing the incomplete create of %s", id);
+			const char *channel = c->host.sys.channel.host_path;
+			if (channel && rmdir(channel) < 0 && errno != ENOENT)
+				LOG_WARN("cannot remove the host channel %s: %s", channel,
+				         strerror(errno));
+			runtime_remove_incomplete(c, false);
+		}
+		container_free(c);
+	} else {
+		sweep_temp_files(dir);
+	}
+	free(v2);
+	free(dir);
+}
+
+void runtime_recover_dirs(void)
+{
+	DIR *d = opendir(g_paths.lxcpath);
+	if (!d)
+		return;
+	char **names = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] != '.' ||
+		    strncmp(de->d_name, TOMBSTONE_PREFIX, strlen(TOMBSTONE_PREFIX)) == 0)
+			strv_push(&names, de->d_name);
+	}
+	closedir(d);
+	for (size_t i = 0; names && names[i]; i++)
+		recover_one(names[i]);
+	strv_free(names);
+	fsync_dir(g_paths.lxcpath);
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "pid_pin.h"
 
 /* In the state dir of a container created with -i (OpenStdin) and no tty: the FIFO whose read
  * side is the init's stdin (the monitor holds it open read-write, so no EOF ever comes). */
@@ -35,11 +36,20 @@ int runtime_open_stdin(const struct container *c, char *err, size_t errlen);
 /* Graceful stop (the init's halt signal), SIGKILL after timeout_s (0: at once; <0: never). */
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen);
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen);
-/* /proc/PID/stat starttime, 0 if the process is gone. */
-unsigned long long proc_start_time(pid_t pid);
+/* Pins the container's init through liblxc (init_pidfd): 0, or -1 (ESRCH) when it does not
+ * run. Act on it only through the pin (pid_pin_signal, pid_pin_openat). */
+int runtime_pin_init(const char *id, struct pid_pin *pin);
 /* The container's init pid as liblxc sees it, or -1. */
 pid_t runtime_init_pid(const char *id);
-/* Removes the on-disk traces of a container (config dir, state dir); never the rootfs. */
+/* Removes the on-disk traces of a container (config dir, state dir, host channel, cgroups);
+ * never the rootfs. The config dir is first renamed to a tombstone (.removing-ID), so that a
+ * daemon killed meanwhile finishes the removal at its next start. */
 void runtime_remove_files(const struct container *c);
+/* Undoes a create that failed before it committed: the config and state dirs, and the
+ * host-channel dir when with_channel (create made it; else it may be someone else's). */
+void runtime_remove_incomplete(const struct container *c, bool with_channel);
+/* At daemon start, before the containers are loaded: finishes removals (tombstones), removes
+ * incomplete creates (a dir without config.v2.json) and stale temp files of atomic writes. */
+void runtime_recover_dirs(void);
 
 #endif

@@ -50,6 +50,14 @@ int store_init(const char *graph, const char *state)
 	return 0;
 }
 
+/* Containers this thread saved while holding the lock (each referenced): written by its
+ * store_unlock, after the lock is released. */
+#define PENDING_MAX 64
+static _Thread_local struct container *tl_pending[PENDING_MAX];
+static _Thread_local size_t tl_npending;
+
+static void flush_pending(void);
+
 void store_lock(void)
 {
 	pthread_mutex_lock(&g_store.lock);
@@ -58,6 +66,8 @@ void store_lock(void)
 void store_unlock(void)
 {
 	pthread_mutex_unlock(&g_store.lock);
+	if (tl_npending)
+		flush_pending();
 }
 
 void store_broadcast(void)
@@ -107,9 +117,10 @@ void store_put(struct container *c)
 {
 	if (!c)
 		return;
-	store_lock();
+	/* The raw lock: store_put also runs inside flush_pending. */
+	pthread_mutex_lock(&g_store.lock);
 	bool last = --c->refs == 0;
-	store_unlock();
+	pthread_mutex_unlock(&g_store.lock);
 	if (last)
 		container_free(c);
 }
@@ -148,14 +159,22 @@ int store_rename(struct container *c, const char *name, char **old_name, char *e
 	}
 	char *old = c->name;
 	c->name = copy;
-	if (store_save_state(c) < 0) {
+	store_save_state(c);
+	store_unlock(); /* writes config.v2.json */
+	if (store_save_result(c) < 0) {
 		int saved = errno;
-		c->name = old;
+		store_lock();
+		if (c->name == copy) {
+			c->name = old;
+			old = copy;
+			store_save_state(c);
+		}
 		store_unlock();
-		free(copy);
+		free(old);
 		snprintf(err, errlen, "cannot save the new name: %s", strerror(saved));
 		return -EIO;
 	}
+	store_lock();
 	store_broadcast();
 	store_unlock();
 	*old_name = old;
@@ -247,8 +266,59 @@ static int write_json_in(const char *dir, const char *file, const char *data, si
 	return ret;
 }
 
-/* Writes config.v2.json (state and config) and, with host, hostconfig.json. */
-static int save_files(const struct container *c, bool host_too)
+/* Writes hostconfig.json (when host) then config.v2.json, which is what makes the container
+ * exist (see runtime_recover_dirs); a full save also syncs the dir. Only a full save (create,
+ * update) makes the dir: a state save must not bring back the dir of a removed container. */
+static int write_files(const char *id, const char *config, size_t len, const char *host,
+                       size_t hlen)
+{
+	char *dir = store_container_dir(id);
+	int ret = -1;
+	if (dir && (!host || mkdir_p(dir, 0700) == 0) &&
+	    (!host || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
+	    (!config || write_json_in(dir, "config.v2.json", config, len) == 0) &&
+	    (!host || fsync_dir(dir) == 0))
+		ret = 0;
+	int saved = errno;
+	free(dir);
+	errno = saved;
+	return ret;
+}
+
+/* Writes c's newest pending files, if any (store lock not held). save_lock orders the
+ * writers: the files are taken under it, so an older snapshot never lands after a newer. */
+static void write_pending(struct container *c)
+{
+	pthread_mutex_lock(&c->save_lock);
+	pthread_mutex_lock(&g_store.lock);
+	char *config = c->save_config, *host = c->save_host;
+	size_t len = c->save_config_len, hlen = c->save_host_len;
+	c->save_config = c->save_host = NULL;
+	pthread_mutex_unlock(&g_store.lock);
+	if (config || host) {
+		c->save_errno = write_files(c->id, config, len, host, hlen) == 0 ? 0 : errno;
+	}
+	pthread_mutex_unlock(&c->save_lock);
+	free(config);
+	free(host);
+}
+
+static void flush_pending(void)
+{
+	while (tl_npending) {
+		struct container *c = tl_pending[--tl_npending];
+		pthread_mutex_lock(&g_store.lock);
+		c->save_queued = false;
+		pthread_mutex_unlock(&g_store.lock);
+		write_pending(c);
+		store_put(c);
+	}
+}
+
+/* Renders config.v2.json (state and config) and, with host_too, hostconfig.json, and queues
+ * them for this thread's store_unlock (lock held). A newer snapshot replaces an unwritten
+ * older one; an unwritten hostconfig.json is kept. */
+static int save_files(struct container *c, bool host_too)
 {
 	char created[64];
 	time_format_rfc3339(&c->created, created, sizeof(created));
@@ -270,26 +340,65 @@ static int save_files(const struct container *c, bool host_too)
 		host_config_gen(g, &c->host);
 		host = jg_finish(g, &hlen);
 	}
-	char *dir = store_container_dir(c->id);
-	int ret = -1;
-	if (config && (host || !host_too) && dir && mkdir_p(dir, 0700) == 0 &&
-	    (!host_too || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
-	    write_json_in(dir, "config.v2.json", config, len) == 0)
-		ret = 0;
-	free(config);
-	free(host);
-	free(dir);
-	return ret;
+	if (!config || (host_too && !host)) {
+		free(config);
+		free(host);
+		errno = ENOMEM;
+		return -1;
+	}
+	free(c->save_config);
+	c->save_config = config;
+	c->save_config_len = len;
+	if (host) {
+		free(c->save_host);
+		c->save_host = host;
+		c->save_host_len = hlen;
+	}
+	if (!c->save_queued) {
+		if (tl_npending == PENDING_MAX) {
+			/* Not expected (a locked section saves one or two): c's next save writes
+			 * it. */
+			LOG_ERROR("too many saves in one locked section; %s is saved later", c->id);
+			errno = ENOBUFS;
+			return -1;
+		}
+		c->save_queued = true;
+		c->refs++;
+		tl_pending[tl_npending++] = c;
+	}
+	return 0;
 }
 
-int store_save(const struct container *c)
+int store_save(struct container *c)
 {
 	return save_files(c, true);
 }
 
-int store_save_state(const struct container *c)
+int store_save_state(struct container *c)
 {
 	return save_files(c, false);
+}
+
+int store_save_result(struct container *c)
+{
+	pthread_mutex_lock(&c->save_lock);
+	int err = c->save_errno;
+	pthread_mutex_unlock(&c->save_lock);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+int store_save_host_config(struct container *c)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	host_config_gen(g, &c->host);
+	size_t hlen = 0;
+	char *host = jg_finish(g, &hlen);
+	pthread_mutex_lock(&c->save_lock);
+	int ret = host ? write_files(c->id, NULL, 0, host, hlen) : -1;
+	pthread_mutex_unlock(&c->save_lock);
+	free(host);
+	return ret;
 }
 
 static struct container *load_one(const char *dir)
@@ -312,6 +421,7 @@ static struct container *load_one(const char *dir)
 	if (!c)
 		goto out;
 	pthread_mutex_init(&c->op_lock, NULL);
+	pthread_mutex_init(&c->save_lock, NULL);
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->name = strdup(name);
 	const char *created = json_get_str(cj, "Created");

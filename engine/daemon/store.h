@@ -40,10 +40,17 @@ void store_remove(struct container *c);
 struct container **store_list(size_t *n);
 void store_put_all(struct container **v, size_t n);
 
-/* Writes config.v2.json and hostconfig.json atomically. Call with the store lock held. */
-int store_save(const struct container *c);
-/* Writes config.v2.json only: state changes leave the host config as it is. */
-int store_save_state(const struct container *c);
+/* Snapshots config.v2.json and hostconfig.json (lock held); this thread's store_unlock
+ * writes them atomically, after releasing the lock, so a slow disk never stalls other
+ * callers; saves of one container land in order. -1 only when out of memory. */
+int store_save(struct container *c);
+/* The same for config.v2.json only: state changes leave the host config as it is. */
+int store_save_state(struct container *c);
+/* After store_unlock (lock not held): 0 if the last write of c's files succeeded, else -1
+ * with errno. */
+int store_save_result(struct container *c);
+/* Writes hostconfig.json only, at once (lock not held): the first file of a create. */
+int store_save_host_config(struct container *c);
 char *store_container_dir(const char *id);
 char *store_state_dir(const char *id);
 /* Loads every container found on disk. */

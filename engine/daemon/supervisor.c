@@ -317,21 +317,20 @@ static void restore_one(struct container *c)
 	unsigned long long start = c->state.monitor_start_time;
 	bool was_running = c->state.status == STATUS_RUNNING;
 	store_unlock();
-	if (monitor > 0 && start != 0 && proc_start_time(monitor) == start) {
-		int pidfd = (int)syscall(SYS_pidfd_open, monitor, 0);
-		if (pidfd >= 0) {
-			pid_t init_pid = runtime_init_pid(c->id);
-			store_lock();
-			if (init_pid > 0) {
-				c->state.status = STATUS_RUNNING;
-				c->state.pid = init_pid;
-			}
-			store_save_state(c);
-			store_unlock();
-			supervisor_watch(c, monitor, pidfd);
-			LOG_INFO("reattached to %s (monitor %d)", c->id, monitor);
-			return;
+	/* The pidfd first, then the start time: a monitor pid reused in between is refused. */
+	struct pid_pin pin;
+	if (monitor > 0 && start != 0 && pid_pin_open(monitor, start, &pin) == 0) {
+		pid_t init_pid = runtime_init_pid(c->id);
+		store_lock();
+		if (init_pid > 0) {
+			c->state.status = STATUS_RUNNING;
+			c->state.pid = init_pid;
 		}
+		store_save_state(c);
+		store_unlock();
+		supervisor_watch(c, monitor, pin.pidfd);
+		LOG_INFO("reattached to %s (monitor %d)", c->id, monitor);
+		return;
 	}
 	if (monitor <= 0 && !was_running)
 		return;

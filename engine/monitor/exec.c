@@ -12,17 +12,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "monitor.h"
 #include "strv.h"
 
 #define EXEC_USAGE                                                                                 \
 	"usage: isulad-monitor exec NAME LXCPATH [--tty] [--uid N --gid N] [--cwd DIR] "           \
-	"[--env K=V]... -- ARGV...\n"
+	"[--env-fd FD] -- ARGV...\n"
+
+#define ENV_MAX (64 << 20) /* bound on the environment read from the daemon */
 
 struct exec_args {
 	const char *name, *lxcpath, *cwd;
 	bool tty;
 	long uid, gid;
+	int env_fd; /* NUL-separated KEY=VALUE entries (not on argv: anyone can read that) */
 	char **env;
 	char **argv;
 };
@@ -30,7 +34,7 @@ struct exec_args {
 static int parse_exec_args(int argc, char **argv, struct exec_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->uid = a->gid = -1;
+	a->uid = a->gid = a->env_fd = -1;
 	if (argc < 2)
 		return -1;
 	a->name = argv[0];
@@ -49,8 +53,8 @@ static int parse_exec_args(int argc, char **argv, struct exec_args *a)
 			a->gid = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(o, "--cwd") == 0 && has_value) {
 			a->cwd = argv[++i];
-		} else if (strcmp(o, "--env") == 0 && has_value) {
-			strv_push(&a->env, argv[++i]);
+		} else if (strcmp(o, "--env-fd") == 0 && has_value) {
+			a->env_fd = (int)strtol(argv[++i], NULL, 10);
 		} else {
 			return -1;
 		}
@@ -58,13 +62,39 @@ static int parse_exec_args(int argc, char **argv, struct exec_args *a)
 	return -1;
 }
 
+/* Reads the environment the daemon passed on fd, and closes fd (the command must not
+ * inherit it). */
+static int read_env_fd(int fd, char ***env)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	size_t len = 0;
+	char *buf = read_file(path, ENV_MAX, &len);
+	close(fd);
+	if (!buf)
+		return -1;
+	for (size_t at = 0; at < len; at += strlen(buf + at) + 1) {
+		if (strv_push(env, buf + at) < 0) {
+			free(buf);
+			return -1;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
 int monitor_exec(int argc, char **argv)
 {
 	struct exec_args a;
 	if (parse_exec_args(argc, argv, &a) < 0) {
 		fputs(EXEC_USAGE, stderr);
-		strv_free(a.env);
 		return 2;
+	}
+	if (a.env_fd >= 0 && read_env_fd(a.env_fd, &a.env) < 0) {
+		fprintf(stderr, "cannot read the environment from fd %d: %s\n", a.env_fd,
+		        strerror(errno));
+		strv_free(a.env);
+		return 126;
 	}
 	if (a.tty) {
 		/* A session of our own with the pty as its terminal: the daemon's resizes of the
