@@ -274,7 +274,10 @@ static int write_files(const char *id, const char *config, size_t len, const cha
 {
 	char *dir = store_container_dir(id);
 	int ret = -1;
-	if (dir && (!host || mkdir_p(dir, 0700) == 0) &&
+	/* A state save after rm moved the dir away (an exit recorded late): nothing to keep. */
+	if (dir && !host && !is_directory(dir))
+		ret = 0;
+	else if (dir && (!host || mkdir_p(dir, 0700) == 0) &&
 	    (!host || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
 	    (!config || write_json_in(dir, "config.v2.json", config, len) == 0) &&
 	    (!host || fsync_dir(dir) == 0))
