@@ -140,7 +140,7 @@ static void add_host_devices(FILE *f, const char *dir, int depth)
 	closedir(d);
 }
 
-/* The devices.allow rule of a --device (0 when its node has gone: add_devices says so). */
+/* The devices.allow rule of a --device; -1 when its node has gone (add_devices says so). */
 static int device_rule_text(const struct device_spec *d, char *out, size_t len)
 {
 	struct stat st;
@@ -151,9 +151,10 @@ static int device_rule_text(const struct device_spec *d, char *out, size_t len)
 	return 0;
 }
 
-/* Cgroup v2 has no devices files: the same rules go to <container_dir>/devices, which the
- * monitor's start-host hook compiles into a BPF program on the container's v2 cgroup. With
- * neither a v1 devices controller nor a cgroup2 tree the container is refused (fail closed). */
+/* Cgroup v2 has no devices files: the container's cgroup and the same rules go to
+ * <container_dir>/devices, which the monitor's start-host hook compiles into a BPF program on
+ * the container's v2 cgroup. With neither a v1 devices controller nor a cgroup2 tree the
+ * container is refused (fail closed). */
 static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_config_env *env,
                           bool v1_devices, char *err, size_t errlen)
 {
@@ -168,8 +169,12 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 		return -1;
 	}
 	free(mount);
+	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
 	struct text_buf t;
-	if (text_buf_open(&t) == 0) {
+	/* The cgroup comes from the API (CgroupParent): it goes in the file, never on the hook's
+	 * line, which liblxc runs through sh -c. */
+	if (cg && text_buf_open(&t) == 0) {
+		fprintf(t.f, "cgroup %s\n", cg);
 		for (size_t i = 0; g_default_devices[i]; i++)
 			fprintf(t.f, "%s\n", g_default_devices[i]);
 		for (size_t i = 0; i < c->host.sec.n_devices; i++) {
@@ -178,17 +183,18 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 				fprintf(t.f, "%s\n", rule);
 		}
 	}
-	char *text = text_buf_finish(&t, true);
+	char *text = cg ? text_buf_finish(&t, true) : NULL;
 	char *path = path_join(env->container_dir, "devices");
-	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
 	int ret = -1;
-	if (!text || !path || !cg)
+	if (cg && strpbrk(cg, "\n\r"))
+		snprintf(err, errlen, "Invalid cgroup parent: it has a line break");
+	else if (!text || !path)
 		snprintf(err, errlen, "out of memory");
 	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		fprintf(f, "lxc.hook.start-host = %s devices-hook %s %s %s%s\n", env->monitor_path,
-		        env->state_dir, path, cg, v1_devices ? " --v1" : "");
+		fprintf(f, "lxc.hook.start-host = %s devices-hook %s %s%s\n", env->monitor_path,
+		        env->state_dir, path, v1_devices ? " --v1" : "");
 		ret = 0;
 	}
 	free(text);

@@ -1,10 +1,10 @@
-/* isulad-monitor devices-hook STATE_DIR FILE CGROUP [--v1]: liblxc's lxc.hook.start-host that
- * confines the container's devices on cgroup v2. The container's cgroups exist and its init
- * (LXC_PID) has not run yet: the allow rules of FILE (one per line, devices.allow syntax) become a
- * BPF device program attached to CGROUP (relative to the cgroup2 mount), above everything the
- * container can reach. Any failure fails the start, so a container is never left unconfined;
- * only with --v1 (the v1 devices controller confines it already) may the init be outside the
- * cgroup2 tree, as on hybrid hosts where liblxc leaves it alone. */
+/* isulad-monitor devices-hook STATE_DIR FILE [--v1]: liblxc's lxc.hook.start-host that confines
+ * the container's devices on cgroup v2. The container's cgroups exist and its init (LXC_PID)
+ * has not run yet. FILE holds "cgroup REL" (relative to the cgroup2 mount), then the allow
+ * rules (devices.allow syntax), one a line: they become a BPF device program attached to REL,
+ * above everything the container can reach. Any failure fails the start, so a container is
+ * never left unconfined; only with --v1 (the v1 devices controller confines it already) may
+ * the init be outside the cgroup2 tree, as on hybrid hosts where liblxc leaves it alone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -21,21 +21,30 @@
 
 #define MAX_RULES 4096
 
-static int read_rules(const char *file, struct device_rule **rules, size_t *n, char *err,
-                      size_t errlen)
+/* FILE's cgroup line and rules (*cgroup and *rules malloc'd). */
+static int read_rules(const char *file, char **cgroup, struct device_rule **rules, size_t *n,
+                      char *err, size_t errlen)
 {
+	*cgroup = NULL;
+	*rules = NULL;
+	*n = 0;
 	char *text = read_file(file, 1 << 20, NULL);
 	if (!text) {
 		snprintf(err, errlen, "cannot read %s: %s", file, strerror(errno));
 		return -1;
 	}
-	*rules = calloc(MAX_RULES, sizeof(**rules));
-	*n = 0;
-	int ret = *rules ? 0 : -1;
-	if (ret < 0)
-		snprintf(err, errlen, "out of memory");
 	char *save = NULL;
-	for (char *l = strtok_r(text, "\n", &save); l && ret == 0;
+	char *first = strtok_r(text, "\n", &save);
+	int ret = 0;
+	if (!first || strncmp(first, "cgroup ", 7) != 0 || !first[7]) {
+		snprintf(err, errlen, "%s: the first line is not \"cgroup PATH\"", file);
+		ret = -1;
+	} else if (!(*cgroup = strdup(first + 7)) ||
+	           !(*rules = calloc(MAX_RULES, sizeof(**rules)))) {
+		snprintf(err, errlen, "out of memory");
+		ret = -1;
+	}
+	for (char *l = strtok_r(NULL, "\n", &save); l && ret == 0;
 	     l = strtok_r(NULL, "\n", &save)) {
 		if (*n == MAX_RULES) {
 			snprintf(err, errlen, "%s: more than %d rules", file, MAX_RULES);
@@ -78,7 +87,7 @@ static int init_in_cgroup(const char *pid, const char *rel, char *err, size_t er
 	return ret;
 }
 
-static int confine(const char *file, const char *rel, bool v1_confined, char *err, size_t errlen)
+static int confine(const char *file, bool v1_confined, char *err, size_t errlen)
 {
 	const char *pid = getenv("LXC_PID");
 	int64_t n_pid;
@@ -86,31 +95,38 @@ static int confine(const char *file, const char *rel, bool v1_confined, char *er
 		snprintf(err, errlen, "LXC_PID is not set: not run as lxc.hook.start-host");
 		return -1;
 	}
+	char *rel = NULL, *mount = NULL, *dir = NULL;
+	struct device_rule *rules = NULL;
+	size_t n = 0;
+	int fd = -1, ret = -1;
+	if (read_rules(file, &rel, &rules, &n, err, errlen) < 0)
+		goto out;
 	int in = init_in_cgroup(pid, rel, err, errlen);
-	if (in < 0 || (in == 0 && v1_confined))
-		return in;
+	if (in < 0 || (in == 0 && v1_confined)) {
+		ret = in;
+		goto out;
+	}
 	if (in == 0) {
 		snprintf(err, errlen,
 		         "the container's init is not in the cgroup2 tree and the host has no v1 "
 		         "devices controller: its devices cannot be confined");
-		return -1;
+		goto out;
 	}
-	struct device_rule *rules = NULL;
-	size_t n = 0;
-	char *mount = cgroup2_mount_point();
-	char *dir = mount ? path_join(mount, rel) : NULL;
-	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	int ret = -1;
+	mount = cgroup2_mount_point();
+	dir = mount ? path_join(mount, rel) : NULL;
+	fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (!mount)
 		snprintf(err, errlen, "no cgroup2 hierarchy is mounted");
 	else if (fd < 0)
 		snprintf(err, errlen, "cannot open the cgroup %s: %s", dir ? dir : rel,
 		         strerror(errno));
-	else if (read_rules(file, &rules, &n, err, errlen) == 0)
+	else
 		ret = bpf_devices_attach(fd, rules, n, BPF_F_ALLOW_MULTI, err, errlen);
+out:
 	if (fd >= 0)
 		close(fd);
 	free(rules);
+	free(rel);
 	free(dir);
 	free(mount);
 	return ret;
@@ -118,14 +134,13 @@ static int confine(const char *file, const char *rel, bool v1_confined, char *er
 
 int monitor_devices_hook(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr,
-		        "usage: isulad-monitor devices-hook STATE_DIR FILE CGROUP [--v1]\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: isulad-monitor devices-hook STATE_DIR FILE [--v1]\n");
 		return 2;
 	}
-	bool v1_confined = argc >= 4 && strcmp(argv[3], "--v1") == 0;
+	bool v1_confined = argc >= 3 && strcmp(argv[2], "--v1") == 0;
 	char err[768];
-	if (confine(argv[1], argv[2], v1_confined, err, sizeof(err)) < 0) {
+	if (confine(argv[1], v1_confined, err, sizeof(err)) < 0) {
 		char msg[sizeof(err) + 64];
 		snprintf(msg, sizeof(msg), "cannot confine the container's devices: %s", err);
 		monitor_start_error(argv[0], msg);

@@ -13,7 +13,7 @@
  *                                                 bounds the whole stage: the start-timeout)
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
- *   isulad-monitor devices-hook STATE_DIR FILE CGROUP [--v1]
+ *   isulad-monitor devices-hook STATE_DIR FILE [--v1]
  *                                              (lxc.hook.start-host, see devices_hook.c)
  *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
  */

@@ -107,6 +107,14 @@ expect_eq "... its cgroups are gone from every hierarchy" "" \
 	"$(find "$CGROOT"/*/"${FC#/}" -mindepth 1 -type d 2>/dev/null)"
 expect_ok "rm fc" isula rm -f fc
 
+# liblxc runs hook lines through sh -c: the API's cgroup parent must never reach one.
+PWN=$IT_TMP/pwned
+i=$(timeout 30 "$ISULA" run -d --name inj --cgroup-parent "$IT_CGPARENT-i\$(touch $PWN)" \
+	--external-rootfs "$BB" none sh -c 'sleep 1000' 2>&1)
+expect_eq "a cgroup parent with \$(...) runs no shell command on the host" absent \
+	"$([ -e "$PWN" ] && echo present || echo absent)"
+isula rm -f inj >/dev/null 2>&1
+
 # -------------------------------------------------------------- across a daemon restart
 s=$(run_bb --name s --restart always)
 is_hex64 "$s" || it_abort "run --restart always (got '$s')"
