@@ -244,7 +244,7 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		return 0;
 	}
 	char perr[512] = "";
-	yajl_val root = yajl_tree_parse(text, perr, sizeof(perr));
+	yajl_val root = json_parse(text, perr, sizeof(perr));
 	free(text);
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		char *nl = strchr(perr, '\n');
