@@ -131,6 +131,46 @@ static bool type_matches(yajl_val v, enum key_type t)
 	return false;
 }
 
+/* Whether a tls-config value configures anything ({} or only empty values do not). */
+static bool tls_config_given(yajl_val v)
+{
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		yajl_val m = v->u.object.values[i];
+		if (YAJL_IS_NULL(m) || YAJL_IS_FALSE(m) ||
+		    (YAJL_IS_STRING(m) && !*YAJL_GET_STRING(m)))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* Authorization and TLS are not implemented yet. A daemon.json that asks for them must not
+ * give an open daemon (fail-open): the daemon refuses to start. Off/empty values are fine. */
+static int check_unsupported_protection(yajl_val root, const char *file, char *err, size_t errlen)
+{
+	static const char *const bools[] = {"tls", "tlsverify", "tls-verify"};
+	const char *key = NULL;
+	const char *authz = json_get_str(root, "authorization-plugin");
+	if (authz && *authz)
+		key = "authorization-plugin";
+	for (size_t i = 0; !key && i < sizeof(bools) / sizeof(bools[0]); i++) {
+		if (json_get_bool(root, bools[i], false))
+			key = bools[i];
+	}
+	yajl_val tc = json_get(root, "tls-config");
+	if (!key && tc && tls_config_given(tc))
+		key = "tls-config";
+	if (!key)
+		return 0;
+	snprintf(err, errlen,
+	         "%s: \"%s\" is not supported yet: this isulad has no %s, and it will not run "
+	         "unprotected while the configuration asks for it (remove the key or turn it off)",
+	         file, key,
+	         strcmp(key, "authorization-plugin") == 0 ? "authorization plugin support"
+	                                                  : "TLS support");
+	return -1;
+}
+
 static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < root->u.object.len; i++) {
@@ -148,6 +188,8 @@ static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (check_unsupported_protection(root, file, err, errlen) < 0)
+		return -1;
 	yajl_val hosts = json_get(root, "hosts");
 	for (size_t i = 0; hosts && i < hosts->u.array.len; i++) {
 		if (!YAJL_IS_STRING(hosts->u.array.values[i])) {
