@@ -65,7 +65,7 @@ void daemon_config_usage(void)
 
 /* daemon.json keys the seed documents. Keys we do not act on yet are accepted (with their
  * type checked) so a documented file never stops the daemon. */
-enum key_type { K_STRING, K_BOOL, K_ARRAY, K_OBJECT, K_ANY };
+enum key_type { K_STRING, K_BOOL, K_ARRAY, K_OBJECT, K_INT, K_ANY };
 static const struct {
 	const char *key;
 	enum key_type type;
@@ -106,11 +106,14 @@ static const struct {
     {"websocket-server-listening-port", K_ANY},
     {"selinux-enabled", K_BOOL},
     {"container-log", K_OBJECT},
+    {"api-max-connections", K_INT},
+    {"api-idle-timeout", K_STRING},
 };
 
 static const char *type_name(enum key_type t)
 {
-	static const char *names[] = {"a string", "a boolean", "an array", "an object", "a value"};
+	static const char *names[] = {"a string",  "a boolean",  "an array",
+	                              "an object", "an integer", "a value"};
 	return names[t];
 }
 
@@ -125,6 +128,8 @@ static bool type_matches(yajl_val v, enum key_type t)
 		return YAJL_IS_ARRAY(v);
 	case K_OBJECT:
 		return YAJL_IS_OBJECT(v);
+	case K_INT:
+		return YAJL_IS_INTEGER(v);
 	case K_ANY:
 		return true;
 	}
@@ -310,6 +315,29 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		take_str(&cfg->hook_spec, json_get_str(root, "hook-spec"));
 		take_str(&cfg->cgroup_parent, json_get_str(root, "cgroup-parent"));
 		take_str(&cfg->group, json_get_str(root, "group"));
+		int64_t maxc = json_get_int(root, "api-max-connections", -1);
+		if (json_get(root, "api-max-connections") && (maxc < 1 || maxc > 1000000)) {
+			snprintf(
+			    err, errlen,
+			    "%s: invalid value for key \"api-max-connections\": %lld: expected "
+			    "1..1000000",
+			    file, (long long)maxc);
+			ret = -1;
+		} else if (maxc > 0) {
+			cfg->api_max_connections = maxc;
+		}
+		const char *idle = json_get_str(root, "api-idle-timeout");
+		int64_t idle_ms = 0;
+		if (idle && (parse_duration_ms(idle, &idle_ms) < 0 || idle_ms < 0 ||
+		             idle_ms > (int64_t)86400 * 1000 || (idle_ms > 0 && idle_ms < 1000))) {
+			snprintf(err, errlen,
+			         "%s: invalid value for key \"api-idle-timeout\": %s: expected a "
+			         "duration of whole seconds from 1s to 24h, or 0 for none",
+			         file, idle);
+			ret = -1;
+		} else if (idle) {
+			cfg->api_idle_timeout_s = idle_ms / 1000;
+		}
 		const char *timeout = json_get_str(root, "start-timeout");
 		if (timeout && parse_duration_ms(timeout, &cfg->start_timeout_ms) < 0) {
 			snprintf(err, errlen, "%s: invalid value for key \"start-timeout\": %s",
@@ -419,6 +447,10 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 		cfg->log_level = strdup("ERROR");
 	if (cfg->start_timeout_ms <= 0)
 		cfg->start_timeout_ms = 2 * 60 * 1000;
+	if (cfg->api_max_connections <= 0)
+		cfg->api_max_connections = DEFAULT_API_MAX_CONNECTIONS;
+	if (cfg->api_idle_timeout_s < 0)
+		cfg->api_idle_timeout_s = DEFAULT_API_IDLE_TIMEOUT_S;
 	enum log_level lvl;
 	if (log_level_parse(cfg->log_level, &lvl) < 0) {
 		snprintf(err, errlen,
@@ -455,6 +487,7 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 int daemon_config_load(int argc, char **argv, struct daemon_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->api_idle_timeout_s = -1;
 	struct cli_values *v = cli_parse(g_opts, OPT_COUNT, argc - 1, argv + 1, false, err, errlen);
 	if (!v)
 		return -1;
