@@ -64,7 +64,8 @@ void daemon_config_usage(void)
 }
 
 /* daemon.json keys the seed documents. Keys we do not act on yet are accepted (with their
- * type checked) so a documented file never stops the daemon. */
+ * type checked) so a documented file never stops the daemon, except those that ask for
+ * protection we do not have (check_unsupported_protection). */
 enum key_type { K_STRING, K_BOOL, K_ARRAY, K_OBJECT, K_INT, K_ANY };
 static const struct {
 	const char *key;
