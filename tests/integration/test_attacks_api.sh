@@ -176,8 +176,11 @@ expect_ok "the daemon is fine after 1100 connections" alive_and_answering
 
 # E5b: a daemon that starts with fds 3..1100 open (as one restoring ~1000 containers has
 # pidfds) must still listen: its listening socket and MHD's own fds are all >= 1024.
+# Its soft open-files limit starts at 1200 (enough for those fds): the daemon raises it to
+# the hard limit.
 cat >"$IT_TMP/isulad-with-fds" <<EOF
-#!/bin/sh
+#!/bin/bash
+ulimit -Sn 1200 || exit 1
 exec "$PY" "$ATTACK" exec-with-fds 1100 "$ISULAD" "\$@"
 EOF
 chmod +x "$IT_TMP/isulad-with-fds"
@@ -190,6 +193,9 @@ if daemon_alive fds; then
 	n=$(ls "/proc/$(daemon_pid)/fd" | wc -l)
 	[ "$n" -gt 1100 ] && pass "it really runs with $n fds" || fail "it really runs with >1100 fds" "$n"
 	expect_ok "it runs a container" isula run -d --external-rootfs "$BB" none true
+	lim=$(awk '/^Max open files/ { print $4 " " $5 }' "/proc/$(daemon_pid)/limits")
+	expect_eq "it raised its soft open-files limit (1200) to the hard one" \
+		"$(ulimit -Hn) $(ulimit -Hn)" "$lim"
 	stop_daemon fds
 fi
 
