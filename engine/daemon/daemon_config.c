@@ -330,7 +330,7 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		const char *idle = json_get_str(root, "api-idle-timeout");
 		int64_t idle_ms = 0;
 		if (idle && (parse_duration_ms(idle, &idle_ms) < 0 || idle_ms < 0 ||
-		             idle_ms > (int64_t)86400 * 1000 || (idle_ms > 0 && idle_ms < 1000))) {
+		             idle_ms > (int64_t)86400 * 1000 || idle_ms % 1000 != 0)) {
 			snprintf(err, errlen,
 			         "%s: invalid value for key \"api-idle-timeout\": %s: expected a "
 			         "duration of whole seconds from 1s to 24h, or 0 for none",

@@ -282,6 +282,18 @@ refuse_conf tls-verify '{"tls-verify": true}' tls-verify
 refuse_conf tls-config '{"tls-config": {"CAFile": "/etc/isulad/ca.pem"}}' tls-config
 refuse_conf seed '{"authorization-plugin":"authz-broker","tls":true,"tlsverify":true,"tls-config":{"CertFile":"/c"}}' \
 	authorization-plugin
+bad_limit() {
+	local name=$1 json=$2 pat=$3 d=$IT_TMP/conf-$1
+	mkdir -p "$d"
+	echo "$json" >"$d/daemon.json"
+	expect_fail "daemon.json $json: refused" "$pat" timeout 20 "$ISULAD" -g "$d/graph" \
+		-S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" \
+		--config-file "$d/daemon.json"
+}
+bad_limit maxc0 '{"api-max-connections": 0}' '"api-max-connections": 0: expected 1..1000000'
+bad_limit maxcs '{"api-max-connections": "9"}' '"api-max-connections": expected an integer'
+bad_limit idle '{"api-idle-timeout": "soon"}' '"api-idle-timeout": soon: expected a duration'
+bad_limit idlems '{"api-idle-timeout": "1500ms"}' '"api-idle-timeout": 1500ms'
 mkdir -p "$IT_TMP/daemon-off"
 echo '{"authorization-plugin": "", "tls": false, "tlsverify": false, "tls-verify": false, "tls-config": {}}' \
 	>"$IT_TMP/daemon-off/daemon.json"
