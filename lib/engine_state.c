@@ -17,7 +17,7 @@ static int load_one(const char *lcr, const char *dirname, struct engine_containe
 	char *dir = path_join(lcr, dirname);
 	char *path = dir ? path_join(dir, "config.v2.json") : NULL;
 	char *text = path ? read_file(path, 16 << 20, NULL) : NULL;
-	yajl_val root = text ? yajl_tree_parse(text, NULL, 0) : NULL;
+	yajl_val root = text ? json_parse(text, NULL, 0) : NULL;
 	const char *id = json_get_str(root, "ID");
 	const char *name = json_get_str(root, "Name");
 	yajl_val state = json_get(root, "State");

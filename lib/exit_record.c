@@ -27,7 +27,7 @@ int exit_record_read(const char *state_dir, struct exit_record *rec)
 {
 	char *path = path_join(state_dir, EXIT_RECORD_FILE);
 	char *text = path ? read_file(path, 4096, NULL) : NULL;
-	yajl_val root = text ? yajl_tree_parse(text, NULL, 0) : NULL;
+	yajl_val root = text ? json_parse(text, NULL, 0) : NULL;
 	int ret = -1;
 	memset(rec, 0, sizeof(*rec));
 	if (root && json_get(root, "ExitCode")) {

@@ -27,7 +27,7 @@ int hook_state_parse(const char *json, struct hook_state *out, char *err, size_t
 {
 	char perr[256] = "";
 	memset(out, 0, sizeof(*out));
-	yajl_val root = yajl_tree_parse(json, perr, sizeof(perr));
+	yajl_val root = json_parse(json, perr, sizeof(perr));
 	if (!root) {
 		/* yajl's message spans lines; its first line names the problem. */
 		perr[strcspn(perr, "\n")] = '\0';

@@ -1,9 +1,65 @@
+#define JSON_IMPLEMENTATION
 #include "json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_parse.h>
 
 #include "strv.h"
+
+struct depth_scan {
+	unsigned depth, max;
+};
+
+static int scan_open(void *ctx)
+{
+	struct depth_scan *d = ctx;
+	return ++d->depth <= d->max; /* 0 cancels the parse */
+}
+
+static int scan_close(void *ctx)
+{
+	struct depth_scan *d = ctx;
+	d->depth--;
+	return 1;
+}
+
+/* Only the structure matters: every scalar callback is left NULL (yajl then skips it). */
+static const yajl_callbacks g_scan_callbacks = {
+    .yajl_start_map = scan_open,
+    .yajl_end_map = scan_close,
+    .yajl_start_array = scan_open,
+    .yajl_end_array = scan_close,
+};
+
+int json_depth_ok(const char *text, unsigned max)
+{
+	struct depth_scan d = {.depth = 0, .max = max};
+	yajl_handle h = yajl_alloc(&g_scan_callbacks, NULL, &d);
+	if (!h)
+		return -1;
+	/* The same lexer settings as yajl_tree_parse, so both see the same structure. */
+	yajl_config(h, yajl_allow_comments, 1);
+	yajl_status st = yajl_parse(h, (const unsigned char *)text, strlen(text));
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	yajl_free(h);
+	if (d.depth > max)
+		return 0;
+	return st == yajl_status_ok ? 1 : -1;
+}
+
+yajl_val json_parse(const char *text, char *err, size_t errlen)
+{
+	if (json_depth_ok(text, JSON_MAX_DEPTH) == 0) {
+		if (err && errlen > 0)
+			snprintf(err, errlen, "JSON nested deeper than %d levels (the limit)",
+			         JSON_MAX_DEPTH);
+		return NULL;
+	}
+	return yajl_tree_parse(text, err, errlen);
+}
 
 yajl_val json_get(yajl_val obj, const char *key)
 {

@@ -3,9 +3,28 @@
 #define LIB_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
+
+/* The deepest nesting of arrays and objects json_parse accepts. yajl_tree_free (and every
+ * walker of a parsed tree) recurses once per level: a deep document from outside would
+ * overflow a thread's stack. 64 is far more than any document of the API needs. */
+#define JSON_MAX_DEPTH 64
+
+/* Whether text (NUL-terminated) nests at most max levels: 1 if so, 0 if deeper, -1 if it is
+ * not valid JSON before reaching that depth (the tree parse reports why). Runs yajl's own
+ * lexer (with comments allowed, as yajl_tree_parse does) without building anything. */
+int json_depth_ok(const char *text, unsigned max);
+/* yajl_tree_parse for anything read from outside (requests, answers, files): refuses
+ * documents nested deeper than JSON_MAX_DEPTH before building a tree. NULL with a message in
+ * err (when errlen > 0) on failure. Use this instead of yajl_tree_parse everywhere. */
+yajl_val json_parse(const char *text, char *err, size_t errlen);
+
+#ifndef JSON_IMPLEMENTATION
+#pragma GCC poison yajl_tree_parse
+#endif
 
 /* Lookups of a direct member of an object; NULL/default when absent or of another type. */
 yajl_val json_get(yajl_val obj, const char *key);

@@ -309,7 +309,7 @@ int oci_bundle_spec(const char *bundle, yajl_val *spec, char *err, size_t errlen
 	} else if (!text) {
 		snprintf(err, errlen, "cannot read %s: %s", path ? path : bundle, strerror(errno));
 		ret = -1;
-	} else if (!(*spec = yajl_tree_parse(text, why, sizeof(why)))) {
+	} else if (!(*spec = json_parse(text, why, sizeof(why)))) {
 		snprintf(err, errlen, "cannot parse %s: %s", path, why);
 		ret = -1;
 	}

@@ -277,7 +277,7 @@ int oci_hooks_load_file(const char *path, struct oci_hooks *out, char *err, size
 		         (long long)st.st_size);
 	} else if (!(text = read_file(path, HOOK_SPEC_MAX_SIZE, NULL))) {
 		snprintf(why, sizeof(why), "%s", strerror(errno));
-	} else if (!(root = yajl_tree_parse(text, why, sizeof(why)))) {
+	} else if (!(root = json_parse(text, why, sizeof(why)))) {
 		char detail[900];
 		snprintf(detail, sizeof(detail), "%.899s", why);
 		for (char *nl = strchr(detail, '\n'); nl; nl = strchr(nl, '\n'))

@@ -80,7 +80,7 @@ int path_stat_decode(const char *value, struct path_stat *out)
 	char *json = base64_decode(value, NULL);
 	if (!json)
 		return -1;
-	yajl_val root = yajl_tree_parse(json, NULL, 0);
+	yajl_val root = json_parse(json, NULL, 0);
 	free(json);
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		if (root)

@@ -28,7 +28,7 @@ static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b
 	if (api_call(cl, "GET", path, NULL, &r) < 0)
 		return -1;
 	int ret = -1;
-	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
+	yajl_val root = r.status == 200 ? json_parse(r.body ? r.body : "", NULL, 0) : NULL;
 	if (root) {
 		const char *cfg_path[] = {"Config", NULL};
 		yajl_val cfg = yajl_tree_get(root, cfg_path, yajl_t_object);

@@ -67,7 +67,7 @@ static void print_archive_error(struct http_conn *conn, const char *ctr, const c
 	struct api_response r = {.status = conn->status};
 	if (!conn->no_body && http_read_body_all(conn, &r.body, &r.len) < 0)
 		r.body = NULL;
-	yajl_val root = r.body ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+	yajl_val root = r.body ? json_parse(r.body, NULL, 0) : NULL;
 	const char *msg = json_get_str(root, "message");
 	if (conn->status == 404 && (!msg || strncmp(msg, "Could not find", 14) == 0))
 		fprintf(stderr, "Error: No such container:path: %s:%s\n", ctr, path);

@@ -428,7 +428,7 @@ static char *create_container(struct client *cl, struct cli_values *v, bool is_r
 	struct api_response r;
 	char *id = NULL;
 	if (api_call(cl, "POST", path, body, &r) == 0) {
-		yajl_val root = r.status == 201 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+		yajl_val root = r.status == 201 ? json_parse(r.body, NULL, 0) : NULL;
 		const char *s = json_get_str(root, "Id");
 		if (s)
 			id = strdup(s);
@@ -494,7 +494,7 @@ static int read_exit_wait(struct http_conn *conn)
 	char *body = NULL;
 	int code = EXIT_DAEMON_ERROR;
 	if (http_read_body_all(conn, &body, NULL) == 0) {
-		yajl_val root = yajl_tree_parse(body, NULL, 0);
+		yajl_val root = json_parse(body, NULL, 0);
 		code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
 		if (root)
 			yajl_tree_free(root);

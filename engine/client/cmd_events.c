@@ -33,7 +33,7 @@ static int time_arg(struct cli_values *v, size_t idx, const char *flag, char *ou
 
 static void print_line(const char *json)
 {
-	yajl_val ev = yajl_tree_parse(json, NULL, 0);
+	yajl_val ev = json_parse(json, NULL, 0);
 	char *line = event_format_line(ev);
 	if (line) {
 		printf("%s\n", line);

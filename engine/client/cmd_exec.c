@@ -56,7 +56,7 @@ static char *created_id(const struct api_response *r)
 		print_daemon_error(r);
 		return NULL;
 	}
-	yajl_val root = yajl_tree_parse(r->body ? r->body : "", NULL, 0);
+	yajl_val root = json_parse(r->body ? r->body : "", NULL, 0);
 	const char *id = json_get_str(root, "Id");
 	char *out = id ? strdup(id) : NULL;
 	if (root)

@@ -99,7 +99,7 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 			print_daemon_error(&r);
 			ret = 1;
 		} else if (strcmp(lc->path_fmt, "/containers/%s/wait") == 0) {
-			yajl_val root = yajl_tree_parse(r.body ? r.body : "", NULL, 0);
+			yajl_val root = json_parse(r.body ? r.body : "", NULL, 0);
 			printf("%lld\n", (long long)json_get_int(root, "StatusCode", -1));
 			if (root)
 				yajl_tree_free(root);

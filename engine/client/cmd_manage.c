@@ -273,7 +273,7 @@ int cmd_top(struct client *cl, int argc, char **argv)
 	struct api_response r;
 	code = EXIT_DAEMON_ERROR;
 	if (api_call(cl, "GET", path, NULL, &r) == 0) {
-		yajl_val root = r.status == 200 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+		yajl_val root = r.status == 200 ? json_parse(r.body, NULL, 0) : NULL;
 		yajl_val titles = json_get(root, "Titles");
 		if (!titles || !YAJL_IS_ARRAY(titles)) {
 			print_daemon_error(&r);

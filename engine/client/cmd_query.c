@@ -142,7 +142,7 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 	struct api_response r;
 	code = 1;
 	if (api_call(cl, "GET", path, NULL, &r) == 0) {
-		yajl_val list = r.status == 200 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+		yajl_val list = r.status == 200 ? json_parse(r.body, NULL, 0) : NULL;
 		if (!list || !YAJL_IS_ARRAY(list)) {
 			print_daemon_error(&r);
 		} else if (cli_bool(v, Q_QUIET)) {
@@ -165,7 +165,7 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 
 static void print_pretty(const char *json)
 {
-	yajl_val root = yajl_tree_parse(json, NULL, 0);
+	yajl_val root = json_parse(json, NULL, 0);
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "    ");
@@ -208,7 +208,7 @@ int cmd_inspect(struct client *cl, int argc, char **argv)
 			print_daemon_error(&r);
 			code = 1;
 		} else if (tmpl) {
-			yajl_val root = yajl_tree_parse(r.body, NULL, 0);
+			yajl_val root = json_parse(r.body, NULL, 0);
 			char err[512] = "";
 			char *out = inspect_template_render(tmpl, root, err, sizeof(err));
 			if (out)
@@ -259,7 +259,7 @@ int cmd_version(struct client *cl, int argc, char **argv)
 		printf("Can not connect with server.Is the iSulad daemon running on the host?\n");
 		return 1;
 	}
-	yajl_val root = yajl_tree_parse(r.body, NULL, 0);
+	yajl_val root = json_parse(r.body, NULL, 0);
 	printf("Server:\n  Version:\t%s\n  Git commit:\t%s\n  Built:\t%s\n\nOCI config:\n  "
 	       "Version:\t%s\n"
 	       "  Default file:\t%s\n",
@@ -285,7 +285,7 @@ int cmd_info(struct client *cl, int argc, char **argv)
 		api_response_free(&r);
 		return 1;
 	}
-	yajl_val i = yajl_tree_parse(r.body, NULL, 0);
+	yajl_val i = json_parse(r.body, NULL, 0);
 	printf(
 	    "Containers: %lld\n Running: %lld\n Paused: %lld\n Stopped: %lld\nImages: %lld\n"
 	    "Server Version: %s\nLogging Driver: %s\nCgroup Driver: %s\nHugetlb Pagesize: %s\n"

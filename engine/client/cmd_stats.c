@@ -95,7 +95,7 @@ static int fetch(struct client *cl, struct target *t)
 	struct api_response r;
 	if (api_call(cl, "GET", path, NULL, &r) < 0)
 		return -1;
-	yajl_val v = r.status == 200 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+	yajl_val v = r.status == 200 ? json_parse(r.body, NULL, 0) : NULL;
 	if (!v)
 		print_daemon_error(&r);
 	api_response_free(&r);
@@ -114,7 +114,7 @@ static int list_targets(struct client *cl, bool all, struct target **out, size_t
 	struct api_response r;
 	if (api_call(cl, "GET", all ? "/containers/json?all=1" : "/containers/json", NULL, &r) < 0)
 		return -1;
-	yajl_val list = r.status == 200 ? yajl_tree_parse(r.body, NULL, 0) : NULL;
+	yajl_val list = r.status == 200 ? json_parse(r.body, NULL, 0) : NULL;
 	if (!list || !YAJL_IS_ARRAY(list)) {
 		print_daemon_error(&r);
 		api_response_free(&r);

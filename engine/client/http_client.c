@@ -97,7 +97,7 @@ int api_exit_code(const struct client *cl, const char *method, const char *path,
 	struct api_response r;
 	if (api_call(cl, method, path, NULL, &r) < 0)
 		return EXIT_DAEMON_ERROR;
-	yajl_val root = r.status == 200 ? yajl_tree_parse(r.body ? r.body : "", NULL, 0) : NULL;
+	yajl_val root = r.status == 200 ? json_parse(r.body ? r.body : "", NULL, 0) : NULL;
 	int code = (int)json_get_int(root, key, EXIT_DAEMON_ERROR);
 	if (root)
 		yajl_tree_free(root);
@@ -113,7 +113,7 @@ void api_response_free(struct api_response *r)
 
 void print_daemon_error(const struct api_response *r)
 {
-	yajl_val root = r->body ? yajl_tree_parse(r->body, NULL, 0) : NULL;
+	yajl_val root = r->body ? json_parse(r->body, NULL, 0) : NULL;
 	const char *msg = json_get_str(root, "message");
 	fprintf(stderr, "Error response from daemon: %s\n",
 	        msg ? msg : (r->body && *r->body ? r->body : "unknown error"));

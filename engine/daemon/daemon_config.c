@@ -64,8 +64,9 @@ void daemon_config_usage(void)
 }
 
 /* daemon.json keys the seed documents. Keys we do not act on yet are accepted (with their
- * type checked) so a documented file never stops the daemon. */
-enum key_type { K_STRING, K_BOOL, K_ARRAY, K_OBJECT, K_ANY };
+ * type checked) so a documented file never stops the daemon, except those that ask for
+ * protection we do not have (check_unsupported_protection). */
+enum key_type { K_STRING, K_BOOL, K_ARRAY, K_OBJECT, K_INT, K_ANY };
 static const struct {
 	const char *key;
 	enum key_type type;
@@ -106,11 +107,14 @@ static const struct {
     {"websocket-server-listening-port", K_ANY},
     {"selinux-enabled", K_BOOL},
     {"container-log", K_OBJECT},
+    {"api-max-connections", K_INT},
+    {"api-idle-timeout", K_STRING},
 };
 
 static const char *type_name(enum key_type t)
 {
-	static const char *names[] = {"a string", "a boolean", "an array", "an object", "a value"};
+	static const char *names[] = {"a string",  "a boolean",  "an array",
+	                              "an object", "an integer", "a value"};
 	return names[t];
 }
 
@@ -125,10 +129,52 @@ static bool type_matches(yajl_val v, enum key_type t)
 		return YAJL_IS_ARRAY(v);
 	case K_OBJECT:
 		return YAJL_IS_OBJECT(v);
+	case K_INT:
+		return YAJL_IS_INTEGER(v);
 	case K_ANY:
 		return true;
 	}
 	return false;
+}
+
+/* Whether a tls-config value configures anything ({} or only empty values do not). */
+static bool tls_config_given(yajl_val v)
+{
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		yajl_val m = v->u.object.values[i];
+		if (YAJL_IS_NULL(m) || YAJL_IS_FALSE(m) ||
+		    (YAJL_IS_STRING(m) && !*YAJL_GET_STRING(m)))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* Authorization and TLS are not implemented yet. A daemon.json that asks for them must not
+ * give an open daemon (fail-open): the daemon refuses to start. Off/empty values are fine. */
+static int check_unsupported_protection(yajl_val root, const char *file, char *err, size_t errlen)
+{
+	static const char *const bools[] = {"tls", "tlsverify", "tls-verify"};
+	const char *key = NULL;
+	const char *authz = json_get_str(root, "authorization-plugin");
+	if (authz && *authz)
+		key = "authorization-plugin";
+	for (size_t i = 0; !key && i < sizeof(bools) / sizeof(bools[0]); i++) {
+		if (json_get_bool(root, bools[i], false))
+			key = bools[i];
+	}
+	yajl_val tc = json_get(root, "tls-config");
+	if (!key && tc && tls_config_given(tc))
+		key = "tls-config";
+	if (!key)
+		return 0;
+	snprintf(err, errlen,
+	         "%s: \"%s\" is not supported yet: this isulad has no %s, and it will not run "
+	         "unprotected while the configuration asks for it (remove the key or turn it off)",
+	         file, key,
+	         strcmp(key, "authorization-plugin") == 0 ? "authorization plugin support"
+	                                                  : "TLS support");
+	return -1;
 }
 
 static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
@@ -148,6 +194,8 @@ static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (check_unsupported_protection(root, file, err, errlen) < 0)
+		return -1;
 	yajl_val hosts = json_get(root, "hosts");
 	for (size_t i = 0; hosts && i < hosts->u.array.len; i++) {
 		if (!YAJL_IS_STRING(hosts->u.array.values[i])) {
@@ -244,7 +292,7 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		return 0;
 	}
 	char perr[512] = "";
-	yajl_val root = yajl_tree_parse(text, perr, sizeof(perr));
+	yajl_val root = json_parse(text, perr, sizeof(perr));
 	free(text);
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		char *nl = strchr(perr, '\n');
@@ -268,6 +316,29 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		take_str(&cfg->hook_spec, json_get_str(root, "hook-spec"));
 		take_str(&cfg->cgroup_parent, json_get_str(root, "cgroup-parent"));
 		take_str(&cfg->group, json_get_str(root, "group"));
+		int64_t maxc = json_get_int(root, "api-max-connections", -1);
+		if (json_get(root, "api-max-connections") && (maxc < 1 || maxc > 1000000)) {
+			snprintf(
+			    err, errlen,
+			    "%s: invalid value for key \"api-max-connections\": %lld: expected "
+			    "1..1000000",
+			    file, (long long)maxc);
+			ret = -1;
+		} else if (maxc > 0) {
+			cfg->api_max_connections = maxc;
+		}
+		const char *idle = json_get_str(root, "api-idle-timeout");
+		int64_t idle_ms = 0;
+		if (idle && (parse_duration_ms(idle, &idle_ms) < 0 || idle_ms < 0 ||
+		             idle_ms > (int64_t)86400 * 1000 || idle_ms % 1000 != 0)) {
+			snprintf(err, errlen,
+			         "%s: invalid value for key \"api-idle-timeout\": %s: expected a "
+			         "duration of whole seconds from 1s to 24h, or 0 for none",
+			         file, idle);
+			ret = -1;
+		} else if (idle) {
+			cfg->api_idle_timeout_s = idle_ms / 1000;
+		}
 		const char *timeout = json_get_str(root, "start-timeout");
 		if (timeout && parse_duration_ms(timeout, &cfg->start_timeout_ms) < 0) {
 			snprintf(err, errlen, "%s: invalid value for key \"start-timeout\": %s",
@@ -377,6 +448,10 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 		cfg->log_level = strdup("ERROR");
 	if (cfg->start_timeout_ms <= 0)
 		cfg->start_timeout_ms = 2 * 60 * 1000;
+	if (cfg->api_max_connections <= 0)
+		cfg->api_max_connections = DEFAULT_API_MAX_CONNECTIONS;
+	if (cfg->api_idle_timeout_s < 0)
+		cfg->api_idle_timeout_s = DEFAULT_API_IDLE_TIMEOUT_S;
 	enum log_level lvl;
 	if (log_level_parse(cfg->log_level, &lvl) < 0) {
 		snprintf(err, errlen,
@@ -413,6 +488,7 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 int daemon_config_load(int argc, char **argv, struct daemon_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->api_idle_timeout_s = -1;
 	struct cli_values *v = cli_parse(g_opts, OPT_COUNT, argc - 1, argv + 1, false, err, errlen);
 	if (!v)
 		return -1;

@@ -18,6 +18,9 @@ struct daemon_config {
 	char *cgroup_parent;
 	char *group;
 	int64_t start_timeout_ms;
+	/* daemon.json "api-max-connections" and "api-idle-timeout" (a duration; "0": never). */
+	int64_t api_max_connections;
+	int64_t api_idle_timeout_s; /* -1 until set */
 	char *config_file;
 	bool show_version, show_help;
 };
@@ -28,6 +31,8 @@ struct daemon_config {
 #define DEFAULT_STATE "/var/run/isulad"
 #define DEFAULT_PIDFILE "/var/run/isulad.pid"
 #define DEFAULT_CGROUP_PARENT "/isulad"
+#define DEFAULT_API_MAX_CONNECTIONS 4096
+#define DEFAULT_API_IDLE_TIMEOUT_S 300
 
 /* Fills cfg from argv and the config file; on error returns -1 with a message naming the flag
  * or the daemon.json key. */

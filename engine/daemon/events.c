@@ -312,7 +312,7 @@ void route_events(const struct request *req, struct response *resp)
 	const char *ftext = req_query(req, "filters");
 	yajl_val filters = NULL;
 	if (ftext && *ftext) {
-		filters = yajl_tree_parse(ftext, err, sizeof(err));
+		filters = json_parse(ftext, err, sizeof(err));
 		if (!filters || check_filters(filters, err, sizeof(err)) < 0) {
 			resp_error(resp, 400, "invalid filters '%s': %s", ftext, err);
 			if (filters)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daemon_config.h"
@@ -24,34 +25,34 @@
 #include "version.h"
 
 static const struct route g_routes[] = {
-    {"GET", "/_ping", route_ping},
-    {"GET", "/version", route_version},
-    {"GET", "/info", route_info},
-    {"POST", "/containers/create", route_container_create},
-    {"GET", "/containers/json", route_container_list},
-    {"GET", "/containers/{}/json", route_container_inspect},
-    {"POST", "/containers/{}/start", route_container_start},
-    {"POST", "/containers/{}/stop", route_container_stop},
-    {"POST", "/containers/{}/restart", route_container_restart},
-    {"POST", "/containers/{}/kill", route_container_kill},
-    {"POST", "/containers/{}/wait", route_container_wait},
-    {"DELETE", "/containers/{}", route_container_delete},
-    {"POST", "/containers/{}/exec", route_exec_create},
-    {"POST", "/containers/{}/attach", route_container_attach},
-    {"POST", "/containers/{}/resize", route_container_resize},
-    {"POST", "/exec/{}/start", route_exec_start},
-    {"GET", "/exec/{}/json", route_exec_inspect},
-    {"POST", "/exec/{}/resize", route_exec_resize},
-    {"GET", "/containers/{}/archive", route_container_archive_get},
-    {"PUT", "/containers/{}/archive", route_container_archive_put},
-    {"GET", "/containers/{}/logs", route_container_logs},
-    {"POST", "/containers/{}/pause", route_container_pause},
-    {"POST", "/containers/{}/unpause", route_container_unpause},
-    {"POST", "/containers/{}/rename", route_container_rename},
-    {"POST", "/containers/{}/update", route_container_update},
-    {"GET", "/containers/{}/top", route_container_top},
-    {"GET", "/containers/{}/stats", route_container_stats},
-    {"GET", "/events", route_events},
+    {"GET", "/_ping", route_ping, BODY_NONE},
+    {"GET", "/version", route_version, BODY_NONE},
+    {"GET", "/info", route_info, BODY_NONE},
+    {"POST", "/containers/create", route_container_create, BODY_JSON},
+    {"GET", "/containers/json", route_container_list, BODY_NONE},
+    {"GET", "/containers/{}/json", route_container_inspect, BODY_NONE},
+    {"POST", "/containers/{}/start", route_container_start, BODY_NONE},
+    {"POST", "/containers/{}/stop", route_container_stop, BODY_NONE},
+    {"POST", "/containers/{}/restart", route_container_restart, BODY_NONE},
+    {"POST", "/containers/{}/kill", route_container_kill, BODY_NONE},
+    {"POST", "/containers/{}/wait", route_container_wait, BODY_NONE},
+    {"DELETE", "/containers/{}", route_container_delete, BODY_NONE},
+    {"POST", "/containers/{}/exec", route_exec_create, BODY_JSON},
+    {"POST", "/containers/{}/attach", route_container_attach, BODY_NONE},
+    {"POST", "/containers/{}/resize", route_container_resize, BODY_NONE},
+    {"POST", "/exec/{}/start", route_exec_start, BODY_JSON},
+    {"GET", "/exec/{}/json", route_exec_inspect, BODY_NONE},
+    {"POST", "/exec/{}/resize", route_exec_resize, BODY_NONE},
+    {"GET", "/containers/{}/archive", route_container_archive_get, BODY_NONE},
+    {"PUT", "/containers/{}/archive", route_container_archive_put, BODY_ARCHIVE},
+    {"GET", "/containers/{}/logs", route_container_logs, BODY_NONE},
+    {"POST", "/containers/{}/pause", route_container_pause, BODY_NONE},
+    {"POST", "/containers/{}/unpause", route_container_unpause, BODY_NONE},
+    {"POST", "/containers/{}/rename", route_container_rename, BODY_NONE},
+    {"POST", "/containers/{}/update", route_container_update, BODY_JSON},
+    {"GET", "/containers/{}/top", route_container_top, BODY_NONE},
+    {"GET", "/containers/{}/stats", route_container_stats, BODY_NONE},
+    {"GET", "/events", route_events, BODY_NONE},
 };
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
@@ -113,6 +114,18 @@ static int check_default_hook_spec(const char *path)
 	return 0;
 }
 
+/* Every container's supervision, attach, exec and API connection holds fds: the soft limit
+ * (often 1024) would be reached long before the hard one. */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			LOG_WARN("cannot raise the open files limit: %s", strerror(errno));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
@@ -139,6 +152,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setup_logging(&cfg);
+	raise_nofile_limit();
 	g_runtime.monitor_path = sibling_binary("isulad-monitor");
 	g_runtime.default_cgroup_parent = strdup(cfg.cgroup_parent);
 	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
@@ -171,8 +185,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	supervisor_restore_all();
-	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0])) <
-	    0) {
+	struct server_limits limits = {.max_connections = (unsigned)cfg.api_max_connections,
+	                               .idle_timeout_s = (unsigned)cfg.api_idle_timeout_s};
+	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0]),
+	                 &limits) < 0) {
 		fprintf(stderr, "isulad: cannot listen on %s\n", cfg.hosts[0]);
 		return 1;
 	}

@@ -19,10 +19,11 @@ void route_exec_create(const struct request *req, struct response *resp)
 	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
-	char err[ERRLEN];
-	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
+	char err[ERRLEN] = "";
+	yajl_val body = json_parse(req->body, err, sizeof(err));
 	if (!body || !YAJL_IS_OBJECT(body)) {
-		resp_error(resp, 400, "invalid exec configuration: expected a JSON object");
+		resp_error(resp, 400, "invalid exec configuration: expected a JSON object%s%s",
+		           body || !err[0] ? "" : ": ", body ? "" : err);
 	} else {
 		char **cmd = json_get_strv(body, "Cmd");
 		char **env = json_get_strv(body, "Env");
@@ -113,7 +114,14 @@ void route_exec_start(const struct request *req, struct response *resp)
 	struct exec_session *s = session_or_404(req, resp);
 	if (!s)
 		return;
-	yajl_val body = yajl_tree_parse(req->body, NULL, 0);
+	char perr[ERRLEN] = "";
+	yajl_val body = json_parse(req->body, perr, sizeof(perr));
+	/* No body is fine (Detach is false); a bad one is refused before anything starts. */
+	if (!body && req->body[strspn(req->body, " \t\r\n")] != '\0') {
+		resp_error(resp, 400, "invalid exec start configuration: %s", perr);
+		exec_session_put(s);
+		return;
+	}
 	bool detach = json_get_bool(body, "Detach", false);
 	if (body)
 		yajl_tree_free(body);

@@ -33,7 +33,7 @@ struct container *route_find_container(const struct request *req, struct respons
 yajl_val route_json_object(const struct request *req, struct response *resp)
 {
 	char err[ERRLEN] = "";
-	yajl_val body = yajl_tree_parse(req->body, err, sizeof(err));
+	yajl_val body = json_parse(req->body, err, sizeof(err));
 	if (!body || !YAJL_IS_OBJECT(body)) {
 		resp_error(resp, 400, "invalid JSON body: %s", body ? "not an object" : err);
 		if (body)

@@ -235,7 +235,7 @@ void route_container_list(const struct request *req, struct response *resp)
 	char err[512] = "";
 	yajl_val filters = NULL;
 	if (ftext && *ftext) {
-		filters = yajl_tree_parse(ftext, err, sizeof(err));
+		filters = json_parse(ftext, err, sizeof(err));
 		if (!filters || !YAJL_IS_OBJECT(filters) ||
 		    check_filter_keys(filters, err, sizeof(err)) < 0) {
 			resp_error(resp, 400, "invalid filters: %s", err[0] ? err : ftext);

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,13 +24,19 @@
 #define MAX_SPOOLED_BODY ((uint64_t)16 << 30)
 #define MAX_DAEMONS 10
 
+struct hijack;
+
+/* Per request (MHD's con_cls). */
 struct upload {
 	char *buf;
 	size_t len;
-	bool too_large;
 	int fd; /* PUT: the spool file, else -1 */
 	uint64_t spooled;
 	int spool_errno;
+	/* A 101 queued but not yet sent: on_upgraded takes it, or on_completed releases it (the
+	 * client went away before the upgrade). */
+	struct hijack *hijack;
+	bool upgraded;
 };
 
 static char *g_spool_dir;
@@ -54,26 +62,24 @@ static int open_spool_file(void)
 	return fd;
 }
 
-static void spool(struct upload *up, const char *data, size_t size)
+/* -1 once the body is over the limit (a chunked one: Content-Length is checked earlier). */
+static int spool(struct upload *up, const char *data, size_t size)
 {
-	if (up->spool_errno || up->too_large)
-		return;
-	if (up->spooled + size > MAX_SPOOLED_BODY) {
-		up->too_large = true;
-		return;
-	}
-	while (size > 0) {
+	if (up->spooled + size > MAX_SPOOLED_BODY)
+		return -1;
+	up->spooled += size;
+	while (!up->spool_errno && size > 0) { /* after an error: read to the end, answer 507 */
 		ssize_t n = write(up->fd, data, size);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			up->spool_errno = errno;
-			return;
+			break;
 		}
 		data += n;
 		size -= (size_t)n;
-		up->spooled += (uint64_t)n;
 	}
+	return 0;
 }
 
 static struct {
@@ -82,6 +88,7 @@ static struct {
 	struct MHD_Daemon *daemons[MAX_DAEMONS];
 	char *paths[MAX_DAEMONS];
 	size_t n;
+	unsigned idle_timeout_s;
 } g_server;
 
 const char *req_query(const struct request *req, const char *key)
@@ -150,6 +157,7 @@ void resp_upgrade(struct response *resp, const char *content_type,
 struct hijack {
 	void (*fn)(void *cls, int fd, const char *early, size_t early_len);
 	void *cls;
+	void (*cls_free)(void *cls); /* if the upgrade never happens */
 	int fd;
 	char *early;
 	size_t early_len;
@@ -172,6 +180,12 @@ static void on_upgraded(void *cls, struct MHD_Connection *conn, void *req_cls, c
                         size_t early_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
 {
 	struct hijack *h = cls;
+	struct upload *up = req_cls;
+	/* From here on the stream owns h (and what h->cls holds), not the request. */
+	if (up) {
+		up->hijack = NULL;
+		up->upgraded = true;
+	}
 	h->fd = sock;
 	h->urh = urh;
 	h->early = early_len ? malloc(early_len) : NULL;
@@ -253,7 +267,8 @@ static void add_common_headers(struct MHD_Response *mr)
 	MHD_add_response_header(mr, "Ostype", "linux");
 }
 
-static enum MHD_Result send_upgrade(struct MHD_Connection *conn, struct response *r)
+static enum MHD_Result send_upgrade(struct MHD_Connection *conn, struct upload *up,
+                                    struct response *r)
 {
 	struct hijack *h = calloc(1, sizeof(*h));
 	struct MHD_Response *mr = h ? MHD_create_response_for_upgrade(on_upgraded, h) : NULL;
@@ -265,6 +280,7 @@ static enum MHD_Result send_upgrade(struct MHD_Connection *conn, struct response
 	}
 	h->fn = r->upgrade;
 	h->cls = r->upgrade_cls;
+	h->cls_free = r->upgrade_free;
 	MHD_add_response_header(mr, "Content-Type", r->content_type);
 	MHD_add_response_header(mr, "Upgrade", "tcp");
 	add_common_headers(mr);
@@ -274,6 +290,8 @@ static enum MHD_Result send_upgrade(struct MHD_Connection *conn, struct response
 		free(h);
 		if (r->upgrade_free)
 			r->upgrade_free(r->upgrade_cls);
+	} else {
+		up->hijack = h; /* released by on_completed if the 101 never goes out */
 	}
 	return ret;
 }
@@ -286,10 +304,19 @@ static void add_extra_header(struct MHD_Response *mr, struct response *r)
 	r->header_value = NULL;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct response *r)
+/* A connection's idle timeout; also restarts its clock (MHD does when it was 0). */
+static void set_conn_timeout(struct MHD_Connection *conn, unsigned s)
+{
+	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, s);
+}
+
+/* Streams and upgrades keep the timeout off (set while the request was handled): a `wait`,
+ * `events` or `logs -f` may stay silent for hours. Plain answers get it back. */
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct upload *up,
+                                     struct response *r)
 {
 	if (r->upgrade)
-		return send_upgrade(conn, r);
+		return send_upgrade(conn, up, r);
 	if (r->stream) {
 		struct MHD_Response *mr = MHD_create_response_from_callback(
 		    MHD_SIZE_UNKNOWN, 4096, r->stream, r->stream_cls, r->stream_free);
@@ -321,7 +348,37 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct respons
 	add_extra_header(mr, r);
 	enum MHD_Result ret = MHD_queue_response(conn, r->status, mr);
 	MHD_destroy_response(mr);
+	set_conn_timeout(conn, g_server.idle_timeout_s);
 	return ret;
+}
+
+/* The route for method and path (HEAD is served by GET routes): 0, or the 404/405 answer. */
+static unsigned find_route(const char *method, const char *path, const struct route **found,
+                           char *param, size_t plen)
+{
+	bool path_known = false;
+	for (size_t i = 0; i < g_server.nroutes; i++) {
+		const struct route *rt = &g_server.routes[i];
+		param[0] = '\0';
+		if (!route_matches(rt->pattern, path, param, plen))
+			continue;
+		path_known = true;
+		if (strcmp(rt->method, method) != 0 &&
+		    !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
+			continue;
+		*found = rt;
+		return 0;
+	}
+	return path_known ? 405 : 404;
+}
+
+static void route_error(struct response *resp, unsigned status, const char *method,
+                        const char *path)
+{
+	if (status == 405)
+		resp_error(resp, 405, "method %s not allowed on %s", method, path);
+	else
+		resp_error(resp, 404, "page not found: %s", path);
 }
 
 static void dispatch(struct MHD_Connection *conn, const char *method, const char *url,
@@ -329,30 +386,111 @@ static void dispatch(struct MHD_Connection *conn, const char *method, const char
 {
 	const char *path = strip_version(url);
 	char param[512];
-	bool path_known = false;
-	for (size_t i = 0; i < g_server.nroutes; i++) {
-		const struct route *rt = &g_server.routes[i];
-		param[0] = '\0';
-		if (!route_matches(rt->pattern, path, param, sizeof(param)))
-			continue;
-		path_known = true;
-		if (strcmp(rt->method, method) != 0 &&
-		    !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
-			continue;
-		struct request req = {.conn = conn,
-		                      .method = method,
-		                      .path = path,
-		                      .param = param,
-		                      .body = up->buf ? up->buf : "",
-		                      .body_len = up->len,
-		                      .body_fd = up->fd};
-		rt->handler(&req, resp);
+	const struct route *rt = NULL;
+	unsigned status = find_route(method, path, &rt, param, sizeof(param));
+	if (status) {
+		route_error(resp, status, method, path);
 		return;
 	}
-	if (path_known)
-		resp_error(resp, 405, "method %s not allowed on %s", method, path);
+	struct request req = {.conn = conn,
+	                      .method = method,
+	                      .path = path,
+	                      .param = param,
+	                      .body = up->buf ? up->buf : "",
+	                      .body_len = up->len,
+	                      .body_fd = up->fd};
+	rt->handler(&req, resp);
+}
+
+/* Who is calling, from the unix socket's peer credentials. */
+struct caller {
+	bool known;
+	struct ucred cred;
+	char user[64];
+};
+
+static void get_caller(struct MHD_Connection *conn, struct caller *c)
+{
+	memset(c, 0, sizeof(*c));
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	socklen_t len = sizeof(c->cred);
+	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0)
+		return;
+	c->known = true;
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (getpwuid_r(c->cred.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		snprintf(c->user, sizeof(c->user), "%s", res->pw_name);
 	else
-		resp_error(resp, 404, "page not found: %s", path);
+		snprintf(c->user, sizeof(c->user), "?");
+}
+
+/* The URL as it can go into a log line: MHD has unescaped it, so it may hold newlines. */
+static void log_safe(char *out, size_t outlen, const char *in)
+{
+	size_t o = 0;
+	for (; *in && o + 5 < outlen; in++) {
+		unsigned char ch = (unsigned char)*in;
+		if (ch < 0x20 || ch == 0x7f || ch == '\\')
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	if (*in && o + 4 < outlen)
+		o += (size_t)snprintf(out + o, outlen - o, "...");
+	out[o] = '\0';
+}
+
+/* One info line per request: what was asked, by whom (uid, user, pid), and the answer. */
+static void log_request(struct MHD_Connection *conn, const char *method, const char *url,
+                        unsigned status)
+{
+	struct caller c;
+	char m[32], u[512];
+	get_caller(conn, &c);
+	log_safe(m, sizeof(m), method);
+	log_safe(u, sizeof(u), url);
+	if (c.known)
+		LOG_INFO("api: %s %s -> %u (uid=%u user=%s pid=%d)", m, u, status,
+		         (unsigned)c.cred.uid, c.user, (int)c.cred.pid);
+	else
+		LOG_INFO("api: %s %s -> %u (caller unknown)", m, u, status);
+}
+
+/* Checked from the headers alone, before any of the body is read: where it goes, whether that
+ * route takes a body, and its announced size. 0, or the status of the answer put in resp. */
+static unsigned admit_body(struct MHD_Connection *conn, const char *method, const char *url,
+                           const struct route **rt, struct response *resp)
+{
+	const char *path = strip_version(url);
+	const char *te =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	const char *cl =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	uint64_t clen = cl ? strtoull(cl, NULL, 10) : 0;
+	bool has_body = clen > 0 || (te && strcasestr(te, "chunked"));
+	char param[512];
+	unsigned status = find_route(method, path, rt, param, sizeof(param));
+	if (!has_body)
+		return 0; /* a refusal without a body is answered at the end, as any answer */
+	if (status) {
+		route_error(resp, status, method, path);
+		return status;
+	}
+	if ((*rt)->body == BODY_NONE) {
+		resp_error(resp, 400, "%s %s takes no request body", method, path);
+		return 400;
+	}
+	uint64_t max = (*rt)->body == BODY_ARCHIVE ? MAX_SPOOLED_BODY : MAX_BODY;
+	if (clen > max) {
+		resp_error(resp, 413,
+		           "request body of %" PRIu64 " bytes is larger than the limit "
+		           "of %" PRIu64 " bytes for %s %s",
+		           clen, max, method, path);
+		return 413;
+	}
+	return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -366,57 +504,86 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		up->fd = -1;
 		*con_cls = up;
-		if (strcmp(method, "PUT") == 0 && (up->fd = open_spool_file()) < 0)
+		const struct route *rt = NULL;
+		struct response early = {.status = 200, .content_type = "application/json"};
+		if (admit_body(conn, method, url, &rt, &early)) {
+			/* Answered now: MHD then discards the body and closes the connection. */
+			log_request(conn, method, url, early.status);
+			return send_response(conn, up, &early);
+		}
+		if (rt && rt->body == BODY_ARCHIVE && (up->fd = open_spool_file()) < 0)
 			up->spool_errno = errno;
 		return MHD_YES;
 	}
-	if (*data_size > 0 && strcmp(method, "PUT") == 0) {
-		spool(up, data, *data_size);
+	if (*data_size > 0 && up->fd >= 0) {
+		if (spool(up, data, *data_size) < 0) {
+			LOG_WARN("%s %s: chunked body over %llu bytes, connection closed", method,
+			         url, (unsigned long long)MAX_SPOOLED_BODY);
+			return MHD_NO;
+		}
+		*data_size = 0;
+		return MHD_YES;
+	}
+	if (*data_size > 0 && up->spool_errno) { /* no spool file: read to the end, answer 507 */
+		if (up->spooled + *data_size > MAX_SPOOLED_BODY)
+			return MHD_NO;
+		up->spooled += *data_size;
 		*data_size = 0;
 		return MHD_YES;
 	}
 	if (*data_size > 0) {
 		if (up->len + *data_size > MAX_BODY) {
-			up->too_large = true;
-		} else {
-			char *nb = realloc(up->buf, up->len + *data_size + 1);
-			if (!nb)
-				return MHD_NO;
-			memcpy(nb + up->len, data, *data_size);
-			up->buf = nb;
-			up->len += *data_size;
-			up->buf[up->len] = '\0';
+			LOG_WARN("%s %s: chunked body over %d bytes, connection closed", method,
+			         url, MAX_BODY);
+			return MHD_NO;
 		}
+		char *nb = realloc(up->buf, up->len + *data_size + 1);
+		if (!nb)
+			return MHD_NO;
+		memcpy(nb + up->len, data, *data_size);
+		up->buf = nb;
+		up->len += *data_size;
+		up->buf[up->len] = '\0';
 		*data_size = 0;
 		return MHD_YES;
 	}
+	/* No idle timeout while the request is handled (a start may take minutes); the answer
+	 * sets it again (send_response). */
+	set_conn_timeout(conn, 0);
 	struct response resp = {.status = 200, .content_type = "application/json"};
-	if (up->too_large)
-		resp_error(&resp, 413, "request body larger than %llu bytes",
-		           up->fd >= 0 ? (unsigned long long)MAX_SPOOLED_BODY
-		                       : (unsigned long long)MAX_BODY);
-	else if (up->spool_errno)
+	if (up->spool_errno)
 		resp_error(&resp, 507, "cannot store the request body in %s: %s",
 		           g_spool_dir ? g_spool_dir : "/var/tmp", strerror(up->spool_errno));
 	else if (up->fd >= 0 && lseek(up->fd, 0, SEEK_SET) < 0)
 		resp_error(&resp, 500, "cannot read back the request body: %s", strerror(errno));
 	else
 		dispatch(conn, method, url, up, &resp);
-	LOG_DEBUG("%s %s -> %u", method, url, resp.status);
-	return send_response(conn, &resp);
+	log_request(conn, method, url, resp.status);
+	return send_response(conn, up, &resp);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	struct upload *up = *con_cls;
-	if (up) {
-		if (up->fd >= 0)
-			close(up->fd);
-		free(up->buf);
-		free(up);
-		*con_cls = NULL;
+	if (!up)
+		return;
+	if (up->hijack) { /* the client left before its 101: nothing will run the stream */
+		struct hijack *h = up->hijack;
+		LOG_DEBUG("upgrade abandoned by the client (%d): releasing it", (int)toe);
+		if (h->cls_free)
+			h->cls_free(h->cls);
+		free(h);
 	}
+	/* A kept-alive connection waits for its next request under the idle timeout again
+	 * (after a stream, the timeout was off). An upgraded one is ours, not MHD's. */
+	if (!up->upgraded && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		set_conn_timeout(conn, g_server.idle_timeout_s);
+	if (up->fd >= 0)
+		close(up->fd);
+	free(up->buf);
+	free(up);
+	*con_cls = NULL;
 }
 
 static int listen_unix(const char *path, const char *group)
@@ -445,22 +612,26 @@ static int listen_unix(const char *path, const char *group)
 	return fd;
 }
 
-int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n)
+int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n,
+                 const struct server_limits *limits)
 {
 	g_server.routes = routes;
 	g_server.nroutes = n;
+	g_server.idle_timeout_s = limits->idle_timeout_s;
 	for (size_t i = 0; hosts[i] && g_server.n < MAX_DAEMONS; i++) {
 		const char *path = hosts[i] + strlen("unix://");
 		int fd = listen_unix(path, group);
 		if (fd < 0)
 			return -1;
+		/* poll(), not select(): every fd number works (select() stops at 1024, and a
+		 * daemon with many containers has more fds than that before it listens). */
 		struct MHD_Daemon *d = MHD_start_daemon(
-		    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+		    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 		        MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE,
 		    0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-		    (unsigned int)0, MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024),
-		    MHD_OPTION_END);
+		    limits->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
+		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024), MHD_OPTION_END);
 		if (!d) {
 			LOG_ERROR("cannot start the API server on %s", path);
 			close(fd);

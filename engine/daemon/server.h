@@ -42,10 +42,26 @@ struct response {
 
 typedef void (*route_handler)(const struct request *req, struct response *resp);
 
+/* What a route takes as request body. A body sent to a route that takes none (or to no
+ * route) is refused from the headers alone, before any of it is read. */
+enum route_body {
+	BODY_NONE = 0,
+	BODY_JSON,    /* in memory, at most MAX_BODY bytes */
+	BODY_ARCHIVE, /* PUT: spooled to disk (body_fd), at most MAX_SPOOLED_BODY bytes */
+};
+
 struct route {
 	const char *method;
 	const char *pattern; /* "/containers/{}/start": {} matches one path segment */
 	route_handler handler;
+	enum route_body body;
+};
+
+struct server_limits {
+	unsigned max_connections; /* open API connections at once; more are closed at accept */
+	unsigned idle_timeout_s;  /* a connection with no request in progress is closed after
+	                           * this; 0: never. Requests being handled and their streamed
+	                           * or upgraded answers are not cut. */
 };
 
 const char *req_query(const struct request *req, const char *key);
@@ -69,7 +85,8 @@ bool req_peer_gone(struct MHD_Connection *conn);
 void server_set_spool_dir(const char *dir);
 
 /* Listens on every unix:// host; mode 0660, group `group` when it exists. */
-int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n);
+int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n,
+                 const struct server_limits *limits);
 void server_stop(void);
 
 #endif

@@ -411,8 +411,8 @@ static struct container *load_one(const char *dir)
 	char *hpath = path_join(dir, "hostconfig.json");
 	char *ctext = cpath ? read_file(cpath, 16 << 20, NULL) : NULL;
 	char *htext = hpath ? read_file(hpath, 16 << 20, NULL) : NULL;
-	yajl_val cj = ctext ? yajl_tree_parse(ctext, err, sizeof(err)) : NULL;
-	yajl_val hj = htext ? yajl_tree_parse(htext, err, sizeof(err)) : NULL;
+	yajl_val cj = ctext ? json_parse(ctext, err, sizeof(err)) : NULL;
+	yajl_val hj = htext ? json_parse(htext, err, sizeof(err)) : NULL;
 	struct container *c = NULL;
 	const char *id = json_get_str(cj, "ID");
 	const char *name = json_get_str(cj, "Name");

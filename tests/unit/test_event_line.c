@@ -10,10 +10,11 @@
 
 #include "event_line.h"
 #include "human_size.h"
+#include "json.h"
 
 static char *line_of(const char *json)
 {
-	yajl_val v = yajl_tree_parse(json, NULL, 0);
+	yajl_val v = json_parse(json, NULL, 0);
 	char *line = event_format_line(v);
 	if (v)
 		yajl_tree_free(v);

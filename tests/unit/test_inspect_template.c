@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inspect_template.h"
+#include "json.h"
 
 /* Trimmed `isula inspect` output; "Labels" is deliberately out of key order. */
 static const char container_json[] =
@@ -31,7 +32,7 @@ static const char container_json[] =
 static yajl_val parse_json(const char *json)
 {
 	char err[256];
-	yajl_val root = yajl_tree_parse(json, err, sizeof(err));
+	yajl_val root = json_parse(json, err, sizeof(err));
 
 	if (root == NULL)
 		fail_msg("test JSON does not parse: %s", err);

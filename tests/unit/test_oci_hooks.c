@@ -24,7 +24,7 @@ static char g_err[2048];
 static int parse_text(const char *text, struct oci_hooks *h)
 {
 	char perr[256];
-	yajl_val v = yajl_tree_parse(text, perr, sizeof(perr));
+	yajl_val v = json_parse(text, perr, sizeof(perr));
 	if (!v)
 		fail_msg("test JSON does not parse: %s (%s)", text, perr);
 	g_err[0] = '\0';

@@ -80,7 +80,7 @@ static void usage(FILE *out)
 static char *configured_graph(void)
 {
 	char *text = read_file(TOOLKIT_DAEMON_CONFIG, 1 << 20, NULL);
-	yajl_val root = text ? yajl_tree_parse(text, NULL, 0) : NULL;
+	yajl_val root = text ? json_parse(text, NULL, 0) : NULL;
 	const char *g = json_get_str(root, "graph");
 	char *out = g && *g ? strdup(g) : NULL;
 	if (root)
