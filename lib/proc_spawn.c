@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -38,4 +40,17 @@ pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n
 		return -1;
 	}
 	return pid;
+}
+
+void proc_restore_nofile(void)
+{
+	const char *v = getenv(NOFILE_ENV);
+	char *end = NULL;
+	unsigned long long soft = v ? strtoull(v, &end, 10) : 0;
+	struct rlimit rl;
+	if (v && end != v && !*end && getrlimit(RLIMIT_NOFILE, &rl) == 0 && soft < rl.rlim_cur) {
+		rl.rlim_cur = (rlim_t)soft;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	unsetenv(NOFILE_ENV);
 }

@@ -12,4 +12,11 @@ pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3])
 /* The same with n inherited fds: fds[i] becomes fd i (the first three are stdio). */
 pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n);
 
+/* The daemon raises its open-files soft limit and leaves the old one in this variable of its
+ * environment, which every helper inherits. */
+#define NOFILE_ENV "ISULAD_CHILD_NOFILE"
+/* In a helper: puts that soft limit back and drops the variable, so that what the helper
+ * starts (a container) has the limit the daemon was given, not the daemon's raised one. */
+void proc_restore_nofile(void);
+
 #endif

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "oci_hooks.h"
 #include "pidfile.h"
+#include "proc_spawn.h"
 #include "routes.h"
 #include "runtime.h"
 #include "server.h"
@@ -115,11 +116,15 @@ static int check_default_hook_spec(const char *path)
 }
 
 /* Every container's supervision, attach, exec and API connection holds fds: the soft limit
- * (often 1024) would be reached long before the hard one. */
+ * (often 1024) would be reached long before the hard one. The monitors put the old one back
+ * (NOFILE_ENV), so containers keep the limit they had. */
 static void raise_nofile_limit(void)
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		char old[32];
+		snprintf(old, sizeof(old), "%llu", (unsigned long long)rl.rlim_cur);
+		setenv(NOFILE_ENV, old, 1);
 		rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			LOG_WARN("cannot raise the open files limit: %s", strerror(errno));

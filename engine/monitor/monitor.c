@@ -35,6 +35,7 @@
 #include "fileutil.h"
 #include "monitor.h"
 #include "oci_hook_exec.h"
+#include "proc_spawn.h"
 #include "units.h"
 
 void monitor_log(const char *state_dir, const char *fmt, ...)
@@ -189,6 +190,7 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 
 int main(int argc, char **argv)
 {
+	proc_restore_nofile();
 	if (argc >= 3 && strcmp(argv[1], "post-stop-hook") == 0)
 		return post_stop_hook(argc, argv);
 	enum oci_hook_stage stage;

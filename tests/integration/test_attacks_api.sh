@@ -196,6 +196,10 @@ if daemon_alive fds; then
 	lim=$(awk '/^Max open files/ { print $4 " " $5 }' "/proc/$(daemon_pid)/limits")
 	expect_eq "it raised its soft open-files limit (1200) to the hard one" \
 		"$(ulimit -Hn) $(ulimit -Hn)" "$lim"
+	isula run -d --name nofile --external-rootfs "$BB" none sleep 1000 >/dev/null
+	expect_eq "... but its containers keep the limit it was given (1200)" 1200 \
+		"$(isula exec nofile sh -c 'ulimit -n' 2>&1)"
+	isula rm -f nofile >/dev/null
 	stop_daemon fds
 fi
 
