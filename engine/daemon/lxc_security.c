@@ -13,6 +13,7 @@
 #include "capabilities.h"
 #include "cgroup_info.h"
 #include "fileutil.h"
+#include "lxc_conf.h"
 #include "rootfs_files.h"
 #include "seccomp_profile.h"
 #include "text_buf.h"
@@ -62,17 +63,20 @@ static int last_cap(void)
 
 static void add_caps(FILE *f, uint64_t caps)
 {
-	fputs("lxc.cap.keep =", f);
-	if (caps == 0)
-		fputs(" none", f);
+	char keep[1024] = "";
+	size_t n = 0;
 	for (int i = 0; i <= CAPABILITY_LAST; i++) {
 		if (!((caps >> i) & 1))
 			continue;
-		fputc(' ', f);
-		for (const char *p = capability_name(i); *p; p++)
-			fputc(tolower((unsigned char)*p), f);
+		for (const char *p = capability_name(i); *p && n + 2 < sizeof(keep); p++)
+			keep[n++] = (char)tolower((unsigned char)*p);
+		if (n + 1 < sizeof(keep))
+			keep[n++] = ' ';
 	}
-	fputc('\n', f);
+	if (n > 0)
+		n--; /* the last blank */
+	keep[n] = '\0';
+	lxc_conf_line(f, "lxc.cap.keep", "%s", caps == 0 ? "none" : keep);
 }
 
 /* The node of each --device, bound from the host into the container's /dev tmpfs, and its
@@ -90,11 +94,11 @@ static int add_devices(FILE *f, const struct host_config *h, bool cgroup_rules, 
 			return -1;
 		}
 		if (cgroup_rules)
-			fprintf(f, "lxc.cgroup.devices.allow = %c %u:%u %s\n",
-			        S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
-			        minor(st.st_rdev), d->perms);
-		fprintf(f, "lxc.mount.entry = %s %s none bind,create=file 0 0\n", d->host,
-		        d->ctr + 1);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%c %u:%u %s",
+			              S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+			              minor(st.st_rdev), d->perms);
+		lxc_conf_line(f, "lxc.mount.entry", "%s %s none bind,create=file 0 0", d->host,
+		              d->ctr + 1);
 	}
 	return 0;
 }
@@ -129,8 +133,8 @@ static void add_host_devices(FILE *f, const char *dir, int depth)
 		    lstat(path, &st) < 0 || strpbrk(path, " \t\n\\"))
 			continue;
 		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-			fprintf(f, "lxc.mount.entry = %s %s none bind,create=file,optional 0 0\n",
-			        path, path + 1);
+			lxc_conf_line(f, "lxc.mount.entry",
+			              "%s %s none bind,create=file,optional 0 0", path, path + 1);
 		else if (S_ISDIR(st.st_mode) && depth == 0 && strcmp(e->d_name, "pts") != 0 &&
 		         strcmp(e->d_name, "shm") != 0 && strcmp(e->d_name, "mqueue") != 0)
 			add_host_devices(f, path, 1);
@@ -146,19 +150,16 @@ static void add_masks(FILE *f)
 		if (stat(p, &st) < 0)
 			continue; /* this kernel has no such file: nothing to hide */
 		if (S_ISDIR(st.st_mode))
-			fprintf(
-			    f,
-			    "lxc.mount.entry = tmpfs %s tmpfs ro,nosuid,nodev,noexec,optional 0 "
-			    "0\n",
-			    p + 1);
+			lxc_conf_line(f, "lxc.mount.entry",
+			              "tmpfs %s tmpfs ro,nosuid,nodev,noexec,optional 0 0", p + 1);
 		else
-			fprintf(f, "lxc.mount.entry = /dev/null %s none bind,ro,optional 0 0\n",
-			        p + 1);
+			lxc_conf_line(f, "lxc.mount.entry",
+			              "/dev/null %s none bind,ro,optional 0 0", p + 1);
 	}
 	for (size_t i = 0; g_readonly_paths[i]; i++) {
 		if (path_exists(g_readonly_paths[i]))
-			fprintf(f, "lxc.mount.entry = %s %s none rbind,ro,optional 0 0\n",
-			        g_readonly_paths[i], g_readonly_paths[i] + 1);
+			lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,ro,optional 0 0",
+			              g_readonly_paths[i], g_readonly_paths[i] + 1);
 	}
 }
 
@@ -174,7 +175,7 @@ static int write_seccomp(FILE *f, uint64_t caps, bool system_container, const ch
 	int ret = -1;
 	if (profile && path &&
 	    (same || atomic_write_file(path, profile, strlen(profile), 0600) == 0)) {
-		fprintf(f, "lxc.seccomp.profile = %s\n", path);
+		lxc_conf_line(f, "lxc.seccomp.profile", "%s", path);
 		ret = 0;
 	} else {
 		snprintf(err, errlen, "cannot write the seccomp profile %s: %s",
@@ -203,9 +204,9 @@ static int add_confinement(FILE *f, const struct container *c, const char *dir, 
 	add_caps(f, caps);
 	bool v1_devices = cgroup_v1_has("devices.allow");
 	if (v1_devices) {
-		fputs("lxc.cgroup.devices.deny = a\n", f);
+		lxc_conf_line(f, "lxc.cgroup.devices.deny", "a");
 		for (size_t i = 0; g_default_devices[i]; i++)
-			fprintf(f, "lxc.cgroup.devices.allow = %s\n", g_default_devices[i]);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%s", g_default_devices[i]);
 	}
 	if (add_devices(f, h, v1_devices, err, errlen) < 0)
 		return -1;
@@ -234,7 +235,8 @@ static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_en
 	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		fprintf(f, "lxc.hook.start-host = %s sysctl-hook %s\n", env->monitor_path, path);
+		lxc_conf_line(f, "lxc.hook.start-host", "%s sysctl-hook %s", env->monitor_path,
+		              path);
 		ret = 0;
 	}
 	free(text);
@@ -257,20 +259,19 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 	if (h->privileged) {
 		/* Every capability, every device, no seccomp filter, nothing masked. */
 		if (cgroup_v1_has("devices.allow"))
-			fputs("lxc.cgroup.devices.allow = a\n", f);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "a");
 		add_host_devices(f, "/dev", 0);
 		ret = add_devices(f, h, false, err, errlen);
 	} else {
 		ret = add_confinement(f, c, container_dir, err, errlen);
 	}
-	fprintf(f,
-	        "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,"
-	        "create=dir 0 0\n",
-	        (long long)h->sec.shm_size);
+	lxc_conf_line(f, "lxc.mount.entry",
+	              "tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,create=dir 0 0",
+	              (long long)h->sec.shm_size);
 	if (ret == 0)
 		ret = add_sysctls(f, h->sec.sysctls, env, err, errlen);
 	if (h->sec.oom_kill_disable && cgroup_v1_has("memory.oom_control"))
-		fputs("lxc.cgroup.memory.oom_control = 1\n", f);
+		lxc_conf_line(f, "lxc.cgroup.memory.oom_control", "1");
 	if (ret == 0)
 		ret = network_files_lxc_binds(f, c, container_dir, err, errlen);
 	char *out = text_buf_finish(&b, ret == 0);

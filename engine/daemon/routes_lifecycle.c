@@ -87,7 +87,8 @@ void route_container_create(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "%s", err[0] ? err : "out of memory");
 		return;
 	}
-	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
+	if (validate_config_values(c, err, sizeof(err)) < 0 ||
+	    validate_rootfs(c, err, sizeof(err)) < 0 ||
 	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
 	    security_config_validate(&c->host, err, sizeof(err)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0 ||

@@ -9,5 +9,9 @@
 int validate_name(const char *name, char *err, size_t errlen);
 int validate_rootfs(const struct container *c, char *err, size_t errlen);
 int validate_resources(const struct host_config *h, char *err, size_t errlen);
+/* Every API string that reaches a generated config (the lxc config, resolv.conf, hosts, the
+ * sysctl list): the lxc config checker's verdict, "Invalid hostname '...': it contains a
+ * newline". */
+int validate_config_values(const struct container *c, char *err, size_t errlen);
 
 #endif
