@@ -53,7 +53,7 @@ struct host_config {
 	char *log_type;  /* LogConfig.Type: json-file (or none) */
 	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
 	struct security_config sec; /* --sysctl, --dns*, --cap-*, --device, ... */
-	struct sysopt_config sys; /* --user-remap, --ns-change-opt, --host-channel, ... */
+	struct sysopt_config sys;   /* --user-remap, --ns-change-opt, --host-channel, ... */
 };
 
 enum container_status {
@@ -87,6 +87,9 @@ struct container {
 	 * config.json ("hooks"). */
 	struct oci_hooks hooks;
 	/* runtime-only */
+	/* Why its state files could not be read at load (NULL: they could). Such a container is
+	 * listed with status "broken" and keeps its name; only inspect and rm act on it. */
+	char *broken;
 	pthread_mutex_t op_lock; /* serialises lifecycle operations on this container */
 	int refs;
 	bool removed;
