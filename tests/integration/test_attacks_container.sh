@@ -121,6 +121,10 @@ expect_ok "fifo: stop" timeout 30 "$ISULA" stop -t 1 fifo
 expect_fail "fifo: start (-u) fails at once, naming the file" "/etc/passwd: not a regular file" \
 	timeout 20 "$ISULA" start fifo
 expect_ok "fifo: rm -f works at once" timeout 20 "$ISULA" rm -f fifo
+# Without the fix a start would still be blocked in the FIFO (holding the container's lock):
+# a writer releases it, so that the rest of the file can run.
+timeout 2 sh -c ": >'$R/etc/passwd'" 2>/dev/null
+timeout 30 "$ISULA" rm -f fifo >/dev/null 2>&1
 # The env target file is read at create the same way.
 mkfifo "$R/etc/envfifo"
 expect_fail "fifo: an env target file that is a FIFO is refused at once" "not a regular file" \
@@ -147,7 +151,7 @@ expect_match "modules: the daemon log says the entry was ignored" "KERNEL_MODULE
 isula rm -f mods >/dev/null
 expect_fail "modules: -e KERNEL_MODULES from the API still counts (the start tries it)" "$MOD" \
 	isula run -tid --system-container -e "KERNEL_MODULES=$MOD" --external-rootfs "$R2" none sh
-isula rm -f $(isula ps -aq) >/dev/null 2>&1
+timeout 60 "$ISULA" rm -f $(isula ps -aq) >/dev/null 2>&1
 
 # ===================================================== nested cgroups from inside (§5.1)
 DEPTH=200

@@ -99,6 +99,6 @@ expect_fail "broken: start is refused, saying why" "is broken" isula start "$bid
 expect_ok "broken: rm removes it" isula rm "$bid"
 expect_ok "broken: then the name is free" isula create --name victim --external-rootfs "$BB" none true
 
-isula rm -f $(isula ps -aq) >/dev/null 2>&1
+timeout 60 "$ISULA" rm -f $(isula ps -aq) >/dev/null 2>&1
 assert_no_leftovers
 it_finish
