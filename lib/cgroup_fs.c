@@ -77,25 +77,70 @@ int cgroup_write(const char *ctrl, const char *rel, const char *file, const char
 	return ret;
 }
 
+struct walk_item {
+	char *rel;
+	unsigned depth;
+};
+
 int cgroup_walk(const char *ctrl, const char *rel, int (*fn)(const char *rel, void *arg), void *arg)
 {
-	int ret = fn(rel, arg);
-	if (ret)
-		return ret;
-	char *dir = cgroup_path(ctrl, rel, NULL);
-	DIR *d = dir ? opendir(dir) : NULL;
-	free(dir);
-	if (!d)
-		return 0;
-	struct dirent *de;
-	while (ret == 0 && (de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		char sub[PATH_MAX];
-		if (snprintf(sub, sizeof(sub), "%s/%s", rel, de->d_name) < (int)sizeof(sub))
-			ret = cgroup_walk(ctrl, sub, fn, arg);
+	/* The tree is the container's to shape (its cgroupfs is writable): an explicit heap
+	 * stack instead of recursion, and bounds on depth and size. */
+	struct walk_item *stack = malloc(sizeof(*stack));
+	size_t n = 0, cap = 1, visited = 0;
+	int ret = 0;
+	if (!stack || !(stack[0].rel = strdup(rel))) {
+		free(stack);
+		errno = ENOMEM;
+		return -1;
 	}
-	closedir(d);
+	stack[n++].depth = 0;
+	while (n > 0 && ret == 0) {
+		struct walk_item it = stack[--n];
+		if (it.depth > CGROUP_WALK_MAX_DEPTH || ++visited > CGROUP_WALK_MAX_NODES) {
+			free(it.rel);
+			errno = ELOOP;
+			ret = -1;
+			break;
+		}
+		ret = fn(it.rel, arg);
+		char *dir = ret == 0 ? cgroup_path(ctrl, it.rel, NULL) : NULL;
+		if (ret == 0 && !dir)
+			ret = -1; /* ENAMETOOLONG: the rest of the tree cannot be seen */
+		DIR *d = dir ? opendir(dir) : NULL;
+		free(dir);
+		struct dirent *de;
+		while (d && ret == 0 && (de = readdir(d))) {
+			if (de->d_type != DT_DIR || de->d_name[0] == '.')
+				continue;
+			if (n == cap) {
+				struct walk_item *ns = realloc(stack, cap * 2 * sizeof(*ns));
+				if (!ns) {
+					errno = ENOMEM;
+					ret = -1;
+					break;
+				}
+				stack = ns;
+				cap *= 2;
+			}
+			size_t len = strlen(it.rel) + strlen(de->d_name) + 2;
+			char *sub = malloc(len);
+			if (!sub) {
+				errno = ENOMEM;
+				ret = -1;
+				break;
+			}
+			snprintf(sub, len, "%s/%s", it.rel, de->d_name);
+			stack[n].rel = sub;
+			stack[n++].depth = it.depth + 1;
+		}
+		if (d)
+			closedir(d);
+		free(it.rel);
+	}
+	while (n > 0)
+		free(stack[--n].rel);
+	free(stack);
 	return ret;
 }
 
@@ -133,12 +178,20 @@ static int collect_one(const char *rel, void *arg)
 int cgroup_collect_pids(const char *ctrl, const char *rel, pid_t **pids, size_t *n)
 {
 	struct pid_list l = {.ctrl = ctrl};
-	cgroup_walk(ctrl, rel, collect_one, &l);
-	if (l.failed) {
+	if (cgroup_walk(ctrl, rel, collect_one, &l) != 0 || l.failed) {
 		free(l.v);
 		return -1;
 	}
 	*pids = l.v;
 	*n = l.n;
 	return 0;
+}
+
+const char *cgroup_walk_strerror(int err)
+{
+	if (err == ELOOP)
+		return "the cgroup tree is deeper than 1024 levels or has more than 65536 cgroups";
+	if (err == ENAMETOOLONG)
+		return "the cgroup tree has a path longer than PATH_MAX";
+	return strerror(err);
 }

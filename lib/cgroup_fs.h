@@ -19,9 +19,17 @@ int64_t cgroup_read_int(const char *ctrl, const char *rel, const char *file, int
 int cgroup_write(const char *ctrl, const char *rel, const char *file, const char *value);
 /* Every pid in cgroup.procs of rel and the cgroups below it (malloc'd, *n entries). */
 int cgroup_collect_pids(const char *ctrl, const char *rel, pid_t **pids, size_t *n);
+/* Bounds of a walk over a tree a container can shape. */
+#define CGROUP_WALK_MAX_DEPTH 1024
+#define CGROUP_WALK_MAX_NODES 65536
+
 /* Calls fn for rel and every cgroup below it (relative paths), parents before children;
- * stops at the first non-zero return and gives it back. */
+ * stops at the first non-zero return and gives it back; -1 with errno ELOOP when the tree is
+ * deeper than CGROUP_WALK_MAX_DEPTH or larger than CGROUP_WALK_MAX_NODES, ENAMETOOLONG when a
+ * path is too long to open, ENOMEM. */
 int cgroup_walk(const char *ctrl, const char *rel, int (*fn)(const char *rel, void *arg),
                 void *arg);
+/* A walk's errno for a message (ELOOP: the bounds). */
+const char *cgroup_walk_strerror(int err);
 
 #endif

@@ -107,10 +107,19 @@ char *read_file_at(int dirfd, const char *path, size_t max_len, size_t *len_out)
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	char *text = read_fd(fd, max_len, len_out);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
+char *read_fd(int fd, size_t max_len, size_t *len_out)
+{
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap + 1);
 	if (!buf)
-		goto fail;
+		return NULL;
 	for (;;) {
 		if (len == cap) {
 			if (cap >= max_len) {
@@ -137,7 +146,6 @@ char *read_file_at(int dirfd, const char *path, size_t max_len, size_t *len_out)
 			goto fail;
 		}
 	}
-	close(fd);
 	buf[len] = '\0';
 	if (len_out)
 		*len_out = len;
@@ -145,7 +153,6 @@ char *read_file_at(int dirfd, const char *path, size_t max_len, size_t *len_out)
 fail : {
 	int saved = errno;
 	free(buf);
-	close(fd);
 	errno = saved;
 	return NULL;
 }

@@ -26,6 +26,8 @@ int sock_send_all(int sock, const void *data, size_t len);
 char *read_file(const char *path, size_t max_len, size_t *len_out);
 /* The same for a path relative to dirfd (AT_FDCWD: the working directory). */
 char *read_file_at(int dirfd, const char *path, size_t max_len, size_t *len_out);
+/* The same from an open fd, read to its end (the fd stays open). */
+char *read_fd(int fd, size_t max_len, size_t *len_out);
 int mkdir_p(const char *path, mode_t mode);
 /* Removes a tree without crossing into other filesystems (mount points are left, -1/EBUSY). */
 int remove_tree(const char *path);

@@ -7,6 +7,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "strv.h"
+#include "utf8.h"
 
 struct depth_scan {
 	unsigned depth, max;
@@ -121,11 +122,28 @@ char **json_get_strv(yajl_val obj, const char *key)
 	return out;
 }
 
-void jg_str(yajl_gen g, const char *s)
+void jg_strn(yajl_gen g, const char *s, size_t len)
 {
 	if (!s)
 		s = "";
-	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+	/* Every reader validates UTF-8: a container-controlled byte must not make a state file
+	 * or a reply unreadable, so invalid bytes are written as U+FFFD. */
+	if (utf8_valid(s, len)) {
+		yajl_gen_string(g, (const unsigned char *)s, len);
+		return;
+	}
+	size_t fixed_len;
+	char *fixed = utf8_repair(s, len, &fixed_len);
+	if (fixed)
+		yajl_gen_string(g, (const unsigned char *)fixed, fixed_len);
+	else
+		yajl_gen_string(g, (const unsigned char *)"", 0);
+	free(fixed);
+}
+
+void jg_str(yajl_gen g, const char *s)
+{
+	jg_strn(g, s, s ? strlen(s) : 0);
 }
 
 void jg_key(yajl_gen g, const char *key)
@@ -167,7 +185,7 @@ void jg_kmap_from_kv(yajl_gen g, const char *key, char *const *kv)
 	for (size_t i = 0; kv && kv[i]; i++) {
 		const char *eq = strchr(kv[i], '=');
 		size_t klen = eq ? (size_t)(eq - kv[i]) : strlen(kv[i]);
-		yajl_gen_string(g, (const unsigned char *)kv[i], klen);
+		jg_strn(g, kv[i], klen);
 		jg_str(g, eq ? eq + 1 : "");
 	}
 	yajl_gen_map_close(g);

@@ -36,7 +36,9 @@ char **json_get_strv(yajl_val obj, const char *key);
 
 /* Generator helpers: each emits "key": value inside the current map. */
 void jg_key(yajl_gen g, const char *key);
+/* A string value (or key); invalid UTF-8 bytes become U+FFFD. */
 void jg_str(yajl_gen g, const char *s);
+void jg_strn(yajl_gen g, const char *s, size_t len);
 void jg_kstr(yajl_gen g, const char *key, const char *val);
 void jg_kint(yajl_gen g, const char *key, int64_t val);
 void jg_kbool(yajl_gen g, const char *key, bool val);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json_log.h"
+#include "utf8.h"
 
 struct obuf {
 	char *p;
@@ -34,42 +35,6 @@ static void put(struct obuf *b, const char *s, size_t n)
 		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
-}
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there are not one. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	/* Second-byte limits exclude overlong forms, surrogates and code points > U+10FFFF. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++) {
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	}
-	return len;
 }
 
 static void put_escaped(struct obuf *b, const char *data, size_t len)

@@ -234,6 +234,13 @@ int oci_hook_exec(const struct oci_hook *h, const char *state, char *const *extr
 	if (read(rep[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
 		exec_errno = 0;
 	errbuf[errbuf_len] = '\0';
+	/* The kept tail may start inside a character: drop its continuation bytes (the rest of
+	 * any invalid text becomes U+FFFD when it is stored). */
+	size_t skip = 0;
+	while (skip < 3 && skip < errbuf_len && ((unsigned char)errbuf[skip] & 0xc0) == 0x80)
+		skip++;
+	memmove(errbuf, errbuf + skip, errbuf_len - skip + 1);
+	errbuf_len -= skip;
 	for (char *p = errbuf; *p; p++) {
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';

@@ -105,14 +105,50 @@ bool rootfs_find_executable(int rootfs_fd, const char *cmd, const char *path_lis
 
 char *rootfs_read_file(int rootfs_fd, const char *path, size_t max)
 {
-	int fd = rootfs_open(rootfs_fd, path, O_RDONLY, 0);
+	/* The container owns these files: a FIFO there must not block the daemon, so the open
+	 * does not wait and the type is checked on what was opened (no second lookup). */
+	int fd = rootfs_open(rootfs_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
 		return NULL;
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	char *text = read_file(proc, max, NULL);
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto out;
+	}
+	if (st.st_size < 0 || (size_t)st.st_size > max) {
+		errno = EFBIG;
+		goto out;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		goto out;
+	text = read_fd(fd, max, NULL);
+out:;
 	int saved = errno;
 	close(fd);
 	errno = saved;
 	return text;
+}
+
+int rootfs_read_user_db(int rootfs_fd, char **passwd, char **group, char *err, size_t errlen)
+{
+	const char *paths[] = {"/etc/passwd", "/etc/group"};
+	char **out[] = {passwd, group};
+	*passwd = *group = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		*out[i] = rootfs_read_file(rootfs_fd, paths[i], 4 << 20);
+		/* A missing file is as good as an empty one; anything else is the answer. */
+		if (!*out[i] && errno != ENOENT) {
+			snprintf(err, errlen, "cannot read the container's %s: %s", paths[i],
+			         errno == EINVAL ? "not a regular file" : strerror(errno));
+			free(*passwd);
+			free(*group);
+			*passwd = *group = NULL;
+			return -1;
+		}
+	}
+	return 0;
 }

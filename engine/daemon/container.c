@@ -7,6 +7,7 @@
 #include "json.h"
 #include "strv.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 const char *container_status_name(enum container_status s)
 {
@@ -25,6 +26,8 @@ const char *container_status_name(enum container_status s)
 
 const char *container_state_name(const struct container *c)
 {
+	if (c->broken)
+		return "broken";
 	if (c->state.status == STATUS_RUNNING && c->state.paused)
 		return "paused";
 	return container_status_name(c->state.status);
@@ -72,6 +75,7 @@ void container_free(struct container *c)
 	free(c->state.error);
 	free(c->save_config);
 	free(c->save_host);
+	free(c->broken);
 	pthread_mutex_destroy(&c->op_lock);
 	pthread_mutex_destroy(&c->save_lock);
 	free(c);
@@ -172,6 +176,9 @@ void container_state_gen(yajl_gen g, const struct container *c, bool internal)
 	yajl_gen_map_close(g);
 }
 
+/* Bytes kept of one label's "key=value". */
+#define LABEL_MAX 4096
+
 static char *dup_or_null(const char *s)
 {
 	return s && *s ? strdup(s) : NULL;
@@ -199,10 +206,17 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 	if (labels && YAJL_IS_OBJECT(labels)) {
 		for (size_t i = 0; i < labels->u.object.len; i++) {
 			yajl_val v = labels->u.object.values[i];
-			char kv[4096];
-			snprintf(kv, sizeof(kv), "%s=%s", labels->u.object.keys[i],
-			         YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+			const char *val = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "";
+			size_t klen = strlen(labels->u.object.keys[i]), vlen = strlen(val);
+			char *kv = malloc(klen + vlen + 2);
+			if (!kv)
+				continue;
+			snprintf(kv, klen + vlen + 2, "%s=%s", labels->u.object.keys[i], val);
+			/* Labels stay bounded (LABEL_MAX); the cut falls between characters, never
+			 * inside one. */
+			kv[utf8_cut(kv, klen + vlen + 1, LABEL_MAX - 1)] = '\0';
 			strv_push(&out->labels, kv);
+			free(kv);
 		}
 	}
 	return 0;

@@ -87,6 +87,9 @@ struct container {
 	 * config.json ("hooks"). */
 	struct oci_hooks hooks;
 	/* runtime-only */
+	/* Why its state files could not be read at load (NULL: they could). Such a container is
+	 * listed with status "broken" and keeps its name; only inspect and rm act on it. */
+	char *broken;
 	pthread_mutex_t op_lock; /* serialises lifecycle operations on this container */
 	int refs;
 	bool removed;

@@ -296,7 +296,7 @@ static int write_cpuset_subtree(struct undo_log *log, const char *rel, const cha
 	int ret = -1;
 	if (!wide || cgroup_walk("cpuset", rel, collect_rel, &s) != 0) {
 		snprintf(err, errlen, "cannot read the cpuset cgroups of %s: %s", rel,
-		         strerror(errno));
+		         cgroup_walk_strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < s.n; i++) {

@@ -194,10 +194,11 @@ static int check_in_container(const struct exec_session *s, char **env, uid_t *u
 		    cwd, strerror(errno));
 		ret = -1;
 	} else if (s->user) {
-		char *passwd = rootfs_read_file(rootfd, "/etc/passwd", 4 << 20);
-		char *group = rootfs_read_file(rootfd, "/etc/group", 4 << 20);
+		char *passwd = NULL, *group = NULL;
 		char msg[512];
-		ret = user_spec_resolve(s->user, passwd, group, uid, gid, msg, sizeof(msg));
+		ret = rootfs_read_user_db(rootfd, &passwd, &group, msg, sizeof(msg));
+		if (ret == 0)
+			ret = user_spec_resolve(s->user, passwd, group, uid, gid, msg, sizeof(msg));
 		if (ret < 0)
 			snprintf(err, errlen, "exec failed: %s", msg);
 		free(passwd);

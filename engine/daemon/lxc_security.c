@@ -14,6 +14,7 @@
 #include "cgroup_info.h"
 #include "cgroup_v2.h"
 #include "fileutil.h"
+#include "lxc_conf.h"
 #include "rootfs_files.h"
 #include "seccomp_profile.h"
 #include "sysopt.h"
@@ -64,17 +65,20 @@ static int last_cap(void)
 
 static void add_caps(FILE *f, uint64_t caps)
 {
-	fputs("lxc.cap.keep =", f);
-	if (caps == 0)
-		fputs(" none", f);
+	char keep[1024] = "";
+	size_t n = 0;
 	for (int i = 0; i <= CAPABILITY_LAST; i++) {
 		if (!((caps >> i) & 1))
 			continue;
-		fputc(' ', f);
-		for (const char *p = capability_name(i); *p; p++)
-			fputc(tolower((unsigned char)*p), f);
+		for (const char *p = capability_name(i); *p && n + 2 < sizeof(keep); p++)
+			keep[n++] = (char)tolower((unsigned char)*p);
+		if (n + 1 < sizeof(keep))
+			keep[n++] = ' ';
 	}
-	fputc('\n', f);
+	if (n > 0)
+		n--; /* the last blank */
+	keep[n] = '\0';
+	lxc_conf_line(f, "lxc.cap.keep", "%s", caps == 0 ? "none" : keep);
 }
 
 /* The node of each --device, bound from the host into the container's /dev tmpfs, and its
@@ -92,11 +96,11 @@ static int add_devices(FILE *f, const struct host_config *h, bool cgroup_rules, 
 			return -1;
 		}
 		if (cgroup_rules)
-			fprintf(f, "lxc.cgroup.devices.allow = %c %u:%u %s\n",
-			        S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
-			        minor(st.st_rdev), d->perms);
-		fprintf(f, "lxc.mount.entry = %s %s none bind,create=file 0 0\n", d->host,
-		        d->ctr + 1);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%c %u:%u %s",
+			              S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+			              minor(st.st_rdev), d->perms);
+		lxc_conf_line(f, "lxc.mount.entry", "%s %s none bind,create=file 0 0", d->host,
+		              d->ctr + 1);
 	}
 	return 0;
 }
@@ -131,8 +135,8 @@ static void add_host_devices(FILE *f, const char *dir, int depth)
 		    lstat(path, &st) < 0 || strpbrk(path, " \t\n\\"))
 			continue;
 		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-			fprintf(f, "lxc.mount.entry = %s %s none bind,create=file,optional 0 0\n",
-			        path, path + 1);
+			lxc_conf_line(f, "lxc.mount.entry",
+			              "%s %s none bind,create=file,optional 0 0", path, path + 1);
 		else if (S_ISDIR(st.st_mode) && depth == 0 && strcmp(e->d_name, "pts") != 0 &&
 		         strcmp(e->d_name, "shm") != 0 && strcmp(e->d_name, "mqueue") != 0)
 			add_host_devices(f, path, 1);
@@ -193,8 +197,8 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		fprintf(f, "lxc.hook.start-host = %s devices-hook %s %s%s\n", env->monitor_path,
-		        env->state_dir, path, v1_devices ? " --v1" : "");
+		lxc_conf_line(f, "lxc.hook.start-host", "%s devices-hook %s %s%s", env->monitor_path,
+		              env->state_dir, path, v1_devices ? " --v1" : "");
 		ret = 0;
 	}
 	free(text);
@@ -211,19 +215,16 @@ static void add_masks(FILE *f)
 		if (stat(p, &st) < 0)
 			continue; /* this kernel has no such file: nothing to hide */
 		if (S_ISDIR(st.st_mode))
-			fprintf(
-			    f,
-			    "lxc.mount.entry = tmpfs %s tmpfs ro,nosuid,nodev,noexec,optional 0 "
-			    "0\n",
-			    p + 1);
+			lxc_conf_line(f, "lxc.mount.entry",
+			              "tmpfs %s tmpfs ro,nosuid,nodev,noexec,optional 0 0", p + 1);
 		else
-			fprintf(f, "lxc.mount.entry = /dev/null %s none bind,ro,optional 0 0\n",
-			        p + 1);
+			lxc_conf_line(f, "lxc.mount.entry",
+			              "/dev/null %s none bind,ro,optional 0 0", p + 1);
 	}
 	for (size_t i = 0; g_readonly_paths[i]; i++) {
 		if (path_exists(g_readonly_paths[i]))
-			fprintf(f, "lxc.mount.entry = %s %s none rbind,ro,optional 0 0\n",
-			        g_readonly_paths[i], g_readonly_paths[i] + 1);
+			lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,ro,optional 0 0",
+			              g_readonly_paths[i], g_readonly_paths[i] + 1);
 	}
 }
 
@@ -238,7 +239,7 @@ static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, co
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
 	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
-		fprintf(f, "lxc.seccomp.profile = %s\n", path);
+		lxc_conf_line(f, "lxc.seccomp.profile", "%s", path);
 		ret = 0;
 	} else {
 		snprintf(err, errlen, "cannot write the seccomp profile %s: %s",
@@ -267,9 +268,9 @@ static int add_confinement(FILE *f, const struct container *c, const struct lxc_
 	add_caps(f, caps);
 	bool v1_devices = cgroup_v1_has("devices.allow");
 	if (v1_devices) {
-		fputs("lxc.cgroup.devices.deny = a\n", f);
+		lxc_conf_line(f, "lxc.cgroup.devices.deny", "a");
 		for (size_t i = 0; g_default_devices[i]; i++)
-			fprintf(f, "lxc.cgroup.devices.allow = %s\n", g_default_devices[i]);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%s", g_default_devices[i]);
 	}
 	if (add_devices(f, h, v1_devices, err, errlen) < 0 ||
 	    add_v2_devices(f, c, env, v1_devices, err, errlen) < 0)
@@ -299,7 +300,8 @@ static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_en
 	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		fprintf(f, "lxc.hook.start-host = %s sysctl-hook %s\n", env->monitor_path, path);
+		lxc_conf_line(f, "lxc.hook.start-host", "%s sysctl-hook %s", env->monitor_path,
+		              path);
 		ret = 0;
 	}
 	free(text);
@@ -322,20 +324,19 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 	if (h->privileged) {
 		/* Every capability, every device, no seccomp filter, nothing masked. */
 		if (cgroup_v1_has("devices.allow"))
-			fputs("lxc.cgroup.devices.allow = a\n", f);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "a");
 		add_host_devices(f, "/dev", 0);
 		ret = add_devices(f, h, false, err, errlen);
 	} else {
 		ret = add_confinement(f, c, env, err, errlen);
 	}
-	fprintf(f,
-	        "lxc.mount.entry = tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,"
-	        "create=dir 0 0\n",
-	        (long long)h->sec.shm_size);
+	lxc_conf_line(f, "lxc.mount.entry",
+	              "tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,create=dir 0 0",
+	              (long long)h->sec.shm_size);
 	if (ret == 0)
 		ret = add_sysctls(f, h->sec.sysctls, env, err, errlen);
 	if (h->sec.oom_kill_disable && cgroup_v1_has("memory.oom_control"))
-		fputs("lxc.cgroup.memory.oom_control = 1\n", f);
+		lxc_conf_line(f, "lxc.cgroup.memory.oom_control", "1");
 	if (ret == 0)
 		ret = network_files_lxc_binds(f, c, container_dir, err, errlen);
 	char *out = text_buf_finish(&b, ret == 0);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "lxc_conf.h"
 #include "log.h"
 #include "net_files.h"
 #include "rootfs_path.h"
@@ -81,7 +82,8 @@ static int bind_file(FILE *f, const char *dir, const char *name, char *text, cha
 	else if (atomic_write_file(path, text, strlen(text), 0644) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		fprintf(f, "lxc.mount.entry = %s etc/%s none bind,create=file 0 0\n", path, name);
+		lxc_conf_line(f, "lxc.mount.entry", "%s etc/%s none bind,create=file 0 0", path,
+		              name);
 		ret = 0;
 	}
 	free(path);

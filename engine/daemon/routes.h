@@ -10,6 +10,9 @@
 /* The container the path's {id} names (id, name or unique prefix), referenced; NULL after
  * answering 404 (or 400 for an ambiguous prefix). */
 struct container *route_find_container(const struct request *req, struct response *resp);
+/* The same, a broken container included (inspect and rm); route_find_container answers 409
+ * for one. */
+struct container *route_find_any_container(const struct request *req, struct response *resp);
 /* The request's body as a JSON object (free with yajl_tree_free); NULL after answering 400. */
 yajl_val route_json_object(const struct request *req, struct response *resp);
 

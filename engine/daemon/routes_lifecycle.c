@@ -21,12 +21,27 @@
 
 #define ERRLEN 1024
 
-struct container *route_find_container(const struct request *req, struct response *resp)
+struct container *route_find_any_container(const struct request *req, struct response *resp)
 {
 	char err[ERRLEN];
 	struct container *c = store_lookup(req->param, err, sizeof(err));
 	if (!c)
 		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+	return c;
+}
+
+struct container *route_find_container(const struct request *req, struct response *resp)
+{
+	struct container *c = route_find_any_container(req, resp);
+	if (c && c->broken) {
+		resp_error(
+		    resp, 409,
+		    "Container %s is broken: its state cannot be read (%s); only inspect and "
+		    "rm work on it",
+		    c->id, c->broken);
+		store_put(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -89,7 +104,8 @@ void route_container_create(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "%s", err[0] ? err : "out of memory");
 		return;
 	}
-	if (validate_rootfs(c, err, sizeof(err)) < 0 ||
+	if (validate_config_values(c, err, sizeof(err)) < 0 ||
+	    validate_rootfs(c, err, sizeof(err)) < 0 ||
 	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
 	    security_config_validate(&c->host, err, sizeof(err)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0 ||
@@ -276,7 +292,7 @@ void route_container_kill(const struct request *req, struct response *resp)
 
 void route_container_delete(const struct request *req, struct response *resp)
 {
-	struct container *c = route_find_container(req, resp);
+	struct container *c = route_find_any_container(req, resp);
 	if (!c)
 		return;
 	bool force = req_query_bool(req, "force");

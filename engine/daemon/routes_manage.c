@@ -402,7 +402,8 @@ void route_container_top(const struct request *req, struct response *resp)
 	if (!running)
 		resp_error(resp, 409, "Container %s is not running", c->id);
 	else if (!rel || cgroup_collect_pids(procs_controller(), rel, &pids, &npids) < 0)
-		resp_error(resp, 500, "cannot list the processes of %s", c->id);
+		resp_error(resp, 500, "cannot list the processes of %s: %s", c->id,
+		           cgroup_walk_strerror(errno));
 	else if (!(text = run_ps(args, err, sizeof(err))))
 		resp_error(resp, 500, "%s", err);
 	else if (ps_table_parse(text, pids, npids, &t, err, sizeof(err)) < 0)

@@ -66,7 +66,7 @@ static void gen_inspect(yajl_gen g, const struct container *c)
 
 void route_container_inspect(const struct request *req, struct response *resp)
 {
-	struct container *c = route_find_container(req, resp);
+	struct container *c = route_find_any_container(req, resp);
 	if (!c)
 		return;
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -83,6 +83,10 @@ static void human_status(const struct container *c, char *buf, size_t len)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	char ago[64];
+	if (c->broken) {
+		snprintf(buf, len, "Broken (%s)", c->broken);
+		return;
+	}
 	switch (c->state.status) {
 	case STATUS_RUNNING:
 		format_human_duration(now.tv_sec - c->state.started_at.tv_sec, ago, sizeof(ago));
@@ -104,7 +108,8 @@ static void human_status(const struct container *c, char *buf, size_t len)
 
 static const char *docker_state(const struct container *c)
 {
-	return c->state.status == STATUS_CREATED ? "created" : container_state_name(c);
+	return c->state.status == STATUS_CREATED && !c->broken ? "created"
+	                                                       : container_state_name(c);
 }
 
 /* filters={"status":["running"],"name":["x"],"id":["ab"],"label":["k=v"]} */

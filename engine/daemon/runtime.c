@@ -327,11 +327,12 @@ static int resolve_user(const struct container *c, struct lxc_config_env *env, c
 	if (!c->config.user)
 		return 0;
 	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *passwd = rootfs >= 0 ? rootfs_read_file(rootfs, "/etc/passwd", 4 << 20) : NULL;
-	char *group = rootfs >= 0 ? rootfs_read_file(rootfs, "/etc/group", 4 << 20) : NULL;
+	char *passwd = NULL, *group = NULL;
 	char msg[512];
-	int ret = user_spec_resolve(c->config.user, passwd, group, &env->uid, &env->gid, msg,
-	                            sizeof(msg));
+	int ret = rootfs >= 0 ? rootfs_read_user_db(rootfs, &passwd, &group, msg, sizeof(msg)) : 0;
+	if (ret == 0)
+		ret = user_spec_resolve(c->config.user, passwd, group, &env->uid, &env->gid, msg,
+		                        sizeof(msg));
 	if (ret < 0)
 		snprintf(err, errlen, "Start container error: %s", msg);
 	env->has_user = ret == 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "container_ref.h"
@@ -13,6 +14,8 @@
 #include "log.h"
 #include "oci_spec.h"
 #include "timeutil.h"
+#include "utf8.h"
+#include "validate.h"
 
 struct store_paths g_paths;
 
@@ -323,6 +326,9 @@ static void flush_pending(void)
  * older one; an unwritten hostconfig.json is kept. */
 static int save_files(struct container *c, bool host_too)
 {
+	/* A broken container's files are what is left of it: never overwritten. */
+	if (c->broken)
+		return 0;
 	char created[64];
 	time_format_rfc3339(&c->created, created, sizeof(created));
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -404,20 +410,101 @@ int store_save_host_config(struct container *c)
 	return ret;
 }
 
+/* The JSON of a state file; invalid UTF-8 (written by versions that did not repair it) is
+ * repaired first rather than losing the container. NULL with why set. */
+static yajl_val parse_state_file(const char *path, char *why, size_t whylen)
+{
+	size_t len = 0;
+	char *text = read_file(path, 16 << 20, &len);
+	if (!text) {
+		snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char err[256] = "";
+	yajl_val v = NULL;
+	if (strlen(text) != len) {
+		snprintf(err, sizeof(err), "it contains a NUL byte");
+	} else if (!utf8_valid(text, len)) {
+		char *fixed = utf8_repair(text, len, NULL);
+		v = fixed ? json_parse(fixed, err, sizeof(err)) : NULL;
+		if (v)
+			LOG_WARN("%s: invalid UTF-8 replaced by U+FFFD", path);
+		free(fixed);
+	} else {
+		v = json_parse(text, err, sizeof(err));
+	}
+	if (!v) {
+		/* yajl's message spans lines (it quotes the text): its first line is enough. */
+		err[strcspn(err, "\n")] = '\0';
+		snprintf(why, whylen, "%s is not valid JSON: %s", path, err[0] ? err : "?");
+	}
+	free(text);
+	return v;
+}
+
+/* The "Name" of an unparsable config.v2.json, when it can still be told: the name stays
+ * taken while the broken container is there. */
+static char *salvage_name(const char *dir)
+{
+	char *path = path_join(dir, "config.v2.json");
+	char *text = path ? read_file(path, 16 << 20, NULL) : NULL;
+	char *name = NULL;
+	const char *p = text ? strstr(text, "\"Name\":\"") : NULL;
+	if (p) {
+		p += 8;
+		size_t n = strcspn(p, "\"\\");
+		name = p[n] == '"' ? strndup(p, n) : NULL;
+		char err[256];
+		if (name && validate_name(name, err, sizeof(err)) < 0) {
+			free(name);
+			name = NULL;
+		}
+	}
+	free(text);
+	free(path);
+	return name;
+}
+
+/* A container whose state files cannot be used: kept in the table (status "broken", its
+ * name taken) so that it is seen and can be removed, never silently dropped. */
+static struct container *broken_container(const char *dir, const char *why)
+{
+	const char *id = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	LOG_ERROR("container %s is broken: %s", id, why);
+	struct container *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->op_lock, NULL);
+	pthread_mutex_init(&c->save_lock, NULL);
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->name = salvage_name(dir);
+	if (!c->name)
+		c->name = strdup(c->id);
+	c->broken = strdup(why);
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		c->created = st.st_mtim;
+	if (!c->name || !c->broken) {
+		container_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static struct container *load_one(const char *dir)
 {
-	char err[256] = "";
+	char why[512] = "", err[256] = "";
 	char *cpath = path_join(dir, "config.v2.json");
 	char *hpath = path_join(dir, "hostconfig.json");
-	char *ctext = cpath ? read_file(cpath, 16 << 20, NULL) : NULL;
-	char *htext = hpath ? read_file(hpath, 16 << 20, NULL) : NULL;
-	yajl_val cj = ctext ? json_parse(ctext, err, sizeof(err)) : NULL;
-	yajl_val hj = htext ? json_parse(htext, err, sizeof(err)) : NULL;
+	yajl_val cj = cpath ? parse_state_file(cpath, why, sizeof(why)) : NULL;
+	yajl_val hj = cj && hpath ? parse_state_file(hpath, why, sizeof(why)) : NULL;
 	struct container *c = NULL;
 	const char *id = json_get_str(cj, "ID");
 	const char *name = json_get_str(cj, "Name");
-	if (!cj || !hj || !id || !name || !idgen_is_full_id(id)) {
-		LOG_WARN("skipping %s: unreadable or incomplete state %s", dir, err);
+	if (!cj || !hj)
+		goto out;
+	if (!id || !name || !idgen_is_full_id(id) || strcmp(id, strrchr(dir, '/') + 1) != 0) {
+		snprintf(why, sizeof(why), "%s: no ID (or not its directory's) or no Name", cpath);
 		goto out;
 	}
 	c = calloc(1, sizeof(*c));
@@ -434,17 +521,17 @@ static struct container *load_one(const char *dir)
 	    host_config_parse(hj, &c->host, err, sizeof(err)) < 0 ||
 	    container_state_parse(json_get(cj, "State"), &c->state) < 0 ||
 	    oci_spec_load_hooks(dir, &c->hooks, err, sizeof(err)) < 0) {
-		LOG_WARN("skipping %s: %s", dir, err);
+		snprintf(why, sizeof(why), "%s", err[0] ? err : "incomplete state");
 		container_free(c);
 		c = NULL;
 	}
 out:
+	if (!c)
+		c = broken_container(dir, why[0] ? why : "unreadable state");
 	if (cj)
 		yajl_tree_free(cj);
 	if (hj)
 		yajl_tree_free(hj);
-	free(ctext);
-	free(htext);
 	free(cpath);
 	free(hpath);
 	return c;

@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include "env_merge.h"
+#include "log.h"
+#include "lxc_conf.h"
 #include "lxc_config.h"
 #include "rootfs_path.h"
 #include "strv.h"
 #include "sysopt.h"
+#include "utf8.h"
 
 #define ENV_FILE_MAX (10LL * 1024 * 1024) /* the seed: at most 10 MB */
 
@@ -61,6 +64,30 @@ int envfile_validate(const struct container *c, char *err, size_t errlen)
 	return ret;
 }
 
+/* The entries the file added from index first on: KERNEL_MODULES is dropped (the image must
+ * not choose which host kernel modules are loaded: only the API's -e counts), and so is an
+ * entry that no lxc.environment line can carry (a control character...). */
+static void drop_refused(struct container *c, size_t first, const char *path)
+{
+	char **env = c->config.env;
+	size_t w = first;
+	for (size_t r = first; env && env[r]; r++) {
+		const char *why = strncmp(env[r], "KERNEL_MODULES=", 15) == 0
+		                      ? "KERNEL_MODULES is taken from the API only"
+		                      : lxc_conf_value_problem("lxc.environment", env[r]);
+		if (!why) {
+			env[w++] = env[r];
+			continue;
+		}
+		char shown[128];
+		LOG_WARN("container %s: ignoring '%s' of the env target file %s: %s", c->id,
+		         lxc_conf_quote(env[r], shown, sizeof(shown)), path, why);
+		free(env[r]);
+	}
+	if (env)
+		env[w] = NULL;
+}
+
 int envfile_merge(struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
@@ -72,12 +99,19 @@ int envfile_merge(struct container *c, char *err, size_t errlen)
 	close(rootfs);
 	if (!text && saved != ENOENT) {
 		snprintf(err, errlen, "cannot read the env target file %s: %s", path,
-		         strerror(saved));
+		         saved == EINVAL ? "not a regular file" : strerror(saved));
 		return -1;
 	}
-	int ret = text && env_merge_file(&c->config.env, text) < 0 ? -1 : 0;
+	/* The file is the rootfs's: its bytes become valid UTF-8 (U+FFFD) before they reach
+	 * config.v2.json. */
+	char *fixed = text ? utf8_repair(text, strlen(text), NULL) : NULL;
+	size_t first = strv_len(c->config.env);
+	int ret = text && (!fixed || env_merge_file(&c->config.env, fixed) < 0) ? -1 : 0;
 	if (ret < 0)
 		snprintf(err, errlen, "out of memory merging the env target file %s", path);
+	else
+		drop_refused(c, first, path);
+	free(fixed);
 	free(text);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lxc_conf.h"
 #include "cgroup_info.h"
 #include "fileutil.h"
 #include "sysopt.h"
@@ -72,8 +73,10 @@ void fileslimit_lxc_config(FILE *f, const struct host_config *h)
 	if (n <= 0)
 		return;
 	if (!fileslimit_is_rlimit(h)) {
-		fprintf(f, "lxc.cgroup%s.files.limit = %lld\n",
-		        cgroup_v1_has("files.limit") ? "" : "2", (long long)n);
+		lxc_conf_line(f,
+		              cgroup_v1_has("files.limit") ? "lxc.cgroup.files.limit"
+		                                           : "lxc.cgroup2.files.limit",
+		              "%lld", (long long)n);
 		return;
 	}
 	/* After --ulimit's lines: liblxc keeps the last value of a resource, so a --ulimit
@@ -89,5 +92,5 @@ void fileslimit_lxc_config(FILE *f, const struct host_config *h)
 	}
 	if (soft > hard)
 		soft = hard;
-	fprintf(f, "lxc.prlimit.nofile = %lld:%lld\n", (long long)soft, (long long)hard);
+	lxc_conf_line(f, "lxc.prlimit.nofile", "%lld:%lld", (long long)soft, (long long)hard);
 }

@@ -9,6 +9,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "lxc_conf.h"
 #include "fileutil.h"
 #include "log.h"
 #include "sysopt.h"
@@ -116,6 +117,7 @@ void hostchannel_lxc_config(FILE *f, const struct host_config *h)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	if (hc->host_path)
-		fprintf(f, "lxc.mount.entry = %s %s none rbind,create=dir%s 0 0\n", hc->host_path,
-		        hc->ctr_path + strspn(hc->ctr_path, "/"), hc->readonly ? ",ro" : "");
+		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=dir%s 0 0",
+		              hc->host_path, hc->ctr_path + strspn(hc->ctr_path, "/"),
+		              hc->readonly ? ",ro" : "");
 }

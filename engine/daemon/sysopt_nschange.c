@@ -3,6 +3,7 @@
  * container's mount namespace before its init) binds onto themselves read-write. liblxc's own
  * mount entries cannot do it: a bind of a path under the read-only /proc/sys stays
  * read-only. */
+#include "lxc_conf.h"
 #include "ns_change_opt.h"
 #include "sysopt.h"
 
@@ -33,8 +34,9 @@ void nschange_lxc_config(FILE *f, const struct host_config *h, const char *monit
 		return;
 	const char *files[NS_CHANGE_MAX_FILES + 1];
 	ns_change_files(mask, files);
-	fprintf(f, "lxc.hook.mount = %s proc-rw-hook", monitor_path);
-	for (size_t i = 0; files[i]; i++)
-		fprintf(f, " %s", files[i]);
-	fprintf(f, "\n");
+	char args[1024] = "";
+	size_t n = 0;
+	for (size_t i = 0; files[i] && n < sizeof(args); i++)
+		n += (size_t)snprintf(args + n, sizeof(args) - n, " %s", files[i]);
+	lxc_conf_line(f, "lxc.hook.mount", "%s proc-rw-hook%s", monitor_path, args);
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lxc_conf.h"
 #include "path_walk.h"
 #include "rootfs_path.h"
 #include "sysopt.h"
@@ -61,8 +62,8 @@ void userremap_lxc_config(FILE *f, const struct host_config *h)
 	struct user_remap r;
 	if (!parse_effective(h, &r))
 		return;
-	fprintf(f, "lxc.idmap = u 0 %u %u\nlxc.idmap = g 0 %u %u\n", r.uid, r.offset, r.gid,
-	        r.offset);
+	lxc_conf_line(f, "lxc.idmap", "u 0 %u %u", r.uid, r.offset);
+	lxc_conf_line(f, "lxc.idmap", "g 0 %u %u", r.gid, r.offset);
 }
 
 /* Whether the container's root may search dir: by its mode bits, or (as root of its user

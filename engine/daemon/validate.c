@@ -11,6 +11,7 @@
 #include "container_cgroup.h"
 #include "cpuset.h"
 #include "fileutil.h"
+#include "lxc_conf.h"
 #include "sysopt.h"
 
 #define MIN_MEMORY (4LL << 20)
@@ -249,6 +250,112 @@ int validate_resources(const struct host_config *h, char *err, size_t errlen)
 		snprintf(err, errlen, "Invalid cgroup parent '%s': must not contain ..",
 		         h->cgroup_parent);
 		return -1;
+	}
+	return 0;
+}
+
+/* One value against the lxc config checker (key: the line it becomes; NULL: the rules every
+ * line shares), answered "Invalid WHAT 'VALUE': it WHY". */
+static int check_value(const char *what, const char *key, const char *value, char *err,
+                       size_t errlen)
+{
+	const char *why = value ? lxc_conf_value_problem(key, value) : NULL;
+	if (!why)
+		return 0;
+	char shown[256];
+	snprintf(err, errlen, "Invalid %s '%s': it %s", what,
+	         lxc_conf_quote(value, shown, sizeof(shown)), why);
+	return -1;
+}
+
+/* A path that becomes one field of an lxc.mount.entry line. */
+static int check_field(const char *what, const char *value, char *err, size_t errlen)
+{
+	if (check_value(what, NULL, value, err, errlen) < 0)
+		return -1;
+	const char *why = value ? lxc_conf_field_problem(value) : NULL;
+	if (!why)
+		return 0;
+	char shown[256];
+	snprintf(err, errlen, "Invalid %s '%s': it %s", what,
+	         lxc_conf_quote(value, shown, sizeof(shown)), why);
+	return -1;
+}
+
+static int check_list(const char *what, const char *key, char *const *list, char *err,
+                      size_t errlen)
+{
+	for (size_t i = 0; list && list[i]; i++) {
+		if (check_value(what, key, list[i], err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -v SRC:DST[:MODE]: both paths become fields of a mount entry. */
+static int check_binds(char *const *binds, char *err, size_t errlen)
+{
+	for (size_t i = 0; binds && binds[i]; i++) {
+		if (check_value("volume specification", NULL, binds[i], err, errlen) < 0)
+			return -1;
+		char *spec = strdup(binds[i]);
+		if (!spec)
+			return -1;
+		char *save = NULL;
+		char *src = strtok_r(spec, ":", &save);
+		char *dst = src ? strtok_r(NULL, ":", &save) : NULL;
+		int ret = 0;
+		if ((src && check_field("volume source", src, err, errlen) < 0) ||
+		    (dst && check_field("volume destination", dst, err, errlen) < 0))
+			ret = -1;
+		free(spec);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int validate_config_values(const struct container *c, char *err, size_t errlen)
+{
+	const struct container_config *cfg = &c->config;
+	const struct host_config *h = &c->host;
+	const struct security_config *s = &h->sec;
+	const struct sysopt_config *sys = &h->sys;
+	if (check_value("hostname", "lxc.uts.name", cfg->hostname, err, errlen) < 0 ||
+	    check_value("working directory", "lxc.init.cwd", cfg->workdir, err, errlen) < 0 ||
+	    check_value("user", NULL, cfg->user, err, errlen) < 0 ||
+	    check_list("environment variable", "lxc.environment", cfg->env, err, errlen) < 0 ||
+	    check_binds(h->binds, err, errlen) < 0 ||
+	    check_value("external rootfs", "lxc.rootfs.path", h->external_rootfs, err, errlen) <
+	        0 ||
+	    check_value("cgroup parent", "lxc.cgroup.dir.container", h->cgroup_parent, err,
+	                errlen) < 0 ||
+	    check_value("hook spec", NULL, h->hook_spec, err, errlen) < 0 ||
+	    check_list("log option", NULL, h->log_opts, err, errlen) < 0 ||
+	    check_value("log driver", NULL, h->log_type, err, errlen) < 0 ||
+	    check_list("sysctl", NULL, s->sysctls, err, errlen) < 0 ||
+	    check_list("DNS server", NULL, s->dns, err, errlen) < 0 ||
+	    check_list("DNS option", NULL, s->dns_options, err, errlen) < 0 ||
+	    check_list("DNS search domain", NULL, s->dns_search, err, errlen) < 0 ||
+	    check_list("extra host", NULL, s->extra_hosts, err, errlen) < 0 ||
+	    check_value("user remap", NULL, sys->user_remap, err, errlen) < 0 ||
+	    check_value("ns change option", NULL, sys->ns_change_opt, err, errlen) < 0 ||
+	    check_value("env target file", NULL, sys->env_target_file, err, errlen) < 0 ||
+	    check_value("cpuset cpus", NULL, h->cpuset_cpus, err, errlen) < 0 ||
+	    check_value("cpuset mems", NULL, h->cpuset_mems, err, errlen) < 0)
+		return -1;
+	if (sys->channel.host_path &&
+	    (check_field("host channel path on host", sys->channel.host_path, err, errlen) < 0 ||
+	     check_field("host channel path in container", sys->channel.ctr_path, err, errlen) < 0))
+		return -1;
+	for (size_t i = 0; i < s->n_devices; i++) {
+		if (check_field("device path on host", s->devices[i].host, err, errlen) < 0 ||
+		    check_field("device path in container", s->devices[i].ctr, err, errlen) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < h->n_ulimits; i++) {
+		if (check_value("ulimit name", NULL, h->ulimits[i].name, err, errlen) < 0)
+			return -1;
 	}
 	return 0;
 }

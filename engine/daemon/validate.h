@@ -12,5 +12,9 @@ int validate_rootfs(const struct container *c, char *err, size_t errlen);
  * else -1 with err saying why that matters and how to fix it. */
 int validate_rootfs_exposure(const char *rootfs, char *err, size_t errlen);
 int validate_resources(const struct host_config *h, char *err, size_t errlen);
+/* Every API string that reaches a generated config (the lxc config, resolv.conf, hosts, the
+ * sysctl list): the lxc config checker's verdict, "Invalid hostname '...': it contains a
+ * newline". */
+int validate_config_values(const struct container *c, char *err, size_t errlen);
 
 #endif
