@@ -22,6 +22,7 @@
 #include "exit_record.h"
 #include "fileutil.h"
 #include "idgen.h"
+#include "json.h"
 #include "log.h"
 #include "log_config.h"
 #include "lxc_config.h"
@@ -656,7 +657,7 @@ static struct container *leftover_container(const char *id, const char *dir)
 	char *path = path_join(dir, "hostconfig.json");
 	char *text = path ? read_file(path, 16 << 20, NULL) : NULL;
 	char err[256] = "";
-	yajl_val hj = text ? yajl_tree_parse(text, err, sizeof(err)) : NULL;
+	yajl_val hj = text ? json_parse(text, err, sizeof(err)) : NULL;
 	if (hj && host_config_parse(hj, &c->host, err, sizeof(err)) < 0) {
 		host_config_free(&c->host);
 		memset(&c->host, 0, sizeof(c->host));

@@ -281,9 +281,9 @@ static int write_files(const char *id, const char *config, size_t len, const cha
 	if (dir && !host && !is_directory(dir))
 		ret = 0;
 	else if (dir && (!host || mkdir_p(dir, 0700) == 0) &&
-	    (!host || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
-	    (!config || write_json_in(dir, "config.v2.json", config, len) == 0) &&
-	    (!host || fsync_dir(dir) == 0))
+	         (!host || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
+	         (!config || write_json_in(dir, "config.v2.json", config, len) == 0) &&
+	         (!host || fsync_dir(dir) == 0))
 		ret = 0;
 	int saved = errno;
 	free(dir);

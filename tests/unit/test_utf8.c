@@ -70,7 +70,7 @@ static void generator_writes_valid_utf8(void **state)
 	assert_non_null(strstr(json, "\"hook: \xe5\xa4\xb1\xef\xbf\xbd\xef\xbf\xbd\""));
 	assert_non_null(strstr(json, "\"k\xef\xbf\xbd\":\"caf\xef\xbf\xbd\""));
 	char err[128];
-	yajl_val v = yajl_tree_parse(json, err, sizeof(err));
+	yajl_val v = json_parse(json, err, sizeof(err));
 	assert_non_null(v);
 	yajl_tree_free(v);
 	free(json);
