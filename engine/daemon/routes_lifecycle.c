@@ -300,8 +300,17 @@ void route_container_delete(const struct request *req, struct response *resp)
 	if (force)
 		mark_manual_stop(c);
 	pthread_mutex_lock(&c->op_lock);
+	/* A broken container's state cannot tell: liblxc knows whether it still runs. */
+	bool broken_running = c->broken && runtime_lxc_running(c->id);
 	if (c->removed) {
 		resp_error(resp, 404, "No such container: %s", req->param);
+	} else if (broken_running && !force) {
+		resp_error(resp, 409,
+		           "You cannot remove a running container %s. Stop the container before "
+		           "attempting removal or force remove",
+		           c->id);
+	} else if (broken_running && runtime_lxc_stop(c->id, err, sizeof(err)) < 0) {
+		resp_error(resp, 500, "%s", err);
 	} else if (is_running(c) && !force) {
 		resp_error(resp, 409,
 		           "You cannot remove a running container %s. Stop the container before "

@@ -558,6 +558,26 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 	return 0;
 }
 
+bool runtime_lxc_running(const char *id)
+{
+	struct lxc_container *ct = open_lxc(id);
+	bool running = ct && ct->is_running(ct);
+	if (ct)
+		lxc_container_put(ct);
+	return running;
+}
+
+int runtime_lxc_stop(const char *id, char *err, size_t errlen)
+{
+	struct lxc_container *ct = open_lxc(id);
+	bool stopped = ct && (!ct->is_running(ct) || (ct->stop(ct) && ct->wait(ct, "STOPPED", 10)));
+	if (ct)
+		lxc_container_put(ct);
+	if (!stopped)
+		snprintf(err, errlen, "Stop container error: liblxc cannot stop %s", id);
+	return stopped ? 0 : -1;
+}
+
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 {
 	container_thaw_if_paused(c);

@@ -36,6 +36,10 @@ int runtime_open_stdin(const struct container *c, char *err, size_t errlen);
 /* Graceful stop (the init's halt signal), SIGKILL after timeout_s (0: at once; <0: never). */
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen);
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen);
+/* For a container whose state cannot be read (broken): whether liblxc sees it running, and
+ * stopping it (killed at once) through liblxc alone. */
+bool runtime_lxc_running(const char *id);
+int runtime_lxc_stop(const char *id, char *err, size_t errlen);
 /* Pins the container's init through liblxc (init_pidfd): 0, or -1 (ESRCH) when it does not
  * run. Act on it only through the pin (pid_pin_signal, pid_pin_openat). */
 int runtime_pin_init(const char *id, struct pid_pin *pin);

@@ -99,6 +99,19 @@ expect_fail "broken: start is refused, saying why" "is broken" isula start "$bid
 expect_ok "broken: rm removes it" isula rm "$bid"
 expect_ok "broken: then the name is free" isula create --name victim --external-rootfs "$BB" none true
 
+# A running container whose state breaks: rm needs -f, and -f stops it through liblxc.
+rid=$(isula run -d --name runbroken --external-rootfs "$BB" none sh -c 'sleep 1000')
+rpid=$(pid_of runbroken)
+stop_daemon main
+echo '{"broken' >"$LCR/$rid/config.v2.json"
+start_daemon main
+expect_eq "running broken: inspect says broken" broken "$(ifield "$rid" '{{.State.Status}}')"
+expect_fail "running broken: rm without -f is refused (it still runs)" "cannot remove a running" \
+	isula rm "$rid"
+expect_ok "running broken: rm -f" isula rm -f "$rid"
+expect_eq "... its init has ended" gone "$(pid_alive "$rpid" && echo alive || echo gone)"
+expect_ok "... no monitor of it is left" poll 10 bash -c "! pgrep -f '[i]sulad-monitor start $rid' >/dev/null"
+
 timeout 60 "$ISULA" rm -f $(isula ps -aq) >/dev/null 2>&1
 assert_no_leftovers
 it_finish
