@@ -64,6 +64,18 @@ void host_config_free(struct host_config *h)
 	memset(h, 0, sizeof(*h));
 }
 
+struct container *container_new(const char *id)
+{
+	struct container *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->op_lock, NULL);
+	pthread_mutex_init(&c->save_lock, NULL);
+	if (id)
+		snprintf(c->id, sizeof(c->id), "%s", id);
+	return c;
+}
+
 void container_free(struct container *c)
 {
 	if (!c)

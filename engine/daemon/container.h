@@ -111,6 +111,8 @@ const char *container_status_name(enum container_status s);
 const char *container_state_name(const struct container *c);
 void container_config_free(struct container_config *c);
 void host_config_free(struct host_config *h);
+/* A zeroed container with its locks ready and id copied (NULL: leave it empty), or NULL. */
+struct container *container_new(const char *id);
 void container_free(struct container *c);
 
 /* Docker/iSulad JSON forms. The *_gen functions emit one JSON object into g. */

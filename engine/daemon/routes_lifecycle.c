@@ -60,11 +60,9 @@ yajl_val route_json_object(const struct request *req, struct response *resp)
 
 static struct container *new_container(yajl_val body, const char *name, char *err, size_t errlen)
 {
-	struct container *c = calloc(1, sizeof(*c));
+	struct container *c = container_new(NULL);
 	if (!c)
 		return NULL;
-	pthread_mutex_init(&c->op_lock, NULL);
-	pthread_mutex_init(&c->save_lock, NULL);
 	if (idgen_random_hex(c->id) < 0) {
 		snprintf(err, errlen, "cannot generate a container ID");
 		container_free(c);

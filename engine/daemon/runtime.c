@@ -668,12 +668,9 @@ void runtime_remove_incomplete(const struct container *c, bool with_channel)
 /* A container with only the id and, if dir's hostconfig.json reads, the host config. */
 static struct container *leftover_container(const char *id, const char *dir)
 {
-	struct container *c = calloc(1, sizeof(*c));
+	struct container *c = container_new(id);
 	if (!c)
 		return NULL;
-	pthread_mutex_init(&c->op_lock, NULL);
-	pthread_mutex_init(&c->save_lock, NULL);
-	snprintf(c->id, sizeof(c->id), "%s", id);
 	char *path = path_join(dir, "hostconfig.json");
 	char *text = path ? read_file(path, 16 << 20, NULL) : NULL;
 	char err[256] = "";

@@ -471,12 +471,9 @@ static struct container *broken_container(const char *dir, const char *why)
 {
 	const char *id = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 	LOG_ERROR("container %s is broken: %s", id, why);
-	struct container *c = calloc(1, sizeof(*c));
+	struct container *c = container_new(id);
 	if (!c)
 		return NULL;
-	pthread_mutex_init(&c->op_lock, NULL);
-	pthread_mutex_init(&c->save_lock, NULL);
-	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->name = salvage_name(dir);
 	if (!c->name)
 		c->name = strdup(c->id);
@@ -507,12 +504,9 @@ static struct container *load_one(const char *dir)
 		snprintf(why, sizeof(why), "%s: no ID (or not its directory's) or no Name", cpath);
 		goto out;
 	}
-	c = calloc(1, sizeof(*c));
+	c = container_new(id);
 	if (!c)
 		goto out;
-	pthread_mutex_init(&c->op_lock, NULL);
-	pthread_mutex_init(&c->save_lock, NULL);
-	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->name = strdup(name);
 	const char *created = json_get_str(cj, "Created");
 	if (created)

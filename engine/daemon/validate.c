@@ -254,12 +254,9 @@ int validate_resources(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-/* One value against the lxc config checker (key: the line it becomes; NULL: the rules every
- * line shares), answered "Invalid WHAT 'VALUE': it WHY". */
-static int check_value(const char *what, const char *key, const char *value, char *err,
-                       size_t errlen)
+/* 0 without a problem; else -1 with "Invalid WHAT 'VALUE': it WHY". */
+static int refuse(const char *what, const char *value, const char *why, char *err, size_t errlen)
 {
-	const char *why = value ? lxc_conf_value_problem(key, value) : NULL;
 	if (!why)
 		return 0;
 	char shown[256];
@@ -268,18 +265,20 @@ static int check_value(const char *what, const char *key, const char *value, cha
 	return -1;
 }
 
+/* One value against the lxc config checker (key: the line it becomes; NULL: the rules every
+ * line shares), answered "Invalid WHAT 'VALUE': it WHY". */
+static int check_value(const char *what, const char *key, const char *value, char *err,
+                       size_t errlen)
+{
+	return refuse(what, value, value ? lxc_conf_value_problem(key, value) : NULL, err, errlen);
+}
+
 /* A path that becomes one field of an lxc.mount.entry line. */
 static int check_field(const char *what, const char *value, char *err, size_t errlen)
 {
 	if (check_value(what, NULL, value, err, errlen) < 0)
 		return -1;
-	const char *why = value ? lxc_conf_field_problem(value) : NULL;
-	if (!why)
-		return 0;
-	char shown[256];
-	snprintf(err, errlen, "Invalid %s '%s': it %s", what,
-	         lxc_conf_quote(value, shown, sizeof(shown)), why);
-	return -1;
+	return refuse(what, value, value ? lxc_conf_field_problem(value) : NULL, err, errlen);
 }
 
 static int check_list(const char *what, const char *key, char *const *list, char *err,
