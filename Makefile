@@ -12,6 +12,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CFLAGS ?= -O2 -g
 GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 CFLAGS += -DGIT_COMMIT='"$(GIT_COMMIT)"'
+# lib/ is included path-qualified: "core/json.h", "host/cgroup_fs.h", "engine/oci_hooks.h".
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS)
 LDFLAGS ?=
 # Each binary loads only the libraries it calls (client start-up time counts).
@@ -22,7 +23,8 @@ LDFLAGS += -fsanitize=address,undefined
 BUILD := build-san
 endif
 
-LIB_SRC := $(wildcard lib/*.c)
+# lib/ in layers, each using only the ones before it: core, host, engine (ARCHITECTURE.md).
+LIB_SRC := $(wildcard lib/core/*.c lib/host/*.c lib/engine/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIBCOMMON := $(BUILD)/libcommon.a
 
@@ -74,7 +76,7 @@ $(BUILD)/bin/lxcfs-toolkit: $(TOOLKIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/obj/lxcfs/%.o: CFLAGS += $(FUSE_CFLAGS)
-$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ilxcfs
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ilxcfs -I.
 
 $(LXCFS_LIB): $(LXCFS_LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -84,7 +86,18 @@ $(BUILD)/bin/lxcfs: $(BUILD)/obj/lxcfs/main.o $(LXCFS_LIB) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(FUSE_LIBS) -lpthread
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LXCFS_LIB) $(LIBCOMMON)
+# Unit tests link each binary's objects but its main.o, so code one binary alone uses can
+# live (and be tested) in that binary's folder.
+DAEMON_LIB := $(BUILD)/daemon.a
+CLIENT_LIB := $(BUILD)/client.a
+$(DAEMON_LIB): $(filter-out %/main.o,$(DAEMON_SRC:%.c=$(BUILD)/obj/%.o))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+$(CLIENT_LIB): $(filter-out %/main.o,$(CLIENT_SRC:%.c=$(BUILD)/obj/%.o))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
@@ -115,7 +128,7 @@ install: all
 	done
 
 format:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
+	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
 		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/tools/*.c) \
 		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h) \
 		$(wildcard tests/integration/helpers/*.c) $(LXCFS_SRC) $(wildcard lxcfs/*.h)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "fd_cache.h"
-#include "fileutil.h"
+#include "core/fileutil.h"
 
 struct hierarchy {
 	int dirfd;  /* the mount point, O_PATH */

@@ -2,7 +2,7 @@
 #ifndef LXCFS_CPUINFO_RENDER_H
 #define LXCFS_CPUINFO_RENDER_H
 
-#include "cpuset.h"
+#include "host/cpuset.h"
 #include "outbuf.h"
 
 unsigned cpuset_count(const struct cpuset *s);

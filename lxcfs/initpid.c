@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "cgroup_layout.h"
-#include "fileutil.h"
-#include "log.h"
-#include "pid_pin.h"
+#include "core/fileutil.h"
+#include "core/log.h"
+#include "host/pid_pin.h"
 #include "proc_parse.h"
 
 #ifndef NS_GET_PID_FROM_PIDNS

@@ -16,18 +16,19 @@
 
 #include "cgroup_layout.h"
 #include "cgroup_parse.h"
-#include "cli_args.h"
+#include "core/cli_args.h"
 #include "fd_cache.h"
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "fuse_ops.h"
 #include "initpid.h"
 #include "pinned.h"
-#include "log.h"
-#include "pidfile.h"
-#include "version.h"
+#include "core/log.h"
+#include "core/pidfile.h"
+#include "core/version.h"
 #include "vfile.h"
+#include "core/paths.h"
 
-#define DEFAULT_MOUNTPOINT "/var/lib/lxcfs"
+#define DEFAULT_MOUNTPOINT LXCFS_DEFAULT_MOUNTPOINT
 #define DEFAULT_PIDFILE "/run/lxcfs.pid"
 /* Worker threads: readers beyond this wait in the kernel's queue, they are not refused. */
 #define MAX_THREADS 16

@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 /* proc_stat_starttime (field 22 of /proc/PID/stat) comes from lib/pid_pin.h. */
-#include "pid_pin.h"
+#include "host/pid_pin.h"
 
 /* The last number of the "NSpid:" line (the pid in the innermost namespace) and the
  * "PPid:" value. 0, or -1 if either is missing. */

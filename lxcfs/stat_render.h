@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpuset.h"
+#include "host/cpuset.h"
 #include "outbuf.h"
 
 /* Time the container's tasks spent on one host cpu, in USER_HZ ticks (as /proc/stat). */

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <yajl/yajl_gen.h>
 
-#include "cli_args.h"
-#include "http_client.h"
+#include "core/cli_args.h"
+#include "core/http_client.h"
 
 #define EXIT_DAEMON_ERROR 125 /* iSulad/Docker: the daemon refused the command */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
+#include "core/json.h"
 
 enum { A_HOST, A_HELP, A_COUNT };
 

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "cp_path.h"
-#include "json.h"
-#include "path_stat.h"
-#include "tar_stream.h"
+#include "engine/cp_path.h"
+#include "core/json.h"
+#include "engine/path_stat.h"
+#include "engine/tar_stream.h"
 
 #define CP_USAGE                                                                                   \
 	"isula cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n"                                      \

@@ -6,11 +6,11 @@
 
 #include "client.h"
 #include "create_security.h"
-#include "fileutil.h"
-#include "json.h"
-#include "restart_policy.h"
-#include "strv.h"
-#include "units.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "engine/restart_policy.h"
+#include "core/strv.h"
+#include "core/units.h"
 
 enum {
 	C_HOST,

@@ -6,8 +6,8 @@
 
 #include "client.h"
 #include "event_line.h"
-#include "json.h"
-#include "timeutil.h"
+#include "core/json.h"
+#include "core/timeutil.h"
 
 enum { E_HOST, E_HELP, E_NAME, E_SINCE, E_UNTIL, E_COUNT };
 

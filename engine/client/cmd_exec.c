@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "json.h"
+#include "core/json.h"
 
 enum { X_HOST, X_HELP, X_DETACH, X_ENV, X_INTERACTIVE, X_TTY, X_USER, X_WORKDIR, X_COUNT };
 

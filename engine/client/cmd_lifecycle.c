@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
-#include "signals.h"
-#include "units.h"
+#include "core/json.h"
+#include "engine/signals.h"
+#include "core/units.h"
 
 enum { L_HOST, L_HELP, L_TIME, L_FORCE, L_SIGNAL, L_VOLUMES, L_RUNTIME, L_COUNT };
 

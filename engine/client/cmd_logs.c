@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "fileutil.h"
-#include "json_log.h"
-#include "units.h"
+#include "core/fileutil.h"
+#include "engine/json_log.h"
+#include "core/units.h"
 
 enum { G_HOST, G_HELP, G_FOLLOW, G_TAIL, G_TIMESTAMPS, G_SINCE, G_UNTIL, G_COUNT };
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
-#include "units.h"
+#include "core/json.h"
+#include "core/units.h"
 
 #define HOST_OPT                                                                                   \
 	{                                                                                          \

@@ -6,9 +6,9 @@
 
 #include "client.h"
 #include "inspect_template.h"
-#include "json.h"
-#include "units.h"
-#include "version.h"
+#include "core/json.h"
+#include "core/units.h"
+#include "core/version.h"
 
 enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER };
 

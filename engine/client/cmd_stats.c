@@ -8,7 +8,7 @@
 
 #include "client.h"
 #include "human_size.h"
-#include "json.h"
+#include "core/json.h"
 
 struct target {
 	char *ref; /* what we ask the daemon for */

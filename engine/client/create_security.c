@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "device_spec.h"
-#include "json.h"
-#include "sysctl_policy.h"
-#include "units.h"
+#include "engine/device_spec.h"
+#include "core/json.h"
+#include "engine/sysctl_policy.h"
+#include "core/units.h"
 
 static void gen_list(yajl_gen g, const char *key, struct cli_values *v, size_t idx)
 {

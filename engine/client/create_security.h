@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <yajl/yajl_gen.h>
 
-#include "cli_args.h"
+#include "core/cli_args.h"
 
 /* Positions of the flags in the command's option table. */
 struct create_security_flags {

@@ -3,11 +3,11 @@
 #include <stdio.h>
 
 #include "client.h"
-#include "host_channel.h"
-#include "json.h"
-#include "ns_change_opt.h"
-#include "units.h"
-#include "user_remap.h"
+#include "engine/host_channel.h"
+#include "core/json.h"
+#include "engine/ns_change_opt.h"
+#include "core/units.h"
+#include "engine/user_remap.h"
 
 static int bad(const char *msg)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
+#include "core/json.h"
 
 void api_report_unreachable(const struct client *cl, int err)
 {

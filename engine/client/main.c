@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "client.h"
+#include "core/paths.h"
 
-#define DEFAULT_HOST "unix:///var/run/isulad.sock"
+#define DEFAULT_HOST ISULAD_DEFAULT_HOST
 
 static const struct {
 	const char *name;

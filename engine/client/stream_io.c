@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "fileutil.h"
+#include "core/fileutil.h"
 
 void stream_send_size(const struct client *cl, const char *resize_path)
 {

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "strv.h"
-#include "timeutil.h"
-#include "utf8.h"
+#include "core/json.h"
+#include "core/strv.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
 
 const char *container_status_name(enum container_status s)
 {

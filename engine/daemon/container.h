@@ -9,9 +9,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "idgen.h"
-#include "oci_hooks.h"
-#include "restart_policy.h"
+#include "core/idgen.h"
+#include "engine/oci_hooks.h"
+#include "engine/restart_policy.h"
 #include "security_config.h"
 #include "sysopt_config.h"
 

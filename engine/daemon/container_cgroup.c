@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_fs.h"
-#include "cgroup_info.h"
-#include "fileutil.h"
-#include "log.h"
+#include "host/cgroup_fs.h"
+#include "host/cgroup_info.h"
+#include "core/fileutil.h"
+#include "core/log.h"
 #include "lxc_config.h"
 #include "runtime.h"
 #include "store.h"

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_args.h"
-#include "container_log.h"
-#include "fileutil.h"
-#include "json.h"
-#include "log.h"
-#include "strv.h"
-#include "units.h"
+#include "core/cli_args.h"
+#include "engine/container_log.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/strv.h"
+#include "core/units.h"
 
 enum {
 	OPT_HOST,

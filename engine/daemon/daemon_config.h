@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/paths.h"
+
 struct daemon_config {
 	char **hosts;
 	char *graph, *state, *pidfile;
@@ -25,10 +27,10 @@ struct daemon_config {
 	bool show_version, show_help;
 };
 
-#define DEFAULT_CONFIG_FILE "/etc/isulad/daemon.json"
-#define DEFAULT_HOST "unix:///var/run/isulad.sock"
-#define DEFAULT_GRAPH "/var/lib/isulad"
-#define DEFAULT_STATE "/var/run/isulad"
+#define DEFAULT_CONFIG_FILE ISULAD_DEFAULT_CONFIG
+#define DEFAULT_HOST ISULAD_DEFAULT_HOST
+#define DEFAULT_GRAPH ISULAD_DEFAULT_GRAPH
+#define DEFAULT_STATE ISULAD_DEFAULT_STATE
 #define DEFAULT_PIDFILE "/var/run/isulad.pid"
 #define DEFAULT_CGROUP_PARENT "/isulad"
 #define DEFAULT_API_MAX_CONNECTIONS 4096

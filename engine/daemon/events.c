@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "json.h"
+#include "core/json.h"
 #include "store.h"
-#include "timeutil.h"
+#include "core/timeutil.h"
 
 #define EVENTS_RING 1024
 

@@ -14,15 +14,15 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "idgen.h"
-#include "log.h"
-#include "passwd.h"
-#include "rootfs_path.h"
+#include "core/fileutil.h"
+#include "core/idgen.h"
+#include "core/log.h"
+#include "host/passwd.h"
+#include "host/rootfs_path.h"
 #include "runtime.h"
-#include "proc_spawn.h"
+#include "core/proc_spawn.h"
 #include "store.h"
-#include "strv.h"
+#include "core/strv.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEEP_FINISHED_S 300 /* finished sessions stay inspectable this long */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "store.h"
-#include "strv.h"
+#include "core/strv.h"
 
 int log_config_resolve(struct host_config *h, char *const *daemon_opts, char *err, size_t errlen)
 {

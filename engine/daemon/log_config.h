@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "container.h"
-#include "container_log.h"
+#include "engine/container_log.h"
 
 /* Checks h's LogConfig (Type json-file or none; options of lib/container_log.h) over the
  * daemon's "container-log" options, then stores the effective settings in h, so that later

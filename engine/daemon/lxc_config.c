@@ -4,15 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_info.h"
+#include "host/cgroup_info.h"
 #include "container_cgroup.h"
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "log_config.h"
-#include "lxc_conf.h"
+#include "engine/lxc_conf.h"
 #include "lxc_security.h"
-#include "strv.h"
+#include "core/strv.h"
 #include "sysopt.h"
-#include "text_buf.h"
+#include "core/text_buf.h"
 
 /* The console ring buffer kept by liblxc for a tty container. */
 #define CONSOLE_REPLAY_BYTES (64 * 1024)

@@ -10,15 +10,15 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "capabilities.h"
-#include "cgroup_info.h"
-#include "cgroup_v2.h"
-#include "fileutil.h"
-#include "lxc_conf.h"
+#include "host/capabilities.h"
+#include "host/cgroup_info.h"
+#include "host/cgroup_v2.h"
+#include "core/fileutil.h"
+#include "engine/lxc_conf.h"
 #include "rootfs_files.h"
-#include "seccomp_profile.h"
+#include "host/seccomp_profile.h"
 #include "sysopt.h"
-#include "text_buf.h"
+#include "core/text_buf.h"
 
 /* iSulad's default capability list (seed 000 §1.3.4 table); system containers add SYS_BOOT. */
 static const char *const g_default_caps[] = {
@@ -197,8 +197,8 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		lxc_conf_line(f, "lxc.hook.start-host", "%s devices-hook %s %s%s", env->monitor_path,
-		              env->state_dir, path, v1_devices ? " --v1" : "");
+		lxc_conf_line(f, "lxc.hook.start-host", "%s devices-hook %s %s%s",
+		              env->monitor_path, env->state_dir, path, v1_devices ? " --v1" : "");
 		ret = 0;
 	}
 	free(text);

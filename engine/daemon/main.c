@@ -13,17 +13,17 @@
 
 #include "daemon_config.h"
 #include "events.h"
-#include "fileutil.h"
-#include "log.h"
-#include "oci_hooks.h"
-#include "pidfile.h"
-#include "proc_spawn.h"
+#include "core/fileutil.h"
+#include "core/log.h"
+#include "engine/oci_hooks.h"
+#include "core/pidfile.h"
+#include "core/proc_spawn.h"
 #include "routes.h"
 #include "runtime.h"
 #include "server.h"
 #include "store.h"
 #include "supervisor.h"
-#include "version.h"
+#include "core/version.h"
 
 static const struct route g_routes[] = {
     {"GET", "/_ping", route_ping, BODY_NONE},

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/capability.h>
 
-#include "json.h"
+#include "core/json.h"
 #include "log_config.h"
-#include "oci_hook_exec.h"
-#include "strv.h"
+#include "engine/oci_hook_exec.h"
+#include "core/strv.h"
 
 /* One "key = value" line of the lxc config. */
 struct lxc_line {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "path_walk.h"
+#include "core/path_walk.h"
 #include "validate.h"
 
 /* A directory that keeps other users out: root's, and searchable by neither others nor a

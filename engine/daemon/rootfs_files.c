@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "lxc_conf.h"
-#include "log.h"
+#include "core/fileutil.h"
+#include "engine/lxc_conf.h"
+#include "core/log.h"
 #include "net_files.h"
-#include "rootfs_path.h"
+#include "host/rootfs_path.h"
 #include "sysopt.h"
 
 static const char *hostname_of(const struct container *c)

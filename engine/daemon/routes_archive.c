@@ -11,13 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cp_path.h"
-#include "log.h"
-#include "path_stat.h"
+#include "engine/cp_path.h"
+#include "core/log.h"
+#include "engine/path_stat.h"
 #include "routes.h"
 #include "runtime.h"
 #include "store.h"
-#include "tar_stream.h"
+#include "engine/tar_stream.h"
 
 static pid_t running_pid(struct container *c)
 {

@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "fileutil.h"
-#include "json_log.h"
+#include "core/fileutil.h"
+#include "engine/json_log.h"
 #include "log_config.h"
-#include "log.h"
+#include "core/log.h"
 #include "routes.h"
 #include "runtime.h"
 #include "store.h"

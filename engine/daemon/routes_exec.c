@@ -6,11 +6,11 @@
 
 #include "events.h"
 #include "exec_session.h"
-#include "json.h"
+#include "core/json.h"
 #include "routes.h"
 #include "store.h"
 #include "stream_relay.h"
-#include "strv.h"
+#include "core/strv.h"
 
 #define ERRLEN 1024
 

@@ -6,14 +6,14 @@
 #include <string.h>
 
 #include "events.h"
-#include "fileutil.h"
-#include "json.h"
-#include "log.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "core/log.h"
 #include "log_config.h"
 #include "oci_spec.h"
 #include "routes.h"
 #include "runtime.h"
-#include "signals.h"
+#include "engine/signals.h"
 #include "store.h"
 #include "supervisor.h"
 #include "sysopt.h"

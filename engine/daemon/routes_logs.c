@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_log.h"
+#include "engine/json_log.h"
 #include "log_config.h"
 #include "routes.h"
 #include "store.h"
-#include "units.h"
+#include "core/units.h"
 
 #define FILL_TARGET (64 * 1024)
 #define MAX_FRAME (32 * 1024)

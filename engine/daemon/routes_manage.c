@@ -8,18 +8,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup_fs.h"
+#include "host/cgroup_fs.h"
 #include "container_cgroup.h"
 #include "events.h"
-#include "fileutil.h"
-#include "json.h"
-#include "log.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "core/log.h"
 #include "ps_output.h"
-#include "restart_policy.h"
+#include "engine/restart_policy.h"
 #include "routes.h"
 #include "runtime.h"
 #include "store.h"
-#include "strv.h"
+#include "core/strv.h"
 #include "validate.h"
 
 #define ERRLEN 1024

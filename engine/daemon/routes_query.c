@@ -4,13 +4,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "fileutil.h"
-#include "json.h"
+#include "core/fileutil.h"
+#include "core/json.h"
 #include "routes.h"
 #include "store.h"
-#include "strv.h"
-#include "timeutil.h"
-#include "units.h"
+#include "core/strv.h"
+#include "core/timeutil.h"
+#include "core/units.h"
 
 static void gen_path_args(yajl_gen g, const struct container *c)
 {

@@ -8,14 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_fs.h"
-#include "cgroup_info.h"
+#include "host/cgroup_fs.h"
+#include "host/cgroup_info.h"
 #include "container_cgroup.h"
-#include "fileutil.h"
-#include "json.h"
+#include "core/fileutil.h"
+#include "core/json.h"
 #include "routes.h"
 #include "store.h"
-#include "timeutil.h"
+#include "core/timeutil.h"
 
 #define MAX_CPUS 1024
 

@@ -6,12 +6,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cgroup_info.h"
-#include "fileutil.h"
-#include "json.h"
+#include "host/cgroup_info.h"
+#include "core/fileutil.h"
+#include "core/json.h"
 #include "routes.h"
 #include "store.h"
-#include "version.h"
+#include "core/version.h"
 
 void route_ping(const struct request *req, struct response *resp)
 {

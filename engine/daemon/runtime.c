@@ -1,5 +1,5 @@
 #include "runtime.h"
-#include "proc_spawn.h"
+#include "core/proc_spawn.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,23 +16,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_info.h"
+#include "host/cgroup_info.h"
 #include "container_cgroup.h"
 #include "events.h"
-#include "exit_record.h"
-#include "fileutil.h"
-#include "idgen.h"
-#include "json.h"
-#include "log.h"
+#include "engine/exit_record.h"
+#include "core/fileutil.h"
+#include "core/idgen.h"
+#include "core/json.h"
+#include "core/log.h"
 #include "log_config.h"
 #include "lxc_config.h"
-#include "oci_hook_exec.h"
+#include "engine/oci_hook_exec.h"
 #include "oci_spec.h"
 #include "rootfs_files.h"
-#include "passwd.h"
-#include "rootfs_path.h"
+#include "host/passwd.h"
+#include "host/rootfs_path.h"
 #include "store.h"
-#include "strv.h"
+#include "core/strv.h"
 #include "supervisor.h"
 #include "sysopt.h"
 

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "container.h"
-#include "pid_pin.h"
+#include "host/pid_pin.h"
 
 /* In the state dir of a container created with -i (OpenStdin) and no tty: the FIFO whose read
  * side is the init's stdin (the monitor holds it open read-write, so no EOF ever comes). */

@@ -7,14 +7,14 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#include "capabilities.h"
-#include "cgroup_info.h"
+#include "host/capabilities.h"
+#include "host/cgroup_info.h"
 #include "container.h"
-#include "json.h"
+#include "core/json.h"
 #include "net_files.h"
-#include "strv.h"
-#include "sysctl_apply.h"
-#include "sysctl_policy.h"
+#include "core/strv.h"
+#include "host/sysctl_apply.h"
+#include "engine/sysctl_policy.h"
 
 void security_config_gen(yajl_gen g, const struct security_config *s)
 {

@@ -10,7 +10,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "device_spec.h"
+#include "engine/device_spec.h"
 
 #define DEFAULT_SHM_SIZE (64LL << 20) /* seed 000 §2.4.1: 64 MB, inspect 67108864 */
 

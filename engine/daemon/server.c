@@ -17,8 +17,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "log.h"
+#include "core/json.h"
+#include "core/log.h"
 
 #define MAX_BODY (16 << 20)
 #define MAX_SPOOLED_BODY ((uint64_t)16 << 30)

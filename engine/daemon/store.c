@@ -8,14 +8,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "container_ref.h"
-#include "fileutil.h"
-#include "json.h"
-#include "log.h"
+#include "engine/container_ref.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "core/log.h"
 #include "oci_spec.h"
-#include "timeutil.h"
-#include "utf8.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
 #include "validate.h"
+#include "engine/engine_layout.h"
 
 struct store_paths g_paths;
 
@@ -42,7 +43,7 @@ int store_init(const char *graph, const char *state)
 	pthread_condattr_destroy(&attr);
 	g_paths.graph = strdup(graph);
 	g_paths.state = strdup(state);
-	g_paths.lxcpath = path_join(graph, "engines/lcr");
+	g_paths.lxcpath = engine_lcr_dir(graph);
 	if (!g_paths.graph || !g_paths.state || !g_paths.lxcpath)
 		return -1;
 	if (mkdir_p(g_paths.lxcpath, 0700) < 0 || mkdir_p(g_paths.state, 0700) < 0) {

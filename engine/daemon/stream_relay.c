@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "log.h"
+#include "core/fileutil.h"
+#include "core/log.h"
 
 #define CTRL_P 0x10
 #define CTRL_Q 0x11

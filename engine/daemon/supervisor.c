@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "events.h"
-#include "log.h"
+#include "core/log.h"
 #include "runtime.h"
 #include "store.h"
 

@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 #include "container.h"
-#include "exit_record.h"
+#include "engine/exit_record.h"
 
 int supervisor_start(void);
 /* Daemon shutdown: stops watching (the containers keep running). */

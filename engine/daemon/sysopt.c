@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "store.h"
 
 int sysopt_validate(const struct container *c, char *err, size_t errlen)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "ns_change_opt.h"
+#include "core/json.h"
+#include "engine/ns_change_opt.h"
 
 void sysopt_config_free(struct sysopt_config *s)
 {

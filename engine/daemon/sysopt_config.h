@@ -11,7 +11,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "host_channel.h"
+#include "engine/host_channel.h"
 
 struct sysopt_config {
 	char *user_remap;            /* "uid:gid:offset" as given, or NULL */

@@ -9,14 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "env_merge.h"
-#include "log.h"
-#include "lxc_conf.h"
+#include "engine/env_merge.h"
+#include "core/log.h"
+#include "engine/lxc_conf.h"
 #include "lxc_config.h"
-#include "rootfs_path.h"
-#include "strv.h"
+#include "host/rootfs_path.h"
+#include "core/strv.h"
 #include "sysopt.h"
-#include "utf8.h"
+#include "core/utf8.h"
 
 #define ENV_FILE_MAX (10LL * 1024 * 1024) /* the seed: at most 10 MB */
 

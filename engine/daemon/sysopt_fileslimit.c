@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lxc_conf.h"
-#include "cgroup_info.h"
-#include "fileutil.h"
+#include "engine/lxc_conf.h"
+#include "host/cgroup_info.h"
+#include "core/fileutil.h"
 #include "sysopt.h"
-#include "units.h"
+#include "core/units.h"
 
 static bool has_files_cgroup(void)
 {

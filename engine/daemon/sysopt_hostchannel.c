@@ -9,9 +9,9 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "lxc_conf.h"
-#include "fileutil.h"
-#include "log.h"
+#include "engine/lxc_conf.h"
+#include "core/fileutil.h"
+#include "core/log.h"
 #include "sysopt.h"
 
 static int64_t total_memory(void)

@@ -11,10 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "kernel_modules.h"
-#include "log.h"
-#include "strv.h"
+#include "core/fileutil.h"
+#include "host/kernel_modules.h"
+#include "core/log.h"
+#include "core/strv.h"
 #include "sysopt.h"
 
 extern char **environ;

@@ -3,8 +3,8 @@
  * container's mount namespace before its init) binds onto themselves read-write. liblxc's own
  * mount entries cannot do it: a bind of a path under the read-only /proc/sys stays
  * read-only. */
-#include "lxc_conf.h"
-#include "ns_change_opt.h"
+#include "engine/lxc_conf.h"
+#include "engine/ns_change_opt.h"
 #include "sysopt.h"
 
 int nschange_validate(const struct host_config *h, char *err, size_t errlen)

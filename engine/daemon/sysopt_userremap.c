@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lxc_conf.h"
-#include "path_walk.h"
-#include "rootfs_path.h"
+#include "engine/lxc_conf.h"
+#include "core/path_walk.h"
+#include "host/rootfs_path.h"
 #include "sysopt.h"
-#include "user_remap.h"
+#include "engine/user_remap.h"
 
 static bool parse_effective(const struct host_config *h, struct user_remap *r)
 {

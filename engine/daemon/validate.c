@@ -7,11 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cgroup_info.h"
+#include "host/cgroup_info.h"
 #include "container_cgroup.h"
-#include "cpuset.h"
-#include "fileutil.h"
-#include "lxc_conf.h"
+#include "host/cpuset.h"
+#include "core/fileutil.h"
+#include "engine/lxc_conf.h"
 #include "sysopt.h"
 
 #define MIN_MEMORY (4LL << 20)

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "json_log.h"
+#include "engine/json_log.h"
 
 /* The monitor's signal to the copier: the init has exited, write out what is left. */
 #define DRAIN_SIGNAL SIGUSR1

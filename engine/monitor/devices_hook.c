@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf_devices.h"
-#include "cgroup_v2.h"
-#include "fileutil.h"
+#include "host/bpf_devices.h"
+#include "host/cgroup_v2.h"
+#include "core/fileutil.h"
 #include "monitor.h"
-#include "units.h"
+#include "core/units.h"
 
 #define MAX_RULES 4096
 

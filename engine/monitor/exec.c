@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "monitor.h"
-#include "strv.h"
+#include "core/strv.h"
 
 #define EXEC_USAGE                                                                                 \
 	"usage: isulad-monitor exec NAME LXCPATH [--tty] [--uid N --gid N] [--cwd DIR] "           \

@@ -31,12 +31,12 @@
 #include <unistd.h>
 
 #include "container_stdio.h"
-#include "exit_record.h"
-#include "fileutil.h"
+#include "engine/exit_record.h"
+#include "core/fileutil.h"
 #include "monitor.h"
-#include "oci_hook_exec.h"
-#include "proc_spawn.h"
-#include "units.h"
+#include "engine/oci_hook_exec.h"
+#include "core/proc_spawn.h"
+#include "core/units.h"
 
 void monitor_log(const char *state_dir, const char *fmt, ...)
 {

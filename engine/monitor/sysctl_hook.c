@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "monitor.h"
-#include "strv.h"
-#include "sysctl_apply.h"
-#include "units.h"
+#include "core/strv.h"
+#include "host/sysctl_apply.h"
+#include "core/units.h"
 
 int monitor_sysctl_hook(const char *file)
 {

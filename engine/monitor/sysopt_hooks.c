@@ -6,7 +6,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 #include "monitor.h"
 
 #define PROC_SYS "/proc/sys/"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf_devices.h"
+#include "host/bpf_devices.h"
 
 int main(int argc, char **argv)
 {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_devices.h"
-#include "cgroup_v2.h"
+#include "host/bpf_devices.h"
+#include "host/cgroup_v2.h"
 
 /* Runs the program as the kernel would for one access: 1 allowed, 0 denied. Fails the test
  * on an instruction the compiler should not emit or a jump out of the program. */

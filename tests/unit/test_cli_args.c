@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_args.h"
+#include "core/cli_args.h"
 
 enum {
 	OPT_DETACH,

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "base64.h"
-#include "cp_path.h"
-#include "path_stat.h"
+#include "core/base64.h"
+#include "engine/cp_path.h"
+#include "engine/path_stat.h"
 
 static void check_split(const char *arg, const char *want_ctr, const char *want_path)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_state.h"
-#include "fileutil.h"
+#include "engine/engine_state.h"
+#include "core/fileutil.h"
 
 #define ID_A "aaaa1111111111111111111111111111111111111111111111111111111111aa"
 #define ID_B "aaaa2222222222222222222222222222222222222222222222222222222222bb"

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "event_line.h"
-#include "human_size.h"
-#include "json.h"
+#include "engine/client/event_line.h"
+#include "engine/client/human_size.h"
+#include "core/json.h"
 
 static char *line_of(const char *json)
 {

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "hook_state.h"
+#include "engine/hook_state.h"
 
 static void parses_the_oci_state(void **state)
 {

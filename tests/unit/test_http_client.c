@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http_client.h"
+#include "core/http_client.h"
 
 /* A connection whose peer has already sent `wire` and closed. */
 static struct http_conn *conn_with(const char *wire)

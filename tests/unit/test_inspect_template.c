@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect_template.h"
-#include "json.h"
+#include "engine/client/inspect_template.h"
+#include "core/json.h"
 
 /* Trimmed `isula inspect` output; "Labels" is deliberately out of key order. */
 static const char container_json[] =

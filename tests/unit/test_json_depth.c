@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "core/json.h"
 
 /* prefix + open×n + middle + close×n + suffix, as a malloc'd string. */
 static char *nested(const char *prefix, const char *open, const char *middle, const char *close,

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "json_log.h"
+#include "core/fileutil.h"
+#include "engine/json_log.h"
 
 static const struct timespec TS = {.tv_sec = 1700000000, .tv_nsec = 5};
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lxc_conf.h"
+#include "engine/lxc_conf.h"
 
 static void plain_values_pass(void **state)
 {

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "mountinfo.h"
+#include "host/mountinfo.h"
 
 static void parses_a_line_with_optional_fields(void **state)
 {

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "json.h"
-#include "oci_hook_exec.h"
-#include "oci_hooks.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "engine/oci_hook_exec.h"
+#include "engine/oci_hooks.h"
 
 static char g_dir[] = "/tmp/test_oci_hooks.XXXXXX";
 static char g_err[2048];

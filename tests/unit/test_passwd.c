@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "passwd.h"
+#include "host/passwd.h"
 
 static const char *PASSWD = "root:x:0:0:root:/root:/bin/sh\n"
                             "daemon:x:1:1::/:/bin/false\n"

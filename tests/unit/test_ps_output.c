@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "ps_output.h"
+#include "engine/daemon/ps_output.h"
 
 static const char g_ps[] = "UID        PID  PPID  C STIME TTY          TIME CMD\n"
                            "root         1     0  0 09:00 ?        00:00:01 /sbin/init\n"

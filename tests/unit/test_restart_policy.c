@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "restart_policy.h"
+#include "engine/restart_policy.h"
 
 static void assert_parses(const char *s, enum restart_kind kind, int retries)
 {

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capabilities.h"
-#include "device_spec.h"
-#include "net_files.h"
-#include "seccomp_profile.h"
-#include "sysctl_policy.h"
-#include "units.h"
+#include "host/capabilities.h"
+#include "engine/device_spec.h"
+#include "engine/daemon/net_files.h"
+#include "host/seccomp_profile.h"
+#include "engine/sysctl_policy.h"
+#include "core/units.h"
 
 static char g_err[512];
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "signals.h"
+#include "engine/signals.h"
 
 static void test_numbers(void **state)
 {

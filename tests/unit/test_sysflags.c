@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "env_merge.h"
-#include "host_channel.h"
-#include "kernel_modules.h"
-#include "ns_change_opt.h"
-#include "strv.h"
-#include "user_remap.h"
+#include "engine/env_merge.h"
+#include "engine/host_channel.h"
+#include "host/kernel_modules.h"
+#include "engine/ns_change_opt.h"
+#include "core/strv.h"
+#include "engine/user_remap.h"
 
 static void remap_ok(const char *s, uint32_t uid, uint32_t gid, uint32_t off)
 {

@@ -14,8 +14,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "tar_stream.h"
+#include "core/fileutil.h"
+#include "engine/tar_stream.h"
 
 struct entry {
 	const char *name;

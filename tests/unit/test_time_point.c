@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "timeutil.h"
+#include "core/timeutil.h"
 
 static const struct timespec g_now = {.tv_sec = 1652174434, .tv_nsec = 500000000};
 

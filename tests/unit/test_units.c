@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "units.h"
+#include "core/units.h"
 
 static int64_t bytes_ok(const char *s)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "utf8.h"
+#include "core/json.h"
+#include "core/utf8.h"
 
 static void validates(void **state)
 {

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_args.h"
-#include "engine_state.h"
+#include "core/cli_args.h"
+#include "engine/engine_state.h"
 #include "lxcfs_views.h"
 #include "ns_mount.h"
 #include "toolkit.h"

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_args.h"
-#include "hook_state.h"
+#include "core/cli_args.h"
+#include "engine/hook_state.h"
 #include "lxcfs_views.h"
 #include "ns_mount.h"
 #include "toolkit.h"

@@ -9,7 +9,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "fileutil.h"
+#include "core/fileutil.h"
 
 #define FUSE_SUPER_MAGIC 0x65735546
 

@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 
-#define LXCFS_DEFAULT_MOUNT_POINT "/var/lib/lxcfs"
+#include "core/paths.h"
+
+#define LXCFS_DEFAULT_MOUNT_POINT LXCFS_DEFAULT_MOUNTPOINT
 #define LXCFS_VIEW_COUNT 9
 
 /* The files put over a container's own, as paths relative to both the lxcfs mount point

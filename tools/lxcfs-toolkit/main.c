@@ -5,13 +5,13 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "cli_args.h"
-#include "fileutil.h"
-#include "json.h"
-#include "log.h"
+#include "core/cli_args.h"
+#include "core/fileutil.h"
+#include "core/json.h"
+#include "core/log.h"
 #include "lxcfs_views.h"
 #include "toolkit.h"
-#include "version.h"
+#include "core/version.h"
 
 static const struct {
 	const char *name;

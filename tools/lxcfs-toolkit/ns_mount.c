@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fileutil.h"
-#include "mountinfo.h"
+#include "core/fileutil.h"
+#include "host/mountinfo.h"
 
 /* ------------------------------------------------------------------ inside the namespace */
 

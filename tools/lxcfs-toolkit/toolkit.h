@@ -4,8 +4,10 @@
 
 #include <stdbool.h>
 
-#define TOOLKIT_DEFAULT_GRAPH "/var/lib/isulad"
-#define TOOLKIT_DAEMON_CONFIG "/etc/isulad/daemon.json"
+#include "core/paths.h"
+
+#define TOOLKIT_DEFAULT_GRAPH ISULAD_DEFAULT_GRAPH
+#define TOOLKIT_DAEMON_CONFIG ISULAD_DEFAULT_CONFIG
 
 struct toolkit {
 	const char *mount_point; /* where lxcfs is mounted */

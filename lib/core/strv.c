@@ -1,0 +1,60 @@
+#include "core/strv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+int strv_push(char ***v, const char *s)
+{
+	size_t n = strv_len(*v);
+	char *copy = strdup(s);
+	if (!copy)
+		return -1;
+	char **nv = realloc(*v, (n + 2) * sizeof(char *));
+	if (!nv) {
+		free(copy);
+		return -1;
+	}
+	nv[n] = copy;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+char **strv_dup(char *const *v)
+{
+	char **out = calloc(strv_len(v) + 1, sizeof(char *));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; v && v[i]; i++) {
+		out[i] = strdup(v[i]);
+		if (!out[i]) {
+			strv_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int strv_find_env(char *const *v, const char *key, size_t keylen)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		if (strncmp(v[i], key, keylen) == 0 && v[i][keylen] == '=')
+			return (int)i;
+	}
+	return -1;
+}

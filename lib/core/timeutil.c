@@ -1,0 +1,146 @@
+#include "core/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <stdint.h>
+
+#include "core/units.h"
+
+void time_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
+{
+	if (ts->tv_sec == 0 && ts->tv_nsec == 0) {
+		snprintf(buf, len, "%s", TIME_ZERO_STRING);
+		return;
+	}
+	struct tm tm;
+	char date[32];
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	long off = tm.tm_gmtoff / 60;
+	if (off == 0) {
+		snprintf(buf, len, "%s.%09ldZ", date, ts->tv_nsec);
+		return;
+	}
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(buf, len, "%s.%09ld%c%02ld:%02ld", date, ts->tv_nsec, sign, off / 60, off % 60);
+}
+
+/* The digits after a '.' (p points past it) as nanoseconds, extra digits dropped; *digits
+ * says how many there were. Returns where the digits end. */
+static const char *parse_fraction_ns(const char *p, long *nsec, int *digits)
+{
+	*nsec = 0;
+	*digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++, (*digits)++) {
+		if (*digits < 9)
+			*nsec = *nsec * 10 + (*p - '0');
+	}
+	for (int d = *digits; d < 9; d++)
+		*nsec *= 10;
+	return p;
+}
+
+int time_parse_rfc3339(const char *s, struct timespec *out)
+{
+	struct tm tm = {0};
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -1;
+	long nsec = 0;
+	int digits;
+	if (*p == '.')
+		p = parse_fraction_ns(p + 1, &nsec, &digits);
+	long off = 0;
+	if (*p == '+' || *p == '-') {
+		int h, m;
+		if (sscanf(p + 1, "%d:%d", &h, &m) != 2)
+			return -1;
+		off = (h * 60 + m) * 60 * (*p == '-' ? -1 : 1);
+	} else if (*p != 'Z') {
+		return -1;
+	}
+	if (tm.tm_year + 1900 <= 1) {
+		out->tv_sec = 0;
+		out->tv_nsec = 0;
+		return 0;
+	}
+	out->tv_sec = timegm(&tm) - off;
+	out->tv_nsec = nsec;
+	return 0;
+}
+
+static int parse_unix_seconds(const char *s, struct timespec *out)
+{
+	const char *p = s;
+	long long sec = 0;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (sec > (LLONG_MAX - 9) / 10)
+			return -1;
+		sec = sec * 10 + (*p - '0');
+	}
+	long nsec = 0;
+	int digits;
+	if (*p == '.') {
+		p = parse_fraction_ns(p + 1, &nsec, &digits);
+		if (digits == 0)
+			return -1;
+	}
+	if (*p)
+		return -1;
+	out->tv_sec = (time_t)sec;
+	out->tv_nsec = nsec;
+	return 0;
+}
+
+/* RFC 3339 or a date, without a zone: local time. */
+static int parse_local(const char *s, struct timespec *out)
+{
+	static const char *const formats[] = {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
+	                                      NULL};
+	for (size_t i = 0; formats[i]; i++) {
+		struct tm tm = {0};
+		const char *p = strptime(s, formats[i], &tm);
+		if (!p)
+			continue;
+		long nsec = 0;
+		int digits;
+		if (*p == '.' && i == 0)
+			p = parse_fraction_ns(p + 1, &nsec, &digits);
+		if (*p)
+			continue;
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1)
+			return -1;
+		out->tv_sec = t;
+		out->tv_nsec = nsec;
+		return 0;
+	}
+	return -1;
+}
+
+int time_parse_point(const char *s, const struct timespec *now, struct timespec *out)
+{
+	if (!s || !*s)
+		return -1;
+	if (parse_unix_seconds(s, out) == 0)
+		return 0;
+	if (strchr(s, '-') && (time_parse_rfc3339(s, out) == 0 || parse_local(s, out) == 0))
+		return 0;
+	int64_t ms;
+	if (parse_duration_ms(s, &ms) == 0) {
+		int64_t ns = (int64_t)now->tv_sec * 1000000000 + now->tv_nsec - ms * 1000000;
+		if (ns < 0)
+			ns = 0;
+		out->tv_sec = (time_t)(ns / 1000000000);
+		out->tv_nsec = (long)(ns % 1000000000);
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,158 @@
+#include "host/cgroup_info.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+/* Removal gives up after about this many cgroups (a tree that keeps growing). */
+#define CGROUP_REMOVE_MAX_NODES 65536
+
+/* Files the kernel shows in every v1 cgroup but the root one. */
+static bool hidden_at_root(const char *file)
+{
+	return strcmp(file, "pids.max") == 0 || strcmp(file, "pids.events") == 0;
+}
+
+bool cgroup_v1_has(const char *file)
+{
+	if (!file)
+		return false;
+	const char *dot = strchr(file, '.');
+	if (!dot || cgroup_is_unified())
+		return false;
+	char path[256];
+	int n = (int)(dot - file);
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%.*s/%s", n, file, file);
+	if (access(path, F_OK) == 0)
+		return true;
+	/* The controller is mounted on its own v1 hierarchy (not just a same-named dir). */
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%.*s/cgroup.procs", n, file);
+	return hidden_at_root(file) && access(path, F_OK) == 0;
+}
+
+bool cgroup_is_unified(void)
+{
+	struct statfs fs;
+	return statfs(CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* The name of a sub-directory of the directory fd (a malloc'd copy), NULL when it has none. */
+static char *first_subdir(int fd)
+{
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return NULL;
+	}
+	char *name = NULL;
+	struct dirent *de;
+	while (!name && (de = readdir(d))) {
+		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			name = strdup(de->d_name);
+	}
+	closedir(d);
+	return name;
+}
+
+/* rmdir of a cgroup and the sub-cgroups below it, deepest first (cgroups hold only dirs).
+ * The container shapes this tree: no recursion and one open directory at a time, whatever
+ * its depth (even beyond PATH_MAX): descend into a sub-directory by name, remove a leaf from
+ * its parent ("..", never a symlink: O_NOFOLLOW on the way down), repeat. */
+static int remove_cgroup_tree(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	char **names = NULL; /* the path below dir, one name per level */
+	size_t depth = 0, cap = 0, steps = 0;
+	int ret = 0;
+	while (depth > 0 || ret == 0) {
+		char *sub = NULL;
+		/* Bounded: a tree that keeps changing must not keep the daemon here. */
+		if (++steps > 4 * CGROUP_REMOVE_MAX_NODES) {
+			ret = -1;
+		} else if ((sub = first_subdir(fd))) {
+			int child =
+			    openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (child >= 0 && depth == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				char **nn = realloc(names, ncap * sizeof(*nn));
+				if (nn) {
+					names = nn;
+					cap = ncap;
+				}
+			}
+			if (child >= 0 && depth < cap) {
+				close(fd);
+				fd = child;
+				names[depth++] = sub;
+				continue;
+			}
+			if (child >= 0)
+				close(child);
+			free(sub);
+			ret = -1; /* cannot go down: the rest stays */
+		}
+		if (depth == 0)
+			break;
+		/* fd is a leaf (or cannot be emptied): up one level and rmdir it there. */
+		int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char *leaf = names[--depth];
+		if (parent < 0) {
+			free(leaf);
+			ret = -1;
+			break;
+		}
+		close(fd);
+		fd = parent;
+		if (unlinkat(fd, leaf, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			ret = -1;
+		free(leaf);
+		if (ret < 0)
+			break;
+	}
+	while (depth > 0)
+		free(names[--depth]);
+	free(names);
+	close(fd);
+	if (ret < 0)
+		return -1;
+	return rmdir(dir) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int cgroup_remove_everywhere(const char *path)
+{
+	DIR *d = opendir(CGROUP_ROOT);
+	if (!d)
+		return 0;
+	int failed = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char full[512];
+		snprintf(full, sizeof(full), CGROUP_ROOT "/%s/%s", de->d_name, path);
+		if (remove_cgroup_tree(full) < 0)
+			failed++;
+	}
+	closedir(d);
+	if (cgroup_is_unified()) {
+		char full[512];
+		snprintf(full, sizeof(full), CGROUP_ROOT "/%s", path);
+		if (remove_cgroup_tree(full) < 0)
+			failed++;
+	}
+	return failed;
+}

@@ -1,0 +1,147 @@
+#include "host/pid_pin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/fileutil.h"
+
+int proc_stat_starttime(const char *stat, uint64_t *ticks)
+{
+	const char *p = strrchr(stat, ')');
+	if (!p)
+		return -1;
+	/* After the name (which may hold spaces and parentheses): field 3 onwards, one space
+	 * before each. */
+	for (int field = 2; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (!p)
+			return -1;
+	}
+	char *end;
+	unsigned long long v = strtoull(p + 1, &end, 10);
+	if (end == p + 1)
+		return -1;
+	*ticks = v;
+	return 0;
+}
+
+static uint64_t start_time_at(int dirfd, const char *path)
+{
+	char *text = read_file_at(dirfd, path, 8192, NULL);
+	uint64_t start = 0;
+	if (text && proc_stat_starttime(text, &start) < 0)
+		start = 0;
+	free(text);
+	return start;
+}
+
+uint64_t pid_start_time(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	return start_time_at(AT_FDCWD, path);
+}
+
+bool pid_pin_alive(const struct pid_pin *pin)
+{
+	return pin->pidfd >= 0 && syscall(SYS_pidfd_send_signal, pin->pidfd, 0, NULL, 0) == 0;
+}
+
+int pid_pin_openat(const struct pid_pin *pin, const char *name, int flags)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pin->pid);
+	int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = dir >= 0 ? openat(dir, name, flags | O_CLOEXEC) : -1;
+	if (dir >= 0)
+		close(dir);
+	/* Opened while the pinned process was still alive: then that pid was still its. */
+	if (fd >= 0 && !pid_pin_alive(pin)) {
+		close(fd);
+		fd = -1;
+		errno = ESRCH;
+	} else if (fd < 0 && errno == ENOENT) {
+		errno = ESRCH;
+	}
+	return fd;
+}
+
+/* Reads the start time of the pinned process (its pid must be set). */
+static int read_start(struct pid_pin *pin)
+{
+	int fd = pid_pin_openat(pin, "stat", O_RDONLY);
+	char text[1024];
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	text[n] = '\0';
+	if (proc_stat_starttime(text, &pin->start) < 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+int pid_pin_open(pid_t pid, uint64_t expect_start, struct pid_pin *pin)
+{
+	pin->pid = pid;
+	pin->start = 0;
+	pin->pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	if (pin->pidfd < 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (read_start(pin) < 0 || (expect_start != 0 && pin->start != expect_start)) {
+		pid_pin_close(pin);
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+/* The pid of a pidfd in our namespace (its fdinfo's "Pid:" line), or -1. */
+static pid_t pidfd_pid(int pidfd)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	char *text = read_file(path, 8192, NULL);
+	const char *p = text ? strstr(text, "\nPid:") : NULL;
+	long pid = p ? strtol(p + 5, NULL, 10) : -1;
+	free(text);
+	return pid > 0 ? (pid_t)pid : -1;
+}
+
+int pid_pin_adopt(int pidfd, struct pid_pin *pin)
+{
+	pin->pidfd = pidfd;
+	pin->start = 0;
+	pin->pid = pidfd >= 0 ? pidfd_pid(pidfd) : -1;
+	if (pin->pid <= 0 || read_start(pin) < 0) {
+		pid_pin_close(pin);
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+int pid_pin_signal(const struct pid_pin *pin, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pin->pidfd, sig, NULL, 0);
+}
+
+void pid_pin_close(struct pid_pin *pin)
+{
+	if (pin->pidfd >= 0)
+		close(pin->pidfd);
+	pin->pidfd = -1;
+}
