@@ -1,11 +1,8 @@
 /* pause, unpause, rename, update, top. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "host/cgroup_fs.h"
@@ -14,6 +11,7 @@
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/proc_spawn.h"
 #include "ps_output.h"
 #include "engine/restart_policy.h"
 #include "routes.h"
@@ -286,62 +284,28 @@ void route_container_update(const struct request *req, struct response *resp)
 
 /* ------------------------------------------------------------------------------- top */
 
+/* The most of ps's output kept: far beyond any host's process table. */
+#define PS_OUTPUT_MAX (64u << 20)
+
 /* Runs ps with args; its stdout (malloc'd), or NULL with err holding its stderr. */
 static char *run_ps(char **args, char *err, size_t errlen)
 {
-	int out[2];
-	int errfd = memfd_create("ps-stderr", MFD_CLOEXEC);
-	if (errfd < 0 || pipe2(out, O_CLOEXEC) < 0) {
+	struct spawn_capture cap;
+	if (spawn_capture("ps", args, SPAWN_SEARCH_PATH, PS_OUTPUT_MAX, 512, &cap) < 0) {
 		snprintf(err, errlen, "Error running ps: %s", strerror(errno));
-		if (errfd >= 0)
-			close(errfd);
 		return NULL;
 	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(out[1], 1);
-		dup2(errfd, 2);
-		int null = open("/dev/null", O_RDONLY);
-		dup2(null, 0);
-		execvp("ps", args);
-		_exit(127);
-	}
-	close(out[1]);
-	size_t len = 0, cap = 0;
-	char *text = NULL;
-	for (;;) {
-		if (len + 4097 > cap) {
-			char *nt = realloc(text, cap = cap * 2 + 8192);
-			if (!nt)
-				break;
-			text = nt;
-		}
-		ssize_t n = read(out[0], text + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(out[0]);
-	int st = 0;
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || !text) {
-		char msg[512] = "";
-		ssize_t n = pread(errfd, msg, sizeof(msg) - 1, 0);
-		msg[n > 0 ? n : 0] = '\0';
-		char *nl = strchr(msg, '\n');
-		if (nl)
-			*nl = '\0';
+	if (cap.status != 0 || cap.out_truncated) {
+		cap.err[strcspn(cap.err, "\n")] = '\0';
 		snprintf(err, errlen, "Error running ps: %s",
-		         msg[0] ? msg : (pid < 0 ? strerror(errno) : "exit status non-zero"));
-		free(text);
-		text = NULL;
-	} else {
-		text[len] = '\0';
+		         cap.err[0] ? cap.err
+		                    : (cap.status ? "exit status non-zero" : "output too large"));
+		spawn_capture_free(&cap);
+		return NULL;
 	}
-	close(errfd);
+	char *text = cap.out;
+	cap.out = NULL;
+	spawn_capture_free(&cap);
 	return text;
 }
 

@@ -2,6 +2,8 @@
 #ifndef LIB_PROC_SPAWN_H
 #define LIB_PROC_SPAWN_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Runs path with argv and the caller's environment; stdio[i] becomes fd i, every other fd
@@ -11,6 +13,29 @@
 pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3]);
 /* The same with n inherited fds: fds[i] becomes fd i (the first three are stdio). */
 pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n);
+
+/* spawn_capture flags. */
+#define SPAWN_SEARCH_PATH 1   /* a path without '/' is looked up in PATH, as execvp does */
+#define SPAWN_STDERR_TO_OUT 2 /* stderr goes into out too (err stays empty) */
+
+struct spawn_capture {
+	int status; /* the exit status, or 128 + the signal that ended it */
+	char *out;  /* stdout, NUL-terminated (malloc'd) */
+	size_t out_len;
+	bool out_truncated; /* it wrote more than out_max: the rest was read and dropped */
+	char *err;          /* stderr likewise */
+	size_t err_len;
+	bool err_truncated;
+};
+
+/* Runs path with argv and the caller's environment (as spawn_with_stdio: posix_spawn, every
+ * other fd closed, no fork of the caller), stdin /dev/null, and collects what it writes to
+ * stdout and stderr, at most out_max and err_max bytes of each, until it exits. 0 with cap
+ * filled (free with spawn_capture_free), or -1 with errno when it could not be run (ENOENT:
+ * no such program). */
+int spawn_capture(const char *path, char *const argv[], int flags, size_t out_max, size_t err_max,
+                  struct spawn_capture *cap);
+void spawn_capture_free(struct spawn_capture *cap);
 
 /* The daemon raises its open-files soft limit and leaves the old one in this variable of its
  * environment, which every helper inherits. */

@@ -1,10 +1,14 @@
 #include "host/kernel_modules.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/fileutil.h"
+#include "core/proc_spawn.h"
 #include "core/strv.h"
 
 #define KEY "KERNEL_MODULES="
@@ -62,4 +66,48 @@ void kernel_module_sysfs_name(const char *name, char *buf, size_t len)
 		if (*c == '-')
 			*c = '_';
 	}
+}
+
+bool kernel_module_present(const char *name)
+{
+	char sys[96], path[160];
+	kernel_module_sysfs_name(name, sys, sizeof(sys));
+	snprintf(path, sizeof(path), "/sys/module/%s", sys);
+	return path_exists(path);
+}
+
+/* Runs modprobe NAME; the first line of what it writes goes to msg. Returns its exit status,
+ * or -1 when no modprobe could be run. */
+static int run_modprobe(const char *name, char *msg, size_t msglen)
+{
+	static const char *const paths[] = {"/usr/sbin/modprobe", "/sbin/modprobe",
+	                                    "/usr/bin/modprobe", "/bin/modprobe", NULL};
+	const char *prog = NULL;
+	for (size_t i = 0; paths[i] && !prog; i++)
+		prog = access(paths[i], X_OK) == 0 ? paths[i] : NULL;
+	msg[0] = '\0';
+	if (!prog) {
+		snprintf(msg, msglen, "modprobe is not installed (package kmod)");
+		return -1;
+	}
+	char *argv[] = {"modprobe", "--", (char *)name, NULL};
+	struct spawn_capture cap;
+	if (spawn_capture(prog, argv, SPAWN_STDERR_TO_OUT, msglen - 1, 0, &cap) < 0) {
+		snprintf(msg, msglen, "cannot run %s: %s", prog, strerror(errno));
+		return -1;
+	}
+	snprintf(msg, msglen, "%.*s", (int)strcspn(cap.out, "\n"), cap.out);
+	int status = cap.status;
+	spawn_capture_free(&cap);
+	return status;
+}
+
+int kernel_module_load(const char *name, char *msg, size_t msglen)
+{
+	msg[0] = '\0';
+	if (kernel_module_present(name))
+		return 0;
+	int rc = run_modprobe(name, msg, msglen);
+	/* modprobe may not know a built-in module (no modules.builtin), yet the kernel has it. */
+	return rc == 0 || kernel_module_present(name) ? 0 : -1;
 }
