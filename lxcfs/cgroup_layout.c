@@ -10,6 +10,7 @@
 
 #include "fd_cache.h"
 #include "core/fileutil.h"
+#include "host/mountinfo.h"
 
 struct hierarchy {
 	int dirfd;  /* the mount point, O_PATH */
@@ -40,15 +41,15 @@ static const char *v2_name(enum cg_ctrl c)
 	}
 }
 
-static void take_mount(const struct mount_line *m)
+static void take_mount(const struct mountinfo_entry *m)
 {
 	struct hierarchy *slots[CG_NCTRL + 1];
 	int n = 0;
-	if (strcmp(m->fstype, "cgroup2") == 0) {
+	if (strcmp(m->fs_type, "cgroup2") == 0) {
 		slots[n++] = &g.v2;
-	} else if (strcmp(m->fstype, "cgroup") == 0) {
+	} else if (strcmp(m->fs_type, "cgroup") == 0) {
 		for (int c = 0; c < CG_NCTRL; c++) {
-			if (word_list_has(m->opts, cg_ctrl_name(c)))
+			if (word_list_has(m->super_options, cg_ctrl_name(c)))
 				slots[n++] = &g.v1[c];
 		}
 	}
@@ -57,7 +58,7 @@ static void take_mount(const struct mount_line *m)
 		/* The first mount of the whole tree wins; a subtree mount only if nothing else. */
 		if (h->dirfd >= 0 && (strcmp(h->root, "/") == 0 || strcmp(m->root, "/") != 0))
 			continue;
-		int fd = open(m->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int fd = open(m->mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		char *root = strdup(m->root);
 		if (fd < 0 || !root) {
 			if (fd >= 0)
@@ -85,8 +86,8 @@ int cgroup_layout_init(void)
 	}
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct mount_line m;
-		if (mountinfo_parse(line, &m) == 0)
+		struct mountinfo_entry m;
+		if (mountinfo_parse_line(line, &m) == 0)
 			take_mount(&m);
 	}
 	free(text);

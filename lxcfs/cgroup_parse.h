@@ -1,4 +1,5 @@
-/* Parsing of the kernel's cgroup membership and mount tables (pure: text in, fields out). */
+/* Parsing of the kernel's cgroup membership table (pure: text in, fields out); mount tables
+ * are host/mountinfo.h's. */
 #ifndef LXCFS_CGROUP_PARSE_H
 #define LXCFS_CGROUP_PARSE_H
 
@@ -22,17 +23,6 @@ struct pid_cgroups {
  * every path: systemd moves a container's init there, the container is its parent.
  * Returns the number of paths found. */
 int pid_cgroups_parse(char *text, struct pid_cgroups *out);
-
-/* One line of /proc/self/mountinfo. */
-struct mount_line {
-	const char *root;   /* the directory of the filesystem shown at the mount point */
-	const char *target; /* the mount point, octal escapes decoded */
-	const char *fstype; /* "cgroup", "cgroup2", "fuse.lxcfs", ... */
-	const char *opts; /* super options: v1 cgroup controllers appear here ("rw,cpu,cpuacct") */
-};
-
-/* Parses one mountinfo line in place: 0, or -1 for a malformed line. */
-int mountinfo_parse(char *line, struct mount_line *out);
 
 /* True when the list (words separated by commas, spaces or newlines) has the exact word:
  * "cpu" is not in "cpuset,cpuacct". */

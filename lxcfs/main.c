@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cgroup_layout.h"
-#include "cgroup_parse.h"
 #include "core/cli_args.h"
 #include "fd_cache.h"
 #include "core/fileutil.h"
@@ -27,6 +26,7 @@
 #include "core/version.h"
 #include "vfile.h"
 #include "core/paths.h"
+#include "host/mountinfo.h"
 
 #define DEFAULT_MOUNTPOINT LXCFS_DEFAULT_MOUNTPOINT
 #define DEFAULT_PIDFILE "/run/lxcfs.pid"
@@ -106,9 +106,9 @@ static bool is_lxcfs_mount(const char *target)
 	char *save = NULL;
 	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
 	     line = strtok_r(NULL, "\n", &save)) {
-		struct mount_line m;
-		found = mountinfo_parse(line, &m) == 0 && strcmp(m.target, target) == 0 &&
-		        strcmp(m.fstype, "fuse.lxcfs") == 0;
+		struct mountinfo_entry m;
+		found = mountinfo_parse_line(line, &m) == 0 && strcmp(m.mount_point, target) == 0 &&
+		        strcmp(m.fs_type, "fuse.lxcfs") == 0;
 	}
 	free(text);
 	return found;

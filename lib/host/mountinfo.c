@@ -69,7 +69,7 @@ int mountinfo_parse_line(char *line, struct mountinfo_entry *e)
 		if (*p == '\0')
 			*p = ' ';
 	}
-	char *type = next_field(&cur), *source = next_field(&cur);
+	char *type = next_field(&cur), *source = next_field(&cur), *super = next_field(&cur);
 	if (!type || !source)
 		return -1;
 	unescape(root);
@@ -81,5 +81,6 @@ int mountinfo_parse_line(char *line, struct mountinfo_entry *e)
 	e->optional = opt_end ? opt_start : "";
 	e->fs_type = type;
 	e->source = source;
+	e->super_options = super ? super : "";
 	return 0;
 }

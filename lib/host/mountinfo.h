@@ -12,6 +12,9 @@ struct mountinfo_entry {
 	const char *optional;    /* "shared:1 master:2"…, "" when private */
 	const char *fs_type;     /* "proc", "fuse.lxcfs"… */
 	const char *source;
+	const char
+	    *super_options; /* of the filesystem: a v1 cgroup's controllers ("rw,cpu,cpuacct");
+	                       not unescaped, "" when the line has none */
 };
 
 /* Parses one line (without its newline) in place: the fields point into line, whose octal

@@ -69,27 +69,6 @@ static void test_no_false_controller_match(void **state)
 	assert_false(word_list_has(NULL, "io"));
 }
 
-static void test_mountinfo(void **state)
-{
-	char v1[] = "35 24 0:30 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:11 - cgroup cgroup "
-	            "rw,cpu,cpuacct\n";
-	struct mount_line m;
-	assert_int_equal(mountinfo_parse(v1, &m), 0);
-	assert_string_equal(m.fstype, "cgroup");
-	assert_string_equal(m.root, "/");
-	assert_string_equal(m.target, "/sys/fs/cgroup/cpu,cpuacct");
-	assert_true(word_list_has(m.opts, "cpuacct"));
-
-	char v2[] = "40 30 0:35 /lxc/c1 /mnt/my\\040cg rw - cgroup2 cgroup2 rw,nsdelegate\n";
-	assert_int_equal(mountinfo_parse(v2, &m), 0);
-	assert_string_equal(m.fstype, "cgroup2");
-	assert_string_equal(m.root, "/lxc/c1");
-	assert_string_equal(m.target, "/mnt/my cg");
-
-	char bad[] = "40 30 0:35 / /x rw no-separator\n";
-	assert_int_equal(mountinfo_parse(bad, &m), -1);
-}
-
 static void test_proc_stat_starttime(void **state)
 {
 	/* A command name with spaces and parentheses. */
@@ -119,7 +98,6 @@ int main(void)
 	    cmocka_unit_test(test_separate_hierarchies),
 	    cmocka_unit_test(test_unified_only_and_init_scope),
 	    cmocka_unit_test(test_no_false_controller_match),
-	    cmocka_unit_test(test_mountinfo),
 	    cmocka_unit_test(test_proc_stat_starttime),
 	    cmocka_unit_test(test_proc_status_nspid),
 	};

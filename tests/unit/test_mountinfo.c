@@ -22,6 +22,7 @@ static void parses_a_line_with_optional_fields(void **state)
 	assert_string_equal(e.optional, "master:1 shared:7");
 	assert_string_equal(e.fs_type, "ext3");
 	assert_string_equal(e.source, "/dev/root");
+	assert_string_equal(e.super_options, "rw,errors=continue");
 }
 
 static void private_mount_has_no_optional_fields(void **state)
@@ -46,6 +47,29 @@ static void decodes_octal_escapes(void **state)
 	assert_string_equal(e.optional, "shared:3");
 }
 
+static void cgroup_mounts(void **state)
+{
+	char v1[] = "35 24 0:30 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:11 - cgroup cgroup "
+	            "rw,cpu,cpuacct";
+	struct mountinfo_entry e;
+	assert_int_equal(mountinfo_parse_line(v1, &e), 0);
+	assert_string_equal(e.fs_type, "cgroup");
+	assert_string_equal(e.root, "/");
+	assert_string_equal(e.mount_point, "/sys/fs/cgroup/cpu,cpuacct");
+	assert_string_equal(e.super_options, "rw,cpu,cpuacct");
+
+	char v2[] = "40 30 0:35 /lxc/c1 /mnt/my\\040cg rw - cgroup2 cgroup2 rw,nsdelegate";
+	assert_int_equal(mountinfo_parse_line(v2, &e), 0);
+	assert_string_equal(e.fs_type, "cgroup2");
+	assert_string_equal(e.root, "/lxc/c1");
+	assert_string_equal(e.mount_point, "/mnt/my cg");
+	assert_string_equal(e.super_options, "rw,nsdelegate");
+
+	char no_super[] = "40 30 0:35 / /x rw - tmpfs tmpfs";
+	assert_int_equal(mountinfo_parse_line(no_super, &e), 0);
+	assert_string_equal(e.super_options, "");
+}
+
 static void rejects_malformed_lines(void **state)
 {
 	struct mountinfo_entry e;
@@ -67,6 +91,7 @@ int main(void)
 	    cmocka_unit_test(parses_a_line_with_optional_fields),
 	    cmocka_unit_test(private_mount_has_no_optional_fields),
 	    cmocka_unit_test(decodes_octal_escapes),
+	    cmocka_unit_test(cgroup_mounts),
 	    cmocka_unit_test(rejects_malformed_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
