@@ -2,19 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/pidfd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/fileutil.h"
 #include "host/mountinfo.h"
+#include "host/ns_exec.h"
 
 /* ------------------------------------------------------------------ inside the namespace */
 
@@ -97,26 +94,29 @@ static int mount_views(const int *fds, struct ns_mount_result *res)
 	return 0;
 }
 
-static int child_work(const struct ns_mount_job *job, int mntfd, int rootfd, const int *stacked,
-                      struct ns_mount_result *res)
+struct child_args {
+	const struct ns_mount_job *job;
+	int rootfd;
+	const int *stacked;
+};
+
+/* In the container's mount namespace (ns_exec). */
+static int child_work(void *arg, void *result)
 {
-	if (setns(mntfd, CLONE_NEWNS) < 0) {
-		snprintf(res->err, sizeof(res->err),
-		         "cannot enter the mount namespace of pid %d: %s", job->pid,
-		         strerror(errno));
-		return -1;
-	}
+	const struct child_args *a = arg;
+	const struct ns_mount_job *job = a->job;
+	struct ns_mount_result *res = result;
 	/* Rooted in the container, its paths (and symlinks) resolve as its processes see
 	 * them and can never reach the host's files. */
-	if ((job->root ? chdir(job->root) : fchdir(rootfd)) < 0 || chroot(".") < 0 ||
+	if ((job->root ? chdir(job->root) : fchdir(a->rootfd)) < 0 || chroot(".") < 0 ||
 	    chdir("/") < 0) {
 		snprintf(res->err, sizeof(res->err), "cannot enter the root %s of pid %d: %s",
 		         job->root ? job->root : "", job->pid, strerror(errno));
-		return -1;
+		return 1;
 	}
-	if (unmount_views(stacked, res) < 0)
-		return -1;
-	return mount_views(job->view_fds, res);
+	if (unmount_views(a->stacked, res) < 0)
+		return 1;
+	return mount_views(job->view_fds, res) < 0 ? 1 : 0;
 }
 
 /* ------------------------------------------------------------------------- on the host */
@@ -168,19 +168,12 @@ static int cgroup_names(int pid, const char *id, struct ns_mount_result *res)
 	return ok ? 0 : -1;
 }
 
-/* Opens what the child needs while the pid is pinned by pidfd: its mount namespace and,
- * unless job->root is given, its root directory. */
-static int open_container(const struct ns_mount_job *job, int *mntfd, int *rootfd,
+/* Checks the container's mount namespace (pinned by t) is not the host's and opens, unless
+ * job->root is given, its root directory. */
+static int open_container(const struct ns_mount_job *job, const struct ns_target *t, int *rootfd,
                           struct ns_mount_result *res)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", job->pid);
-	*mntfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*mntfd < 0) {
-		snprintf(res->err, sizeof(res->err), "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (same_file(*mntfd, "/proc/self/ns/mnt")) {
+	if (same_file(ns_target_fd(t, CLONE_NEWNS), "/proc/self/ns/mnt")) {
 		snprintf(res->err, sizeof(res->err),
 		         "pid %d shares the host's mount namespace: refusing to mount over the "
 		         "host's /proc",
@@ -189,6 +182,7 @@ static int open_container(const struct ns_mount_job *job, int *mntfd, int *rootf
 	}
 	if (job->root)
 		return 0;
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/root", job->pid);
 	*rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*rootfd < 0) {
@@ -204,59 +198,16 @@ static int open_container(const struct ns_mount_job *job, int *mntfd, int *rootf
 	return 0;
 }
 
-static int run_child(const struct ns_mount_job *job, int mntfd, int rootfd, const int *stacked,
-                     struct ns_mount_result *res)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(res->err, sizeof(res->err), "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t child = fork();
-	if (child < 0) {
-		snprintf(res->err, sizeof(res->err), "fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (child == 0) {
-		close(p[0]);
-		int rc = child_work(job, mntfd, rootfd, stacked, res);
-		/* One write below PIPE_BUF: the parent gets all of it or nothing. */
-		_exit(write(p[1], res, sizeof(*res)) == (ssize_t)sizeof(*res) && rc == 0 ? 0 : 1);
-	}
-	close(p[1]);
-	ssize_t n;
-	do
-		n = read(p[0], res, sizeof(*res));
-	while (n < 0 && errno == EINTR);
-	close(p[0]);
-	int status;
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(*res)) {
-		memset(res, 0, sizeof(*res));
-		snprintf(res->err, sizeof(res->err),
-		         "the helper process in pid %d's namespace died", job->pid);
-		return -1;
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 int ns_mount_apply(const struct ns_mount_job *job, struct ns_mount_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	int stacked[LXCFS_VIEW_COUNT] = {0};
-	int mntfd = -1, rootfd = -1, ret = -1;
-	/* The pidfd pins the process: if it is still alive once everything is opened, the
-	 * namespace and root opened by its pid were its own, not a recycled pid's. */
-	int pidfd = pidfd_open(job->pid, 0);
-	if (pidfd < 0) {
-		snprintf(res->err, sizeof(res->err), "pid %d: %s", job->pid,
-		         errno == ESRCH ? "no such process (the container has exited)"
-		                        : strerror(errno));
+	int rootfd = -1, ret = -1;
+	/* Pinned by pidfd: if it is still alive once everything is opened (ns_target_run checks),
+	 * the namespace and root opened by its pid were its own, not a recycled pid's. */
+	struct ns_target t;
+	if (ns_target_open(job->pid, CLONE_NEWNS, &t, res->err, sizeof(res->err)) < 0)
 		return -1;
-	}
 	char prefix[4096] = "";
 	if (job->root) {
 		snprintf(prefix, sizeof(prefix), "%s", job->root);
@@ -264,19 +215,20 @@ int ns_mount_apply(const struct ns_mount_job *job, struct ns_mount_result *res)
 			prefix[l - 1] = '\0';
 	}
 	if ((job->cgroup_id && cgroup_names(job->pid, job->cgroup_id, res) < 0) ||
-	    open_container(job, &mntfd, &rootfd, res) < 0 ||
+	    open_container(job, &t, &rootfd, res) < 0 ||
 	    count_stacked(job->pid, prefix, stacked, res) < 0)
 		goto out;
-	if (pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
-		snprintf(res->err, sizeof(res->err), "pid %d has exited", job->pid);
-		goto out;
+	struct child_args a = {job, rootfd, stacked};
+	char err[sizeof(res->err)];
+	int rc = ns_target_run(&t, child_work, &a, res, sizeof(*res), err, sizeof(err));
+	if (rc < 0) {
+		memset(res, 0, sizeof(*res));
+		snprintf(res->err, sizeof(res->err), "%s", err);
 	}
-	ret = run_child(job, mntfd, rootfd, stacked, res);
+	ret = rc == 0 ? 0 : -1;
 out:
 	if (rootfd >= 0)
 		close(rootfd);
-	if (mntfd >= 0)
-		close(mntfd);
-	close(pidfd);
+	ns_target_close(&t);
 	return ret;
 }
