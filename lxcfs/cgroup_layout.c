@@ -10,7 +10,7 @@
 
 #include "fd_cache.h"
 #include "core/fileutil.h"
-#include "host/mountinfo.h"
+#include "host/cgroup_mounts.h"
 
 struct hierarchy {
 	int dirfd;  /* the mount point, O_PATH */
@@ -41,56 +41,36 @@ static const char *v2_name(enum cg_ctrl c)
 	}
 }
 
-static void take_mount(const struct mountinfo_entry *m)
+/* Opens the hierarchy's mount point into slot h. */
+static void take(struct hierarchy *h, const struct cgroup_hier *found)
 {
-	struct hierarchy *slots[CG_NCTRL + 1];
-	int n = 0;
-	if (strcmp(m->fs_type, "cgroup2") == 0) {
-		slots[n++] = &g.v2;
-	} else if (strcmp(m->fs_type, "cgroup") == 0) {
-		for (int c = 0; c < CG_NCTRL; c++) {
-			if (word_list_has(m->super_options, cg_ctrl_name(c)))
-				slots[n++] = &g.v1[c];
-		}
+	if (!found)
+		return;
+	int fd = open(found->mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *root = strdup(found->root);
+	if (fd < 0 || !root) {
+		if (fd >= 0)
+			close(fd);
+		free(root);
+		return;
 	}
-	for (int i = 0; i < n; i++) {
-		struct hierarchy *h = slots[i];
-		/* The first mount of the whole tree wins; a subtree mount only if nothing else. */
-		if (h->dirfd >= 0 && (strcmp(h->root, "/") == 0 || strcmp(m->root, "/") != 0))
-			continue;
-		int fd = open(m->mount_point, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		char *root = strdup(m->root);
-		if (fd < 0 || !root) {
-			if (fd >= 0)
-				close(fd);
-			free(root);
-			continue;
-		}
-		if (h->dirfd >= 0) {
-			close(h->dirfd);
-			free(h->root);
-		}
-		h->dirfd = fd;
-		h->root = root;
-	}
+	h->dirfd = fd;
+	h->root = root;
 }
 
 int cgroup_layout_init(void)
 {
 	for (int c = 0; c < CG_NCTRL; c++)
 		g.v1[c].dirfd = -1;
-	char *text = read_file_at(AT_FDCWD, "/proc/self/mountinfo", 1 << 24, NULL);
-	if (!text) {
+	struct cgroup_mounts m;
+	if (cgroup_mounts_read(&m) < 0) {
 		fprintf(stderr, "lxcfs: cannot read /proc/self/mountinfo: %s\n", strerror(errno));
 		return -1;
 	}
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct mountinfo_entry m;
-		if (mountinfo_parse_line(line, &m) == 0)
-			take_mount(&m);
-	}
-	free(text);
+	for (int c = 0; c < CG_NCTRL; c++)
+		take(&g.v1[c], cgroup_mounts_v1(&m, cg_ctrl_name(c)));
+	take(&g.v2, cgroup_mounts_v2(&m));
+	cgroup_mounts_free(&m);
 	char *v2ctrls =
 	    g.v2.dirfd >= 0 ? read_file_at(g.v2.dirfd, "cgroup.controllers", 4096, NULL) : NULL;
 	for (int c = 0; c < CG_NCTRL; c++) {
@@ -145,11 +125,7 @@ const char *cgroup_of(const struct pid_cgroups *pc, enum cg_ctrl c)
 static int rel_path(const struct hierarchy *h, const char *path, const char *file, char *buf,
                     size_t size)
 {
-	size_t rl = strlen(h->root);
-	if (rl > 1 && strncmp(path, h->root, rl) == 0 && (path[rl] == '/' || !path[rl]))
-		path += rl;
-	while (*path == '/')
-		path++;
+	path = cgroup_hier_rel(&(struct cgroup_hier){.root = h->root}, path);
 	int n = snprintf(buf, size, "%s%s%s", path, *path ? "/" : "", file);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

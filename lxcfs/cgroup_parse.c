@@ -12,20 +12,6 @@ const char *cg_ctrl_name(enum cg_ctrl c)
 	return c < CG_NCTRL ? ctrl_names[c] : "?";
 }
 
-bool word_list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ", \n");
-		if (len == n && strncmp(p, word, n) == 0)
-			return true;
-		p += len;
-		if (*p)
-			p++;
-	}
-	return false;
-}
-
 static void cut_init_scope(char *path)
 {
 	static const char suffix[] = "/init.scope";

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "host/cgroup_mounts.h" /* word_list_has */
+
 /* The controllers the virtual files read. */
 enum cg_ctrl { CG_MEMORY, CG_CPUSET, CG_CPUACCT, CG_BLKIO, CG_DEVICES, CG_NCTRL };
 
@@ -23,9 +25,5 @@ struct pid_cgroups {
  * every path: systemd moves a container's init there, the container is its parent.
  * Returns the number of paths found. */
 int pid_cgroups_parse(char *text, struct pid_cgroups *out);
-
-/* True when the list (words separated by commas, spaces or newlines) has the exact word:
- * "cpu" is not in "cpuset,cpuacct". */
-bool word_list_has(const char *list, const char *word);
 
 #endif

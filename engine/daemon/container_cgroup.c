@@ -113,10 +113,10 @@ void container_thaw_if_paused(struct container *c)
 static const char *probe_weight_file(void)
 {
 	bool v2 = cgroup_is_unified();
-	const char *dir = v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/blkio";
+	char *dir = cgroup_path(v2 ? NULL : "blkio", "", NULL);
 	const char *names[] = {v2 ? "io.weight" : "blkio.weight",
 	                       v2 ? "io.bfq.weight" : "blkio.bfq.weight"};
-	DIR *d = opendir(dir);
+	DIR *d = dir ? opendir(dir) : NULL;
 	const char *found = NULL;
 	struct dirent *de;
 	while (d && !found && (de = readdir(d))) {
@@ -131,6 +131,7 @@ static const char *probe_weight_file(void)
 	}
 	if (d)
 		closedir(d);
+	free(dir);
 	return found;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "host/cgroup_fs.h"
+#include "host/cgroup_mounts.h"
 #include "container_cgroup.h"
 #include "events.h"
 #include "core/fileutil.h"
@@ -313,13 +314,12 @@ static char *run_ps(char **args, char *err, size_t errlen)
 static const char *procs_controller(void)
 {
 	static const char *const ctrls[] = {"pids", "memory", "cpu", "freezer"};
+	const struct cgroup_mounts *m = cgroup_mounts_host();
 	for (size_t i = 0; i < sizeof(ctrls) / sizeof(ctrls[0]); i++) {
-		char path[64];
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/cgroup.procs", ctrls[i]);
-		if (access(path, F_OK) == 0)
+		if (cgroup_mounts_v1(m, ctrls[i]))
 			return ctrls[i];
 	}
-	return "pids";
+	return "pids"; /* v2: any name, cgroup_fs takes the one tree */
 }
 
 static void top_reply(struct response *resp, const struct ps_table *t)

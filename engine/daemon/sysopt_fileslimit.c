@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/lxc_conf.h"
+#include "host/cgroup_fs.h"
 #include "host/cgroup_info.h"
 #include "core/fileutil.h"
 #include "sysopt.h"
@@ -16,8 +17,9 @@ static bool has_files_cgroup(void)
 {
 	if (cgroup_v1_has("files.limit"))
 		return true;
-	char *ctl =
-	    cgroup_is_unified() ? read_file("/sys/fs/cgroup/cgroup.controllers", 4096, NULL) : NULL;
+	char *path = cgroup_is_unified() ? cgroup_path(NULL, "", "cgroup.controllers") : NULL;
+	char *ctl = path ? read_file(path, 4096, NULL) : NULL;
+	free(path);
 	bool found = false;
 	for (char *w = ctl ? strtok(ctl, " \n") : NULL; w && !found; w = strtok(NULL, " \n"))
 		found = strcmp(w, "files") == 0;

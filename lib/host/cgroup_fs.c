@@ -9,23 +9,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host/cgroup_info.h"
+#include "host/cgroup_mounts.h"
 #include "core/fileutil.h"
-
-#define CGROUP_ROOT "/sys/fs/cgroup"
 
 char *cgroup_path(const char *ctrl, const char *rel, const char *file)
 {
+	const struct cgroup_hier *h = cgroup_mounts_of(cgroup_mounts_host(), ctrl);
+	if (!h) {
+		errno = ENOENT; /* the host has no such controller */
+		return NULL;
+	}
+	rel = rel ? cgroup_hier_rel(h, rel) : "";
 	char buf[PATH_MAX];
-	int n;
-	while (rel && *rel == '/')
-		rel++;
-	if (cgroup_is_unified())
-		n = snprintf(buf, sizeof(buf), CGROUP_ROOT "/%s%s%s", rel ? rel : "",
-		             file ? "/" : "", file ? file : "");
-	else
-		n = snprintf(buf, sizeof(buf), CGROUP_ROOT "/%s/%s%s%s", ctrl, rel ? rel : "",
-		             file ? "/" : "", file ? file : "");
+	int n = snprintf(buf, sizeof(buf), "%s%s%s%s%s", h->mount_point, *rel ? "/" : "", rel,
+	                 file ? "/" : "", file ? file : "");
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
 		return NULL;
@@ -105,7 +102,7 @@ int cgroup_walk(const char *ctrl, const char *rel, int (*fn)(const char *rel, vo
 		}
 		ret = fn(it.rel, arg);
 		char *dir = ret == 0 ? cgroup_path(ctrl, it.rel, NULL) : NULL;
-		if (ret == 0 && !dir)
+		if (ret == 0 && !dir && errno != ENOENT)
 			ret = -1; /* ENAMETOOLONG: the rest of the tree cannot be seen */
 		DIR *d = dir ? opendir(dir) : NULL;
 		free(dir);

@@ -1,6 +1,6 @@
-/* Reading and writing one cgroup's files, on a v1 hierarchy (/sys/fs/cgroup/<controller>)
- * or the v2 tree when the host is unified. `rel` is a cgroup path below the hierarchy root
- * ("isulad/<id>"). */
+/* Reading and writing one cgroup's files, on the v1 hierarchy of a controller or the v2 tree
+ * when the host is unified (where each is mounted: host/cgroup_mounts.h). `rel` is a cgroup
+ * path below the hierarchy root ("isulad/<id>"). */
 #ifndef LIB_CGROUP_FS_H
 #define LIB_CGROUP_FS_H
 
@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* malloc'd /sys/fs/cgroup/<ctrl>/<rel>/<file> (v1) or /sys/fs/cgroup/<rel>/<file> (v2). */
+/* malloc'd <mount of ctrl's hierarchy>/<rel>/<file> (/sys/fs/cgroup/memory/isulad/x/FILE on
+ * v1, /sys/fs/cgroup/isulad/x/FILE on v2; ctrl NULL: the v2 tree), or NULL with errno ENOENT
+ * when the host has no such hierarchy, ENAMETOOLONG. */
 char *cgroup_path(const char *ctrl, const char *rel, const char *file);
 /* The file's content without its trailing newline (malloc'd), or NULL (errno set). */
 char *cgroup_read(const char *ctrl, const char *rel, const char *file);

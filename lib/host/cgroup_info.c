@@ -5,14 +5,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
-#define CGROUP_ROOT "/sys/fs/cgroup"
+#include "host/cgroup_mounts.h"
+
 /* Removal gives up after about this many cgroups (a tree that keeps growing). */
 #define CGROUP_REMOVE_MAX_NODES 65536
 
@@ -27,22 +26,25 @@ bool cgroup_v1_has(const char *file)
 	if (!file)
 		return false;
 	const char *dot = strchr(file, '.');
-	if (!dot || cgroup_is_unified())
+	const struct cgroup_mounts *m = cgroup_mounts_host();
+	if (!dot || cgroup_mounts_unified(m))
 		return false;
-	char path[256];
-	int n = (int)(dot - file);
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%.*s/%s", n, file, file);
+	char ctrl[64];
+	snprintf(ctrl, sizeof(ctrl), "%.*s", (int)(dot - file), file);
+	const struct cgroup_hier *h = cgroup_mounts_v1(m, ctrl);
+	if (!h)
+		return false;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", h->mount_point, file);
 	if (access(path, F_OK) == 0)
 		return true;
-	/* The controller is mounted on its own v1 hierarchy (not just a same-named dir). */
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%.*s/cgroup.procs", n, file);
-	return hidden_at_root(file) && access(path, F_OK) == 0;
+	/* The controller's hierarchy is mounted, but it hides the file at its root. */
+	return hidden_at_root(file);
 }
 
 bool cgroup_is_unified(void)
 {
-	struct statfs fs;
-	return statfs(CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+	return cgroup_mounts_unified(cgroup_mounts_host());
 }
 
 /* The name of a sub-directory of the directory fd (a malloc'd copy), NULL when it has none. */
@@ -132,27 +134,25 @@ static int remove_cgroup_tree(const char *dir)
 	return rmdir(dir) < 0 && errno != ENOENT ? -1 : 0;
 }
 
+static int remove_in(const struct cgroup_hier *h, const char *path)
+{
+	char full[PATH_MAX];
+	const char *rel = cgroup_hier_rel(h, path);
+	int n = snprintf(full, sizeof(full), "%s/%s", h->mount_point, rel);
+	if (n < 0 || (size_t)n >= sizeof(full) || !*rel)
+		return -1;
+	return remove_cgroup_tree(full);
+}
+
 int cgroup_remove_everywhere(const char *path)
 {
-	DIR *d = opendir(CGROUP_ROOT);
-	if (!d)
-		return 0;
+	const struct cgroup_mounts *m = cgroup_mounts_host();
 	int failed = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char full[512];
-		snprintf(full, sizeof(full), CGROUP_ROOT "/%s/%s", de->d_name, path);
-		if (remove_cgroup_tree(full) < 0)
+	for (size_t i = 0; i < m->nv1; i++) {
+		if (remove_in(&m->v1[i], path) < 0)
 			failed++;
 	}
-	closedir(d);
-	if (cgroup_is_unified()) {
-		char full[512];
-		snprintf(full, sizeof(full), CGROUP_ROOT "/%s", path);
-		if (remove_cgroup_tree(full) < 0)
-			failed++;
-	}
+	if (cgroup_mounts_v2(m) && remove_in(cgroup_mounts_v2(m), path) < 0)
+		failed++;
 	return failed;
 }

@@ -3,30 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fileutil.h"
-#include "host/mountinfo.h"
+#include "host/cgroup_mounts.h"
 
 char *cgroup2_mount_in(const char *mountinfo)
 {
-	char *copy = strdup(mountinfo);
-	if (!copy)
+	struct cgroup_mounts m;
+	if (cgroup_mounts_parse(mountinfo, &m) < 0)
 		return NULL;
-	char *found = NULL, *save = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l && !found; l = strtok_r(NULL, "\n", &save)) {
-		struct mountinfo_entry e;
-		if (mountinfo_parse_line(l, &e) == 0 && strcmp(e.fs_type, "cgroup2") == 0)
-			found = strdup(e.mount_point);
-	}
-	free(copy);
+	char *found = m.v2.mount_point ? strdup(m.v2.mount_point) : NULL;
+	cgroup_mounts_free(&m);
 	return found;
 }
 
 char *cgroup2_mount_point(void)
 {
-	char *text = read_file("/proc/self/mountinfo", 4 << 20, NULL);
-	char *mp = text ? cgroup2_mount_in(text) : NULL;
-	free(text);
-	return mp;
+	struct cgroup_mounts m;
+	if (cgroup_mounts_read(&m) < 0)
+		return NULL;
+	char *found = m.v2.mount_point ? strdup(m.v2.mount_point) : NULL;
+	cgroup_mounts_free(&m);
+	return found;
 }
 
 /* The last "0::" line: the kernel prints it last, and a v1 cgroup named with a newline could

@@ -4,9 +4,10 @@
 #ifndef LIB_CGROUP_V2_H
 #define LIB_CGROUP_V2_H
 
-/* The mount point of the first cgroup2 mount in a mountinfo text (malloc'd), or NULL. */
+/* The mount point of the cgroup2 tree in a mountinfo text (malloc'd), or NULL
+ * (cgroup_mounts_v2 of host/cgroup_mounts.h). */
 char *cgroup2_mount_in(const char *mountinfo);
-/* The same for /proc/self/mountinfo. */
+/* The same for /proc/self/mountinfo, read now. */
 char *cgroup2_mount_point(void);
 /* The v2 path ("/a/b") of the last "0::PATH" line of a /proc/PID/cgroup text (malloc'd), or NULL
  * when there is none. */
