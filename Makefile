@@ -122,15 +122,15 @@ FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat
-# The lib/*.c each target links.
-FUZZ_LIB_json := json strv utf8
-FUZZ_LIB_device_rule := bpf_devices
-FUZZ_LIB_cgroup2_mount := cgroup_v2 mountinfo fileutil
-FUZZ_LIB_cgroup2_path := cgroup_v2 mountinfo fileutil
-FUZZ_LIB_mountinfo := mountinfo
-FUZZ_LIB_lxc_conf := lxc_conf
-FUZZ_LIB_utf8 := utf8
-FUZZ_LIB_proc_stat := pid_pin fileutil
+# The lib sources (lib/LAYER/NAME.c) each target links.
+FUZZ_LIB_json := core/json core/strv core/utf8
+FUZZ_LIB_device_rule := host/bpf_devices
+FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/mountinfo core/fileutil
+FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/mountinfo core/fileutil
+FUZZ_LIB_mountinfo := host/mountinfo
+FUZZ_LIB_lxc_conf := engine/lxc_conf
+FUZZ_LIB_utf8 := core/utf8
+FUZZ_LIB_proc_stat := host/pid_pin core/fileutil
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

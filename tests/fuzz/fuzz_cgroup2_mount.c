@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_v2.h"
+#include "host/cgroup_v2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

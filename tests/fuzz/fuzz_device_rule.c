@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_devices.h"
+#include "host/bpf_devices.h"
 
 #define MAX_RULES 16
 #define ALL_ACC (DEVICE_ACC_MKNOD | DEVICE_ACC_READ | DEVICE_ACC_WRITE)

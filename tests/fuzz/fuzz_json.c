@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "core/json.h"
 
 /* Levels of arrays and objects in v, counted no further than JSON_MAX_DEPTH + 1. */
 static unsigned depth(yajl_val v, unsigned at)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lxc_conf.h"
+#include "engine/lxc_conf.h"
 
 static const char *const g_keys[] = {NULL, "lxc.mount.entry", "lxc.hook.start-host",
                                      "lxc.uts.name"};

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mountinfo.h"
+#include "host/mountinfo.h"
 
 static void inside(const char *f, const char *buf, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pid_pin.h"
+#include "host/pid_pin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

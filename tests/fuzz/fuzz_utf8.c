@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "core/utf8.h"
 
 static void check_cut(const char *s, size_t n, size_t max, bool valid)
 {
