@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
+
 struct container_ref_list {
 	size_t n;
 	const void *ctx;
@@ -12,9 +14,8 @@ struct container_ref_list {
 	const char *(*name_at)(const void *ctx, size_t i);
 };
 
-/* The index of the container ref names, or -1 with "No such container: REF" or the
- * ambiguity of a prefix (with its candidates) in err. */
-long container_ref_find(const struct container_ref_list *l, const char *ref, char *err,
-                        size_t errlen);
+/* The index of the container ref names, or -1 with e set: ERR_NOT_FOUND "No such container:
+ * REF", or ERR_INVALID for a prefix that names several (with its candidates). */
+long container_ref_find(const struct container_ref_list *l, const char *ref, struct error *e);
 
 #endif

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "core/error.h"
+
 /* Data sinks and sources: 0 / bytes read (0 at the end), -1 with errno on failure. */
 typedef int (*tar_write_fn)(void *cls, const void *buf, size_t len);
 typedef ssize_t (*tar_read_fn)(void *cls, void *buf, size_t len);
@@ -43,9 +45,11 @@ struct tar_extract_opts {
 /* Extracts the tar read from in into dest (an existing directory inside root_fd). Entry
  * names are relative to dest, any ".." component is refused, existing files are replaced
  * through a temp file and rename (never written through a symlink), hard links must point
- * at entries inside dest. 0, or -1 with err naming the entry. */
+ * at entries inside dest. 0, or -1 with err naming the entry: ERR_INVALID for what the archive
+ * asks (a ".." name, an unsupported type, an overwrite no_overwrite_dir_nondir refuses),
+ * ERR_INTERNAL for what the host could not do (I/O, memory, reading the archive). */
 int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
-                const struct tar_extract_opts *opts, char *err, size_t errlen);
+                const struct tar_extract_opts *opts, struct error *err);
 
 /* Ready-made fd source and sink. cls is a pointer to the int fd. */
 int tar_fd_write(void *cls, const void *buf, size_t len);
