@@ -71,7 +71,7 @@ void sysopt_remove(const struct container *c)
 	hostchannel_remove(&c->host);
 }
 
-void sysopt_lxc_config(FILE *f, const struct container *c, const char *monitor_path)
+void sysopt_lxc_config(struct strbuf *f, const struct container *c, const char *monitor_path)
 {
 	const struct host_config *h = &c->host;
 	userremap_lxc_config(f, h);

@@ -67,7 +67,7 @@ int fileslimit_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-void fileslimit_lxc_config(FILE *f, const struct host_config *h)
+void fileslimit_lxc_config(struct strbuf *f, const struct host_config *h)
 {
 	int64_t n = h->sys.files_limit;
 	if (n <= 0)

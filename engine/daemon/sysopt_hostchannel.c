@@ -113,7 +113,7 @@ void hostchannel_remove(const struct host_config *h)
 		LOG_WARN("cannot remove the host channel %s: %s", path, strerror(errno));
 }
 
-void hostchannel_lxc_config(FILE *f, const struct host_config *h)
+void hostchannel_lxc_config(struct strbuf *f, const struct host_config *h)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	if (hc->host_path)

@@ -24,7 +24,7 @@ int nschange_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-void nschange_lxc_config(FILE *f, const struct host_config *h, const char *monitor_path)
+void nschange_lxc_config(struct strbuf *f, const struct host_config *h, const char *monitor_path)
 {
 	unsigned mask;
 	char err[256];

@@ -57,7 +57,7 @@ int userremap_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-void userremap_lxc_config(FILE *f, const struct host_config *h)
+void userremap_lxc_config(struct strbuf *f, const struct host_config *h)
 {
 	struct user_remap r;
 	if (!parse_effective(h, &r))

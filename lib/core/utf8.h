@@ -15,6 +15,9 @@ bool utf8_valid(const char *s, size_t n);
 /* A copy of the n bytes at s (NUL-terminated, malloc'd) with every invalid byte replaced by
  * U+FFFD; *out_len (if not NULL) gets its length. NULL when out of memory. */
 char *utf8_repair(const char *s, size_t n, size_t *out_len);
+/* Writes code point cp (<= U+10FFFF, not a surrogate) as UTF-8 into out; returns its length
+ * (1-4). */
+size_t utf8_encode(unsigned cp, char out[4]);
 /* The largest length <= max at which s (of length n) can be cut without splitting a
  * character. */
 size_t utf8_cut(const char *s, size_t n, size_t max);
