@@ -128,7 +128,7 @@ FUZZ_LIB_device_rule := host/bpf_devices
 FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/mountinfo core/fileutil
 FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/mountinfo core/fileutil
 FUZZ_LIB_mountinfo := host/mountinfo
-FUZZ_LIB_lxc_conf := engine/lxc_conf
+FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
 FUZZ_LIB_utf8 := core/utf8
 FUZZ_LIB_proc_stat := host/pid_pin core/fileutil
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
