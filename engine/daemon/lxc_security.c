@@ -13,6 +13,7 @@
 #include "host/capabilities.h"
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2.h"
+#include "container_cgroup.h"
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
 #include "rootfs_files.h"
@@ -173,7 +174,7 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 		return -1;
 	}
 	free(mount);
-	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
+	char *cg = container_cgroup_path(c, env->default_cgroup_parent);
 	struct text_buf t;
 	/* The cgroup comes from the API (CgroupParent): it goes in the file, never on the hook's
 	 * line, which liblxc runs through sh -c. */

@@ -600,7 +600,7 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 
 static void remove_cgroups(const struct container *c)
 {
-	char *cg = lxc_config_cgroup_path(c, g_runtime.default_cgroup_parent);
+	char *cg = container_cgroup_rel(c);
 	if (cg) {
 		/* liblxc removes these on a clean stop; this catches monitors that were killed. */
 		cgroup_remove_everywhere(cg);

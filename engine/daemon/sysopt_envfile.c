@@ -12,7 +12,6 @@
 #include "engine/env_merge.h"
 #include "core/log.h"
 #include "engine/lxc_conf.h"
-#include "lxc_config.h"
 #include "host/rootfs_path.h"
 #include "core/strv.h"
 #include "sysopt.h"
@@ -156,7 +155,7 @@ int envfile_write(const struct container *c, char *err, size_t errlen)
 	int rootfs = open_rootfs(c, err, errlen);
 	if (rootfs < 0)
 		return -1;
-	char **env = lxc_config_env(&c->config);
+	char **env = container_init_env(&c->config);
 	size_t len = 0;
 	char *text = env ? env_render(env, &len) : NULL;
 	mode_t mode = 0644;
