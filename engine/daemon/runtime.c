@@ -33,7 +33,6 @@
 #include "host/rootfs_path.h"
 #include "store.h"
 #include "core/strv.h"
-#include "supervisor.h"
 #include "sysopt.h"
 
 struct runtime_settings g_runtime;
@@ -254,7 +253,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 			struct exit_record rec;
 			if (exit_record_read(state_dir, &rec) == 0 && rec.started) {
 				record_started(c, 0, 0);
-				supervisor_record_exit(c, &rec);
+				g_runtime.exited(c, &rec);
 				ret = 0;
 			} else {
 				char reason[512] = "the container's monitor exited";
@@ -267,7 +266,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 			pid_t init_pid = ct->init_pid(ct);
 			if (init_pid > 0) {
 				record_started(c, monitor, init_pid);
-				supervisor_watch(c, monitor, pidfd);
+				g_runtime.watch(c, monitor, pidfd);
 				pidfd = -1;
 				ret = 0;
 				break;
@@ -284,7 +283,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 				         "Start container error: container did not start within "
 				         "%lld ms (start-timeout)",
 				         (long long)g_runtime.start_timeout_ms);
-			supervisor_watch(c, monitor, pidfd);
+			g_runtime.watch(c, monitor, pidfd);
 			pidfd = -1;
 			break;
 		}

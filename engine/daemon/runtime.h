@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "engine/exit_record.h"
 #include "host/pid_pin.h"
 
 /* In the state dir of a container created with -i (OpenStdin) and no tty: the FIFO whose read
@@ -21,6 +22,11 @@ struct runtime_settings {
 	int64_t start_timeout_ms;
 	char **container_log_opts; /* daemon.json container-log defaults ("k=v") */
 	char *default_hook_spec;   /* isulad --hook-spec / daemon.json "hook-spec" */
+	/* Where runtime_start hands a started container over (the supervisor registers both in
+	 * supervisor_start, before the first start): watch takes a running container's monitor
+	 * and ownership of its pidfd; exited records an init that already ended. */
+	void (*watch)(struct container *c, pid_t monitor, int pidfd);
+	void (*exited)(struct container *c, const struct exit_record *rec);
 };
 extern struct runtime_settings g_runtime;
 
