@@ -236,7 +236,7 @@ static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, co
 	uid_t uid;
 	gid_t gid;
 	char *profile =
-	    seccomp_profile_render(caps, h->system_container, userremap_root(h, &uid, &gid));
+	    seccomp_profile_render(caps, h->system_container, user_remap_root(h, &uid, &gid));
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
 	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {

@@ -67,7 +67,7 @@ int validate_rootfs(const struct container *c, char *err, size_t errlen)
 	/* A remapped root makes nothing a host user could abuse. */
 	uid_t uid;
 	gid_t gid;
-	if (!userremap_root(&c->host, &uid, &gid))
+	if (!user_remap_root(&c->host, &uid, &gid))
 		return validate_rootfs_exposure(rootfs, err, errlen);
 	return 0;
 }

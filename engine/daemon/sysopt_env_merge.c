@@ -28,7 +28,7 @@ static int open_rootfs(const struct container *c, char *err, size_t errlen)
 	return fd;
 }
 
-int envfile_validate(const struct container *c, char *err, size_t errlen)
+int env_merge_validate(const struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
 	if (path[0] != '/') {
@@ -87,7 +87,7 @@ static void drop_refused(struct container *c, size_t first, const char *path)
 		env[w] = NULL;
 }
 
-int envfile_merge(struct container *c, char *err, size_t errlen)
+int env_merge_from_rootfs(struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
 	int rootfs = open_rootfs(c, err, errlen);
@@ -149,7 +149,7 @@ static int make_parents(const struct container *c, int rootfs, const char *path)
 	return 0;
 }
 
-int envfile_write(const struct container *c, char *err, size_t errlen)
+int env_merge_write(const struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
 	int rootfs = open_rootfs(c, err, errlen);
