@@ -1,6 +1,6 @@
 /* A text built with stdio calls into memory (open_memstream), for generated files. */
-#ifndef LIB_TEXT_BUF_H
-#define LIB_TEXT_BUF_H
+#ifndef LIB_CORE_TEXT_BUF_H
+#define LIB_CORE_TEXT_BUF_H
 
 #include <stdbool.h>
 #include <stdio.h>
