@@ -557,6 +557,49 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 	return 0;
 }
 
+struct runtime_console {
+	struct lxc_container *ct;
+	int keep_fd; /* liblxc's command connection: the console is ours while it is open */
+};
+
+struct runtime_console *runtime_console_take(const char *id, int *ptx)
+{
+	struct runtime_console *con = calloc(1, sizeof(*con));
+	if (!con)
+		return NULL;
+	con->ct = lxc_container_new(id, g_paths.lxcpath);
+	int ttynum = 0;
+	*ptx = -1;
+	con->keep_fd = con->ct ? con->ct->console_getfd(con->ct, &ttynum, ptx) : -1;
+	if (con->keep_fd < 0) {
+		if (con->ct)
+			lxc_container_put(con->ct);
+		free(con);
+		return NULL;
+	}
+	return con;
+}
+
+char *runtime_console_log(struct runtime_console *con, size_t *len)
+{
+	uint64_t max = 0;
+	struct lxc_console_log log = {.read = true, .read_max = &max};
+	*len = 0;
+	if (con->ct->console_log(con->ct, &log) < 0 || !log.data)
+		return NULL;
+	*len = (size_t)max;
+	return log.data;
+}
+
+void runtime_console_release(struct runtime_console *con)
+{
+	if (!con)
+		return;
+	close(con->keep_fd);
+	lxc_container_put(con->ct);
+	free(con);
+}
+
 bool runtime_lxc_running(const char *id)
 {
 	struct lxc_container *ct = open_lxc(id);
