@@ -13,6 +13,7 @@
 #include "host/capabilities.h"
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2.h"
+#include "container_cgroup.h"
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
 #include "rootfs_files.h"
@@ -174,7 +175,7 @@ static int add_v2_devices(struct strbuf *f, const struct container *c,
 		return -1;
 	}
 	free(mount);
-	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
+	char *cg = container_cgroup_path(c, env->default_cgroup_parent);
 	struct strbuf t = {0};
 	/* The cgroup comes from the API (CgroupParent): it goes in the file, never on the hook's
 	 * line, which liblxc runs through sh -c. */
@@ -236,7 +237,7 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 	uid_t uid;
 	gid_t gid;
 	char *profile =
-	    seccomp_profile_render(caps, h->system_container, userremap_root(h, &uid, &gid));
+	    seccomp_profile_render(caps, h->system_container, user_remap_root(h, &uid, &gid));
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
 	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {

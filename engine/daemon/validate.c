@@ -58,7 +58,7 @@ int validate_rootfs(const struct container *c, struct error *e)
 	/* A remapped root makes nothing a host user could abuse. */
 	uid_t uid;
 	gid_t gid;
-	if (!userremap_root(&c->host, &uid, &gid) &&
+	if (!user_remap_root(&c->host, &uid, &gid) &&
 	    validate_rootfs_exposure(rootfs, e->msg, sizeof(e->msg)) < 0) {
 		e->code = ERR_INVALID;
 		return -1;

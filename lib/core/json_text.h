@@ -2,8 +2,8 @@
  * UTF-8. Used by the json-file log records (lib/engine/json_log_codec.c) and by
  * `isula inspect -f '{{json .X}}'` (engine/client/inspect_print.c); yajl_gen (core/json.h)
  * writes every other document. */
-#ifndef LIB_JSON_TEXT_H
-#define LIB_JSON_TEXT_H
+#ifndef LIB_CORE_JSON_TEXT_H
+#define LIB_CORE_JSON_TEXT_H
 
 #include <stddef.h>
 

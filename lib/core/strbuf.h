@@ -2,8 +2,8 @@
  * files, json-file records, inspect -f output, lxcfs's virtual files) is appended to one of
  * these. Appends never fail: after an allocation failure they do nothing and `failed` stays
  * set, so a caller checks once at the end (strbuf_take returns NULL). */
-#ifndef LIB_STRBUF_H
-#define LIB_STRBUF_H
+#ifndef LIB_CORE_STRBUF_H
+#define LIB_CORE_STRBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>

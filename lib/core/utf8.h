@@ -1,8 +1,8 @@
 /* UTF-8 checks and repair for text that comes from outside (a container's output, its rootfs
  * files, API strings cut to a length) before it reaches JSON: yajl's readers refuse invalid
  * UTF-8, so one bad byte in a state file would make it unreadable. */
-#ifndef LIB_UTF8_H
-#define LIB_UTF8_H
+#ifndef LIB_CORE_UTF8_H
+#define LIB_CORE_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* How a reference names a container (isula and Docker): full ID, then name, then unique ID
  * prefix. Shared by the daemon's table and the tools that read the engine's state. */
-#ifndef LIB_CONTAINER_REF_H
-#define LIB_CONTAINER_REF_H
+#ifndef LIB_ENGINE_CONTAINER_REF_H
+#define LIB_ENGINE_CONTAINER_REF_H
 
 #include <stddef.h>
 

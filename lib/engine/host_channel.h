@@ -1,7 +1,7 @@
 /* --host-channel <host path>:<container path>[:rw|ro[:size]] (seed 000 §2.3.7): a tmpfs on the
  * host path, shared with the container at the container path. */
-#ifndef LIB_HOST_CHANNEL_H
-#define LIB_HOST_CHANNEL_H
+#ifndef LIB_ENGINE_HOST_CHANNEL_H
+#define LIB_ENGINE_HOST_CHANNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

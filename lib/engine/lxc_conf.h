@@ -3,8 +3,8 @@
  * from what was meant (a newline starts a new line, i.e. an arbitrary lxc.hook; liblxc trims
  * blanks and strips quotes; mount entries are split on blanks; hooks run through sh -c). The
  * create checks use the same predicate to answer 400 before anything is created. */
-#ifndef LIB_LXC_CONF_H
-#define LIB_LXC_CONF_H
+#ifndef LIB_ENGINE_LXC_CONF_H
+#define LIB_ENGINE_LXC_CONF_H
 
 #include <stddef.h>
 

@@ -2,8 +2,8 @@
  * format and this code doing every file system access relative to a root fd: lookups go
  * through openat2(RESOLVE_IN_ROOT), so neither a symlink in the tree nor an entry of the
  * archive can reach a file outside the root. */
-#ifndef LIB_TAR_STREAM_H
-#define LIB_TAR_STREAM_H
+#ifndef LIB_ENGINE_TAR_STREAM_H
+#define LIB_ENGINE_TAR_STREAM_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -19,7 +19,7 @@
 
 extern char **environ;
 
-int modules_validate(const struct container *c, char *err, size_t errlen)
+int kernel_modules_validate(const struct container *c, char *err, size_t errlen)
 {
 	char **names = NULL;
 	if (!c->host.system_container)
@@ -86,7 +86,7 @@ static int run_modprobe(const char *name, char *msg, size_t msglen)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int modules_load(const struct container *c, char *err, size_t errlen)
+int kernel_modules_load(const struct container *c, char *err, size_t errlen)
 {
 	char **names = NULL;
 	if (!c->host.system_container ||
