@@ -109,6 +109,88 @@ $(BUILD)/test-tools/bpf-devices: $(BUILD)/obj/tests/tools/bpf_devices_tool.o $(L
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# Fuzzing: one libFuzzer target per parser of outside input, tests/fuzz/fuzz_NAME.c with its
+# seeds in tests/fuzz/corpus/NAME/. `make fuzz` builds them with clang (libFuzzer, ASan, UBSan)
+# into $(BUILD)/fuzz/ and runs each for FUZZ_SECONDS on a copy of its seeds
+# ($(BUILD)/fuzz/corpus/NAME, which keeps growing across runs); a crash fails the run and its
+# input is left in $(BUILD)/fuzz/crashes/ (replay: $(BUILD)/fuzz/fuzz_NAME FILE). `make
+# fuzz-smoke` runs each over its seeds and 20000 more inputs (a few seconds: for CI). The lib
+# sources a target tests are compiled again by clang into $(BUILD)/fuzz-obj/ (never gcc's).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib \
+	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat
+# The lib sources (lib/LAYER/NAME.c) each target links.
+FUZZ_LIB_json := core/json core/strv core/utf8
+FUZZ_LIB_device_rule := host/bpf_devices
+FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/mountinfo core/fileutil
+FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/mountinfo core/fileutil
+FUZZ_LIB_mountinfo := host/mountinfo
+FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
+FUZZ_LIB_utf8 := core/utf8
+FUZZ_LIB_proc_stat := host/pid_pin core/fileutil
+FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# clang and its libFuzzer runtime (Debian ships the runtime in libclang-rt-N-dev).
+fuzz-toolchain:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: $(FUZZ_CC) not found:" \
+		"install clang and libclang-rt-14-dev (Debian 12)" >&2; exit 1; }
+	@mkdir -p $(BUILD)/fuzz
+	@v=$$($(FUZZ_CC) -dumpversion | cut -d. -f1); \
+	echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+		$(FUZZ_CC) $(FUZZ_SAN) -x c - -o $(BUILD)/fuzz/.toolchain-check 2>/dev/null || { \
+		echo "make fuzz: $(FUZZ_CC) has no libFuzzer runtime (-fsanitize=fuzzer):" \
+			"install the Debian package libclang-rt-$$v-dev" >&2; exit 1; }; \
+	rm -f $(BUILD)/fuzz/.toolchain-check
+
+$(BUILD)/fuzz-obj/%.o: %.c | fuzz-toolchain
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+define FUZZ_LINK
+$(BUILD)/fuzz/fuzz_$(1): $(BUILD)/fuzz-obj/tests/fuzz/fuzz_$(1).o $(FUZZ_LIB_$(1):%=$(BUILD)/fuzz-obj/lib/%.o)
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_SAN) -Wl,--as-needed -o $$@ $$^ $(PKG_LIBS)
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_LINK,$(n))))
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@failed=; for n in $(FUZZ_NAMES); do \
+		c=$(BUILD)/fuzz/corpus/$$n; log=$(BUILD)/fuzz/$$n.log; \
+		mkdir -p $$c $(BUILD)/fuzz/crashes && cp tests/fuzz/corpus/$$n/* $$c/ || exit 1; \
+		echo "=== fuzz_$$n: $(FUZZ_SECONDS)s"; \
+		if $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/crashes/$$n- $$c \
+			>$$log 2>&1; then \
+			grep -E '^Done|average_exec_per_sec|new_units_added' $$log; \
+		else \
+			tail -n 40 $$log; echo "=== fuzz_$$n FAILED (log: $$log)"; failed="$$failed $$n"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed" >&2; exit 1; fi
+
+fuzz-smoke: $(FUZZ_BINS)
+	@failed=; for n in $(FUZZ_NAMES); do \
+		s=$(BUILD)/fuzz/smoke/$$n; log=$(BUILD)/fuzz/$$n-smoke.log; \
+		rm -rf $$s && mkdir -p $$s $(BUILD)/fuzz/crashes || exit 1; \
+		if $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$n -runs=20000 -seed=1 -timeout=10 \
+			-artifact_prefix=$(BUILD)/fuzz/crashes/$$n- $$s tests/fuzz/corpus/$$n \
+			>$$log 2>&1; then \
+			echo "fuzz_$$n: $$(grep '^Done' $$log)"; \
+		else \
+			tail -n 40 $$log; echo "=== fuzz_$$n FAILED (log: $$log)"; failed="$$failed $$n"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz-smoke: crashes in:$$failed" >&2; exit 1; fi
+
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-toolchain
+
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
@@ -138,4 +220,5 @@ clean:
 
 .PHONY: all unit check install format clean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/fuzz-obj -name '*.d' 2>/dev/null)
 .SECONDARY:

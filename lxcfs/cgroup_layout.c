@@ -130,7 +130,7 @@ static int rel_path(const struct hierarchy *h, const char *path, const char *fil
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct outbuf *out)
+int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct strbuf *out)
 {
 	enum cg_mode mode = cgroup_mode(c);
 	if (mode == CG_ABSENT || !path)
@@ -144,7 +144,7 @@ int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct outbu
 
 int cgroup_file_u64(enum cg_ctrl c, const char *path, const char *file, uint64_t *v)
 {
-	struct outbuf text = {0};
+	struct strbuf text = {0};
 	int ret = -1;
 	if (cgroup_file(c, path, file, &text) == 0) {
 		char *end;
@@ -156,6 +156,6 @@ int cgroup_file_u64(enum cg_ctrl c, const char *path, const char *file, uint64_t
 			ret = end == text.data ? -1 : 0;
 		}
 	}
-	outbuf_free(&text);
+	strbuf_free(&text);
 	return ret;
 }

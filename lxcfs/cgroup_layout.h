@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "cgroup_parse.h"
-#include "outbuf.h"
+#include "core/strbuf.h"
 
 enum cg_mode { CG_ABSENT, CG_V1, CG_V2 };
 
@@ -21,7 +21,7 @@ const char *cgroup_of(const struct pid_cgroups *pc, enum cg_ctrl c);
 
 /* The content of controller c's FILE in cgroup PATH into out (through the fd cache).
  * 0, or -1 when the controller, the cgroup or the file is missing. */
-int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct outbuf *out);
+int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct strbuf *out);
 /* Its first number; UINT64_MAX for "max"; -1 when missing or not a number. */
 int cgroup_file_u64(enum cg_ctrl c, const char *path, const char *file, uint64_t *v);
 

@@ -24,14 +24,14 @@ static bool line_key_is(const char *line, size_t len, const char *key)
 }
 
 /* Writes the line with its value (after ": ") replaced by v. */
-static void put_with_value(struct outbuf *out, const char *line, size_t len, unsigned v)
+static void put_with_value(struct strbuf *out, const char *line, size_t len, unsigned v)
 {
 	const char *colon = memchr(line, ':', len);
 	size_t keep = (size_t)(colon - line) + 1;
-	outbuf_printf(out, "%.*s %u\n", (int)keep, line, v);
+	strbuf_printf(out, "%.*s %u\n", (int)keep, line, v);
 }
 
-unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, struct outbuf *out)
+unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, struct strbuf *out)
 {
 	bool in_block = false, keep = true;
 	unsigned next = 0, cur = 0;
@@ -62,15 +62,15 @@ unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, str
 		else if (in_block && line_key_is(line, len, "core id"))
 			put_with_value(out, line, len, 0);
 		else
-			outbuf_printf(out, "%.*s\n", (int)len, line);
+			strbuf_printf(out, "%.*s\n", (int)len, line);
 	}
 	return next;
 }
 
-void cpu_online_render(unsigned n, struct outbuf *out)
+void cpu_online_render(unsigned n, struct strbuf *out)
 {
 	if (n <= 1)
-		outbuf_puts(out, "0\n");
+		strbuf_puts(out, "0\n");
 	else
-		outbuf_printf(out, "0-%u\n", n - 1);
+		strbuf_printf(out, "0-%u\n", n - 1);
 }

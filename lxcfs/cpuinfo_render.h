@@ -3,7 +3,7 @@
 #define LXCFS_CPUINFO_RENDER_H
 
 #include "host/cpuset.h"
-#include "outbuf.h"
+#include "core/strbuf.h"
 
 unsigned cpuset_count(const struct cpuset *s);
 static inline int cpuset_has(const struct cpuset *s, unsigned cpu)
@@ -14,8 +14,8 @@ static inline int cpuset_has(const struct cpuset *s, unsigned cpu)
 /* Keeps the host's blocks of the cpus in the set, renumbered as the seed says: "processor"
  * and "physical id" count up from 0, "siblings" and "cpu cores" are 1, "core id" is 0.
  * Returns the number of processors written. */
-unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, struct outbuf *out);
+unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, struct strbuf *out);
 /* "0-(n-1)" (or "0"), the renumbered cpus a container sees. */
-void cpu_online_render(unsigned n, struct outbuf *out);
+void cpu_online_render(unsigned n, struct strbuf *out);
 
 #endif

@@ -149,7 +149,7 @@ bool disk_io_any(const struct disk_io_table *t)
 	return false;
 }
 
-void diskstats_render(const char *host_diskstats, const struct disk_io_table *t, struct outbuf *out)
+void diskstats_render(const char *host_diskstats, const struct disk_io_table *t, struct strbuf *out)
 {
 	for (const char *p = host_diskstats; p && *p; p = next_line(p)) {
 		unsigned major, minor;
@@ -186,10 +186,10 @@ void diskstats_render(const char *host_diskstats, const struct disk_io_table *t,
 		    0,
 		    d->discard_bytes / 512,
 		};
-		outbuf_printf(out, "%4u %7u %s", major, minor, name);
+		strbuf_printf(out, "%4u %7u %s", major, minor, name);
 		for (int i = 0; i < nf && i < 17; i++)
-			outbuf_printf(out, " %" PRIu64, f[i]);
-		outbuf_puts(out, "\n");
+			strbuf_printf(out, " %" PRIu64, f[i]);
+		strbuf_puts(out, "\n");
 	}
 }
 
@@ -217,7 +217,7 @@ bool devices_allow_block(const char *devices_list, unsigned major, unsigned mino
 	return false;
 }
 
-void partitions_render(const char *host_partitions, const char *devices_list, struct outbuf *out)
+void partitions_render(const char *host_partitions, const char *devices_list, struct strbuf *out)
 {
 	for (const char *p = host_partitions; p && *p; p = next_line(p)) {
 		const char *nl = strchr(p, '\n');
@@ -226,6 +226,6 @@ void partitions_render(const char *host_partitions, const char *devices_list, st
 		if (sscanf(p, "%u %u", &major, &minor) == 2 &&
 		    !devices_allow_block(devices_list, major, minor))
 			continue;
-		outbuf_add(out, p, len);
+		strbuf_add(out, p, len);
 	}
 }

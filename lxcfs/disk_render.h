@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "outbuf.h"
+#include "core/strbuf.h"
 
 struct disk_io {
 	unsigned major, minor;
@@ -41,11 +41,11 @@ void io_stat_v2_parse(const char *text, struct disk_io_table *t);
 /* The host lines of the devices the container did I/O on, with its counters in place of
  * the host's (sectors are 512 bytes, times in ms); as many fields as the host shows. */
 void diskstats_render(const char *host_diskstats, const struct disk_io_table *t,
-                      struct outbuf *out);
+                      struct strbuf *out);
 
 /* True when a v1 devices.list lets the cgroup read or write block device major:minor. */
 bool devices_allow_block(const char *devices_list, unsigned major, unsigned minor);
 /* The host file with only the devices devices.list allows. */
-void partitions_render(const char *host_partitions, const char *devices_list, struct outbuf *out);
+void partitions_render(const char *host_partitions, const char *devices_list, struct strbuf *out);
 
 #endif

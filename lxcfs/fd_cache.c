@@ -34,11 +34,11 @@ static size_t hash(int dirfd, const char *path)
 	return (size_t)(h % BUCKETS);
 }
 
-static int read_fd(int fd, bool one_record, struct outbuf *out)
+static int read_fd(int fd, bool one_record, struct strbuf *out)
 {
-	outbuf_reset(out);
+	strbuf_reset(out);
 	for (;;) {
-		size_t room = outbuf_space(out, out->cap > 4096 ? out->cap / 2 : 4096);
+		size_t room = strbuf_space(out, out->cap > 4096 ? out->cap / 2 : 4096);
 		if (!room)
 			return -ENOMEM;
 		ssize_t n = pread(fd, out->data + out->len, room, (off_t)out->len);
@@ -46,7 +46,7 @@ static int read_fd(int fd, bool one_record, struct outbuf *out)
 			continue;
 		if (n < 0)
 			return -errno;
-		outbuf_commit(out, (size_t)n);
+		strbuf_commit(out, (size_t)n);
 		if (n == 0 || (one_record && (size_t)n < room))
 			return 0;
 	}
@@ -121,7 +121,7 @@ static void insert(size_t b, int dirfd, const char *path, int fd)
 	pthread_rwlock_unlock(&g.lock);
 }
 
-int fd_cache_read(int dirfd, const char *path, bool one_record, struct outbuf *out)
+int fd_cache_read(int dirfd, const char *path, bool one_record, struct strbuf *out)
 {
 	size_t b = hash(dirfd, path);
 	pthread_rwlock_rdlock(&g.lock);

@@ -171,11 +171,11 @@ struct handle {
 	bool made;
 	bool fresh; /* text was made for this open by fstat: the first read at 0 returns it */
 	struct timespec made_at; /* pinned: when text was made */
-	struct outbuf text;
+	struct strbuf text;
 };
 
 /* The file's text for the reader of req; 0 or -errno. */
-static int render_for(fuse_req_t req, const struct where *w, struct outbuf *out)
+static int render_for(fuse_req_t req, const struct where *w, struct strbuf *out)
 {
 	struct view v;
 	if (w->slot)
@@ -367,13 +367,13 @@ static void pinned_getattr(fuse_req_t req, const struct where *w, struct handle 
 		f->size_known = true;
 		pthread_mutex_unlock(&h->lock);
 	} else if (f->open == 0 || !f->size_known) {
-		struct outbuf text = {0};
+		struct strbuf text = {0};
 		if (render_for(req, w, &text) == 0) {
 			f->size = text.len;
 			f->size_known = true;
 			f->mtime = now;
 		}
-		outbuf_free(&text);
+		strbuf_free(&text);
 	}
 	st->st_size = (off_t)f->size;
 	st->st_mtim = f->mtime;
@@ -408,10 +408,10 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		}
 		pthread_mutex_unlock(&h->lock);
 	} else {
-		struct outbuf text = {0};
+		struct strbuf text = {0};
 		if (render_for(req, &w, &text) == 0)
 			st.st_size = (off_t)text.len;
-		outbuf_free(&text);
+		strbuf_free(&text);
 	}
 	fuse_reply_attr(req, &st, 0);
 }
@@ -477,7 +477,7 @@ static void grow_for_splice(fuse_ino_t ino)
 
 /* Puts text in the page cache of ino from offset 0; grows the kernel's size to its length if
  * it was smaller. 0 or -errno. */
-static int store_text(fuse_ino_t ino, const struct outbuf *text)
+static int store_text(fuse_ino_t ino, const struct strbuf *text)
 {
 	if (!g_session || text->len == 0)
 		return -EINVAL;
@@ -522,7 +522,7 @@ static void pinned_close(const struct where *w)
 static void handle_free(struct handle *h)
 {
 	pthread_mutex_destroy(&h->lock);
-	outbuf_free(&h->text);
+	strbuf_free(&h->text);
 	free(h);
 }
 

@@ -175,7 +175,7 @@ static size_t container_rows(const struct mem_numbers *m, const struct mem_summa
 }
 
 void meminfo_render(const char *host_meminfo, const struct mem_numbers *m, bool swap_enabled,
-                    struct outbuf *out)
+                    struct strbuf *out)
 {
 	struct mem_summary s;
 	mem_summarize(host_meminfo, m, swap_enabled, &s);
@@ -191,22 +191,22 @@ void meminfo_render(const char *host_meminfo, const struct mem_numbers *m, bool 
 				r = &rows[i];
 		}
 		if (r)
-			outbuf_printf(out, "%-16.*s%8" PRIu64 " kB\n", (int)(colon - p + 1), p,
+			strbuf_printf(out, "%-16.*s%8" PRIu64 " kB\n", (int)(colon - p + 1), p,
 			              r->kb);
 		else
-			outbuf_add(out, p, linelen);
+			strbuf_add(out, p, linelen);
 		p += linelen;
 	}
 }
 
-void swaps_render(const struct mem_summary *s, struct outbuf *out)
+void swaps_render(const struct mem_summary *s, struct strbuf *out)
 {
-	outbuf_puts(out, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	strbuf_puts(out, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
 	if (s->swap_total == 0)
 		return;
 	uint64_t used = s->swap_total - s->swap_free;
 	/* The kernel's layout: an extra tab after numbers shorter than 8 digits. */
-	outbuf_printf(out, "%-40s%s\t%" PRIu64 "\t%s%" PRIu64 "\t%s%d\n", "none", "virtual",
+	strbuf_printf(out, "%-40s%s\t%" PRIu64 "\t%s%" PRIu64 "\t%s%d\n", "none", "virtual",
 	              s->swap_total, s->swap_total < 10000000 ? "\t" : "", used,
 	              used < 10000000 ? "\t" : "", 0);
 }

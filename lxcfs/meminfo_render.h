@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "outbuf.h"
+#include "core/strbuf.h"
 
 #define MEM_UNLIMITED UINT64_MAX
 
@@ -63,9 +63,9 @@ void mem_summarize(const char *host_meminfo, const struct mem_numbers *m, bool s
                    struct mem_summary *s);
 /* The host file with the container's lines replaced, in the kernel's format. */
 void meminfo_render(const char *host_meminfo, const struct mem_numbers *m, bool swap_enabled,
-                    struct outbuf *out);
+                    struct strbuf *out);
 /* The /proc/swaps header, and one "none virtual" line when the container has swap. */
-void swaps_render(const struct mem_summary *s, struct outbuf *out);
+void swaps_render(const struct mem_summary *s, struct strbuf *out);
 
 /* The number after "key:" in a meminfo-like text (kB), or dflt. */
 uint64_t meminfo_value(const char *text, const char *key, uint64_t dflt);

@@ -104,12 +104,12 @@ static bool parse_cpu_line(const char *line, unsigned *cpu, uint64_t f[STAT_FIEL
 	return true;
 }
 
-static void put_fields(struct outbuf *out, const char *name, const uint64_t *f, int nf)
+static void put_fields(struct strbuf *out, const char *name, const uint64_t *f, int nf)
 {
-	outbuf_puts(out, name);
+	strbuf_puts(out, name);
 	for (int i = 0; i < nf; i++)
-		outbuf_printf(out, " %" PRIu64, f[i]);
-	outbuf_puts(out, "\n");
+		strbuf_printf(out, " %" PRIu64, f[i]);
+	strbuf_puts(out, "\n");
 }
 
 /* The container's share of one host cpu line (see stat_render). */
@@ -128,7 +128,7 @@ static void apply_usage(uint64_t f[STAT_FIELDS], const struct cpu_usage *u)
 }
 
 void stat_render(const char *host_stat, const struct cpuset *cpus, const struct cpu_usage *usage,
-                 size_t nusage, struct outbuf *out)
+                 size_t nusage, struct strbuf *out)
 {
 	uint64_t sum[STAT_FIELDS] = {0};
 	int width = 0;
@@ -165,6 +165,6 @@ void stat_render(const char *host_stat, const struct cpuset *cpus, const struct 
 		if (strncmp(p, "cpu ", 4) == 0)
 			continue;
 		const char *nl = strchr(p, '\n');
-		outbuf_add(out, p, nl ? (size_t)(nl - p) + 1 : strlen(p));
+		strbuf_add(out, p, nl ? (size_t)(nl - p) + 1 : strlen(p));
 	}
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "host/cpuset.h"
-#include "outbuf.h"
+#include "core/strbuf.h"
 
 /* Time the container's tasks spent on one host cpu, in USER_HZ ticks (as /proc/stat). */
 struct cpu_usage {
@@ -29,6 +29,6 @@ size_t cpu_stat_v2_spread(const char *cpu_stat, const struct cpuset *cpus, struc
  * steal stays the host's, and idle is the rest of the host's time on that cpu, so the line
  * adds up to the same elapsed time. usage may be NULL (host times). Other lines are kept. */
 void stat_render(const char *host_stat, const struct cpuset *cpus, const struct cpu_usage *usage,
-                 size_t nusage, struct outbuf *out);
+                 size_t nusage, struct strbuf *out);
 
 #endif

@@ -39,21 +39,21 @@ static const struct {
 };
 
 /* The host's file f into buf. 0, or -errno. */
-static int host_file(enum vfile f, struct outbuf *buf)
+static int host_file(enum vfile f, struct strbuf *buf)
 {
 	return fd_cache_read(AT_FDCWD, host[f].path, host[f].one_record, buf);
 }
 
 /* Scratch buffers of one rendering, freed together. */
 struct scratch {
-	struct outbuf a, b, c;
+	struct strbuf a, b, c;
 };
 
 static void scratch_free(struct scratch *s)
 {
-	outbuf_free(&s->a);
-	outbuf_free(&s->b);
-	outbuf_free(&s->c);
+	strbuf_free(&s->a);
+	strbuf_free(&s->b);
+	strbuf_free(&s->c);
 }
 
 /* The lowest value of a v2 limit file along path and its ancestors (the root has none). */
@@ -77,7 +77,7 @@ static uint64_t v2_min_along(const char *path, const char *file)
 /* The container's memory numbers; -1 when it has no memory cgroup of its own. Swap usage
  * is read only when swap matters (want_swap). */
 static int gather_mem(const struct view *v, bool want_swap, struct mem_numbers *m,
-                      struct outbuf *stat)
+                      struct strbuf *stat)
 {
 	const char *cg = view_cgroup(v, CG_MEMORY);
 	if (!cg || cgroup_file(CG_MEMORY, cg, "memory.stat", stat) < 0)
@@ -102,7 +102,7 @@ static int gather_mem(const struct view *v, bool want_swap, struct mem_numbers *
 	return 0;
 }
 
-static int render_mem(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_mem(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	if (v->host)
 		return host_file(f, out);
@@ -114,7 +114,7 @@ static int render_mem(enum vfile f, const struct view *v, struct outbuf *out)
 	if (ret == 0 && gather_mem(v, want_swap, &m, &s.a) < 0) {
 		ret = host_file(f, out);
 	} else if (ret == 0) {
-		outbuf_reset(out);
+		strbuf_reset(out);
 		if (f == VF_MEMINFO) {
 			meminfo_render(s.b.data, &m, g_swap, out);
 		} else {
@@ -133,7 +133,7 @@ static int view_cpuset(const struct view *v, struct cpuset *set)
 	const char *cg = view_cgroup(v, CG_CPUSET);
 	if (!cg)
 		return -1;
-	struct outbuf text = {0};
+	struct strbuf text = {0};
 	int ret = -1;
 	if (cgroup_mode(CG_CPUSET) == CG_V1) {
 		ret = cgroup_file(CG_CPUSET, cg, "cpuset.effective_cpus", &text);
@@ -151,33 +151,33 @@ static int view_cpuset(const struct view *v, struct cpuset *set)
 	}
 	if (ret == 0)
 		ret = cpuset_parse(text.data, set) == 0 && !cpuset_is_empty(set) ? 0 : -1;
-	outbuf_free(&text);
+	strbuf_free(&text);
 	return ret;
 }
 
-static int render_cpuinfo(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_cpuinfo(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	struct cpuset set;
-	struct outbuf hosttext = {0};
+	struct strbuf hosttext = {0};
 	int ret;
 	if (view_cpuset(v, &set) < 0) {
 		ret = host_file(VF_CPUINFO, out);
 	} else if ((ret = host_file(VF_CPUINFO, &hosttext)) == 0) {
-		outbuf_reset(out);
+		strbuf_reset(out);
 		/* A cpuset of only offline cpus shows nothing: then the host's. */
 		if (cpuinfo_render(hosttext.data, &set, out) == 0)
 			ret = host_file(VF_CPUINFO, out);
 	}
-	outbuf_free(&hosttext);
+	strbuf_free(&hosttext);
 	return ret;
 }
 
-static int render_cpu_online(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_cpu_online(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	struct cpuset set;
 	if (view_cpuset(v, &set) < 0)
 		return host_file(VF_CPU_ONLINE, out);
-	outbuf_reset(out);
+	strbuf_reset(out);
 	cpu_online_render(cpuset_count(&set), out);
 	return 0;
 }
@@ -204,7 +204,7 @@ static size_t gather_cpu_usage(const struct view *v, const struct cpuset *set, s
 	return n;
 }
 
-static int render_stat(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_stat(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	struct cpuset set;
 	bool own_cpus = view_cpuset(v, &set) == 0;
@@ -214,15 +214,15 @@ static int render_stat(enum vfile f, const struct view *v, struct outbuf *out)
 	if (!u)
 		return -ENOMEM;
 	size_t n = gather_cpu_usage(v, &set, u, CPUSET_MAX);
-	struct outbuf hosttext = {0};
+	struct strbuf hosttext = {0};
 	int ret;
 	if (!own_cpus && n == 0) {
 		ret = host_file(VF_STAT, out);
 	} else if ((ret = host_file(VF_STAT, &hosttext)) == 0) {
-		outbuf_reset(out);
+		strbuf_reset(out);
 		stat_render(hosttext.data, &set, n ? u : NULL, CPUSET_MAX, out);
 	}
-	outbuf_free(&hosttext);
+	strbuf_free(&hosttext);
 	free(u);
 	return ret;
 }
@@ -236,18 +236,18 @@ static double cpu_seconds(const struct view *v)
 	uint64_t ns;
 	if (cgroup_mode(CG_CPUACCT) == CG_V1)
 		return cgroup_file_u64(CG_CPUACCT, cg, "cpuacct.usage", &ns) == 0 ? ns / 1e9 : -1;
-	struct outbuf stat = {0};
+	struct strbuf stat = {0};
 	double s = -1;
 	if (cgroup_file(CG_CPUACCT, cg, "cpu.stat", &stat) == 0) {
 		const char *p = strstr(stat.data, "usage_usec ");
 		if (p)
 			s = strtoull(p + 11, NULL, 10) / 1e6;
 	}
-	outbuf_free(&stat);
+	strbuf_free(&stat);
 	return s;
 }
 
-static int render_uptime(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_uptime(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	if (v->host)
 		return host_file(VF_UPTIME, out);
@@ -262,19 +262,19 @@ static int render_uptime(enum vfile f, const struct view *v, struct outbuf *out)
 	    view_cpuset(v, &set) == 0 ? (long)cpuset_count(&set) : sysconf(_SC_NPROCESSORS_ONLN);
 	double used = cpu_seconds(v);
 	double idle = age * (double)ncpu - (used > 0 ? used : 0);
-	outbuf_reset(out);
-	outbuf_printf(out, "%.2f %.2f\n", age, idle > 0 ? idle : 0);
+	strbuf_reset(out);
+	strbuf_printf(out, "%.2f %.2f\n", age, idle > 0 ? idle : 0);
 	return 0;
 }
 
 /* The container's block I/O counters per device. */
 static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_table *t)
 {
-	struct outbuf text = {0};
+	struct strbuf text = {0};
 	if (mode == CG_V2) {
 		if (cgroup_file(CG_BLKIO, cg, "io.stat", &text) == 0)
 			io_stat_v2_parse(text.data, t);
-		outbuf_free(&text);
+		strbuf_free(&text);
 		return;
 	}
 	/* The scheduler's counters (CFQ, BFQ) when they count anything, else the throttle
@@ -299,28 +299,28 @@ static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_tab
 				blkio_v1_parse(text.data, files[i].which, t);
 		}
 	}
-	outbuf_free(&text);
+	strbuf_free(&text);
 }
 
-static int render_diskstats(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_diskstats(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	const char *cg = view_cgroup(v, CG_BLKIO);
 	if (!cg)
 		return host_file(VF_DISKSTATS, out);
 	struct disk_io_table t = {0};
 	gather_disk_io(cgroup_mode(CG_BLKIO), cg, &t);
-	struct outbuf hosttext = {0};
+	struct strbuf hosttext = {0};
 	int ret = host_file(VF_DISKSTATS, &hosttext);
 	if (ret == 0) {
-		outbuf_reset(out);
+		strbuf_reset(out);
 		diskstats_render(hosttext.data, &t, out);
 	}
-	outbuf_free(&hosttext);
+	strbuf_free(&hosttext);
 	disk_io_table_free(&t);
 	return ret;
 }
 
-static int render_partitions(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_partitions(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	const char *cg = view_cgroup(v, CG_DEVICES);
 	struct scratch s = {0};
@@ -328,7 +328,7 @@ static int render_partitions(enum vfile f, const struct view *v, struct outbuf *
 	if (!cg || cgroup_file(CG_DEVICES, cg, "devices.list", &s.a) < 0) {
 		ret = host_file(VF_PARTITIONS, out);
 	} else if ((ret = host_file(VF_PARTITIONS, &s.b)) == 0) {
-		outbuf_reset(out);
+		strbuf_reset(out);
 		partitions_render(s.b.data, s.a.data, out);
 	}
 	scratch_free(&s);
@@ -336,12 +336,12 @@ static int render_partitions(enum vfile f, const struct view *v, struct outbuf *
 }
 
 /* loadavg: the host's (per-cgroup load needs sampling every few seconds: lxcfs -l). */
-static int render_host(enum vfile f, const struct view *v, struct outbuf *out)
+static int render_host(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	return host_file(f, out);
 }
 
-static int (*const renderers[VF_N])(enum vfile, const struct view *, struct outbuf *) = {
+static int (*const renderers[VF_N])(enum vfile, const struct view *, struct strbuf *) = {
     [VF_CPUINFO] = render_cpuinfo,
     [VF_MEMINFO] = render_mem,
     [VF_STAT] = render_stat,
@@ -353,7 +353,7 @@ static int (*const renderers[VF_N])(enum vfile, const struct view *, struct outb
     [VF_CPU_ONLINE] = render_cpu_online,
 };
 
-int vfile_render(enum vfile f, const struct view *v, struct outbuf *out)
+int vfile_render(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	int ret = renderers[f](f, v, out);
 	if (ret == 0 && out->failed)

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "outbuf.h"
+#include "core/strbuf.h"
 #include "view.h"
 
 enum vfile {
@@ -24,6 +24,6 @@ enum vfile {
 void vfile_set_swap(bool enabled);
 /* Replaces out's content. Whatever the container's cgroups cannot tell comes from the host
  * file. 0, or -errno (ENOMEM, or the host file's own error). */
-int vfile_render(enum vfile f, const struct view *v, struct outbuf *out);
+int vfile_render(enum vfile f, const struct view *v, struct strbuf *out);
 
 #endif

@@ -90,7 +90,7 @@ int cmd_top(struct client *cl, int argc, char **argv);
 int cmd_stats(struct client *cl, int argc, char **argv);
 int cmd_events(struct client *cl, int argc, char **argv);
 
-/* Parses a command's flags, handling --help and -H/--host (which must be the table's
+/* flags.c: parses a command's flags, handling --help and -H/--host (which must be the table's
  * entries help_idx and host_idx). Returns NULL after printing an error or help; *exit_code
  * says what to exit with. */
 struct cli_values *parse_command_flags(struct client *cl, const char *usage,

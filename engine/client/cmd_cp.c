@@ -12,7 +12,6 @@
 
 #include "client.h"
 #include "engine/cp_path.h"
-#include "core/json.h"
 #include "engine/path_stat.h"
 #include "engine/tar_stream.h"
 
@@ -61,20 +60,27 @@ out:
 	return ret;
 }
 
-/* Prints the daemon's error answer on conn; a missing path in docker's words. */
-static void print_archive_error(struct http_conn *conn, const char *ctr, const char *path)
+/* Prints the daemon's error answer on conn. A 404 is a missing path, in docker's words
+ * ("No such container:path", as docker's client says for any 404 here), unless the container
+ * itself is missing: the status alone cannot tell, so the daemon is asked for the container,
+ * and its own 404 says "No such container: CTR". */
+static void print_archive_error(const struct client *cl, struct http_conn *conn, const char *ctr,
+                                const char *path)
 {
 	struct api_response r = {.status = conn->status};
-	if (!conn->no_body && http_read_body_all(conn, &r.body, &r.len) < 0)
-		r.body = NULL;
-	yajl_val root = r.body ? json_parse(r.body, NULL, 0) : NULL;
-	const char *msg = json_get_str(root, "message");
-	if (conn->status == 404 && (!msg || strncmp(msg, "Could not find", 14) == 0))
-		fprintf(stderr, "Error: No such container:path: %s:%s\n", ctr, path);
-	else
+	if (conn->status == 404) {
+		char target[4096];
+		container_path(target, sizeof(target), ctr, "/json");
+		bool answered = api_call(cl, "GET", target, NULL, &r) == 0; /* else said why */
+		if (answered && r.status == 404)
+			print_daemon_error(&r);
+		else if (answered)
+			fprintf(stderr, "Error: No such container:path: %s:%s\n", ctr, path);
+	} else {
+		if (!conn->no_body && http_read_body_all(conn, &r.body, &r.len) < 0)
+			r.body = NULL;
 		print_daemon_error(&r);
-	if (root)
-		yajl_tree_free(root);
+	}
 	api_response_free(&r);
 }
 
@@ -200,14 +206,14 @@ static int extract_to_host(struct http_conn *conn, const char *src, const char *
 	    .strip_special = !archive,
 	    .skipped_devices = &skipped,
 	};
-	char err[1024];
+	struct error e;
 	int ret = -1;
 	int root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		fprintf(stderr, "Error: %s: %s\n", dir, strerror(errno));
 	/* The destination dir is the root: nothing in the archive can land outside it. */
-	else if (tar_extract(http_source, conn, root, ".", &opts, err, sizeof(err)) < 0)
-		fprintf(stderr, "Error: %s\n", err);
+	else if (tar_extract(http_source, conn, root, ".", &opts, &e) < 0)
+		fprintf(stderr, "Error: %s\n", e.msg);
 	else if (drain(conn) < 0) /* a stream that breaks after the tar's end failed too */
 		fprintf(stderr, "Error: reading the archive: %s\n", strerror(errno));
 	else
@@ -234,7 +240,7 @@ static int copy_from_container(const struct client *cl, const char *ctr, const c
 	}
 	int ret = 1;
 	if (conn->status != 200)
-		print_archive_error(conn, ctr, src);
+		print_archive_error(cl, conn, ctr, src);
 	else if (strcmp(dst, "-") == 0)
 		ret = copy_body_to_stdout(conn) < 0;
 	else
@@ -319,7 +325,7 @@ static int upload(const struct client *cl, const char *ctr, const char *dir, con
 		if (sent == 0)
 			fprintf(stderr, "Error: no answer from the daemon: %s\n", strerror(errno));
 	} else if (conn->status != 200) {
-		print_archive_error(conn, ctr, dir);
+		print_archive_error(cl, conn, ctr, dir);
 	} else {
 		ret = sent < 0;
 	}

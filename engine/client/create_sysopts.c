@@ -35,12 +35,7 @@ int gen_sysopts(yajl_gen g, const struct sysopt_flags *f)
 		if (host_channel_parse(f->host_channel, &hc, err, sizeof(err)) < 0)
 			return bad(err);
 		jg_key(g, "HostChannel");
-		yajl_gen_map_open(g);
-		jg_kstr(g, "PathOnHost", hc.host_path);
-		jg_kstr(g, "PathInContainer", hc.ctr_path);
-		jg_kstr(g, "Permissions", hc.readonly ? "ro" : "rw");
-		jg_kint(g, "Size", hc.size);
-		yajl_gen_map_close(g);
+		host_channel_gen(g, &hc);
 		host_channel_free(&hc);
 	}
 	if (f->env_target_file)

@@ -8,20 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_text.h"
+#include "core/strbuf.h"
 #include "core/units.h"
+#include "inspect_print.h"
 
 /* Words in one command (function name included); far more than any real inspect format. */
 #define MAX_CMD_WORDS 16
 /* How much of an action an error message quotes. */
 #define PREVIEW_MAX 40
-
-/* Growable output; after an allocation failure appends are no-ops and oom stays set. */
-struct sbuf {
-	char *data;
-	size_t len;
-	size_t cap;
-	bool oom;
-};
 
 enum tok_kind { TOK_FIELD, TOK_IDENT, TOK_STRING, TOK_RAW_STRING, TOK_NUMBER, TOK_PIPE, TOK_END };
 
@@ -47,7 +42,7 @@ struct render {
 	yajl_val root;
 	bool check_only;    /* syntax pass: evaluate nothing that depends on the data */
 	const char *action; /* the "{{" of the action being processed, for messages */
-	struct sbuf out;
+	struct strbuf out;
 	char *err;
 	size_t errlen;
 };
@@ -75,241 +70,20 @@ static int action_preview_len(const struct render *r)
 	return (int)(n > PREVIEW_MAX ? PREVIEW_MAX : n);
 }
 
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *data;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		data = realloc(b->data, cap);
-		if (data == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->data = data;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
-
-static void sb_putc(struct sbuf *b, char c)
-{
-	sb_putn(b, &c, 1);
-}
-
-/* Integral numbers as integers (as Docker's typed fields print); others in the shortest form
- * that reads back to the same double. */
-static void put_number(struct sbuf *b, yajl_val n)
-{
-	char tmp[64];
-	double d = n->u.number.d;
-	int prec;
-
-	if (n->u.number.flags & YAJL_NUMBER_INT_VALID) {
-		snprintf(tmp, sizeof(tmp), "%lld", n->u.number.i);
-	} else if (!(n->u.number.flags & YAJL_NUMBER_DOUBLE_VALID)) {
-		sb_puts(b, n->u.number.r);
-		return;
-	} else if (d > -9e18 && d < 9e18 && d == (double)(long long)d) {
-		snprintf(tmp, sizeof(tmp), "%lld", (long long)d);
-	} else {
-		for (prec = 1; prec <= 17; prec++) {
-			snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-			if (strtod(tmp, NULL) == d)
-				break;
-		}
-	}
-	sb_puts(b, tmp);
-}
-
-/* Go's encoding/json string escaping, with SetEscapeHTML(false) as Docker's json uses. */
-static void put_json_string(struct sbuf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char tmp[8];
-
-	sb_putc(b, '"');
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			sb_puts(b, "\\\"");
-			break;
-		case '\\':
-			sb_puts(b, "\\\\");
-			break;
-		case '\n':
-			sb_puts(b, "\\n");
-			break;
-		case '\r':
-			sb_puts(b, "\\r");
-			break;
-		case '\t':
-			sb_puts(b, "\\t");
-			break;
-		case '\b':
-			sb_puts(b, "\\b");
-			break;
-		case '\f':
-			sb_puts(b, "\\f");
-			break;
-		default:
-			if (*p < 0x20) {
-				snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-				sb_puts(b, tmp);
-			} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-				/* U+2028/2029 end JavaScript strings; Go escapes them. */
-				sb_puts(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
-				p += 2;
-			} else {
-				sb_putc(b, (char)*p);
-			}
-		}
-	}
-	sb_putc(b, '"');
-}
-
-static void put_json(struct sbuf *b, yajl_val v)
-{
-	size_t i;
-
-	if (v == NULL) {
-		sb_puts(b, "null");
-		return;
-	}
-	switch (v->type) {
-	case yajl_t_string:
-		put_json_string(b, v->u.string);
-		break;
-	case yajl_t_number:
-		put_number(b, v);
-		break;
-	case yajl_t_object:
-		sb_putc(b, '{');
-		for (i = 0; i < v->u.object.len; i++) {
-			if (i > 0)
-				sb_putc(b, ',');
-			put_json_string(b, v->u.object.keys[i]);
-			sb_putc(b, ':');
-			put_json(b, v->u.object.values[i]);
-		}
-		sb_putc(b, '}');
-		break;
-	case yajl_t_array:
-		sb_putc(b, '[');
-		for (i = 0; i < v->u.array.len; i++) {
-			if (i > 0)
-				sb_putc(b, ',');
-			put_json(b, v->u.array.values[i]);
-		}
-		sb_putc(b, ']');
-		break;
-	case yajl_t_true:
-		sb_puts(b, "true");
-		break;
-	case yajl_t_false:
-		sb_puts(b, "false");
-		break;
-	default:
-		sb_puts(b, "null");
-	}
-}
-
-struct keyval {
-	const char *key;
-	yajl_val val;
-};
-
-static int keyval_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct keyval *)a)->key, ((const struct keyval *)b)->key);
-}
-
-static void put_plain(struct sbuf *b, yajl_val v);
-
-/* Go's fmt prints maps with sorted keys: map[a:1 b:2]. */
-static void put_plain_map(struct sbuf *b, yajl_val v)
-{
-	size_t n = v->u.object.len;
-	struct keyval *kv = calloc(n ? n : 1, sizeof(*kv));
-	size_t i;
-
-	if (kv == NULL) {
-		b->oom = true;
-		return;
-	}
-	for (i = 0; i < n; i++)
-		kv[i] = (struct keyval){v->u.object.keys[i], v->u.object.values[i]};
-	qsort(kv, n, sizeof(*kv), keyval_cmp);
-	sb_puts(b, "map[");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			sb_putc(b, ' ');
-		sb_puts(b, kv[i].key);
-		sb_putc(b, ':');
-		put_plain(b, kv[i].val);
-	}
-	sb_putc(b, ']');
-	free(kv);
-}
-
-/* Go's %v of a decoded JSON value. */
-static void put_plain(struct sbuf *b, yajl_val v)
-{
-	size_t i;
-
-	if (v == NULL || v->type == yajl_t_null) {
-		sb_puts(b, "<nil>");
-		return;
-	}
-	switch (v->type) {
-	case yajl_t_string:
-		sb_puts(b, v->u.string);
-		break;
-	case yajl_t_number:
-		put_number(b, v);
-		break;
-	case yajl_t_object:
-		put_plain_map(b, v);
-		break;
-	case yajl_t_array:
-		sb_putc(b, '[');
-		for (i = 0; i < v->u.array.len; i++) {
-			if (i > 0)
-				sb_putc(b, ' ');
-			put_plain(b, v->u.array.values[i]);
-		}
-		sb_putc(b, ']');
-		break;
-	default:
-		sb_puts(b, v->type == yajl_t_true ? "true" : "false");
-	}
-}
-
 /* What an action prints: text/template shows a missing or null value as <no value>. */
-static void put_value(struct sbuf *b, const struct tval *v)
+static void put_value(struct strbuf *b, const struct tval *v)
 {
 	char tmp[32];
 
 	if (v->kind == TV_STRING) {
-		sb_puts(b, v->str);
+		strbuf_puts(b, v->str);
 	} else if (v->kind == TV_INT) {
 		snprintf(tmp, sizeof(tmp), "%lld", (long long)v->num);
-		sb_puts(b, tmp);
+		strbuf_puts(b, tmp);
 	} else if (v->node == NULL || v->node->type == yajl_t_null) {
-		sb_puts(b, "<no value>");
+		strbuf_puts(b, "<no value>");
 	} else {
-		put_plain(b, v->node);
+		inspect_print_plain(b, v->node);
 	}
 }
 
@@ -500,23 +274,8 @@ static long read_hex(const char *s, int n)
 	return v;
 }
 
-/* Appends code point cp (< 0x10000, not a surrogate) as UTF-8. */
-static void put_utf8(struct sbuf *b, long cp)
-{
-	if (cp < 0x80) {
-		sb_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		sb_putc(b, (char)(0xc0 | (cp >> 6)));
-		sb_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		sb_putc(b, (char)(0xe0 | (cp >> 12)));
-		sb_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		sb_putc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* One escape after a backslash at s[0]; returns how many source bytes it used, or -1. */
-static int decode_escape(const char *s, struct sbuf *b)
+static int decode_escape(const char *s, struct strbuf *b)
 {
 	static const char simple_from[] = "abfnrtv\\\"";
 	static const char simple_to[] = "\a\b\f\n\r\t\v\\\"";
@@ -524,15 +283,15 @@ static int decode_escape(const char *s, struct sbuf *b)
 	long v;
 
 	if (simple != NULL) {
-		sb_putc(b, simple_to[simple - simple_from]);
+		strbuf_putc(b, simple_to[simple - simple_from]);
 		return 2;
 	}
 	if (s[1] == 'x' && (v = read_hex(s + 2, 2)) >= 0) {
-		sb_putc(b, (char)v);
+		strbuf_putc(b, (char)v);
 		return 4;
 	}
 	if (s[1] == 'u' && (v = read_hex(s + 2, 4)) >= 0 && (v < 0xd800 || v > 0xdfff)) {
-		put_utf8(b, v);
+		json_text_put_utf8(b, (unsigned)v);
 		return 6;
 	}
 	return -1;
@@ -541,30 +300,25 @@ static int decode_escape(const char *s, struct sbuf *b)
 /* The value of a string literal token, malloc'd into *out. */
 static int decode_string(struct render *r, const struct token *t, char **out)
 {
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	const char *p = t->text + 1;
 	const char *end = t->text + t->len - 1;
 
-	sb_putn(&b, "", 0); /* an empty literal still needs a buffer */
 	if (t->kind == TOK_RAW_STRING)
-		sb_putn(&b, p, (size_t)(end - p));
+		strbuf_add(&b, p, (size_t)(end - p));
 	while (t->kind == TOK_STRING && p < end) {
 		int used = *p == '\\' ? decode_escape(p, &b) : 1;
 
 		if (used < 0) {
-			free(b.data);
+			strbuf_free(&b);
 			return fail(r, "invalid escape in %.*s", (int)t->len, t->text);
 		}
 		if (*p != '\\')
-			sb_putc(&b, *p);
+			strbuf_putc(&b, *p);
 		p += used;
 	}
-	if (b.oom) {
-		free(b.data);
-		return fail(r, "out of memory");
-	}
-	*out = b.data;
-	return 0;
+	*out = strbuf_take(&b);
+	return *out != NULL ? 0 : fail(r, "out of memory");
 }
 
 static yajl_val object_get(yajl_val obj, const char *name, size_t len)
@@ -643,26 +397,22 @@ struct span {
 static int call_json(struct render *r, struct span at, const struct tval *args, size_t nargs,
                      struct tval *out)
 {
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	char tmp[32];
 
 	if (nargs != 1)
 		return fail(r, "executing at <%.*s>: wrong number of args for json: want 1 got %zu",
 		            at.len, at.text, nargs);
 	if (args[0].kind == TV_STRING) {
-		put_json_string(&b, args[0].str);
+		inspect_print_json_string(&b, args[0].str);
 	} else if (args[0].kind == TV_INT) {
 		snprintf(tmp, sizeof(tmp), "%lld", (long long)args[0].num);
-		sb_puts(&b, tmp);
+		strbuf_puts(&b, tmp);
 	} else {
-		put_json(&b, args[0].node);
+		inspect_print_json(&b, args[0].node);
 	}
-	if (b.oom) {
-		free(b.data);
-		return fail(r, "out of memory");
-	}
-	*out = (struct tval){.kind = TV_STRING, .str = b.data};
-	return 0;
+	*out = (struct tval){.kind = TV_STRING, .str = strbuf_take(&b)};
+	return out->str != NULL ? 0 : fail(r, "out of memory");
 }
 
 /* One step of index: item[key] for an object (string key) or array (integer key). */
@@ -892,7 +642,7 @@ static int render_pass(struct render *r, const char *tmpl)
 		size_t n = open != NULL ? (size_t)(open - p) : strlen(p);
 
 		if (!r->check_only)
-			sb_putn(&r->out, p, n);
+			strbuf_add(&r->out, p, n);
 		if (open == NULL)
 			break;
 		r->action = open;
@@ -900,7 +650,7 @@ static int render_pass(struct render *r, const char *tmpl)
 		if (run_action(r, &p) != 0)
 			return -1;
 	}
-	if (r->out.oom)
+	if (r->out.failed)
 		return fail(r, "out of memory");
 	return 0;
 }
@@ -921,10 +671,12 @@ char *inspect_template_render(const char *tmpl, yajl_val root, char *err, size_t
 	if (render_pass(&r, tmpl) != 0)
 		return NULL;
 	r.check_only = false;
-	sb_putn(&r.out, "", 0); /* an empty result is still a string */
 	if (render_pass(&r, tmpl) != 0) {
-		free(r.out.data);
+		strbuf_free(&r.out);
 		return NULL;
 	}
-	return r.out.data;
+	char *text = strbuf_take(&r.out); /* "" for an empty result */
+	if (text == NULL)
+		fail(&r, "out of memory");
+	return text;
 }

@@ -9,6 +9,8 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 
+#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 const char *container_status_name(enum container_status s)
 {
 	switch (s) {
@@ -31,6 +33,18 @@ const char *container_state_name(const struct container *c)
 	if (c->state.status == STATUS_RUNNING && c->state.paused)
 		return "paused";
 	return container_status_name(c->state.status);
+}
+
+char **container_init_env(const struct container_config *cfg)
+{
+	char **env = NULL;
+	if (strv_find_env(cfg->env, "PATH", 4) < 0)
+		strv_push(&env, DEFAULT_PATH_ENV);
+	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
+		strv_push(&env, "TERM=xterm");
+	for (size_t i = 0; cfg->env && cfg->env[i]; i++)
+		strv_push(&env, cfg->env[i]);
+	return env;
 }
 
 void container_config_free(struct container_config *c)

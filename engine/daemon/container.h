@@ -109,6 +109,9 @@ struct container {
 const char *container_status_name(enum container_status s);
 /* The State.Status a user sees: the status name, or "paused". Store lock held. */
 const char *container_state_name(const struct container *c);
+/* The init's environment (a new strv): the config's, with a default PATH and (with a tty)
+ * TERM=xterm. */
+char **container_init_env(const struct container_config *cfg);
 void container_config_free(struct container_config *c);
 void host_config_free(struct host_config *h);
 /* A zeroed container with its locks ready and id copied (NULL: leave it empty), or NULL. */

@@ -14,15 +14,34 @@
 #include "host/cgroup_info.h"
 #include "core/fileutil.h"
 #include "core/log.h"
-#include "lxc_config.h"
 #include "runtime.h"
 #include "store.h"
 
 #define FREEZE_TIMEOUT_MS 10000
 
+char *container_cgroup_path(const struct container *c, const char *default_parent)
+{
+	const char *parent = c->host.cgroup_parent ? c->host.cgroup_parent : default_parent;
+	if (!parent || !*parent)
+		parent = "/isulad";
+	while (*parent == '/')
+		parent++;
+	size_t plen = strlen(parent);
+	while (plen > 0 && parent[plen - 1] == '/')
+		plen--;
+	char *out = malloc(plen + CONTAINER_ID_LEN + 2);
+	if (!out)
+		return NULL;
+	if (plen)
+		snprintf(out, plen + CONTAINER_ID_LEN + 2, "%.*s/%s", (int)plen, parent, c->id);
+	else
+		snprintf(out, CONTAINER_ID_LEN + 1, "%s", c->id);
+	return out;
+}
+
 char *container_cgroup_rel(const struct container *c)
 {
-	return lxc_config_cgroup_path(c, g_runtime.default_cgroup_parent);
+	return container_cgroup_path(c, g_runtime.default_cgroup_parent);
 }
 
 static void sleep_ms(long ms)

@@ -9,7 +9,10 @@
 
 #include "container.h"
 
-/* The container's cgroup below each hierarchy root (malloc'd). */
+/* The cgroup path (relative to each hierarchy's root) the container will get: below its
+ * --cgroup-parent, else default_parent, else /isulad (malloc'd). */
+char *container_cgroup_path(const struct container *c, const char *default_parent);
+/* The same with the daemon's --cgroup-parent as the default. */
 char *container_cgroup_rel(const struct container *c);
 
 /* Freezes/thaws the whole cgroup and waits until the kernel reports it done. Callers hold

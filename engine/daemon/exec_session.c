@@ -78,23 +78,24 @@ static bool container_running(const struct container *c)
 
 struct exec_session *exec_session_new(struct container *c, char **cmd, char **env, const char *user,
                                       const char *workdir, bool tty, bool in, bool out,
-                                      bool err_stream, char *err, size_t errlen)
+                                      bool err_stream, struct error *e)
 {
 	if (!cmd || !cmd[0]) {
-		snprintf(err, errlen, "No exec command specified");
+		error_set(e, ERR_INVALID, "No exec command specified");
 		return NULL;
 	}
 	store_lock();
 	bool running = container_running(c);
 	store_unlock();
 	if (!running) {
-		snprintf(err, errlen, "Exec container error; Container is not running:%s", c->id);
+		error_set(e, ERR_NOT_RUNNING, "Exec container error; Container is not running:%s",
+		          c->id);
 		return NULL;
 	}
 	struct exec_session *s = calloc(1, sizeof(*s));
 	if (!s || idgen_random_hex(s->id) < 0) {
 		free(s);
-		snprintf(err, errlen, "cannot create an exec instance: %s", strerror(errno));
+		error_set(e, ERR_INTERNAL, "cannot create an exec instance: %s", strerror(errno));
 		return NULL;
 	}
 	s->cmd = strv_dup(cmd);
@@ -160,9 +161,10 @@ static char **session_env(const struct exec_session *s)
 	return env;
 }
 
-/* Checks the command and resolves -u in the container's own view of its root. */
+/* Checks the command and resolves -u in the container's own view of its root. -1 with e:
+ * ERR_CMD_NOT_FOUND when the executable is not there, else ERR_CMD_CANNOT_RUN. */
 static int check_in_container(const struct exec_session *s, char **env, uid_t *uid, gid_t *gid,
-                              char *err, size_t errlen)
+                              struct error *e)
 {
 	/* The init pinned through liblxc, its root opened through the pin: never the root of a
 	 * process that reused a stored pid. */
@@ -172,27 +174,23 @@ static int check_in_container(const struct exec_session *s, char **env, uid_t *u
 		rootfd = pid_pin_openat(&pin, "root", O_PATH | O_DIRECTORY);
 		pid_pin_close(&pin);
 	}
-	if (rootfd < 0) {
-		snprintf(err, errlen, "Exec container error; Container is not running:%s",
-		         s->c->id);
-		return -1;
-	}
+	if (rootfd < 0)
+		return error_set(e, ERR_CMD_CANNOT_RUN,
+		                 "Exec container error; Container is not running:%s", s->c->id);
 	int ret = 0, fd = -1;
 	const char *cwd;
 	int p = strv_find_env(env, "PATH", 4);
 	if (!rootfs_find_executable(rootfd, s->cmd[0], p >= 0 ? env[p] + 5 : DEFAULT_PATH)) {
-		snprintf(err, errlen,
-		         "exec failed: unable to start container process: exec: \"%s\": executable "
-		         "file not found in $PATH",
-		         s->cmd[0]);
-		ret = -1;
+		ret = error_set(e, ERR_CMD_NOT_FOUND,
+		                "exec failed: unable to start container process: exec: \"%s\": "
+		                "executable file not found in $PATH",
+		                s->cmd[0]);
 	} else if ((cwd = s->workdir ? s->workdir : s->c->config.workdir) &&
 	           (fd = rootfs_open(rootfd, cwd, O_PATH | O_DIRECTORY, 0)) < 0) {
-		snprintf(
-		    err, errlen,
+		ret = error_set(
+		    e, ERR_CMD_CANNOT_RUN,
 		    "exec failed: unable to start container process: chdir to cwd (\"%s\"): %s",
 		    cwd, strerror(errno));
-		ret = -1;
 	} else if (s->user) {
 		char *passwd = NULL, *group = NULL;
 		char msg[512];
@@ -200,7 +198,7 @@ static int check_in_container(const struct exec_session *s, char **env, uid_t *u
 		if (ret == 0)
 			ret = user_spec_resolve(s->user, passwd, group, uid, gid, msg, sizeof(msg));
 		if (ret < 0)
-			snprintf(err, errlen, "exec failed: %s", msg);
+			error_set(e, ERR_CMD_CANNOT_RUN, "exec failed: %s", msg);
 		free(passwd);
 		free(group);
 	}
@@ -339,8 +337,7 @@ static pid_t spawn_helper(char **argv, const int child[3], char **env)
 	return pid;
 }
 
-int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, char *err,
-                       size_t errlen)
+int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, struct error *e)
 {
 	io->in = io->out = io->err = -1;
 	store_lock();
@@ -349,34 +346,30 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	if (!was_started && running)
 		s->started = s->running = true;
 	store_unlock();
-	if (was_started) {
-		snprintf(err, errlen, "Exec command %s has already run", s->id);
-		return -1;
-	}
-	if (!running) {
-		snprintf(err, errlen, "Exec container error; Container is not running:%s",
-		         s->c->id);
-		return -1;
-	}
+	if (was_started)
+		return error_set(e, ERR_CONFLICT, "Exec command %s has already run", s->id);
+	if (!running)
+		return error_set(e, ERR_NOT_RUNNING,
+		                 "Exec container error; Container is not running:%s", s->c->id);
 	char **env = session_env(s);
 	uid_t uid = 0;
 	gid_t gid = 0;
 	int child[3] = {-1, -1, -1};
 	char **argv = NULL;
 	int ret = -1, fail_code = 126;
-	if (check_in_container(s, env, &uid, &gid, err, errlen) < 0) {
-		fail_code = strstr(err, "not found") ? 127 : 126;
+	if (check_in_container(s, env, &uid, &gid, e) < 0) {
+		fail_code = error_exit_code(e->code);
 		ret = -2;
 		goto out;
 	}
 	if (make_stdio(s, detach, child, io) < 0) {
-		snprintf(err, errlen, "cannot set up the exec's stdio: %s", strerror(errno));
+		error_set(e, ERR_INTERNAL, "cannot set up the exec's stdio: %s", strerror(errno));
 		goto out;
 	}
 	argv = helper_argv(s, s->user != NULL, uid, gid);
 	pid_t pid = spawn_helper(argv, child, env);
 	if (pid < 0) {
-		snprintf(err, errlen, "cannot start the exec helper: %s", strerror(errno));
+		error_set(e, ERR_INTERNAL, "cannot start the exec helper: %s", strerror(errno));
 		goto out;
 	}
 	store_lock();

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "container.h"
+#include "core/error.h"
 
 struct exec_session {
 	char id[CONTAINER_ID_LEN + 1];
@@ -25,10 +26,11 @@ struct exec_session {
 	struct exec_session *next;
 };
 
-/* A new session (referenced once for the caller), or NULL with err. */
+/* A new session (referenced once for the caller), or NULL with e: ERR_INVALID (no command),
+ * ERR_NOT_RUNNING, ERR_INTERNAL. */
 struct exec_session *exec_session_new(struct container *c, char **cmd, char **env, const char *user,
                                       const char *workdir, bool tty, bool in, bool out,
-                                      bool err_stream, char *err, size_t errlen);
+                                      bool err_stream, struct error *e);
 struct exec_session *exec_session_get(const char *id);
 void exec_session_put(struct exec_session *s);
 
@@ -38,11 +40,11 @@ struct exec_stdio {
 };
 
 /* Starts the helper. With detach, its output is discarded and nothing is returned in io.
- * 0; -1 with err when the session cannot start ("Exec container error; Container is not
- * running:<id>", ...); -2 when the command cannot run in the container (not found: exit
- * code 127, bad user: 126), which Docker reports in the session's own stream. */
-int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, char *err,
-                       size_t errlen);
+ * 0; -1 with e when the session cannot start (ERR_CONFLICT: it already ran, ERR_NOT_RUNNING:
+ * "Exec container error; Container is not running:<id>", ERR_INTERNAL); -2 when the command
+ * cannot run in the container (ERR_CMD_NOT_FOUND: exit code 127, ERR_CMD_CANNOT_RUN such as
+ * a bad user: 126), which Docker reports in the session's own stream. */
+int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, struct error *e);
 /* After the relay: closes io, drains what the helper still writes, reaps it and records the
  * exit code (in a thread of its own when wait is false). */
 void exec_session_finish(struct exec_session *s, struct exec_stdio *io, bool wait);

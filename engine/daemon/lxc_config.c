@@ -12,34 +12,13 @@
 #include "lxc_security.h"
 #include "core/strv.h"
 #include "sysopt.h"
-#include "core/text_buf.h"
+#include "core/strbuf.h"
 
 /* The console ring buffer kept by liblxc for a tty container. */
 #define CONSOLE_REPLAY_BYTES (64 * 1024)
-#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-char *lxc_config_cgroup_path(const struct container *c, const char *default_parent)
-{
-	const char *parent = c->host.cgroup_parent ? c->host.cgroup_parent : default_parent;
-	if (!parent || !*parent)
-		parent = "/isulad";
-	while (*parent == '/')
-		parent++;
-	size_t plen = strlen(parent);
-	while (plen > 0 && parent[plen - 1] == '/')
-		plen--;
-	char *out = malloc(plen + CONTAINER_ID_LEN + 2);
-	if (!out)
-		return NULL;
-	if (plen)
-		snprintf(out, plen + CONTAINER_ID_LEN + 2, "%.*s/%s", (int)plen, parent, c->id);
-	else
-		snprintf(out, CONTAINER_ID_LEN + 1, "%s", c->id);
-	return out;
-}
 
 /* A cgroup setting for whichever hierarchy holds the controller on this host. */
-static void add_cgroup(FILE *f, const char *v1_key, const char *v2_key, const char *value)
+static void add_cgroup(struct strbuf *f, const char *v1_key, const char *v2_key, const char *value)
 {
 	char key[128];
 	if (cgroup_v1_has(v1_key))
@@ -51,14 +30,14 @@ static void add_cgroup(FILE *f, const char *v1_key, const char *v2_key, const ch
 	lxc_conf_line(f, key, "%s", value);
 }
 
-static void add_cgroup_int(FILE *f, const char *v1_key, const char *v2_key, int64_t value)
+static void add_cgroup_int(struct strbuf *f, const char *v1_key, const char *v2_key, int64_t value)
 {
 	char num[32];
 	snprintf(num, sizeof(num), "%lld", (long long)value);
 	add_cgroup(f, v1_key, v2_key, num);
 }
 
-static void add_resources(FILE *f, const struct host_config *h)
+static void add_resources(struct strbuf *f, const struct host_config *h)
 {
 	if (h->memory > 0)
 		add_cgroup_int(f, "memory.limit_in_bytes", "memory.max", h->memory);
@@ -104,7 +83,7 @@ static void add_resources(FILE *f, const struct host_config *h)
 }
 
 /* Bind mounts from -v host:container[:ro|rw]. The target is relative to the rootfs. */
-static int add_binds(FILE *f, char *const *binds, char *err, size_t errlen)
+static int add_binds(struct strbuf *f, char *const *binds, char *err, size_t errlen)
 {
 	for (size_t i = 0; binds && binds[i]; i++) {
 		char *spec = strdup(binds[i]);
@@ -140,7 +119,7 @@ static int add_binds(FILE *f, char *const *binds, char *err, size_t errlen)
 	return 0;
 }
 
-static void add_system_mounts(FILE *f, const struct host_config *h)
+static void add_system_mounts(struct strbuf *f, const struct host_config *h)
 {
 	char size[48] = "";
 	if (h->memory > 0)
@@ -158,21 +137,9 @@ static void add_system_mounts(FILE *f, const struct host_config *h)
 	              "mqueue dev/mqueue mqueue rw,nosuid,nodev,noexec,create=dir 0 0");
 }
 
-char **lxc_config_env(const struct container_config *cfg)
+static void add_env(struct strbuf *f, const struct container_config *cfg)
 {
-	char **env = NULL;
-	if (strv_find_env(cfg->env, "PATH", 4) < 0)
-		strv_push(&env, DEFAULT_PATH_ENV);
-	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
-		strv_push(&env, "TERM=xterm");
-	for (size_t i = 0; cfg->env && cfg->env[i]; i++)
-		strv_push(&env, cfg->env[i]);
-	return env;
-}
-
-static void add_env(FILE *f, const struct container_config *cfg)
-{
-	char **env = lxc_config_env(cfg);
+	char **env = container_init_env(cfg);
 	for (size_t i = 0; env && env[i]; i++)
 		lxc_conf_line(f, "lxc.environment", "%s", env[i]);
 	strv_free(env);
@@ -183,7 +150,8 @@ static void add_env(FILE *f, const struct container_config *cfg)
 
 /* A tty container's output is liblxc's console log (raw bytes); lxc 5 keeps one rotated
  * file. A non-tty init inherits the monitor's stdio, which the monitor logs itself. */
-static void add_console(FILE *f, const struct container *c, const struct lxc_config_env *env)
+static void add_console(struct strbuf *f, const struct container *c,
+                        const struct lxc_config_env *env)
 {
 	struct container_log_settings ls;
 	log_config_settings(&c->host, &ls);
@@ -206,7 +174,8 @@ static void add_console(FILE *f, const struct container *c, const struct lxc_con
 /* OCI prestart hooks run from lxc.hook.start-host: in the host's namespaces once the
  * container's exist, before its init runs (LXC_PID is that init). Poststop hooks run from the
  * post-stop hook the engine always has. */
-static void add_oci_hooks(FILE *f, const struct container *c, const struct lxc_config_env *env)
+static void add_oci_hooks(struct strbuf *f, const struct container *c,
+                          const struct lxc_config_env *env)
 {
 	if (c->hooks.stage[OCI_HOOK_PRESTART].n > 0)
 		lxc_conf_line(f, "lxc.hook.start-host",
@@ -225,17 +194,12 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 {
 	const struct container_config *cfg = &c->config;
 	const struct host_config *h = &c->host;
-	struct text_buf b;
-	if (text_buf_open(&b) < 0) {
-		snprintf(err, errlen, "out of memory rendering the lxc config");
-		return NULL;
-	}
-	FILE *f = b.f;
+	struct strbuf b = {0}, *f = &b;
 	/* Every line below, the security and option lines included, goes through
 	 * lxc_conf_line: one refused value fails the whole config. */
 	lxc_conf_begin();
-	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
-	fputs("# generated by isulad at every start; edits are overwritten\n", f);
+	char *cg = container_cgroup_path(c, env->default_cgroup_parent);
+	strbuf_puts(f, "# generated by isulad at every start; edits are overwritten\n");
 	lxc_conf_line(f, "lxc.uts.name", "%s", cfg->hostname ? cfg->hostname : "localhost");
 	lxc_conf_line(f, "lxc.rootfs.path", "dir:%s", h->external_rootfs);
 	lxc_conf_line(f, "lxc.net.0.type", "empty");
@@ -265,7 +229,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	char *sec = lxc_security_config(c, env, err, errlen);
 	bool sec_ok = sec != NULL;
 	if (sec)
-		fputs(sec, f);
+		strbuf_puts(f, sec);
 	free(sec);
 	add_resources(f, h);
 	add_env(f, cfg);
@@ -281,7 +245,11 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	/* A refusal inside lxc_security_config is reported here too. */
 	if (lxc_conf_end(ok ? err : NULL, ok ? errlen : 0) < 0)
 		ok = false;
-	char *text = text_buf_finish(&b, ok);
+	char *text = NULL;
+	if (ok)
+		text = strbuf_take(&b);
+	else
+		strbuf_free(&b);
 	if (ok && !text)
 		snprintf(err, errlen, "out of memory rendering the lxc config");
 	return text;

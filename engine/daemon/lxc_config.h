@@ -26,9 +26,5 @@ struct lxc_config_env {
 /* The config text (malloc'd), or NULL with err naming the value that cannot be expressed. */
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
                         size_t errlen);
-/* The cgroup path (relative to each hierarchy's root) the container will get. */
-char *lxc_config_cgroup_path(const struct container *c, const char *default_parent);
-/* The init's environment: the config's, with a default PATH and (with a tty) TERM=xterm. */
-char **lxc_config_env(const struct container_config *cfg);
 
 #endif

@@ -13,12 +13,13 @@
 #include "host/capabilities.h"
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2.h"
+#include "container_cgroup.h"
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
 #include "rootfs_files.h"
 #include "host/seccomp_profile.h"
 #include "sysopt.h"
-#include "core/text_buf.h"
+#include "core/strbuf.h"
 
 /* iSulad's default capability list (seed 000 §1.3.4 table); system containers add SYS_BOOT. */
 static const char *const g_default_caps[] = {
@@ -63,7 +64,7 @@ static int last_cap(void)
 	return n > 0 ? n : CAPABILITY_LAST;
 }
 
-static void add_caps(FILE *f, uint64_t caps)
+static void add_caps(struct strbuf *f, uint64_t caps)
 {
 	char keep[1024] = "";
 	size_t n = 0;
@@ -83,7 +84,7 @@ static void add_caps(FILE *f, uint64_t caps)
 
 /* The node of each --device, bound from the host into the container's /dev tmpfs, and its
  * devices cgroup rule. */
-static int add_devices(FILE *f, const struct host_config *h, bool cgroup_rules, char *err,
+static int add_devices(struct strbuf *f, const struct host_config *h, bool cgroup_rules, char *err,
                        size_t errlen)
 {
 	for (size_t i = 0; i < h->sec.n_devices; i++) {
@@ -120,7 +121,7 @@ static bool is_autodev_node(const char *name)
 
 /* --privileged: every device node of the host's /dev (and of its direct subdirectories, such
  * as /dev/net or /dev/snd), bound into the container's /dev, as Docker does. */
-static void add_host_devices(FILE *f, const char *dir, int depth)
+static void add_host_devices(struct strbuf *f, const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -159,8 +160,9 @@ static int device_rule_text(const struct device_spec *d, char *out, size_t len)
  * <container_dir>/devices, which the monitor's start-host hook compiles into a BPF program on
  * the container's v2 cgroup. With neither a v1 devices controller nor a cgroup2 tree the
  * container is refused (fail closed). */
-static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_config_env *env,
-                          bool v1_devices, char *err, size_t errlen)
+static int add_v2_devices(struct strbuf *f, const struct container *c,
+                          const struct lxc_config_env *env, bool v1_devices, char *err,
+                          size_t errlen)
 {
 	char *mount = cgroup2_mount_point();
 	if (!mount) {
@@ -173,21 +175,21 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 		return -1;
 	}
 	free(mount);
-	char *cg = lxc_config_cgroup_path(c, env->default_cgroup_parent);
-	struct text_buf t;
+	char *cg = container_cgroup_path(c, env->default_cgroup_parent);
+	struct strbuf t = {0};
 	/* The cgroup comes from the API (CgroupParent): it goes in the file, never on the hook's
 	 * line, which liblxc runs through sh -c. */
-	if (cg && text_buf_open(&t) == 0) {
-		fprintf(t.f, "cgroup %s\n", cg);
+	if (cg) {
+		strbuf_printf(&t, "cgroup %s\n", cg);
 		for (size_t i = 0; g_default_devices[i]; i++)
-			fprintf(t.f, "%s\n", g_default_devices[i]);
+			strbuf_printf(&t, "%s\n", g_default_devices[i]);
 		for (size_t i = 0; i < c->host.sec.n_devices; i++) {
 			char rule[64];
 			if (device_rule_text(&c->host.sec.devices[i], rule, sizeof(rule)) == 0)
-				fprintf(t.f, "%s\n", rule);
+				strbuf_printf(&t, "%s\n", rule);
 		}
 	}
-	char *text = cg ? text_buf_finish(&t, true) : NULL;
+	char *text = cg ? strbuf_take(&t) : NULL;
 	char *path = path_join(env->container_dir, "devices");
 	int ret = -1;
 	if (cg && strpbrk(cg, "\n\r"))
@@ -207,7 +209,7 @@ static int add_v2_devices(FILE *f, const struct container *c, const struct lxc_c
 	return ret;
 }
 
-static void add_masks(FILE *f)
+static void add_masks(struct strbuf *f)
 {
 	for (size_t i = 0; g_masked_paths[i]; i++) {
 		const char *p = g_masked_paths[i];
@@ -228,14 +230,14 @@ static void add_masks(FILE *f)
 	}
 }
 
-static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, const char *dir,
-                         char *err, size_t errlen)
+static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_config *h,
+                         const char *dir, char *err, size_t errlen)
 {
 	/* A user-remapped container's root is nobody on the host already. */
 	uid_t uid;
 	gid_t gid;
 	char *profile =
-	    seccomp_profile_render(caps, h->system_container, userremap_root(h, &uid, &gid));
+	    seccomp_profile_render(caps, h->system_container, user_remap_root(h, &uid, &gid));
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
 	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
@@ -250,8 +252,8 @@ static int write_seccomp(FILE *f, uint64_t caps, const struct host_config *h, co
 	return ret;
 }
 
-static int add_confinement(FILE *f, const struct container *c, const struct lxc_config_env *env,
-                           char *err, size_t errlen)
+static int add_confinement(struct strbuf *f, const struct container *c,
+                           const struct lxc_config_env *env, char *err, size_t errlen)
 {
 	const struct host_config *h = &c->host;
 	const char *base[sizeof(g_default_caps) / sizeof(g_default_caps[0]) + 1];
@@ -282,18 +284,16 @@ static int add_confinement(FILE *f, const struct container *c, const struct lxc_
 /* liblxc's own lxc.sysctl writes after /proc/sys has gone read-only (proc:mixed), so the
  * values are written from the host by a hook that joins the container's namespaces, after
  * they exist and before the init runs. */
-static int add_sysctls(FILE *f, char *const *sysctls, const struct lxc_config_env *env, char *err,
-                       size_t errlen)
+static int add_sysctls(struct strbuf *f, char *const *sysctls, const struct lxc_config_env *env,
+                       char *err, size_t errlen)
 {
 	if (!sysctls || !sysctls[0])
 		return 0;
 	char *path = path_join(env->container_dir, "sysctl");
-	struct text_buf t;
-	if (text_buf_open(&t) == 0) {
-		for (size_t i = 0; sysctls[i]; i++)
-			fprintf(t.f, "%s\n", sysctls[i]);
-	}
-	char *text = text_buf_finish(&t, true);
+	struct strbuf t = {0};
+	for (size_t i = 0; sysctls[i]; i++)
+		strbuf_printf(&t, "%s\n", sysctls[i]);
+	char *text = strbuf_take(&t);
 	int ret = -1;
 	if (!text || !path)
 		snprintf(err, errlen, "out of memory");
@@ -314,12 +314,7 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 {
 	const char *container_dir = env->container_dir;
 	const struct host_config *h = &c->host;
-	struct text_buf b;
-	if (text_buf_open(&b) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	FILE *f = b.f;
+	struct strbuf b = {0}, *f = &b;
 	int ret = 0;
 	if (h->privileged) {
 		/* Every capability, every device, no seccomp filter, nothing masked. */
@@ -339,7 +334,11 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 		lxc_conf_line(f, "lxc.cgroup.memory.oom_control", "1");
 	if (ret == 0)
 		ret = network_files_lxc_binds(f, c, container_dir, err, errlen);
-	char *out = text_buf_finish(&b, ret == 0);
+	char *out = NULL;
+	if (ret == 0)
+		out = strbuf_take(&b);
+	else
+		strbuf_free(&b);
 	if (!out && ret == 0)
 		snprintf(err, errlen, "out of memory");
 	return out;

@@ -1,6 +1,6 @@
 #include "net_files.h"
 
-#include "core/text_buf.h"
+#include "core/strbuf.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -130,10 +130,7 @@ static bool starts_with_word(const char *line, size_t n, const char *word)
 char *resolv_conf_render(const char *host_text, char *const *servers, char *const *search,
                          char *const *options)
 {
-	struct text_buf b;
-	if (text_buf_open(&b) < 0)
-		return NULL;
-	FILE *f = b.f;
+	struct strbuf b = {0}, *f = &b;
 	for (const char *p = host_text; p && *p;) {
 		size_t n = strcspn(p, "\n");
 		bool drop =
@@ -142,48 +139,45 @@ char *resolv_conf_render(const char *host_text, char *const *servers, char *cons
 		     (starts_with_word(p, n, "search") || starts_with_word(p, n, "domain"))) ||
 		    (options && options[0] && starts_with_word(p, n, "options"));
 		if (!drop)
-			fprintf(f, "%.*s\n", (int)n, p);
+			strbuf_printf(f, "%.*s\n", (int)n, p);
 		p += n;
 		if (*p == '\n')
 			p++;
 	}
 	for (size_t i = 0; servers && servers[i]; i++)
-		fprintf(f, "nameserver %s\n", servers[i]);
+		strbuf_printf(f, "nameserver %s\n", servers[i]);
 	bool no_search = search && search[0] && strcmp(search[0], ".") == 0 && !search[1];
 	if (search && search[0] && !no_search) {
-		fputs("search", f);
+		strbuf_puts(f, "search");
 		for (size_t i = 0; search[i]; i++) {
 			if (strcmp(search[i], ".") != 0)
-				fprintf(f, " %s", search[i]);
+				strbuf_printf(f, " %s", search[i]);
 		}
-		fputc('\n', f);
+		strbuf_putc(f, '\n');
 	}
 	if (options && options[0]) {
-		fputs("options", f);
+		strbuf_puts(f, "options");
 		for (size_t i = 0; options[i]; i++)
-			fprintf(f, " %s", options[i]);
-		fputc('\n', f);
+			strbuf_printf(f, " %s", options[i]);
+		strbuf_putc(f, '\n');
 	}
-	return text_buf_finish(&b, true);
+	return strbuf_take(&b);
 }
 
 char *hosts_render(const char *hostname, char *const *extra)
 {
-	struct text_buf b;
-	if (text_buf_open(&b) < 0)
-		return NULL;
-	FILE *f = b.f;
-	fprintf(f,
-	        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-	        "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-	        "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n",
-	        hostname);
+	struct strbuf b = {0}, *f = &b;
+	strbuf_printf(f,
+	              "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+	              "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
+	              "ff02::2\tip6-allrouters\n127.0.1.1\t%s\n",
+	              hostname);
 	for (size_t i = 0; extra && extra[i]; i++) {
 		char *h, *ip, err[256];
 		if (extra_host_parse(extra[i], &h, &ip, err, sizeof(err)) == 0)
-			fprintf(f, "%s\t%s\n", ip, h);
+			strbuf_printf(f, "%s\t%s\n", ip, h);
 		free(h);
 		free(ip);
 	}
-	return text_buf_finish(&b, true);
+	return strbuf_take(&b);
 }

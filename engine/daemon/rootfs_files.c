@@ -72,7 +72,7 @@ void rootfs_write_network_files(const struct container *c)
 }
 
 /* Writes text to <dir>/<name> and the bind line onto etc/<name>; -1 with err. */
-static int bind_file(FILE *f, const char *dir, const char *name, char *text, char *err,
+static int bind_file(struct strbuf *f, const char *dir, const char *name, char *text, char *err,
                      size_t errlen)
 {
 	char *path = path_join(dir, name);
@@ -91,7 +91,7 @@ static int bind_file(FILE *f, const char *dir, const char *name, char *text, cha
 	return ret;
 }
 
-int network_files_lxc_binds(FILE *f, const struct container *c, const char *container_dir,
+int network_files_lxc_binds(struct strbuf *f, const struct container *c, const char *container_dir,
                             char *err, size_t errlen)
 {
 	const struct security_config *s = &c->host.sec;

@@ -229,11 +229,12 @@ void route_container_archive_put(const struct request *req, struct response *res
 	    .no_overwrite_dir_nondir = req_query_bool(req, "noOverwriteDirNonDir"),
 	    .check_only = true,
 	};
-	char err[1024];
+	struct error e;
 	int fd = req->body_fd;
-	/* Check every entry first, so a bad archive changes nothing. */
-	if (tar_extract(tar_fd_read, &fd, root_fd, path, &opts, err, sizeof(err)) < 0) {
-		resp_error(resp, 400, "%s", err);
+	/* Check every entry first, so a bad archive changes nothing; whatever stops the check
+	 * refuses the archive (400). */
+	if (tar_extract(tar_fd_read, &fd, root_fd, path, &opts, &e) < 0) {
+		resp_error(resp, 400, "%s", e.msg);
 		goto out;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0) {
@@ -241,9 +242,9 @@ void route_container_archive_put(const struct request *req, struct response *res
 		goto out;
 	}
 	opts.check_only = false;
-	if (tar_extract(tar_fd_read, &fd, root_fd, path, &opts, err, sizeof(err)) < 0) {
-		resp_error(resp, strncmp(err, "cannot overwrite", 16) == 0 ? 400 : 500,
-		           "extracting into %s in container %s: %s", path, c->name, err);
+	if (tar_extract(tar_fd_read, &fd, root_fd, path, &opts, &e) < 0) {
+		resp_error(resp, http_status_of(e.code), "extracting into %s in container %s: %s",
+		           path, c->name, e.msg);
 		goto out;
 	}
 	resp_empty(resp, 200);

@@ -3,7 +3,6 @@
  * a time, as lxc-console does. */
 #include <errno.h>
 #include <fcntl.h>
-#include <lxc/lxccontainer.h>
 #include <poll.h>
 #include <time.h>
 #include <stdio.h>
@@ -24,9 +23,8 @@
 #include "stream_relay.h"
 
 struct console_attach {
-	struct container *c; /* referenced */
-	struct lxc_container *ct;
-	int keep_fd; /* liblxc's command connection: the console is ours while it is open */
+	struct container *c;         /* referenced */
+	struct runtime_console *con; /* the console is ours while we hold it */
 	int ptx;
 	bool in;
 	bool replay; /* logs=1: first what liblxc's console ring buffer holds */
@@ -46,8 +44,7 @@ static void attach_free(struct console_attach *a)
 	}
 	store_unlock();
 	close(a->ptx);
-	close(a->keep_fd);
-	lxc_container_put(a->ct);
+	runtime_console_release(a->con);
 	store_put(a->c);
 	free(a);
 }
@@ -56,12 +53,12 @@ static void attach_free(struct console_attach *a)
  * nothing falls between the two; what the init writes in that instant may come twice. */
 static void replay_console(struct console_attach *a, int fd)
 {
-	uint64_t max = 0;
-	struct lxc_console_log log = {.read = true, .read_max = &max};
-	if (a->ct->console_log(a->ct, &log) == 0 && log.data) {
-		if (max > 0)
-			sock_send_all(fd, log.data, (size_t)max);
-		free(log.data);
+	size_t len;
+	char *log = runtime_console_log(a->con, &len);
+	if (log) {
+		if (len > 0)
+			sock_send_all(fd, log, len);
+		free(log);
 	}
 }
 
@@ -213,7 +210,7 @@ void route_container_attach(const struct request *req, struct response *resp)
 	bool tty = c->config.tty;
 	store_unlock();
 	struct console_attach *a = NULL;
-	struct lxc_container *ct = NULL;
+	struct runtime_console *con = NULL;
 	if (!tty && (running || created)) {
 		attach_log(req, resp, c);
 		return;
@@ -222,10 +219,9 @@ void route_container_attach(const struct request *req, struct response *resp)
 		resp_error(resp, 409, "You cannot attach to a stopped container, start it first");
 		goto fail;
 	}
-	ct = lxc_container_new(c->id, g_paths.lxcpath);
-	int ttynum = 0, ptx = -1;
-	int keep = ct ? ct->console_getfd(ct, &ttynum, &ptx) : -1;
-	if (keep < 0) {
+	int ptx = -1;
+	con = runtime_console_take(c->id, &ptx);
+	if (!con) {
 		resp_error(
 		    resp, 409,
 		    "cannot attach to the console of %s: it is in use by another attach, or the "
@@ -235,15 +231,15 @@ void route_container_attach(const struct request *req, struct response *resp)
 	}
 	a = calloc(1, sizeof(*a));
 	if (!a) {
-		close(keep);
 		close(ptx);
+		runtime_console_release(con);
+		con = NULL;
 		resp_error(resp, 500, "out of memory");
 		goto fail;
 	}
 	const char *in = req_query(req, "stdin");
 	*a = (struct console_attach){.c = c,
-	                             .ct = ct,
-	                             .keep_fd = keep,
+	                             .con = con,
 	                             .ptx = ptx,
 	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0,
 	                             .replay = req_query_bool(req, "logs")};
@@ -256,8 +252,7 @@ void route_container_attach(const struct request *req, struct response *resp)
 	             console_never_attached);
 	return;
 fail:
-	if (ct)
-		lxc_container_put(ct);
+	runtime_console_release(con);
 	store_put(c);
 }
 

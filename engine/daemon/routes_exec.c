@@ -19,11 +19,11 @@ void route_exec_create(const struct request *req, struct response *resp)
 	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
-	char err[ERRLEN] = "";
-	yajl_val body = json_parse(req->body, err, sizeof(err));
+	struct error e = {.msg = ""};
+	yajl_val body = json_parse(req->body, e.msg, sizeof(e.msg));
 	if (!body || !YAJL_IS_OBJECT(body)) {
 		resp_error(resp, 400, "invalid exec configuration: expected a JSON object%s%s",
-		           body || !err[0] ? "" : ": ", body ? "" : err);
+		           body || !e.msg[0] ? "" : ": ", body ? "" : e.msg);
 	} else {
 		char **cmd = json_get_strv(body, "Cmd");
 		char **env = json_get_strv(body, "Env");
@@ -31,7 +31,7 @@ void route_exec_create(const struct request *req, struct response *resp)
 		    c, cmd, env, json_get_str(body, "User"), json_get_str(body, "WorkingDir"),
 		    json_get_bool(body, "Tty", false), json_get_bool(body, "AttachStdin", false),
 		    json_get_bool(body, "AttachStdout", false),
-		    json_get_bool(body, "AttachStderr", false), err, sizeof(err));
+		    json_get_bool(body, "AttachStderr", false), &e);
 		if (s) {
 			yajl_gen g = yajl_gen_alloc(NULL);
 			yajl_gen_map_open(g);
@@ -41,7 +41,7 @@ void route_exec_create(const struct request *req, struct response *resp)
 			events_emit(c, "exec_create", "execID", s->id, NULL);
 			exec_session_put(s);
 		} else {
-			resp_error(resp, strstr(err, "not running") ? 409 : 400, "%s", err);
+			resp_error_from(resp, &e);
 		}
 		strv_free(cmd);
 		strv_free(env);
@@ -92,7 +92,7 @@ static void exec_never_attached(void *cls)
 
 struct failed_exec {
 	bool tty;
-	char msg[ERRLEN + 4];
+	char msg[ERROR_MSG_LEN + 4];
 };
 
 /* A command that cannot run: its error goes to the client's stderr, as Docker does. */
@@ -125,27 +125,26 @@ void route_exec_start(const struct request *req, struct response *resp)
 	bool detach = json_get_bool(body, "Detach", false);
 	if (body)
 		yajl_tree_free(body);
-	char err[ERRLEN];
+	struct error e;
 	int started;
 	struct attached_exec *a = detach ? NULL : calloc(1, sizeof(*a));
 	struct exec_stdio io;
-	started = !detach && !a ? -3 : exec_session_start(s, detach, &io, err, sizeof(err));
+	started = !detach && !a ? -3 : exec_session_start(s, detach, &io, &e);
 	if (started != -1 && started != -3)
 		events_emit(s->c, "exec_start", "execID", s->id, NULL);
 	if (started == -3) {
 		resp_error(resp, 500, "out of memory");
 	} else if (started == -1) {
-		resp_error(resp, strstr(err, "not running") || strstr(err, "already") ? 409 : 500,
-		           "%s", err);
+		resp_error_from(resp, &e);
 	} else if (started == -2 && !detach) {
 		struct failed_exec *f = malloc(sizeof(*f));
 		if (f) {
-			snprintf(f->msg, sizeof(f->msg), "%s\r\n", err);
+			snprintf(f->msg, sizeof(f->msg), "%s\r\n", e.msg);
 			f->tty = s->tty;
 			resp_upgrade(resp, "application/vnd.docker.raw-stream", failed_stream, f,
 			             free);
 		} else {
-			resp_error(resp, 500, "%s", err);
+			resp_error(resp, 500, "%s", e.msg);
 		}
 	} else if (detach) {
 		resp_empty(resp, 200);

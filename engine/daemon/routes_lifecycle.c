@@ -23,10 +23,10 @@
 
 struct container *route_find_any_container(const struct request *req, struct response *resp)
 {
-	char err[ERRLEN];
-	struct container *c = store_lookup(req->param, err, sizeof(err));
+	struct error e;
+	struct container *c = store_lookup(req->param, &e);
 	if (!c)
-		resp_error(resp, strncmp(err, "Multiple", 8) == 0 ? 400 : 404, "%s", err);
+		resp_error_from(resp, &e);
 	return c;
 }
 
@@ -102,14 +102,16 @@ void route_container_create(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "%s", err[0] ? err : "out of memory");
 		return;
 	}
-	if (validate_config_values(c, err, sizeof(err)) < 0 ||
-	    validate_rootfs(c, err, sizeof(err)) < 0 ||
-	    validate_resources(&c->host, err, sizeof(err)) < 0 ||
-	    security_config_validate(&c->host, err, sizeof(err)) < 0 ||
-	    log_config_resolve(&c->host, g_runtime.container_log_opts, err, sizeof(err)) < 0 ||
-	    sysopt_validate(c, err, sizeof(err)) < 0 ||
-	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, err, sizeof(err)) < 0) {
-		resp_error(resp, strncmp(err, "No such image", 13) == 0 ? 404 : 400, "%s", err);
+	/* Every check refuses with 400 but validate_rootfs, whose code tells a missing image
+	 * (404) apart. */
+	struct error e = {.code = ERR_INVALID};
+	if (validate_config_values(c, e.msg, sizeof(e.msg)) < 0 || validate_rootfs(c, &e) < 0 ||
+	    validate_resources(&c->host, e.msg, sizeof(e.msg)) < 0 ||
+	    security_config_validate(&c->host, e.msg, sizeof(e.msg)) < 0 ||
+	    log_config_resolve(&c->host, g_runtime.container_log_opts, e.msg, sizeof(e.msg)) < 0 ||
+	    sysopt_validate(c, e.msg, sizeof(e.msg)) < 0 ||
+	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, e.msg, sizeof(e.msg)) < 0) {
+		resp_error_from(resp, &e);
 		container_free(c);
 		return;
 	}

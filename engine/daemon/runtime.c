@@ -33,7 +33,6 @@
 #include "host/rootfs_path.h"
 #include "store.h"
 #include "core/strv.h"
-#include "supervisor.h"
 #include "sysopt.h"
 
 struct runtime_settings g_runtime;
@@ -254,7 +253,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 			struct exit_record rec;
 			if (exit_record_read(state_dir, &rec) == 0 && rec.started) {
 				record_started(c, 0, 0);
-				supervisor_record_exit(c, &rec);
+				g_runtime.exited(c, &rec);
 				ret = 0;
 			} else {
 				char reason[512] = "the container's monitor exited";
@@ -267,7 +266,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 			pid_t init_pid = ct->init_pid(ct);
 			if (init_pid > 0) {
 				record_started(c, monitor, init_pid);
-				supervisor_watch(c, monitor, pidfd);
+				g_runtime.watch(c, monitor, pidfd);
 				pidfd = -1;
 				ret = 0;
 				break;
@@ -284,7 +283,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 				         "Start container error: container did not start within "
 				         "%lld ms (start-timeout)",
 				         (long long)g_runtime.start_timeout_ms);
-			supervisor_watch(c, monitor, pidfd);
+			g_runtime.watch(c, monitor, pidfd);
 			pidfd = -1;
 			break;
 		}
@@ -558,6 +557,49 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 	return 0;
 }
 
+struct runtime_console {
+	struct lxc_container *ct;
+	int keep_fd; /* liblxc's command connection: the console is ours while it is open */
+};
+
+struct runtime_console *runtime_console_take(const char *id, int *ptx)
+{
+	struct runtime_console *con = calloc(1, sizeof(*con));
+	if (!con)
+		return NULL;
+	con->ct = lxc_container_new(id, g_paths.lxcpath);
+	int ttynum = 0;
+	*ptx = -1;
+	con->keep_fd = con->ct ? con->ct->console_getfd(con->ct, &ttynum, ptx) : -1;
+	if (con->keep_fd < 0) {
+		if (con->ct)
+			lxc_container_put(con->ct);
+		free(con);
+		return NULL;
+	}
+	return con;
+}
+
+char *runtime_console_log(struct runtime_console *con, size_t *len)
+{
+	uint64_t max = 0;
+	struct lxc_console_log log = {.read = true, .read_max = &max};
+	*len = 0;
+	if (con->ct->console_log(con->ct, &log) < 0 || !log.data)
+		return NULL;
+	*len = (size_t)max;
+	return log.data;
+}
+
+void runtime_console_release(struct runtime_console *con)
+{
+	if (!con)
+		return;
+	close(con->keep_fd);
+	lxc_container_put(con->ct);
+	free(con);
+}
+
 bool runtime_lxc_running(const char *id)
 {
 	struct lxc_container *ct = open_lxc(id);
@@ -600,7 +642,7 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 
 static void remove_cgroups(const struct container *c)
 {
-	char *cg = lxc_config_cgroup_path(c, g_runtime.default_cgroup_parent);
+	char *cg = container_cgroup_rel(c);
 	if (cg) {
 		/* liblxc removes these on a clean stop; this catches monitors that were killed. */
 		cgroup_remove_everywhere(cg);

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "engine/exit_record.h"
 #include "host/pid_pin.h"
 
 /* In the state dir of a container created with -i (OpenStdin) and no tty: the FIFO whose read
@@ -21,6 +22,11 @@ struct runtime_settings {
 	int64_t start_timeout_ms;
 	char **container_log_opts; /* daemon.json container-log defaults ("k=v") */
 	char *default_hook_spec;   /* isulad --hook-spec / daemon.json "hook-spec" */
+	/* Where runtime_start hands a started container over (the supervisor registers both in
+	 * supervisor_start, before the first start): watch takes a running container's monitor
+	 * and ownership of its pidfd; exited records an init that already ended. */
+	void (*watch)(struct container *c, pid_t monitor, int pidfd);
+	void (*exited)(struct container *c, const struct exit_record *rec);
 };
 extern struct runtime_settings g_runtime;
 
@@ -40,6 +46,15 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen);
  * stopping it (killed at once) through liblxc alone. */
 bool runtime_lxc_running(const char *id);
 int runtime_lxc_stop(const char *id, char *err, size_t errlen);
+/* A running tty container's console, which its liblxc monitor lends to one attacher at a
+ * time (as to lxc-console). take: *ptx is the terminal's controller side (the caller's to
+ * close), the console ours until release; NULL when another attach has it or there is none.
+ * log: what liblxc's console ring buffer holds (the run's output so far), malloc'd with its
+ * length in *len, or NULL. */
+struct runtime_console;
+struct runtime_console *runtime_console_take(const char *id, int *ptx);
+char *runtime_console_log(struct runtime_console *con, size_t *len);
+void runtime_console_release(struct runtime_console *con);
 /* Pins the container's init through liblxc (init_pidfd): 0, or -1 (ESRCH) when it does not
  * run. Act on it only through the pin (pid_pin_signal, pid_pin_openat). */
 int runtime_pin_init(const char *id, struct pid_pin *pin);

@@ -125,6 +125,31 @@ void resp_error(struct response *resp, unsigned int status, const char *fmt, ...
 		LOG_ERROR("%s", msg);
 }
 
+unsigned int http_status_of(int code)
+{
+	switch (code) {
+	case ERR_INVALID:
+	case ERR_CMD_NOT_FOUND:
+	case ERR_CMD_CANNOT_RUN:
+		return 400;
+	case ERR_FORBIDDEN:
+		return 403;
+	case ERR_NOT_FOUND:
+		return 404;
+	case ERR_CONFLICT:
+	case ERR_NOT_RUNNING:
+	case ERR_EXISTS:
+		return 409;
+	default:
+		return 500;
+	}
+}
+
+void resp_error_from(struct response *resp, const struct error *e)
+{
+	resp_error(resp, http_status_of(e->code), "%s", e->msg);
+}
+
 void resp_empty(struct response *resp, unsigned int status)
 {
 	resp->status = status;

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/error.h"
+
 struct request {
 	struct MHD_Connection *conn;
 	const char *method;
@@ -69,6 +71,12 @@ bool req_query_bool(const struct request *req, const char *key);
 void resp_json(struct response *resp, unsigned int status, char *body);
 void resp_error(struct response *resp, unsigned int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The one mapping from an error's kind to its HTTP status (Docker's errdefs): invalid 400,
+ * forbidden 403, not found 404, conflict / not running / exists 409, a command that cannot
+ * run in the container 400 (Docker's start error), anything else 500. */
+unsigned int http_status_of(int code);
+/* resp_error with e's message and the status of its code. */
+void resp_error_from(struct response *resp, const struct error *e);
 void resp_empty(struct response *resp, unsigned int status);
 void resp_stream(struct response *resp, unsigned int status, const char *content_type,
                  MHD_ContentReaderCallback stream, void *cls, MHD_ContentReaderFreeCallback done);

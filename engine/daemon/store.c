@@ -100,17 +100,17 @@ static const char *item_name(const void *ctx, size_t i)
 	return g_store.items[i]->name;
 }
 
-static struct container *find_locked(const char *ref, char *err, size_t errlen)
+static struct container *find_locked(const char *ref, struct error *e)
 {
 	struct container_ref_list l = {.n = g_store.n, .id_at = item_id, .name_at = item_name};
-	long i = container_ref_find(&l, ref, err, errlen);
+	long i = container_ref_find(&l, ref, e);
 	return i < 0 ? NULL : g_store.items[i];
 }
 
-struct container *store_lookup(const char *ref, char *err, size_t errlen)
+struct container *store_lookup(const char *ref, struct error *e)
 {
 	store_lock();
-	struct container *c = find_locked(ref, err, errlen);
+	struct container *c = find_locked(ref, e);
 	if (c)
 		c->refs++;
 	store_unlock();

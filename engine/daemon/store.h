@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "container.h"
+#include "core/error.h"
 
 struct store_paths {
 	char *graph;   /* -g */
@@ -24,9 +25,10 @@ void store_broadcast(void);
 /* Waits (lock held) until a broadcast or deadline_ms (CLOCK_MONOTONIC ms; <0 = forever). */
 void store_wait_change(int64_t deadline_ms);
 
-/* Resolves ID, name, or unique ID prefix; returns a referenced container or NULL with err
- * set ("No such container: X" or the ambiguity with its candidates). */
-struct container *store_lookup(const char *ref, char *err, size_t errlen);
+/* Resolves ID, name, or unique ID prefix; returns a referenced container or NULL with e
+ * set (ERR_NOT_FOUND "No such container: X", or ERR_INVALID: the ambiguity with its
+ * candidates). */
+struct container *store_lookup(const char *ref, struct error *e);
 void store_put(struct container *c);
 /* Adds c (taking ownership). Fails with the iSulad conflict message on a duplicate name. */
 int store_add(struct container *c, char *err, size_t errlen);

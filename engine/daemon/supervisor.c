@@ -288,6 +288,8 @@ static void *supervisor_loop(void *arg)
 
 int supervisor_start(void)
 {
+	g_runtime.watch = supervisor_watch;
+	g_runtime.exited = supervisor_record_exit;
 	g_epfd = epoll_create1(EPOLL_CLOEXEC);
 	g_wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (g_epfd < 0 || g_wakefd < 0)

@@ -2,27 +2,24 @@
  * container's life; each option's own work is in sysopt_<option>.c. */
 #include "sysopt.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "core/fileutil.h"
 #include "store.h"
 
 int sysopt_validate(const struct container *c, char *err, size_t errlen)
 {
 	const struct host_config *h = &c->host;
-	if (userremap_validate(h, err, errlen) < 0 || nschange_validate(h, err, errlen) < 0 ||
-	    fileslimit_validate(h, err, errlen) < 0 || modules_validate(c, err, errlen) < 0 ||
-	    (h->sys.env_target_file && envfile_validate(c, err, errlen) < 0) ||
-	    hostchannel_validate(h, err, errlen) < 0)
+	if (user_remap_validate(h, err, errlen) < 0 || ns_change_opt_validate(h, err, errlen) < 0 ||
+	    files_limit_validate(h, err, errlen) < 0 ||
+	    kernel_modules_validate(c, err, errlen) < 0 ||
+	    (h->sys.env_target_file && env_merge_validate(c, err, errlen) < 0) ||
+	    host_channel_validate(h, err, errlen) < 0)
 		return -1;
 	return 0;
 }
 
 int sysopt_create(struct container *c, char *err, size_t errlen)
 {
-	if ((c->host.sys.env_target_file && envfile_merge(c, err, errlen) < 0) ||
-	    hostchannel_create(&c->host, err, errlen) < 0)
+	if ((c->host.sys.env_target_file && env_merge_from_rootfs(c, err, errlen) < 0) ||
+	    host_channel_create(&c->host, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -30,11 +27,11 @@ int sysopt_create(struct container *c, char *err, size_t errlen)
 int sysopt_prepare_start(const struct container *c, bool *channel_mounted, char *err, size_t errlen)
 {
 	*channel_mounted = false;
-	if (modules_load(c, err, errlen) < 0 ||
-	    userremap_prepare(&c->host, g_paths.lxcpath, err, errlen) < 0 ||
-	    hostchannel_mount(&c->host, channel_mounted, err, errlen) < 0)
+	if (kernel_modules_load(c, err, errlen) < 0 ||
+	    user_remap_prepare(&c->host, g_paths.lxcpath, err, errlen) < 0 ||
+	    host_channel_mount(&c->host, channel_mounted, err, errlen) < 0)
 		return -1;
-	if (c->host.sys.env_target_file && envfile_write(c, err, errlen) < 0) {
+	if (c->host.sys.env_target_file && env_merge_write(c, err, errlen) < 0) {
 		sysopt_start_failed(c, *channel_mounted, NULL, 0);
 		*channel_mounted = false;
 		return -1;
@@ -45,37 +42,21 @@ int sysopt_prepare_start(const struct container *c, bool *channel_mounted, char 
 void sysopt_start_failed(const struct container *c, bool channel_mounted, char *err, size_t errlen)
 {
 	if (channel_mounted)
-		hostchannel_remove_mount(&c->host);
-	/* liblxc needs some dozens of descriptors of its own to set the container up; its last
-	 * error line is then a consequence, not the cause. */
-	if (!err || !fileslimit_is_rlimit(&c->host))
-		return;
-	char *dir = store_state_dir(c->id);
-	char *log = dir ? path_join(dir, "lxc.log") : NULL;
-	char *text = log ? read_file(log, 1 << 20, NULL) : NULL;
-	if (text && strstr(text, "Too many open files"))
-		snprintf(
-		    err, errlen,
-		    "Start container error: --files-limit %lld is too small for the container to "
-		    "start: liblxc ran out of file descriptors setting it up (Too many open "
-		    "files); with no files cgroup on this kernel the limit applies to each "
-		    "process",
-		    (long long)c->host.sys.files_limit);
-	free(text);
-	free(log);
-	free(dir);
+		host_channel_remove_mount(&c->host);
+	if (err)
+		files_limit_start_failed(c, err, errlen);
 }
 
 void sysopt_remove(const struct container *c)
 {
-	hostchannel_remove(&c->host);
+	host_channel_remove(&c->host);
 }
 
-void sysopt_lxc_config(FILE *f, const struct container *c, const char *monitor_path)
+void sysopt_lxc_config(struct strbuf *f, const struct container *c, const char *monitor_path)
 {
 	const struct host_config *h = &c->host;
-	userremap_lxc_config(f, h);
-	nschange_lxc_config(f, h, monitor_path);
-	hostchannel_lxc_config(f, h);
-	fileslimit_lxc_config(f, h);
+	user_remap_lxc_config(f, h);
+	ns_change_opt_lxc_config(f, h, monitor_path);
+	host_channel_lxc_config(f, h);
+	files_limit_lxc_config(f, h);
 }

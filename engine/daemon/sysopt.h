@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "core/strbuf.h"
 
 /* --- the lifecycle, called by the create route, runtime.c and lxc_config.c --- */
 
@@ -29,7 +30,7 @@ void sysopt_start_failed(const struct container *c, bool channel_mounted, char *
 /* Rm: the host-channel tmpfs unmounted and its directory removed. */
 void sysopt_remove(const struct container *c);
 /* The lxc config lines for the options (idmap, hooks, mounts, limits) into f. */
-void sysopt_lxc_config(FILE *f, const struct container *c, const char *monitor_path);
+void sysopt_lxc_config(struct strbuf *f, const struct container *c, const char *monitor_path);
 /* For a user-remapped container, path (inside the rootfs) is given to the container's
  * root; no-op otherwise. Never follows a symlink. */
 void sysopt_chown_in_rootfs(const struct container *c, int rootfs_fd, const char *path);
@@ -37,35 +38,37 @@ void sysopt_chown_in_rootfs(const struct container *c, int rootfs_fd, const char
 /* --- per option (sysopt_*.c) --- */
 
 /* The host uid/gid of the container's root when --user-remap takes effect. */
-bool userremap_root(const struct host_config *h, uid_t *uid, gid_t *gid);
-int userremap_validate(const struct host_config *h, char *err, size_t errlen);
+bool user_remap_root(const struct host_config *h, uid_t *uid, gid_t *gid);
+int user_remap_validate(const struct host_config *h, char *err, size_t errlen);
 /* Before a start: the engine directories and the rootfs reachable by the mapped root, and
  * the rootfs owned by mapped ids; err says which path blocks and why. */
-int userremap_prepare(const struct host_config *h, const char *lxcpath, char *err, size_t errlen);
-void userremap_lxc_config(FILE *f, const struct host_config *h);
+int user_remap_prepare(const struct host_config *h, const char *lxcpath, char *err, size_t errlen);
+void user_remap_lxc_config(struct strbuf *f, const struct host_config *h);
 
-int nschange_validate(const struct host_config *h, char *err, size_t errlen);
-void nschange_lxc_config(FILE *f, const struct host_config *h, const char *monitor_path);
+int ns_change_opt_validate(const struct host_config *h, char *err, size_t errlen);
+void ns_change_opt_lxc_config(struct strbuf *f, const struct host_config *h,
+                              const char *monitor_path);
 
-int hostchannel_validate(const struct host_config *h, char *err, size_t errlen);
-int hostchannel_create(const struct host_config *h, char *err, size_t errlen);
-int hostchannel_mount(const struct host_config *h, bool *mounted, char *err, size_t errlen);
-/* Unmounts the tmpfs (a failed first start); hostchannel_remove also removes the dir. */
-void hostchannel_remove_mount(const struct host_config *h);
-void hostchannel_remove(const struct host_config *h);
-void hostchannel_lxc_config(FILE *f, const struct host_config *h);
+int host_channel_validate(const struct host_config *h, char *err, size_t errlen);
+int host_channel_create(const struct host_config *h, char *err, size_t errlen);
+int host_channel_mount(const struct host_config *h, bool *mounted, char *err, size_t errlen);
+/* Unmounts the tmpfs (a failed first start); host_channel_remove also removes the dir. */
+void host_channel_remove_mount(const struct host_config *h);
+void host_channel_remove(const struct host_config *h);
+void host_channel_lxc_config(struct strbuf *f, const struct host_config *h);
 
 /* Only for a container with --env-target-file (sysopt.c checks). */
-int envfile_validate(const struct container *c, char *err, size_t errlen);
-int envfile_merge(struct container *c, char *err, size_t errlen);
-int envfile_write(const struct container *c, char *err, size_t errlen);
+int env_merge_validate(const struct container *c, char *err, size_t errlen);
+int env_merge_from_rootfs(struct container *c, char *err, size_t errlen);
+int env_merge_write(const struct container *c, char *err, size_t errlen);
 
-int fileslimit_validate(const struct host_config *h, char *err, size_t errlen);
-/* True when the limit is an RLIMIT_NOFILE (no files cgroup on this host). */
-bool fileslimit_is_rlimit(const struct host_config *h);
-void fileslimit_lxc_config(FILE *f, const struct host_config *h);
+int files_limit_validate(const struct host_config *h, char *err, size_t errlen);
+void files_limit_lxc_config(struct strbuf *f, const struct host_config *h);
+/* After a failed start: when the limit is an RLIMIT_NOFILE (no files cgroup on this host)
+ * and liblxc ran out of descriptors setting the container up, err becomes that diagnosis. */
+void files_limit_start_failed(const struct container *c, char *err, size_t errlen);
 
-int modules_validate(const struct container *c, char *err, size_t errlen);
-int modules_load(const struct container *c, char *err, size_t errlen);
+int kernel_modules_validate(const struct container *c, char *err, size_t errlen);
+int kernel_modules_load(const struct container *c, char *err, size_t errlen);
 
 #endif

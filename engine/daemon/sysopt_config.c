@@ -28,16 +28,7 @@ void sysopt_config_gen(yajl_gen g, const struct sysopt_config *s, bool privilege
 		ns_change_files(mask, files);
 	jg_kstrv(g, "NsChangeFiles", (char *const *)files);
 	jg_key(g, "HostChannel");
-	if (s->channel.host_path) {
-		yajl_gen_map_open(g);
-		jg_kstr(g, "PathOnHost", s->channel.host_path);
-		jg_kstr(g, "PathInContainer", s->channel.ctr_path);
-		jg_kstr(g, "Permissions", s->channel.readonly ? "ro" : "rw");
-		jg_kint(g, "Size", s->channel.size);
-		yajl_gen_map_close(g);
-	} else {
-		yajl_gen_null(g);
-	}
+	host_channel_gen(g, &s->channel);
 	jg_kstr(g, "EnvTargetFile", s->env_target_file);
 	jg_kint(g, "FilesLimit", s->files_limit);
 }

@@ -28,47 +28,41 @@ int validate_name(const char *name, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
-int validate_rootfs(const struct container *c, char *err, size_t errlen)
+int validate_rootfs(const struct container *c, struct error *e)
 {
 	const char *image = c->config.image ? c->config.image : "";
 	const char *rootfs = c->host.external_rootfs;
-	if (c->host.system_container && !rootfs) {
-		snprintf(err, errlen,
-		         "--system-container must be used together with "
-		         "--external-rootfs");
-		return -1;
-	}
-	if (!rootfs) {
-		snprintf(err, errlen,
-		         "No such image: %s (image management is not supported: use "
-		         "--external-rootfs PATH with the image name none)",
-		         image);
-		return -1;
-	}
-	if (rootfs[0] != '/') {
-		snprintf(err, errlen, "Invalid external rootfs '%s': must be an absolute path",
-		         rootfs);
-		return -1;
-	}
+	if (c->host.system_container && !rootfs)
+		return error_set(e, ERR_INVALID,
+		                 "--system-container must be used together with "
+		                 "--external-rootfs");
+	if (!rootfs)
+		return error_set(e, ERR_NOT_FOUND,
+		                 "No such image: %s (image management is not supported: use "
+		                 "--external-rootfs PATH with the image name none)",
+		                 image);
+	if (rootfs[0] != '/')
+		return error_set(e, ERR_INVALID,
+		                 "Invalid external rootfs '%s': must be an absolute path", rootfs);
 	struct stat st;
-	if (stat(rootfs, &st) < 0) {
-		snprintf(err, errlen, "Invalid external rootfs '%s': %s", rootfs, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "Invalid external rootfs '%s': not a directory", rootfs);
-		return -1;
-	}
+	if (stat(rootfs, &st) < 0)
+		return error_set(e, ERR_INVALID, "Invalid external rootfs '%s': %s", rootfs,
+		                 strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return error_set(e, ERR_INVALID, "Invalid external rootfs '%s': not a directory",
+		                 rootfs);
 	if (strcmp(image, "none") != 0 && strcmp(image, "empty") != 0 &&
-	    strcmp(image, "none:latest") != 0) {
-		snprintf(err, errlen, "Invalid image '%s' with --external-rootfs: use none", image);
-		return -1;
-	}
+	    strcmp(image, "none:latest") != 0)
+		return error_set(e, ERR_INVALID,
+		                 "Invalid image '%s' with --external-rootfs: use none", image);
 	/* A remapped root makes nothing a host user could abuse. */
 	uid_t uid;
 	gid_t gid;
-	if (!userremap_root(&c->host, &uid, &gid))
-		return validate_rootfs_exposure(rootfs, err, errlen);
+	if (!user_remap_root(&c->host, &uid, &gid) &&
+	    validate_rootfs_exposure(rootfs, e->msg, sizeof(e->msg)) < 0) {
+		e->code = ERR_INVALID;
+		return -1;
+	}
 	return 0;
 }
 

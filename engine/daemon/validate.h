@@ -5,9 +5,13 @@
 #include <stddef.h>
 
 #include "container.h"
+#include "core/error.h"
 
 int validate_name(const char *name, char *err, size_t errlen);
-int validate_rootfs(const struct container *c, char *err, size_t errlen);
+/* The container's root: --external-rootfs given, absolute, a directory, kept from other host
+ * users, with the image none. -1 with e: ERR_NOT_FOUND "No such image: ..." when no rootfs
+ * is given (there are no images), ERR_INVALID otherwise. */
+int validate_rootfs(const struct container *c, struct error *e);
 /* 0 when some directory on the rootfs's path keeps other host users out (rootfs_exposure.c);
  * else -1 with err saying why that matters and how to fix it. */
 int validate_rootfs_exposure(const char *rootfs, char *err, size_t errlen);

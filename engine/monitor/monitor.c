@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -37,32 +36,6 @@
 #include "engine/oci_hook_exec.h"
 #include "core/proc_spawn.h"
 #include "core/units.h"
-
-void monitor_log(const char *state_dir, const char *fmt, ...)
-{
-	/* Our stderr is the container's while liblxc runs it: this goes to our own log. */
-	char *log = path_join(state_dir, MONITOR_LOG_FILE);
-	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600) : -1;
-	free(log);
-	if (fd < 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	dprintf(fd, "isulad-monitor: ");
-	vdprintf(fd, fmt, ap);
-	dprintf(fd, "\n");
-	va_end(ap);
-	close(fd);
-}
-
-void monitor_start_error(const char *state_dir, const char *err)
-{
-	monitor_log(state_dir, "%s", err);
-	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
-	if (path)
-		atomic_write_file(path, err, strlen(err), 0600);
-	free(path);
-}
 
 /* Runs the bundle's OCI hooks of one stage for the container liblxc runs. A failing prestart
  * hook fails the start: its error goes to the state dir for the daemon to report. Other

@@ -1,6 +1,6 @@
 /* Standard base64 (RFC 4648, with padding), as the Docker API uses in headers. */
-#ifndef LIB_BASE64_H
-#define LIB_BASE64_H
+#ifndef LIB_CORE_BASE64_H
+#define LIB_CORE_BASE64_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Table-driven flag parser for the `isula` client, following Docker/iSulad flag syntax. */
-#ifndef ISULAD_LIB_CLI_ARGS_H
-#define ISULAD_LIB_CLI_ARGS_H
+#ifndef LIB_CORE_CLI_ARGS_H
+#define LIB_CORE_CLI_ARGS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* File helpers: atomic writes, bounded reads, directory trees. */
-#ifndef LIB_FILEUTIL_H
-#define LIB_FILEUTIL_H
+#ifndef LIB_CORE_FILEUTIL_H
+#define LIB_CORE_FILEUTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * Content-Length or chunked encoding, and the raw stream kept available for upgraded
  * (hijacked) connections. libcurl does all this too, but loading it costs ~12 ms per
  * command, more than the isula inspect budget. */
-#ifndef LIB_HTTP_CLIENT_H
-#define LIB_HTTP_CLIENT_H
+#ifndef LIB_CORE_HTTP_CLIENT_H
+#define LIB_CORE_HTTP_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,7 @@
-#ifndef LIB_IDGEN_H
-#define LIB_IDGEN_H
+/* Container ids: 64 lowercase hex characters from the kernel's CSPRNG (Docker's form), and
+ * the check that a string is one. */
+#ifndef LIB_CORE_IDGEN_H
+#define LIB_CORE_IDGEN_H
 
 #define CONTAINER_ID_LEN 64
 

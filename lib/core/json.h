@@ -1,6 +1,6 @@
 /* Thin helpers over yajl: typed lookups in parsed trees, and a generator wrapper. */
-#ifndef LIB_JSON_H
-#define LIB_JSON_H
+#ifndef LIB_CORE_JSON_H
+#define LIB_CORE_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Leveled logging to stderr or a file, shared by every binary. */
-#ifndef LIB_LOG_H
-#define LIB_LOG_H
+#ifndef LIB_CORE_LOG_H
+#define LIB_CORE_LOG_H
 
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 

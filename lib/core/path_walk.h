@@ -1,8 +1,8 @@
 /* Walks the directories a path goes through, as the kernel does to reach it: "/", each one
  * below it, and the path itself, after resolving symlinks. For the questions "who can get
  * there" (a user-remapped root, other host users). */
-#ifndef LIB_PATH_WALK_H
-#define LIB_PATH_WALK_H
+#ifndef LIB_CORE_PATH_WALK_H
+#define LIB_CORE_PATH_WALK_H
 
 #include <sys/stat.h>
 

@@ -1,6 +1,6 @@
 /* One daemon per pid file: an exclusive flock held for the daemon's lifetime. */
-#ifndef LIB_PIDFILE_H
-#define LIB_PIDFILE_H
+#ifndef LIB_CORE_PIDFILE_H
+#define LIB_CORE_PIDFILE_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Starting a helper program from a (multi-threaded, possibly large) daemon. */
-#ifndef LIB_PROC_SPAWN_H
-#define LIB_PROC_SPAWN_H
+#ifndef LIB_CORE_PROC_SPAWN_H
+#define LIB_CORE_PROC_SPAWN_H
 
 #include <stdbool.h>
 #include <stddef.h>

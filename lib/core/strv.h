@@ -1,6 +1,6 @@
 /* NULL-terminated string vectors (argv, env lists). */
-#ifndef LIB_STRV_H
-#define LIB_STRV_H
+#ifndef LIB_CORE_STRV_H
+#define LIB_CORE_STRV_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Timestamps in the RFC 3339 form with nanoseconds and local offset that iSulad prints. */
-#ifndef LIB_TIMEUTIL_H
-#define LIB_TIMEUTIL_H
+#ifndef LIB_CORE_TIMEUTIL_H
+#define LIB_CORE_TIMEUTIL_H
 
 #include <stddef.h>
 #include <time.h>

@@ -1,6 +1,6 @@
 /* Strict number, size and duration parsing, and Docker-style human durations. */
-#ifndef ISULAD_LIB_UNITS_H
-#define ISULAD_LIB_UNITS_H
+#ifndef LIB_CORE_UNITS_H
+#define LIB_CORE_UNITS_H
 
 #include <stddef.h>
 #include <stdint.h>

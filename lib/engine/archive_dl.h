@@ -3,8 +3,8 @@
  * doubles the start-up time of every command for the one command (cp) that needs it.
  * Code that includes this header calls the archive_* functions as usual, after a
  * successful archive_dl_load(). */
-#ifndef LIB_ARCHIVE_DL_H
-#define LIB_ARCHIVE_DL_H
+#ifndef LIB_ENGINE_ARCHIVE_DL_H
+#define LIB_ENGINE_ARCHIVE_DL_H
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,7 +1,7 @@
 /* A container's log settings from --log-opt KEY=VALUE options (per container, over the
  * daemon's "container-log" defaults, over iSulad's built-in defaults). */
-#ifndef LIB_CONTAINER_LOG_H
-#define LIB_CONTAINER_LOG_H
+#ifndef LIB_ENGINE_CONTAINER_LOG_H
+#define LIB_ENGINE_CONTAINER_LOG_H
 
 #include <stdbool.h>
 #include <stddef.h>

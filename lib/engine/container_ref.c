@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-long container_ref_find(const struct container_ref_list *l, const char *ref, char *err,
-                        size_t errlen)
+long container_ref_find(const struct container_ref_list *l, const char *ref, struct error *e)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (strcmp(l->id_at(l->ctx, i), ref) == 0)
@@ -31,10 +30,8 @@ long container_ref_find(const struct container_ref_list *l, const char *ref, cha
 	if (matches == 1)
 		return found;
 	if (matches > 1)
-		snprintf(err, errlen,
-		         "Multiple IDs found with provided prefix: %s (candidates: %s)", ref,
-		         cands);
-	else
-		snprintf(err, errlen, "No such container: %s", ref);
-	return -1;
+		return error_set(e, ERR_INVALID,
+		                 "Multiple IDs found with provided prefix: %s (candidates: %s)",
+		                 ref, cands);
+	return error_set(e, ERR_NOT_FOUND, "No such container: %s", ref);
 }

@@ -1,8 +1,8 @@
 /* The path rules of `docker cp`, shared by the client (and tested on their own): splitting
  * CONTAINER:PATH arguments, Go-style path cleaning, and deciding where an archive is
  * extracted and whether its top entry is renamed. */
-#ifndef LIB_CP_PATH_H
-#define LIB_CP_PATH_H
+#ifndef LIB_ENGINE_CP_PATH_H
+#define LIB_ENGINE_CP_PATH_H
 
 #include <stdbool.h>
 

@@ -2,8 +2,8 @@
  * (also used in the container); with two, the second is the permissions if it reads as such,
  * else the container path; three are host:container:permissions. Permissions are letters
  * of "rwm", each at most once; the default is "rwm". */
-#ifndef LIB_DEVICE_SPEC_H
-#define LIB_DEVICE_SPEC_H
+#ifndef LIB_ENGINE_DEVICE_SPEC_H
+#define LIB_ENGINE_DEVICE_SPEC_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -101,8 +101,13 @@ const struct engine_container *engine_containers_find(const struct engine_contai
                                                       const char *ref, char *err, size_t errlen)
 {
 	struct container_ref_list l = {.n = all->n, .ctx = all, .id_at = id_at, .name_at = name_at};
-	long i = container_ref_find(&l, ref, err, errlen);
-	return i < 0 ? NULL : &all->v[i];
+	struct error e;
+	long i = container_ref_find(&l, ref, &e);
+	if (i < 0) {
+		snprintf(err, errlen, "%s", e.msg);
+		return NULL;
+	}
+	return &all->v[i];
 }
 
 void engine_containers_free(struct engine_containers *all)

@@ -1,8 +1,8 @@
 /* The engine's containers as its daemon left them on disk (<graph>/engines/lcr/<id>/
  * config.v2.json): for tools that must work on running containers even while isulad is
  * down, such as lxcfs-toolkit after an lxcfs crash. */
-#ifndef LIB_ENGINE_STATE_H
-#define LIB_ENGINE_STATE_H
+#ifndef LIB_ENGINE_ENGINE_STATE_H
+#define LIB_ENGINE_ENGINE_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

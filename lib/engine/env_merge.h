@@ -1,8 +1,8 @@
 /* --env-target-file (seed 000 §2.3.9): the env file inside the rootfs and the container's env
  * merged ("If the value of --env conflicts with that of env in the target file, the value of
  * --env prevails"), and the merged env written back one KEY=VALUE a line. */
-#ifndef LIB_ENV_MERGE_H
-#define LIB_ENV_MERGE_H
+#ifndef LIB_ENGINE_ENV_MERGE_H
+#define LIB_ENGINE_ENV_MERGE_H
 
 #include <stddef.h>
 

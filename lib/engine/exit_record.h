@@ -1,7 +1,7 @@
 /* The record a container's monitor leaves when the container's init exits, read back by the
  * daemon (possibly a later daemon, if the one that started the container is gone). */
-#ifndef LIB_EXIT_RECORD_H
-#define LIB_EXIT_RECORD_H
+#ifndef LIB_ENGINE_EXIT_RECORD_H
+#define LIB_ENGINE_EXIT_RECORD_H
 
 #include <stdbool.h>
 #include <time.h>

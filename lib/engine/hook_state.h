@@ -1,8 +1,8 @@
 /* The container state an OCI hook reads on its stdin (runtime-spec "state"):
  * {"ociVersion","id","status","pid","bundle","annotations"}, plus the "root" that iSulad's
  * liblxc adds for hooks that run before the container has entered its rootfs. */
-#ifndef LIB_HOOK_STATE_H
-#define LIB_HOOK_STATE_H
+#ifndef LIB_ENGINE_HOOK_STATE_H
+#define LIB_ENGINE_HOOK_STATE_H
 
 #include <stddef.h>
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/units.h"
 
 void host_channel_free(struct host_channel *hc)
@@ -11,6 +12,20 @@ void host_channel_free(struct host_channel *hc)
 	free(hc->host_path);
 	free(hc->ctr_path);
 	memset(hc, 0, sizeof(*hc));
+}
+
+void host_channel_gen(yajl_gen g, const struct host_channel *hc)
+{
+	if (!hc || !hc->host_path) {
+		yajl_gen_null(g);
+		return;
+	}
+	yajl_gen_map_open(g);
+	jg_kstr(g, "PathOnHost", hc->host_path);
+	jg_kstr(g, "PathInContainer", hc->ctr_path);
+	jg_kstr(g, "Permissions", hc->readonly ? "ro" : "rw");
+	jg_kint(g, "Size", hc->size);
+	yajl_gen_map_close(g);
 }
 
 int host_channel_parse(const char *spec, struct host_channel *out, char *err, size_t errlen)

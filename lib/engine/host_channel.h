@@ -1,11 +1,12 @@
 /* --host-channel <host path>:<container path>[:rw|ro[:size]] (seed 000 §2.3.7): a tmpfs on the
  * host path, shared with the container at the container path. */
-#ifndef LIB_HOST_CHANNEL_H
-#define LIB_HOST_CHANNEL_H
+#ifndef LIB_ENGINE_HOST_CHANNEL_H
+#define LIB_ENGINE_HOST_CHANNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <yajl/yajl_gen.h>
 
 #define HOST_CHANNEL_MIN_SIZE 4096LL                   /* one 4 KB page */
 #define HOST_CHANNEL_DEFAULT_SIZE (64LL * 1024 * 1024) /* 64MB */
@@ -23,5 +24,9 @@ int host_channel_parse(const char *spec, struct host_channel *out, char *err, si
  * a container path other than /, and 4 KB <= size <= total_mem / 2. */
 int host_channel_check(const struct host_channel *hc, int64_t total_mem, char *err, size_t errlen);
 void host_channel_free(struct host_channel *hc);
+/* The value of HostConfig.HostChannel, as the client sends it and the daemon stores and shows
+ * it: {"PathOnHost", "PathInContainer", "Permissions": "rw"|"ro", "Size": bytes}, or null when
+ * hc is NULL or has no host path. */
+void host_channel_gen(yajl_gen g, const struct host_channel *hc);
 
 #endif

@@ -4,8 +4,8 @@
  *
  * The writer is used by isulad-monitor (which owns a running container's log, so the log
  * survives the daemon); the reader by the daemon's logs and attach endpoints. */
-#ifndef LIB_JSON_LOG_H
-#define LIB_JSON_LOG_H
+#ifndef LIB_ENGINE_JSON_LOG_H
+#define LIB_ENGINE_JSON_LOG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,98 +4,8 @@
 #include <string.h>
 
 #include "engine/json_log.h"
-#include "core/utf8.h"
-
-struct obuf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void reserve(struct obuf *b, size_t more)
-{
-	if (b->failed || b->len + more <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more)
-		cap *= 2;
-	char *np = realloc(b->p, cap);
-	if (!np) {
-		b->failed = true;
-		return;
-	}
-	b->p = np;
-	b->cap = cap;
-}
-
-static void put(struct obuf *b, const char *s, size_t n)
-{
-	reserve(b, n);
-	if (b->failed)
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void put_escaped(struct obuf *b, const char *data, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)data;
-	size_t i = 0;
-	reserve(b, len + 16);
-	while (i < len && !b->failed) {
-		/* Copy runs of plain ASCII at once: the common case. */
-		size_t run = i;
-		while (run < len && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' &&
-		       s[run] != '\\')
-			run++;
-		if (run > i) {
-			put(b, data + i, run - i);
-			i = run;
-			continue;
-		}
-		unsigned char c = s[i];
-		char esc[8];
-		switch (c) {
-		case '"':
-			put(b, "\\\"", 2);
-			break;
-		case '\\':
-			put(b, "\\\\", 2);
-			break;
-		case '\n':
-			put(b, "\\n", 2);
-			break;
-		case '\r':
-			put(b, "\\r", 2);
-			break;
-		case '\t':
-			put(b, "\\t", 2);
-			break;
-		case '\b':
-			put(b, "\\b", 2);
-			break;
-		case '\f':
-			put(b, "\\f", 2);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				snprintf(esc, sizeof(esc), "\\u%04x", c);
-				put(b, esc, 6);
-				break;
-			}
-			size_t n = utf8_seq_len(s + i, len - i);
-			if (n == 0) {
-				put(b, "\\ufffd", 6);
-				n = 1;
-			} else {
-				put(b, data + i, n);
-			}
-			i += n;
-			continue;
-		}
-		i++;
-	}
-}
+#include "core/json_text.h"
+#include "core/strbuf.h"
 
 void json_log_format_time(const struct timespec *ts, char *buf, size_t len)
 {
@@ -108,7 +18,7 @@ void json_log_format_time(const struct timespec *ts, char *buf, size_t len)
 char *json_log_encode(enum json_log_stream s, const char *data, size_t len,
                       const struct timespec *ts, size_t *out_len)
 {
-	struct obuf b = {0};
+	struct strbuf b = {0};
 	char when[48];
 	struct timespec now;
 	if (!ts) {
@@ -116,19 +26,15 @@ char *json_log_encode(enum json_log_stream s, const char *data, size_t len,
 		ts = &now;
 	}
 	json_log_format_time(ts, when, sizeof(when));
-	put(&b, "{\"log\":\"", 8);
-	put_escaped(&b, data, len);
+	strbuf_puts(&b, "{\"log\":\"");
+	json_text_escape(&b, data, len, JSON_TEXT_ESCAPE_DEL);
 	const char *tail = s == JSON_LOG_STDERR ? "\",\"stream\":\"stderr\",\"time\":\""
 	                                        : "\",\"stream\":\"stdout\",\"time\":\"";
-	put(&b, tail, strlen(tail));
-	put(&b, when, strlen(when));
-	put(&b, "\"}\n", 3);
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
+	strbuf_puts(&b, tail);
+	strbuf_puts(&b, when);
+	strbuf_puts(&b, "\"}\n");
 	*out_len = b.len;
-	return b.p;
+	return strbuf_take(&b);
 }
 
 static int digits(const char *s, size_t n, int *out)
@@ -210,35 +116,9 @@ static int hex4(const char *s, unsigned *out)
 	return 0;
 }
 
-static void put_utf8(struct obuf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	put(b, u, n);
-}
-
 /* Decodes the JSON string starting after its opening quote at *pos; leaves *pos after the
  * closing quote; out NULL only validates. */
-static int parse_string(const char *s, size_t len, size_t *pos, struct obuf *out)
+static int parse_string(const char *s, size_t len, size_t *pos, struct strbuf *out)
 {
 	size_t i = *pos;
 	while (i < len) {
@@ -246,7 +126,7 @@ static int parse_string(const char *s, size_t len, size_t *pos, struct obuf *out
 		while (run < len && s[run] != '"' && s[run] != '\\')
 			run++;
 		if (out && run > i)
-			put(out, s + i, run - i);
+			strbuf_add(out, s + i, run - i);
 		i = run;
 		if (i >= len)
 			return -1;
@@ -297,14 +177,14 @@ static int parse_string(const char *s, size_t len, size_t *pos, struct obuf *out
 				cp = 0xfffd; /* a lone surrogate has no UTF-8 form */
 			}
 			if (out)
-				put_utf8(out, cp);
+				json_text_put_utf8(out, cp);
 			continue;
 		}
 		default:
 			return -1;
 		}
 		if (out)
-			put(out, simple, 1);
+			strbuf_add(out, simple, 1);
 	}
 	return -1;
 }
@@ -319,7 +199,7 @@ static size_t skip_ws(const char *s, size_t len, size_t i)
 int json_log_parse_line(const char *line, size_t len, struct json_log_entry *e, char **buf,
                         size_t *cap)
 {
-	struct obuf dec = {.p = *buf, .cap = *cap};
+	struct strbuf dec = {.data = *buf, .cap = *cap};
 	memset(e, 0, sizeof(*e));
 	e->stream = JSON_LOG_STDOUT;
 	bool have_log = false;
@@ -374,7 +254,7 @@ int json_log_parse_line(const char *line, size_t len, struct json_log_entry *e, 
 		goto out;
 	}
 	if (have_log) {
-		e->data = dec.p ? dec.p : "";
+		e->data = dec.data ? dec.data : "";
 		e->len = dec.len;
 		if (!e->time) {
 			e->time = "";
@@ -383,7 +263,7 @@ int json_log_parse_line(const char *line, size_t len, struct json_log_entry *e, 
 		ret = 0;
 	}
 out:
-	*buf = dec.p;
+	*buf = dec.data;
 	*cap = dec.cap;
 	return ret;
 }

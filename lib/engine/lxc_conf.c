@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +133,7 @@ void lxc_conf_begin(void)
 	g_conf.msg[0] = '\0';
 }
 
-void lxc_conf_line(FILE *f, const char *key, const char *fmt, ...)
+void lxc_conf_line(struct strbuf *out, const char *key, const char *fmt, ...)
 {
 	char *value = NULL;
 	va_list ap;
@@ -142,7 +143,7 @@ void lxc_conf_line(FILE *f, const char *key, const char *fmt, ...)
 	const char *why =
 	    n < 0 ? "cannot be formatted (out of memory)" : lxc_conf_value_problem(key, value);
 	if (!why) {
-		fprintf(f, "%s = %s\n", key, value);
+		strbuf_printf(out, "%s = %s\n", key, value);
 	} else if (!g_conf.refused) {
 		char shown[256];
 		g_conf.refused = true;

@@ -3,11 +3,12 @@
  * from what was meant (a newline starts a new line, i.e. an arbitrary lxc.hook; liblxc trims
  * blanks and strips quotes; mount entries are split on blanks; hooks run through sh -c). The
  * create checks use the same predicate to answer 400 before anything is created. */
-#ifndef LIB_LXC_CONF_H
-#define LIB_LXC_CONF_H
+#ifndef LIB_ENGINE_LXC_CONF_H
+#define LIB_ENGINE_LXC_CONF_H
 
 #include <stddef.h>
-#include <stdio.h>
+
+#include "core/strbuf.h"
 
 /* Why value cannot be the value of the line of key (a static message: "contains a control
  * character"...), or NULL when it can. key may be NULL (the rules every key shares). */
@@ -22,7 +23,7 @@ char *lxc_conf_quote(const char *s, char *buf, size_t len);
 /* Rendering one config (per thread): begin, any number of lines, end. A refused value writes
  * nothing and makes end fail with err naming the key and the value. */
 void lxc_conf_begin(void);
-void lxc_conf_line(FILE *f, const char *key, const char *fmt, ...)
+void lxc_conf_line(struct strbuf *out, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* 0, or -1 with err set when a line was refused since begin. */
 int lxc_conf_end(char *err, size_t errlen);

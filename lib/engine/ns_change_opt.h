@@ -1,7 +1,7 @@
 /* --ns-change-opt net,ipc (seed 000 §2.3.6): which namespaced kernel parameters under
  * /proc/sys a system container may change. */
-#ifndef LIB_NS_CHANGE_OPT_H
-#define LIB_NS_CHANGE_OPT_H
+#ifndef LIB_ENGINE_NS_CHANGE_OPT_H
+#define LIB_ENGINE_NS_CHANGE_OPT_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /* Running OCI hooks: each program gets the container's state JSON on stdin, its own args and
  * env, and is killed, with its process group, when its timeout passes. */
-#ifndef LIB_OCI_HOOK_EXEC_H
-#define LIB_OCI_HOOK_EXEC_H
+#ifndef LIB_ENGINE_OCI_HOOK_EXEC_H
+#define LIB_ENGINE_OCI_HOOK_EXEC_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* OCI hooks (runtime-spec config.md "hooks"): hook-spec files (`isula create --hook-spec`, the
  * daemon's default), their checks (seed 000 §1.3.10.3), merging, and their JSON form. */
-#ifndef LIB_OCI_HOOKS_H
-#define LIB_OCI_HOOKS_H
+#ifndef LIB_ENGINE_OCI_HOOKS_H
+#define LIB_ENGINE_OCI_HOOKS_H
 
 #include <stdbool.h>
 #include <stddef.h>

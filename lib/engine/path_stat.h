@@ -1,8 +1,8 @@
 /* The X-Docker-Container-Path-Stat header of the archive API: base64 of
  * {"name","size","mode","mtime","linkTarget"}, mode in Go's os.FileMode bits so that
  * Docker clients read it too. */
-#ifndef LIB_PATH_STAT_H
-#define LIB_PATH_STAT_H
+#ifndef LIB_ENGINE_PATH_STAT_H
+#define LIB_ENGINE_PATH_STAT_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Container restart policies: `--restart` values and the Docker API's RestartPolicy object. */
-#ifndef ISULAD_LIB_RESTART_POLICY_H
-#define ISULAD_LIB_RESTART_POLICY_H
+#ifndef LIB_ENGINE_RESTART_POLICY_H
+#define LIB_ENGINE_RESTART_POLICY_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Signal names and numbers as `isula kill -s` and `--stop-signal` accept them. */
-#ifndef ISULAD_LIB_SIGNALS_H
-#define ISULAD_LIB_SIGNALS_H
+#ifndef LIB_ENGINE_SIGNALS_H
+#define LIB_ENGINE_SIGNALS_H
 
 #include <stddef.h>
 

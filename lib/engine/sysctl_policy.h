@@ -2,8 +2,8 @@
  * kernel.msgmax, kernel.msgmnb, kernel.msgmni, kernel.sem, kernel.shmall, kernel.shmmax,
  * kernel.shmmni, kernel.shm_rmid_forced, kernel.pid_max, net.* and fs.mqueue.*; each only
  * where the container has its own namespace for it, so the host's value never changes. */
-#ifndef LIB_SYSCTL_POLICY_H
-#define LIB_SYSCTL_POLICY_H
+#ifndef LIB_ENGINE_SYSCTL_POLICY_H
+#define LIB_ENGINE_SYSCTL_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -31,14 +31,14 @@ struct extractor {
 	struct archive *a;
 	struct dir_meta *dirs;
 	size_t ndirs;
-	char *err;
-	size_t errlen;
+	struct error *e; /* the first failure */
 	unsigned tmp_seq;
 };
 
 struct reader {
 	tar_read_fn in;
 	void *cls;
+	bool failed; /* in() failed: the archive is then unreadable by the host's fault */
 	char buf[64 * 1024];
 };
 
@@ -47,6 +47,7 @@ static la_ssize_t on_archive_read(struct archive *a, void *cls, const void **out
 	struct reader *r = cls;
 	ssize_t n = r->in(r->cls, r->buf, sizeof(r->buf));
 	if (n < 0) {
+		r->failed = true;
 		archive_set_error(a, errno, "reading the archive: %s", strerror(errno));
 		return -1;
 	}
@@ -54,13 +55,17 @@ static la_ssize_t on_archive_read(struct archive *a, void *cls, const void **out
 	return n;
 }
 
-static int fail(struct extractor *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct extractor *x, const char *fmt, ...)
+/* Codes: ERR_INVALID for what the archive asks (a bad name or type, an overwrite refused),
+ * ERR_INTERNAL for what the host could not do. */
+static int fail(struct extractor *x, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct extractor *x, int code, const char *fmt, ...)
 {
-	if (!x->err[0]) {
+	if (!x->e->msg[0]) {
 		va_list ap;
+		x->e->code = code;
 		va_start(ap, fmt);
-		vsnprintf(x->err, x->errlen, fmt, ap);
+		vsnprintf(x->e->msg, sizeof(x->e->msg), fmt, ap);
 		va_end(ap);
 	}
 	return -1;
@@ -86,7 +91,7 @@ static char *entry_rel_path(struct extractor *x, const char *raw)
 	if (!out || !joined) {
 		free(out);
 		free(joined);
-		fail(x, "out of memory");
+		fail(x, ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
 	snprintf(joined, cap, "%s/%s", top, rest);
@@ -96,7 +101,8 @@ static char *entry_rel_path(struct extractor *x, const char *raw)
 		if (strcmp(c, ".") == 0)
 			continue;
 		if (strcmp(c, "..") == 0) {
-			fail(x, "archive entry %s: \"..\" is not allowed in entry names", raw);
+			fail(x, ERR_INVALID,
+			     "archive entry %s: \"..\" is not allowed in entry names", raw);
 			free(out);
 			free(joined);
 			return NULL;
@@ -248,8 +254,9 @@ static int create_tmp(struct extractor *x, struct archive_entry *e, int pfd, con
 		const char *tbase;
 		int tfd = *trel ? open_link_target_parent(x, trel, &tbase) : -1;
 		int ret = tfd >= 0 ? linkat(tfd, tbase, pfd, tmp, 0) : -1;
-		if (ret < 0)
-			fail(x, "%s: hard link to %s (must be an earlier entry of the archive): %s",
+		if (ret < 0) /* the writing pass only (the check pass creates nothing) */
+			fail(x, ERR_INTERNAL,
+			     "%s: hard link to %s (must be an earlier entry of the archive): %s",
 			     name, hardlink, strerror(errno));
 		if (tfd >= 0)
 			close(tfd);
@@ -295,7 +302,7 @@ static int remember_dir(struct extractor *x, const char *path, struct archive_en
 {
 	struct dir_meta *nd = realloc(x->dirs, (x->ndirs + 1) * sizeof(*nd));
 	if (!nd)
-		return fail(x, "out of memory");
+		return fail(x, ERR_INTERNAL, "out of memory");
 	x->dirs = nd;
 	nd[x->ndirs] = (struct dir_meta){
 	    .path = strdup(path),
@@ -305,7 +312,7 @@ static int remember_dir(struct extractor *x, const char *path, struct archive_en
 	    .mtime = {archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
 	};
 	if (!nd[x->ndirs].path)
-		return fail(x, "out of memory");
+		return fail(x, ERR_INTERNAL, "out of memory");
 	x->ndirs++;
 	return 0;
 }
@@ -316,13 +323,14 @@ static int extract_dir(struct extractor *x, struct archive_entry *e, int pfd, co
 	const char *name = archive_entry_pathname(e);
 	if (exists && !S_ISDIR(old->st_mode)) {
 		if (x->o->no_overwrite_dir_nondir)
-			return fail(x, "cannot overwrite non-directory %s with directory %s", full,
+			return fail(x, ERR_INVALID,
+			            "cannot overwrite non-directory %s with directory %s", full,
 			            name);
 		if (unlinkat(pfd, base, 0) < 0)
-			return fail(x, "%s: %s", full, strerror(errno));
+			return fail(x, ERR_INTERNAL, "%s: %s", full, strerror(errno));
 	}
 	if (!(exists && S_ISDIR(old->st_mode)) && mkdirat(pfd, base, 0700) < 0)
-		return fail(x, "%s: %s", full, strerror(errno));
+		return fail(x, ERR_INTERNAL, "%s: %s", full, strerror(errno));
 	return remember_dir(x, full, e);
 }
 
@@ -332,10 +340,11 @@ static int extract_other(struct extractor *x, struct archive_entry *e, int pfd, 
 	const char *name = archive_entry_pathname(e);
 	if (exists && S_ISDIR(old->st_mode)) {
 		if (x->o->no_overwrite_dir_nondir)
-			return fail(x, "cannot overwrite directory %s with non-directory %s", full,
+			return fail(x, ERR_INVALID,
+			            "cannot overwrite directory %s with non-directory %s", full,
 			            name);
 		if (remove_tree_at(pfd, base) < 0)
-			return fail(x, "%s: cannot replace the directory: %s", full,
+			return fail(x, ERR_INTERNAL, "%s: cannot replace the directory: %s", full,
 			            strerror(errno));
 	}
 	char tmp[64];
@@ -348,7 +357,7 @@ static int extract_other(struct extractor *x, struct archive_entry *e, int pfd, 
 	if (ret == 0 && archive_entry_hardlink(e))
 		unlinkat(pfd, tmp, 0); /* left when base already was that same inode */
 	if (ret < 0) {
-		fail(x, "%s: %s", full, strerror(errno));
+		fail(x, ERR_INTERNAL, "%s: %s", full, strerror(errno));
 		unlinkat(pfd, tmp, 0);
 	}
 	return ret;
@@ -359,7 +368,7 @@ static int extract_entry(struct extractor *x, struct archive_entry *e, const cha
 	const char *name = archive_entry_pathname(e);
 	if (!*rel) { /* "." : the destination directory itself */
 		if (!is_dir_entry(e))
-			return fail(x,
+			return fail(x, ERR_INVALID,
 			            "archive entry %s: only a directory can stand for the "
 			            "destination itself",
 			            name);
@@ -376,14 +385,14 @@ static int extract_entry(struct extractor *x, struct archive_entry *e, const cha
 	}
 	char *full = dest_join(x, rel);
 	if (!full)
-		return fail(x, "out of memory");
+		return fail(x, ERR_INTERNAL, "out of memory");
 	char *slash = strrchr(full, '/');
 	*slash = '\0';
 	int pfd = open_dir_creating(x, full);
 	*slash = '/';
 	int ret = -1;
 	if (pfd < 0) {
-		fail(x, "%s: cannot open its directory: %s", full, strerror(errno));
+		fail(x, ERR_INTERNAL, "%s: cannot open its directory: %s", full, strerror(errno));
 		goto out;
 	}
 	struct stat old;
@@ -409,7 +418,7 @@ static int finish_dirs(struct extractor *x)
 		if (fd < 0 || (x->o->chown && fchown(fd, d->uid, d->gid) < 0) ||
 		    fchmod(fd, d->mode) < 0 || futimens(fd, ts) < 0) {
 			if (ret == 0)
-				fail(x, "%s: %s", d->path, strerror(errno));
+				fail(x, ERR_INTERNAL, "%s: %s", d->path, strerror(errno));
 			ret = -1;
 		}
 		if (fd >= 0)
@@ -419,38 +428,38 @@ static int finish_dirs(struct extractor *x)
 }
 
 int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
-                const struct tar_extract_opts *opts, char *err, size_t errlen)
+                const struct tar_extract_opts *opts, struct error *err)
 {
-	err[0] = '\0';
-	if (archive_dl_load(err, errlen) < 0)
+	err->code = ERR_NONE;
+	err->msg[0] = '\0';
+	if (archive_dl_load(err->msg, sizeof(err->msg)) < 0) {
+		err->code = ERR_INTERNAL;
 		return -1;
-	struct extractor x = {.o = opts,
-	                      .root_fd = root_fd,
-	                      .dest = dest,
-	                      .err = err,
-	                      .errlen = errlen,
-	                      .dest_fd = -1};
+	}
+	struct extractor x = {.o = opts, .root_fd = root_fd, .dest = dest, .e = err, .dest_fd = -1};
 	struct reader *r = malloc(sizeof(*r));
 	x.a = archive_read_new();
 	if (!r || !x.a) {
 		free(r);
 		if (x.a)
 			archive_read_free(x.a);
-		return fail(&x, "out of memory");
+		return fail(&x, ERR_INTERNAL, "out of memory");
 	}
 	r->in = in;
 	r->cls = cls;
+	r->failed = false;
 	int ret = -1;
 	x.dest_fd = tar_open_in(root_fd, dest, O_PATH | O_DIRECTORY);
 	if (x.dest_fd < 0) {
-		fail(&x, "%s: %s", dest, strerror(errno));
+		fail(&x, ERR_INTERNAL, "%s: %s", dest, strerror(errno));
 		goto out;
 	}
 	archive_read_support_filter_all(x.a);
 	archive_read_support_format_tar(x.a);
 	archive_read_support_format_gnutar(x.a);
 	if (archive_read_open(x.a, r, NULL, on_archive_read, NULL) != ARCHIVE_OK) {
-		fail(&x, "invalid tar archive: %s", archive_error_string(x.a));
+		fail(&x, r->failed ? ERR_INTERNAL : ERR_INVALID, "invalid tar archive: %s",
+		     archive_error_string(x.a));
 		goto out;
 	}
 	struct archive_entry *e;
@@ -461,7 +470,8 @@ int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
 		if (!name)
 			name = "";
 		if (!supported_type(e)) {
-			ret = fail(&x, "archive entry %s: unsupported file type", name);
+			ret =
+			    fail(&x, ERR_INVALID, "archive entry %s: unsupported file type", name);
 			break;
 		}
 		char *rel = entry_rel_path(&x, name);
@@ -473,7 +483,8 @@ int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
 		if (archive_entry_hardlink(e)) {
 			char *t = entry_rel_path(&x, archive_entry_hardlink(e));
 			if (!t || !*t)
-				ret = fail(&x, "archive entry %s: bad hard link target", name);
+				ret = fail(&x, ERR_INVALID,
+				           "archive entry %s: bad hard link target", name);
 			free(t);
 		}
 		if (ret == 0)
@@ -481,7 +492,8 @@ int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
 		free(rel);
 	}
 	if (ret == 0 && rc != ARCHIVE_EOF)
-		ret = fail(&x, "invalid tar archive: %s", archive_error_string(x.a));
+		ret = fail(&x, r->failed ? ERR_INTERNAL : ERR_INVALID, "invalid tar archive: %s",
+		           archive_error_string(x.a));
 	if (!opts->check_only && finish_dirs(&x) < 0)
 		ret = -1;
 out:

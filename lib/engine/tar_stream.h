@@ -2,13 +2,15 @@
  * format and this code doing every file system access relative to a root fd: lookups go
  * through openat2(RESOLVE_IN_ROOT), so neither a symlink in the tree nor an entry of the
  * archive can reach a file outside the root. */
-#ifndef LIB_TAR_STREAM_H
-#define LIB_TAR_STREAM_H
+#ifndef LIB_ENGINE_TAR_STREAM_H
+#define LIB_ENGINE_TAR_STREAM_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+#include "core/error.h"
 
 /* Data sinks and sources: 0 / bytes read (0 at the end), -1 with errno on failure. */
 typedef int (*tar_write_fn)(void *cls, const void *buf, size_t len);
@@ -43,9 +45,11 @@ struct tar_extract_opts {
 /* Extracts the tar read from in into dest (an existing directory inside root_fd). Entry
  * names are relative to dest, any ".." component is refused, existing files are replaced
  * through a temp file and rename (never written through a symlink), hard links must point
- * at entries inside dest. 0, or -1 with err naming the entry. */
+ * at entries inside dest. 0, or -1 with err naming the entry: ERR_INVALID for what the archive
+ * asks (a ".." name, an unsupported type, an overwrite no_overwrite_dir_nondir refuses),
+ * ERR_INTERNAL for what the host could not do (I/O, memory, reading the archive). */
 int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
-                const struct tar_extract_opts *opts, char *err, size_t errlen);
+                const struct tar_extract_opts *opts, struct error *err);
 
 /* Ready-made fd source and sink. cls is a pointer to the int fd. */
 int tar_fd_write(void *cls, const void *buf, size_t len);

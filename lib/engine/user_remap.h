@@ -1,7 +1,7 @@
 /* --user-remap uid:gid:offset (seed 000 §2.3.11.1): the container's root is host uid/gid,
  * and offset ids from there are mapped. */
-#ifndef LIB_USER_REMAP_H
-#define LIB_USER_REMAP_H
+#ifndef LIB_ENGINE_USER_REMAP_H
+#define LIB_ENGINE_USER_REMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

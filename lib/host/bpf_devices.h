@@ -2,8 +2,8 @@
  * into a BPF_PROG_TYPE_CGROUP_DEVICE program and attached to a cgroup. The program allows an
  * access only when one rule grants all of it; everything else is denied (the v1 "deny a"
  * default). */
-#ifndef LIB_BPF_DEVICES_H
-#define LIB_BPF_DEVICES_H
+#ifndef LIB_HOST_BPF_DEVICES_H
+#define LIB_HOST_BPF_DEVICES_H
 
 #include <linux/bpf.h>
 #include <stddef.h>

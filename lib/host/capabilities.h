@@ -1,7 +1,7 @@
 /* Linux capability names as the CLI and the Docker API spell them, and Docker's rules for
  * combining a default set with --cap-add / --cap-drop. */
-#ifndef LIB_CAPABILITIES_H
-#define LIB_CAPABILITIES_H
+#ifndef LIB_HOST_CAPABILITIES_H
+#define LIB_HOST_CAPABILITIES_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /* Reading and writing one cgroup's files, on the v1 hierarchy of a controller or the v2 tree
  * when the host is unified (where each is mounted: host/cgroup_mounts.h). `rel` is a cgroup
  * path below the hierarchy root ("isulad/<id>"). */
-#ifndef LIB_CGROUP_FS_H
-#define LIB_CGROUP_FS_H
+#ifndef LIB_HOST_CGROUP_FS_H
+#define LIB_HOST_CGROUP_FS_H
 
 #include <stdbool.h>
 #include <stddef.h>

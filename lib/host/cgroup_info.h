@@ -1,6 +1,6 @@
 /* What the host's cgroup layout offers: v1 controllers (hybrid hosts) or the v2 tree. */
-#ifndef LIB_CGROUP_INFO_H
-#define LIB_CGROUP_INFO_H
+#ifndef LIB_HOST_CGROUP_INFO_H
+#define LIB_HOST_CGROUP_INFO_H
 
 #include <stdbool.h>
 

@@ -2,8 +2,8 @@
  * the v2 tree, found from mountinfo, never from a fixed /sys/fs/cgroup layout. The one finder
  * the daemon (cgroup_fs, cgroup_info), the monitor's devices hook and lxcfs all use: v2-only,
  * hybrid (v1 controllers beside a cgroup2 tree) and v1-only hosts alike. */
-#ifndef LIB_CGROUP_MOUNTS_H
-#define LIB_CGROUP_MOUNTS_H
+#ifndef LIB_HOST_CGROUP_MOUNTS_H
+#define LIB_HOST_CGROUP_MOUNTS_H
 
 #include <stdbool.h>
 #include <stddef.h>

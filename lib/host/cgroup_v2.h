@@ -1,8 +1,8 @@
 /* Where the cgroup v2 tree is and where a process sits in it: /sys/fs/cgroup on a unified
  * host, /sys/fs/cgroup/unified (or wherever it is mounted) beside v1 hierarchies on a hybrid
  * one. The parsers take the kernel's text, so they are tested over real file contents. */
-#ifndef LIB_CGROUP_V2_H
-#define LIB_CGROUP_V2_H
+#ifndef LIB_HOST_CGROUP_V2_H
+#define LIB_HOST_CGROUP_V2_H
 
 /* The mount point of the cgroup2 tree in a mountinfo text (malloc'd), or NULL
  * (cgroup_mounts_v2 of host/cgroup_mounts.h). */

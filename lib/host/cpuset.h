@@ -1,6 +1,6 @@
 /* CPU and memory-node lists in the kernel's "0-3,5" form. */
-#ifndef LIB_CPUSET_H
-#define LIB_CPUSET_H
+#ifndef LIB_HOST_CPUSET_H
+#define LIB_HOST_CPUSET_H
 
 #include <stdbool.h>
 #include <stdint.h>

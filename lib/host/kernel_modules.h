@@ -1,7 +1,7 @@
 /* -e KERNEL_MODULES=a,b (seed 000 §2.3.8): kernel modules a system container needs on the
  * host, loaded before it starts. */
-#ifndef LIB_KERNEL_MODULES_H
-#define LIB_KERNEL_MODULES_H
+#ifndef LIB_HOST_KERNEL_MODULES_H
+#define LIB_HOST_KERNEL_MODULES_H
 
 #include <stdbool.h>
 #include <stddef.h>

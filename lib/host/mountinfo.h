@@ -1,7 +1,7 @@
 /* Parsing of /proc/PID/mountinfo lines (proc(5)): which mounts sit where, of which type, with
  * which propagation. */
-#ifndef LIB_MOUNTINFO_H
-#define LIB_MOUNTINFO_H
+#ifndef LIB_HOST_MOUNTINFO_H
+#define LIB_HOST_MOUNTINFO_H
 
 struct mountinfo_entry {
 	int mount_id;

@@ -2,8 +2,8 @@
  * pinned by pidfd, its namespace files opened while it is pinned, then a forked child joins
  * them and runs a callback, so the caller itself never leaves its own namespaces. Used to set
  * sysctls, to mount lxcfs views, and by the hot-plug tools for devices, paths and routes. */
-#ifndef LIB_NS_EXEC_H
-#define LIB_NS_EXEC_H
+#ifndef LIB_HOST_NS_EXEC_H
+#define LIB_HOST_NS_EXEC_H
 
 #include <sched.h>
 #include <stddef.h>

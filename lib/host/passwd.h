@@ -1,6 +1,6 @@
 /* -u/--user resolution against a rootfs's own /etc/passwd and /etc/group text. */
-#ifndef LIB_PASSWD_H
-#define LIB_PASSWD_H
+#ifndef LIB_HOST_PASSWD_H
+#define LIB_HOST_PASSWD_H
 
 #include <stddef.h>
 #include <sys/types.h>

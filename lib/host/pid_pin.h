@@ -1,8 +1,8 @@
 /* Holding one process against pid reuse: take a pidfd first, then verify who it is (start
  * time), then act only through it (signals via the pidfd; /proc/PID files opened and then
  * proven to be that process's because the pidfd is still alive afterwards). */
-#ifndef LIB_PID_PIN_H
-#define LIB_PID_PIN_H
+#ifndef LIB_HOST_PID_PIN_H
+#define LIB_HOST_PID_PIN_H
 
 #include <stdbool.h>
 #include <stdint.h>

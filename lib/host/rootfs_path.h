@@ -1,7 +1,7 @@
 /* Access to files inside a container rootfs that can never resolve outside it: every lookup
  * goes through openat2(RESOLVE_IN_ROOT), so symlinks and ".." stay inside the rootfs. */
-#ifndef LIB_ROOTFS_PATH_H
-#define LIB_ROOTFS_PATH_H
+#ifndef LIB_HOST_ROOTFS_PATH_H
+#define LIB_HOST_ROOTFS_PATH_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,9 +1,10 @@
 #include "host/seccomp_profile.h"
 
-#include "core/text_buf.h"
-
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "core/strbuf.h"
 
 #define NO_CAP (-1)
 
@@ -13,21 +14,13 @@ struct deny_rule {
 	bool system_allowed; /* allowed in system containers (what systemd needs) */
 };
 
-/* Capability numbers (linux/capability.h). */
-enum {
-	C_DAC_READ_SEARCH = 2,
-	C_SYS_MODULE = 16,
-	C_SYS_RAWIO = 17,
-	C_SYS_PTRACE = 19,
-	C_SYS_PACCT = 20,
-	C_SYS_ADMIN = 21,
-	C_SYS_BOOT = 22,
-	C_SYS_NICE = 23,
-	C_SYS_TIME = 25,
-	C_SYSLOG = 34,
-	C_PERFMON = 38,
-	C_BPF = 39,
-};
+/* Linux 5.8; older headers lack them (the numbers are fixed by the kernel's ABI). */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
 
 static const struct deny_rule g_rules[] = {
     /* Host-global state that no namespace covers. */
@@ -52,47 +45,47 @@ static const struct deny_rule g_rules[] = {
     {"get_kernel_syms", NO_CAP, NO_CAP, false},
     {"query_module", NO_CAP, NO_CAP, false},
     /* Gated by one capability. */
-    {"acct", C_SYS_PACCT, NO_CAP, false},
-    {"init_module", C_SYS_MODULE, NO_CAP, false},
-    {"finit_module", C_SYS_MODULE, NO_CAP, false},
-    {"delete_module", C_SYS_MODULE, NO_CAP, false},
-    {"iopl", C_SYS_RAWIO, NO_CAP, false},
-    {"ioperm", C_SYS_RAWIO, NO_CAP, false},
-    {"kcmp", C_SYS_PTRACE, NO_CAP, false},
-    {"process_vm_readv", C_SYS_PTRACE, NO_CAP, false},
-    {"process_vm_writev", C_SYS_PTRACE, NO_CAP, false},
-    {"userfaultfd", C_SYS_PTRACE, NO_CAP, false},
-    {"clock_adjtime", C_SYS_TIME, NO_CAP, false},
-    {"clock_settime", C_SYS_TIME, NO_CAP, false},
-    {"settimeofday", C_SYS_TIME, NO_CAP, false},
-    {"stime", C_SYS_TIME, NO_CAP, false},
-    {"get_mempolicy", C_SYS_NICE, NO_CAP, false},
-    {"set_mempolicy", C_SYS_NICE, NO_CAP, false},
-    {"mbind", C_SYS_NICE, NO_CAP, false},
-    {"move_pages", C_SYS_NICE, NO_CAP, false},
-    {"syslog", C_SYSLOG, NO_CAP, false},
-    {"open_by_handle_at", C_DAC_READ_SEARCH, NO_CAP, false},
-    {"perf_event_open", C_SYS_ADMIN, C_PERFMON, false},
-    {"bpf", C_SYS_ADMIN, C_BPF, false},
-    {"quotactl", C_SYS_ADMIN, NO_CAP, false},
-    {"swapon", C_SYS_ADMIN, NO_CAP, false},
-    {"swapoff", C_SYS_ADMIN, NO_CAP, false},
-    {"pivot_root", C_SYS_ADMIN, NO_CAP, false},
-    {"setns", C_SYS_ADMIN, NO_CAP, false},
+    {"acct", CAP_SYS_PACCT, NO_CAP, false},
+    {"init_module", CAP_SYS_MODULE, NO_CAP, false},
+    {"finit_module", CAP_SYS_MODULE, NO_CAP, false},
+    {"delete_module", CAP_SYS_MODULE, NO_CAP, false},
+    {"iopl", CAP_SYS_RAWIO, NO_CAP, false},
+    {"ioperm", CAP_SYS_RAWIO, NO_CAP, false},
+    {"kcmp", CAP_SYS_PTRACE, NO_CAP, false},
+    {"process_vm_readv", CAP_SYS_PTRACE, NO_CAP, false},
+    {"process_vm_writev", CAP_SYS_PTRACE, NO_CAP, false},
+    {"userfaultfd", CAP_SYS_PTRACE, NO_CAP, false},
+    {"clock_adjtime", CAP_SYS_TIME, NO_CAP, false},
+    {"clock_settime", CAP_SYS_TIME, NO_CAP, false},
+    {"settimeofday", CAP_SYS_TIME, NO_CAP, false},
+    {"stime", CAP_SYS_TIME, NO_CAP, false},
+    {"get_mempolicy", CAP_SYS_NICE, NO_CAP, false},
+    {"set_mempolicy", CAP_SYS_NICE, NO_CAP, false},
+    {"mbind", CAP_SYS_NICE, NO_CAP, false},
+    {"move_pages", CAP_SYS_NICE, NO_CAP, false},
+    {"syslog", CAP_SYSLOG, NO_CAP, false},
+    {"open_by_handle_at", CAP_DAC_READ_SEARCH, NO_CAP, false},
+    {"perf_event_open", CAP_SYS_ADMIN, CAP_PERFMON, false},
+    {"bpf", CAP_SYS_ADMIN, CAP_BPF, false},
+    {"quotactl", CAP_SYS_ADMIN, NO_CAP, false},
+    {"swapon", CAP_SYS_ADMIN, NO_CAP, false},
+    {"swapoff", CAP_SYS_ADMIN, NO_CAP, false},
+    {"pivot_root", CAP_SYS_ADMIN, NO_CAP, false},
+    {"setns", CAP_SYS_ADMIN, NO_CAP, false},
     /* What systemd as a container's init needs. */
-    {"mount", C_SYS_ADMIN, NO_CAP, true},
-    {"umount", C_SYS_ADMIN, NO_CAP, true},
-    {"umount2", C_SYS_ADMIN, NO_CAP, true},
-    {"unshare", C_SYS_ADMIN, NO_CAP, true},
-    {"reboot", C_SYS_BOOT, NO_CAP, true},
-    {"name_to_handle_at", C_SYS_ADMIN, C_DAC_READ_SEARCH, true},
-    {"fsopen", C_SYS_ADMIN, NO_CAP, true},
-    {"fsconfig", C_SYS_ADMIN, NO_CAP, true},
-    {"fsmount", C_SYS_ADMIN, NO_CAP, true},
-    {"fspick", C_SYS_ADMIN, NO_CAP, true},
-    {"move_mount", C_SYS_ADMIN, NO_CAP, true},
-    {"open_tree", C_SYS_ADMIN, NO_CAP, true},
-    {"mount_setattr", C_SYS_ADMIN, NO_CAP, true},
+    {"mount", CAP_SYS_ADMIN, NO_CAP, true},
+    {"umount", CAP_SYS_ADMIN, NO_CAP, true},
+    {"umount2", CAP_SYS_ADMIN, NO_CAP, true},
+    {"unshare", CAP_SYS_ADMIN, NO_CAP, true},
+    {"reboot", CAP_SYS_BOOT, NO_CAP, true},
+    {"name_to_handle_at", CAP_SYS_ADMIN, CAP_DAC_READ_SEARCH, true},
+    {"fsopen", CAP_SYS_ADMIN, NO_CAP, true},
+    {"fsconfig", CAP_SYS_ADMIN, NO_CAP, true},
+    {"fsmount", CAP_SYS_ADMIN, NO_CAP, true},
+    {"fspick", CAP_SYS_ADMIN, NO_CAP, true},
+    {"move_mount", CAP_SYS_ADMIN, NO_CAP, true},
+    {"open_tree", CAP_SYS_ADMIN, NO_CAP, true},
+    {"mount_setattr", CAP_SYS_ADMIN, NO_CAP, true},
 };
 
 /* clone(2) flags that create namespaces: CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER,
@@ -110,36 +103,34 @@ static bool has(uint64_t caps, int cap)
 
 char *seccomp_profile_render(uint64_t caps, bool system_container, bool allow_userns)
 {
-	struct text_buf b;
-	if (text_buf_open(&b) < 0)
-		return NULL;
-	FILE *f = b.f;
-	fputs("2\ndenylist\n# generated by isulad: the default profile of its containers\n", f);
+	struct strbuf b = {0}, *f = &b;
+	strbuf_puts(f,
+	            "2\ndenylist\n# generated by isulad: the default profile of its containers\n");
 	for (size_t i = 0; i < sizeof(g_rules) / sizeof(g_rules[0]); i++) {
 		const struct deny_rule *r = &g_rules[i];
 		if ((system_container && r->system_allowed) || has(caps, r->cap) ||
 		    has(caps, r->cap2))
 			continue;
-		fprintf(f, "%s errno 1\n", r->name);
+		strbuf_printf(f, "%s errno 1\n", r->name);
 	}
-	bool may_create_ns = system_container || has(caps, C_SYS_ADMIN);
+	bool may_create_ns = system_container || has(caps, CAP_SYS_ADMIN);
 	if (!may_create_ns) {
-		fputs("clone3 errno 38\n", f);
+		strbuf_puts(f, "clone3 errno 38\n");
 		for (size_t i = 0; i < sizeof(g_ns_flags) / sizeof(g_ns_flags[0]); i++)
-			fprintf(f, "clone errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n", g_ns_flags[i],
-			        g_ns_flags[i]);
-	} else if (!has(caps, C_SYS_ADMIN) && !allow_userns) {
+			strbuf_printf(f, "clone errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n",
+			              g_ns_flags[i], g_ns_flags[i]);
+	} else if (!has(caps, CAP_SYS_ADMIN) && !allow_userns) {
 		/* systemd's sandboxing needs mount, net, ... namespaces; a user namespace would
 		 * hand a root-less container every capability over them, which is where most
 		 * kernel privilege escalations start. */
-		fputs("clone3 errno 38\n", f);
-		fprintf(f, "clone errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n", CLONE_NEWUSER_FLAG,
-		        CLONE_NEWUSER_FLAG);
-		fprintf(f, "unshare errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n", CLONE_NEWUSER_FLAG,
-		        CLONE_NEWUSER_FLAG);
+		strbuf_puts(f, "clone3 errno 38\n");
+		strbuf_printf(f, "clone errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n",
+		              CLONE_NEWUSER_FLAG, CLONE_NEWUSER_FLAG);
+		strbuf_printf(f, "unshare errno 1 [0,%lu,SCMP_CMP_MASKED_EQ,%lu]\n",
+		              CLONE_NEWUSER_FLAG, CLONE_NEWUSER_FLAG);
 	}
 	/* umount -f of a mount shared with the host could cut the host off it. */
-	if (system_container && !has(caps, C_SYS_ADMIN))
-		fputs("reject_force_umount\n", f);
-	return text_buf_finish(&b, true);
+	if (system_container && !has(caps, CAP_SYS_ADMIN))
+		strbuf_puts(f, "reject_force_umount\n");
+	return strbuf_take(&b);
 }

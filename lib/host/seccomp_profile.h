@@ -10,8 +10,8 @@
  * allowed (a user-remapped container, or one with CAP_SYS_ADMIN); kexec_load and keyrings stay
  * blocked even though they have CAP_SYS_BOOT. Blocked calls fail with EPERM (clone3 with
  * ENOSYS, so that libc falls back to clone, whose flags can be checked). */
-#ifndef LIB_SECCOMP_PROFILE_H
-#define LIB_SECCOMP_PROFILE_H
+#ifndef LIB_HOST_SECCOMP_PROFILE_H
+#define LIB_HOST_SECCOMP_PROFILE_H
 
 #include <stdbool.h>
 #include <stdint.h>

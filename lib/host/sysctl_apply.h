@@ -1,8 +1,8 @@
 /* Writing --sysctl values into a container's namespaces. The kernel itself judges each value
  * (type, range, existence), as seed 000 §2.4.1 asks: "parameter restrictions ... must be the
  * same as those of kernel parameters in the physical machine". */
-#ifndef LIB_SYSCTL_APPLY_H
-#define LIB_SYSCTL_APPLY_H
+#ifndef LIB_HOST_SYSCTL_APPLY_H
+#define LIB_HOST_SYSCTL_APPLY_H
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -74,25 +74,22 @@ static void quote_escapes(void **state)
 	assert_non_null(strstr(small, "..."));
 }
 
-static char *render(void (*lines)(FILE *), int *ret, char *err, size_t errlen)
+static char *render(void (*lines)(struct strbuf *), int *ret, char *err, size_t errlen)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct strbuf b = {0};
 	lxc_conf_begin();
-	lines(f);
+	lines(&b);
 	*ret = lxc_conf_end(err, errlen);
-	fclose(f);
-	return text;
+	return strbuf_take(&b);
 }
 
-static void good_lines(FILE *f)
+static void good_lines(struct strbuf *f)
 {
 	lxc_conf_line(f, "lxc.uts.name", "%s", "web");
 	lxc_conf_line(f, "lxc.prlimit.nofile", "%d:%d", 10, 20);
 }
 
-static void one_bad_line(FILE *f)
+static void one_bad_line(struct strbuf *f)
 {
 	lxc_conf_line(f, "lxc.uts.name", "%s", "web");
 	lxc_conf_line(f, "lxc.init.cwd", "%s", "/\nlxc.hook.pre-start = /bin/sh");

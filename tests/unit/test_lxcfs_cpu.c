@@ -36,7 +36,7 @@ static struct cpuset set_of(const char *list)
 static void test_cpuinfo_renumbered(void **state)
 {
 	struct cpuset s = set_of("1,3");
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	assert_int_equal(cpuinfo_render(x86_cpuinfo(), &s, &out), 2);
 	const char *want = "processor\t: 0\nvendor_id\t: AuthenticAMD\nphysical id\t: 0\n"
 	                   "siblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 2\n"
@@ -45,7 +45,7 @@ static void test_cpuinfo_renumbered(void **state)
 	                   "siblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 6\n"
 	                   "flags\t\t: fpu vme\n\n";
 	assert_string_equal(out.data, want);
-	outbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void test_cpuinfo_arm_and_header(void **state)
@@ -55,27 +55,27 @@ static void test_cpuinfo_arm_and_header(void **state)
 	    "processor\t: 0\nBogoMIPS\t: 100.00\n\nprocessor\t: 1\nBogoMIPS\t: 100.00\n"
 	    "\nprocessor\t: 2\nBogoMIPS\t: 100.00\n\n";
 	struct cpuset s = set_of("2");
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	assert_int_equal(cpuinfo_render(arm, &s, &out), 1);
 	assert_string_equal(out.data, "processor\t: 0\nBogoMIPS\t: 100.00\n\n");
-	outbuf_free(&out);
+	strbuf_free(&out);
 
 	/* A set of cpus the host does not show: nothing. */
 	s = set_of("9");
-	struct outbuf none = {0};
+	struct strbuf none = {0};
 	assert_int_equal(cpuinfo_render(arm, &s, &none), 0);
-	outbuf_free(&none);
+	strbuf_free(&none);
 }
 
 static void test_cpu_online(void **state)
 {
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	cpu_online_render(1, &out);
 	assert_string_equal(out.data, "0\n");
-	outbuf_reset(&out);
+	strbuf_reset(&out);
 	cpu_online_render(3, &out);
 	assert_string_equal(out.data, "0-2\n");
-	outbuf_free(&out);
+	strbuf_free(&out);
 	struct cpuset s = set_of("0-2,7,64");
 	assert_int_equal(cpuset_count(&s), 5);
 	assert_true(cpuset_has(&s, 64));
@@ -95,7 +95,7 @@ static const char host_stat[] = "cpu  60 6 30 1000 10 0 5 4 0 0\n"
 static void test_stat_host_times_renumbered(void **state)
 {
 	struct cpuset s = set_of("1-2");
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	stat_render(host_stat, &s, NULL, 0, &out);
 	assert_string_equal(out.data, "cpu  50 5 25 800 8 0 4 3 0 0\n"
 	                              "cpu0 20 2 10 300 3 0 2 1 0 0\n"
@@ -104,7 +104,7 @@ static void test_stat_host_times_renumbered(void **state)
 	                              "ctxt 999\n"
 	                              "btime 1700000000\n"
 	                              "processes 42\n");
-	outbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void test_stat_container_times(void **state)
@@ -116,13 +116,13 @@ static void test_stat_container_times(void **state)
 	assert_int_equal(u[1].user, 5);
 	assert_int_equal(u[1].system, 2);
 	struct cpuset s = set_of("1");
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	stat_render(host_stat, &s, u, 8, &out);
 	/* Host cpu1 adds up to 20+2+10+300+3+0+2+1 = 338 ticks: the container keeps that total
 	 * (user 5, system 2, the host's steal 1, the rest idle). */
 	const char *want = "cpu  5 0 2 330 0 0 0 1 0 0\ncpu0 5 0 2 330 0 0 0 1 0 0\nintr";
 	assert_int_equal(strncmp(out.data, want, strlen(want)), 0);
-	outbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void test_percpu_and_v2(void **state)

@@ -50,9 +50,9 @@ static long long line_kb(const char *text, const char *key)
 	return (long long)meminfo_value(text, key, UINT64_MAX);
 }
 
-static void render(const struct mem_numbers *m, bool swap, struct outbuf *out)
+static void render(const struct mem_numbers *m, bool swap, struct strbuf *out)
 {
-	outbuf_reset(out);
+	strbuf_reset(out);
 	meminfo_render(host_meminfo, m, swap, out);
 	assert_false(out->failed);
 }
@@ -64,7 +64,7 @@ static void test_v1_limited(void **state)
 	assert_int_equal(m.limit, 64 << 20);
 	assert_int_equal(m.swap_limit, 32 << 20);
 	assert_int_equal(m.swap_usage, 1 << 20);
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	render(&m, true, &out);
 	const char *t = out.data;
 	assert_non_null(strstr(t, "MemTotal:          65536 kB\n"));
@@ -86,7 +86,7 @@ static void test_v1_limited(void **state)
 	assert_int_equal(line_kb(t, "CommitLimit"), 16536108);
 	assert_non_null(strstr(t, "HugePages_Total:       0\nHugepagesize:       2048 kB\n"));
 	assert_int_equal(strncmp(t, "MemTotal:", 9), 0);
-	outbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void test_v1_unlimited_is_host_total(void **state)
@@ -132,16 +132,16 @@ static void test_swap_disabled(void **state)
 {
 	struct mem_numbers m;
 	mem_numbers_v1(&m, v1_stat, 10 << 20, 11 << 20);
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	render(&m, false, &out);
 	assert_int_equal(line_kb(out.data, "SwapTotal"), 0);
 	assert_int_equal(line_kb(out.data, "SwapFree"), 0);
 	struct mem_summary s;
 	mem_summarize(host_meminfo, &m, false, &s);
-	outbuf_reset(&out);
+	strbuf_reset(&out);
 	swaps_render(&s, &out);
 	assert_string_equal(out.data, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
-	outbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void test_v2(void **state)
@@ -152,7 +152,7 @@ static void test_v2(void **state)
 	                    "slab_unreclaimable 262144\n";
 	struct mem_numbers m;
 	mem_numbers_v2(&m, stat, 128 << 20, 8 << 20, 16 << 20, 2 << 20);
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	render(&m, true, &out);
 	const char *t = out.data;
 	assert_int_equal(line_kb(t, "MemTotal"), 131072);
@@ -162,7 +162,7 @@ static void test_v2(void **state)
 	assert_int_equal(line_kb(t, "Slab"), 768);
 	assert_int_equal(line_kb(t, "SwapTotal"), 16384);
 	assert_int_equal(line_kb(t, "SwapFree"), 16384 - 2048);
-	outbuf_free(&out);
+	strbuf_free(&out);
 
 	/* "max" everywhere: host values. */
 	mem_numbers_v2(&m, stat, UINT64_MAX, 8 << 20, UINT64_MAX, 0);
@@ -175,13 +175,13 @@ static void test_v2(void **state)
 static void test_swaps_line(void **state)
 {
 	struct mem_summary s = {.swap_total = 32768, .swap_free = 32768 - 1024};
-	struct outbuf out = {0};
+	struct strbuf out = {0};
 	swaps_render(&s, &out);
 	assert_string_equal(out.data,
 	                    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 	                    "none                                    virtual\t32768\t\t1024\t"
 	                    "\t0\n");
-	outbuf_free(&out);
+	strbuf_free(&out);
 }
 
 static void test_meminfo_value(void **state)

@@ -81,13 +81,13 @@ static char *sub(const char *name)
 	return p;
 }
 
-static int extract(int fd, const char *root_name, const struct tar_extract_opts *o, char *err)
+static int extract(int fd, const char *root_name, const struct tar_extract_opts *o, struct error *e)
 {
 	char *root = sub(root_name);
 	mkdir_p(root, 0755);
 	int rfd = open(root, O_PATH | O_DIRECTORY);
 	assert_true(rfd >= 0);
-	int ret = tar_extract(tar_fd_read, &fd, rfd, ".", o, err, 512);
+	int ret = tar_extract(tar_fd_read, &fd, rfd, ".", o, e);
 	close(rfd);
 	close(fd);
 	free(root);
@@ -111,7 +111,8 @@ static void test_roundtrip(void **state)
 	    tar_write_path(tar_fd_write, &fd, AT_FDCWD, srcpath, "renamed", err, sizeof(err)), 0);
 	lseek(fd, 0, SEEK_SET);
 	struct tar_extract_opts o = {0};
-	assert_int_equal(extract(fd, "out1", &o, err), 0);
+	struct error e;
+	assert_int_equal(extract(fd, "out1", &o, &e), 0);
 	char *got = sub("out1/renamed/d/f");
 	size_t len;
 	char *data = read_file(got, 100, &len);
@@ -136,10 +137,11 @@ static void test_roundtrip(void **state)
 static void test_dotdot_refused(void **state)
 {
 	struct entry ents[] = {{"ok", AE_IFREG, "x"}, {"a/../../escape", AE_IFREG, "x"}};
-	char err[512];
+	struct error e;
 	struct tar_extract_opts o = {.check_only = true};
-	assert_int_equal(extract(make_tar(ents, 2), "out2", &o, err), -1);
-	assert_non_null(strstr(err, "\"..\" is not allowed"));
+	assert_int_equal(extract(make_tar(ents, 2), "out2", &o, &e), -1);
+	assert_non_null(strstr(e.msg, "\"..\" is not allowed"));
+	assert_int_equal(e.code, ERR_INVALID);
 	char *ok = sub("out2/ok");
 	assert_false(path_exists(ok)); /* check_only wrote nothing */
 	free(ok);
@@ -152,9 +154,9 @@ static void test_symlink_entry_stays_inside(void **state)
 	                       {"up/planted", AE_IFREG, "p"},
 	                       {"rel", AE_IFLNK, "../../../.."},
 	                       {"rel/planted2", AE_IFREG, "q"}};
-	char err[512];
+	struct error e;
 	struct tar_extract_opts o = {0};
-	assert_int_equal(extract(make_tar(ents, 4), "out3", &o, err), 0);
+	assert_int_equal(extract(make_tar(ents, 4), "out3", &o, &e), 0);
 	char *in = sub("out3/planted"), *in2 = sub("out3/planted2");
 	assert_true(path_exists(in));
 	assert_true(path_exists(in2));
@@ -167,9 +169,9 @@ static void test_symlink_entry_stays_inside(void **state)
 static void test_hard_links(void **state)
 {
 	struct entry ents[] = {{"f", AE_IFREG, "data"}, {"h", 0, "f"}};
-	char err[512];
+	struct error e;
 	struct tar_extract_opts o = {0};
-	assert_int_equal(extract(make_tar(ents, 2), "out4", &o, err), 0);
+	assert_int_equal(extract(make_tar(ents, 2), "out4", &o, &e), 0);
 	char *f = sub("out4/f"), *h = sub("out4/h");
 	struct stat a, b;
 	assert_int_equal(stat(f, &a), 0);
@@ -179,8 +181,8 @@ static void test_hard_links(void **state)
 	free(h);
 	/* Through a symlink (even one inside the destination) is refused. */
 	struct entry bad[] = {{"f", AE_IFREG, "data"}, {"s", AE_IFLNK, "."}, {"h", 0, "s/f"}};
-	assert_int_equal(extract(make_tar(bad, 3), "out5", &o, err), -1);
-	assert_non_null(strstr(err, "hard link"));
+	assert_int_equal(extract(make_tar(bad, 3), "out5", &o, &e), -1);
+	assert_non_null(strstr(e.msg, "hard link"));
 }
 
 static void test_rebase_and_overwrite(void **state)
@@ -188,15 +190,16 @@ static void test_rebase_and_overwrite(void **state)
 	char *dir = sub("out6/x");
 	assert_int_equal(mkdir_p(dir, 0755), 0);
 	struct entry ents[] = {{"./", AE_IFDIR, NULL}, {"./x", AE_IFREG, "now a file"}};
-	char err[512];
+	struct error e;
 	struct tar_extract_opts o = {.no_overwrite_dir_nondir = true};
-	assert_int_equal(extract(make_tar(ents, 2), "out6", &o, err), -1);
-	assert_non_null(strstr(err, "cannot overwrite directory"));
+	assert_int_equal(extract(make_tar(ents, 2), "out6", &o, &e), -1);
+	assert_non_null(strstr(e.msg, "cannot overwrite directory"));
+	assert_int_equal(e.code, ERR_INVALID); /* the archive's fault: 400 */
 	assert_true(is_directory(dir));
 	o.no_overwrite_dir_nondir = false;
 	o.rebase_from = ".";
 	o.rebase_to = "top";
-	assert_int_equal(extract(make_tar(ents, 2), "out6", &o, err), 0);
+	assert_int_equal(extract(make_tar(ents, 2), "out6", &o, &e), 0);
 	char *f = sub("out6/top/x");
 	assert_true(path_exists(f));
 	free(f);
@@ -239,10 +242,10 @@ static int make_special_tar(void)
 
 static void test_strip_special(void **state)
 {
-	char err[512];
+	struct error e;
 	size_t skipped = 0;
 	struct tar_extract_opts o = {.strip_special = true, .skipped_devices = &skipped};
-	assert_int_equal(extract(make_special_tar(), "strip", &o, err), 0);
+	assert_int_equal(extract(make_special_tar(), "strip", &o, &e), 0);
 	struct stat st;
 	char *p = sub("strip/suid-sh");
 	assert_int_equal(stat(p, &st), 0);
@@ -259,7 +262,7 @@ static void test_strip_special(void **state)
 
 	/* Asked for (isula cp -a): kept as they are. */
 	struct tar_extract_opts keep = {0};
-	assert_int_equal(extract(make_special_tar(), "keep", &keep, err), 0);
+	assert_int_equal(extract(make_special_tar(), "keep", &keep, &e), 0);
 	p = sub("keep/suid-sh");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 06755);

@@ -1,5 +1,4 @@
 /* lxcfs-toolkit [OPTIONS] COMMAND [COMMAND OPTIONS] (seed 000 §2.3.11.3). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,32 +38,6 @@ static const struct cli_option g_opts[] = {
     [OPT_VERSION] = {"version", 'v', CLI_BOOL, NULL, "Print version information"},
 };
 #define NOPTS (sizeof(g_opts) / sizeof(g_opts[0]))
-
-static void tk_vsay(const struct toolkit *tk, FILE *out, enum log_level level, const char *prefix,
-                    const char *fmt, va_list ap)
-{
-	char msg[1024];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(out, "%s%s\n", prefix, msg);
-	if (tk->logging)
-		log_msg(level, "%s", msg);
-}
-
-void tk_error(const struct toolkit *tk, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	tk_vsay(tk, stderr, LOG_LVL_ERROR, "lxcfs-toolkit: ", fmt, ap);
-	va_end(ap);
-}
-
-void tk_info(const struct toolkit *tk, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	tk_vsay(tk, stdout, LOG_LVL_INFO, "", fmt, ap);
-	va_end(ap);
-}
 
 static void usage(FILE *out)
 {

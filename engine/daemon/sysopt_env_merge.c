@@ -12,7 +12,6 @@
 #include "engine/env_merge.h"
 #include "core/log.h"
 #include "engine/lxc_conf.h"
-#include "lxc_config.h"
 #include "host/rootfs_path.h"
 #include "core/strv.h"
 #include "sysopt.h"
@@ -29,7 +28,7 @@ static int open_rootfs(const struct container *c, char *err, size_t errlen)
 	return fd;
 }
 
-int envfile_validate(const struct container *c, char *err, size_t errlen)
+int env_merge_validate(const struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
 	if (path[0] != '/') {
@@ -88,7 +87,7 @@ static void drop_refused(struct container *c, size_t first, const char *path)
 		env[w] = NULL;
 }
 
-int envfile_merge(struct container *c, char *err, size_t errlen)
+int env_merge_from_rootfs(struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
 	int rootfs = open_rootfs(c, err, errlen);
@@ -150,13 +149,13 @@ static int make_parents(const struct container *c, int rootfs, const char *path)
 	return 0;
 }
 
-int envfile_write(const struct container *c, char *err, size_t errlen)
+int env_merge_write(const struct container *c, char *err, size_t errlen)
 {
 	const char *path = c->host.sys.env_target_file;
 	int rootfs = open_rootfs(c, err, errlen);
 	if (rootfs < 0)
 		return -1;
-	char **env = lxc_config_env(&c->config);
+	char **env = container_init_env(&c->config);
 	size_t len = 0;
 	char *text = env ? env_render(env, &len) : NULL;
 	mode_t mode = 0644;

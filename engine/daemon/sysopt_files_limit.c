@@ -10,6 +10,7 @@
 #include "host/cgroup_fs.h"
 #include "host/cgroup_info.h"
 #include "core/fileutil.h"
+#include "store.h"
 #include "sysopt.h"
 #include "core/units.h"
 
@@ -41,12 +42,12 @@ static int64_t nr_open(void)
 	return n;
 }
 
-bool fileslimit_is_rlimit(const struct host_config *h)
+static bool files_limit_is_rlimit(const struct host_config *h)
 {
 	return h->sys.files_limit > 0 && !has_files_cgroup();
 }
 
-int fileslimit_validate(const struct host_config *h, char *err, size_t errlen)
+int files_limit_validate(const struct host_config *h, char *err, size_t errlen)
 {
 	int64_t n = h->sys.files_limit;
 	if (n < -1) {
@@ -57,7 +58,7 @@ int fileslimit_validate(const struct host_config *h, char *err, size_t errlen)
 		    (long long)n);
 		return -1;
 	}
-	if (fileslimit_is_rlimit(h) && n > nr_open()) {
+	if (files_limit_is_rlimit(h) && n > nr_open()) {
 		snprintf(
 		    err, errlen,
 		    "Invalid --files-limit %lld: this kernel has no files cgroup, so the limit "
@@ -69,12 +70,12 @@ int fileslimit_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-void fileslimit_lxc_config(FILE *f, const struct host_config *h)
+void files_limit_lxc_config(struct strbuf *f, const struct host_config *h)
 {
 	int64_t n = h->sys.files_limit;
 	if (n <= 0)
 		return;
-	if (!fileslimit_is_rlimit(h)) {
+	if (!files_limit_is_rlimit(h)) {
 		lxc_conf_line(f,
 		              cgroup_v1_has("files.limit") ? "lxc.cgroup.files.limit"
 		                                           : "lxc.cgroup2.files.limit",
@@ -95,4 +96,26 @@ void fileslimit_lxc_config(FILE *f, const struct host_config *h)
 	if (soft > hard)
 		soft = hard;
 	lxc_conf_line(f, "lxc.prlimit.nofile", "%lld:%lld", (long long)soft, (long long)hard);
+}
+
+void files_limit_start_failed(const struct container *c, char *err, size_t errlen)
+{
+	/* liblxc needs some dozens of descriptors of its own to set the container up; its last
+	 * error line is then a consequence, not the cause. */
+	if (!files_limit_is_rlimit(&c->host))
+		return;
+	char *dir = store_state_dir(c->id);
+	char *log = dir ? path_join(dir, "lxc.log") : NULL;
+	char *text = log ? read_file(log, 1 << 20, NULL) : NULL;
+	if (text && strstr(text, "Too many open files"))
+		snprintf(
+		    err, errlen,
+		    "Start container error: --files-limit %lld is too small for the container to "
+		    "start: liblxc ran out of file descriptors setting it up (Too many open "
+		    "files); with no files cgroup on this kernel the limit applies to each "
+		    "process",
+		    (long long)c->host.sys.files_limit);
+	free(text);
+	free(log);
+	free(dir);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "engine/env_merge.h"
 #include "engine/host_channel.h"
 #include "host/kernel_modules.h"
@@ -163,6 +164,32 @@ static void test_host_channel_check(void **state)
 	check_channel("/h..x", "/c", 4096, mem, NULL);
 }
 
+static char *channel_json(const struct host_channel *hc)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	jg_key(g, "HostChannel");
+	host_channel_gen(g, hc);
+	yajl_gen_map_close(g);
+	return jg_finish(g, NULL);
+}
+
+static void test_host_channel_gen(void **state)
+{
+	struct host_channel hc;
+	char err[256];
+	assert_int_equal(host_channel_parse("/h/ch:/c/ch:ro:1M", &hc, err, sizeof(err)), 0);
+	char *json = channel_json(&hc);
+	assert_string_equal(json, "{\"HostChannel\":{\"PathOnHost\":\"/h/ch\","
+	                          "\"PathInContainer\":\"/c/ch\",\"Permissions\":\"ro\","
+	                          "\"Size\":1048576}}");
+	free(json);
+	host_channel_free(&hc);
+	json = channel_json(&hc); /* no channel */
+	assert_string_equal(json, "{\"HostChannel\":null}");
+	free(json);
+}
+
 static void test_ns_change_opt(void **state)
 {
 	unsigned m = 99;
@@ -261,8 +288,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_user_remap_valid),   cmocka_unit_test(test_user_remap_invalid),
 	    cmocka_unit_test(test_user_remap_effect),  cmocka_unit_test(test_host_channel_parse),
-	    cmocka_unit_test(test_host_channel_check), cmocka_unit_test(test_ns_change_opt),
-	    cmocka_unit_test(test_kernel_modules),     cmocka_unit_test(test_env_merge),
+	    cmocka_unit_test(test_host_channel_check), cmocka_unit_test(test_host_channel_gen),
+	    cmocka_unit_test(test_ns_change_opt),      cmocka_unit_test(test_kernel_modules),
+	    cmocka_unit_test(test_env_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@ static bool parse_effective(const struct host_config *h, struct user_remap *r)
 	       user_remap_effective(r);
 }
 
-bool userremap_root(const struct host_config *h, uid_t *uid, gid_t *gid)
+bool user_remap_root(const struct host_config *h, uid_t *uid, gid_t *gid)
 {
 	struct user_remap r;
 	if (!parse_effective(h, &r))
@@ -32,7 +32,7 @@ bool userremap_root(const struct host_config *h, uid_t *uid, gid_t *gid)
 	return true;
 }
 
-int userremap_validate(const struct host_config *h, char *err, size_t errlen)
+int user_remap_validate(const struct host_config *h, char *err, size_t errlen)
 {
 	if (!h->sys.user_remap)
 		return 0;
@@ -57,7 +57,7 @@ int userremap_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-void userremap_lxc_config(FILE *f, const struct host_config *h)
+void user_remap_lxc_config(struct strbuf *f, const struct host_config *h)
 {
 	struct user_remap r;
 	if (!parse_effective(h, &r))
@@ -140,7 +140,7 @@ static void open_engine_dirs(const char *lxcpath)
 	free(dir);
 }
 
-int userremap_prepare(const struct host_config *h, const char *lxcpath, char *err, size_t errlen)
+int user_remap_prepare(const struct host_config *h, const char *lxcpath, char *err, size_t errlen)
 {
 	struct user_remap r;
 	if (!parse_effective(h, &r))
@@ -169,7 +169,7 @@ void sysopt_chown_in_rootfs(const struct container *c, int rootfs_fd, const char
 {
 	uid_t uid;
 	gid_t gid;
-	if (!userremap_root(&c->host, &uid, &gid))
+	if (!user_remap_root(&c->host, &uid, &gid))
 		return;
 	int fd = rootfs_open(rootfs_fd, path, O_PATH | O_NOFOLLOW, 0);
 	if (fd < 0)

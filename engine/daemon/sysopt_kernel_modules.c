@@ -9,7 +9,7 @@
 #include "core/strv.h"
 #include "sysopt.h"
 
-int modules_validate(const struct container *c, char *err, size_t errlen)
+int kernel_modules_validate(const struct container *c, char *err, size_t errlen)
 {
 	char **names = NULL;
 	if (!c->host.system_container)
@@ -19,7 +19,7 @@ int modules_validate(const struct container *c, char *err, size_t errlen)
 	return ret;
 }
 
-int modules_load(const struct container *c, char *err, size_t errlen)
+int kernel_modules_load(const struct container *c, char *err, size_t errlen)
 {
 	char **names = NULL;
 	if (!c->host.system_container ||

@@ -22,7 +22,7 @@ static int64_t total_memory(void)
 	return (int64_t)si.totalram * (int64_t)si.mem_unit;
 }
 
-int hostchannel_validate(const struct host_config *h, char *err, size_t errlen)
+int host_channel_validate(const struct host_config *h, char *err, size_t errlen)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	if (!hc->host_path)
@@ -39,7 +39,7 @@ int hostchannel_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-int hostchannel_create(const struct host_config *h, char *err, size_t errlen)
+int host_channel_create(const struct host_config *h, char *err, size_t errlen)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	if (!hc->host_path)
@@ -66,7 +66,7 @@ static bool is_mountpoint(const char *path)
 	return mp;
 }
 
-int hostchannel_mount(const struct host_config *h, bool *mounted, char *err, size_t errlen)
+int host_channel_mount(const struct host_config *h, bool *mounted, char *err, size_t errlen)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	*mounted = false;
@@ -84,13 +84,13 @@ int hostchannel_mount(const struct host_config *h, bool *mounted, char *err, siz
 	*mounted = true;
 	uid_t uid;
 	gid_t gid;
-	if (userremap_root(h, &uid, &gid) && chown(hc->host_path, uid, gid) < 0)
+	if (user_remap_root(h, &uid, &gid) && chown(hc->host_path, uid, gid) < 0)
 		LOG_WARN("cannot give the host channel %s to %u:%u: %s", hc->host_path,
 		         (unsigned)uid, (unsigned)gid, strerror(errno));
 	return 0;
 }
 
-void hostchannel_remove_mount(const struct host_config *h)
+void host_channel_remove_mount(const struct host_config *h)
 {
 	const char *path = h->sys.channel.host_path;
 	if (!path)
@@ -103,17 +103,17 @@ void hostchannel_remove_mount(const struct host_config *h)
 	}
 }
 
-void hostchannel_remove(const struct host_config *h)
+void host_channel_remove(const struct host_config *h)
 {
 	const char *path = h->sys.channel.host_path;
 	if (!path)
 		return;
-	hostchannel_remove_mount(h);
+	host_channel_remove_mount(h);
 	if (remove_tree(path) < 0)
 		LOG_WARN("cannot remove the host channel %s: %s", path, strerror(errno));
 }
 
-void hostchannel_lxc_config(FILE *f, const struct host_config *h)
+void host_channel_lxc_config(struct strbuf *f, const struct host_config *h)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	if (hc->host_path)

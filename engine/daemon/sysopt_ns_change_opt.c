@@ -7,7 +7,7 @@
 #include "engine/ns_change_opt.h"
 #include "sysopt.h"
 
-int nschange_validate(const struct host_config *h, char *err, size_t errlen)
+int ns_change_opt_validate(const struct host_config *h, char *err, size_t errlen)
 {
 	if (!h->sys.ns_change_opt)
 		return 0;
@@ -24,7 +24,8 @@ int nschange_validate(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-void nschange_lxc_config(FILE *f, const struct host_config *h, const char *monitor_path)
+void ns_change_opt_lxc_config(struct strbuf *f, const struct host_config *h,
+                              const char *monitor_path)
 {
 	unsigned mask;
 	char err[256];

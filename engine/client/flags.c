@@ -1,0 +1,37 @@
+/* The flag parsing every isula command shares: its own option table, plus --help and
+ * -H/--host, and the count of positional arguments it needs. */
+#include <stdio.h>
+
+#include "client.h"
+
+struct cli_values *parse_command_flags(struct client *cl, const char *usage_line,
+                                       const struct cli_option *opts, size_t nopts, size_t help_idx,
+                                       size_t host_idx, int argc, char **argv,
+                                       bool stop_at_positional, size_t min_positional,
+                                       int *exit_code)
+{
+	char err[512];
+	struct cli_values *v =
+	    cli_parse(opts, nopts, argc, argv, stop_at_positional, err, sizeof(err));
+	if (!v) {
+		fprintf(stderr, "%s\nSee '%s --help'.\n", err, usage_line);
+		*exit_code = EXIT_DAEMON_ERROR;
+		return NULL;
+	}
+	if (cli_bool(v, help_idx)) {
+		cli_print_help(stdout, usage_line, opts, nopts);
+		cli_values_free(v);
+		*exit_code = 0;
+		return NULL;
+	}
+	if (cli_string(v, host_idx))
+		cl->host = cli_string(v, host_idx);
+	if (cli_npositional(v) < min_positional) {
+		fprintf(stderr, "\"%s\" requires at least %zu argument%s.\nUsage:  %s\n",
+		        usage_line, min_positional, min_positional == 1 ? "" : "s", usage_line);
+		cli_values_free(v);
+		*exit_code = 1;
+		return NULL;
+	}
+	return v;
+}
