@@ -125,8 +125,8 @@ FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf
 # The lib sources (lib/LAYER/NAME.c) each target links.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
-FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/mountinfo core/fileutil
-FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/mountinfo core/fileutil
+FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil
+FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil
 FUZZ_LIB_mountinfo := host/mountinfo
 FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
 FUZZ_LIB_utf8 := core/utf8
