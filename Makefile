@@ -119,7 +119,7 @@ $(BUILD)/test-tools/bpf-devices: $(BUILD)/obj/tests/tools/bpf_devices_tool.o $(L
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -I. \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat
 # The lib sources (lib/LAYER/NAME.c) each target links.

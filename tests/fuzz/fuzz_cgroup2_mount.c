@@ -6,14 +6,13 @@
 #include <string.h>
 
 #include "host/cgroup_v2.h"
+#include "tests/fuzz/fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_cstr(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	char *mp = cgroup2_mount_in(text);
 	if (mp && (strlen(mp) > strlen(text) || !strstr(text, " - cgroup2 ")))
 		abort();

@@ -7,51 +7,11 @@
 #include <string.h>
 
 #include "host/bpf_devices.h"
+#include "tests/common/bpf_devices_run.h"
+#include "tests/fuzz/fuzz_input.h"
 
 #define MAX_RULES 16
 #define ALL_ACC (DEVICE_ACC_MKNOD | DEVICE_ACC_READ | DEVICE_ACC_WRITE)
-
-/* Runs the program on one request (struct bpf_cgroup_dev_ctx); aborts on anything that
- * bpf_devices_compile should never emit. */
-static int run(const struct bpf_insn *p, size_t n, uint32_t ctx[3])
-{
-	uint64_t r[11] = {0};
-	for (size_t pc = 0; pc < n; pc++) {
-		const struct bpf_insn *i = &p[pc];
-		if (i->dst_reg > 10 || i->src_reg > 10)
-			abort();
-		switch (i->code) {
-		case BPF_LDX | BPF_MEM | BPF_W:
-			if (i->src_reg != 1 || i->off < 0 || i->off > 8 || i->off % 4)
-				abort();
-			r[i->dst_reg] = ctx[i->off / 4];
-			break;
-		case BPF_ALU64 | BPF_MOV | BPF_X:
-			r[i->dst_reg] = r[i->src_reg];
-			break;
-		case BPF_ALU64 | BPF_MOV | BPF_K:
-			r[i->dst_reg] = (uint64_t)(int64_t)i->imm;
-			break;
-		case BPF_ALU64 | BPF_AND | BPF_K:
-			r[i->dst_reg] &= (uint64_t)(int64_t)i->imm;
-			break;
-		case BPF_ALU64 | BPF_RSH | BPF_K:
-			r[i->dst_reg] >>= i->imm;
-			break;
-		case BPF_JMP32 | BPF_JNE | BPF_K:
-			if (i->off < 0 || pc + 1 + (size_t)i->off >= n)
-				abort();
-			if ((uint32_t)r[i->dst_reg] != (uint32_t)i->imm)
-				pc += (size_t)i->off;
-			break;
-		case BPF_JMP | BPF_EXIT:
-			return (int)r[0];
-		default:
-			abort();
-		}
-	}
-	abort(); /* fell off the end */
-}
 
 static bool grants(const struct device_rule *r, int type, uint32_t maj, uint32_t min, int acc)
 {
@@ -93,12 +53,12 @@ static void check_program(const struct device_rule *rules, size_t n_rules)
 		for (int type = DEVICE_TYPE_BLOCK; type <= DEVICE_TYPE_CHAR; type++)
 			for (int acc = 1; acc <= ALL_ACC; acc++)
 				for (int a = 0; a < 4; a++) {
-					uint32_t ctx[3] = {(uint32_t)type | (uint32_t)acc << 16,
-					                   majs[a & 1], mins[a >> 1]};
+					uint32_t maj = majs[a & 1], min = mins[a >> 1];
 					bool want = false;
 					for (size_t j = 0; j < n_rules && !want; j++)
-						want = grants(&rules[j], type, ctx[1], ctx[2], acc);
-					if (run(p, n, ctx) != (want ? 1 : 0))
+						want = grants(&rules[j], type, maj, min, acc);
+					if (bpf_devices_run(p, n, type, acc, maj, min) !=
+					    (want ? 1 : 0))
 						abort();
 				}
 	}
@@ -107,11 +67,9 @@ static void check_program(const struct device_rule *rules, size_t n_rules)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_cstr(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	struct device_rule rules[MAX_RULES];
 	size_t n_rules = 0;
 	char *save = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "tests/fuzz/fuzz_input.h"
 
 /* Levels of arrays and objects in v, counted no further than JSON_MAX_DEPTH + 1. */
 static unsigned depth(yajl_val v, unsigned at)
@@ -25,11 +26,9 @@ static unsigned depth(yajl_val v, unsigned at)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_cstr(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	char err[256] = "";
 	yajl_val tree = json_parse(text, err, sizeof(err));
 	if (!tree) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host/mountinfo.h"
+#include "tests/fuzz/fuzz_input.h"
 
 static void inside(const char *f, const char *buf, size_t size)
 {
@@ -15,11 +16,9 @@ static void inside(const char *f, const char *buf, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *line = malloc(size + 1);
+	char *line = fuzz_cstr(data, size);
 	if (!line)
 		return 0;
-	memcpy(line, data, size);
-	line[size] = '\0';
 	struct mountinfo_entry e;
 	if (mountinfo_parse_line(line, &e) == 0) {
 		if (e.mount_id < 0 || e.parent_id < 0)

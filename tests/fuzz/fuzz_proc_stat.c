@@ -6,14 +6,13 @@
 #include <string.h>
 
 #include "host/pid_pin.h"
+#include "tests/fuzz/fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_cstr(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	uint64_t ticks;
 	if (proc_stat_starttime(text, &ticks) == 0) {
 		const char *p = strrchr(text, ')');
