@@ -206,12 +206,17 @@ lxc_config_from_engine() {
 }
 
 # make_lxc NAME CONFIG-TEXT [ENGINE-ID]: a plain lxc container definition under LXCPATH, with
-# the files the engine generated beside ENGINE-ID's config (its seccomp profile) copied in.
+# the files the engine generated beside ENGINE-ID's config copied in: its seccomp profile, and
+# the device rules its devices hook attaches (with the cgroup made NAME's), so that both sides
+# do the same work.
 make_lxc() {
 	mkdir -p "$LXCPATH/$1"
 	printf '%s\n' "$2" >"$LXCPATH/$1/config"
 	if [ -n "${3:-}" ] && [ -f "$LCRPATH/$3/seccomp" ]; then
 		cp "$LCRPATH/$3/seccomp" "$LXCPATH/$1/seccomp"
+	fi
+	if [ -n "${3:-}" ] && [ -f "$LCRPATH/$3/devices" ]; then
+		sed "s|$3|$1|g" "$LCRPATH/$3/devices" >"$LXCPATH/$1/devices"
 	fi
 	if grep -qF -e "$GRAPH" -e "$STATE" "$LXCPATH/$1/config"; then
 		die "rewritten lxc config still refers to the engine's dirs: $LXCPATH/$1/config"
