@@ -1,5 +1,6 @@
 #include "container.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,18 @@ void host_config_free(struct host_config *h)
 	security_config_free(&h->sec);
 	sysopt_config_free(&h->sys);
 	memset(h, 0, sizeof(*h));
+}
+
+int container_name_check(const char *name, char *err, size_t errlen)
+{
+	bool ok = name && isalnum((unsigned char)name[0]);
+	for (const char *p = name; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-';
+	if (!ok)
+		snprintf(err, errlen,
+		         "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.",
+		         name ? name : "");
+	return ok ? 0 : -1;
 }
 
 struct container *container_new(const char *id)

@@ -114,6 +114,8 @@ const char *container_state_name(const struct container *c);
 char **container_init_env(const struct container_config *cfg);
 void container_config_free(struct container_config *c);
 void host_config_free(struct host_config *h);
+/* Docker's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]*. 0, or -1 with err saying so. */
+int container_name_check(const char *name, char *err, size_t errlen);
 /* A zeroed container with its locks ready and id copied (NULL: leave it empty), or NULL. */
 struct container *container_new(const char *id);
 void container_free(struct container *c);

@@ -89,7 +89,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	const char *name = req_query(req, "name");
 	if (name && name[0] == '/')
 		name++;
-	if (name && *name && validate_name(name, err, sizeof(err)) < 0) {
+	if (name && *name && container_name_check(name, err, sizeof(err)) < 0) {
 		resp_error(resp, 400, "%s", err);
 		return;
 	}

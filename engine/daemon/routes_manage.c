@@ -84,7 +84,7 @@ void route_container_rename(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "Neither old nor new names may be empty");
 		return;
 	}
-	if (validate_name(name, err, sizeof(err)) < 0) {
+	if (container_name_check(name, err, sizeof(err)) < 0) {
 		resp_error(resp, 400, "%s", err);
 		return;
 	}

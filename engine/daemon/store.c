@@ -15,7 +15,6 @@
 #include "oci_spec.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
-#include "validate.h"
 #include "engine/engine_layout.h"
 
 struct store_paths g_paths;
@@ -456,7 +455,7 @@ static char *salvage_name(const char *dir)
 		size_t n = strcspn(p, "\"\\");
 		name = p[n] == '"' ? strndup(p, n) : NULL;
 		char err[256];
-		if (name && validate_name(name, err, sizeof(err)) < 0) {
+		if (name && container_name_check(name, err, sizeof(err)) < 0) {
 			free(name);
 			name = NULL;
 		}

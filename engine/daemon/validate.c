@@ -16,18 +16,6 @@
 
 #define MIN_MEMORY (4LL << 20)
 
-int validate_name(const char *name, char *err, size_t errlen)
-{
-	bool ok = name && isalnum((unsigned char)name[0]);
-	for (const char *p = name; ok && *p; p++)
-		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-';
-	if (!ok)
-		snprintf(err, errlen,
-		         "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.",
-		         name ? name : "");
-	return ok ? 0 : -1;
-}
-
 int validate_rootfs(const struct container *c, struct error *e)
 {
 	const char *image = c->config.image ? c->config.image : "";

@@ -7,7 +7,6 @@
 #include "container.h"
 #include "core/error.h"
 
-int validate_name(const char *name, char *err, size_t errlen);
 /* The container's root: --external-rootfs given, absolute, a directory, kept from other host
  * users, with the image none. -1 with e: ERR_NOT_FOUND "No such image: ..." when no rootfs
  * is given (there are no images), ERR_INVALID otherwise. */
