@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* proc_stat_starttime (field 22 of /proc/PID/stat) comes from lib/pid_pin.h. */
+/* proc_stat_starttime (field 22 of /proc/PID/stat) comes from lib/host/pid_pin.h. */
 #include "host/pid_pin.h"
 
 /* The last number of the "NSpid:" line (the pid in the innermost namespace) and the

@@ -1,5 +1,5 @@
 /* isula cp: copies between the host and a container through the archive API, with docker
- * cp's path rules (lib/cp_path.h). The host side is read and written here, as the user
+ * cp's path rules (lib/engine/cp_path.h). The host side is read and written here, as the user
  * running isula; the container side by the daemon. */
 #include <errno.h>
 #include <fcntl.h>

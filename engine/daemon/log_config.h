@@ -8,7 +8,7 @@
 #include "container.h"
 #include "engine/container_log.h"
 
-/* Checks h's LogConfig (Type json-file or none; options of lib/container_log.h) over the
+/* Checks h's LogConfig (Type json-file or none; options of lib/engine/container_log.h) over the
  * daemon's "container-log" options, then stores the effective settings in h, so that later
  * changes of the daemon's defaults do not change existing containers. 0, or -1 with err. */
 int log_config_resolve(struct host_config *h, char *const *daemon_opts, char *err, size_t errlen);

@@ -1,4 +1,4 @@
-/* Fuzzes cgroup2_mount_in (lib/cgroup_v2.h) over a /proc/PID/mountinfo text.
+/* Fuzzes cgroup2_mount_in (lib/host/cgroup_v2.h) over a /proc/PID/mountinfo text.
  * Invariant: a mount point found is no longer than the text (unescaping only shrinks) and
  * the text has a cgroup2 line. */
 #include <stdint.h>

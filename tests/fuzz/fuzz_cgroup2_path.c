@@ -1,4 +1,4 @@
-/* Fuzzes cgroup2_path_in (lib/cgroup_v2.h) over a /proc/PID/cgroup text.
+/* Fuzzes cgroup2_path_in (lib/host/cgroup_v2.h) over a /proc/PID/cgroup text.
  * Invariant: the path found is the rest of the last line that starts with "0::" (a v1 cgroup
  * named with a newline must not forge an earlier one). */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* Fuzzes device_rule_parse and bpf_devices_compile (lib/bpf_devices.h): one rule per line.
+/* Fuzzes device_rule_parse and bpf_devices_compile (lib/host/bpf_devices.h): one rule per line.
  * Invariants: a parsed rule is in range; its program has only reachable instructions, ends
  * in an exit, and (run by a small interpreter) allows exactly what some rule grants. */
 #include <stdbool.h>

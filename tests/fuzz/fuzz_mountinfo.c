@@ -1,4 +1,4 @@
-/* Fuzzes mountinfo_parse_line (lib/mountinfo.h) on one /proc/PID/mountinfo line.
+/* Fuzzes mountinfo_parse_line (lib/host/mountinfo.h) on one /proc/PID/mountinfo line.
  * Invariant: a parsed line has non-negative ids and every field is a string inside the
  * line's buffer ("optional" may be the static ""). */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* Fuzzes proc_stat_starttime (lib/pid_pin.h) on a /proc/PID/stat text.
+/* Fuzzes proc_stat_starttime (lib/host/pid_pin.h) on a /proc/PID/stat text.
  * Invariant: a start time is only found after the last ')' (the name may hold spaces and
  * parentheses) with at least 20 blanks after it. */
 #include <stdint.h>

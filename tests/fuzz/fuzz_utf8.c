@@ -1,4 +1,4 @@
-/* Fuzzes utf8_valid, utf8_repair and utf8_cut (lib/utf8.h) on raw bytes.
+/* Fuzzes utf8_valid, utf8_repair and utf8_cut (lib/core/utf8.h) on raw bytes.
  * Invariants: a repair is valid UTF-8 (and the input itself when that was valid); a cut of
  * valid text is a valid prefix at most 3 bytes short of the limit. */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* The lxc config line checker (lib/lxc_conf.c): what a generated line may carry. */
+/* The lxc config line checker (lib/engine/lxc_conf.c): what a generated line may carry. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

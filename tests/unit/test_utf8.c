@@ -1,4 +1,4 @@
-/* UTF-8 validation, repair and cutting (lib/utf8.c), and the JSON generator's repair. */
+/* UTF-8 validation, repair and cutting (lib/core/utf8.c), and the JSON generator's repair. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
