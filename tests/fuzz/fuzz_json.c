@@ -1,5 +1,5 @@
-/* Fuzzes json_parse (lib/core/json.h), the one entry for JSON from outside (API bodies, state files).
- * Invariants: a tree is never deeper than JSON_MAX_DEPTH, a refusal says why, and the tree
+/* Fuzzes json_parse (lib/core/json.h), the one entry for JSON from outside (API bodies, state
+ * files). Invariants: a tree is never deeper than JSON_MAX_DEPTH, a refusal says why, and the tree
  * written back with jg_value (as isula and the OCI hooks do) parses again. */
 #include <stdint.h>
 #include <stdlib.h>

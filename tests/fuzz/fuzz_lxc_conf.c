@@ -1,6 +1,7 @@
-/* Fuzzes the lxc config line checker (lib/engine/lxc_conf.h): byte 0 picks the key, byte 1 the quote
- * buffer's size, the rest is the value. Invariants: an accepted value has no control character
- * and no outer blank; lxc_conf_quote's output has no control character and fits its buffer. */
+/* Fuzzes the lxc config line checker (lib/engine/lxc_conf.h): byte 0 picks the key, byte 1 the
+ * quote buffer's size, the rest is the value. Invariants: an accepted value has no control
+ * character and no outer blank; lxc_conf_quote's output has no control character and fits its
+ * buffer. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
