@@ -263,9 +263,12 @@ static int write_json_in(const char *dir, const char *file, const char *data, si
 {
 	char *path = path_join(dir, file);
 	int ret = path ? atomic_write_file(path, data, len, 0600) : -1;
-	if (ret < 0)
-		LOG_ERROR("cannot write %s: %s", path ? path : file, strerror(errno));
+	int saved = errno;
+	/* rm moved the dir away meanwhile (a save racing the removal): nothing is lost. */
+	if (ret < 0 && !(saved == ENOENT && !is_directory(dir)))
+		LOG_ERROR("cannot write %s: %s", path ? path : file, strerror(saved));
 	free(path);
+	errno = saved;
 	return ret;
 }
 
