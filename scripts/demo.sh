@@ -8,6 +8,11 @@ bash scripts/install-deps.sh
 make -s
 make -s install PREFIX=/usr/local
 ROOTFS=${ISULAD_DEMO_ROOTFS:-/srv/isulad/rootfs-systemd}
+# Only root may enter the default rootfs's directory: isulad refuses a rootfs other host users
+# can reach (its container's root could leave setuid programs there for them).
+if [ -z "${ISULAD_DEMO_ROOTFS:-}" ]; then
+	mkdir -p /srv/isulad && chmod 0700 /srv/isulad
+fi
 if ! isula version >/dev/null 2>&1; then
 	echo "starting isulad (log: /var/lib/isulad/isulad.log)" >&2
 	nohup isulad >/dev/null 2>&1 &
@@ -40,8 +45,6 @@ fi
 if [ ! -e "$ROOTFS/.isulad-rootfs-ok" ]; then
 	cached=$(bash tests/mkrootfs.sh systemd | tail -n 1)
 	echo "copying $cached to $ROOTFS" >&2
-	# Only root may enter the rootfs's directory: the container's root could leave setuid
-	# programs there for other host users (isulad refuses a rootfs they can reach).
 	rm -rf "$ROOTFS.tmp" && mkdir -p -m 0700 "$(dirname "$ROOTFS")"
 	cp -a "$cached" "$ROOTFS.tmp" && mv "$ROOTFS.tmp" "$ROOTFS"
 fi
