@@ -83,9 +83,10 @@ static void add_caps(struct strbuf *f, uint64_t caps)
 }
 
 /* The node of each --device, bound from the host into the container's /dev tmpfs, and its
- * devices cgroup rule. */
-static int add_devices(struct strbuf *f, const struct host_config *h, bool cgroup_rules, char *err,
-                       size_t errlen)
+ * device rule ("c 1:3 rwm"): a v1 devices cgroup line when cgroup_rules, and a line of
+ * rules (when not NULL) for the v2 program, both from the one stat of the node. */
+static int add_devices(struct strbuf *f, const struct host_config *h, bool cgroup_rules,
+                       struct strbuf *rules, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < h->sec.n_devices; i++) {
 		const struct device_spec *d = &h->sec.devices[i];
@@ -96,10 +97,13 @@ static int add_devices(struct strbuf *f, const struct host_config *h, bool cgrou
 			         errno ? strerror(errno) : "not a character or block device");
 			return -1;
 		}
+		char rule[64];
+		snprintf(rule, sizeof(rule), "%c %u:%u %s", S_ISCHR(st.st_mode) ? 'c' : 'b',
+		         major(st.st_rdev), minor(st.st_rdev), d->perms);
 		if (cgroup_rules)
-			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%c %u:%u %s",
-			              S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
-			              minor(st.st_rdev), d->perms);
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%s", rule);
+		if (rules)
+			strbuf_printf(rules, "%s\n", rule);
 		lxc_conf_line(f, "lxc.mount.entry", "%s %s none bind,create=file 0 0", d->host,
 		              d->ctr + 1);
 	}
@@ -145,24 +149,13 @@ static void add_host_devices(struct strbuf *f, const char *dir, int depth)
 	closedir(d);
 }
 
-/* The devices.allow rule of a --device; -1 when its node has gone (add_devices says so). */
-static int device_rule_text(const struct device_spec *d, char *out, size_t len)
-{
-	struct stat st;
-	if (stat(d->host, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)))
-		return -1;
-	snprintf(out, len, "%c %u:%u %s", S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
-	         minor(st.st_rdev), d->perms);
-	return 0;
-}
-
-/* Cgroup v2 has no devices files: the container's cgroup and the same rules go to
- * <container_dir>/devices, which the monitor's start-host hook compiles into a BPF program on
- * the container's v2 cgroup. With neither a v1 devices controller nor a cgroup2 tree the
- * container is refused (fail closed). */
+/* Cgroup v2 has no devices files: the container's cgroup, the default rules and the
+ * --device rules add_devices made go to <container_dir>/devices, which the monitor's
+ * start-host hook compiles into a BPF program on the container's v2 cgroup. With neither a v1
+ * devices controller nor a cgroup2 tree the container is refused (fail closed). */
 static int add_v2_devices(struct strbuf *f, const struct container *c,
-                          const struct lxc_config_env *env, bool v1_devices, char *err,
-                          size_t errlen)
+                          const struct lxc_config_env *env, bool v1_devices,
+                          const struct strbuf *device_rules, char *err, size_t errlen)
 {
 	char *mount = cgroup2_mount_point();
 	if (!mount) {
@@ -183,17 +176,20 @@ static int add_v2_devices(struct strbuf *f, const struct container *c,
 		strbuf_printf(&t, "cgroup %s\n", cg);
 		for (size_t i = 0; g_default_devices[i]; i++)
 			strbuf_printf(&t, "%s\n", g_default_devices[i]);
-		for (size_t i = 0; i < c->host.sec.n_devices; i++) {
-			char rule[64];
-			if (device_rule_text(&c->host.sec.devices[i], rule, sizeof(rule)) == 0)
-				strbuf_printf(&t, "%s\n", rule);
-		}
+		if (device_rules->len)
+			strbuf_add(&t, device_rules->data, device_rules->len);
 	}
 	char *text = cg ? strbuf_take(&t) : NULL;
+	if (device_rules->failed) { /* out of memory: a rule would be missing */
+		free(text);
+		text = NULL;
+	}
 	char *path = path_join(env->container_dir, "devices");
 	int ret = -1;
-	if (cg && strpbrk(cg, "\n\r"))
-		snprintf(err, errlen, "Invalid cgroup parent: it has a line break");
+	/* create refused such a parent already; the rules file is a generated config too. */
+	const char *why = cg ? lxc_conf_value_problem(NULL, cg) : NULL;
+	if (why)
+		snprintf(err, errlen, "Invalid cgroup parent: it %s", why);
 	else if (!text || !path)
 		snprintf(err, errlen, "out of memory");
 	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
@@ -274,8 +270,13 @@ static int add_confinement(struct strbuf *f, const struct container *c,
 		for (size_t i = 0; g_default_devices[i]; i++)
 			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%s", g_default_devices[i]);
 	}
-	if (add_devices(f, h, v1_devices, err, errlen) < 0 ||
-	    add_v2_devices(f, c, env, v1_devices, err, errlen) < 0)
+	struct strbuf rules = {0};
+	int ret = add_devices(f, h, v1_devices, &rules, err, errlen) < 0 ||
+	                  add_v2_devices(f, c, env, v1_devices, &rules, err, errlen) < 0
+	              ? -1
+	              : 0;
+	strbuf_free(&rules);
+	if (ret < 0)
 		return -1;
 	add_masks(f);
 	return write_seccomp(f, caps, h, env->container_dir, err, errlen);
@@ -321,7 +322,7 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 		if (cgroup_v1_has("devices.allow"))
 			lxc_conf_line(f, "lxc.cgroup.devices.allow", "a");
 		add_host_devices(f, "/dev", 0);
-		ret = add_devices(f, h, false, err, errlen);
+		ret = add_devices(f, h, false, NULL, err, errlen);
 	} else {
 		ret = add_confinement(f, c, env, err, errlen);
 	}
