@@ -33,15 +33,21 @@ def readable(socks, timeout):
     return [by_fd[fd] for fd, _ in p.poll(timeout * 1000)]
 
 
-def read_response(s, deadline=60.0):
-    """Status code and body of one response (Content-Length or until EOF)."""
-    s.settimeout(deadline)
+def read_head(s):
+    """Bytes read from s until the end of an HTTP head (or EOF): the head and what follows."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = s.recv(65536)
         if not chunk:
             break
         data += chunk
+    return data
+
+
+def read_response(s, deadline=60.0):
+    """Status code and body of one response (Content-Length or until EOF)."""
+    s.settimeout(deadline)
+    data = read_head(s)
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     if not lines or not lines[0].startswith(b"HTTP/"):
@@ -309,12 +315,7 @@ def cmd_fake_daemon(sock_path, levels, ready_file):
         c, _ = srv.accept()
         c.settimeout(10)
         try:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = c.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            read_head(c)
             c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                       b"Content-Length: %d\r\n\r\n" % len(body) + body)
         except OSError:
