@@ -17,12 +17,9 @@ char *cgroup2_mount_in(const char *mountinfo)
 
 char *cgroup2_mount_point(void)
 {
-	struct cgroup_mounts m;
-	if (cgroup_mounts_read(&m) < 0)
-		return NULL;
-	char *found = m.v2.mount_point ? strdup(m.v2.mount_point) : NULL;
-	cgroup_mounts_free(&m);
-	return found;
+	/* The layout read once per process (each start asks). */
+	const struct cgroup_mounts *m = cgroup_mounts_host();
+	return m->v2.mount_point ? strdup(m->v2.mount_point) : NULL;
 }
 
 /* The last "0::" line: the kernel prints it last, and a v1 cgroup named with a newline could

@@ -7,7 +7,7 @@
 /* The mount point of the cgroup2 tree in a mountinfo text (malloc'd), or NULL
  * (cgroup_mounts_v2 of host/cgroup_mounts.h). */
 char *cgroup2_mount_in(const char *mountinfo);
-/* The same for /proc/self/mountinfo, read now. */
+/* The same for this host (its /proc/self/mountinfo, read once per process). */
 char *cgroup2_mount_point(void);
 /* The v2 path ("/a/b") of the last "0::PATH" line of a /proc/PID/cgroup text (malloc'd), or NULL
  * when there is none. */
