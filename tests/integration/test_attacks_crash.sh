@@ -37,12 +37,22 @@ all_traced() {
 		grep -q '^TracerPid:[[:space:]]*[1-9]' "$t" 2>/dev/null || return 1
 	done
 }
-# strace_on ARGS...: strace (with ARGS) attached to every thread of the current daemon.
+# strace_on ARGS...: strace (with ARGS) attached to every thread of the current daemon, which
+# must still answer before the fault is aimed at it: an attach that raced a new thread and
+# left it stopped is undone and tried again (up to 3 times), rather than hanging the command
+# under test.
 strace_on() {
-	local dpid=${DAEMON_PID[$CUR_DAEMON]}
-	strace -f -qq -o /dev/null -p "$dpid" "$@" 2>/dev/null &
-	STRACE_PID=$!
-	poll 10 all_traced "$dpid" || fail "strace attaches to the daemon"
+	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
+	for try in 1 2 3; do
+		strace -f -qq -o /dev/null -p "$dpid" "$@" 2>/dev/null &
+		STRACE_PID=$!
+		if poll 10 all_traced "$dpid" && poll 10 timeout 3 "$ISULA" version >/dev/null; then
+			return 0
+		fi
+		it_log "strace attach $try left the daemon unanswering: again"
+		strace_off
+	done
+	fail "strace attaches to the daemon, which still answers"
 }
 strace_off() {
 	[ -n "$STRACE_PID" ] || return 0
@@ -96,7 +106,7 @@ check_outcome() {
 for n in 1 2 3 4 5 6; do
 	name=cc$n
 	strace_on -e trace=rename -e inject=rename:signal=SIGKILL:when=$n
-	run_capture isula create --name "$name" --hook-spec "$(spec "$name")" \
+	run_capture timeout 60 "$ISULA" create --name "$name" --hook-spec "$(spec "$name")" \
 		--host-channel "$CH/$name:/ch:rw:32M" --external-rootfs "$BB" none sleep 1000
 	[ "$LAST_RC" -eq 0 ] && acked=1 || acked=0
 	restart_main
@@ -114,7 +124,7 @@ for n in 1 2 3 4 5 6; do
 		none sleep 1000 >/dev/null || fail "create $name"
 	strace_on -e trace=unlink,unlinkat,rmdir \
 		-e inject=unlink,unlinkat,rmdir:signal=SIGKILL:when=$n
-	run_capture isula rm "$name"
+	run_capture timeout 60 "$ISULA" rm "$name"
 	[ "$LAST_RC" -eq 0 ] && acked=1 || acked=0
 	restart_main
 	if [ "$acked" = 1 ] && isula inspect "$name" >/dev/null 2>&1; then
