@@ -27,11 +27,20 @@ endif
 LIB_SRC := $(wildcard lib/core/*.c lib/host/*.c lib/engine/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIBCOMMON := $(BUILD)/libcommon.a
+# lib/hotplug/, the layer after engine: what isulad-tools applies and syscontainer-hooks
+# re-applies. Its own archive, so that only those two (and the unit tests) link netlink and udev.
+HOTPLUG_PKGS := libnl-3.0 libnl-route-3.0 libudev
+HOTPLUG_LIBS := $(shell pkg-config --libs $(HOTPLUG_PKGS))
+CFLAGS += $(shell pkg-config --cflags $(HOTPLUG_PKGS))
+HOTPLUG_SRC := $(wildcard lib/hotplug/*.c)
+LIBHOTPLUG := $(BUILD)/libhotplug.a
 
 DAEMON_SRC := $(wildcard engine/daemon/*.c)
 CLIENT_SRC := $(wildcard engine/client/*.c)
 MONITOR_SRC := $(wildcard engine/monitor/*.c)
 TOOLKIT_SRC := $(wildcard tools/lxcfs-toolkit/*.c)
+TOOLS_SRC := $(wildcard tools/syscontainer-tools/*.c)
+HOOKS_SRC := $(wildcard hooks/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 # lxcfs: everything but main.c also goes into an archive the unit tests link (pure parsers
@@ -43,7 +52,7 @@ LXCFS_LIB := $(BUILD)/lxcfs.a
 LXCFS_LIB_OBJ := $(filter-out %/main.o,$(LXCFS_SRC:%.c=$(BUILD)/obj/%.o))
 
 BINS := $(BUILD)/bin/isulad $(BUILD)/bin/isula $(BUILD)/bin/isulad-monitor $(BUILD)/bin/lxcfs
-BINS += $(BUILD)/bin/lxcfs-toolkit
+BINS += $(BUILD)/bin/lxcfs-toolkit $(BUILD)/bin/isulad-tools $(BUILD)/bin/syscontainer-hooks
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Helpers the integration tests run (not installed).
 TEST_TOOLS := $(BUILD)/test-tools/shift-rootfs $(BUILD)/test-tools/bpf-devices
@@ -58,6 +67,18 @@ $(BUILD)/obj/%.o: %.c
 $(LIBCOMMON): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
+
+$(LIBHOTPLUG): $(HOTPLUG_SRC:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/isulad-tools: $(TOOLS_SRC:%.c=$(BUILD)/obj/%.o) $(LIBHOTPLUG) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS)
+
+$(BUILD)/bin/syscontainer-hooks: $(HOOKS_SRC:%.c=$(BUILD)/obj/%.o) $(LIBHOTPLUG) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS)
 
 $(BUILD)/bin/isulad: $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
@@ -97,9 +118,10 @@ $(CLIENT_LIB): $(filter-out %/main.o,$(CLIENT_SRC:%.c=$(BUILD)/obj/%.o))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(LIBCOMMON)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(LIBHOTPLUG) \
+		$(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS) -lcmocka
 
 $(BUILD)/test-tools/shift-rootfs: $(BUILD)/obj/tests/tools/shift_rootfs.o
 	@mkdir -p $(dir $@)
@@ -208,11 +230,17 @@ install: all
 			tools/lxcfs-toolkit/hookspec.json >$(DESTDIR)$$d/hookspec.json && \
 		chmod 0644 $(DESTDIR)$$d/hookspec.json || exit 1; \
 	done
+	@# syscontainer-tools' sample hook spec, where the seed's examples take it from.
+	install -d $(DESTDIR)/etc/isulad-tools
+	sed 's|"/usr/bin/syscontainer-hooks"|"$(PREFIX)/bin/syscontainer-hooks"|' \
+		hooks/hookspec.json >$(DESTDIR)/etc/isulad-tools/hookspec.json
+	chmod 0640 $(DESTDIR)/etc/isulad-tools/hookspec.json
 
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
 		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/tools/*.c) \
-		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h) \
+		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h) $(HOTPLUG_SRC) $(wildcard lib/hotplug/*.h) \
+		$(TOOLS_SRC) $(wildcard tools/syscontainer-tools/*.h) $(HOOKS_SRC) \
 		$(wildcard tests/integration/helpers/*.c) $(LXCFS_SRC) $(wildcard lxcfs/*.h)
 
 clean:

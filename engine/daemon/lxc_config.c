@@ -221,7 +221,6 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	 * cgroup on exit so that liblxc can remove the container's own. */
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor", MONITOR_CGROUP "/%s", c->id);
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor.pivot", MONITOR_CGROUP);
-	add_oci_hooks(f, c, env);
 	if (!h->system_container)
 		lxc_conf_line(f, "lxc.signal.halt", "SIGTERM");
 	if (h->system_container)
@@ -240,6 +239,10 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		lxc_conf_line(f, "lxc.init.gid", "%u", (unsigned)env->gid);
 	}
 	sysopt_lxc_config(f, c, env->monitor_path);
+	/* After the engine's own start-host hooks (device confinement, sysctls): liblxc runs
+	 * them in order, so an OCI prestart hook (syscontainer-hooks) finds the container's
+	 * device program in place and may replace it with one that allows more. */
+	add_oci_hooks(f, c, env);
 	free(cg);
 	bool ok = sec_ok && add_binds(f, h->binds, err, errlen) == 0;
 	/* A refusal inside lxc_security_config is reported here too. */

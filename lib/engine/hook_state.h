@@ -17,6 +17,13 @@ struct hook_state {
 /* Parses the state; a missing or non-positive "pid", or a field of the wrong type, is an
  * error naming the field. Returns 0, or -1 with a message in err. */
 int hook_state_parse(const char *json, struct hook_state *out, char *err, size_t errlen);
+/* The same for a stopped container's state (poststop): "pid" may be absent, null or 0 (pid 0). */
+int hook_state_parse_stopped(const char *json, struct hook_state *out, char *err, size_t errlen);
+/* The largest state read from a hook's stdin. */
+#define HOOK_STATE_MAX (1 << 20)
+/* The whole of fd (a hook's stdin: the state), NUL-terminated, at most HOOK_STATE_MAX bytes;
+ * NULL with err. */
+char *hook_state_read(int fd, char *err, size_t errlen);
 void hook_state_free(struct hook_state *s);
 
 #endif

@@ -11,8 +11,6 @@
 #include "ns_mount.h"
 #include "toolkit.h"
 
-#define STATE_MAX (1 << 20)
-
 enum { H_HELP };
 static const struct cli_option g_hopts[] = {
     [H_HELP] = {"help", 'h', CLI_BOOL, NULL, "Print usage"},
@@ -55,50 +53,13 @@ int cmd_check_lxcfs(const struct toolkit *tk, int argc, char **argv)
 	return 0;
 }
 
-/* The whole of stdin (at most STATE_MAX bytes), NUL-terminated; NULL with err. */
-static char *read_state(char *err, size_t errlen)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "cannot read the container state on stdin: %s",
-			         strerror(errno));
-			break;
-		}
-		if (n == 0) {
-			buf[len] = '\0';
-			return buf;
-		}
-		len += (size_t)n;
-		if (len == cap) {
-			if (cap >= STATE_MAX) {
-				snprintf(err, errlen,
-				         "the container state on stdin exceeds %d bytes",
-				         STATE_MAX);
-				break;
-			}
-			cap *= 2;
-			char *nb = realloc(buf, cap + 1);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-	}
-	free(buf);
-	return NULL;
-}
-
 int cmd_prestart(const struct toolkit *tk, int argc, char **argv)
 {
 	int rc = no_args(tk, "prestart", "lxcfs-toolkit prestart < STATE_JSON", argc, argv);
 	if (rc >= 0)
 		return rc;
 	char err[512] = "out of memory", why[512];
-	char *text = read_state(err, sizeof(err));
+	char *text = hook_state_read(STDIN_FILENO, err, sizeof(err));
 	if (!text) {
 		tk_error(tk, "prestart: %s", err);
 		return 1;

@@ -1,0 +1,66 @@
+/* isulad-tools: the container session every command opens (see tool.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+int tool_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* ^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$, the original's rule (an ID prefix passes it too). */
+static bool name_valid(const char *s)
+{
+	if (*s == '/')
+		s++;
+	size_t n = strlen(s);
+	if (n < 2 || n > 255 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	                          (s[0] >= '0' && s[0] <= '9')))
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+int tool_session_open(const struct tool *tool, const char *ref, bool config_only,
+                      struct tool_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->lock = -1;
+	s->t.pin.pidfd = -1;
+	if (!name_valid(ref))
+		return tool_fail("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+		                 "allowed",
+		                 ref);
+	struct error e = {0};
+	if (hotplug_target_from_engine(tool->host, ref, &s->t, &e) < 0)
+		return tool_fail("%s", e.msg);
+	if ((s->lock = hotplug_record_lock(s->t.dir, &e)) < 0 ||
+	    hotplug_record_load(s->t.dir, &s->r, &e) < 0) {
+		tool_session_close(s);
+		return tool_fail("%s", e.msg);
+	}
+	s->live = !config_only && hotplug_target_running(&s->t);
+	return 0;
+}
+
+int tool_session_save(struct tool_session *s)
+{
+	struct error e = {0};
+	if (hotplug_record_save(s->t.dir, &s->r, &e) < 0)
+		return tool_fail("%s", e.msg);
+	return 0;
+}
+
+void tool_session_close(struct tool_session *s)
+{
+	hotplug_record_free(&s->r);
+	hotplug_target_free(&s->t);
+	hotplug_record_unlock(s->lock);
+	s->lock = -1;
+}
