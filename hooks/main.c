@@ -27,7 +27,8 @@
 
 enum { OPT_STATE, OPT_LOG, OPT_RELABEL, OPT_HELP, OPT_VERSION };
 static const struct cli_option g_opts[] = {
-    [OPT_STATE] = {"state", 0, CLI_STRING, "STAGE", "The hook's stage: prestart, poststart or poststop"},
+    [OPT_STATE] = {"state", 0, CLI_STRING, "STAGE",
+                   "The hook's stage: prestart, poststart or poststop"},
     [OPT_LOG] = {"log", 0, CLI_STRING, "FILE", "Append log messages to FILE"},
     [OPT_RELABEL] = {"with-relabel", 0, CLI_BOOL, NULL,
                      "SELinux relabelling (not supported: refused when true)"},
@@ -134,7 +135,8 @@ static int poststop(const struct hook_state *st)
 int main(int argc, char **argv)
 {
 	char err[512];
-	struct cli_values *v = cli_parse(g_opts, NOPTS, argc - 1, argv + 1, false, err, sizeof(err));
+	struct cli_values *v =
+	    cli_parse(g_opts, NOPTS, argc - 1, argv + 1, false, err, sizeof(err));
 	if (!v) {
 		fprintf(stderr, "syscontainer-hooks: %s\nSee 'syscontainer-hooks --help'.\n", err);
 		return 1;

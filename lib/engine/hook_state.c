@@ -44,11 +44,11 @@ static int parse_state(const char *json, bool pid_required, struct hook_state *o
 		goto out;
 	}
 	yajl_val pid = json_get(root, "pid");
-	if (!pid_required && (!pid || YAJL_IS_NULL(pid) ||
-	                      (YAJL_IS_INTEGER(pid) && YAJL_GET_INTEGER(pid) <= 0))) {
+	if (!pid_required &&
+	    (!pid || YAJL_IS_NULL(pid) || (YAJL_IS_INTEGER(pid) && YAJL_GET_INTEGER(pid) <= 0))) {
 		out->pid = 0;
 	} else if (!pid || !YAJL_IS_INTEGER(pid) || YAJL_GET_INTEGER(pid) <= 0 ||
-	    YAJL_GET_INTEGER(pid) > 0x7fffffff) {
+	           YAJL_GET_INTEGER(pid) > 0x7fffffff) {
 		snprintf(err, errlen, "\"pid\" must be a positive integer (the container's init)");
 		goto out;
 	} else {

@@ -15,8 +15,8 @@
 
 #define STRING_MAX 4096
 
-static const char *const g_qos_keys[HP_QOS_KINDS] = {"readIops", "writeIops", "readBps",
-                                                     "writeBps", "blkioWeight"};
+static const char *const g_qos_keys[HP_QOS_KINDS] = {"readIops", "writeIops", "readBps", "writeBps",
+                                                     "blkioWeight"};
 
 const char *hp_qos_key(enum hp_qos_kind k)
 {
@@ -75,8 +75,7 @@ void hp_array_remove(void *arr, size_t *n, size_t size, size_t i)
 
 /* A string member: absent or null is NULL; any other non-string, an over-long string or one
  * with a control character is an error. */
-static int get_string(yajl_val obj, const char *key, const char *what, char **out,
-                      struct error *e)
+static int get_string(yajl_val obj, const char *key, const char *what, char **out, struct error *e)
 {
 	*out = NULL;
 	yajl_val v = json_get(obj, key);
@@ -130,8 +129,10 @@ static int get_array(yajl_val root, const char *key, size_t max, yajl_val *arr, 
 		return error_set(e, ERR_INVALID, "\"%s\" has %zu entries, more than %zu", key, *n,
 		                 max);
 	for (size_t i = 0; i < *n; i++)
-		if (!YAJL_IS_OBJECT(YAJL_GET_ARRAY(*arr)->values[i]) && strcmp(key, "bindToAdd") != 0)
-			return error_set(e, ERR_INVALID, "\"%s\" entry %zu is not an object", key, i);
+		if (!YAJL_IS_OBJECT(YAJL_GET_ARRAY(*arr)->values[i]) &&
+		    strcmp(key, "bindToAdd") != 0)
+			return error_set(e, ERR_INVALID, "\"%s\" entry %zu is not an object", key,
+			                 i);
 	return 0;
 }
 
@@ -149,7 +150,8 @@ static int parse_devices(yajl_val root, struct hotplug_record *r, struct error *
 		char *type = NULL;
 		int ret = get_string(o, "Type", "deviceToAdd", &type, e);
 		if (ret == 0 && (!type || (strcmp(type, "b") != 0 && strcmp(type, "c") != 0)))
-			ret = error_set(e, ERR_INVALID, "deviceToAdd: \"Type\" is not \"b\" or \"c\"");
+			ret = error_set(e, ERR_INVALID,
+			                "deviceToAdd: \"Type\" is not \"b\" or \"c\"");
 		if (ret == 0) {
 			d.type = type[0];
 			ret = get_int(o, "Major", "deviceToAdd", 0, UINT32_MAX, 0, &d.major, e);
@@ -160,14 +162,16 @@ static int parse_devices(yajl_val root, struct hotplug_record *r, struct error *
 		if (ret == 0)
 			ret = get_string(o, "PathOnHost", "deviceToAdd", &d.path_on_host, e);
 		if (ret == 0)
-			ret = get_string(o, "PathInContainer", "deviceToAdd", &d.path_in_container, e);
+			ret = get_string(o, "PathInContainer", "deviceToAdd", &d.path_in_container,
+			                 e);
 		if (ret == 0)
 			ret = get_string(o, "CgroupPermissions", "deviceToAdd", &d.permissions, e);
 		if (ret == 0)
 			ret = get_string(o, "Parent", "deviceToAdd", &d.parent, e);
 		if (ret == 0 && (!d.path_on_host || !d.path_in_container))
-			ret = error_set(e, ERR_INVALID,
-			                "deviceToAdd: an entry lacks PathOnHost or PathInContainer");
+			ret =
+			    error_set(e, ERR_INVALID,
+			              "deviceToAdd: an entry lacks PathOnHost or PathInContainer");
 		if (ret == 0 && !d.permissions && !(d.permissions = strdup("rwm")))
 			ret = error_set(e, ERR_INTERNAL, "out of memory");
 		if (ret == 0 && hp_array_push(&r->devices, &r->n_devices, sizeof(d), &d) < 0)
@@ -180,8 +184,7 @@ static int parse_devices(yajl_val root, struct hotplug_record *r, struct error *
 	return 0;
 }
 
-static int parse_qos(yajl_val root, enum hp_qos_kind k, struct hotplug_record *r,
-                     struct error *e)
+static int parse_qos(yajl_val root, enum hp_qos_kind k, struct hotplug_record *r, struct error *e)
 {
 	yajl_val arr;
 	size_t n;
@@ -247,11 +250,13 @@ static int parse_nics(yajl_val root, struct hotplug_record *r, struct error *e)
 			ret = get_string(o, "CtrNicName", w, &c.ctr_name, e);
 		c.mtu = (int)mtu;
 		c.qlen = (int)qlen;
-		if (ret == 0 && (!c.type || (strcmp(c.type, "veth") != 0 && strcmp(c.type, "eth") != 0)))
-			ret = error_set(e, ERR_INVALID, "%s: \"Type\" is not \"veth\" or \"eth\"", w);
+		if (ret == 0 &&
+		    (!c.type || (strcmp(c.type, "veth") != 0 && strcmp(c.type, "eth") != 0)))
+			ret =
+			    error_set(e, ERR_INVALID, "%s: \"Type\" is not \"veth\" or \"eth\"", w);
 		if (ret == 0 && (!c.host_name || !c.ctr_name))
-			ret = error_set(e, ERR_INVALID, "%s: an entry lacks HostNicName or CtrNicName",
-			                w);
+			ret = error_set(e, ERR_INVALID,
+			                "%s: an entry lacks HostNicName or CtrNicName", w);
 		if (ret == 0 && hp_array_push(&r->nics, &r->n_nics, sizeof(c), &c) < 0)
 			ret = error_set(e, ERR_INTERNAL, "out of memory");
 		if (ret < 0) {
@@ -303,12 +308,15 @@ static int parse_binds(yajl_val root, struct hotplug_record *r, struct error *e)
 		const char *text = YAJL_GET_STRING(v);
 		size_t len = strlen(text);
 		if (len == 0 || len > STRING_MAX)
-			return error_set(e, ERR_INVALID, "bindToAdd: entry %zu is empty or too long", i);
+			return error_set(e, ERR_INVALID,
+			                 "bindToAdd: entry %zu is empty or too long", i);
 		for (size_t k = 0; k < len; k++)
 			if ((unsigned char)text[k] < 0x20 || text[k] == 0x7f)
 				return error_set(e, ERR_INVALID,
-				                 "bindToAdd: entry %zu holds a control character", i);
-		if (!(s = strdup(text)) || hp_array_push(&r->binds, &r->n_binds, sizeof(s), &s) < 0) {
+				                 "bindToAdd: entry %zu holds a control character",
+				                 i);
+		if (!(s = strdup(text)) ||
+		    hp_array_push(&r->binds, &r->n_binds, sizeof(s), &s) < 0) {
 			free(s);
 			return error_set(e, ERR_INTERNAL, "out of memory");
 		}
@@ -481,7 +489,11 @@ int hotplug_record_save(const char *dir, const struct hotplug_record *r, struct 
 	int ret = 0;
 	if (!text || !path)
 		ret = error_set(e, ERR_INTERNAL, "out of memory");
-	else if (atomic_write_file(path, text, strlen(text), 0600) < 0)
+	/* Nothing recorded and no file yet: a container never hot-plugged into keeps no file. */
+	else if (strcmp(text, "{}\n") == 0 && access(path, F_OK) < 0 && errno == ENOENT)
+		ret = 0;
+	/* Unchanged (the hook saves at every start): no write, no fsync. */
+	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
 		ret = error_set(e, ERR_INTERNAL, "cannot write %s: %s", path, strerror(errno));
 	free(text);
 	free(path);

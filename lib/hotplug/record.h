@@ -32,7 +32,14 @@ struct hp_device {
 
 /* "readIops" "writeIops" "readBps" "writeBps" "blkioWeight": {"major","minor","path","value"}
  * with value a decimal string. */
-enum hp_qos_kind { HP_READ_IOPS, HP_WRITE_IOPS, HP_READ_BPS, HP_WRITE_BPS, HP_WEIGHT, HP_QOS_KINDS };
+enum hp_qos_kind {
+	HP_READ_IOPS,
+	HP_WRITE_IOPS,
+	HP_READ_BPS,
+	HP_WRITE_BPS,
+	HP_WEIGHT,
+	HP_QOS_KINDS
+};
 struct hp_qos {
 	char *path; /* the device on the host */
 	int64_t major, minor;
@@ -41,11 +48,11 @@ struct hp_qos {
 
 /* "networkInterfaces": {"Ip","Mac","Mtu","Qlen","Type","Bridge","HostNicName","CtrNicName"} */
 struct hp_nic {
-	char *ip;   /* CIDR, "10.0.0.2/24" */
-	char *mac;  /* NULL: the kernel's */
-	int mtu;    /* 0: unset */
-	int qlen;   /* -1: unset */
-	char *type; /* "veth" or "eth" */
+	char *ip;     /* CIDR, "10.0.0.2/24" */
+	char *mac;    /* NULL: the kernel's */
+	int mtu;      /* 0: unset */
+	int qlen;     /* -1: unset */
+	char *type;   /* "veth" or "eth" */
 	char *bridge; /* veth only; NULL for none */
 	char *host_name;
 	char *ctr_name;

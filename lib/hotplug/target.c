@@ -56,8 +56,8 @@ static yajl_val api_get(const char *host, const char *path, struct error *e)
 				yajl_tree_free(v);
 			v = NULL;
 		} else if (!v) {
-			error_set(e, ERR_INTERNAL, "the daemon's answer to %s is not JSON: %s", path,
-			          perr);
+			error_set(e, ERR_INTERNAL, "the daemon's answer to %s is not JSON: %s",
+			          path, perr);
 		}
 	}
 	free(body);
@@ -221,8 +221,9 @@ int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug
 	if (!info)
 		goto out;
 	if (!id || !root || !lcr || strchr(id, '/') || !*id) {
-		error_set(e, ERR_INTERNAL, "the daemon's answer does not name the container's ID "
-		                           "and its root directory");
+		error_set(e, ERR_INTERNAL,
+		          "the daemon's answer does not name the container's ID "
+		          "and its root directory");
 		goto out;
 	}
 	t->id = strdup(id);
@@ -246,8 +247,7 @@ out:
 	return ret;
 }
 
-int hotplug_target_from_hook(const struct hook_state *s, struct hotplug_target *t,
-                             struct error *e)
+int hotplug_target_from_hook(const struct hook_state *s, struct hotplug_target *t, struct error *e)
 {
 	memset(t, 0, sizeof(*t));
 	t->pin.pidfd = -1;

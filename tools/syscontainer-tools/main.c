@@ -34,8 +34,9 @@ static const struct {
 
 enum { OPT_HOST, OPT_LOG, OPT_LOG_LEVEL, OPT_HELP, OPT_VERSION };
 static const struct cli_option g_opts[] = {
-    [OPT_HOST] = {"host", 'H', CLI_STRING, "URL",
-                  "The iSulad daemon's socket (env ISULAD_HOST; default unix:///var/run/isulad.sock)"},
+    [OPT_HOST] =
+        {"host", 'H', CLI_STRING, "URL",
+         "The iSulad daemon's socket (env ISULAD_HOST; default unix:///var/run/isulad.sock)"},
     [OPT_LOG] = {"log", 0, CLI_STRING, "FILE", "Append log messages to FILE (default /dev/null)"},
     [OPT_LOG_LEVEL] = {"log-level", 0, CLI_STRING, "LEVEL",
                        "Log level: ERROR, WARN, INFO or DEBUG (default INFO)"},
@@ -46,7 +47,8 @@ static const struct cli_option g_opts[] = {
 
 static void usage(FILE *out)
 {
-	cli_print_help(out, "isulad-tools [OPTIONS] COMMAND [COMMAND OPTIONS] <container_id> [ARG...]",
+	cli_print_help(out,
+	               "isulad-tools [OPTIONS] COMMAND [COMMAND OPTIONS] <container_id> [ARG...]",
 	               g_opts, NOPTS);
 	fprintf(out, "\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -89,7 +91,8 @@ int main(int argc, char **argv)
 	if (log_path && strcmp(log_path, "/dev/null") != 0) {
 		FILE *f = fopen(log_path, "ae");
 		if (!f) {
-			fprintf(stderr, "isulad-tools: cannot open the log file %s: %m\n", log_path);
+			fprintf(stderr, "isulad-tools: cannot open the log file %s: %m\n",
+			        log_path);
 			goto out;
 		}
 		fclose(f);

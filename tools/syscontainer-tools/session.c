@@ -21,8 +21,9 @@ static bool name_valid(const char *s)
 	if (*s == '/')
 		s++;
 	size_t n = strlen(s);
-	if (n < 2 || n > 255 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-	                          (s[0] >= '0' && s[0] <= '9')))
+	if (n < 2 || n > 255 ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	      (s[0] >= '0' && s[0] <= '9')))
 		return false;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
