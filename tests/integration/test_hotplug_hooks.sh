@@ -57,8 +57,28 @@ rm -f "$B/config"
 expect_fail "hook: a bundle without the engine's lxc config is an error naming it" \
 	"cannot read the container's lxc config $B/config" run_hook prestart
 
-# ------------------------------------------------------- every resource, on a systemd box
+# ------------------------------------------------------- isulad-tools: what every command shares
 start_daemon main
+expect_ok "tools: --help lists the commands" "$TOOLS" --help
+expect_match "tools: ... add-device among them" add-device "$LAST_OUT"
+expect_fail "tools: an unknown command is named" "unknown subcommand frob" "$TOOLS" frob x
+expect_fail "tools: a name outside the original's pattern is refused" \
+	"Invalid container name (a;b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed" \
+	"$TOOLS" list-path 'a;b'
+expect_fail "tools: an unknown container is named" "No such container: nosuch$$" \
+	"$TOOLS" list-path "nosuch$$"
+expect_fail "tools: an unreachable daemon is named" \
+	"Cannot connect to the iSulad daemon at unix:///nonexistent/isulad.sock" \
+	env ISULAD_HOST=unix:///nonexistent/isulad.sock "$TOOLS" list-path c1
+expect_fail "tools: -H wins over ISULAD_HOST" "No such container: nosuch$$" \
+	env ISULAD_HOST=unix:///nonexistent/isulad.sock "$TOOLS" -H "unix://$SOCK" list-path "nosuch$$"
+expect_fail "tools: a non-root caller is told what it lacks" \
+	"isulad-tools must run as root: it lacks CAP_SYS_ADMIN" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOLS" list-path c1
+expect_fail "tools: so is root without CAP_NET_ADMIN" "it lacks CAP_NET_ADMIN" \
+	setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$TOOLS" list-path c1
+
+# ------------------------------------------------------- every resource, on a systemd box
 S=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
 SPEC=$IT_TMP/hookspec.json
 cat >"$SPEC" <<EOF

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/capability.h>
 
 #include "tool.h"
 
@@ -28,12 +29,41 @@ static bool name_valid(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
+/* The capabilities the commands use (netlink, mounts and setns, mknod, the engine's 0600
+ * files): checked first, so that a non-root caller learns why rather than meeting EPERM half
+ * way through a change. */
+static int require_capabilities(void)
+{
+	static const struct {
+		cap_value_t cap;
+		const char *name;
+	} need[] = {{CAP_SYS_ADMIN, "CAP_SYS_ADMIN"},
+	            {CAP_NET_ADMIN, "CAP_NET_ADMIN"},
+	            {CAP_MKNOD, "CAP_MKNOD"},
+	            {CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE"}};
+	cap_t caps = cap_get_proc();
+	if (!caps)
+		return tool_fail("cannot read this process's capabilities: %m");
+	const char *missing = NULL;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !missing; i++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		if (cap_get_flag(caps, need[i].cap, CAP_EFFECTIVE, &v) < 0 || v != CAP_SET)
+			missing = need[i].name;
+	}
+	cap_free(caps);
+	if (missing)
+		return tool_fail("isulad-tools must run as root: it lacks %s", missing);
+	return 0;
+}
+
 int tool_session_open(const struct tool *tool, const char *ref, bool config_only,
                       struct tool_session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->lock = -1;
 	s->t.pin.pidfd = -1;
+	if (require_capabilities() != 0)
+		return 1;
 	if (!name_valid(ref))
 		return tool_fail("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
 		                 "allowed",
