@@ -157,9 +157,10 @@ struct ns_job {
 	gid_t gid;
 };
 
+/* ints only: ns_exec's shared result buffer is only int-aligned. */
 struct ns_result {
-	long failed; /* the binding that failed, -1: none */
-	size_t done; /* unmount: how many were taken off before it */
+	int failed; /* the binding that failed, -1: none */
+	int done;   /* unmount: how many were taken off before it */
 	char err[768];
 };
 
@@ -174,7 +175,7 @@ static int ns_mount_all(void *arg, void *result)
 		if (tree_attach(l->fd, l->ctr, l->dir, j->uid, j->gid, l->prop, res->err,
 		                sizeof(res->err)) == 0)
 			continue;
-		res->failed = (long)i;
+		res->failed = (int)i;
 		char ignored[8];
 		while (i-- > 0)
 			tree_detach(j->lb[i].ctr, j->lb[i].dev, j->lb[i].ino, ignored,
@@ -193,16 +194,16 @@ static int ns_unmount_all(void *arg, void *result)
 	for (size_t i = 0; i < j->n; i++) {
 		const struct live_bind *l = &j->lb[i];
 		if (tree_detach(l->ctr, l->dev, l->ino, res->err, sizeof(res->err)) < 0) {
-			res->failed = (long)i;
+			res->failed = (int)i;
 			return 1;
 		}
-		res->done = i + 1;
+		res->done = (int)i + 1;
 	}
 	return 0;
 }
 
 /* Runs fn on the bindings in the container. 0, or -1 with e (naming the binding that failed,
- * *failed its index, -1 when none was reached). */
+ * res->failed its index, -1 when none was reached). */
 static int in_container(const struct hotplug_target *t, ns_exec_fn fn, const struct hp_bind *b,
                         struct live_bind *lb, size_t n, struct ns_result *res, struct error *e)
 {
@@ -252,7 +253,7 @@ static int unmount_live(const struct hotplug_target *t, const struct hp_bind *b,
 	int rc = live_binds_open(b, n, false, lb, e);
 	if (rc == 0) {
 		rc = in_container(t, ns_unmount_all, b, lb, n, &res, e);
-		*done = res.done;
+		*done = (size_t)res.done;
 	}
 	free(lb);
 	return rc;

@@ -246,6 +246,12 @@ expect_ok "user-remap: restart" isula restart -t 0 u1
 wait_for "u1 runs again" 5 is_status u1 running
 expect_eq "user-remap: mounted again by the hook" remapped \
 	"$(isula exec u1 cat /mnt/u/w 2>&1)"
+isula create --name u2 --hook-spec "$SPEC" --system-container --user-remap 100000:100000:65535 \
+	--external-rootfs "$SB" none sleep 100000 >/dev/null || fail "u2 must be created"
+expect_ok "user-remap, never started: add-path a new host path" tools add-path u2 "$H/u2/data:/mnt/u2"
+expect_eq "user-remap, never started: the host path belongs to the container's root" \
+	100000:100000 "$(stat -c '%u:%g' "$H/u2/data")"
+isula rm -f u2 >/dev/null
 expect_ok "user-remap: remove-path" tools remove-path u1 "$H/u/data:/mnt/u"
 expect_fail "user-remap: gone inside" "No such file" isula exec u1 cat /mnt/u/w
 
