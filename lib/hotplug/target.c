@@ -111,6 +111,12 @@ int hotplug_target_read_config(struct hotplug_target *t, struct error *e)
 {
 	char *path = path_join(t->dir, "config");
 	char *text = path ? read_file(path, LXC_CONFIG_MAX, NULL) : NULL;
+	if (!text && path && errno == ENOENT) {
+		/* A container never started has no lxc config yet: no cgroup, ids from the
+		 * engine (hotplug_target_from_engine). */
+		free(path);
+		return 1;
+	}
 	if (!text) {
 		int saved = errno;
 		error_set(e, ERR_INTERNAL, "cannot read the container's lxc config %s: %s",
@@ -194,6 +200,18 @@ static int pin_init(struct hotplug_target *t, int64_t pid, struct error *e)
 	return 0;
 }
 
+/* --user-remap "uid:gid:offset" of a container never started: the host ids of its root (the
+ * engine maps none when either id is 0). */
+static void remap_root(const char *remap, struct hotplug_target *t)
+{
+	unsigned long uid, gid, off;
+	if (remap && sscanf(remap, "%lu:%lu:%lu", &uid, &gid, &off) == 3 && uid > 0 && gid > 0 &&
+	    uid <= UINT32_MAX && gid <= UINT32_MAX) {
+		t->root_uid = (uid_t)uid;
+		t->root_gid = (gid_t)gid;
+	}
+}
+
 int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug_target *t,
                                struct error *e)
 {
@@ -233,8 +251,11 @@ int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug
 		error_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (hotplug_target_read_config(t, e) < 0)
+	int rc = hotplug_target_read_config(t, e);
+	if (rc < 0)
 		goto out;
+	if (rc > 0)
+		remap_root(json_get_str(json_get(c, "HostConfig"), "UserRemap"), t);
 	int64_t pid = json_get_bool(state, "Running", false) ? json_get_int(state, "Pid", 0) : 0;
 	ret = pin_init(t, pid, e);
 out:
@@ -260,7 +281,7 @@ int hotplug_target_from_hook(const struct hook_state *s, struct hotplug_target *
 	int ret = -1;
 	if (!t->id || !t->name || !t->dir)
 		error_set(e, ERR_INTERNAL, "out of memory");
-	else if (hotplug_target_read_config(t, e) == 0)
+	else if (hotplug_target_read_config(t, e) >= 0)
 		ret = pin_init(t, s->pid, e);
 	if (ret < 0)
 		hotplug_target_free(t);

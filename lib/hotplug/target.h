@@ -31,7 +31,8 @@ int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug
 /* The container of a hook's state (its bundle is the container's directory, its pid the init
  * about to run). 0 or -1 with e. */
 int hotplug_target_from_hook(const struct hook_state *s, struct hotplug_target *t, struct error *e);
-/* Reads the directory's lxc config into t's cgroup and root ids (used by both of the above). */
+/* Reads the directory's lxc config into t's cgroup and root ids (used by both of the above).
+ * 0, 1 when the container has none (never started: t unchanged), or -1 with e. */
 int hotplug_target_read_config(struct hotplug_target *t, struct error *e);
 /* True while the pinned init is alive. */
 bool hotplug_target_running(const struct hotplug_target *t);

@@ -1,14 +1,165 @@
-/* PLACEHOLDER: replaced by the path work. */
+/* isulad-tools add-path, remove-path, list-path (research/tools.md §1.8): host files and
+ * directories bind-mounted into a container (lib/hotplug/path.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "core/cli_args.h"
+#include "core/json.h"
+#include "hotplug/path.h"
 #include "tool.h"
+
+enum { OPT_HELP };
+static const struct cli_option g_change_opts[] = {
+    [OPT_HELP] = {"help", 'h', CLI_BOOL, NULL, "Print usage"},
+};
+
+enum { LOPT_PRETTY, LOPT_HELP };
+static const struct cli_option g_list_opts[] = {
+    [LOPT_PRETTY] = {"pretty", 'p', CLI_BOOL, NULL, "List the paths in pretty JSON form"},
+    [LOPT_HELP] = {"help", 'h', CLI_BOOL, NULL, "Print usage"},
+};
+
+/* Parses every binding of an add-path or remove-path; NULL after printing the error. */
+static struct hp_bind *parse_binds(struct cli_values *v, bool add, size_t *n)
+{
+	*n = cli_npositional(v) - 1;
+	struct hp_bind *b = calloc(*n, sizeof(*b));
+	if (!b) {
+		tool_fail("out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		const char *spec = cli_positional(v, i + 1);
+		struct error e = {0};
+		if (hp_bind_parse(spec, &b[i], &e) < 0 ||
+		    (add && hotplug_path_check_source(&b[i], &e) < 0)) {
+			tool_fail("Failed to parse bind: %s, %s", spec, e.msg);
+			for (size_t k = 0; k <= i; k++)
+				hp_bind_free(&b[k]);
+			free(b);
+			return NULL;
+		}
+	}
+	return b;
+}
+
+static int change_paths(const struct tool *tool, int argc, char **argv, bool add)
+{
+	const char *cmd = add ? "add-path" : "remove-path";
+	char err[512];
+	struct cli_values *v = cli_parse(g_change_opts, 1, argc, argv, false, err, sizeof(err));
+	if (!v)
+		return tool_fail("isulad-tools %s: %s", cmd, err);
+	int rc = 1;
+	if (cli_bool(v, OPT_HELP)) {
+		cli_print_help(stdout,
+		               add ? "isulad-tools add-path <container_id> "
+		                     "hostpath:containerpath[:permission] [...]"
+		                   : "isulad-tools remove-path <container_id> "
+		                     "hostpath:containerpath [...]",
+		               g_change_opts, 1);
+		rc = 0;
+		goto out;
+	}
+	if (cli_npositional(v) < 2) {
+		tool_fail("isulad-tools: \"%s\" requires a minimum of 2 args", cmd);
+		goto out;
+	}
+	size_t n;
+	struct hp_bind *b = parse_binds(v, add, &n);
+	if (!b)
+		goto out;
+	const char *ref = cli_positional(v, 0);
+	struct tool_session s;
+	if (tool_session_open(tool, ref, false, &s) == 0) {
+		struct error e = {0};
+		if ((add ? hotplug_paths_add : hotplug_paths_remove)(&s.t, &s.r, b, n, s.live, &e) <
+		    0) {
+			tool_fail("Failed to %s path: %s", add ? "add" : "remove", e.msg);
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				if (add)
+					printf("Add path (%s) to container(%s,%s) done.\n",
+					       b[i].host, ref, b[i].ctr);
+				else
+					printf("Remove path (%s) from container(%s,%s) done\n",
+					       b[i].host, ref, b[i].ctr);
+			}
+			rc = 0;
+		}
+		tool_session_close(&s);
+	}
+	for (size_t i = 0; i < n; i++)
+		hp_bind_free(&b[i]);
+	free(b);
+out:
+	cli_values_free(v);
+	return rc;
+}
+
 int cmd_add_path(const struct tool *tool, int argc, char **argv)
 {
-	return tool_fail("add-path: not built yet");
+	return change_paths(tool, argc, argv, true);
 }
+
 int cmd_remove_path(const struct tool *tool, int argc, char **argv)
 {
-	return tool_fail("remove-path: not built yet");
+	return change_paths(tool, argc, argv, false);
 }
+
+/* One JSON string (malloc'd), or NULL. */
+static char *json_string(const char *s)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	if (!g)
+		return NULL;
+	jg_str(g, s);
+	return jg_finish(g, NULL);
+}
+
+/* The original's output: json.Marshal of the list, or json.Indent with a tab. */
+static int print_list(char *const *items, size_t n, bool pretty)
+{
+	fputs(pretty ? "[\n" : "[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		char *js = json_string(items[i]);
+		if (!js)
+			return tool_fail("out of memory");
+		printf("%s%s%s", pretty ? "\t" : "", js,
+		       i + 1 < n ? (pretty ? ",\n" : ",") : (pretty ? "\n" : ""));
+		free(js);
+	}
+	fputs("]\n", stdout);
+	return 0;
+}
+
 int cmd_list_path(const struct tool *tool, int argc, char **argv)
 {
-	return tool_fail("list-path: not built yet");
+	char err[512];
+	struct cli_values *v = cli_parse(g_list_opts, 2, argc, argv, false, err, sizeof(err));
+	if (!v)
+		return tool_fail("isulad-tools list-path: %s", err);
+	int rc = 1;
+	if (cli_bool(v, LOPT_HELP)) {
+		cli_print_help(stdout, "isulad-tools list-path [--pretty] <container_id>",
+		               g_list_opts, 2);
+		rc = 0;
+	} else if (cli_npositional(v) < 1) {
+		tool_fail("isulad-tools: \"list-path\" must accept a container-id");
+	} else if (cli_npositional(v) > 1) {
+		tool_fail("Don't put container-id in the middle of options");
+	} else {
+		struct tool_session s;
+		if (tool_session_open(tool, cli_positional(v, 0), true, &s) == 0) {
+			/* An empty list prints nothing, as the original. */
+			rc = s.r.n_binds
+			         ? print_list(s.r.binds, s.r.n_binds, cli_bool(v, LOPT_PRETTY))
+			         : 0;
+			tool_session_close(&s);
+		}
+	}
+	cli_values_free(v);
+	return rc;
 }

@@ -1,0 +1,204 @@
+#include "hotplug/path_spec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *hp_path_clean(const char *path)
+{
+	size_t n = strlen(path);
+	bool abs = path[0] == '/';
+	char *out = malloc(n + 2);
+	if (!out)
+		return NULL;
+	size_t len = 0;      /* bytes in out */
+	size_t dotdot = abs; /* out[0..dotdot) cannot be backtracked ("/" or leading "../") */
+	if (abs)
+		out[len++] = '/';
+	for (size_t i = 0; i < n;) {
+		if (path[i] == '/') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && path[j] != '/')
+			j++;
+		size_t clen = j - i;
+		if (clen == 1 && path[i] == '.') {
+			/* nothing */
+		} else if (clen == 2 && path[i] == '.' && path[i + 1] == '.') {
+			if (len > dotdot) {
+				while (len > dotdot && out[len - 1] != '/')
+					len--;
+				if (len > dotdot)
+					len--; /* the slash before it */
+				else if (abs && len == 0)
+					len = 1;
+			} else if (!abs) {
+				if (len > 0)
+					out[len++] = '/';
+				out[len++] = '.';
+				out[len++] = '.';
+				dotdot = len;
+			}
+		} else {
+			if (len > (size_t)abs)
+				out[len++] = '/';
+			memcpy(out + len, path + i, clen);
+			len += clen;
+		}
+		i = j;
+	}
+	if (len == 0)
+		out[len++] = '.';
+	out[len] = '\0';
+	return out;
+}
+
+/* The options: each of ro rw private rprivate rslave at most once. */
+static int parse_opts(const char *opts, struct hp_bind *b, struct error *e)
+{
+	static const char *const names[] = {"ro", "rw", "private", "rprivate", "rslave"};
+	bool seen[5] = {false};
+	int props = 0;
+	b->ro = false;
+	b->prop = TREE_RSLAVE;
+	const char *p = opts;
+	for (;;) {
+		size_t l = strcspn(p, ",");
+		int k = -1;
+		for (int i = 0; i < 5; i++) {
+			if (strlen(names[i]) == l && strncmp(p, names[i], l) == 0)
+				k = i;
+		}
+		if (k < 0 || seen[k])
+			return error_set(e, ERR_INVALID, "invalid permissions: %s", opts);
+		seen[k] = true;
+		if (k == 0)
+			b->ro = true;
+		if (k >= 2) {
+			props++;
+			b->prop = k == 2 ? TREE_PRIVATE : k == 3 ? TREE_RPRIVATE : TREE_RSLAVE;
+		}
+		if (!p[l])
+			break;
+		p += l + 1;
+	}
+	if ((seen[0] && seen[1]) || props > 1)
+		return error_set(e, ERR_INVALID, "invalid permissions: %s", opts);
+	return 0;
+}
+
+int hp_bind_parse(const char *spec, struct hp_bind *b, struct error *e)
+{
+	memset(b, 0, sizeof(*b));
+	/* The record refuses control characters and over-long strings: never write one. */
+	size_t len = 0;
+	for (; spec[len] && len <= HP_BIND_SPEC_MAX; len++) {
+		if ((unsigned char)spec[len] < 0x20 || spec[len] == 0x7f)
+			break;
+	}
+	if (spec[len])
+		return error_set(e, ERR_INVALID, "invalid path specification: %.*s", 256, spec);
+	const char *c1 = strchr(spec, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || (c2 && strchr(c2 + 1, ':')))
+		return error_set(e, ERR_INVALID, "invalid path specification: %s", spec);
+	const char *opts = c2 ? c2 + 1 : HP_BIND_DEFAULT_OPTS;
+	if (parse_opts(opts, b, e) < 0)
+		return -1;
+	char *host = strndup(spec, (size_t)(c1 - spec));
+	char *ctr = c2 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup(c1 + 1);
+	if (!host || !ctr) {
+		free(host);
+		free(ctr);
+		return error_set(e, ERR_INTERNAL, "out of memory");
+	}
+	b->host = hp_path_clean(host);
+	b->ctr = hp_path_clean(ctr);
+	b->opts = strdup(opts);
+	free(host);
+	free(ctr);
+	if (!b->host || !b->ctr || !b->opts) {
+		hp_bind_free(b);
+		return error_set(e, ERR_INTERNAL, "out of memory");
+	}
+	int rc = 0;
+	if (b->host[0] != '/' || b->ctr[0] != '/')
+		rc =
+		    error_set(e, ERR_INVALID,
+		              "invalid path specification:%s, only absolute path is allowed", spec);
+	else if (strcmp(b->ctr, "/") == 0)
+		rc = error_set(e, ERR_INVALID,
+		               "invalid path specification:%s, the container's / cannot be mounted "
+		               "over",
+		               spec);
+	if (rc < 0)
+		hp_bind_free(b);
+	return rc;
+}
+
+char *hp_bind_format(const struct hp_bind *b)
+{
+	size_t n = strlen(b->host) + strlen(b->ctr) + strlen(b->opts) + 3;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s:%s:%s", b->host, b->ctr, b->opts);
+	return s;
+}
+
+void hp_bind_free(struct hp_bind *b)
+{
+	free(b->host);
+	free(b->ctr);
+	free(b->opts);
+	b->host = b->ctr = b->opts = NULL;
+}
+
+bool hp_bind_same_opts(const struct hp_bind *a, const struct hp_bind *b)
+{
+	return a->ro == b->ro && a->prop == b->prop;
+}
+
+int hp_binds_check_add(char *const *recorded, size_t n, const struct hp_bind *b, size_t max,
+                       struct error *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hp_bind old;
+		struct error pe = {0};
+		if (hp_bind_parse(recorded[i], &old, &pe) < 0)
+			return error_set(e, ERR_INVALID, "the recorded path \"%s\": %s",
+			                 recorded[i], pe.msg);
+		int rc = 0;
+		if (strcmp(old.ctr, b->ctr) == 0)
+			rc = error_set(
+			    e, ERR_CONFLICT,
+			    "Mount more than one host paths to a single path in container");
+		else if (strcmp(old.host, b->host) == 0 && !hp_bind_same_opts(&old, b))
+			rc = error_set(
+			    e, ERR_CONFLICT,
+			    "Mount one host path with different permissions, old: %s, new: %s",
+			    old.opts, b->opts);
+		hp_bind_free(&old);
+		if (rc < 0)
+			return -1;
+	}
+	if (n >= max)
+		return error_set(e, ERR_CONFLICT, "Path already reach max limit");
+	return 0;
+}
+
+long hp_binds_find(char *const *recorded, size_t n, const struct hp_bind *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hp_bind old;
+		struct error pe = {0};
+		if (hp_bind_parse(recorded[i], &old, &pe) < 0)
+			continue;
+		bool same = strcmp(old.host, b->host) == 0 && strcmp(old.ctr, b->ctr) == 0;
+		hp_bind_free(&old);
+		if (same)
+			return (long)i;
+	}
+	return -1;
+}
