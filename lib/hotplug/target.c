@@ -281,7 +281,12 @@ int hotplug_target_from_hook(const struct hook_state *s, struct hotplug_target *
 	int ret = -1;
 	if (!t->id || !t->name || !t->dir)
 		error_set(e, ERR_INTERNAL, "out of memory");
-	else if (hotplug_target_read_config(t, e) >= 0)
+	else if ((ret = hotplug_target_read_config(t, e)) > 0)
+		/* The engine writes it before every start: a hook without it is not ours. */
+		ret = error_set(e, ERR_INTERNAL,
+		                "cannot read the container's lxc config %s/config: %s", t->dir,
+		                strerror(ENOENT));
+	else if (ret == 0)
 		ret = pin_init(t, s->pid, e);
 	if (ret < 0)
 		hotplug_target_free(t);
