@@ -1,6 +1,7 @@
 #include "host/ns_exec.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -106,7 +107,8 @@ struct shared {
 	int stage; /* the kind it could not join, UNSHARE_FAILED, FORK_FAILED; -1: none */
 	int err;
 	int died; /* the grandchild ended by a signal */
-	char result[];
+	/* Aligned for any type: callbacks cast it to their own result structs. */
+	_Alignas(max_align_t) char result[];
 };
 #define UNSHARE_FAILED NS_EXEC_KINDS
 #define FORK_FAILED (NS_EXEC_KINDS + 1)
