@@ -176,8 +176,9 @@ static int load(const struct bpf_insn *prog, size_t n, char *log, size_t logsize
 	return (int)bpf(BPF_PROG_LOAD, &a);
 }
 
-int bpf_devices_attach(int cgroup_fd, const struct device_rule *rules, size_t n_rules,
-                       unsigned flags, char *err, size_t errlen)
+/* The loaded program of the rules: its fd, or -1 with err (the verifier's complaint
+ * included when it refused the program). */
+static int load_rules(const struct device_rule *rules, size_t n_rules, char *err, size_t errlen)
 {
 	size_t n;
 	struct bpf_insn *prog = bpf_devices_compile(rules, n_rules, &n);
@@ -196,22 +197,98 @@ int bpf_devices_attach(int cgroup_fd, const struct device_rule *rules, size_t n_
 		log[strcspn(log, "\n")] = '\0';
 		snprintf(err, errlen, "cannot load the BPF device program: %s%s%s", strerror(e),
 		         log[0] ? ": " : "", log);
-		free(prog);
-		return -1;
 	}
 	free(prog);
+	return fd;
+}
+
+static int attach_fd(int cgroup_fd, int prog_fd, unsigned flags)
+{
 	union bpf_attr a;
 	memset(&a, 0, sizeof(a));
 	a.target_fd = (uint32_t)cgroup_fd;
-	a.attach_bpf_fd = (uint32_t)fd;
+	a.attach_bpf_fd = (uint32_t)prog_fd;
 	a.attach_type = BPF_CGROUP_DEVICE;
 	a.attach_flags = flags;
-	int ret = (int)bpf(BPF_PROG_ATTACH, &a);
+	return (int)bpf(BPF_PROG_ATTACH, &a);
+}
+
+int bpf_devices_attach(int cgroup_fd, const struct device_rule *rules, size_t n_rules,
+                       unsigned flags, char *err, size_t errlen)
+{
+	int fd = load_rules(rules, n_rules, err, errlen);
+	if (fd < 0)
+		return -1;
+	int ret = attach_fd(cgroup_fd, fd, flags);
 	if (ret < 0)
 		snprintf(err, errlen, "cannot attach the BPF device program: %s", strerror(errno));
 	/* The attachment holds the program; it goes with the cgroup. */
 	close(fd);
 	return ret < 0 ? -1 : 0;
+}
+
+int bpf_devices_ids(int cgroup_fd, uint32_t *ids, size_t max)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.query.target_fd = (uint32_t)cgroup_fd;
+	a.query.attach_type = BPF_CGROUP_DEVICE;
+	a.query.prog_ids = (uint64_t)(uintptr_t)ids;
+	a.query.prog_cnt = (uint32_t)max;
+	if (bpf(BPF_PROG_QUERY, &a) < 0)
+		return -1; /* ENOSPC: more than max */
+	return (int)a.query.prog_cnt;
+}
+
+/* Detaches the program of id from the cgroup. 0, or -1 with errno. */
+static int detach_id(int cgroup_fd, uint32_t id)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.prog_id = id;
+	int fd = (int)bpf(BPF_PROG_GET_FD_BY_ID, &a);
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)cgroup_fd;
+	a.attach_bpf_fd = (uint32_t)fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	int ret = (int)bpf(BPF_PROG_DETACH, &a);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
+int bpf_devices_replace(int cgroup_fd, const struct device_rule *rules, size_t n_rules, char *err,
+                        size_t errlen)
+{
+	uint32_t old[BPF_DEVICES_MAX_PROGS];
+	int n_old = bpf_devices_ids(cgroup_fd, old, BPF_DEVICES_MAX_PROGS);
+	if (n_old < 0) {
+		snprintf(err, errlen, "cannot list the cgroup's BPF device programs: %s",
+		         strerror(errno));
+		return -1;
+	}
+	int fd = load_rules(rules, n_rules, err, errlen);
+	if (fd < 0)
+		return -1;
+	int ret = attach_fd(cgroup_fd, fd, BPF_F_ALLOW_MULTI);
+	close(fd);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot attach the BPF device program: %s", strerror(errno));
+		return -1;
+	}
+	/* Until the old ones are gone both apply: the cgroup is never less confined than either
+	 * set of rules. A failure leaves the new one in place (stricter, never looser). */
+	for (int i = 0; i < n_old; i++) {
+		if (detach_id(cgroup_fd, old[i]) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cannot detach the old BPF device program %u: %s",
+			         old[i], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int bpf_devices_count(int cgroup_fd)

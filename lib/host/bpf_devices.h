@@ -40,4 +40,16 @@ int bpf_devices_attach(int cgroup_fd, const struct device_rule *rules, size_t n_
 /* The number of device programs attached to the cgroup itself, or -1 (errno set). */
 int bpf_devices_count(int cgroup_fd);
 
+/* The most device programs bpf_devices_replace expects on one cgroup. */
+#define BPF_DEVICES_MAX_PROGS 64
+/* The ids of the device programs attached to the cgroup itself, at most max of them: their
+ * number, or -1 with errno (ENOSPC: more than max). */
+int bpf_devices_ids(int cgroup_fd, uint32_t *ids, size_t max);
+/* Replaces the device programs attached to the cgroup by one of the rules: the new one is
+ * attached first (BPF_F_ALLOW_MULTI), then each one that was there is detached, so the cgroup
+ * is never less confined than both rule sets allow, and after success exactly one remains.
+ * 0, or -1 with err (a failed detach leaves the new program beside the old ones). */
+int bpf_devices_replace(int cgroup_fd, const struct device_rule *rules, size_t n_rules, char *err,
+                        size_t errlen);
+
 #endif

@@ -8,10 +8,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "host/bpf_devices.h"
+#include "host/cgroup_mounts.h"
 #include "host/cgroup_v2.h"
 #include "tests/common/bpf_devices_run.h"
 
@@ -203,6 +209,42 @@ static void finds_a_process_in_the_v2_tree(void **state)
 	assert_null(cgroup2_path_in(""));
 }
 
+/* bpf_devices_replace on a real cgroup of the v2 tree (root only): whatever was attached, one
+ * program remains, a new one. */
+static void replace_leaves_one_new_program(void **state)
+{
+	const struct cgroup_hier *v2 = cgroup_mounts_v2(cgroup_mounts_host());
+	if (geteuid() != 0 || !v2)
+		skip();
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/unit-bpf-replace-%d", v2->mount_point, (int)getpid());
+	if (mkdir(dir, 0755) < 0)
+		skip();
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	struct device_rule r[2];
+	char err[512];
+	assert_int_equal(device_rule_parse("c 1:3 rwm", &r[0], err, sizeof(err)), 0);
+	assert_int_equal(device_rule_parse("b 7:0 r", &r[1], err, sizeof(err)), 0);
+	int ret = bpf_devices_attach(fd, r, 1, BPF_F_ALLOW_MULTI, err, sizeof(err));
+	if (ret < 0) { /* no BPF here (a container without CAP_SYS_ADMIN) */
+		close(fd);
+		rmdir(dir);
+		skip();
+	}
+	assert_int_equal(bpf_devices_attach(fd, r, 1, BPF_F_ALLOW_MULTI, err, sizeof(err)), 0);
+	uint32_t before[8], after[8];
+	assert_int_equal(bpf_devices_ids(fd, before, 8), 2);
+	assert_int_equal(bpf_devices_replace(fd, r, 2, err, sizeof(err)), 0);
+	assert_int_equal(bpf_devices_ids(fd, after, 8), 1);
+	assert_true(after[0] != before[0] && after[0] != before[1]);
+	/* Again from one: still one. */
+	assert_int_equal(bpf_devices_replace(fd, r, 1, err, sizeof(err)), 0);
+	assert_int_equal(bpf_devices_count(fd), 1);
+	close(fd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +256,7 @@ int main(void)
 	    cmocka_unit_test(allow_all_ends_the_program),
 	    cmocka_unit_test(finds_the_cgroup2_mount),
 	    cmocka_unit_test(finds_a_process_in_the_v2_tree),
+	    cmocka_unit_test(replace_leaves_one_new_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,225 @@
+/* The arguments of the device commands, parsed as the original parses them: device mappings
+ * (ParseMapping) and QoS options (libdevice/options.go), with its messages. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotplug/device.h"
+#include "hotplug/device_impl.h"
+
+/* The longest argument read. */
+#define ARG_MAX_LEN 4096
+
+static const char *const g_words[HP_QOS_KINDS] = {[HP_READ_IOPS] = "read iops",
+                                                  [HP_WRITE_IOPS] = "write iops",
+                                                  [HP_READ_BPS] = "read bps",
+                                                  [HP_WRITE_BPS] = "write bps",
+                                                  [HP_WEIGHT] = "blkio weight"};
+
+const char *hp_qos_words(enum hp_qos_kind k)
+{
+	return (unsigned)k < HP_QOS_KINDS ? g_words[k] : "";
+}
+
+/* A non-empty subset of "rwm", each letter once. */
+static bool perms_valid(const char *p)
+{
+	if (!*p || strlen(p) > 3)
+		return false;
+	for (const char *c = p; *c; c++)
+		if (!strchr("rwm", *c) || strchr(c + 1, *c))
+			return false;
+	return true;
+}
+
+/* Go's filepath.Clean of an absolute path: no empty, "." or ".." elements (".." at the root
+ * stays there). malloc'd, NULL when out of memory. */
+static char *clean_abs(const char *in)
+{
+	size_t len = strlen(in);
+	char *out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (const char *p = in; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--; /* the slash before it */
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+void hp_device_arg_free(struct hp_device_arg *a)
+{
+	free(a->text);
+	free(a->host);
+	free(a->ctr);
+	memset(a, 0, sizeof(*a));
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+int hp_device_arg_parse(const char *text, struct hp_device_arg *out, struct error *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (strlen(text) > ARG_MAX_LEN || has_control(text))
+		return error_set(e, ERR_INVALID, "invalid device specification: %.64s...", text);
+	char *copy = strdup(text);
+	if (!copy)
+		return error_set(e, ERR_INTERNAL, "out of memory");
+	char *parts[3] = {copy, NULL, NULL};
+	size_t n = 1;
+	for (char *c = strchr(copy, ':'); c; c = strchr(c + 1, ':')) {
+		*c = '\0';
+		if (n < 3)
+			parts[n] = c + 1;
+		n++;
+	}
+	const char *host = parts[0], *ctr = "", *perms = "rwm";
+	int ret = 0;
+	if (n > 3) {
+		ret = error_set(e, ERR_INVALID, "invalid device specification: %s", text);
+	} else if (n == 3) {
+		ctr = parts[1];
+		perms = parts[2];
+	} else if (n == 2 && perms_valid(parts[1])) {
+		perms = parts[1];
+	} else if (n == 2) {
+		ctr = parts[1];
+	}
+	if (ret == 0 && !perms_valid(perms))
+		ret = error_set(e, ERR_INVALID, "invalid permission: %s", perms);
+	else if (ret == 0 && *host && host[0] != '/')
+		ret = error_set(e, ERR_INVALID, "hostpath should be an absolute path: %s", host);
+	else if (ret == 0 && *ctr && ctr[0] != '/')
+		ret =
+		    error_set(e, ERR_INVALID, "containerpath should be an absolute path: %s", ctr);
+	else if (ret == 0 && !*host && !*ctr)
+		ret = error_set(e, ERR_INVALID,
+		                "either of host path and container path should be assigned");
+	if (ret == 0) {
+		out->text = strdup(text);
+		out->host = *host ? clean_abs(host) : NULL;
+		out->ctr = *ctr ? clean_abs(ctr) : NULL;
+		strcpy(out->perms, perms);
+		if (!out->text || (*host && !out->host) || (*ctr && !out->ctr))
+			ret = error_set(e, ERR_INTERNAL, "out of memory");
+		else if (out->ctr && strlen(out->ctr) > HP_CTR_PATH_MAX)
+			ret = error_set(e, ERR_INVALID,
+			                "containerpath is longer than %d bytes: %.64s...",
+			                HP_CTR_PATH_MAX, ctr);
+		else if (out->ctr && strcmp(out->ctr, "/") == 0)
+			ret = error_set(e, ERR_INVALID, "containerpath should be a file path: %s",
+			                ctr);
+	}
+	free(copy);
+	if (ret < 0)
+		hp_device_arg_free(out);
+	return ret;
+}
+
+void hp_qos_arg_free(struct hp_qos_arg *q)
+{
+	free(q->path);
+	q->path = NULL;
+}
+
+/* ^(\d+(\.\d+)?)([kKmMgGtTpP])?[bB]?$ with 1024-based units, at most INT64_MAX. */
+static int parse_rate(const char *s, uint64_t *out)
+{
+	const char *p = s;
+	long double v = 0, scale = 1;
+	size_t digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (!digits || digits > 20)
+		return -1;
+	if (*p == '.') {
+		size_t frac = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, frac++) {
+			scale /= 10;
+			v += (*p - '0') * scale;
+		}
+		if (!frac || frac > 20)
+			return -1;
+	}
+	const char *units = "kmgtp";
+	const char *u = *p ? strchr(units, *p | 0x20) : NULL;
+	if (u && *p != '\0') {
+		for (const char *x = units; x <= u; x++)
+			v *= 1024;
+		p++;
+	}
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p || v > (long double)INT64_MAX)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int parse_uint(const char *s, uint64_t *out)
+{
+	if (!*s || strlen(s) > 19 || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	*out = strtoull(s, NULL, 10);
+	return 0;
+}
+
+int hp_qos_arg_parse(enum hp_qos_kind kind, const char *text, struct hp_qos_arg *out,
+                     struct error *e)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	const char *colon = strrchr(text, ':');
+	if (!colon || colon == text || strlen(text) > ARG_MAX_LEN || has_control(text))
+		return error_set(e, ERR_INVALID, "Bad format: %s", text);
+	const char *value = colon + 1;
+	int bad;
+	if (kind == HP_WEIGHT)
+		bad = parse_uint(value, &out->value) < 0 || (out->value != 0 && out->value < 10) ||
+		      out->value > 1000;
+	else if (kind == HP_READ_BPS || kind == HP_WRITE_BPS)
+		bad = parse_rate(value, &out->value) < 0;
+	else
+		bad = parse_uint(value, &out->value) < 0 || out->value > INT64_MAX;
+	if (bad && kind == HP_WEIGHT)
+		return error_set(e, ERR_INVALID, "Invalid weight for device: %s", text);
+	if (bad && (kind == HP_READ_BPS || kind == HP_WRITE_BPS))
+		return error_set(
+		    e, ERR_INVALID,
+		    "Invalid rate for device: %s. The correct format is "
+		    "<device-path>:<number>[<unit>]. Number must be a positive integer. "
+		    "Unit is optional and can be kb, mb, or gb",
+		    text);
+	if (bad)
+		return error_set(e, ERR_INVALID,
+		                 "Invalid rate for device: %s. The correct format is "
+		                 "<device-path>:<number>. Number must be a positive integer",
+		                 text);
+	out->path = strndup(text, (size_t)(colon - text));
+	if (!out->path)
+		return error_set(e, ERR_INTERNAL, "out of memory");
+	return 0;
+}
