@@ -72,6 +72,9 @@ int hotplug_network_reapply(const struct hotplug_target *t, const struct hotplug
 		release_from(stale, r, &ignored);
 	if (hp_netns_pin(t->id, nsfd, e) < 0) {
 		close(nsfd);
+		/* Only a physical NIC needs the pin (to come back at stop). */
+		if (r->n_nics == 0 && r->n_routes == 0)
+			return 0;
 		return -1;
 	}
 	struct hp_net net;

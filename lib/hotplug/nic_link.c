@@ -73,7 +73,16 @@ static const unsigned char *mac_of(const char *mac, unsigned char buf[6], bool *
 static int move_back(struct hp_net *net, int ctr_idx, const char *ctr_name, const char *host_name,
                      struct error *e)
 {
-	char tmp[IFNAMSIZ];
+	char tmp[IFNAMSIZ], kind[32], err[256];
+	/* The container names its links: a veth it made and named like the NIC would be a pipe
+	 * from the host into it. A physical NIC is never one. */
+	if (netlink_link_kind(net->ctr, ctr_idx, kind, sizeof(kind), err, sizeof(err)) < 0)
+		return error_set(e, ERR_INTERNAL, "%s: %s", ctr_name, err);
+	if (strcmp(kind, "veth") == 0)
+		return error_set(e, ERR_INVALID,
+		                 "network interface %s in the container is a veth, not the NIC "
+		                 "added: it is not moved to the host",
+		                 ctr_name);
 	tmp_name(tmp);
 	struct netlink_link_conf down = NETLINK_LINK_CONF_INIT;
 	down.up = 0;
