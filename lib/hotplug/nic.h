@@ -1,19 +1,85 @@
 /* Hot-plugged network interfaces, through netlink (libnl-3): a veth pair with one end in the
- * container (optionally on a host bridge), or a host link ("eth") moved in and renamed; IP,
- * MAC, MTU and queue length applied. */
+ * container (the host end on a Linux bridge), or a host link ("eth": a physical NIC) moved in
+ * and renamed; IP, MAC, MTU and queue length applied. The rules and messages are the original
+ * tools' (research/tools.md §1.6). */
 #ifndef LIB_HOTPLUG_NIC_H
 #define LIB_HOTPLUG_NIC_H
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "core/error.h"
+#include "hotplug/netns_pin.h"
 #include "hotplug/record.h"
 #include "hotplug/target.h"
 
-/* At a (re)start: adds every recorded NIC, then every recorded route, to the starting
- * container, and pins its network namespace so that the poststop hook can return physical
- * NICs. 0, or -1 with e naming the NIC or route. */
+#define HP_NIC_DEFAULT_MTU 1500
+#define HP_NIC_DEFAULT_QLEN 1000
+#define HP_NIC_MIN_MTU 68
+#define HP_NIC_MAX_MTU 65535
+
+/* ---- the NIC's settings (nic_check.c) */
+
+/* Whether name can be a link's name (the kernel's rule: 1 to 15 bytes, no '/', ':' or white
+ * space, not "." or ".."). */
+bool hp_ifname_valid(const char *name);
+/* "--name [host:]ctr" into *host (NULL when absent) and *ctr (malloc'd). 0, or -1 with e. */
+int hp_nic_split_name(const char *arg, char **host, char **ctr, struct error *e);
+/* A veth's host end when none is given: ctr[:9] + "_" + 5 random hex digits (malloc'd). */
+char *hp_nic_default_host_name(const char *ctr);
+/* Checks a NIC's settings alone: type, names, IP (a CIDR), MAC, MTU (68 to 65535), qlen,
+ * bridge (required for veth, refused for eth). 0, or -1 with e (ERR_INVALID). */
+int hp_nic_validate(const struct hp_nic *n, struct error *e);
+/* Checks n against the record's NICs but entry skip ((size_t)-1: none): the same name, MAC
+ * or IP address is a conflict ("interface name conflict: %s"...). 0, or -1 with e. */
+int hp_nic_conflict(const struct hotplug_record *r, const struct hp_nic *n, size_t skip,
+                    struct error *e);
+/* Checks that no other container of the engine directory lcr (the parent of the containers'
+ * directories) has host_name recorded; self_id is skipped. 0, or -1 with e naming it. */
+int hp_nic_check_other_containers(const char *lcr, const char *self_id, const char *host_name,
+                                  struct error *e);
+/* The index of the record's NIC named by "--name [host:]ctr" (the original's matching): with
+ * host, the entry with both names; without, the entry whose container name or host name is
+ * ctr. type ("veth"/"eth", NULL: any) must match too. (size_t)-1 when none does. */
+size_t hp_nic_find(const struct hotplug_record *r, const char *host, const char *ctr,
+                   const char *type);
+/* A deep copy of n into out. 0, or -1 (ENOMEM). */
+int hp_nic_copy(const struct hp_nic *n, struct hp_nic *out);
+
+/* ---- list-nic (nic_list.c) */
+
+/* Parses a list-nic filter (a JSON object of the record's keys, matched case-insensitively:
+ * {"ip":"1.2.3.4/24","Mtu":1500}) into f; absent fields match anything (mtu 0, qlen -1).
+ * 0, or -1 with e. */
+int hp_nic_filter_parse(const char *text, struct hp_nic *f, struct error *e);
+bool hp_nic_filter_match(const struct hp_nic *f, const struct hp_nic *n);
+/* The NICs matching f (NULL: all) as the original prints them: a JSON array with the keys
+ * Ip, Mac, Mtu, Qlen, Type, Bridge, HostNicName, CtrNicName, indented when pretty, with a
+ * newline; "" when none matches. malloc'd, NULL when out of memory. */
+char *hp_nic_list_render(const struct hotplug_record *r, const struct hp_nic *f, bool pretty);
+
+/* ---- live changes, in a running container (nic_link.c) */
+
+/* Adds n to the container (a veth pair, or the host link moved in) configured and up. On
+ * failure nothing is left: no veth, the host link back under its own name. 0, or -1 with e. */
+int hp_nic_attach(struct hp_net *net, const struct hp_nic *n, struct error *e);
+/* Removes n: the veth deleted (already gone is fine), a physical NIC moved back to the host
+ * and renamed to its host name. 0, or -1 with e. */
+int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, struct error *e);
+/* Changes the live NIC old into now (same type and names): IP, MAC, MTU, qlen, bridge. On
+ * failure the old settings are put back. 0, or -1 with e. */
+int hp_nic_update(struct hp_net *net, const struct hp_nic *old, const struct hp_nic *now,
+                  struct error *e);
+
+/* ---- the hook (nic.c) */
+
+/* At a (re)start: pins the container's network namespace on HOTPLUG_NETNS_DIR/<id>, then
+ * adds every recorded NIC, then every recorded route. On failure what this call added is
+ * undone and the pin removed. 0, or -1 with e naming the NIC or route. */
 int hotplug_network_reapply(const struct hotplug_target *t, const struct hotplug_record *r,
                             struct error *e);
-/* At stop (syscontainer-hooks poststop, the container's processes gone): returns the
- * recorded physical NICs to the host under their host names, deletes the host ends of the
- * veths and unpins the namespace. Goes on past a failure; 0, or -1 with e naming each one. */
+/* At stop (syscontainer-hooks poststop, the container's processes gone): through the pinned
+ * namespace, returns the recorded physical NICs to the host under their host names and
+ * deletes the host ends of the veths, then removes the pin. Goes on past a failure; 0, or -1
+ * with e naming the last one. */
 int hotplug_network_release(const char *id, const struct hotplug_record *r, struct error *e);
 #endif

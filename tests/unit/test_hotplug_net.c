@@ -1,0 +1,405 @@
+/* The pure parts of hot-plugged NICs and routes: address parsing, a NIC's validation and
+ * conflicts, list-nic's filter and output, route rules' parsing (bounded), checks, matching
+ * and listing. The live parts run on real links in tests/integration/test_hotplug_nic.sh. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/inet_addr.h"
+#include "hotplug/nic.h"
+#include "hotplug/route.h"
+
+static void test_inet_prefix(void **state)
+{
+	struct inet_prefix p;
+	assert_int_equal(inet_prefix_parse("172.17.28.5/24", &p), 0);
+	assert_int_equal(p.family, AF_INET);
+	assert_int_equal(p.len, 24);
+	inet_prefix_mask(&p);
+	char buf[64];
+	assert_string_equal(inet_ntop(AF_INET, p.addr, buf, sizeof(buf)), "172.17.28.0");
+	assert_int_equal(inet_prefix_parse("10.1.2.3/0", &p), 0);
+	inet_prefix_mask(&p);
+	assert_string_equal(inet_ntop(AF_INET, p.addr, buf, sizeof(buf)), "0.0.0.0");
+	assert_int_equal(inet_prefix_parse("10.1.2.255/25", &p), 0);
+	inet_prefix_mask(&p);
+	assert_string_equal(inet_ntop(AF_INET, p.addr, buf, sizeof(buf)), "10.1.2.128");
+	assert_int_equal(inet_prefix_parse("fd00::5/64", &p), 0);
+	assert_int_equal(p.family, AF_INET6);
+	assert_int_equal(p.len, 64);
+	const char *bad[] = {"172.17.28.5",
+	                     "172.17.28.5/33",
+	                     "172.17.28.5/",
+	                     "172.17.28.5/-1",
+	                     "172.17.28.5/024",
+	                     "172.17.28.300/24",
+	                     "1.2.3/8",
+	                     "/24",
+	                     "",
+	                     "fd00::5/129",
+	                     "172.17.28.5/24 ",
+	                     " 172.17.28.5/24",
+	                     "a/b"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (inet_prefix_parse(bad[i], &p) == 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+	assert_int_equal(inet_prefix_parse(NULL, &p), -1);
+	assert_int_equal(inet_addr_parse("10.0.0.1", &p), 0);
+	assert_int_equal(p.len, 32);
+	assert_int_equal(inet_addr_parse("10.0.0.1/8", &p), -1);
+	struct inet_prefix a, b;
+	inet_prefix_parse("10.0.0.1/8", &a);
+	inet_prefix_parse("10.0.0.1/24", &b);
+	assert_true(inet_addr_equal(&a, &b));
+}
+
+static void test_mac(void **state)
+{
+	unsigned char m[6];
+	assert_int_equal(mac_parse("02:42:ac:1E:01:02", m), 0);
+	assert_int_equal(m[3], 0x1e);
+	assert_int_equal(mac_parse("02-42-ac-1e-01-02", m), 0);
+	const char *bad[] = {
+	    "01:00:5e:00:00:01", "00:00:00:00:00:00",    "02:42:ac:1e:01", "02:42:ac:1e:01:0g",
+	    "02:42-ac:1e:01:02", "02:42:ac:1e:01:02:03", "0242ac1e0102",   "",
+	    "00:ff:48:13:xx:xx"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (mac_parse(bad[i], m) == 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+}
+
+static void test_ifname(void **state)
+{
+	assert_true(hp_ifname_valid("eth0"));
+	assert_true(hp_ifname_valid("abcdefghijklmno")); /* 15 */
+	assert_false(hp_ifname_valid("abcdefghijklmnop"));
+	assert_false(hp_ifname_valid(""));
+	assert_false(hp_ifname_valid("."));
+	assert_false(hp_ifname_valid(".."));
+	assert_false(hp_ifname_valid("a/b"));
+	assert_false(hp_ifname_valid("a:b"));
+	assert_false(hp_ifname_valid("a b"));
+	assert_false(hp_ifname_valid("a\nb"));
+	assert_false(hp_ifname_valid(NULL));
+}
+
+static void test_split_and_default_name(void **state)
+{
+	char *h, *c;
+	struct error e;
+	assert_int_equal(hp_nic_split_name("abc2:bcd2", &h, &c, &e), 0);
+	assert_string_equal(h, "abc2");
+	assert_string_equal(c, "bcd2");
+	free(h);
+	free(c);
+	assert_int_equal(hp_nic_split_name("eth1", &h, &c, &e), 0);
+	assert_null(h);
+	assert_string_equal(c, "eth1");
+	free(c);
+	assert_int_equal(hp_nic_split_name(":eth1", &h, &c, &e), 0);
+	assert_null(h);
+	assert_string_equal(c, "eth1");
+	free(c);
+	assert_int_equal(hp_nic_split_name(NULL, &h, &c, &e), 0);
+	assert_string_equal(c, "");
+	free(c);
+	char *d = hp_nic_default_host_name("eth1234567890");
+	assert_non_null(d);
+	assert_int_equal(strlen(d), 15);
+	assert_memory_equal(d, "eth123456_", 10);
+	assert_true(hp_ifname_valid(d));
+	free(d);
+}
+
+static struct hp_nic nic(char *type, char *host, char *ctr, char *ip, char *mac, char *bridge,
+                         int mtu, int qlen)
+{
+	return (struct hp_nic){.type = type,
+	                       .host_name = host,
+	                       .ctr_name = ctr,
+	                       .ip = ip,
+	                       .mac = mac,
+	                       .bridge = bridge,
+	                       .mtu = mtu,
+	                       .qlen = qlen};
+}
+
+static void expect_invalid(struct hp_nic n, const char *msg)
+{
+	struct error e = {0};
+	assert_int_equal(hp_nic_validate(&n, &e), -1);
+	if (!strstr(e.msg, msg))
+		fail_msg("expected \"%s\" in \"%s\"", msg, e.msg);
+}
+
+static void test_nic_validate(void **state)
+{
+	struct error e = {0};
+	struct hp_nic ok =
+	    nic("veth", "h1", "eth1", "10.0.0.2/24", "02:00:00:00:00:01", "br0", 1500, 1000);
+	assert_int_equal(hp_nic_validate(&ok, &e), 0);
+	struct hp_nic eth =
+	    nic("eth", "enp4s0", "eth123", "172.17.28.6/24", NULL, NULL, 1300, 2100);
+	assert_int_equal(hp_nic_validate(&eth, &e), 0);
+	expect_invalid(nic("", "h", "c", "10.0.0.2/24", NULL, "b", 1500, 0), "unsupported type ");
+	expect_invalid(nic("vlan", "h", "c", "10.0.0.2/24", NULL, "b", 1500, 0),
+	               "unsupported type vlan");
+	expect_invalid(nic("veth", "h", "", "10.0.0.2/24", NULL, "b", 1500, 0),
+	               "failed to get container nic name");
+	expect_invalid(nic("eth", NULL, "c", "10.0.0.2/24", NULL, NULL, 1500, 0),
+	               "host nic name input error");
+	expect_invalid(nic("veth", "h", "c", "10.0.0.2", NULL, "b", 1500, 0), "invalid IP address");
+	expect_invalid(nic("veth", "h", "c", NULL, NULL, "b", 1500, 0), "invalid IP address");
+	expect_invalid(nic("veth", "h", "c", "10.0.0.2/24", "zz", "b", 1500, 0),
+	               "invalid MAC address");
+	expect_invalid(nic("veth", "h", "c", "10.0.0.2/24", NULL, "b", 67, 0),
+	               "Mtu must not be less than 68");
+	expect_invalid(nic("veth", "h", "c", "10.0.0.2/24", NULL, "b", 65536, 0),
+	               "Mtu must not be more");
+	expect_invalid(nic("veth", "h", "c", "10.0.0.2/24", NULL, "b", 1500, -1),
+	               "Qlen must not be less than 0");
+	expect_invalid(nic("veth", "h", "c", "10.0.0.2/24", NULL, NULL, 1500, 0),
+	               "bridge must be specified");
+	expect_invalid(nic("eth", "h", "c", "10.0.0.2/24", NULL, "b", 1500, 0),
+	               "for eth type, bridge cannot be set");
+	expect_invalid(nic("veth", "h", "a/b", "10.0.0.2/24", NULL, "b", 1500, 0),
+	               "invalid network interface name");
+	expect_invalid(nic("veth", "waytoolonghostname", "c", "10.0.0.2/24", NULL, "b", 1500, 0),
+	               "invalid network interface name");
+}
+
+static void test_nic_conflict_and_find(void **state)
+{
+	struct hp_nic nics[2] = {
+	    nic("veth", "h1", "eth1", "10.0.0.2/24", "02:00:00:00:00:01", "br0", 1500, 1000),
+	    nic("eth", "enp4s0", "eth2", "10.0.1.2/24", NULL, NULL, 1500, 1000),
+	};
+	struct hotplug_record r = {.nics = nics, .n_nics = 2};
+	struct error e = {0};
+	struct hp_nic n = nic("veth", "h9", "eth1", "10.0.9.2/24", NULL, "br0", 1500, 1000);
+	assert_int_equal(hp_nic_conflict(&r, &n, (size_t)-1, &e), -1);
+	assert_string_equal(e.msg, "interface name conflict: eth1");
+	assert_int_equal(hp_nic_conflict(&r, &n, 0, &e), 0); /* itself skipped */
+	n = nic("veth", "enp4s0", "eth9", "10.0.9.2/24", NULL, "br0", 1500, 1000);
+	assert_int_equal(hp_nic_conflict(&r, &n, (size_t)-1, &e), -1);
+	assert_string_equal(e.msg, "interface name conflict: enp4s0");
+	n = nic("veth", "h9", "eth9", "10.0.9.2/24", "02:00:00:00:00:01", "br0", 1500, 1000);
+	assert_int_equal(hp_nic_conflict(&r, &n, (size_t)-1, &e), -1);
+	assert_string_equal(e.msg, "interface mac conflict: 02:00:00:00:00:01");
+	n = nic("veth", "h9", "eth9", "10.0.1.2/16", NULL, "br0", 1500, 1000);
+	assert_int_equal(hp_nic_conflict(&r, &n, (size_t)-1, &e), -1);
+	assert_string_equal(e.msg, "interface ip conflict: 10.0.1.2/16");
+	n = nic("veth", "h9", "eth9", "10.0.9.2/24", NULL, "br0", 1500, 1000);
+	assert_int_equal(hp_nic_conflict(&r, &n, (size_t)-1, &e), 0);
+
+	assert_int_equal(hp_nic_find(&r, NULL, "eth2", NULL), 1);
+	assert_int_equal(hp_nic_find(&r, NULL, "enp4s0", NULL), 1); /* by its host name */
+	assert_int_equal(hp_nic_find(&r, "enp4s0", "eth2", "eth"), 1);
+	assert_int_equal(hp_nic_find(&r, "enp4s0", "eth2", "veth"), (size_t)-1);
+	assert_int_equal(hp_nic_find(&r, "h1", "eth2", NULL), (size_t)-1);
+	assert_int_equal(hp_nic_find(&r, NULL, "eth1", ""), 0);
+	assert_int_equal(hp_nic_find(&r, NULL, "eth7", NULL), (size_t)-1);
+}
+
+static void test_nic_list(void **state)
+{
+	struct hp_nic nics[2] = {
+	    nic("veth", "h1", "eth1", "10.0.0.2/24", "02:00:00:00:00:01", "br0", 1500, 1000),
+	    nic("eth", "enp4s0", "eth2", "10.0.1.2/24", NULL, NULL, 1300, 2100),
+	};
+	struct hotplug_record r = {.nics = nics, .n_nics = 2};
+	char *out = hp_nic_list_render(&r, NULL, false);
+	assert_string_equal(out,
+	                    "[{\"Ip\":\"10.0.0.2/24\",\"Mac\":\"02:00:00:00:00:01\",\"Mtu\":1500,"
+	                    "\"Qlen\":1000,\"Type\":\"veth\",\"Bridge\":\"br0\",\"HostNicName\":"
+	                    "\"h1\",\"CtrNicName\":\"eth1\"},{\"Ip\":\"10.0.1.2/24\",\"Mac\":\"\","
+	                    "\"Mtu\":1300,\"Qlen\":2100,\"Type\":\"eth\",\"Bridge\":\"\","
+	                    "\"HostNicName\":\"enp4s0\",\"CtrNicName\":\"eth2\"}]\n");
+	free(out);
+	struct hp_nic f;
+	struct error e = {0};
+	assert_int_equal(hp_nic_filter_parse("{\"ip\":\"10.0.1.2/24\", \"MTU\":1300}", &f, &e), 0);
+	out = hp_nic_list_render(&r, &f, true);
+	assert_non_null(strstr(out, "\"CtrNicName\": \"eth2\""));
+	assert_null(strstr(out, "eth1"));
+	assert_int_equal(out[strlen(out) - 1], '\n');
+	free(out);
+	hp_nic_free(&f);
+	assert_int_equal(hp_nic_filter_parse("{\"qlen\":7}", &f, &e), 0);
+	out = hp_nic_list_render(&r, &f, false);
+	assert_string_equal(out, ""); /* none: nothing, as the original */
+	free(out);
+	hp_nic_free(&f);
+	assert_int_equal(hp_nic_filter_parse("{\"ip\":", &f, &e), -1);
+	assert_non_null(strstr(e.msg, "failed to parse filter"));
+	assert_int_equal(hp_nic_filter_parse("[]", &f, &e), -1);
+	assert_int_equal(hp_nic_filter_parse("{\"Mtu\":\"x\"}", &f, &e), -1);
+	assert_int_equal(hp_nic_filter_parse("{\"Ip\":1}", &f, &e), -1);
+	assert_int_equal(hp_nic_filter_parse("{\"colour\":\"red\"}", &f, &e), -1);
+	assert_non_null(strstr(e.msg, "unknown key"));
+}
+
+static void parse_ok(const char *text, size_t want)
+{
+	struct hp_route *v;
+	size_t n;
+	struct error e = {0};
+	if (hp_routes_parse(text, strlen(text), &v, &n, &e) < 0)
+		fail_msg("rejected %s: %s", text, e.msg);
+	assert_int_equal(n, want);
+	hp_routes_free(v, n);
+}
+
+static void parse_bad(const char *text, size_t len, const char *msg)
+{
+	struct hp_route *v = (void *)1;
+	size_t n = 7;
+	struct error e = {0};
+	assert_int_equal(hp_routes_parse(text, len, &v, &n, &e), -1);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	if (!strstr(e.msg, msg))
+		fail_msg("expected \"%s\" in \"%s\"", msg, e.msg);
+}
+
+static void test_routes_parse(void **state)
+{
+	struct hp_route *v;
+	size_t n;
+	struct error e = {0};
+	const char *t = "[{\"dest\":\"default\", \"gw\":\"192.168.10.1\"},"
+	                "{\"DEST\":\"192.168.0.0/16\",\"dev\":\"eth0\",\"Src\":\"192.168.1.2\"}]";
+	assert_int_equal(hp_routes_parse(t, strlen(t), &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].dest, "default");
+	assert_string_equal(v[0].gw, "192.168.10.1");
+	assert_null(v[0].src);
+	assert_null(v[0].dev);
+	assert_string_equal(v[1].dest, "192.168.0.0/16");
+	assert_string_equal(v[1].src, "192.168.1.2");
+	hp_routes_free(v, n);
+	parse_ok("[{\"dest\":\"\",\"gw\":\"1.2.3.4\",\"src\":null}]", 1);
+	/* The length bounds the text: what follows is not read. */
+	assert_int_equal(hp_routes_parse("[{\"dev\":\"eth0\"}]garbage", 16, &v, &n, &e), 0);
+	hp_routes_free(v, n);
+
+	parse_bad("", 0, "rule can't be empty");
+	parse_bad(NULL, 0, "rule can't be empty");
+	parse_bad("[]", 2, "rule can't be empty");
+	parse_bad("[{\"dest\":", 9, "malformed rule format");
+	parse_bad("{\"dest\":\"default\"}", 18, "expected a JSON array");
+	parse_bad("[1]", 3, "expected an object");
+	parse_bad("[{\"dest\":1}]", 12, "\"dest\" is not a string");
+	parse_bad("[{\"gateway\":\"1.2.3.4\"}]", 23, "unknown key \"gateway\"");
+	parse_bad("[{\"dev\":\"a\\u0001\"}]", 19, "control character");
+	parse_bad("[{\"dev\":\"eth0\"}]\0x", 18, "NUL byte");
+	char deep[300];
+	memset(deep, '[', sizeof(deep));
+	parse_bad(deep, sizeof(deep), "malformed rule format");
+	/* Too many rules, too long a field, too long a text. */
+	size_t cap = 40 * (HOTPLUG_MAX_ROUTES + 2);
+	char *many = malloc(cap), *p = many;
+	*p++ = '[';
+	for (int i = 0; i <= HOTPLUG_MAX_ROUTES; i++)
+		p += sprintf(p, "%s{\"dev\":\"e%d\"}", i ? "," : "", i);
+	*p++ = ']';
+	parse_bad(many, (size_t)(p - many), "more than");
+	free(many);
+	char longf[200];
+	snprintf(longf, sizeof(longf), "[{\"dev\":\"%0100d\"}]", 0);
+	parse_bad(longf, strlen(longf), "longer than");
+	char *huge = calloc(1, HP_ROUTE_TEXT_MAX + 2);
+	memset(huge, ' ', HP_ROUTE_TEXT_MAX + 1);
+	parse_bad(huge, HP_ROUTE_TEXT_MAX + 1, "longer than");
+	free(huge);
+}
+
+static void route_bad(struct hp_route r, const char *msg)
+{
+	struct error e = {0};
+	assert_int_equal(hp_route_validate(&r, &e), -1);
+	if (!strstr(e.msg, msg))
+		fail_msg("expected \"%s\" in \"%s\"", msg, e.msg);
+}
+
+static void test_route_validate(void **state)
+{
+	struct error e = {0};
+	struct hp_route ok[] = {
+	    {.dest = "default", .gw = "192.168.10.1"},
+	    {.gw = "192.168.10.1"},
+	    {.dest = "192.168.0.0/16", .dev = "eth0", .src = "192.168.1.2"},
+	    {.dest = "172.17.28.5/24", .dev = "eth0"},
+	    {.dest = "fd00::/64", .gw = "fd00::1"},
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (hp_route_validate(&ok[i], &e) < 0)
+			fail_msg("rule %zu: %s", i, e.msg);
+	route_bad((struct hp_route){.dest = "10.0.0.0/8"}, "src or gw or dev name is required");
+	route_bad((struct hp_route){.dest = "10.0.0.0/33", .dev = "eth0"},
+	          "failed to parse dest \"10.0.0.0/33\" of route rule");
+	route_bad((struct hp_route){.dest = "10.0.0.0", .dev = "eth0"}, "failed to parse dest");
+	route_bad((struct hp_route){.gw = "10.0.0.x"}, "failed to parse gw \"10.0.0.x\"");
+	route_bad((struct hp_route){.src = "10.0.0.1/8", .dev = "eth0"}, "failed to parse src");
+	route_bad((struct hp_route){.dest = "10.0.0.0/8", .gw = "fd00::1"}, "mixes IPv4 and IPv6");
+	route_bad((struct hp_route){.dev = "a/b"}, "invalid dev");
+}
+
+static void test_route_match_and_list(void **state)
+{
+	struct hp_route routes[] = {
+	    {.dest = "default", .gw = "192.168.10.1"},
+	    {.dest = "192.168.0.0/16", .dev = "eth0", .src = "192.168.1.2"},
+	};
+	struct hotplug_record r = {.routes = routes, .n_routes = 2};
+	assert_true(hp_route_match(&(struct hp_route){.dest = "default"}, &routes[0]));
+	assert_true(hp_route_match(&(struct hp_route){.gw = "192.168.10.1"}, &routes[0]));
+	assert_true(hp_route_match(&(struct hp_route){.dest = ""}, &routes[1]));
+	assert_true(hp_route_match(&(struct hp_route){.dev = "eth0"}, &routes[1]));
+	assert_false(hp_route_match(&(struct hp_route){.dest = "default"}, &routes[1]));
+	assert_false(hp_route_match(&(struct hp_route){.dev = "eth1"}, &routes[1]));
+	assert_true(hp_route_match(&(struct hp_route){.dest = "default"},
+	                           &(struct hp_route){.gw = "1.1.1.1"})); /* "" is default */
+	char buf[128];
+	assert_string_equal(hp_route_str(&routes[1], buf, sizeof(buf)),
+	                    "{dest:192.168.0.0/16,src:192.168.1.2,gw:,dev:eth0}");
+	char *out = hp_route_list_render(&r, NULL, false);
+	assert_string_equal(out,
+	                    "[{\"dest\":\"default\",\"src\":\"\",\"gw\":\"192.168.10.1\","
+	                    "\"dev\":\"\"},{\"dest\":\"192.168.0.0/16\",\"src\":\"192.168.1.2\","
+	                    "\"gw\":\"\",\"dev\":\"eth0\"}]\n");
+	free(out);
+	struct hp_route f;
+	struct error e = {0};
+	assert_int_equal(hp_route_filter_parse("{\"Dev\":\"eth0\"}", &f, &e), 0);
+	out = hp_route_list_render(&r, &f, false);
+	assert_null(strstr(out, "default"));
+	free(out);
+	hp_route_free(&f);
+	assert_int_equal(hp_route_filter_parse("[{}]", &f, &e), -1);
+	assert_non_null(strstr(e.msg, "malformed filter format"));
+	assert_int_equal(hp_route_filter_parse("{", &f, &e), -1);
+	struct hotplug_record empty = {0};
+	out = hp_route_list_render(&empty, NULL, true);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_inet_prefix),    cmocka_unit_test(test_mac),
+	    cmocka_unit_test(test_ifname),         cmocka_unit_test(test_split_and_default_name),
+	    cmocka_unit_test(test_nic_validate),   cmocka_unit_test(test_nic_conflict_and_find),
+	    cmocka_unit_test(test_nic_list),       cmocka_unit_test(test_routes_parse),
+	    cmocka_unit_test(test_route_validate), cmocka_unit_test(test_route_match_and_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
