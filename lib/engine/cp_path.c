@@ -1,5 +1,7 @@
 #include "engine/cp_path.h"
 
+#include "core/path_clean.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,53 +17,6 @@ int cp_split_arg(const char *arg, char **container, const char **path)
 		return -1;
 	*path = colon + 1;
 	return 0;
-}
-
-char *cp_path_clean(const char *path)
-{
-	size_t len = strlen(path);
-	char *out = malloc(len + 2);
-	if (!out)
-		return NULL;
-	bool rooted = path[0] == '/';
-	size_t o = 0, floor = 0; /* out[0..floor) is never popped by ".." */
-	if (rooted) {
-		out[o++] = '/';
-		floor = 1;
-	}
-	const char *p = path;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *end = strchr(p, '/');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			if (o > floor) { /* drop the last element */
-				while (o > floor && out[o - 1] != '/')
-					o--;
-				if (o > floor)
-					o--;
-			} else if (!rooted) { /* a leading ".." of a relative path stays */
-				if (o > 0)
-					out[o++] = '/';
-				out[o++] = '.';
-				out[o++] = '.';
-				floor = o;
-			}
-		} else {
-			if (o > 0 && out[o - 1] != '/')
-				out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p += n;
-	}
-	if (o == 0)
-		out[o++] = '.';
-	out[o] = '\0';
-	return out;
 }
 
 /* Go's filepath.Base(path) == "." (trailing slashes ignored). */
@@ -82,7 +37,7 @@ bool cp_asserts_dir(const char *path)
 int cp_split_dir_entry(const char *path, char **dir, char **base)
 {
 	*dir = *base = NULL;
-	char *clean = cp_path_clean(path);
+	char *clean = path_clean(path);
 	if (!clean)
 		return -1;
 	if (specifies_current_dir(path)) {

@@ -1,6 +1,6 @@
 /* The path rules of `docker cp`, shared by the client (and tested on their own): splitting
- * CONTAINER:PATH arguments, Go-style path cleaning, and deciding where an archive is
- * extracted and whether its top entry is renamed. */
+ * CONTAINER:PATH arguments (paths are cleaned with core/path_clean), and deciding where an archive
+ * is extracted and whether its top entry is renamed. */
 #ifndef LIB_ENGINE_CP_PATH_H
 #define LIB_ENGINE_CP_PATH_H
 
@@ -11,8 +11,6 @@
  * ("./a:b"), as docker decides. Returns 0, or -1 when out of memory. */
 int cp_split_arg(const char *arg, char **container, const char **path);
 
-/* Go's filepath.Clean: lexical, "" gives ".", ".." above "/" stays at "/". malloc'd. */
-char *cp_path_clean(const char *path);
 /* Docker's SplitPathDirEntry: dir and last entry of the cleaned path, keeping a trailing
  * "/." as the entry "." (so "a/." means "the contents of a"). Both malloc'd; 0 or -1. */
 int cp_split_dir_entry(const char *path, char **dir, char **base);

@@ -84,37 +84,49 @@ int device_spec_from_parts(const char *host, const char *ctr, const char *perms,
 	return 0;
 }
 
-int device_spec_parse(const char *spec, struct device_spec *out, char *err, size_t errlen)
+int device_spec_split(const char *spec, char **copy, const char **host, const char **ctr,
+                      const char **perms)
 {
-	memset(out, 0, sizeof(*out));
-	char *copy = strdup(spec ? spec : "");
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
+	*host = *ctr = *perms = NULL;
+	if (!(*copy = strdup(spec)))
 		return -1;
-	}
-	char *parts[3] = {copy, NULL, NULL};
+	char *parts[3] = {*copy, NULL, NULL};
 	size_t n = 1;
-	for (char *colon = strchr(copy, ':'); colon; colon = strchr(colon + 1, ':')) {
+	for (char *colon = strchr(*copy, ':'); colon; colon = strchr(colon + 1, ':')) {
 		*colon = '\0';
 		if (n < 3)
 			parts[n] = colon + 1;
 		n++;
 	}
+	if (n > 3)
+		return -1;
+	*host = parts[0];
+	if (n == 3) {
+		*ctr = parts[1];
+		*perms = parts[2];
+	} else if (n == 2 && device_perms_valid(parts[1])) {
+		*perms = parts[1];
+	} else if (n == 2) {
+		*ctr = parts[1];
+	}
+	return 0;
+}
+
+int device_spec_parse(const char *spec, struct device_spec *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = NULL;
+	const char *host, *ctr, *perms;
 	int ret = -1;
-	if (n > 3 || !*parts[0]) {
+	if (device_spec_split(spec ? spec : "", &copy, &host, &ctr, &perms) < 0 && !copy)
+		snprintf(err, errlen, "out of memory");
+	else if (!host || !*host)
 		snprintf(err, errlen,
 		         "Invalid device specification \"%s\": expected "
 		         "/dev/HOST[:/dev/CONTAINER][:PERMISSIONS]",
 		         spec ? spec : "");
-	} else if (n == 1) {
-		ret = device_spec_from_parts(parts[0], NULL, NULL, out, err, errlen);
-	} else if (n == 2 && device_perms_valid(parts[1])) {
-		ret = device_spec_from_parts(parts[0], NULL, parts[1], out, err, errlen);
-	} else if (n == 2) {
-		ret = device_spec_from_parts(parts[0], parts[1], NULL, out, err, errlen);
-	} else {
-		ret = device_spec_from_parts(parts[0], parts[1], parts[2], out, err, errlen);
-	}
+	else
+		ret = device_spec_from_parts(host, ctr, perms, out, err, errlen);
 	free(copy);
 	return ret;
 }

@@ -15,6 +15,11 @@ struct device_spec {
 };
 
 int device_spec_parse(const char *spec, struct device_spec *out, char *err, size_t errlen);
+/* The splitting both device_spec_parse and isulad-tools' device arguments use: *host, *ctr and
+ * *perms point into *copy (malloc'd, free it); *ctr and *perms are NULL when absent. -1 for
+ * more than three parts, or when out of memory (*copy NULL). */
+int device_spec_split(const char *spec, char **copy, const char **host, const char **ctr,
+                      const char **perms);
 /* Checks a spec that arrives already split (Docker API Devices entries); fills out the same
  * way (ctr defaults to host, perms to "rwm"). */
 int device_spec_from_parts(const char *host, const char *ctr, const char *perms,

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/path_clean.h"
+#include "engine/device_spec.h"
 #include "hotplug/device.h"
 #include "hotplug/device_impl.h"
 
@@ -19,49 +21,6 @@ static const char *const g_words[HP_QOS_KINDS] = {[HP_READ_IOPS] = "read iops",
 const char *hp_qos_words(enum hp_qos_kind k)
 {
 	return (unsigned)k < HP_QOS_KINDS ? g_words[k] : "";
-}
-
-/* A non-empty subset of "rwm", each letter once. */
-static bool perms_valid(const char *p)
-{
-	if (!*p || strlen(p) > 3)
-		return false;
-	for (const char *c = p; *c; c++)
-		if (!strchr("rwm", *c) || strchr(c + 1, *c))
-			return false;
-	return true;
-}
-
-/* Go's filepath.Clean of an absolute path: no empty, "." or ".." elements (".." at the root
- * stays there). malloc'd, NULL when out of memory. */
-static char *clean_abs(const char *in)
-{
-	size_t len = strlen(in);
-	char *out = malloc(len + 2);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (const char *p = in; *p;) {
-		while (*p == '/')
-			p++;
-		size_t n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--; /* the slash before it */
-		} else {
-			out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p += n;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return out;
 }
 
 void hp_device_arg_free(struct hp_device_arg *a)
@@ -85,30 +44,17 @@ int hp_device_arg_parse(const char *text, struct hp_device_arg *out, struct erro
 	memset(out, 0, sizeof(*out));
 	if (strlen(text) > ARG_MAX_LEN || has_control(text))
 		return error_set(e, ERR_INVALID, "invalid device specification: %.64s...", text);
-	char *copy = strdup(text);
-	if (!copy)
-		return error_set(e, ERR_INTERNAL, "out of memory");
-	char *parts[3] = {copy, NULL, NULL};
-	size_t n = 1;
-	for (char *c = strchr(copy, ':'); c; c = strchr(c + 1, ':')) {
-		*c = '\0';
-		if (n < 3)
-			parts[n] = c + 1;
-		n++;
-	}
-	const char *host = parts[0], *ctr = "", *perms = "rwm";
+	char *copy = NULL;
+	const char *host, *ctr, *perms;
 	int ret = 0;
-	if (n > 3) {
-		ret = error_set(e, ERR_INVALID, "invalid device specification: %s", text);
-	} else if (n == 3) {
-		ctr = parts[1];
-		perms = parts[2];
-	} else if (n == 2 && perms_valid(parts[1])) {
-		perms = parts[1];
-	} else if (n == 2) {
-		ctr = parts[1];
-	}
-	if (ret == 0 && !perms_valid(perms))
+	if (device_spec_split(text, &copy, &host, &ctr, &perms) < 0)
+		ret = copy ? error_set(e, ERR_INVALID, "invalid device specification: %s", text)
+		           : error_set(e, ERR_INTERNAL, "out of memory");
+	if (ret == 0 && !ctr)
+		ctr = "";
+	if (ret == 0 && !perms)
+		perms = "rwm";
+	if (ret == 0 && !device_perms_valid(perms))
 		ret = error_set(e, ERR_INVALID, "invalid permission: %s", perms);
 	else if (ret == 0 && *host && host[0] != '/')
 		ret = error_set(e, ERR_INVALID, "hostpath should be an absolute path: %s", host);
@@ -120,8 +66,8 @@ int hp_device_arg_parse(const char *text, struct hp_device_arg *out, struct erro
 		                "either of host path and container path should be assigned");
 	if (ret == 0) {
 		out->text = strdup(text);
-		out->host = *host ? clean_abs(host) : NULL;
-		out->ctr = *ctr ? clean_abs(ctr) : NULL;
+		out->host = *host ? path_clean(host) : NULL;
+		out->ctr = *ctr ? path_clean(ctr) : NULL;
 		strcpy(out->perms, perms);
 		if (!out->text || (*host && !out->host) || (*ctr && !out->ctr))
 			ret = error_set(e, ERR_INTERNAL, "out of memory");

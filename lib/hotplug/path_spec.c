@@ -1,59 +1,10 @@
 #include "hotplug/path_spec.h"
 
+#include "core/path_clean.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-char *hp_path_clean(const char *path)
-{
-	size_t n = strlen(path);
-	bool abs = path[0] == '/';
-	char *out = malloc(n + 2);
-	if (!out)
-		return NULL;
-	size_t len = 0;      /* bytes in out */
-	size_t dotdot = abs; /* out[0..dotdot) cannot be backtracked ("/" or leading "../") */
-	if (abs)
-		out[len++] = '/';
-	for (size_t i = 0; i < n;) {
-		if (path[i] == '/') {
-			i++;
-			continue;
-		}
-		size_t j = i;
-		while (j < n && path[j] != '/')
-			j++;
-		size_t clen = j - i;
-		if (clen == 1 && path[i] == '.') {
-			/* nothing */
-		} else if (clen == 2 && path[i] == '.' && path[i + 1] == '.') {
-			if (len > dotdot) {
-				while (len > dotdot && out[len - 1] != '/')
-					len--;
-				if (len > dotdot)
-					len--; /* the slash before it */
-				else if (abs && len == 0)
-					len = 1;
-			} else if (!abs) {
-				if (len > 0)
-					out[len++] = '/';
-				out[len++] = '.';
-				out[len++] = '.';
-				dotdot = len;
-			}
-		} else {
-			if (len > (size_t)abs)
-				out[len++] = '/';
-			memcpy(out + len, path + i, clen);
-			len += clen;
-		}
-		i = j;
-	}
-	if (len == 0)
-		out[len++] = '.';
-	out[len] = '\0';
-	return out;
-}
 
 /* The options: each of ro rw private rprivate rslave at most once. */
 static int parse_opts(const char *opts, struct hp_bind *b, struct error *e)
@@ -114,8 +65,8 @@ int hp_bind_parse(const char *spec, struct hp_bind *b, struct error *e)
 		free(ctr);
 		return error_set(e, ERR_INTERNAL, "out of memory");
 	}
-	b->host = hp_path_clean(host);
-	b->ctr = hp_path_clean(ctr);
+	b->host = path_clean(host);
+	b->ctr = path_clean(ctr);
 	b->opts = strdup(opts);
 	free(host);
 	free(ctr);

@@ -49,6 +49,4 @@ int hp_binds_check_add(char *const *recorded, size_t n, const struct hp_bind *b,
  * compared), or -1. */
 long hp_binds_find(char *const *recorded, size_t n, const struct hp_bind *b);
 
-/* Go's path.Clean of an absolute or relative path (malloc'd): no "//", ".", "x/.." left. */
-char *hp_path_clean(const char *path);
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/base64.h"
+#include "core/path_clean.h"
 #include "engine/cp_path.h"
 #include "engine/path_stat.h"
 
@@ -40,7 +41,7 @@ static void test_split_arg(void **state)
 
 static void check_clean(const char *in, const char *want)
 {
-	char *out = cp_path_clean(in);
+	char *out = path_clean(in);
 	assert_string_equal(out, want);
 	free(out);
 }

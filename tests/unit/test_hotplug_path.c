@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/path_clean.h"
 #include "host/ns_exec.h"
 #include "host/tree_mount.h"
 #include "hotplug/path_spec.h"
@@ -21,7 +22,7 @@
 
 static void clean(const char *in, const char *want)
 {
-	char *got = hp_path_clean(in);
+	char *got = path_clean(in);
 	assert_non_null(got);
 	assert_string_equal(got, want);
 	free(got);
