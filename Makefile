@@ -144,7 +144,7 @@ FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -I. \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
-	hotplug_record
+	hotplug_record hotplug_args
 # The lib sources (lib/LAYER/NAME.c) each target links.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -155,6 +155,9 @@ FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
 FUZZ_LIB_utf8 := core/utf8
 FUZZ_LIB_proc_stat := host/pid_pin core/fileutil
 FUZZ_LIB_hotplug_record := hotplug/record core/json core/strv core/utf8 core/fileutil core/error
+FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check hotplug/path_spec \
+	hotplug/device_args hotplug/record host/inet_addr engine/device_spec core/path_clean core/json \
+	core/strv core/utf8 core/fileutil core/error core/units
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
