@@ -212,6 +212,23 @@ static void remap_root(const char *remap, struct hotplug_target *t)
 	}
 }
 
+/* The directory of LOG_PATH when it is <graph>/engines/lcr/<id>/console.log (malloc'd), else
+ * NULL. */
+static char *container_dir_of_log(const char *log_path, const char *id)
+{
+	static const char tail[] = "/console.log", lcr[] = "/engines/lcr/";
+	size_t n = log_path ? strlen(log_path) : 0, tl = strlen(tail), il = strlen(id);
+	size_t ll = strlen(lcr);
+	if (n < tl + il + ll + 1 || log_path[0] != '/' || strcmp(log_path + n - tl, tail) != 0)
+		return NULL;
+	size_t dl = n - tl; /* log_path[0..dl) is the directory */
+	if (strncmp(log_path + dl - il, id, il) != 0 ||
+	    strncmp(log_path + dl - il - ll, lcr, ll) != 0 || strstr(log_path, "/../") ||
+	    strstr(log_path, "/./"))
+		return NULL;
+	return strndup(log_path, dl);
+}
+
 int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug_target *t,
                                struct error *e)
 {
@@ -230,23 +247,36 @@ int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug
 	yajl_val c = api_get(host, path, e);
 	if (!c)
 		return -1;
-	yajl_val info = api_get(host, "/info", e);
 	int ret = -1;
 	const char *id = json_get_str(c, "Id");
-	const char *root = json_get_str(info, "DockerRootDir");
 	yajl_val state = json_get(c, "State");
-	char *lcr = root ? engine_lcr_dir(root) : NULL;
-	if (!info)
+	yajl_val info = NULL;
+	char *dir = NULL;
+	if (!id || !*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0) {
+		error_set(e, ERR_INTERNAL, "the daemon's answer does not name the container's ID");
 		goto out;
-	if (!id || !root || !lcr || strchr(id, '/') || !*id) {
-		error_set(e, ERR_INTERNAL,
-		          "the daemon's answer does not name the container's ID "
-		          "and its root directory");
-		goto out;
+	}
+	/* The container's directory holds its log: one request instead of two when the log
+	 * path says where it is. */
+	dir = container_dir_of_log(json_get_str(c, "LogPath"), id);
+	if (!dir) {
+		info = api_get(host, "/info", e);
+		if (!info)
+			goto out;
+		const char *root = json_get_str(info, "DockerRootDir");
+		char *lcr = root ? engine_lcr_dir(root) : NULL;
+		dir = lcr ? path_join(lcr, id) : NULL;
+		free(lcr);
+		if (!dir) {
+			error_set(e, ERR_INTERNAL,
+			          "the daemon's answer does not name its root directory");
+			goto out;
+		}
 	}
 	t->id = strdup(id);
 	t->name = strdup(ref);
-	t->dir = path_join(lcr, id);
+	t->dir = dir;
+	dir = NULL;
 	if (!t->id || !t->name || !t->dir) {
 		error_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
@@ -259,7 +289,7 @@ int hotplug_target_from_engine(const char *host, const char *ref, struct hotplug
 	int64_t pid = json_get_bool(state, "Running", false) ? json_get_int(state, "Pid", 0) : 0;
 	ret = pin_init(t, pid, e);
 out:
-	free(lcr);
+	free(dir);
 	if (info)
 		yajl_tree_free(info);
 	yajl_tree_free(c);

@@ -51,9 +51,10 @@ run_ctr() {
 id=$(run_ctr) || die "the container does not start"
 pid=$("$ISULA" inspect -f '{{.State.Pid}}' "$id")
 cg=$(sed -n 's/^lxc.cgroup.dir.container = //p' "$LCRPATH/$id/config")
-devices_allow=$(awk '$3 ~ /(^|,)devices(,|$)/ { print $2 }' /proc/self/mounts | head -n 1)/$cg/devices.allow
+devices_allow=$(awk '$3 == "cgroup" && $4 ~ /(^|,)devices(,|$)/ { print $2; exit }' /proc/self/mounts)/$cg/devices.allow
 [ -f "$devices_allow" ] || die "no v1 devices cgroup at $devices_allow"
-read -r MAJ MIN < <(stat -c '%t %T' "$LOOP" | awk '{ printf "%d %d\n", strtonum("0x" $1), strtonum("0x" $2) }')
+MAJ=$((16#$(stat -c %t "$LOOP")))
+MIN=$((16#$(stat -c %T "$LOOP")))
 ns() { nsenter -t "$pid" "$@"; }
 
 # time_into VAR CMD...: appends CMD's wall time (ms, 1 decimal) to array VAR; failure is fatal.
