@@ -22,4 +22,7 @@ size_t utf8_encode(unsigned cp, char out[4]);
  * character. */
 size_t utf8_cut(const char *s, size_t n, size_t max);
 
+/* True when s (NUL-terminated) holds a C0 control character or DEL: such a value never goes
+ * into a generated config, a record or a message line. */
+bool str_has_control(const char *s);
 #endif

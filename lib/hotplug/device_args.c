@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "core/path_clean.h"
 #include "engine/device_spec.h"
 #include "hotplug/device.h"
@@ -31,18 +32,10 @@ void hp_device_arg_free(struct hp_device_arg *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
 int hp_device_arg_parse(const char *text, struct hp_device_arg *out, struct error *e)
 {
 	memset(out, 0, sizeof(*out));
-	if (strlen(text) > ARG_MAX_LEN || has_control(text))
+	if (strlen(text) > ARG_MAX_LEN || str_has_control(text))
 		return error_set(e, ERR_INVALID, "invalid device specification: %.64s...", text);
 	char *copy = NULL;
 	const char *host, *ctr, *perms;
@@ -139,7 +132,7 @@ int hp_qos_arg_parse(enum hp_qos_kind kind, const char *text, struct hp_qos_arg 
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
 	const char *colon = strrchr(text, ':');
-	if (!colon || colon == text || strlen(text) > ARG_MAX_LEN || has_control(text))
+	if (!colon || colon == text || strlen(text) > ARG_MAX_LEN || str_has_control(text))
 		return error_set(e, ERR_INVALID, "Bad format: %s", text);
 	const char *value = colon + 1;
 	int bad;

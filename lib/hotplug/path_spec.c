@@ -1,5 +1,6 @@
 #include "hotplug/path_spec.h"
 
+#include "core/utf8.h"
 #include "core/path_clean.h"
 
 #include <stdio.h>
@@ -44,12 +45,7 @@ int hp_bind_parse(const char *spec, struct hp_bind *b, struct error *e)
 {
 	memset(b, 0, sizeof(*b));
 	/* The record refuses control characters and over-long strings: never write one. */
-	size_t len = 0;
-	for (; spec[len] && len <= HP_BIND_SPEC_MAX; len++) {
-		if ((unsigned char)spec[len] < 0x20 || spec[len] == 0x7f)
-			break;
-	}
-	if (spec[len])
+	if (strnlen(spec, HP_BIND_SPEC_MAX + 1) > HP_BIND_SPEC_MAX || str_has_control(spec))
 		return error_set(e, ERR_INVALID, "invalid path specification: %.*s", 256, spec);
 	const char *c1 = strchr(spec, ':');
 	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;

@@ -1,4 +1,5 @@
 /* device_hook.json: load, render, save, lock (see record.h). */
+#include "core/utf8.h"
 #include "hotplug/record.h"
 
 #include <errno.h>
@@ -88,10 +89,8 @@ static int get_string(yajl_val obj, const char *key, const char *what, char **ou
 	if (len > STRING_MAX)
 		return error_set(e, ERR_INVALID, "%s: \"%s\" is longer than %d bytes", what, key,
 		                 STRING_MAX);
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return error_set(e, ERR_INVALID, "%s: \"%s\" holds a control character",
-			                 what, key);
+	if (str_has_control(s))
+		return error_set(e, ERR_INVALID, "%s: \"%s\" holds a control character", what, key);
 	if (len == 0)
 		return 0;
 	if (!(*out = strdup(s)))
@@ -310,11 +309,9 @@ static int parse_binds(yajl_val root, struct hotplug_record *r, struct error *e)
 		if (len == 0 || len > STRING_MAX)
 			return error_set(e, ERR_INVALID,
 			                 "bindToAdd: entry %zu is empty or too long", i);
-		for (size_t k = 0; k < len; k++)
-			if ((unsigned char)text[k] < 0x20 || text[k] == 0x7f)
-				return error_set(e, ERR_INVALID,
-				                 "bindToAdd: entry %zu holds a control character",
-				                 i);
+		if (str_has_control(text))
+			return error_set(e, ERR_INVALID,
+			                 "bindToAdd: entry %zu holds a control character", i);
 		if (!(s = strdup(text)) ||
 		    hp_array_push(&r->binds, &r->n_binds, sizeof(s), &s) < 0) {
 			free(s);

@@ -1,4 +1,5 @@
 /* Route rules: parsing, checks, matching and listing (see route.h). */
+#include "core/utf8.h"
 #include "hotplug/route.h"
 
 #include <stdio.h>
@@ -49,11 +50,9 @@ static int route_from_object(yajl_val o, struct hp_route *r, const char *what, s
 		if (ret == 0 && len > HP_ROUTE_FIELD_MAX)
 			ret = error_set(e, ERR_INVALID, "%s: \"%s\" is longer than %d bytes", what,
 			                keys[j], HP_ROUTE_FIELD_MAX);
-		for (size_t c = 0; ret == 0 && c < len; c++)
-			if ((unsigned char)s[c] < 0x20 || s[c] == 0x7f)
-				ret = error_set(e, ERR_INVALID,
-				                "%s: \"%s\" holds a control character", what,
-				                keys[j]);
+		if (ret == 0 && str_has_control(s))
+			ret = error_set(e, ERR_INVALID, "%s: \"%s\" holds a control character",
+			                what, keys[j]);
 		if (ret == 0 && len) {
 			free(*fields[j]);
 			if (!(*fields[j] = strdup(s)))
