@@ -86,21 +86,25 @@ static int prestart(const struct hook_state *st)
 	if (hotplug_target_from_hook(st, &t, &e) < 0)
 		return fail("container %.12s: %s", st->id ? st->id : "", e.msg);
 	int rc = 1;
-	int lock = hotplug_record_lock(t.dir, &e);
+	int lock = hotplug_record_lock(t.dir, HOTPLUG_LOCK_WAIT_MS, &e);
 	if (lock < 0 || hotplug_record_load(t.dir, &r, &e) < 0) {
 		fail("container %.12s: %s", t.id, e.msg);
 		goto unlock;
 	}
-	if (t.pid <= 0)
+	/* The modules first: their failure then fails the start before anything moved. */
+	if (t.pid <= 0) {
 		fail("container %.12s: its init (pid %d) has gone", t.id, st->pid);
-	else if (hotplug_devices_reapply(&t, &r, &e) < 0 || hotplug_paths_reapply(&t, &r, &e) < 0 ||
-	         hotplug_network_reapply(&t, &r, &e) < 0)
-		fail("container %.12s: %s", t.id, e.msg);
-	/* Device numbers may have changed: the record keeps the new ones. */
-	else if (hotplug_record_save(t.dir, &r, &e) < 0)
-		fail("container %.12s: %s", t.id, e.msg);
-	else
-		rc = load_modules(t.dir);
+	} else if (load_modules(t.dir) == 0) {
+		if (hotplug_devices_reapply(&t, &r, &e) < 0 ||
+		    hotplug_paths_reapply(&t, &r, &e) < 0 ||
+		    hotplug_network_reapply(&t, &r, &e) < 0)
+			fail("container %.12s: %s", t.id, e.msg);
+		/* Device numbers may have changed: the record keeps the new ones. */
+		else if (hotplug_record_save(t.dir, &r, &e) < 0)
+			fail("container %.12s: %s", t.id, e.msg);
+		else
+			rc = 0;
+	}
 	hotplug_record_free(&r);
 unlock:
 	hotplug_record_unlock(lock);
@@ -117,7 +121,7 @@ static int poststop(const struct hook_state *st)
 		return fail("the container state has no %s", st->bundle ? "id" : "bundle");
 	struct hotplug_record r;
 	struct error e = {0};
-	int lock = hotplug_record_lock(st->bundle, &e);
+	int lock = hotplug_record_lock(st->bundle, HOTPLUG_LOCK_WAIT_MS, &e);
 	if (lock < 0 || hotplug_record_load(st->bundle, &r, &e) < 0) {
 		fail("container %.12s: %s", st->id, e.msg);
 	} else {

@@ -1,16 +1,21 @@
 #include "host/ns_exec.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The order of joining: the user namespace first (it owns the others), the mount namespace
@@ -120,9 +125,52 @@ static void fail(struct shared *sh, int stage)
 	_exit(1);
 }
 
+static int g_deadline_ms = NS_EXEC_DEADLINE_MS;
+
+void ns_exec_set_deadline_ms(int ms)
+{
+	g_deadline_ms = ms > 0 ? ms : NS_EXEC_DEADLINE_MS;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Descriptors no helper child may keep (a lock it would hold past its parent's death). */
+#define CLOSE_MAX 8
+static int g_close_fds[CLOSE_MAX] = {-1, -1, -1, -1, -1, -1, -1, -1};
+
+int ns_exec_close_in_children(int fd)
+{
+	for (int i = 0; i < CLOSE_MAX; i++) {
+		if (g_close_fds[i] < 0) {
+			g_close_fds[i] = fd;
+			return 0;
+		}
+	}
+	errno = ENOSPC;
+	return -1;
+}
+
+void ns_exec_forget_fd(int fd)
+{
+	for (int i = 0; i < CLOSE_MAX; i++)
+		if (g_close_fds[i] == fd)
+			g_close_fds[i] = -1;
+}
+
 /* The child: no allocation, no lock (the caller may have other threads). */
 static void child(const struct ns_target *t, ns_exec_fn fn, void *arg, struct shared *sh)
 {
+	/* Killed with its parent (a caller killed while the child hangs on a filesystem of the
+	 * container's), and holding none of the caller's locks meanwhile. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (int i = 0; i < CLOSE_MAX; i++)
+		if (g_close_fds[i] >= 0)
+			close(g_close_fds[i]);
 	if (t->pid == 0 && t->flags && unshare(t->flags) < 0)
 		fail(sh, UNSHARE_FAILED);
 	for (int k = 0; t->pid > 0 && k < NS_EXEC_KINDS; k++) {
@@ -139,14 +187,34 @@ static void child(const struct ns_target *t, ns_exec_fn fn, void *arg, struct sh
 	pid_t g = fork();
 	if (g < 0)
 		fail(sh, FORK_FAILED);
-	if (g == 0)
+	if (g == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		_exit(fn(arg, sh->result) & 0xff);
+	}
 	int status;
 	while (waitpid(g, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status))
 		sh->died = 1;
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+/* Waits until child c has ended (not reaped) or ms pass: true when it ended. */
+static bool wait_deadline(pid_t c, int ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, c, 0);
+	if (fd < 0)
+		return true; /* cannot watch: waitpid will wait */
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int64_t end = monotonic_ms() + ms;
+	int n = 0;
+	for (int64_t left = ms; left > 0; left = end - monotonic_ms()) {
+		n = poll(&p, 1, (int)left);
+		if (n != 0 && !(n < 0 && errno == EINTR))
+			break;
+	}
+	close(fd);
+	return n != 0;
 }
 
 int ns_target_run(const struct ns_target *t, ns_exec_fn fn, void *arg, void *result,
@@ -175,11 +243,21 @@ int ns_target_run(const struct ns_target *t, ns_exec_fn fn, void *arg, void *res
 	}
 	if (c == 0)
 		child(t, fn, arg, sh);
+	bool late = !wait_deadline(c, g_deadline_ms);
+	if (late)
+		kill(c, SIGKILL);
 	int status = 0;
 	while (waitpid(c, &status, 0) < 0 && errno == EINTR)
 		;
 	int ret, saved = 0;
-	if (sh->stage >= 0) {
+	if (late) {
+		saved = ETIMEDOUT;
+		snprintf(err, errlen,
+		         "the helper process in pid %d's namespaces did not finish within %d ms "
+		         "(a hung filesystem in the container?): killed",
+		         (int)t->pid, g_deadline_ms);
+		ret = -1;
+	} else if (sh->stage >= 0) {
 		saved = sh->err;
 		if (sh->stage < NS_EXEC_KINDS)
 			snprintf(err, errlen, "cannot enter the %s namespace of pid %d: %s",

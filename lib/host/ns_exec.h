@@ -46,6 +46,16 @@ int ns_target_fd(const struct ns_target *t, int flag);
 int ns_target_run(const struct ns_target *t, ns_exec_fn fn, void *arg, void *result,
                   size_t result_len, char *err, size_t errlen);
 void ns_target_close(struct ns_target *t);
+/* How long ns_target_run waits for its child: a callback that hangs on a filesystem the
+ * container controls (FUSE, a hard NFS mount) is killed then, with an error. */
+#define NS_EXEC_DEADLINE_MS 10000
+/* Another deadline for this process (tests); ms <= 0 restores the default. */
+void ns_exec_set_deadline_ms(int ms);
+/* Registers fd (a lock) for every helper child to close first thing, so that a child that
+ * hangs never keeps it; ns_exec_forget_fd before closing it. 0, or -1 (ENOSPC: 8 at most). The
+ * children also die with their caller (PR_SET_PDEATHSIG). */
+int ns_exec_close_in_children(int fd);
+void ns_exec_forget_fd(int fd);
 
 /* ns_target_open, ns_target_run, ns_target_close. */
 int ns_exec(pid_t pid, int flags, ns_exec_fn fn, void *arg, void *result, size_t result_len,

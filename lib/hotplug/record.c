@@ -13,8 +13,10 @@
 
 #include "core/fileutil.h"
 #include "core/json.h"
+#include "host/ns_exec.h"
 
 #define STRING_MAX 4096
+#define LOCK_POLL_MS 10
 
 static const char *const g_qos_keys[HP_QOS_KINDS] = {"readIops", "writeIops", "readBps", "writeBps",
                                                      "blkioWeight"};
@@ -24,7 +26,7 @@ const char *hp_qos_key(enum hp_qos_kind k)
 	return k < HP_QOS_KINDS ? g_qos_keys[k] : "";
 }
 
-int hotplug_record_lock(const char *dir, struct error *e)
+int hotplug_record_lock(const char *dir, int timeout_ms, struct error *e)
 {
 	char *path = path_join(dir, HOTPLUG_LOCK_FILE);
 	int fd = path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
@@ -35,11 +37,27 @@ int hotplug_record_lock(const char *dir, struct error *e)
 		free(path);
 		return -1;
 	}
-	int ret;
-	while ((ret = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
-		;
+	/* Polled, not blocking: a holder that hangs must not hang every later command and the
+	 * container's next start with it. */
+	int ret, waited = 0;
+	while ((ret = flock(fd, LOCK_EX | LOCK_NB)) < 0 &&
+	       (errno == EWOULDBLOCK || errno == EINTR) && waited < timeout_ms) {
+		usleep(LOCK_POLL_MS * 1000);
+		waited += LOCK_POLL_MS;
+	}
 	if (ret < 0) {
-		error_set(e, ERR_INTERNAL, "cannot lock %s: %s", path, strerror(errno));
+		if (errno == EWOULDBLOCK)
+			error_set(e, ERR_CONFLICT,
+			          "%s is held by another isulad-tools command or the container's "
+			          "start hook: gave up after %d s",
+			          path, timeout_ms / 1000);
+		else
+			error_set(e, ERR_INTERNAL, "cannot lock %s: %s", path, strerror(errno));
+		close(fd);
+		fd = -1;
+	} else if (ns_exec_close_in_children(fd) < 0) {
+		/* A helper child that hangs in the container must not keep the lock. */
+		error_set(e, ERR_INTERNAL, "too many locks held");
 		close(fd);
 		fd = -1;
 	}
@@ -49,8 +67,10 @@ int hotplug_record_lock(const char *dir, struct error *e)
 
 void hotplug_record_unlock(int fd)
 {
-	if (fd >= 0)
+	if (fd >= 0) {
+		ns_exec_forget_fd(fd);
 		close(fd); /* releases the flock */
+	}
 }
 
 int hp_array_push(void *arr, size_t *n, size_t size, const void *item)

@@ -79,9 +79,11 @@ struct hotplug_record {
 /* The JSON key of a QoS kind ("readIops"...). */
 const char *hp_qos_key(enum hp_qos_kind k);
 
-/* Takes the container's lock (flock on DIR/.device_hook.lock, created 0600), waiting for
- * another holder. The fd to give hotplug_record_unlock, or -1 with e. */
-int hotplug_record_lock(const char *dir, struct error *e);
+/* Takes the container's lock (flock on DIR/.device_hook.lock, created 0600), waiting up to
+ * timeout_ms for another holder (then ERR_CONFLICT naming the lock). Helper children of
+ * lib/host/ns_exec never inherit it. The fd to give hotplug_record_unlock, or -1 with e. */
+#define HOTPLUG_LOCK_WAIT_MS 30000
+int hotplug_record_lock(const char *dir, int timeout_ms, struct error *e);
 void hotplug_record_unlock(int fd);
 
 /* Parses a record text (a missing key is an empty list; an unknown key is ignored; a value of

@@ -127,6 +127,10 @@ int hotplug_target_read_config(struct hotplug_target *t, struct error *e)
 	free(path);
 	free(t->cgroup);
 	t->cgroup = config_value(text, "lxc.cgroup.dir.container");
+	/* Relative to each hierarchy's root, as liblxc takes it. */
+	if (t->cgroup && t->cgroup[0] == '/')
+		memmove(t->cgroup, t->cgroup + strspn(t->cgroup, "/"),
+		        strlen(t->cgroup + strspn(t->cgroup, "/")) + 1);
 	if (t->cgroup && (strstr(t->cgroup, "..") || !*t->cgroup)) {
 		free(t->cgroup);
 		t->cgroup = NULL;
@@ -141,7 +145,8 @@ int hotplug_target_read_config(struct hotplug_target *t, struct error *e)
 }
 
 /* True when the pinned process sits in the container's cgroup or below it (on the v2 tree or
- * any v1 hierarchy): the pid the engine named is still that container's init. */
+ * a v1 hierarchy, the path anchored at the root): the pid the engine named is still that
+ * container's init. */
 static bool pin_in_cgroup(const struct hotplug_target *t)
 {
 	if (!t->cgroup)
@@ -157,18 +162,12 @@ static bool pin_in_cgroup(const struct hotplug_target *t)
 		p = p ? strchr(p + 1, ':') : NULL;
 		if (!p || p[1] != '/')
 			continue;
+		/* Anchored at the hierarchy's root, as the host sees it (another container may
+		 * make cgroups whose path merely contains this one's). */
 		const char *path = p + 2;
-		/* A v1 hierarchy mounted at a subtree shows the path below it: look for the
-		 * cgroup as a run of whole path elements. */
-		for (const char *s = path; s && *s && *s != '\n'; s = strchr(s, '/')) {
-			if (*s == '/')
-				s++;
-			if (strncmp(s, t->cgroup, len) == 0 &&
-			    (s[len] == '/' || s[len] == '\n' || s[len] == '\0')) {
-				ok = true;
-				break;
-			}
-		}
+		if (strncmp(path, t->cgroup, len) == 0 &&
+		    (path[len] == '/' || path[len] == '\n' || path[len] == '\0'))
+			ok = true;
 	}
 	free(text);
 	return ok;

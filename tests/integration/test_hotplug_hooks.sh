@@ -78,6 +78,35 @@ expect_fail "tools: a non-root caller is told what it lacks" \
 expect_fail "tools: so is root without CAP_NET_ADMIN" "it lacks CAP_NET_ADMIN" \
 	setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$TOOLS" list-path c1
 
+# A command that waited for the record's lock while the container restarted reaches the new
+# init, not the dead one (the change would otherwise only be recorded).
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+expect_ok "lock race: a container runs" isula run -d --name race --system-container \
+	--external-rootfs "$BB" none sleep 100000
+RACE_ID=$(ifield race '{{.Id}}')
+RACE_DIR=$IT_TMP/race-src
+mkdir -p "$RACE_DIR" && echo raced >"$RACE_DIR/f"
+exec {LOCKFD}>"$LCR/$RACE_ID/.device_hook.lock"
+flock "$LOCKFD"
+old_pid=$(pid_of race)
+"$TOOLS" add-path race "$RACE_DIR:/mnt/race" >"$IT_TMP/race.out" 2>&1 &
+RACE_TOOL=$!
+it_on_cleanup "kill $RACE_TOOL 2>/dev/null"
+# The tool has found the container and waits for the lock (it holds the lock file open).
+wait_for "lock race: the tool waits for the lock" 20 \
+	sh -c "ls -l /proc/$RACE_TOOL/fd 2>/dev/null | grep -q device_hook.lock"
+expect_ok "lock race: the container restarts meanwhile" timeout 60 "$ISULA" restart -t 0 race
+new_pid=$(pid_of race)
+[ -n "$new_pid" ] && [ "$new_pid" != "$old_pid" ] && pass "lock race: the init changed" ||
+	fail "lock race: the init changed" "$old_pid -> $new_pid"
+flock -u "$LOCKFD"
+exec {LOCKFD}>&-
+wait "$RACE_TOOL"
+expect_eq "lock race: the tool succeeds" 0 "$?"
+expect_eq "lock race: the path is mounted in the restarted container" raced \
+	"$(isula exec race cat /mnt/race/f 2>&1)"
+isula rm -f race >/dev/null
+
 # ------------------------------------------------------- every resource, on a systemd box
 S=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
 SPEC=$IT_TMP/hookspec.json

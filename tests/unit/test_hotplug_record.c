@@ -174,12 +174,16 @@ static void the_lock_excludes_another_holder(void **state)
 	char dir[] = "/tmp/hp-lock.XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct error e = {0};
-	int fd = hotplug_record_lock(dir, &e);
+	int fd = hotplug_record_lock(dir, 1000, &e);
 	assert_true(fd >= 0);
 	char *path = path_join(dir, HOTPLUG_LOCK_FILE);
 	int other = open(path, O_RDWR | O_CLOEXEC);
 	assert_true(other >= 0);
 	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), -1);
+	/* A second taker gives up after its timeout, naming the lock. */
+	assert_int_equal(hotplug_record_lock(dir, 50, &e), -1);
+	assert_int_equal(e.code, ERR_CONFLICT);
+	assert_non_null(strstr(e.msg, "is held by another isulad-tools command"));
 	hotplug_record_unlock(fd);
 	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), 0);
 	close(other);

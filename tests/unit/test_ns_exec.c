@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -76,12 +77,64 @@ static void refuses_a_missing_process(void **state)
 	assert_non_null(strstr(err, "no such process"));
 }
 
+static int hang(void *arg, void *result)
+{
+	/* Stands for a callback blocked on a hung filesystem of the container's. */
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int holds_fd(void *arg, void *result)
+{
+	int *fd = arg, *open_in_child = result;
+	*open_in_child = fcntl(*fd, F_GETFD) >= 0;
+	return 0;
+}
+
+static void a_hung_callback_is_killed_at_the_deadline(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	ns_exec_set_deadline_ms(300);
+	char err[256] = "";
+	int r = 0;
+	assert_int_equal(ns_exec(0, CLONE_NEWUTS, hang, NULL, &r, sizeof(r), err, sizeof(err)), -1);
+	assert_int_equal(errno, ETIMEDOUT);
+	assert_non_null(strstr(err, "did not finish within 300 ms"));
+	ns_exec_set_deadline_ms(0);
+}
+
+static void registered_fds_are_closed_in_the_child(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	int fd = dup(STDERR_FILENO);
+	assert_true(fd >= 0);
+	char err[256] = "";
+	int open_in_child = -1;
+	assert_int_equal(ns_exec(0, CLONE_NEWUTS, holds_fd, &fd, &open_in_child,
+	                         sizeof(open_in_child), err, sizeof(err)),
+	                 0);
+	assert_int_equal(open_in_child, 1);
+	assert_int_equal(ns_exec_close_in_children(fd), 0);
+	assert_int_equal(ns_exec(0, CLONE_NEWUTS, holds_fd, &fd, &open_in_child,
+	                         sizeof(open_in_child), err, sizeof(err)),
+	                 0);
+	assert_int_equal(open_in_child, 0);
+	ns_exec_forget_fd(fd);
+	assert_true(fcntl(fd, F_GETFD) >= 0); /* the caller's own stays open */
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(runs_in_new_namespaces_and_returns_result),
 	    cmocka_unit_test(joins_a_process_namespaces),
 	    cmocka_unit_test(refuses_a_missing_process),
+	    cmocka_unit_test(a_hung_callback_is_killed_at_the_deadline),
+	    cmocka_unit_test(registered_fds_are_closed_in_the_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* isulad-tools: the container session every command opens (see tool.h). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 
@@ -71,10 +72,24 @@ int tool_session_open(const struct tool *tool, const char *ref, bool config_only
 	struct error e = {0};
 	if (hotplug_target_from_engine(tool->host, ref, &s->t, &e) < 0)
 		return tool_fail("%s", e.msg);
-	if ((s->lock = hotplug_record_lock(s->t.dir, &e)) < 0 ||
+	if ((s->lock = hotplug_record_lock(s->t.dir, HOTPLUG_LOCK_WAIT_MS, &e)) < 0 ||
 	    hotplug_record_load(s->t.dir, &s->r, &e) < 0) {
 		tool_session_close(s);
 		return tool_fail("%s", e.msg);
+	}
+	/* It may have stopped, restarted or started while this waited for the lock (a start
+	 * hook holds it): find its init again, so that a change reaches the running one. */
+	if (!hotplug_target_running(&s->t)) {
+		struct hotplug_target now;
+		if (hotplug_target_from_engine(tool->host, s->t.id, &now, &e) < 0) {
+			tool_session_close(s);
+			return tool_fail("%s", e.msg);
+		}
+		free(now.name);
+		now.name = s->t.name;
+		s->t.name = NULL;
+		hotplug_target_free(&s->t);
+		s->t = now;
 	}
 	s->live = !config_only && hotplug_target_running(&s->t);
 	return 0;
