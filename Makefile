@@ -238,7 +238,7 @@ install: all
 	@# syscontainer-tools' sample hook spec, where the seed's examples take it from.
 	install -d $(DESTDIR)/etc/isulad-tools
 	sed 's|"/usr/bin/syscontainer-hooks"|"$(PREFIX)/bin/syscontainer-hooks"|' \
-		hooks/hookspec.json >$(DESTDIR)/etc/isulad-tools/hookspec.json
+		policies/syscontainer-hooks.json >$(DESTDIR)/etc/isulad-tools/hookspec.json
 	chmod 0640 $(DESTDIR)/etc/isulad-tools/hookspec.json
 
 format:

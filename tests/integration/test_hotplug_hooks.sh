@@ -109,11 +109,15 @@ isula rm -f race >/dev/null
 
 # ------------------------------------------------------- every resource, on a systemd box
 S=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
+# The sample spec users are given (make install puts it in /etc/isulad-tools), pointed at
+# this build's hook.
+SAMPLE=$REPO/policies/syscontainer-hooks.json
+expect_eq "the sample hook spec runs the hook at prestart" '["syscontainer-hooks","--state","prestart"]' \
+	"$(jq -c '.prestart[0].args' "$SAMPLE")"
+expect_eq "... and at poststop" '["syscontainer-hooks","--state","poststop"]' \
+	"$(jq -c '.poststop[0].args' "$SAMPLE")"
 SPEC=$IT_TMP/hookspec.json
-cat >"$SPEC" <<EOF
-{"prestart":[{"path":"$HOOK","args":["syscontainer-hooks","--state","prestart","--log","$IT_TMP/hooks.log"]}],
- "poststop":[{"path":"$HOOK","args":["syscontainer-hooks","--state","poststop","--log","$IT_TMP/hooks.log"]}]}
-EOF
+sed "s|\"/usr/bin/syscontainer-hooks\"|\"$HOOK\"|" "$SAMPLE" >"$SPEC"
 BR=hpbr$$
 IMG=$IT_TMP/disk.img
 truncate -s 8M "$IMG"
