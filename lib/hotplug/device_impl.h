@@ -89,7 +89,9 @@ int hp_confine_v1_allow(const struct hotplug_target *t, const struct hp_device *
 /* Takes back in the v1 devices cgroup the access of d that nothing else grants: neither the
  * engine's rules (the lxc config's lxc.cgroup.devices.allow lines, <dir>/devices) nor a
  * device of keep (the record as it stays, without d) with its numbers. So a device the
- * container had anyway (/dev/null, a --device, the same disk at another path) stays. When the
+ * container had anyway (/dev/null, a --device, the same disk at another path) stays. Rules
+ * count when they name exactly d's numbers (a v1 deny takes bits from that one exception
+ * only; a wildcard rule stays as it is) or everything ("a"). When the
  * engine's rules cannot be read, all of d's access is taken back and -1 returned. */
 int hp_confine_v1_deny(const struct hotplug_target *t, const struct hp_device *d,
                        const struct hotplug_record *keep, struct error *e);
