@@ -9,6 +9,8 @@
 #include <sys/sysmacros.h>
 #include <yajl/yajl_gen.h>
 
+#include "core/json.h"
+
 #include "hotplug/device_impl.h"
 
 /* ------------------------------------------------------------------------ the record */
@@ -138,7 +140,7 @@ static int apply_devices(const struct hotplug_target *t, const struct hotplug_re
 			fprintf(out, "path %s in container already exists. removing it.\n",
 			        devs[i].path_in_container);
 	for (; a->n_v1 < n; a->n_v1++)
-		if (hp_confine_v1(t, &devs[a->n_v1], true, e) < 0)
+		if (hp_confine_v1_allow(t, &devs[a->n_v1], e) < 0)
 			return -1;
 	a->v2 = true;
 	return hp_confine_v2(t, r, e);
@@ -151,9 +153,10 @@ static void undo_devices(const struct hotplug_target *t, const struct hotplug_re
 	struct error e2 = {0};
 	if (a->v2)
 		hp_confine_v2(t, old, &e2);
-	/* The one that failed may have been allowed in part. */
+	/* The one that failed may have been allowed in part. What the container had before
+	 * (the engine's rules, old's devices) stays allowed. */
 	for (size_t i = a->n_v1 < a->n ? a->n_v1 + 1 : a->n; a->made && i-- > 0;)
-		hp_confine_v1(t, &devs[i], false, &e2);
+		hp_confine_v1_deny(t, &devs[i], old, &e2);
 	if (a->made)
 		hp_nodes_undo(t, a->nodes, a->done, a->n);
 }
@@ -490,7 +493,7 @@ int hotplug_devices_remove(const struct hotplug_target *t, struct hotplug_record
 		int k = find_device(r, &args[i]);
 		if (k < 0) {
 			error_set(e, ERR_NOT_FOUND,
-			          "Device pair(%s:%s) is not added by syscontainer-tools, can not "
+			          "Device pair(%s:%s) is not added by isulad-tools, can not "
 			          "remove it, please check input parameter.",
 			          args[i].host ? args[i].host : "", args[i].ctr ? args[i].ctr : "");
 			goto fail;
@@ -541,7 +544,7 @@ int hotplug_devices_remove(const struct hotplug_target *t, struct hotplug_record
 		int bad = hp_nodes_remove(t, nodes, n_rm, done, e);
 		nodes_gone = bad == 0;
 		for (; bad == 0 && n_v1 < n_rm; n_v1++)
-			bad = hp_confine_v1(t, &removed[n_v1], false, e);
+			bad = hp_confine_v1_deny(t, &removed[n_v1], r, e);
 		if (bad == 0)
 			bad = hp_confine_v2(t, r, e);
 		if (bad == 0)
@@ -554,7 +557,7 @@ int hotplug_devices_remove(const struct hotplug_target *t, struct hotplug_record
 					hp_qos_write(t, q[i].kind, q[i].major, q[i].minor, q[i].old,
 					             &e2);
 			for (size_t i = 0; i < n_v1; i++)
-				hp_confine_v1(t, &removed[i], true, &e2);
+				hp_confine_v1_allow(t, &removed[i], &e2);
 			hp_confine_v2(t, &old, &e2);
 			if (nodes_gone) {
 				struct hp_node_done redo[1];
@@ -643,8 +646,6 @@ char *hotplug_devices_list(const struct hotplug_record *r, bool pretty, bool sub
 		yajl_gen_config(g, yajl_gen_beautify, 1);
 		yajl_gen_config(g, yajl_gen_indent_string, "\t");
 	}
-#define KEY(k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
-#define STR(v) yajl_gen_string(g, (const unsigned char *)(v), strlen(v))
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct hp_device *d = &r->devices[i];
@@ -652,36 +653,29 @@ char *hotplug_devices_list(const struct hotplug_record *r, bool pretty, bool sub
 			continue;
 		char type[2] = {d->type, 0};
 		yajl_gen_map_open(g);
-		KEY("Type");
-		STR(type);
-		KEY("Minor");
-		yajl_gen_integer(g, d->minor);
-		KEY("Major");
-		yajl_gen_integer(g, d->major);
-		KEY("PathOnHost");
-		STR(d->path_on_host);
-		KEY("PathInContainer");
-		STR(d->path_in_container);
-		KEY("CgroupPermissions");
-		STR(d->permissions ? d->permissions : "");
-		KEY("Parent");
-		STR(d->parent ? d->parent : "");
+		jg_kstr(g, "Type", type);
+		jg_kint(g, "Minor", d->minor);
+		jg_kint(g, "Major", d->major);
+		jg_kstr(g, "PathOnHost", d->path_on_host);
+		jg_kstr(g, "PathInContainer", d->path_in_container);
+		jg_kstr(g, "CgroupPermissions", d->permissions ? d->permissions : "");
+		jg_kstr(g, "Parent", d->parent ? d->parent : "");
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-#undef KEY
-#undef STR
-	const unsigned char *buf;
-	size_t len;
-	char *text = NULL;
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok && (text = malloc(len + 2))) {
-		memcpy(text, buf, len);
-		/* yajl's beautified text ends with a newline already. */
-		if (len == 0 || buf[len - 1] != '\n')
-			text[len++] = '\n';
-		text[len] = '\0';
+	size_t len = 0;
+	char *text = jg_finish(g, &len);
+	/* yajl's beautified text ends with a newline already. */
+	if (text && (len == 0 || text[len - 1] != '\n')) {
+		char *line = realloc(text, len + 2);
+		if (!line) {
+			free(text);
+			return NULL;
+		}
+		text = line;
+		text[len] = '\n';
+		text[len + 1] = '\0';
 	}
-	yajl_gen_free(g);
 	return text;
 }
 

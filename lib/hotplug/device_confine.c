@@ -29,9 +29,12 @@ void hp_device_rule(const struct hp_device *d, char *buf, size_t len)
 	         d->permissions && *d->permissions ? d->permissions : "rwm");
 }
 
-/* The container's directory of a hierarchy: its fd, or -1 (errno). */
-static int open_cgroup(const struct cgroup_hier *h, const char *cgroup)
+int hp_cgroup_open(const struct cgroup_hier *h, const char *cgroup)
 {
+	if (!h) {
+		errno = ENOENT;
+		return -1;
+	}
 	char rel[4096];
 	snprintf(rel, sizeof(rel), "/%s", cgroup);
 	char *dir = path_join(h->mount_point, cgroup_hier_rel(h, rel));
@@ -44,7 +47,7 @@ static int open_cgroup(const struct cgroup_hier *h, const char *cgroup)
 	return fd;
 }
 
-static int write_at(int dirfd, const char *file, const char *line)
+int hp_cgroup_write(int dirfd, const char *file, const char *line)
 {
 	int fd = openat(dirfd, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -71,7 +74,7 @@ static int allow_below(int top, const char *rule, struct error *e)
 	while (head < tail) {
 		int fd = queue[head];
 		int d = depth[head++];
-		if (ret == 0 && d > 0 && write_at(fd, "devices.allow", rule) < 0 &&
+		if (ret == 0 && d > 0 && hp_cgroup_write(fd, "devices.allow", rule) < 0 &&
 		    errno != ENOENT && errno != ENODEV)
 			ret = error_set(e, ERR_INTERNAL,
 			                "cannot allow \"%s\" in a cgroup below the "
@@ -95,34 +98,6 @@ static int allow_below(int top, const char *rule, struct error *e)
 			closedir(dir);
 		close(fd);
 	}
-	return ret;
-}
-
-int hp_confine_v1(const struct hotplug_target *t, const struct hp_device *d, bool allow,
-                  struct error *e)
-{
-	const struct cgroup_hier *h = cgroup_mounts_v1(cgroup_mounts_host(), "devices");
-	if (!h)
-		return 0;
-	if (!t->cgroup)
-		return error_set(e, ERR_INTERNAL, "the container's lxc config names no cgroup");
-	char rule[128];
-	hp_device_rule(d, rule, sizeof(rule));
-	int fd = open_cgroup(h, t->cgroup);
-	if (fd < 0)
-		return error_set(e, ERR_INTERNAL,
-		                 "cannot open the container's devices cgroup %s: %s", t->cgroup,
-		                 strerror(errno));
-	int ret = 0;
-	/* A deny propagates to the children by itself; an allow does not. */
-	if (write_at(fd, allow ? "devices.allow" : "devices.deny", rule) < 0)
-		ret = error_set(e, ERR_INTERNAL,
-		                "cannot write \"%s\" to devices.%s of the cgroup %s: "
-		                "%s",
-		                rule, allow ? "allow" : "deny", t->cgroup, strerror(errno));
-	else if (allow)
-		ret = allow_below(fd, rule, e);
-	close(fd);
 	return ret;
 }
 
@@ -197,7 +172,7 @@ int hp_confine_v2(const struct hotplug_target *t, const struct hotplug_record *r
 	if (!rel)
 		return 0;
 	int ret = -1;
-	int fd = open_cgroup(v2, rel);
+	int fd = hp_cgroup_open(v2, rel);
 	struct device_rule *all = realloc(rules, (n + r->n_devices + 1) * sizeof(*all));
 	if (fd < 0) {
 		error_set(e, ERR_INTERNAL,
@@ -243,5 +218,137 @@ out:
 		close(fd);
 	free(rules);
 	free(rel);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------- v1 */
+
+/* Writes rule to the container's v1 devices.allow (and its subtree's) or devices.deny. */
+static int v1_write(const struct hotplug_target *t, const struct cgroup_hier *h, const char *rule,
+                    bool allow, struct error *e)
+{
+	if (!t->cgroup)
+		return error_set(e, ERR_INTERNAL, "the container's lxc config names no cgroup");
+	int fd = hp_cgroup_open(h, t->cgroup);
+	if (fd < 0)
+		return error_set(e, ERR_INTERNAL,
+		                 "cannot open the container's devices cgroup %s: %s", t->cgroup,
+		                 strerror(errno));
+	int ret = 0;
+	/* A deny propagates to the children by itself; an allow does not. */
+	if (hp_cgroup_write(fd, allow ? "devices.allow" : "devices.deny", rule) < 0)
+		ret = error_set(e, ERR_INTERNAL,
+		                "cannot write \"%s\" to devices.%s of the cgroup %s: "
+		                "%s",
+		                rule, allow ? "allow" : "deny", t->cgroup, strerror(errno));
+	else if (allow)
+		ret = allow_below(fd, rule, e);
+	close(fd);
+	return ret;
+}
+
+int hp_confine_v1_allow(const struct hotplug_target *t, const struct hp_device *d, struct error *e)
+{
+	const struct cgroup_hier *h = cgroup_mounts_v1(cgroup_mounts_host(), "devices");
+	if (!h)
+		return 0;
+	char rule[128];
+	hp_device_rule(d, rule, sizeof(rule));
+	return v1_write(t, h, rule, true, e);
+}
+
+/* The access of the rules a v1 deny of the device would take away from the container: its
+ * deny takes bits from the one exception of exactly its type and numbers (the access of the
+ * exact rules, merged), leaves wildcard exceptions ("c 136:* rwm") alone, and on a cgroup
+ * that allows everything ("a": a privileged container) adds an exception that denies. */
+static int rules_grant(const struct device_rule *rules, size_t n, const struct hp_device *d)
+{
+	int type = d->type == 'b' ? DEVICE_TYPE_BLOCK : DEVICE_TYPE_CHAR, acc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct device_rule *r = &rules[i];
+		if ((r->type == type && r->major == d->major && r->minor == d->minor) ||
+		    (r->type == DEVICE_TYPE_ALL && r->major == DEVICE_ANY &&
+		     r->minor == DEVICE_ANY))
+			acc |= r->access;
+	}
+	return acc;
+}
+
+/* The v1 rules liblxc applied from the container's lxc config: its lxc.cgroup.devices.allow
+ * lines after the last "lxc.cgroup.devices.deny = a" ("a" alone for a privileged one). A
+ * line that does not parse grants nothing. A container never started has none. */
+static int config_grant(const struct hotplug_target *t, const struct hp_device *d, int *acc,
+                        struct error *e)
+{
+	static const char allow[] = "lxc.cgroup.devices.allow", deny[] = "lxc.cgroup.devices.deny";
+	char *path = path_join(t->dir, "config");
+	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
+	if (!text) {
+		int saved = path ? errno : ENOMEM;
+		int ret = saved == ENOENT ? 0
+		                          : error_set(e, ERR_INTERNAL, "cannot read %s: %s",
+		                                      path ? path : "config", strerror(saved));
+		free(path);
+		return ret;
+	}
+	char *save = NULL, err[512];
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		bool is_allow = strncmp(l, allow, sizeof(allow) - 1) == 0;
+		bool is_deny = strncmp(l, deny, sizeof(deny) - 1) == 0;
+		if (!is_allow && !is_deny)
+			continue;
+		char *v = l + (is_allow ? sizeof(allow) : sizeof(deny)) - 1;
+		v += strspn(v, " \t");
+		if (*v++ != '=')
+			continue;
+		v += strspn(v, " \t");
+		struct device_rule r;
+		if (is_deny && strcmp(v, "a") == 0)
+			*acc = 0;
+		else if (is_allow && device_rule_parse(v, &r, err, sizeof(err)) == 0)
+			*acc |= rules_grant(&r, 1, d);
+	}
+	free(text);
+	free(path);
+	return 0;
+}
+
+int hp_confine_v1_deny(const struct hotplug_target *t, const struct hp_device *d,
+                       const struct hotplug_record *keep, struct error *e)
+{
+	const struct cgroup_hier *h = cgroup_mounts_v1(cgroup_mounts_host(), "devices");
+	if (!h)
+		return 0;
+	/* The engine's rules: what liblxc wrote (the lxc config) and, on a host with a cgroup2
+	 * tree, <dir>/devices (the same rules, for the v2 program). */
+	struct error re = {0};
+	char *rel = NULL;
+	struct device_rule *base = NULL;
+	size_t n = 0;
+	int granted = 0;
+	int rc = config_grant(t, d, &granted, &re);
+	if (rc == 0 && (rc = read_base(t, &rel, &base, &n, &re)) == 0)
+		granted |= rules_grant(base, n, d);
+	free(rel);
+	free(base);
+	for (size_t i = 0; keep && i < keep->n_devices; i++) {
+		const struct hp_device *k = &keep->devices[i];
+		if (k->type == d->type && k->major == d->major && k->minor == d->minor)
+			granted |= device_access(k->permissions);
+	}
+	/* Unsure what the engine allowed: take back all of it (never leave a device open). */
+	int take = device_access(d->permissions) & (rc < 0 ? ~0 : ~granted);
+	int ret = 0;
+	if (take) {
+		char rule[128];
+		snprintf(rule, sizeof(rule), "%c %lld:%lld %s%s%s", d->type, (long long)d->major,
+		         (long long)d->minor, take & DEVICE_ACC_READ ? "r" : "",
+		         take & DEVICE_ACC_WRITE ? "w" : "", take & DEVICE_ACC_MKNOD ? "m" : "");
+		ret = v1_write(t, h, rule, false, e);
+	}
+	if (ret == 0 && rc < 0) {
+		*e = re;
+		ret = -1;
+	}
 	return ret;
 }

@@ -73,13 +73,28 @@ int hp_nodes_remove(const struct hotplug_target *t, const struct hp_node *nodes,
 
 /* ---- device_confine.c */
 
+struct cgroup_hier;
+/* The container's directory of a hierarchy (NULL: none, ENOENT): its fd, or -1 (errno). */
+int hp_cgroup_open(const struct cgroup_hier *h, const char *cgroup);
+/* Writes line to the file below dirfd (never through a link). 0, or -1 (errno; ENOENT when
+ * the cgroup has no such file). */
+int hp_cgroup_write(int dirfd, const char *file, const char *line);
+
 /* The v1 devices rule of a device, "b 7:0 rwm". */
 void hp_device_rule(const struct hp_device *d, char *buf, size_t len);
-/* Allows or denies the device in the container's v1 devices cgroup (allow: its subtree too,
- * parents first, since v1 copies the rules into a child only when it is made). Nothing to do
- * on a host without the v1 devices controller. 0, or -1 with e. */
-int hp_confine_v1(const struct hotplug_target *t, const struct hp_device *d, bool allow,
-                  struct error *e);
+/* Allows the device in the container's v1 devices cgroup and its subtree (parents first, since
+ * v1 copies the rules into a child only when it is made). Nothing to do on a host without the
+ * v1 devices controller. 0, or -1 with e. */
+int hp_confine_v1_allow(const struct hotplug_target *t, const struct hp_device *d, struct error *e);
+/* Takes back in the v1 devices cgroup the access of d that nothing else grants: neither the
+ * engine's rules (the lxc config's lxc.cgroup.devices.allow lines, <dir>/devices) nor a
+ * device of keep (the record as it stays, without d) with its numbers. So a device the
+ * container had anyway (/dev/null, a --device, the same disk at another path) stays. Rules
+ * count when they name exactly d's numbers (a v1 deny takes bits from that one exception
+ * only; a wildcard rule stays as it is) or everything ("a"). When the
+ * engine's rules cannot be read, all of d's access is taken back and -1 returned. */
+int hp_confine_v1_deny(const struct hotplug_target *t, const struct hp_device *d,
+                       const struct hotplug_record *keep, struct error *e);
 /* Replaces the container's BPF device program (when the engine attached one) with one of the
  * engine's base rules (<dir>/devices) and every device of r. 0 (also when it has none), or -1
  * with e. */

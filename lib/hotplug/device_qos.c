@@ -2,7 +2,6 @@
  * blkio.weight_device (blkio.bfq.weight_device when bfq provides it), and when the v2 tree
  * carries io for the container, io.max and io.weight (io.bfq.weight). */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,36 +67,16 @@ bool hp_qos_weight_supported(int64_t major, int64_t minor)
 	return ok;
 }
 
-/* The container's directory of a hierarchy, opened; -1 when it has none. */
-static int open_dir(const struct cgroup_hier *h, const char *cgroup)
-{
-	if (!h)
-		return -1;
-	char rel[4096];
-	snprintf(rel, sizeof(rel), "/%s", cgroup);
-	char *dir = path_join(h->mount_point, cgroup_hier_rel(h, rel));
-	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-	free(dir);
-	return fd;
-}
-
 /* Writes lines[i] to files[i], the first of the files the directory has. 1 written (*used:
  * i), 0 none of them is there, -1 (errno) the write failed. */
 static int write_first(int dirfd, const char *const *files, const char *const *lines, size_t *used)
 {
 	for (size_t i = 0; files[i]; i++) {
-		int fd = openat(dirfd, files[i], O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 		*used = i;
-		if (fd < 0) {
-			if (errno == ENOENT)
-				continue;
+		if (hp_cgroup_write(dirfd, files[i], lines[i]) == 0)
+			return 1;
+		if (errno != ENOENT)
 			return -1;
-		}
-		ssize_t n = write(fd, lines[i], strlen(lines[i]));
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return n == (ssize_t)strlen(lines[i]) ? 1 : -1;
 	}
 	return 0;
 }
@@ -108,8 +87,8 @@ int hp_qos_write(const struct hotplug_target *t, enum hp_qos_kind k, int64_t maj
 	if (!t->cgroup)
 		return error_set(e, ERR_INTERNAL, "the container's lxc config names no cgroup");
 	const struct cgroup_mounts *m = cgroup_mounts_host();
-	int v1 = open_dir(cgroup_mounts_v1(m, "blkio"), t->cgroup);
-	int v2 = open_dir(cgroup_mounts_v2(m), t->cgroup);
+	int v1 = hp_cgroup_open(cgroup_mounts_v1(m, "blkio"), t->cgroup);
+	int v2 = hp_cgroup_open(cgroup_mounts_v2(m), t->cgroup);
 	char line[128], bfq_line[128];
 	size_t used = 0;
 	int wrote = 0, ret = 0;

@@ -209,7 +209,7 @@ bad "a device added twice (same host path)" "device $L1:/dev/hp/one has been alr
 	add-device c1 "$L1:/dev/hp/one"
 bad "a device at a container path already taken" "device $L3:/dev/hp/one has been already added" \
 	add-device c1 "$L3:/dev/hp/one"
-bad "removing a device never added" "Device pair($L3:/dev/zz) is not added by syscontainer-tools" \
+bad "removing a device never added" "Device pair($L3:/dev/zz) is not added by isulad-tools" \
 	remove-device c1 "$L3:/dev/zz"
 bad "add-device without a device" '"add-device" requires a minimum of 2 args' add-device c1
 bad "update-device without QoS" "update device should specify at least one device QOS configuration" \
@@ -278,6 +278,96 @@ loosen_v1 "b ${N1%:*}:* rwm"
 expect_fail "v1 loosened, the removed disk stays closed (v2 program)" "Operation not permitted" \
 	open_by_mknod "$N1"
 expect_ok "rm -f c1" isula rm -f c1
+
+# ------------------------------------------------- links and binds from the container's side
+# A host directory bound rw into a second container: whatever the container plants in its
+# /dev (links to the volume), the node work never reaches the volume.
+mkloop d4 8M || it_abort "a fourth loop device can be made"
+L4=$LOOP
+N4=$(num "$L4")
+VOL=$IT_TMP/vol
+mkdir "$VOL" && echo keep >"$VOL/hostfile" && chmod 0600 "$VOL/hostfile"
+# A node of L4 already in the volume, with another owner and mode than L4's.
+mknod -m 0604 "$VOL/dnode" b ${N4%:*} ${N4#*:} && chown 1234:1234 "$VOL/dnode"
+id=$(timeout 30 "$ISULA" run -d --name cx -v "$VOL:/mnt/vol" --hook-spec "$SPEC" \
+	--system-container --external-rootfs "$BB" none sleep 100000)
+is_hex64 "$id" || it_abort "a system container with a volume runs (got '$id')"
+CXV1=$V1DEV$IT_CGPARENT/$id
+RECX=$LCR/$id/device_hook.json
+in_cx() { timeout 20 "$ISULA" exec cx sh -c "$1" 2>&1; }
+# The record ("{}" when none: a failed first add restores the empty record).
+recordx() { cat "$RECX" 2>/dev/null || echo '{}'; }
+vol_state() { (cd "$VOL" && find . -printf '%p %y %m %U:%G\n' | sort); }
+in_cx 'ln -s /mnt/vol /dev/evil; mkdir /dev/sub; ln -s /mnt/vol /dev/sub/lnk;
+	ln -s /mnt/vol/hostfile /dev/flink' >/dev/null
+# through DESC CMD...: refused for a link, with the volume and the record untouched. On a
+# tool that went through, the device is removed again so that the next case starts clean.
+through() {
+	local desc=$1 vol_before before
+	shift
+	vol_before=$(vol_state)
+	before=$(recordx)
+	expect_fail "$desc" "is a symbolic link" tools "$@"
+	expect_eq "... nothing made, changed or removed in the host directory" "$vol_before" \
+		"$(vol_state)"
+	expect_eq "... the record is unchanged" "$before" "$(recordx)"
+	[ "$before" = "$(recordx)" ] || tools remove-device cx "$L4" >/dev/null 2>&1
+}
+through "add-device through a parent that is a link to the volume" add-device cx "$L4:/dev/evil/x"
+through "... with new parents below the link" add-device cx "$L4:/dev/evil/new/x"
+through "... a link deeper in the path" add-device cx "$L4:/dev/sub/lnk/y"
+through "--force over a host file through the link" add-device --force cx "$L4:/dev/evil/hostfile"
+through "over the volume's node of the same device (no chown or chmod through the link)" \
+	add-device cx "$L4:/dev/evil/dnode"
+through "--force over a last component that is a link to a host file" \
+	add-device --force cx "$L4:/dev/flink"
+expect_eq "... the link is kept" "/mnt/vol/hostfile" "$(in_cx 'readlink /dev/flink')"
+vol_before=$(vol_state)
+before=$(recordx)
+expect_fail "a node on the bound host directory itself is refused" "not the container's" \
+	tools add-device cx "$L4:/mnt/vol/z"
+expect_eq "... nothing in the host directory" "$vol_before" "$(vol_state)"
+expect_eq "... the record is unchanged" "$before" "$(recordx)"
+[ "$before" = "$(recordx)" ] || tools remove-device cx "$L4" >/dev/null 2>&1
+[ -n "$V1DEV" ] && expect_eq "... and no v1 rule for the device" "" \
+	"$(grep "b $N4 " "$CXV1/devices.list")"
+vol_before=$(vol_state)
+expect_ok "remove-device of a recorded device whose parent became a link" \
+	sh -c "$TOOLS add-device cx $L4:/dev/d4/n && $ISULA exec cx sh -c 'rm -rf /dev/d4; ln -s /mnt/vol /dev/d4' && $TOOLS remove-device cx $L4"
+expect_eq "... leaves the host directory alone" "$vol_before" "$(vol_state)"
+
+# ------------------------------------------- the engine's rules survive a rollback or remove
+null_ok() { in_cx 'echo x >/dev/null && echo ok'; }
+v1_has() { [ -z "$V1DEV" ] || grep -qx "$1" "$CXV1/devices.list"; }
+in_cx 'echo x >/dev/pf' >/dev/null
+expect_fail "add-device of /dev/null below a file fails" "Failed to add device" \
+	tools add-device cx /dev/null:/dev/pf/x
+expect_eq "... /dev/null still works inside" ok "$(null_ok)"
+expect_ok "... v1 still allows c 1:3" v1_has "c 1:3 rwm"
+echo none >"/sys/block/${L4#/dev/}/queue/scheduler"
+expect_fail "add-device of /dev/null with a disk whose weight cannot be set fails late" \
+	"please check whether current OS support blkio weight" \
+	tools add-device cx /dev/null:/dev/nul2 "$L4:/dev/w4" --blkio-weight-device "$L4:100"
+expect_eq "... after the rollback /dev/null still works inside" ok "$(null_ok)"
+expect_ok "... v1 still allows c 1:3" v1_has "c 1:3 rwm"
+[ -n "$V1DEV" ] && expect_eq "... the disk is denied again" "" "$(grep "b $N4 " "$CXV1/devices.list")"
+expect_eq "... /dev/nul2 is undone" gone "$(in_cx '[ -e /dev/nul2 ] && echo present || echo gone')"
+for perms in r rwm; do
+	expect_ok "add-device /dev/null:/dev/nul3:$perms" tools add-device cx /dev/null:/dev/nul3:$perms
+	expect_ok "... and remove-device of it" tools remove-device cx /dev/null
+	expect_eq "... /dev/null still works inside" ok "$(null_ok)"
+	expect_ok "... v1 still allows c 1:3 rwm" v1_has "c 1:3 rwm"
+done
+ln -s "$L4" "$IT_TMP/l4link"
+expect_ok "the same disk at two container paths (through a host link)" \
+	tools add-device cx "$L4:/dev/a4" "$IT_TMP/l4link:/dev/b4"
+expect_ok "... remove-device of the first" tools remove-device cx "$L4"
+expect_ok "... the second still reads" "$ISULA" exec cx dd if=/dev/b4 of=/dev/null bs=4k count=1
+expect_ok "... and writes" "$ISULA" exec cx dd if=/dev/zero of=/dev/b4 bs=4k count=1
+expect_ok "... v1 still allows it" v1_has "b $N4 rwm"
+expect_ok "... remove-device of the second" tools remove-device cx "$IT_TMP/l4link"
+[ -n "$V1DEV" ] && expect_eq "... now the disk is denied" "" "$(grep "b $N4 " "$CXV1/devices.list")"
+expect_ok "rm -f cx" isula rm -f cx
 
 assert_no_leftovers
 it_finish
