@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static bool same_file(int fd, const char *path)
@@ -18,6 +20,7 @@ static bool same_file(int fd, const char *path)
 int ns_root_open(pid_t pid, struct ns_root *r, char *err, size_t errlen)
 {
 	r->rootfd = -1;
+	r->procfd = -1;
 	if (ns_target_open(pid, CLONE_NEWNS, &r->t, err, errlen) < 0)
 		return -1;
 	if (same_file(ns_target_fd(&r->t, CLONE_NEWNS), "/proc/self/ns/mnt")) {
@@ -33,6 +36,12 @@ int ns_root_open(pid_t pid, struct ns_root *r, char *err, size_t errlen)
 	}
 	if (same_file(r->rootfd, "/")) {
 		snprintf(err, errlen, "pid %d has not entered its root file system", (int)pid);
+		goto fail;
+	}
+	struct statfs sfs;
+	r->procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->procfd < 0 || fstatfs(r->procfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		snprintf(err, errlen, "the host's /proc is not a procfs");
 		goto fail;
 	}
 	return 0;
@@ -73,6 +82,9 @@ void ns_root_close(struct ns_root *r)
 {
 	if (r->rootfd >= 0)
 		close(r->rootfd);
+	if (r->procfd >= 0)
+		close(r->procfd);
 	r->rootfd = -1;
+	r->procfd = -1;
 	ns_target_close(&r->t);
 }

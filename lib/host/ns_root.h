@@ -13,11 +13,13 @@
 struct ns_root {
 	struct ns_target t; /* the pid pinned, its mount namespace open */
 	int rootfd;         /* its /proc/PID/root */
+	int procfd;         /* the host's /proc (O_PATH): its fd links name our open files in a
+	                       child that sees only the container's files (tree_detach_fd) */
 };
 
-/* Pins pid and opens its mount namespace and root. Refused when the process shares the
- * caller's mount namespace or still has the caller's root (a container not yet in its rootfs):
- * its paths would then be the host's. 0, or -1 with err. */
+/* Pins pid and opens its mount namespace and root (and the host's /proc). Refused when the process
+ * shares the caller's mount namespace or still has the caller's root (a container not yet in its
+ * rootfs): its paths would then be the host's. 0, or -1 with err. */
 int ns_root_open(pid_t pid, struct ns_root *r, char *err, size_t errlen);
 /* Runs fn(arg, result) in a child inside r's mount namespace with r's root as "/" and as the
  * working directory (ns_target_run's contract: fn's return value is the child's exit status,

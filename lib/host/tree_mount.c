@@ -3,28 +3,63 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-int tree_clone(const char *path, bool rdonly, char *err, size_t errlen)
+int tree_clone(int fd, const char *what, bool rdonly, char *err, size_t errlen)
 {
-	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot clone the mount of %s: %s", path, strerror(errno));
+	int tree =
+	    open_tree(fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0) {
+		snprintf(err, errlen, "cannot clone the mount of %s: %s", what, strerror(errno));
 		return -1;
 	}
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 	if (rdonly &&
-	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
-		snprintf(err, errlen, "cannot make the clone of %s read-only: %s", path,
+	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		snprintf(err, errlen, "cannot make the clone of %s read-only: %s", what,
 		         strerror(errno));
-		close(fd);
+		close(tree);
 		return -1;
 	}
-	return fd;
+	return tree;
+}
+
+/* The decimal digits of n in buf (async-signal-safe). */
+static const char *fd_name(int n, char buf[16])
+{
+	char *p = buf + 15;
+	*p = '\0';
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && p > buf);
+	return p;
+}
+
+int tree_detach_fd(int procfd, int fd)
+{
+	/* umount2 takes a path: fd's own magic link in the host's /proc/self/fd names exactly
+	 * the mount fd holds, whatever the container does to the paths meanwhile. */
+	int fds = openat(procfd, "self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fds < 0)
+		return -1;
+	char buf[16];
+	int rc = fchdir(fds);
+	close(fds);
+	if (rc == 0)
+		rc = umount2(fd_name(fd, buf), MNT_DETACH);
+	int err = errno;
+	if (chdir("/") < 0 && rc == 0)
+		return -1;
+	errno = err;
+	return rc;
 }
 
 /* Creates the missing directories above path (its last component excluded). */
@@ -90,7 +125,7 @@ static int set_propagation(int fd, enum tree_propagation prop)
 	return 0;
 }
 
-int tree_attach(int fd, const char *path, bool dir, uid_t uid, gid_t gid,
+int tree_attach(int procfd, int fd, const char *path, bool dir, uid_t uid, gid_t gid,
                 enum tree_propagation prop, char *err, size_t errlen)
 {
 	bool created = false;
@@ -117,7 +152,7 @@ int tree_attach(int fd, const char *path, bool dir, uid_t uid, gid_t gid,
 	if (set_propagation(fd, prop) < 0) {
 		snprintf(err, errlen, "cannot set the propagation of %s: %s", path,
 		         strerror(errno));
-		umount2(path, MNT_DETACH);
+		tree_detach_fd(procfd, fd);
 		goto fail;
 	}
 	close(target);
@@ -130,21 +165,56 @@ fail:
 	return -1;
 }
 
-int tree_detach(const char *path, dev_t dev, ino_t ino, char *err, size_t errlen)
+int tree_detach(int procfd, const char *path, dev_t dev, ino_t ino, bool follow, char *err,
+                size_t errlen)
 {
-	struct stat st;
-	if (stat(path, &st) < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		snprintf(err, errlen, "cannot stat %s: %s", path, strerror(errno));
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		snprintf(err, errlen, "cannot open /: %s", strerror(errno));
 		return -1;
 	}
-	if ((dev || ino) && (st.st_dev != dev || st.st_ino != ino))
-		return 0;
-	if (umount2(path, MNT_DETACH) < 0) {
-		if (errno == EINVAL) /* the same file, but not a mount point of it */
+	/* Never out of the caller's root nor through a magic link; symlinks only when follow and
+	 * the path has some. From here on only the fd is used. */
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+	                       .resolve =
+	                           RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS};
+	const char *rel = path;
+	while (*rel == '/')
+		rel++;
+	int fd = (int)syscall(SYS_openat2, root, *rel ? rel : ".", &how, sizeof(how));
+	if (fd < 0 && errno == ELOOP && follow) {
+		how.resolve &= ~(unsigned long long)RESOLVE_NO_SYMLINKS;
+		fd = (int)syscall(SYS_openat2, root, *rel ? rel : ".", &how, sizeof(how));
+	}
+	int e = errno;
+	close(root);
+	if (fd < 0 && e == ELOOP)
+		return 2;
+	if (fd < 0) {
+		if (e == ENOENT || e == ENOTDIR)
 			return 0;
-		snprintf(err, errlen, "cannot unmount %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
+		return -1;
+	}
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0) {
+		snprintf(err, errlen, "cannot look at %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Ours: the root of a mount (not a directory in one) showing the host path's file. */
+	bool root_of_mount = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	                     (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	if (!root_of_mount || makedev(stx.stx_dev_major, stx.stx_dev_minor) != dev ||
+	    stx.stx_ino != ino) {
+		close(fd);
+		return 0;
+	}
+	int rc = tree_detach_fd(procfd, fd);
+	e = errno;
+	close(fd);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot unmount %s: %s", path, strerror(e));
 		return -1;
 	}
 	return 1;

@@ -11,6 +11,7 @@
 #include "core/strv.h"
 #include "host/ns_root.h"
 #include "host/tree_mount.h"
+#include "hotplug/path_host.h"
 
 /* ------------------------------------------------------------------------- on the host */
 
@@ -24,83 +25,12 @@ int hotplug_path_check_source(const struct hp_bind *b, struct error *e)
 	return 0;
 }
 
-/* The host directories a call created (to remove them again on failure): path and the length
- * of its first created prefix; 0 when none. */
-struct host_made {
-	char *path;
-	size_t first;
-};
-
-static void host_made_undo(struct host_made *m)
-{
-	if (m->first) {
-		for (size_t len = strlen(m->path); len >= m->first;) {
-			m->path[len] = '\0';
-			if (rmdir(m->path) < 0)
-				break;
-			while (len > 0 && m->path[len - 1] != '/')
-				len--;
-			while (len > 1 && m->path[len - 1] == '/')
-				len--;
-			if (len < m->first)
-				break;
-		}
-	}
-	free(m->path);
-	m->path = NULL;
-	m->first = 0;
-}
-
-/* The host path exists (a missing one becomes a directory tree 0755 owned by the
- * container's root, as the original does). */
-static int host_prepare(const struct hotplug_target *t, const char *host, struct host_made *m,
-                        struct error *e)
-{
-	struct stat st;
-	m->path = NULL;
-	m->first = 0;
-	if (stat(host, &st) == 0)
-		return 0;
-	if (errno != ENOENT)
-		return error_set(e, ERR_INTERNAL, "cannot stat %s: %s", host, strerror(errno));
-	char *p = strdup(host);
-	if (!p)
-		return error_set(e, ERR_INTERNAL, "out of memory");
-	m->path = p;
-	size_t len = strlen(p);
-	for (size_t i = 1; i <= len; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		char c = p[i];
-		p[i] = '\0';
-		int rc = mkdir(p, 0755);
-		if (rc == 0 && !m->first)
-			m->first = i;
-		if (rc == 0 && chown(p, t->root_uid, t->root_gid) < 0) {
-			error_set(e, ERR_INTERNAL, "cannot chown %s: %s", p, strerror(errno));
-			p[i] = c;
-			goto fail;
-		}
-		if (rc < 0 && errno != EEXIST) {
-			error_set(e, ERR_INTERNAL, "cannot create %s: %s", p, strerror(errno));
-			p[i] = c;
-			goto fail;
-		}
-		p[i] = c;
-	}
-	if (stat(host, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		error_set(e, ERR_INTERNAL, "cannot create the directory %s", host);
-		goto fail;
-	}
-	return 0;
-fail:
-	host_made_undo(m);
-	return -1;
-}
-
-/* One binding ready to attach: its detached clone and what identifies it once attached. */
+/* One binding ready to attach (fd: its detached clone) or to detach (fd -1), and what
+ * identifies it once attached: the host path's file, opened without symlinks. known false:
+ * the host path cannot be opened safely (gone, or a symlink now): its mount is never touched. */
 struct live_bind {
 	int fd;
+	bool known;
 	bool dir;
 	dev_t dev;
 	ino_t ino;
@@ -117,33 +47,44 @@ static void live_binds_close(struct live_bind *lb, size_t n)
 	}
 }
 
-/* Clones the host trees (fd) or, with clone false, only identifies them (fd -1; a host
- * path gone is dev 0: whatever is mounted at the container path is taken off). */
+/* Clones the host trees (fd) or, with clone false, only identifies them (why: the reason one
+ * is not known, for the caller's note; NULL when none may be unknown: then it is an error). */
 static int live_binds_open(const struct hp_bind *b, size_t n, bool clone, struct live_bind *lb,
-                           struct error *e)
+                           struct error *why, struct error *e)
 {
 	for (size_t i = 0; i < n; i++)
 		lb[i] = (struct live_bind){.fd = -1, .ctr = b[i].ctr, .prop = b[i].prop};
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char err[512];
-		if (clone) {
-			lb[i].fd = tree_clone(b[i].host, b[i].ro, err, sizeof(err));
-			if (lb[i].fd < 0) {
-				live_binds_close(lb, n);
-				return error_set(e, ERR_INTERNAL, "%s", err);
-			}
+		struct error oe = {0};
+		int src = hp_host_open(b[i].host, clone ? &oe : &why[i]);
+		if (src < 0 && clone) {
+			live_binds_close(lb, n);
+			return error_set(e, oe.code, "path (%s:%s): %s", b[i].host, b[i].ctr,
+			                 oe.msg);
 		}
-		if ((clone ? fstat(lb[i].fd, &st) : stat(b[i].host, &st)) == 0) {
-			lb[i].dir = S_ISDIR(st.st_mode);
-			lb[i].dev = st.st_dev;
-			lb[i].ino = st.st_ino;
-		} else if (clone) {
+		if (src < 0)
+			continue;
+		if (clone)
+			lb[i].fd = tree_clone(src, b[i].host, b[i].ro, err, sizeof(err));
+		if (clone && lb[i].fd < 0) {
+			close(src);
+			live_binds_close(lb, n);
+			return error_set(e, ERR_INTERNAL, "%s", err);
+		}
+		if (fstat(clone ? lb[i].fd : src, &st) < 0) {
 			error_set(e, ERR_INTERNAL, "cannot stat %s: %s", b[i].host,
 			          strerror(errno));
+			close(src);
 			live_binds_close(lb, n);
 			return -1;
 		}
+		close(src);
+		lb[i].known = true;
+		lb[i].dir = S_ISDIR(st.st_mode);
+		lb[i].dev = st.st_dev;
+		lb[i].ino = st.st_ino;
 	}
 	return 0;
 }
@@ -155,13 +96,16 @@ struct ns_job {
 	size_t n;
 	uid_t uid;
 	gid_t gid;
+	int procfd;
 };
+
+enum { UNTOUCHED, DETACHED, NOT_OURS, SYMLINKED };
 
 /* ints only: ns_exec's shared result buffer is only int-aligned. */
 struct ns_result {
 	int failed; /* the binding that failed, -1: none */
-	int done;   /* unmount: how many were taken off before it */
 	char err[768];
+	unsigned char outcome[]; /* unmount: per binding, UNTOUCHED DETACHED NOT_OURS SYMLINKED */
 };
 
 /* Mounts every binding, or none: on a failure the ones attached are taken off again. */
@@ -172,20 +116,18 @@ static int ns_mount_all(void *arg, void *result)
 	res->failed = -1;
 	for (size_t i = 0; i < j->n; i++) {
 		struct live_bind *l = &j->lb[i];
-		if (tree_attach(l->fd, l->ctr, l->dir, j->uid, j->gid, l->prop, res->err,
+		if (tree_attach(j->procfd, l->fd, l->ctr, l->dir, j->uid, j->gid, l->prop, res->err,
 		                sizeof(res->err)) == 0)
 			continue;
 		res->failed = (int)i;
-		char ignored[8];
 		while (i-- > 0)
-			tree_detach(j->lb[i].ctr, j->lb[i].dev, j->lb[i].ino, ignored,
-			            sizeof(ignored));
+			tree_detach_fd(j->procfd, j->lb[i].fd);
 		return 1;
 	}
 	return 0;
 }
 
-/* Takes off the bindings in order, stopping at the first failure. */
+/* Takes off the bindings whose host path is known, in order, stopping at the first failure. */
 static int ns_unmount_all(void *arg, void *result)
 {
 	const struct ns_job *j = arg;
@@ -193,28 +135,41 @@ static int ns_unmount_all(void *arg, void *result)
 	res->failed = -1;
 	for (size_t i = 0; i < j->n; i++) {
 		const struct live_bind *l = &j->lb[i];
-		if (tree_detach(l->ctr, l->dev, l->ino, res->err, sizeof(res->err)) < 0) {
+		if (!l->known)
+			continue;
+		/* A container path through the container's symlinks (/var/run -> /run) is
+		 * followed for a directory only: a file may share its identity with the engine's
+		 * masks (/dev/null over /proc/keys), a symlink could lead there. */
+		int rc = tree_detach(j->procfd, l->ctr, l->dev, l->ino, l->dir, res->err,
+		                     sizeof(res->err));
+		if (rc < 0) {
 			res->failed = (int)i;
 			return 1;
 		}
-		res->done = (int)i + 1;
+		res->outcome[i] = rc == 1 ? DETACHED : rc == 2 ? SYMLINKED : NOT_OURS;
 	}
 	return 0;
 }
 
-/* Runs fn on the bindings in the container. 0, or -1 with e (naming the binding that failed,
- * res->failed its index, -1 when none was reached). */
+/* Runs fn on the bindings in the container, whose init must still be the one pinned. 0, or -1
+ * with e (naming the binding that failed). res is the caller's, of res_size bytes. */
 static int in_container(const struct hotplug_target *t, ns_exec_fn fn, const struct hp_bind *b,
-                        struct live_bind *lb, size_t n, struct ns_result *res, struct error *e)
+                        struct live_bind *lb, size_t n, struct ns_result *res, size_t res_size,
+                        struct error *e)
 {
 	struct ns_root root;
 	char err[512];
-	memset(res, 0, sizeof(*res));
+	memset(res, 0, res_size);
 	res->failed = -1;
 	if (ns_root_open(t->pid, &root, err, sizeof(err)) < 0)
 		return error_set(e, ERR_INTERNAL, "%s", err);
-	struct ns_job job = {lb, n, t->root_uid, t->root_gid};
-	int rc = ns_root_run(&root, fn, &job, res, sizeof(*res), err, sizeof(err));
+	/* The pinned init alive after the open: t->pid was not reused, root is its. */
+	if (!hotplug_target_running(t)) {
+		ns_root_close(&root);
+		return error_set(e, ERR_NOT_RUNNING, "the container has stopped");
+	}
+	struct ns_job job = {lb, n, t->root_uid, t->root_gid, root.procfd};
+	int rc = ns_root_run(&root, fn, &job, res, res_size, err, sizeof(err));
 	ns_root_close(&root);
 	if (rc < 0)
 		return error_set(e, ERR_INTERNAL, "%s", err);
@@ -233,28 +188,70 @@ static int mount_live(const struct hotplug_target *t, const struct hp_bind *b, s
 	if (!lb)
 		return error_set(e, ERR_INTERNAL, "out of memory");
 	struct ns_result res;
-	int rc = live_binds_open(b, n, true, lb, e);
+	int rc = live_binds_open(b, n, true, lb, NULL, e);
 	if (rc == 0)
-		rc = in_container(t, ns_mount_all, b, lb, n, &res, e);
+		rc = in_container(t, ns_mount_all, b, lb, n, &res, sizeof(res), e);
 	live_binds_close(lb, n); /* an attached tree stays; a detached one goes */
 	free(lb);
 	return rc;
 }
 
-/* Unmounts the bindings; *done: how many were taken off. */
+/* Notes what was left as it was: a host path that cannot be opened safely, or a container
+ * path where it is not mounted. */
+static int note_left(char ***notes, const struct hp_bind *b, const struct error *why,
+                     unsigned char outcome)
+{
+	char msg[ERROR_MSG_LEN + 8200];
+	if (outcome == SYMLINKED)
+		snprintf(msg, sizeof(msg),
+		         "the container path %s goes through a symlink and %s is a file: the mount "
+		         "there is left in place",
+		         b->ctr, b->host);
+	else if (outcome == NOT_OURS)
+		snprintf(msg, sizeof(msg),
+		         "%s is not mounted at %s in the container: nothing unmounted", b->host,
+		         b->ctr);
+	else if (why->code == ERR_NOT_FOUND)
+		snprintf(msg, sizeof(msg),
+		         "the host path %s is gone: the mount at %s in the container is left in "
+		         "place",
+		         b->host, b->ctr);
+	else if (why->code == ERR_INVALID)
+		snprintf(msg, sizeof(msg),
+		         "the host path %s goes through a symlink now: the mount at %s in the "
+		         "container is left in place",
+		         b->host, b->ctr);
+	else
+		snprintf(msg, sizeof(msg), "%s: the mount at %s in the container is left in place",
+		         why->msg, b->ctr);
+	return strv_push(notes, msg);
+}
+
+/* Unmounts the bindings that are ours; detached[i]: whether b[i] was taken off; notes gets
+ * one line per binding left as it was. */
 static int unmount_live(const struct hotplug_target *t, const struct hp_bind *b, size_t n,
-                        size_t *done, struct error *e)
+                        bool *detached, char ***notes, struct error *e)
 {
 	struct live_bind *lb = calloc(n ? n : 1, sizeof(*lb));
-	if (!lb)
-		return error_set(e, ERR_INTERNAL, "out of memory");
-	struct ns_result res;
-	*done = 0;
-	int rc = live_binds_open(b, n, false, lb, e);
-	if (rc == 0) {
-		rc = in_container(t, ns_unmount_all, b, lb, n, &res, e);
-		*done = (size_t)res.done;
+	struct error *why = calloc(n ? n : 1, sizeof(*why));
+	size_t res_size = sizeof(struct ns_result) + n;
+	struct ns_result *res = calloc(1, res_size);
+	int rc = -1;
+	if (!lb || !why || !res) {
+		error_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
 	}
+	if ((rc = live_binds_open(b, n, false, lb, why, e)) == 0)
+		rc = in_container(t, ns_unmount_all, b, lb, n, res, res_size, e);
+	for (size_t i = 0; i < n; i++) {
+		detached[i] = res->outcome[i] == DETACHED;
+		if (rc == 0 && (!lb[i].known || res->outcome[i] >= NOT_OURS) &&
+		    note_left(notes, &b[i], &why[i], res->outcome[i]) < 0)
+			rc = error_set(e, ERR_INTERNAL, "out of memory");
+	}
+out:
+	free(res);
+	free(why);
 	free(lb);
 	return rc;
 }
@@ -297,7 +294,7 @@ int hotplug_paths_add(const struct hotplug_target *t, struct hotplug_record *r,
                       const struct hp_bind *b, size_t n, bool live, struct error *e)
 {
 	char **saved = binds_copy(r);
-	struct host_made *made = calloc(n ? n : 1, sizeof(*made));
+	struct hp_host_made *made = calloc(n ? n : 1, sizeof(*made));
 	if (!saved || !made) {
 		strv_free(saved);
 		free(made);
@@ -314,7 +311,7 @@ int hotplug_paths_add(const struct hotplug_target *t, struct hotplug_record *r,
 		}
 	}
 	for (; rc == 0 && prepared < n; prepared++)
-		rc = host_prepare(t, b[prepared].host, &made[prepared], e);
+		rc = hp_host_make(b[prepared].host, t->root_uid, t->root_gid, &made[prepared], e);
 	bool recorded = false;
 	if (rc == 0)
 		recorded = (rc = hotplug_record_save(t->dir, r, e)) == 0;
@@ -330,9 +327,9 @@ int hotplug_paths_add(const struct hotplug_target *t, struct hotplug_record *r,
 	/* Newest first: a later binding's directory may sit in an earlier one's. */
 	while (prepared-- > 0) {
 		if (rc < 0)
-			host_made_undo(&made[prepared]);
+			hp_host_made_undo(&made[prepared]);
 		else
-			free(made[prepared].path);
+			hp_host_made_keep(&made[prepared]);
 	}
 	free(made);
 	strv_free(saved);
@@ -340,11 +337,16 @@ int hotplug_paths_add(const struct hotplug_target *t, struct hotplug_record *r,
 }
 
 int hotplug_paths_remove(const struct hotplug_target *t, struct hotplug_record *r,
-                         const struct hp_bind *b, size_t n, bool live, struct error *e)
+                         const struct hp_bind *b, size_t n, bool live, char ***notes,
+                         struct error *e)
 {
 	char **saved = binds_copy(r);
-	if (!saved)
+	bool *detached = calloc(n ? n : 1, sizeof(bool));
+	if (!saved || !detached) {
+		strv_free(saved);
+		free(detached);
 		return error_set(e, ERR_INTERNAL, "out of memory");
+	}
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		long k = hp_binds_find(r->binds, r->n_binds, &b[i]);
@@ -362,13 +364,12 @@ int hotplug_paths_remove(const struct hotplug_target *t, struct hotplug_record *
 	bool recorded = false;
 	if (rc == 0)
 		recorded = (rc = hotplug_record_save(t->dir, r, e)) == 0;
-	size_t done = 0;
-	if (rc == 0 && live && (rc = unmount_live(t, b, n, &done, e)) < 0 && done > 0) {
-		/* The recorded options of the ones taken off, to mount them again as they were. */
-		struct hp_bind *back = calloc(done, sizeof(*back));
+	if (rc == 0 && live && (rc = unmount_live(t, b, n, detached, notes, e)) < 0) {
+		/* The ones taken off, mounted again with their recorded options. */
+		struct hp_bind *back = calloc(n, sizeof(*back));
 		size_t nb = 0;
-		for (size_t i = 0; back && i < done; i++) {
-			long k = hp_binds_find(saved, strv_len(saved), &b[i]);
+		for (size_t i = 0; back && i < n; i++) {
+			long k = detached[i] ? hp_binds_find(saved, strv_len(saved), &b[i]) : -1;
 			struct error ignored = {0};
 			if (k >= 0 && hp_bind_parse(saved[k], &back[nb], &ignored) == 0)
 				nb++;
@@ -387,6 +388,7 @@ int hotplug_paths_remove(const struct hotplug_target *t, struct hotplug_record *
 			binds_restore(r, saved);
 		saved = NULL;
 	}
+	free(detached);
 	strv_free(saved);
 	return rc;
 }
@@ -405,14 +407,16 @@ int hotplug_paths_reapply(const struct hotplug_target *t, const struct hotplug_r
 	int rc = 0;
 	for (; rc == 0 && n < r->n_binds; n++) {
 		struct error pe = {0};
-		struct host_made m;
+		struct hp_host_made m;
 		if (hp_bind_parse(r->binds[n], &b[n], &pe) < 0) {
 			rc = error_set(e, ERR_INVALID, "path (%s): %s", r->binds[n], pe.msg);
 			break;
 		}
-		if (host_prepare(t, b[n].host, &m, &pe) < 0)
-			rc = error_set(e, ERR_INTERNAL, "path (%s): %s", r->binds[n], pe.msg);
-		free(m.path);
+		/* A recorded path holds no symlink: one there now was planted since. */
+		if (hp_host_make(b[n].host, t->root_uid, t->root_gid, &m, &pe) < 0)
+			rc = error_set(e, pe.code, "path (%s): %s", r->binds[n], pe.msg);
+		else
+			hp_host_made_keep(&m);
 	}
 	if (rc == 0)
 		rc = mount_live(t, b, n, e);

@@ -255,8 +255,78 @@ isula rm -f u2 >/dev/null
 expect_ok "user-remap: remove-path" tools remove-path u1 "$H/u/data:/mnt/u"
 expect_fail "user-remap: gone inside" "No such file" isula exec u1 cat /mnt/u/w
 
+# ================================================ a hostile container: symlinks it plants
+# S is a host directory bound rw: the container writes in it, so it can plant symlinks there.
+S=$H/share
+mkdir -p "$S" "$H/secret"
+echo kc >"$S/kc"
+run_sys c4 "$R" || fail "c4 must run"
+wait_for "c4 runs" 5 is_status c4 running
+expect_ok "a container-writable host directory bound rw" tools add-path c4 "$S:/srv/share"
+expect_ok "... and a sub-path of it bound elsewhere" tools add-path c4 "$S/sub:/srv/sub"
+isula exec c4 sh -c "ln -s / /srv/share/evil && ln -s $H/secret /srv/share/evil2"
+expect_fail "live: a host path that is a symlink the container planted is refused" \
+	"Failed to add path: the host path $S/evil goes through a symlink" \
+	tools add-path c4 "$S/evil:/srv/evil"
+expect_eq "... the host's / is not mounted" no "$(mounted c4 /srv/evil && echo yes || echo no)"
+expect_fail "live: a missing host path below a planted symlink is refused" \
+	"the host path $S/evil2/made goes through a symlink" tools add-path c4 "$S/evil2/made:/srv/made"
+expect_eq "... nothing is created through the symlink" no \
+	"$([ -e "$H/secret/made" ] && echo yes || echo no)"
+expect_eq "... nor recorded" "" "$(tools list-path c4 | grep -F evil)"
+# The container swaps a recorded host path for a symlink to the host's /: the next start must
+# not bind the host's / (rw) into it.
+isula exec c4 sh -c 'rmdir /srv/share/sub && ln -s / /srv/share/sub'
+expect_fail "restart after the container swapped a recorded host path for a symlink fails, naming it" \
+	"$S/sub" isula restart -t 0 c4
+expect_eq "... the host's / never shows at the container path" no \
+	"$([ -n "$(pid_of c4)" ] && [ -e "$(in_root c4 "/srv/sub$H/d/hello")" ] && echo yes || echo no)"
+expect_ok "... the stopped container's record can drop it" tools remove-path c4 "$S/sub:/srv/sub"
+expect_ok "... and then it starts" isula start c4
+wait_for "c4 runs again" 5 is_status c4 running
+
+# remove-path redirected: the host path is gone (the container deleted it through the shared
+# directory) and the container path's parent swapped for a symlink to /proc, where the engine
+# masks /proc/keys with a bind mount. That mask must stay.
+expect_ok "a file of the shared directory bound below a container directory" \
+	tools add-path c4 "$S/kc:/mnt/r/keys:ro"
+expect_ok "the container has /proc/keys masked" mounted c4 /proc/keys
+isula exec c4 sh -c 'rm /srv/share/kc && mv /mnt/r /mnt/r.old && ln -s /proc /mnt/r'
+expect_ok "remove-path after the swap" tools remove-path c4 "$S/kc:/mnt/r/keys"
+expect_match "... it says the mount was left in place" \
+	"the host path $S/kc is gone: the mount at /mnt/r/keys in the container is left in place" \
+	"$LAST_OUT"
+expect_ok "... the /proc/keys mask is still in place" mounted c4 /proc/keys
+expect_ok "... our mount stays where the container moved it" mounted c4 /mnt/r.old/keys
+expect_eq "... the record entry is dropped" "" "$(tools list-path c4 | grep -F "$S/kc")"
+# The same with the host path still there. A file: a symlink in the container path is not
+# followed (a file could be the very file a mask shows, /dev/null).
+echo kc2 >"$S/kc2"
+expect_ok "a second file bound below a container directory" tools add-path c4 "$S/kc2:/mnt/q/keys:ro"
+isula exec c4 sh -c 'mv /mnt/q /mnt/q.old && ln -s /proc /mnt/q'
+expect_ok "remove-path after the swap (host file present)" tools remove-path c4 "$S/kc2:/mnt/q/keys"
+expect_match "... it says the symlinked path was left alone" \
+	"the container path /mnt/q/keys goes through a symlink and $S/kc2 is a file: the mount there is left in place" \
+	"$LAST_OUT"
+expect_ok "... the /proc/keys mask is still in place" mounted c4 /proc/keys
+expect_ok "... our mount stays where the container moved it" mounted c4 /mnt/q.old/keys
+# A directory: followed, but the mask there (/proc/bus) is not the host directory's mount.
+expect_ok "a directory bound below a container directory" tools add-path c4 "$H/d:/mnt/p/bus"
+isula exec c4 sh -c 'mv /mnt/p /mnt/p.old && ln -s /proc /mnt/p'
+expect_ok "remove-path after the swap (host directory present)" tools remove-path c4 "$H/d:/mnt/p/bus"
+expect_match "... it says nothing of ours was there" \
+	"$H/d is not mounted at /mnt/p/bus in the container: nothing unmounted" "$LAST_OUT"
+expect_ok "... the /proc/bus mask is still in place" mounted c4 /proc/bus
+expect_ok "... our mount stays where the container moved it" mounted c4 /mnt/p.old/bus
+isula exec c4 sh -c 'mkdir -p /srv/real && ln -s /srv/real /mnt/link'
+expect_ok "a container path through the container's own symlink" \
+	tools add-path c4 "$H/d:/mnt/link/viad"
+expect_ok "... is mounted where the symlink leads" mounted c4 /srv/real/viad
+expect_ok "... and removed through it" tools remove-path c4 "$H/d:/mnt/link/viad"
+expect_eq "... unmounted" no "$(mounted c4 /srv/real/viad && echo yes || echo no)"
+
 # ============================================================================== cleanup
-expect_ok "containers removed" isula rm -f c1 u1
+expect_ok "containers removed" isula rm -f c1 u1 c4
 expect_eq "no mount of the host paths is left on the host" "" "$(host_mounts_of_h)"
 assert_no_leftovers
 it_finish

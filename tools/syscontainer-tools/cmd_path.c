@@ -7,6 +7,7 @@
 
 #include "core/cli_args.h"
 #include "core/json.h"
+#include "core/strv.h"
 #include "hotplug/path.h"
 #include "tool.h"
 
@@ -75,8 +76,13 @@ static int change_paths(const struct tool *tool, int argc, char **argv, bool add
 	struct tool_session s;
 	if (tool_session_open(tool, ref, false, &s) == 0) {
 		struct error e = {0};
-		if ((add ? hotplug_paths_add : hotplug_paths_remove)(&s.t, &s.r, b, n, s.live, &e) <
-		    0) {
+		char **notes = NULL;
+		int ret = add ? hotplug_paths_add(&s.t, &s.r, b, n, s.live, &e)
+		              : hotplug_paths_remove(&s.t, &s.r, b, n, s.live, &notes, &e);
+		for (size_t i = 0; notes && notes[i]; i++)
+			fprintf(stderr, "Warning: %s\n", notes[i]);
+		strv_free(notes);
+		if (ret < 0) {
 			tool_fail("Failed to %s path: %s", add ? "add" : "remove", e.msg);
 		} else {
 			for (size_t i = 0; i < n; i++) {
