@@ -4,7 +4,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -111,6 +114,119 @@ int netlink_link_kind(struct nl_sock *s, int ifindex, char *kind, size_t kindlen
 	snprintf(kind, kindlen, "%s", t ? t : "");
 	rtnl_link_put(l);
 	return 0;
+}
+
+/* Copies a string attribute into buf (bounded; "" when absent). */
+static void attr_str(struct nlattr *a, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (a)
+		nla_strlcpy(buf, a, len);
+}
+
+/* Reads one RTM_NEWLINK message into *out. 0, or -1 when it is not one. */
+static int parse_ident(struct nl_msg *msg, struct netlink_link_ident *out)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1];
+	if (h->nlmsg_type != RTM_NEWLINK || !nlmsg_valid_hdr(h, sizeof(struct ifinfomsg)) ||
+	    nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+		return -1;
+	const struct ifinfomsg *ifi = nlmsg_data(h);
+	memset(out, 0, sizeof(*out));
+	out->ifindex = ifi->ifi_index;
+	attr_str(tb[IFLA_IFNAME], out->name, sizeof(out->name));
+	if (tb[IFLA_LINKINFO] && nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0)
+		attr_str(li[IFLA_INFO_KIND], out->kind, sizeof(out->kind));
+	struct nlattr *perm = tb[IFLA_PERM_ADDRESS];
+	if (perm && nla_len(perm) > 0 && (size_t)nla_len(perm) <= sizeof(out->perm)) {
+		const unsigned char *p = nla_data(perm);
+		size_t n = (size_t)nla_len(perm);
+		for (size_t i = 0; i < n; i++)
+			if (p[i]) { /* all zeros: the driver set none */
+				memcpy(out->perm, p, n);
+				out->perm_len = n;
+				break;
+			}
+	}
+	attr_str(tb[IFLA_PARENT_DEV_NAME], out->parent, sizeof(out->parent));
+	attr_str(tb[IFLA_PARENT_DEV_BUS_NAME], out->parent_bus, sizeof(out->parent_bus));
+	return 0;
+}
+
+struct ident_walk {
+	int (*fn)(const struct netlink_link_ident *, void *);
+	void *arg;
+	int stopped;
+};
+
+static int on_link(struct nl_msg *msg, void *arg)
+{
+	struct ident_walk *w = arg;
+	struct netlink_link_ident id;
+	if (w->stopped || parse_ident(msg, &id) < 0)
+		return NL_OK; /* the rest of the dump is read, and dropped */
+	if (w->fn(&id, w->arg) != 0)
+		w->stopped = 1;
+	return NL_OK;
+}
+
+/* Sends RTM_GETLINK (a dump when ifindex is 0) and passes each answer to w. 0, or a libnl
+ * error code. */
+static int get_links(struct nl_sock *s, int ifindex, struct ident_walk *w)
+{
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_GETLINK, ifindex ? 0 : NLM_F_DUMP);
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
+	/* The socket's callbacks (a reference of our own) with ours on top. */
+	struct nl_cb *own = nl_socket_get_cb(s), *cb = own ? nl_cb_clone(own) : NULL;
+	int r = -NLE_NOMEM;
+	if (own)
+		nl_cb_put(own);
+	if (!m || !cb || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+		goto out;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_link, w);
+	if ((r = nl_send_auto(s, m)) < 0 || (r = nl_recvmsgs(s, cb)) < 0)
+		goto out;
+	/* A single link's answer is followed by the acknowledgement libnl asked for. */
+	r = ifindex ? nl_wait_for_ack(s) : 0;
+out:
+	if (cb)
+		nl_cb_put(cb);
+	nlmsg_free(m);
+	return r < 0 ? r : 0;
+}
+
+static int keep_first(const struct netlink_link_ident *id, void *arg)
+{
+	*(struct netlink_link_ident *)arg = *id;
+	return 1;
+}
+
+int netlink_link_ident(struct nl_sock *s, int ifindex, struct netlink_link_ident *out, char *err,
+                       size_t errlen)
+{
+	if (ifindex <= 0)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	struct ident_walk w = {keep_first, out, 0};
+	int r = get_links(s, ifindex, &w);
+	if (r == -NLE_NODEV || r == -NLE_OBJ_NOTFOUND)
+		return 0;
+	if (r < 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "cannot look up link %d", ifindex);
+		return nl_fail(err, errlen, r, what);
+	}
+	return w.stopped && out->ifindex == ifindex ? 1 : 0;
+}
+
+int netlink_link_each(struct nl_sock *s, int (*fn)(const struct netlink_link_ident *, void *),
+                      void *arg, char *err, size_t errlen)
+{
+	struct ident_walk w = {fn, arg, 0};
+	int r = get_links(s, 0, &w);
+	return r < 0 ? nl_fail(err, errlen, r, "cannot list the links") : 0;
 }
 
 int netlink_link_is_up(struct nl_sock *s, int ifindex, char *err, size_t errlen)

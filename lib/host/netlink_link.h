@@ -20,6 +20,27 @@ int netlink_link_index(struct nl_sock *s, const char *name, char *err, size_t er
  * with err. */
 int netlink_link_kind(struct nl_sock *s, int ifindex, char *kind, size_t kindlen, char *err,
                       size_t errlen);
+/* What tells one link from another beyond its name (which whoever owns the namespace
+ * chooses): its index, kind, permanent hardware address (set by the driver, read-only; a
+ * physical NIC has one) and parent device (the bus device under /sys/class/net/NAME/device;
+ * a physical NIC has one, a link made through netlink never). */
+struct netlink_link_ident {
+	int ifindex;
+	char name[16];          /* IFNAMSIZ */
+	char kind[32];          /* "" for a physical NIC */
+	unsigned char perm[32]; /* IFLA_PERM_ADDRESS */
+	size_t perm_len;        /* 0: none (absent or all zeros) */
+	char parent[64];        /* IFLA_PARENT_DEV_NAME, e.g. "0000:00:03.0"; "" none */
+	char parent_bus[32];    /* IFLA_PARENT_DEV_BUS_NAME, e.g. "pci"; "" none */
+};
+/* The identity of the link ifindex: 1, 0 when there is none, -1 with err. */
+int netlink_link_ident(struct nl_sock *s, int ifindex, struct netlink_link_ident *out, char *err,
+                       size_t errlen);
+/* Calls fn for every link of the socket's namespace (a dump; fn returning non-zero stops it).
+ * 0, or -1 with err. */
+int netlink_link_each(struct nl_sock *s, int (*fn)(const struct netlink_link_ident *, void *),
+                      void *arg, char *err, size_t errlen);
+
 /* Whether the link is up (IFF_UP): 1, 0, or -1 with err. */
 int netlink_link_is_up(struct nl_sock *s, int ifindex, char *err, size_t errlen);
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "host/netlink_link.h"
 #include "hotplug/netns_pin.h"
 #include "hotplug/record.h"
 #include "hotplug/target.h"
@@ -16,6 +17,13 @@
 #define HP_NIC_DEFAULT_QLEN 1000
 #define HP_NIC_MIN_MTU 68
 #define HP_NIC_MAX_MTU 65535
+
+/* The physical NICs' identities while they are in containers: one file per container,
+ * <id>.json, written by whoever holds the container's record lock. */
+#define HOTPLUG_NIC_ID_DIR HOTPLUG_RUN_DIR "/nic"
+/* The lock every add-nic holds from its check that no other container has the NIC to the NIC
+ * in its own record (and in the container). */
+#define HOTPLUG_NIC_LOCK HOTPLUG_RUN_DIR "/nic.lock"
 
 /* ---- the NIC's settings (nic_check.c) */
 
@@ -34,7 +42,9 @@ int hp_nic_validate(const struct hp_nic *n, struct error *e);
 int hp_nic_conflict(const struct hotplug_record *r, const struct hp_nic *n, size_t skip,
                     struct error *e);
 /* Checks that no other container of the engine directory lcr (the parent of the containers'
- * directories) has host_name recorded; self_id is skipped. 0, or -1 with e naming it. */
+ * directories) has host_name recorded; self_id is skipped. Call it holding hp_nic_lock, and
+ * keep it until the NIC is in the caller's record: two add-nic must not both find it free.
+ * 0, or -1 with e naming it. */
 int hp_nic_check_other_containers(const char *lcr, const char *self_id, const char *host_name,
                                   struct error *e);
 /* The index of the record's NIC named by "--name [host:]ctr" (the original's matching): with
@@ -44,6 +54,48 @@ size_t hp_nic_find(const struct hotplug_record *r, const char *host, const char 
                    const char *type);
 /* A deep copy of n into out. 0, or -1 (ENOMEM). */
 int hp_nic_copy(const struct hp_nic *n, struct hp_nic *out);
+
+/* Takes the lock HOTPLUG_NIC_LOCK (created 0600), waiting for another holder. Taken after a
+ * container's record lock, never before. The fd for hp_nic_unlock, or -1 with e. */
+int hp_nic_lock(struct error *e);
+void hp_nic_unlock(int fd);
+
+/* ---- a physical NIC's identity (nic_identity.c)
+ *
+ * The container owns its network namespace: it may rename the NIC it was given and make a
+ * link of its own under that name. What the tools and the hook move back to the host is the
+ * link that is the NIC given, told by what the container cannot forge: its kind (none for a
+ * physical NIC; a link the container makes always has one), its permanent hardware address
+ * and parent device (a physical NIC's, set by its driver and bus), else (a virtual link
+ * standing in for a NIC) its index in the container's namespace. */
+struct hp_nic_id {
+	char host_name[16];
+	struct netlink_link_ident link; /* as it was in the container when it went in */
+};
+struct hp_nic_ids {
+	struct hp_nic_id *v;
+	size_t n;
+};
+
+/* Whether the link l is the one recorded as want: the same kind and parent device, then the
+ * same permanent address when want has one, else the same index. */
+bool hp_nic_link_is(const struct netlink_link_ident *want, const struct netlink_link_ident *l);
+/* The identities as the file holds them: {"<host name>":{"ctr":...,"ifindex":N,"kind":...,
+ * "perm":"aa:bb:..","parent":...,"bus":...},...} with a newline. malloc'd, or NULL. */
+char *hp_nic_ids_render(const struct hp_nic_ids *ids);
+/* Parses that text (bounded: at most HOTPLUG_MAX_NICS entries, each field checked). 0, or -1
+ * with e. */
+int hp_nic_ids_parse(const char *text, struct hp_nic_ids *ids, struct error *e);
+/* HOTPLUG_NIC_ID_DIR/<id>.json (none: empty). 0, or -1 with e. */
+int hp_nic_ids_load(const char *id, struct hp_nic_ids *ids, struct error *e);
+/* Writes it atomically (0600; its directory 0700); no identity left removes the file. 0, or
+ * -1 with e. */
+int hp_nic_ids_save(const char *id, const struct hp_nic_ids *ids, struct error *e);
+const struct hp_nic_id *hp_nic_ids_find(const struct hp_nic_ids *ids, const char *host_name);
+/* Adds id, replacing the entry of the same host name. 0, or -1 (ENOMEM). */
+int hp_nic_ids_put(struct hp_nic_ids *ids, const struct hp_nic_id *id);
+void hp_nic_ids_drop(struct hp_nic_ids *ids, const char *host_name);
+void hp_nic_ids_free(struct hp_nic_ids *ids);
 
 /* ---- list-nic (nic_list.c) */
 
@@ -59,27 +111,35 @@ char *hp_nic_list_render(const struct hotplug_record *r, const struct hp_nic *f,
 
 /* ---- live changes, in a running container (nic_link.c) */
 
-/* Adds n to the container (a veth pair, or the host link moved in) configured and up. On
- * failure nothing is left: no veth, the host link back under its own name. 0, or -1 with e. */
-int hp_nic_attach(struct hp_net *net, const struct hp_nic *n, struct error *e);
-/* Removes n: the veth deleted (already gone is fine), a physical NIC moved back to the host
- * and renamed to its host name. 0, or -1 with e. */
-int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, struct error *e);
-/* Changes the live NIC old into now (same type and names): IP, MAC, MTU, qlen, bridge. On
- * failure the old settings are put back. 0, or -1 with e. */
-int hp_nic_update(struct hp_net *net, const struct hp_nic *old, const struct hp_nic *now,
+/* Adds n to the container (a veth pair, or the host link moved in) configured and up; for a
+ * host link ("eth") its identity goes to *id (id may be NULL for a veth). On failure nothing
+ * is left: no veth, the host link back under its own name. 0, or -1 with e. */
+int hp_nic_attach(struct hp_net *net, const struct hp_nic *n, struct hp_nic_id *id,
                   struct error *e);
+/* Removes n: the veth deleted (already gone is fine), a physical NIC (the link of identity
+ * id, whatever its name now) moved back to the host and renamed to its host name. No
+ * identity, or no link of that identity in the container: refused, nothing moved. 0, or -1
+ * with e. */
+int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, const struct hp_nic_id *id,
+                  struct error *e);
+/* Changes the live NIC old into now (same type and names): IP, MAC, MTU, qlen, bridge. A
+ * physical NIC is the link of identity id (NULL: the link of its container name). On failure
+ * the old settings are put back. 0, or -1 with e. */
+int hp_nic_update(struct hp_net *net, const struct hp_nic *old, const struct hp_nic *now,
+                  const struct hp_nic_id *id, struct error *e);
 
 /* ---- the hook (nic.c) */
 
-/* At a (re)start: pins the container's network namespace on HOTPLUG_NETNS_DIR/<id>, then
- * adds every recorded NIC, then every recorded route. On failure what this call added is
- * undone and the pin removed. 0, or -1 with e naming the NIC or route. */
+/* At a (re)start: pins the container's network namespace on HOTPLUG_NETNS_DIR/<id> when it
+ * has physical NICs (only they must come back at stop; a veth's host end dies with the
+ * namespace), then adds every recorded NIC, records the physical ones' identities, then adds
+ * every recorded route. On failure what this call added is undone and the pin removed. 0, or
+ * -1 with e naming the NIC or route. */
 int hotplug_network_reapply(const struct hotplug_target *t, const struct hotplug_record *r,
                             struct error *e);
 /* At stop (syscontainer-hooks poststop, the container's processes gone): through the pinned
- * namespace, returns the recorded physical NICs to the host under their host names and
- * deletes the host ends of the veths, then removes the pin. Goes on past a failure; 0, or -1
- * with e naming the last one. */
+ * namespace, returns the recorded physical NICs (found by their identities) to the host under
+ * their host names and deletes the host ends of the veths, then removes the pin and the
+ * identities. Goes on past a failure; 0, or -1 with e naming the last one. */
 int hotplug_network_release(const char *id, const struct hotplug_record *r, struct error *e);
 #endif

@@ -4,11 +4,15 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/fileutil.h"
 #include "host/inet_addr.h"
@@ -148,8 +152,10 @@ int hp_nic_check_other_containers(const char *lcr, const char *self_id, const ch
 		char *dir = path_join(lcr, de->d_name);
 		struct hotplug_record r;
 		struct error ignored = {0};
-		/* Read without the other container's lock: its record is replaced atomically. An
-		 * unreadable one has no NIC to compare with. */
+		/* Read without the other container's lock (taking it here could deadlock with
+		 * its own add-nic): its record is replaced atomically, and every add-nic holds
+		 * hp_nic_lock from this check to its save. An unreadable one has no NIC to
+		 * compare with. */
 		if (dir && hotplug_record_load(dir, &r, &ignored) == 0) {
 			for (size_t i = 0; i < r.n_nics && ret == 0; i++)
 				if (is(r.nics[i].host_name, host_name))
@@ -163,6 +169,33 @@ int hp_nic_check_other_containers(const char *lcr, const char *self_id, const ch
 	}
 	closedir(d);
 	return ret;
+}
+
+int hp_nic_lock(struct error *e)
+{
+	if (mkdir(HOTPLUG_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return error_set(e, ERR_INTERNAL, "cannot create %s: %s", HOTPLUG_RUN_DIR,
+		                 strerror(errno));
+	int fd = open(HOTPLUG_NIC_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return error_set(e, ERR_INTERNAL, "cannot open the lock %s: %s", HOTPLUG_NIC_LOCK,
+		                 strerror(errno));
+	int ret;
+	while ((ret = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+		;
+	if (ret < 0) {
+		int err = errno;
+		close(fd);
+		return error_set(e, ERR_INTERNAL, "cannot lock %s: %s", HOTPLUG_NIC_LOCK,
+		                 strerror(err));
+	}
+	return fd;
+}
+
+void hp_nic_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 size_t hp_nic_find(const struct hotplug_record *r, const char *host, const char *ctr,

@@ -68,46 +68,122 @@ static const unsigned char *mac_of(const char *mac, unsigned char buf[6], bool *
 	return buf;
 }
 
-/* Takes the container's link ctr_idx back to the host: down, renamed to a temporary name, into
- * our namespace, renamed to host_name there. */
-static int move_back(struct hp_net *net, int ctr_idx, const char *ctr_name, const char *host_name,
-                     struct error *e)
+/* The identity of the link idx through s into out. 0, or -1 with e. */
+static int ident_of(struct nl_sock *s, int idx, struct netlink_link_ident *out, struct error *e)
 {
-	char tmp[IFNAMSIZ], kind[32], err[256];
-	/* The container names its links: a veth it made and named like the NIC would be a pipe
-	 * from the host into it. A physical NIC is never one. */
-	if (netlink_link_kind(net->ctr, ctr_idx, kind, sizeof(kind), err, sizeof(err)) < 0)
-		return error_set(e, ERR_INTERNAL, "%s: %s", ctr_name, err);
-	if (strcmp(kind, "veth") == 0)
+	char err[256];
+	int ret = netlink_link_ident(s, idx, out, err, sizeof(err));
+	if (ret < 0)
+		return error_set(e, ERR_INTERNAL, "%s", err);
+	if (ret == 0)
+		return error_set(e, ERR_NOT_FOUND, "link %d has gone", idx);
+	return 0;
+}
+
+struct find_ctx {
+	const struct netlink_link_ident *want;
+	int found, count;
+};
+
+static int match_one(const struct netlink_link_ident *l, void *arg)
+{
+	struct find_ctx *c = arg;
+	if (hp_nic_link_is(c->want, l)) {
+		c->found = l->ifindex;
+		c->count++;
+	}
+	return 0;
+}
+
+/* The index of the container's link that is the NIC recorded as want, whatever its name: > 0,
+ * 0 when none is (or, impossibly, more than one), -1 with e. */
+static int find_in_ctr(struct hp_net *net, const struct netlink_link_ident *want, struct error *e)
+{
+	char err[256];
+	struct find_ctx c = {want, 0, 0};
+	if (netlink_link_each(net->ctr, match_one, &c, err, sizeof(err)) < 0)
+		return error_set(e, ERR_INTERNAL, "%s", err);
+	return c.count == 1 ? c.found : 0;
+}
+
+/* Whether the host link idx is the NIC recorded as want (its index there is another). */
+static bool host_link_is(struct hp_net *net, int idx, const struct netlink_link_ident *want)
+{
+	struct netlink_link_ident have, w = *want;
+	struct error ignored;
+	if (ident_of(net->host, idx, &have, &ignored) < 0)
+		return false;
+	w.ifindex = have.ifindex;
+	return hp_nic_link_is(&w, &have);
+}
+
+/* The refusal when no link of the container is the NIC n; outcome says what is not done. */
+static int not_in_ctr(struct hp_net *net, const struct hp_nic *n, const char *outcome,
+                      struct error *e)
+{
+	char err[256];
+	if (netlink_link_index(net->ctr, n->ctr_name, err, sizeof(err)) > 0)
 		return error_set(e, ERR_INVALID,
-		                 "network interface %s in the container is a veth, not the NIC "
-		                 "added: it is not moved to the host",
-		                 ctr_name);
+		                 "network interface %s in the container is not the network "
+		                 "interface added (%s): %s",
+		                 n->ctr_name, n->host_name, outcome);
+	return error_set(e, ERR_NOT_FOUND,
+	                 "network interface %s (%s) is no longer in the container: %s", n->ctr_name,
+	                 n->host_name, outcome);
+}
+
+/* Takes the container's link ctr_idx, the NIC recorded as want, back to the host: down,
+ * renamed to a temporary name, into our namespace, renamed to host_name there. The container
+ * may swap links between our look and the move: the link is checked again on each side, and
+ * one that is not the NIC goes back where it came from. */
+static int move_back(struct hp_net *net, int ctr_idx, const struct netlink_link_ident *want,
+                     const char *host_name, struct error *e)
+{
+	char tmp[IFNAMSIZ];
+	struct netlink_link_ident now;
+	if (ident_of(net->ctr, ctr_idx, &now, e) < 0)
+		return -1;
+	if (!hp_nic_link_is(want, &now))
+		return error_set(e, ERR_INVALID,
+		                 "network interface %s in the container is not the network "
+		                 "interface added (%s): nothing is moved to the host",
+		                 now.name, host_name);
 	tmp_name(tmp);
 	struct netlink_link_conf down = NETLINK_LINK_CONF_INIT;
 	down.up = 0;
 	down.name = tmp;
-	if (link_set(net->ctr, ctr_idx, &down, ctr_name, e) < 0)
+	if (link_set(net->ctr, ctr_idx, &down, now.name, e) < 0)
 		return -1;
 	struct netlink_link_conf out = NETLINK_LINK_CONF_INIT;
 	out.netns_fd = net->host_nsfd;
-	if (link_set(net->ctr, ctr_idx, &out, ctr_name, e) < 0) {
+	struct error ignored;
+	if (link_set(net->ctr, ctr_idx, &out, now.name, e) < 0) {
 		struct netlink_link_conf back = NETLINK_LINK_CONF_INIT;
-		back.name = ctr_name;
-		struct error ignored;
-		link_set(net->ctr, ctr_idx, &back, ctr_name, &ignored);
+		back.name = now.name;
+		link_set(net->ctr, ctr_idx, &back, tmp, &ignored);
 		return -1;
 	}
 	int idx = index_of(net->host, tmp, "on the host", e);
 	if (idx < 0)
 		return -1;
+	if (!host_link_is(net, idx, want)) {
+		char err[256];
+		struct netlink_link_conf back = NETLINK_LINK_CONF_INIT;
+		back.netns_fd = net->nsfd;
+		if (link_set(net->host, idx, &back, tmp, &ignored) < 0)
+			netlink_link_del(net->host, idx, err, sizeof(err));
+		return error_set(e, ERR_INVALID,
+		                 "the container swapped network interface %s for another link "
+		                 "while it was moved: nothing is moved to the host",
+		                 now.name);
+	}
 	struct netlink_link_conf name = NETLINK_LINK_CONF_INIT;
 	name.name = host_name;
 	if (link_set(net->host, idx, &name, tmp, e) < 0)
 		return error_set(e, ERR_INTERNAL,
 		                 "network interface %s is back on the host as %s: it cannot be "
 		                 "renamed to %s: %s",
-		                 ctr_name, tmp, host_name, e->msg);
+		                 now.name, tmp, host_name, e->msg);
 	return 0;
 }
 
@@ -198,7 +274,8 @@ static int attach_veth(struct hp_net *net, const struct hp_nic *n, struct error 
 	return 0;
 }
 
-static int attach_eth(struct hp_net *net, const struct hp_nic *n, struct error *e)
+static int attach_eth(struct hp_net *net, const struct hp_nic *n, struct hp_nic_id *id,
+                      struct error *e)
 {
 	char err[256], tmp[IFNAMSIZ];
 	int idx = netlink_link_index(net->host, n->host_name, err, sizeof(err));
@@ -208,6 +285,10 @@ static int attach_eth(struct hp_net *net, const struct hp_nic *n, struct error *
 		return error_set(e, ERR_NOT_FOUND, "HostNic(%s) not found, please check",
 		                 n->host_name);
 	if (check_free_in_ctr(net, n->ctr_name, e) < 0)
+		return -1;
+	/* What tells the NIC from the links the container may make, read on our side. */
+	struct netlink_link_ident was;
+	if (ident_of(net->host, idx, &was, e) < 0)
 		return -1;
 	tmp_name(tmp);
 	struct netlink_link_conf down = NETLINK_LINK_CONF_INIT;
@@ -224,24 +305,40 @@ static int attach_eth(struct hp_net *net, const struct hp_nic *n, struct error *
 		link_set(net->host, idx, &back, tmp, &ignored);
 		return -1;
 	}
+	/* Its index in the container (another when ours was taken there). */
+	struct netlink_link_ident in;
 	int ctr_idx = index_of(net->ctr, tmp, "in the container", e);
-	if (ctr_idx < 0)
+	if (ctr_idx < 0 || ident_of(net->ctr, ctr_idx, &in, e) < 0)
 		return -1;
+	was.ifindex = in.ifindex;
+	if (!hp_nic_link_is(&was, &in))
+		return error_set(e, ERR_INVALID,
+		                 "the container swapped network interface %s for another link as "
+		                 "it came in",
+		                 n->host_name);
 	if (configure_ctr(net, ctr_idx, n, true, e) < 0) {
-		move_back(net, ctr_idx, n->ctr_name, n->host_name, &ignored);
+		move_back(net, ctr_idx, &in, n->host_name, &ignored);
 		return -1;
 	}
+	memset(id, 0, sizeof(*id));
+	snprintf(id->host_name, sizeof(id->host_name), "%s", n->host_name);
+	id->link = in;
+	snprintf(id->link.name, sizeof(id->link.name), "%s", n->ctr_name);
 	return 0;
 }
 
-int hp_nic_attach(struct hp_net *net, const struct hp_nic *n, struct error *e)
+int hp_nic_attach(struct hp_net *net, const struct hp_nic *n, struct hp_nic_id *id, struct error *e)
 {
+	struct hp_nic_id unused;
 	if (!n->host_name || !n->ctr_name)
 		return error_set(e, ERR_INVALID, "the NIC lacks a name");
-	return strcmp(n->type, "veth") == 0 ? attach_veth(net, n, e) : attach_eth(net, n, e);
+	if (strcmp(n->type, "veth") == 0)
+		return attach_veth(net, n, e);
+	return attach_eth(net, n, id ? id : &unused, e);
 }
 
-int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, struct error *e)
+int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, const struct hp_nic_id *id,
+                  struct error *e)
 {
 	char err[256];
 	if (strcmp(n->type, "veth") == 0) {
@@ -250,17 +347,28 @@ int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, struct error *e)
 			return error_set(e, ERR_INTERNAL, "%s: %s", n->host_name, err);
 		return 0;
 	}
-	int idx = netlink_link_index(net->ctr, n->ctr_name, err, sizeof(err));
+	/* Its name is the container's choice: without what tells the NIC from another link,
+	 * nothing leaves the container. Still on the host (recorded with
+	 * --update-config-only) is fine: host names are ours. */
+	if (!id && netlink_link_index(net->host, n->host_name, err, sizeof(err)) > 0)
+		return 0;
+	if (!id)
+		return error_set(e, ERR_NOT_FOUND,
+		                 "network interface %s (%s) has no recorded identity: nothing is "
+		                 "moved to the host (it returns when the container's network "
+		                 "namespace ends)",
+		                 n->ctr_name, n->host_name);
+	int idx = find_in_ctr(net, &id->link, e);
 	if (idx < 0)
-		return error_set(e, ERR_INTERNAL, "%s", err);
+		return -1;
 	if (idx == 0) {
 		/* Already back on the host (a failed start, a previous stop) is fine. */
-		if (netlink_link_index(net->host, n->host_name, err, sizeof(err)) > 0)
+		int host = netlink_link_index(net->host, n->host_name, err, sizeof(err));
+		if (host > 0 && host_link_is(net, host, &id->link))
 			return 0;
-		return error_set(e, ERR_NOT_FOUND,
-		                 "network interface %s not found in the container", n->ctr_name);
+		return not_in_ctr(net, n, "nothing is moved to the host", e);
 	}
-	return move_back(net, idx, n->ctr_name, n->host_name, e);
+	return move_back(net, idx, &id->link, n->host_name, e);
 }
 
 static bool differs(const char *a, const char *b)
@@ -268,14 +376,12 @@ static bool differs(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") != 0;
 }
 
-/* Takes the live NIC from the settings from to the settings to. */
-static int apply_update(struct hp_net *net, const struct hp_nic *from, const struct hp_nic *to,
-                        struct error *e)
+/* Takes the live NIC, the container's link ctr_idx, from the settings from to the settings
+ * to. */
+static int apply_update(struct hp_net *net, int ctr_idx, const struct hp_nic *from,
+                        const struct hp_nic *to, struct error *e)
 {
 	char err[256];
-	int ctr_idx = index_of(net->ctr, to->ctr_name, "in the container", e);
-	if (ctr_idx < 0)
-		return -1;
 	bool veth = strcmp(to->type, "veth") == 0;
 	int mtu = to->mtu > 0 && to->mtu != from->mtu ? to->mtu : 0;
 	int qlen = to->qlen >= 0 && to->qlen != from->qlen ? to->qlen : -1;
@@ -338,11 +444,19 @@ static int apply_update(struct hp_net *net, const struct hp_nic *from, const str
 }
 
 int hp_nic_update(struct hp_net *net, const struct hp_nic *old, const struct hp_nic *now,
-                  struct error *e)
+                  const struct hp_nic_id *id, struct error *e)
 {
-	if (apply_update(net, old, now, e) == 0)
+	/* A physical NIC is the link of its identity, whatever its name now. */
+	int ctr_idx = id && strcmp(now->type, "eth") == 0
+	                  ? find_in_ctr(net, &id->link, e)
+	                  : index_of(net->ctr, now->ctr_name, "in the container", e);
+	if (ctr_idx < 0)
+		return -1;
+	if (ctr_idx == 0)
+		return not_in_ctr(net, now, "nothing is changed", e);
+	if (apply_update(net, ctr_idx, old, now, e) == 0)
 		return 0;
 	struct error ignored;
-	apply_update(net, now, old, &ignored);
+	apply_update(net, ctr_idx, now, old, &ignored);
 	return -1;
 }

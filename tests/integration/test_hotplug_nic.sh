@@ -11,6 +11,7 @@ start_daemon main || it_abort "the daemon must start"
 R1=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
 R2=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
 R3=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+R4=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
 
 TOOLS=$BIN/isulad-tools
 HOOKS=$BIN/syscontainer-hooks
@@ -31,7 +32,7 @@ cleanup_net() {
 	for l in $(our_links); do ip link del "$l" 2>/dev/null; done
 	for id in $(cat "$IDS" 2>/dev/null); do
 		umount -l "/run/isulad-tools/netns/$id" 2>/dev/null
-		rm -f "/run/isulad-tools/netns/$id"
+		rm -f "/run/isulad-tools/netns/$id" "/run/isulad-tools/nic/$id.json"
 	done
 }
 it_on_cleanup cleanup_net
@@ -46,7 +47,11 @@ cat >"$SPEC" <<EOS
 {"prestart":[{"path":"$HOOKS","args":["syscontainer-hooks","--state","prestart"]}],
  "poststop":[{"path":"$HOOKS","args":["syscontainer-hooks","--state","poststop"]}]}
 EOS
-run_ctr() { isula run -d --name "$1" --hook-spec "$SPEC" --system-container --external-rootfs "$2" none sleep 100000; }
+run_ctr() { # run_ctr NAME ROOTFS [ISULA-RUN-OPTION...]
+	local name=$1 rootfs=$2
+	shift 2
+	isula run -d --name "$name" --hook-spec "$SPEC" --system-container "$@" --external-rootfs "$rootfs" none sleep 100000
+}
 id_of() { isula inspect -f '{{.Id}}' "$1"; }
 in_c() { isula exec "$1" sh -c "$2" 2>&1; }
 host_has() { ip link show "$1" >/dev/null 2>&1; }
@@ -64,7 +69,8 @@ record() { tools list-nic "$1"; tools list-route "$1"; }
 run_ctr c1 "$R1" >/dev/null || it_abort "c1 must start with the hook"
 id_of c1 >>"$IDS"
 C1PIN=$(pin_of c1)
-expect_ok "prestart pinned c1's network namespace" pinned "$C1PIN"
+# Only a physical NIC needs the pin (to come back at stop): none yet, no pin.
+expect_fail "prestart pins no namespace without eth NICs" "" test -e "$C1PIN"
 
 # ------------------------------------------------------------------------------- add-nic
 expect_ok "add-nic veth" tools add-nic --type veth --name "$V1:eth1" --ip 172.30.1.2/24 \
@@ -83,6 +89,7 @@ expect_ok "add-nic eth" tools add-nic --type eth --name "$E1:eth2" --ip 172.30.2
 	--mtu 1300 --qlen 2100 c1
 expect_eq "add-nic eth message" "Add network interface ($E1) to container (c1,eth2) done" "$LAST_OUT"
 expect_fail "eth: gone from the host" "" host_has "$E1"
+expect_ok "add-nic eth pinned c1's network namespace" pinned "$C1PIN"
 L=$(in_c c1 "ip addr show eth2")
 expect_match "eth: address inside" "inet 172.30.2.2/24" "$L"
 expect_match "eth: MTU and qlen inside" "mtu 1300" "$L"
@@ -180,8 +187,10 @@ expect_ok "start c2" isula start c2
 expect_in "c2: its eth inside" "inet 172.31.0.2/24" c2 "ip addr show eth1"
 expect_ok "rm -f c2" isula rm -f c2
 expect_ok "rm -f: eth back on the host" host_has "$E2"
+expect_fail "rm -f: no pin left" "" test -e "/run/isulad-tools/netns/$(tail -n 1 "$IDS")"
 
 run_ctr c3 "$R3" >/dev/null && isula stop -t 1 c3 >/dev/null
+id_of c3 >>"$IDS"
 EXTRA=()
 for i in 0 1 2 3 4 5 6 7 8; do
 	ip link add "hpx$P$i" type ifb && EXTRA+=("hpx$P$i")
@@ -273,5 +282,95 @@ expect_fail "remove-nic: veth host end gone" "" host_has "$V1"
 expect_eq "list-nic of no NIC prints nothing" "" "$(tools list-nic c1)"
 expect_ok "stop c1" isula stop -t 1 c1
 expect_fail "no pin left after stop" "" test -e "$C1PIN"
+
+# ------------------------------------------------- a veth alone needs no pin (finding 2)
+# c5 may change its own links (CAP_NET_ADMIN in its namespace), as a user-namespaced one can.
+run_ctr c5 "$R3" --cap-add NET_ADMIN >/dev/null || it_abort "c5 must start"
+id_of c5 >>"$IDS"
+C5PIN=$(pin_of c5)
+V5=hpw$P
+expect_ok "c5: add-nic veth" tools add-nic --type veth --name "$V5:eth0v" --ip 172.27.9.2/24 --bridge "$BR" c5
+expect_fail "veth only: no pin" "" test -e "$C5PIN"
+expect_ok "stop c5 with a veth only" isula stop -t 1 c5
+expect_fail "veth only: its host end went with the namespace" "" host_has "$V5"
+expect_ok "start c5 with a veth only" isula start c5
+expect_ok "veth only: its host end is back" host_has "$V5"
+expect_fail "veth only: no pin at start" "" test -e "$C5PIN"
+
+# ----------------------------------- a NIC swapped for another link inside (finding 1)
+# The container owns its namespace: it renames the NIC it was given and makes a link of its
+# own under that name (a macvlan on its veth, an ifb: both could be moved to the host; a
+# bridge could not). Only the NIC given may go back to the host under the host's name; it is
+# told here by an alias set on the host.
+is_nic() { [ "$(cat "/sys/class/net/$1/ifalias" 2>/dev/null)" = "nic$P" ]; }
+ip link set "$E3" alias "nic$P"
+expect_ok "c5: add-nic eth" tools add-nic --type eth --name "$E3:eth1" --ip 172.27.0.2/24 c5
+expect_ok "c5: the eth pinned the namespace" pinned "$C5PIN"
+expect_ok "inside: the NIC renamed away and a macvlan made under its name" \
+	in_c c5 "ip link set eth1 down && ip link set eth1 name other && ip link add link eth0v name eth1 type macvlan"
+expect_ok "update-nic of the swapped NIC" tools update-nic --name eth1 --mtu 1400 c5
+expect_in "update-nic: the NIC given changed" "mtu 1400" c5 "ip link show other"
+expect_not_in "update-nic: the impostor left alone" "mtu 1400" c5 "ip link show eth1"
+expect_ok "remove-nic of the swapped NIC" tools remove-nic --type eth --name "$E3:eth1" c5
+expect_ok "remove-nic: the NIC given is back under its host name" is_nic "$E3"
+expect_not_in "remove-nic: the NIC given left the container" "other" c5 "ip link"
+expect_in "remove-nic: the impostor stays in the container" "eth1@eth0v" c5 "ip link show eth1"
+expect_fail "remove-nic of the last eth: no pin" "" test -e "$C5PIN"
+
+expect_ok "c5: add-nic eth again" tools add-nic --type eth --name "$E3:eth2" --ip 172.27.1.2/24 c5
+expect_ok "inside: the NIC renamed away again, an ifb under its name" \
+	in_c c5 "ip link set eth2 name other2 && ip link add eth2 type ifb"
+expect_ok "stop c5 with its NIC swapped" isula stop -t 1 c5
+expect_ok "poststop: the NIC given is back under its host name" is_nic "$E3"
+expect_fail "poststop: no pin left" "" test -e "$C5PIN"
+
+# The NIC deleted and another link of its kind made under its name: nothing is the NIC.
+expect_ok "start c5 with the eth" isula start c5
+expect_ok "inside: the NIC deleted, another ifb under its name" \
+	in_c c5 "ip link del eth2 && ip link add eth2 type ifb"
+expect_fail "remove-nic of a NIC replaced is refused" "not the network interface added" \
+	tools remove-nic --type eth --name "$E3:eth2" c5
+expect_fail "refused: the impostor is not on the host" "" host_has "$E3"
+expect_match "refused: the NIC stays recorded" "\"HostNicName\":\"$E3\"" "$(tools list-nic c5)"
+expect_ok "rm -f c5" isula rm -f c5
+expect_fail "rm -f: the impostor is not on the host" "" host_has "$E3"
+expect_fail "rm -f: no pin left" "" test -e "$C5PIN"
+ip link add "$E3" type ifb
+
+# ------------------------------------- one NIC claimed by two containers at once (finding 3)
+# Both add-nic wait on their container's lock, held here, and are let go together: without a
+# lock shared by all containers both would find the NIC free in the other's record.
+for c in c6 c7; do
+	run_ctr "$c" "$R4" >/dev/null && isula stop -t 1 "$c" >/dev/null
+	id_of "$c" >>"$IDS"
+done
+blocked() { # blocked PID...: each PID waits for a flock
+	local p
+	for p in "$@"; do grep -q -- "-> FLOCK  ADVISORY  WRITE $p " /proc/locks || return 1; done
+}
+exec 8>>"$LCR/$(id_of c6)/.device_hook.lock" 9>>"$LCR/$(id_of c7)/.device_hook.lock"
+flock -x 8 && flock -x 9
+"$TOOLS" add-nic --type eth --name "$E2:eth1" --ip 172.26.0.2/24 c6 >"$IT_TMP/race6" 2>&1 8>&- 9>&- &
+P6=$!
+"$TOOLS" add-nic --type eth --name "$E2:eth1" --ip 172.26.1.2/24 c7 >"$IT_TMP/race7" 2>&1 8>&- 9>&- &
+P7=$!
+wait_for "both add-nic wait for their container's lock" 10 blocked "$P6" "$P7"
+exec 8>&- 9>&-
+ok=0
+wait "$P6" && ok=$((ok + 1))
+wait "$P7" && ok=$((ok + 1))
+expect_eq "two add-nic of one NIC at once: exactly one succeeds" 1 "$ok"
+expect_match "the other names the container that has it" "network interface $E2 is already added to container" \
+	"$(cat "$IT_TMP/race6" "$IT_TMP/race7")"
+expect_eq "exactly one record has it" 1 "$( (tools list-nic c6; tools list-nic c7) | grep -c "\"HostNicName\":\"$E2\"")"
+isula rm -f c6 >/dev/null
+isula rm -f c7 >/dev/null
+isula rm -f c1 >/dev/null
+
+# ----------------------------------------------------------------------- nothing left
+for id in $(cat "$IDS"); do
+	expect_fail "no pin left for ${id:0:12}" "" test -e "/run/isulad-tools/netns/$id"
+	expect_fail "no NIC identity left for ${id:0:12}" "" test -e "/run/isulad-tools/nic/$id.json"
+done
 
 it_finish

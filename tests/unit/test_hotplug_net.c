@@ -392,6 +392,117 @@ static void test_route_match_and_list(void **state)
 	free(out);
 }
 
+static struct netlink_link_ident link_of(int idx, const char *kind, const char *perm,
+                                         const char *parent)
+{
+	struct netlink_link_ident l;
+	memset(&l, 0, sizeof(l));
+	l.ifindex = idx;
+	snprintf(l.kind, sizeof(l.kind), "%s", kind);
+	if (perm) { /* 6 bytes, zeros among them */
+		l.perm_len = 6;
+		memcpy(l.perm, perm, l.perm_len);
+	}
+	if (parent) {
+		snprintf(l.parent, sizeof(l.parent), "%s", parent);
+		snprintf(l.parent_bus, sizeof(l.parent_bus), "pci");
+	}
+	return l;
+}
+
+/* What tells the NIC given from a link the container made under its name. */
+static void test_nic_link_is(void **state)
+{
+	(void)state;
+	/* A physical NIC: no kind, a permanent address and a parent, whatever its index. */
+	struct netlink_link_ident nic = link_of(7, "", "\x02\x42\xac\x11\x00\x02", "0000:00:03.0");
+	struct netlink_link_ident l = nic;
+	assert_true(hp_nic_link_is(&nic, &l));
+	l.ifindex = 9; /* moved out and in again */
+	assert_true(hp_nic_link_is(&nic, &l));
+	l = link_of(7, "macvlan", "\x02\x42\xac\x11\x00\x02", "0000:00:03.0");
+	assert_false(hp_nic_link_is(&nic, &l)); /* the same index and address, another kind */
+	l = link_of(7, "", "\x02\x42\xac\x11\x00\x03", "0000:00:03.0");
+	assert_false(hp_nic_link_is(&nic, &l)); /* another NIC */
+	l = link_of(7, "", "\x02\x42\xac\x11\x00\x02", "0000:00:04.0");
+	assert_false(hp_nic_link_is(&nic, &l));
+	l = link_of(7, "", NULL, NULL);
+	assert_false(hp_nic_link_is(&nic, &l)); /* lo renamed: no address, no parent */
+	/* A virtual link standing in for one: its kind and index. */
+	struct netlink_link_ident ifb = link_of(12, "ifb", NULL, NULL);
+	l = ifb;
+	assert_true(hp_nic_link_is(&ifb, &l));
+	l.ifindex = 13; /* another ifb made under its name */
+	assert_false(hp_nic_link_is(&ifb, &l));
+	l = link_of(12, "bridge", NULL, NULL);
+	assert_false(hp_nic_link_is(&ifb, &l));
+	l = link_of(12, "ifb", "\x02\x00\x00\x00\x00\x01", NULL);
+	assert_false(hp_nic_link_is(&ifb, &l));
+}
+
+static void test_nic_ids_file(void **state)
+{
+	(void)state;
+	struct hp_nic_ids ids = {0}, back;
+	struct hp_nic_id a = {.host_name = "enp3s0"}, b = {.host_name = "hpd1a"};
+	struct error e = {0};
+	a.link = link_of(7, "", "\x02\x42\xac\x11\x00\x02", "0000:00:03.0");
+	snprintf(a.link.name, sizeof(a.link.name), "eth1");
+	b.link = link_of(12, "ifb", NULL, NULL);
+	snprintf(b.link.name, sizeof(b.link.name), "eth2");
+	assert_int_equal(hp_nic_ids_put(&ids, &a), 0);
+	assert_int_equal(hp_nic_ids_put(&ids, &b), 0);
+	b.link.ifindex = 14;
+	assert_int_equal(hp_nic_ids_put(&ids, &b), 0); /* replaces */
+	assert_int_equal(ids.n, 2);
+	char *text = hp_nic_ids_render(&ids);
+	assert_non_null(text);
+	assert_string_equal(text,
+	                    "{\"enp3s0\":{\"ctr\":\"eth1\",\"ifindex\":7,\"kind\":\"\",\"perm\":"
+	                    "\"02:42:ac:11:00:02\",\"parent\":\"0000:00:03.0\",\"bus\":\"pci\"},"
+	                    "\"hpd1a\":{\"ctr\":\"eth2\",\"ifindex\":14,\"kind\":\"ifb\",\"perm\":"
+	                    "\"\",\"parent\":\"\",\"bus\":\"\"}}\n");
+	assert_int_equal(hp_nic_ids_parse(text, &back, &e), 0);
+	free(text);
+	assert_int_equal(back.n, 2);
+	const struct hp_nic_id *got = hp_nic_ids_find(&back, "enp3s0");
+	assert_non_null(got);
+	assert_memory_equal(&got->link, &a.link, sizeof(a.link));
+	got = hp_nic_ids_find(&back, "hpd1a");
+	assert_non_null(got);
+	assert_memory_equal(&got->link, &b.link, sizeof(b.link));
+	hp_nic_ids_drop(&back, "enp3s0");
+	assert_int_equal(back.n, 1);
+	assert_null(hp_nic_ids_find(&back, "enp3s0"));
+	hp_nic_ids_free(&back);
+	hp_nic_ids_free(&ids);
+
+	const char *bad[] = {
+	    "[]",
+	    "{\"a\":1}",
+	    "{\"a\":{\"ctr\":\"eth1\",\"ifindex\":0,\"kind\":\"\",\"perm\":\"\",\"parent\":\"\","
+	    "\"bus\":\"\"}}",
+	    "{\"a/b\":{\"ctr\":\"eth1\",\"ifindex\":3,\"kind\":\"\",\"perm\":\"\",\"parent\":\"\","
+	    "\"bus\":\"\"}}",
+	    "{\"a\":{\"ctr\":\"eth1\",\"ifindex\":3,\"kind\":\"\",\"perm\":\"0g\",\"parent\":\"\","
+	    "\"bus\":\"\"}}",
+	    "{\"a\":{\"ctr\":\"eth1\",\"ifindex\":3,\"kind\":\"\",\"perm\":\"01:\",\"parent\":\"\","
+	    "\"bus\":\"\"}}",
+	    "{\"a\":{\"ctr\":\"eth1\",\"ifindex\":3,\"kind\":\"x\\n\",\"perm\":\"\",\"parent\":"
+	    "\"\",\"bus\":\"\"}}",
+	    "{\"a\":{\"ctr\":\"eth1\",\"ifindex\":3,\"kind\":\"\",\"perm\":\"\",\"parent\":\"\"}}",
+	    "{\"a\":{\"ctr\":\"eth1\",\"ifindex\":3,\"kind\":\"\",\"perm\":\"\",\"parent\":\"\","
+	    "\"bus\":\"\"},\"a\":{\"ctr\":\"eth2\",\"ifindex\":4,\"kind\":\"\",\"perm\":\"\","
+	    "\"parent\":\"\",\"bus\":\"\"}}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct error be = {0};
+		assert_int_equal(hp_nic_ids_parse(bad[i], &back, &be), -1);
+		assert_int_equal(back.n, 0);
+		assert_null(back.v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +511,7 @@ int main(void)
 	    cmocka_unit_test(test_nic_validate),   cmocka_unit_test(test_nic_conflict_and_find),
 	    cmocka_unit_test(test_nic_list),       cmocka_unit_test(test_routes_parse),
 	    cmocka_unit_test(test_route_validate), cmocka_unit_test(test_route_match_and_list),
+	    cmocka_unit_test(test_nic_link_is),    cmocka_unit_test(test_nic_ids_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/cli_args.h"
 #include "core/units.h"
@@ -120,47 +121,106 @@ static size_t count_eth(const struct hotplug_record *r)
 	return k;
 }
 
-/* Runs the live step fn on the running container's namespace. */
-static int live(struct tool_session *s,
-                int (*fn)(struct hp_net *, const void *, const void *, struct error *),
-                const void *a, const void *b, struct error *e)
+/* The running container's namespace and, for a physical NIC, the identities recorded. */
+static int live_open(struct tool_session *s, const struct hp_nic *n, struct hp_net *net,
+                     struct hp_nic_ids *ids, struct error *e)
+{
+	memset(ids, 0, sizeof(*ids));
+	if (hp_net_open_target(&s->t, net, e) < 0)
+		return -1;
+	if (strcmp(n->type, "eth") == 0 && hp_nic_ids_load(s->t.id, ids, e) < 0) {
+		hp_net_close(net);
+		return -1;
+	}
+	return 0;
+}
+
+static void live_close(struct hp_net *net, struct hp_nic_ids *ids)
+{
+	hp_nic_ids_free(ids);
+	hp_net_close(net);
+}
+
+/* Pins the namespace when it is not yet (a container started without a physical NIC): the
+ * NIC must come back at stop. 1 when pinned here, 0 when it was, -1 with e. */
+static int ensure_pin(const char *id, int nsfd, struct error *e)
+{
+	struct error local = {0};
+	errno = 0;
+	int fd = hp_netns_pin_open(id, &local);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return error_set(e, local.code, "%s", local.msg);
+	return hp_netns_pin(id, nsfd, e) < 0 ? -1 : 1;
+}
+
+/* Adds n to the running container; a physical NIC's identity is recorded. */
+static int live_attach(struct tool_session *s, const struct hp_nic *n, struct error *e)
 {
 	struct hp_net net;
-	if (hp_net_open_target(&s->t, &net, e) < 0)
+	struct hp_nic_ids ids;
+	struct hp_nic_id id;
+	struct error ignored;
+	bool eth = strcmp(n->type, "eth") == 0;
+	if (live_open(s, n, &net, &ids, e) < 0)
 		return -1;
-	int ret = fn(&net, a, b, e);
-	hp_net_close(&net);
+	int pinned = eth ? ensure_pin(s->t.id, net.nsfd, e) : 0;
+	int ret = pinned < 0 ? -1 : hp_nic_attach(&net, n, &id, e);
+	if (ret == 0 && eth &&
+	    (hp_nic_ids_put(&ids, &id) < 0 ? error_set(e, ERR_INTERNAL, "out of memory")
+	                                   : hp_nic_ids_save(s->t.id, &ids, e)) < 0) {
+		hp_nic_detach(&net, n, &id, &ignored);
+		ret = -1;
+	}
+	if (ret < 0 && pinned == 1)
+		hp_netns_unpin(s->t.id, &ignored);
+	live_close(&net, &ids);
 	return ret;
 }
 
-static int do_attach(struct hp_net *net, const void *n, const void *unused, struct error *e)
+/* Removes n from the running container (its record entry already gone): a physical NIC is
+ * found by its identity; the pin goes with the last one. */
+static int live_detach(struct tool_session *s, const struct hp_nic *n, struct error *e)
 {
-	return hp_nic_attach(net, n, e);
-}
-
-static int do_detach(struct hp_net *net, const void *n, const void *unused, struct error *e)
-{
-	return hp_nic_detach(net, n, e);
-}
-
-struct update_args {
-	const struct hp_nic *old;
-	const struct hotplug_record *r;
-};
-
-static int do_update(struct hp_net *net, const void *args, const void *now, struct error *e)
-{
-	const struct update_args *a = args;
-	if (hp_nic_update(net, a->old, now, e) < 0)
+	struct hp_net net;
+	struct hp_nic_ids ids;
+	struct error ignored;
+	bool eth = strcmp(n->type, "eth") == 0;
+	if (live_open(s, n, &net, &ids, e) < 0)
 		return -1;
+	int ret = hp_nic_detach(&net, n, eth ? hp_nic_ids_find(&ids, n->host_name) : NULL, e);
+	if (ret == 0 && eth) {
+		/* The NIC is back: a stale identity left by a failed write matches no link. */
+		hp_nic_ids_drop(&ids, n->host_name);
+		hp_nic_ids_save(s->t.id, &ids, &ignored);
+		if (count_eth(&s->r) == 0)
+			hp_netns_unpin(s->t.id, &ignored);
+	}
+	live_close(&net, &ids);
+	return ret;
+}
+
+/* Changes the running container's NIC old into now. */
+static int live_update(struct tool_session *s, const struct hp_nic *old, const struct hp_nic *now,
+                       struct error *e)
+{
+	struct hp_net net;
+	struct hp_nic_ids ids;
+	if (live_open(s, now, &net, &ids, e) < 0)
+		return -1;
+	int ret = hp_nic_update(&net, old, now, hp_nic_ids_find(&ids, now->host_name), e);
 	/* The routes through the NIC went with its old address: the recorded ones come back
 	 * (those still there are refused as existing, which is fine). */
-	if (differs(a->old->ip, ((const struct hp_nic *)now)->ip)) {
+	if (ret == 0 && differs(old->ip, now->ip)) {
 		struct error ignored;
-		for (size_t i = 0; i < a->r->n_routes; i++)
-			hp_route_apply(net, &a->r->routes[i], &ignored);
+		for (size_t i = 0; i < s->r.n_routes; i++)
+			hp_route_apply(&net, &s->r.routes[i], &ignored);
 	}
-	return 0;
+	live_close(&net, &ids);
+	return ret;
 }
 
 int cmd_add_nic(const struct tool *tool, int argc, char **argv)
@@ -174,6 +234,7 @@ int cmd_add_nic(const struct tool *tool, int argc, char **argv)
 	struct error e = {0};
 	struct tool_session s;
 	bool opened = false;
+	int nic_lock = -1; /* held from the check of the other containers to the end */
 	rc = 1;
 	n.type = strdup(cli_string(v, O_TYPE) ? cli_string(v, O_TYPE) : "");
 	n.ip = dup_flag(v, O_IP);
@@ -209,6 +270,7 @@ int cmd_add_nic(const struct tool *tool, int argc, char **argv)
 	     error_set(&e, ERR_INVALID,
 	               "physical Nic already reach max limit: at most %d eth NICs in a container",
 	               HOTPLUG_MAX_ETH_NICS) < 0) ||
+	    (nic_lock = hp_nic_lock(&e)) < 0 ||
 	    hp_nic_check_other_containers(lcr, s.t.id, n.host_name, &e) < 0 ||
 	    check_host_link(&n, &e) < 0) {
 		free(lcr_buf);
@@ -225,7 +287,7 @@ int cmd_add_nic(const struct tool *tool, int argc, char **argv)
 	}
 	if (tool_session_save(&s))
 		goto out;
-	if (s.live && live(&s, do_attach, &n, NULL, &e) < 0) {
+	if (s.live && live_attach(&s, &n, &e) < 0) {
 		hp_nic_free(&s.r.nics[s.r.n_nics - 1]);
 		s.r.n_nics--;
 		tool_session_save(&s);
@@ -236,6 +298,7 @@ int cmd_add_nic(const struct tool *tool, int argc, char **argv)
 	       n.ctr_name);
 	rc = 0;
 out:
+	hp_nic_unlock(nic_lock);
 	if (opened)
 		tool_session_close(&s);
 	hp_nic_free(&n);
@@ -287,7 +350,7 @@ int cmd_remove_nic(const struct tool *tool, int argc, char **argv)
 	struct hp_nic gone = s.r.nics[i];
 	hp_array_remove(&s.r.nics, &s.r.n_nics, sizeof(gone), i);
 	int saved = tool_session_save(&s);
-	if (saved == 0 && s.live && live(&s, do_detach, &gone, NULL, &e) < 0) {
+	if (saved == 0 && s.live && live_detach(&s, &gone, &e) < 0) {
 		tool_fail("failed to remove nic from container: %s", e.msg);
 		saved = 1;
 	}
@@ -436,8 +499,7 @@ int cmd_update_nic(const struct tool *tool, int argc, char **argv)
 	s.r.nics[i] = now;
 	memset(&now, 0, sizeof(now));
 	int failed = tool_session_save(&s);
-	if (!failed && s.live &&
-	    live(&s, do_update, &(struct update_args){&old, &s.r}, &s.r.nics[i], &e) < 0)
+	if (!failed && s.live && live_update(&s, &old, &s.r.nics[i], &e) < 0)
 		failed = tool_fail("failed to upadte nic in container: %s", e.msg);
 	if (failed) {
 		hp_nic_free(&s.r.nics[i]);
