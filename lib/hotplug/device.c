@@ -12,6 +12,7 @@
 #include "core/json.h"
 
 #include "hotplug/device_impl.h"
+#include "hotplug/list_json.h"
 
 /* ------------------------------------------------------------------------ the record */
 
@@ -637,46 +638,16 @@ char *hotplug_devices_list(const struct hotplug_record *r, bool pretty, bool sub
 	size_t shown = 0;
 	for (size_t i = 0; i < r->n_devices; i++)
 		shown += sub_partitions || !r->devices[i].parent || !*r->devices[i].parent;
-	if (!shown)
-		return strdup("");
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = hp_list_begin(pretty);
 	if (!g)
 		return NULL;
-	if (pretty) {
-		yajl_gen_config(g, yajl_gen_beautify, 1);
-		yajl_gen_config(g, yajl_gen_indent_string, "\t");
-	}
-	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct hp_device *d = &r->devices[i];
 		if (!sub_partitions && d->parent && *d->parent)
 			continue;
-		char type[2] = {d->type, 0};
-		yajl_gen_map_open(g);
-		jg_kstr(g, "Type", type);
-		jg_kint(g, "Minor", d->minor);
-		jg_kint(g, "Major", d->major);
-		jg_kstr(g, "PathOnHost", d->path_on_host);
-		jg_kstr(g, "PathInContainer", d->path_in_container);
-		jg_kstr(g, "CgroupPermissions", d->permissions ? d->permissions : "");
-		jg_kstr(g, "Parent", d->parent ? d->parent : "");
-		yajl_gen_map_close(g);
+		hp_device_gen(g, d);
 	}
-	yajl_gen_array_close(g);
-	size_t len = 0;
-	char *text = jg_finish(g, &len);
-	/* yajl's beautified text ends with a newline already. */
-	if (text && (len == 0 || text[len - 1] != '\n')) {
-		char *line = realloc(text, len + 2);
-		if (!line) {
-			free(text);
-			return NULL;
-		}
-		text = line;
-		text[len] = '\n';
-		text[len + 1] = '\0';
-	}
-	return text;
+	return hp_list_end(g, shown);
 }
 
 /* ---------------------------------------------------------------------------- reapply */

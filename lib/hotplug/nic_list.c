@@ -7,6 +7,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "core/json.h"
+#include "hotplug/list_json.h"
 
 #define FILTER_MAX (64 << 10)
 
@@ -89,15 +90,10 @@ int hp_nic_filter_parse(const char *text, struct hp_nic *f, struct error *e)
 
 char *hp_nic_list_render(const struct hotplug_record *r, const struct hp_nic *f, bool pretty)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = hp_list_begin(pretty);
 	if (!g)
 		return NULL;
-	if (pretty) {
-		yajl_gen_config(g, yajl_gen_beautify, 1);
-		yajl_gen_config(g, yajl_gen_indent_string, "    ");
-	}
 	size_t shown = 0;
-	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->n_nics; i++) {
 		const struct hp_nic *n = &r->nics[i];
 		if (f && !hp_nic_filter_match(f, n))
@@ -114,23 +110,5 @@ char *hp_nic_list_render(const struct hotplug_record *r, const struct hp_nic *f,
 		jg_kstr(g, "CtrNicName", n->ctr_name ? n->ctr_name : "");
 		yajl_gen_map_close(g);
 	}
-	yajl_gen_array_close(g);
-	char *out = jg_finish(g, NULL);
-	if (!out)
-		return NULL;
-	if (shown == 0) {
-		out[0] = '\0'; /* the original prints nothing for an empty list */
-		return out;
-	}
-	size_t len = strlen(out);
-	if (pretty && len && out[len - 1] == '\n')
-		return out;
-	char *line = realloc(out, len + 2);
-	if (!line) {
-		free(out);
-		return NULL;
-	}
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	return line;
+	return hp_list_end(g, shown);
 }

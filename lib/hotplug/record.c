@@ -390,25 +390,28 @@ int hotplug_record_load(const char *dir, struct hotplug_record *r, struct error 
 	return ret;
 }
 
+void hp_device_gen(yajl_gen g, const struct hp_device *d)
+{
+	char type[2] = {d->type, 0};
+	yajl_gen_map_open(g);
+	jg_kstr(g, "Type", type);
+	jg_kint(g, "Minor", d->minor);
+	jg_kint(g, "Major", d->major);
+	jg_kstr(g, "PathOnHost", d->path_on_host);
+	jg_kstr(g, "PathInContainer", d->path_in_container);
+	jg_kstr(g, "CgroupPermissions", d->permissions ? d->permissions : "");
+	jg_kstr(g, "Parent", d->parent ? d->parent : "");
+	yajl_gen_map_close(g);
+}
+
 static void render_devices(yajl_gen g, const struct hotplug_record *r)
 {
 	if (!r->n_devices)
 		return;
 	jg_key(g, "deviceToAdd");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < r->n_devices; i++) {
-		const struct hp_device *d = &r->devices[i];
-		char type[2] = {d->type, 0};
-		yajl_gen_map_open(g);
-		jg_kstr(g, "Type", type);
-		jg_kint(g, "Minor", d->minor);
-		jg_kint(g, "Major", d->major);
-		jg_kstr(g, "PathOnHost", d->path_on_host);
-		jg_kstr(g, "PathInContainer", d->path_in_container);
-		jg_kstr(g, "CgroupPermissions", d->permissions);
-		jg_kstr(g, "Parent", d->parent ? d->parent : "");
-		yajl_gen_map_close(g);
-	}
+	for (size_t i = 0; i < r->n_devices; i++)
+		hp_device_gen(g, &r->devices[i]);
 	yajl_gen_array_close(g);
 }
 

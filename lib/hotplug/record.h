@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "core/error.h"
 
 #define HOTPLUG_RECORD_FILE "device_hook.json"
@@ -99,6 +101,8 @@ char *hotplug_record_render(const struct hotplug_record *r);
 int hotplug_record_save(const char *dir, const struct hotplug_record *r, struct error *e);
 void hotplug_record_free(struct hotplug_record *r);
 
+/* One device as the record and list-device write it: the original's keys in its order. */
+void hp_device_gen(yajl_gen g, const struct hp_device *d);
 void hp_device_free(struct hp_device *d);
 void hp_qos_free(struct hp_qos *q);
 void hp_nic_free(struct hp_nic *n);

@@ -10,6 +10,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "core/json.h"
+#include "hotplug/list_json.h"
 #include "host/inet_addr.h"
 #include "hotplug/nic.h"
 
@@ -190,15 +191,10 @@ const char *hp_route_str(const struct hp_route *r, char *buf, size_t len)
 
 char *hp_route_list_render(const struct hotplug_record *r, const struct hp_route *f, bool pretty)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = hp_list_begin(pretty);
 	if (!g)
 		return NULL;
-	if (pretty) {
-		yajl_gen_config(g, yajl_gen_beautify, 1);
-		yajl_gen_config(g, yajl_gen_indent_string, "    ");
-	}
 	size_t shown = 0;
-	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->n_routes; i++) {
 		const struct hp_route *t = &r->routes[i];
 		if (f && !hp_route_match(f, t))
@@ -211,22 +207,5 @@ char *hp_route_list_render(const struct hotplug_record *r, const struct hp_route
 		jg_kstr(g, "dev", s(t->dev));
 		yajl_gen_map_close(g);
 	}
-	yajl_gen_array_close(g);
-	char *out = jg_finish(g, NULL);
-	if (!out)
-		return NULL;
-	size_t len = strlen(out);
-	if (shown == 0 || (len && out[len - 1] == '\n')) {
-		if (shown == 0)
-			out[0] = '\0';
-		return out;
-	}
-	char *line = realloc(out, len + 2);
-	if (!line) {
-		free(out);
-		return NULL;
-	}
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	return line;
+	return hp_list_end(g, shown);
 }

@@ -100,7 +100,7 @@ expect_eq "list-nic output" "[{\"Ip\":\"172.30.1.2/24\",\"Mac\":\"02:42:ac:1e:01
 expect_ok "list-nic --filter" tools list-nic --filter '{"type":"eth","Mtu":1300}' c1
 expect_eq "list-nic --filter output" "[{\"Ip\":\"172.30.2.2/24\",\"Mac\":\"\",\"Mtu\":1300,\"Qlen\":2100,\"Type\":\"eth\",\"Bridge\":\"\",\"HostNicName\":\"$E1\",\"CtrNicName\":\"eth2\"}]" "$LAST_OUT"
 expect_ok "list-nic --pretty" tools list-nic -p -f '{"CtrNicName":"eth1"}' c1
-expect_match "list-nic --pretty is indented" $'[\n    {\n        "Ip": "172.30.1.2/24",' "$LAST_OUT"
+expect_match "list-nic --pretty is indented with tabs" $'[\n\t{\n\t\t"Ip": "172.30.1.2/24",' "$LAST_OUT"
 expect_fail "list-nic bad filter" "failed to parse filter" tools list-nic --filter '{"ip":' c1
 
 # ----------------------------------------------------------------------------- add-route
@@ -344,9 +344,10 @@ for c in c6 c7; do
 	run_ctr "$c" "$R4" >/dev/null && isula stop -t 1 "$c" >/dev/null
 	id_of "$c" >>"$IDS"
 done
-blocked() { # blocked PID...: each PID waits for a flock
+blocked() { # blocked PID...: each PID has found its container and waits for its lock (it
+	# holds the lock file open and polls it)
 	local p
-	for p in "$@"; do grep -q -- "-> FLOCK  ADVISORY  WRITE $p " /proc/locks || return 1; done
+	for p in "$@"; do ls -l "/proc/$p/fd" 2>/dev/null | grep -q device_hook.lock || return 1; done
 }
 exec 8>>"$LCR/$(id_of c6)/.device_hook.lock" 9>>"$LCR/$(id_of c7)/.device_hook.lock"
 flock -x 8 && flock -x 9

@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/strv.h"
 #include "hotplug/path.h"
+#include "hotplug/list_json.h"
 #include "tool.h"
 
 enum { OPT_HELP };
@@ -115,29 +116,17 @@ int cmd_remove_path(const struct tool *tool, int argc, char **argv)
 	return change_paths(tool, argc, argv, false);
 }
 
-/* One JSON string (malloc'd), or NULL. */
-static char *json_string(const char *s)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	if (!g)
-		return NULL;
-	jg_str(g, s);
-	return jg_finish(g, NULL);
-}
-
-/* The original's output: json.Marshal of the list, or json.Indent with a tab. */
+/* The original's output: json.Marshal of the list, or json.MarshalIndent with a tab. */
 static int print_list(char *const *items, size_t n, bool pretty)
 {
-	fputs(pretty ? "[\n" : "[", stdout);
-	for (size_t i = 0; i < n; i++) {
-		char *js = json_string(items[i]);
-		if (!js)
-			return tool_fail("out of memory");
-		printf("%s%s%s", pretty ? "\t" : "", js,
-		       i + 1 < n ? (pretty ? ",\n" : ",") : (pretty ? "\n" : ""));
-		free(js);
-	}
-	fputs("]\n", stdout);
+	yajl_gen g = hp_list_begin(pretty);
+	for (size_t i = 0; g && i < n; i++)
+		jg_str(g, items[i]);
+	char *text = g ? hp_list_end(g, n) : NULL;
+	if (!text)
+		return tool_fail("out of memory");
+	fputs(text, stdout);
+	free(text);
 	return 0;
 }
 
@@ -159,10 +148,7 @@ int cmd_list_path(const struct tool *tool, int argc, char **argv)
 	} else {
 		struct tool_session s;
 		if (tool_session_open(tool, cli_positional(v, 0), true, &s) == 0) {
-			/* An empty list prints nothing, as the original. */
-			rc = s.r.n_binds
-			         ? print_list(s.r.binds, s.r.n_binds, cli_bool(v, LOPT_PRETTY))
-			         : 0;
+			rc = print_list(s.r.binds, s.r.n_binds, cli_bool(v, LOPT_PRETTY));
 			tool_session_close(&s);
 		}
 	}
