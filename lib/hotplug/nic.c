@@ -12,14 +12,6 @@
 #include "host/netlink_link.h"
 #include "hotplug/route.h"
 
-static size_t count_eth(const struct hotplug_record *r)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < r->n_nics; i++)
-		k += strcmp(r->nics[i].type, "eth") == 0;
-	return k;
-}
-
 /* The recorded identity of the NIC n (NULL for a veth, or when there is none). */
 static const struct hp_nic_id *id_of(const struct hp_nic_ids *ids, const struct hp_nic *n)
 {
@@ -105,7 +97,7 @@ int hotplug_network_reapply(const struct hotplug_target *t, const struct hotplug
 	release_stale(t->id, r);
 	/* Only a physical NIC needs the pin, to come back at stop: a veth's host end dies with
 	 * the namespace, and so do the routes. */
-	if (count_eth(r) > 0 && hp_netns_pin(t->id, nsfd, e) < 0) {
+	if (hp_nic_count_eth(r) > 0 && hp_netns_pin(t->id, nsfd, e) < 0) {
 		close(nsfd);
 		return -1;
 	}

@@ -6,6 +6,7 @@
 #define LIB_HOTPLUG_NIC_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "host/netlink_link.h"
@@ -54,6 +55,8 @@ size_t hp_nic_find(const struct hotplug_record *r, const char *host, const char 
                    const char *type);
 /* A deep copy of n into out. 0, or -1 (ENOMEM). */
 int hp_nic_copy(const struct hp_nic *n, struct hp_nic *out);
+/* How many of the record's NICs are physical ("eth"). */
+size_t hp_nic_count_eth(const struct hotplug_record *r);
 
 /* Takes the lock HOTPLUG_NIC_LOCK (created 0600), waiting for another holder. Taken after a
  * container's record lock, never before. The fd for hp_nic_unlock, or -1 with e. */
@@ -127,6 +130,37 @@ int hp_nic_detach(struct hp_net *net, const struct hp_nic *n, const struct hp_ni
  * the old settings are put back. 0, or -1 with e. */
 int hp_nic_update(struct hp_net *net, const struct hp_nic *old, const struct hp_nic *now,
                   const struct hp_nic_id *id, struct error *e);
+
+/* ---- isulad-tools' commands (nic_ops.c)
+ *
+ * Each records first, then, when live, changes the running container; a failed live step is
+ * undone and the previous record saved back. Their error messages are whole lines in the
+ * original tools' words ("failed to add nic into container: ..."), their progress lines go to
+ * out (NULL: none); t->name is the container as the user named it. */
+
+/* add-nic: n (hp_nic_validate's rules, a veth's host name given) is checked against the
+ * record (HOTPLUG_MAX_NICS, conflicts, HOTPLUG_MAX_ETH_NICS), the other containers (under
+ * HOTPLUG_NIC_LOCK, held until it is recorded) and the host (a veth's host end must not exist,
+ * a physical NIC must), recorded, then added to the container; a physical NIC's identity is
+ * recorded and the namespace pinned. 0, or -1 with e. */
+int hotplug_nic_add(const struct hotplug_target *t, struct hotplug_record *r, bool live,
+                    const struct hp_nic *n, FILE *out, struct error *e);
+/* remove-nic: the record's NIC named by "[host:]ctr" of type (hp_nic_find) leaves the record,
+ * then the container (a physical NIC back to the host; the pin goes with the last one). */
+int hotplug_nic_remove(const struct hotplug_target *t, struct hotplug_record *r, bool live,
+                       const char *host, const char *ctr, const char *type, FILE *out,
+                       struct error *e);
+/* update-nic's settings: NULL strings and mtu 0, qlen -1 are left as recorded; "" clears. */
+struct hp_nic_change {
+	const char *ctr_name; /* the NIC's name in the container */
+	const char *ip, *mac, *bridge;
+	int mtu, qlen;
+};
+/* update-nic: the recorded NIC changed (checked with hp_nic_validate and against the other
+ * NICs), then the live one; after a new IP the recorded routes are added again. Settings equal
+ * to the recorded ones: nothing done, nothing printed. 0, or -1 with e. */
+int hotplug_nic_update(const struct hotplug_target *t, struct hotplug_record *r, bool live,
+                       const struct hp_nic_change *c, FILE *out, struct error *e);
 
 /* ---- the hook (nic.c) */
 

@@ -239,3 +239,11 @@ int hp_nic_copy(const struct hp_nic *n, struct hp_nic *out)
 	}
 	return 0;
 }
+
+size_t hp_nic_count_eth(const struct hotplug_record *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->n_nics; i++)
+		k += strcmp(r->nics[i].type, "eth") == 0;
+	return k;
+}

@@ -5,10 +5,12 @@
 #define LIB_HOTPLUG_ROUTE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "hotplug/netns_pin.h"
 #include "hotplug/record.h"
+#include "hotplug/target.h"
 
 /* The longest rule text accepted (far above HOTPLUG_MAX_ROUTES rules). */
 #define HP_ROUTE_TEXT_MAX (256 << 10)
@@ -45,4 +47,23 @@ char *hp_route_list_render(const struct hotplug_record *r, const struct hp_route
 int hp_route_apply(struct hp_net *net, const struct hp_route *r, struct error *e);
 /* Deletes it; a route already gone is fine. 0, or -1 with e. */
 int hp_route_unapply(struct hp_net *net, const struct hp_route *r, struct error *e);
+
+/* ---- isulad-tools' commands (route_ops.c)
+ *
+ * Each records first, then, when live, changes the running container's namespace; a failed
+ * rule undoes the rules of the same call and the previous record is saved back. Their error
+ * messages are whole lines in the original tools' words ("failed to add route: ..."), their
+ * progress lines go to out (NULL: none), naming the container as t->name. */
+
+/* add-route's checks of its rules alone: each hp_route_validate's, and no two matching each
+ * other. 0, or -1 with e ("failed to add route: ..."). */
+int hp_routes_check(const struct hp_route *rules, size_t n, struct error *e);
+/* add-route: the rules (hp_routes_check), at most HOTPLUG_MAX_ROUTES in the record and none
+ * matching a recorded route, are recorded, then added to the container. 0, or -1 with e. */
+int hotplug_routes_add(const struct hotplug_target *t, struct hotplug_record *r, bool live,
+                       const struct hp_route *rules, size_t n, FILE *out, struct error *e);
+/* remove-route: every recorded route one of the rules matches (each rule must match one)
+ * leaves the record, then the container. 0, or -1 with e. */
+int hotplug_routes_remove(const struct hotplug_target *t, struct hotplug_record *r, bool live,
+                          const struct hp_route *rules, size_t n, FILE *out, struct error *e);
 #endif

@@ -1,6 +1,7 @@
 /* The pure parts of hot-plugged NICs and routes: address parsing, a NIC's validation and
  * conflicts, list-nic's filter and output, route rules' parsing (bounded), checks, matching
- * and listing. The live parts run on real links in tests/integration/test_hotplug_nic.sh. */
+ * and listing; the commands' record flows on a stopped container (live false: only the record
+ * file changes). The live parts run on real links in tests/integration/test_hotplug_nic.sh. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/inet_addr.h"
 #include "hotplug/nic.h"
@@ -503,15 +505,168 @@ static void test_nic_ids_file(void **state)
 	}
 }
 
+/* A stopped container whose record lives in a fresh directory. */
+static void stopped_target(struct hotplug_target *t, char *dir)
+{
+	assert_non_null(mkdtemp(dir));
+	memset(t, 0, sizeof(*t));
+	t->id = "0123abcd";
+	t->name = "c1";
+	t->dir = dir;
+	t->pin.pidfd = -1;
+}
+
+static void remove_record(const char *dir)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/" HOTPLUG_RECORD_FILE, dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_route_ops_record(void **state)
+{
+	char dir[] = "/tmp/hp-route-XXXXXX";
+	struct hotplug_target t;
+	struct hotplug_record r = {0}, back = {0};
+	struct hp_route *rules;
+	size_t n;
+	struct error e = {0};
+	char *text = NULL;
+	size_t len = 0;
+	stopped_target(&t, dir);
+	const char *json = "[{\"dest\":\"10.9.0.0/16\",\"gw\":\"10.0.0.1\"},"
+	                   "{\"dest\":\"default\",\"dev\":\"eth1\"}]";
+	assert_int_equal(hp_routes_parse(json, strlen(json), &rules, &n, &e), 0);
+	assert_int_equal(hp_routes_check(rules, n, &e), 0);
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(hotplug_routes_add(&t, &r, false, rules, n, out, &e), 0);
+	fclose(out);
+	assert_string_equal(text,
+	                    "Add route to container c1, route: "
+	                    "{dest:10.9.0.0/16,src:,gw:10.0.0.1,dev:} done\n"
+	                    "Add route to container c1, route: {dest:default,src:,gw:,dev:eth1} "
+	                    "done\n");
+	free(text);
+	assert_int_equal(hotplug_record_load(dir, &back, &e), 0);
+	assert_int_equal(back.n_routes, 2);
+	hotplug_record_free(&back);
+	/* Again: refused, the record as it was. */
+	assert_int_equal(hotplug_routes_add(&t, &r, false, rules, 1, NULL, &e), -1);
+	assert_string_equal(e.msg, "failed to add route: route "
+	                           "{dest:10.9.0.0/16,src:,gw:10.0.0.1,dev:} alread exist");
+	assert_int_equal(r.n_routes, 2);
+	hp_routes_free(rules, n);
+
+	const char *dup = "[{\"dev\":\"eth2\"},{\"dest\":\"10.1.0.0/16\",\"dev\":\"eth2\"}]";
+	assert_int_equal(hp_routes_parse(dup, strlen(dup), &rules, &n, &e), 0);
+	assert_int_equal(hp_routes_check(rules, n, &e), -1);
+	assert_string_equal(e.msg, "failed to add route: route "
+	                           "{dest:10.1.0.0/16,src:,gw:,dev:eth2} alread exist");
+	hp_routes_free(rules, n);
+
+	const char *rm = "[{\"dev\":\"eth1\"}]";
+	assert_int_equal(hp_routes_parse(rm, strlen(rm), &rules, &n, &e), 0);
+	out = open_memstream(&text, &len);
+	assert_int_equal(hotplug_routes_remove(&t, &r, false, rules, n, out, &e), 0);
+	fclose(out);
+	assert_string_equal(text, "Remove route from container c1, route: "
+	                          "{dest:default,src:,gw:,dev:eth1} done\n");
+	free(text);
+	assert_int_equal(r.n_routes, 1);
+	assert_int_equal(hotplug_routes_remove(&t, &r, false, rules, n, NULL, &e), -1);
+	assert_string_equal(e.msg,
+	                    "failed to remove route: Route({dest:,src:,gw:,dev:eth1}) is not "
+	                    "added by isulad-tools, can not remove it, please check input "
+	                    "parameter.");
+	assert_int_equal(hotplug_record_load(dir, &back, &e), 0);
+	assert_int_equal(back.n_routes, 1);
+	assert_string_equal(back.routes[0].dest, "10.9.0.0/16");
+	hotplug_record_free(&back);
+	hp_routes_free(rules, n);
+	hotplug_record_free(&r);
+	remove_record(dir);
+}
+
+static void test_nic_ops_record(void **state)
+{
+	char dir[] = "/tmp/hp-nic-XXXXXX";
+	struct hotplug_target t;
+	struct hotplug_record r = {0}, back = {0};
+	struct error e = {0};
+	char *text = NULL;
+	size_t len = 0;
+	stopped_target(&t, dir);
+	assert_int_equal(
+	    hotplug_record_parse(
+	        "{\"networkInterfaces\":[{\"Ip\":\"10.0.0.2/24\",\"Mtu\":1500,\"Qlen\":1000,"
+	        "\"Type\":\"veth\",\"Bridge\":\"br0\",\"HostNicName\":\"veth_h\",\"CtrNicName\":"
+	        "\"eth1\"},{\"Ip\":\"10.0.1.2/24\",\"Mtu\":1500,\"Qlen\":1000,\"Type\":\"eth\","
+	        "\"HostNicName\":\"dummy0\",\"CtrNicName\":\"eth2\"}]}",
+	        &r, &e),
+	    0);
+	assert_int_equal(hp_nic_count_eth(&r), 1);
+
+	struct hp_nic_change c = {"eth1", "10.0.0.3/24", NULL, NULL, 9000, -1};
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(hotplug_nic_update(&t, &r, false, &c, out, &e), 0);
+	fclose(out);
+	assert_string_equal(text,
+	                    "Update IP address for network interface (eth1,10.0.0.3/24) done\n"
+	                    "Update Mtu for network interface (eth1,9000) done\n");
+	free(text);
+	assert_int_equal(hotplug_record_load(dir, &back, &e), 0);
+	assert_string_equal(back.nics[0].ip, "10.0.0.3/24");
+	assert_int_equal(back.nics[0].mtu, 9000);
+	hotplug_record_free(&back);
+	/* The same settings: nothing to do, nothing said. */
+	out = open_memstream(&text, &len);
+	assert_int_equal(hotplug_nic_update(&t, &r, false, &c, out, &e), 0);
+	fclose(out);
+	assert_string_equal(text, "");
+	free(text);
+	/* Another NIC's address, an unknown NIC, a bad MTU: refused, the record unchanged. */
+	struct hp_nic_change taken = {"eth1", "10.0.1.2/24", NULL, NULL, 0, -1};
+	assert_int_equal(hotplug_nic_update(&t, &r, false, &taken, NULL, &e), -1);
+	assert_string_equal(
+	    e.msg, "failed to upadte nic in container: interface ip conflict: 10.0.1.2/24");
+	struct hp_nic_change unknown = {"eth9", NULL, NULL, NULL, 0, 5};
+	assert_int_equal(hotplug_nic_update(&t, &r, false, &unknown, NULL, &e), -1);
+	assert_string_equal(e.msg, "failed to upadte nic in container: Network interface eth9 not "
+	                           "exist in container c1");
+	struct hp_nic_change bad_mtu = {"eth1", NULL, NULL, NULL, 50, -1};
+	assert_int_equal(hotplug_nic_update(&t, &r, false, &bad_mtu, NULL, &e), -1);
+	assert_int_equal(strncmp(e.msg, "invalid network option: ", 24), 0);
+	assert_string_equal(r.nics[0].ip, "10.0.0.3/24");
+	assert_int_equal(r.nics[0].mtu, 9000);
+
+	out = open_memstream(&text, &len);
+	assert_int_equal(hotplug_nic_remove(&t, &r, false, NULL, "eth1", "veth", out, &e), 0);
+	fclose(out);
+	assert_string_equal(text,
+	                    "Remove network interface (veth_h) from container (c1,eth1) done\n");
+	free(text);
+	assert_int_equal(hotplug_nic_remove(&t, &r, false, NULL, "eth2", "veth", NULL, &e), -1);
+	assert_string_equal(e.msg, "failed to remove nic from container: Network interface ,eth2 "
+	                           "with type veth not exist in container c1");
+	assert_int_equal(hotplug_record_load(dir, &back, &e), 0);
+	assert_int_equal(back.n_nics, 1);
+	assert_int_equal(hp_nic_count_eth(&back), 1);
+	hotplug_record_free(&back);
+	hotplug_record_free(&r);
+	remove_record(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_inet_prefix),    cmocka_unit_test(test_mac),
-	    cmocka_unit_test(test_ifname),         cmocka_unit_test(test_split_and_default_name),
-	    cmocka_unit_test(test_nic_validate),   cmocka_unit_test(test_nic_conflict_and_find),
-	    cmocka_unit_test(test_nic_list),       cmocka_unit_test(test_routes_parse),
-	    cmocka_unit_test(test_route_validate), cmocka_unit_test(test_route_match_and_list),
-	    cmocka_unit_test(test_nic_link_is),    cmocka_unit_test(test_nic_ids_file),
+	    cmocka_unit_test(test_inet_prefix),      cmocka_unit_test(test_mac),
+	    cmocka_unit_test(test_ifname),           cmocka_unit_test(test_split_and_default_name),
+	    cmocka_unit_test(test_nic_validate),     cmocka_unit_test(test_nic_conflict_and_find),
+	    cmocka_unit_test(test_nic_list),         cmocka_unit_test(test_routes_parse),
+	    cmocka_unit_test(test_route_validate),   cmocka_unit_test(test_route_match_and_list),
+	    cmocka_unit_test(test_nic_link_is),      cmocka_unit_test(test_nic_ids_file),
+	    cmocka_unit_test(test_route_ops_record), cmocka_unit_test(test_nic_ops_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
