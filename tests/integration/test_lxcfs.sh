@@ -440,7 +440,13 @@ LXCFS_PID=""
 t0=$(now_us)
 run_capture timeout 5 cat "$MNT/proc/meminfo"
 expect_eq "after kill -9 a read fails (no hang)" "1" "$LAST_RC"
-expect_match "... with ENOTCONN" "Transport endpoint is not connected" "$LAST_OUT"
+# ENOTCONN, or ECONNABORTED for a request the kernel had queued when the connection was
+# aborted (the readers in flight make that race likely on a loaded machine).
+case "$LAST_OUT" in
+*"Transport endpoint is not connected"* | *"Software caused connection abort"*)
+	pass "... with ENOTCONN (or ECONNABORTED)" ;;
+*) fail "... with ENOTCONN (or ECONNABORTED)" "$LAST_OUT" ;;
+esac
 expect_ok "... at once ($((($(now_us) - t0) / 1000)) ms)" test $(($(now_us) - t0)) -lt 2000000
 expect_ok "readers in flight all returned" timeout 10 sh -c "while kill -0 $flood 2>/dev/null; do sleep 0.1; done"
 expect_ok "a new lxcfs takes over the dead mount point" start_lxcfs
