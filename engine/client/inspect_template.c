@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/json_text.h"
 #include "core/strbuf.h"
 #include "core/units.h"
@@ -247,17 +248,6 @@ static int next_token(struct render *r, const char **pp, struct token *t)
 
 /* ---- evaluation ---- */
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads n hex digits at s; -1 if any is not a hex digit. */
 static long read_hex(const char *s, int n)
 {
@@ -265,7 +255,7 @@ static long read_hex(const char *s, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		int d = hex_value(s[i]);
+		int d = hex_digit(s[i]);
 
 		if (d < 0)
 			return -1;

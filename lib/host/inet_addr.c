@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/hex.h"
+
 int inet_addr_parse(const char *s, struct inet_prefix *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -69,31 +71,13 @@ bool inet_addr_equal(const struct inet_prefix *a, const struct inet_prefix *b)
 	return a->family == b->family && memcmp(a->addr, b->addr, inet_addr_size(a)) == 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int mac_parse(const char *s, unsigned char mac[6])
 {
 	if (!s || strlen(s) != 17)
 		return -1;
 	char sep = s[2];
-	if (sep != ':' && sep != '-')
+	if ((sep != ':' && sep != '-') || hex_bytes_parse(s, sep, mac, 6) != 6)
 		return -1;
-	for (int i = 0; i < 6; i++) {
-		const char *b = s + i * 3;
-		int hi = hexval(b[0]), lo = hexval(b[1]);
-		if (hi < 0 || lo < 0 || (i < 5 && b[2] != sep))
-			return -1;
-		mac[i] = (unsigned char)(hi << 4 | lo);
-	}
 	static const unsigned char zero[6];
 	if ((mac[0] & 1) || memcmp(mac, zero, 6) == 0)
 		return -1;

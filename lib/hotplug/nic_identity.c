@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "core/hex.h"
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -35,26 +36,6 @@ static void hex(const unsigned char *p, size_t n, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && off + 3 < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, i ? ":%02x" : "%02x", p[i]);
-}
-
-/* "aa:bb:..." into p (at most max bytes). The length, or -1. */
-static int unhex(const char *s, unsigned char *p, size_t max)
-{
-	size_t n = 0;
-	if (!*s)
-		return 0;
-	for (;;) {
-		unsigned v;
-		int used = 0;
-		if (n >= max || sscanf(s, "%2x%n", &v, &used) != 1 || used != 2)
-			return -1;
-		p[n++] = (unsigned char)v;
-		s += 2;
-		if (!*s)
-			return (int)n;
-		if (*s++ != ':')
-			return -1;
-	}
 }
 
 char *hp_nic_ids_render(const struct hp_nic_ids *ids)
@@ -105,7 +86,7 @@ static int parse_one(const char *host, yajl_val o, struct hp_nic_id *id)
 	    get_field(o, "parent", l->parent, sizeof(l->parent)) < 0 ||
 	    get_field(o, "bus", l->parent_bus, sizeof(l->parent_bus)) < 0)
 		return -1;
-	int n = unhex(perm, l->perm, sizeof(l->perm));
+	int n = hex_bytes_parse(perm, ':', l->perm, sizeof(l->perm));
 	if (n < 0)
 		return -1;
 	l->perm_len = (size_t)n;

@@ -43,44 +43,41 @@ static int route_copy(const struct hp_route *r, struct hp_route *c)
 	           : 0;
 }
 
-/* Adds the rules to the container's namespace; all or none. 0, or -1 with e. */
-static int apply_all(const struct hotplug_target *t, const struct hp_route *rules, size_t n,
-                     struct error *e)
+typedef int (*route_op)(struct hp_net *net, const struct hp_route *r, struct error *e);
+
+/* Runs op on each rule in the container's namespace, all or none: after a failure, undo
+ * reverts the ones done. 0, or -1 with e. */
+static int run_all(const struct hotplug_target *t, const struct hp_route *rules, size_t n,
+                   route_op op, route_op undo, struct error *e)
 {
 	struct hp_net net;
 	size_t done = 0;
 	if (hp_net_open_target(t, &net, e) < 0)
 		return -1;
 	for (; done < n; done++)
-		if (hp_route_apply(&net, &rules[done], e) < 0)
+		if (op(&net, &rules[done], e) < 0)
 			break;
 	if (done < n) {
 		struct error ignored;
 		while (done > 0)
-			hp_route_unapply(&net, &rules[--done], &ignored);
+			undo(&net, &rules[--done], &ignored);
 	}
 	hp_net_close(&net);
 	return done < n ? -1 : 0;
 }
 
-/* Deletes the routes from the container's namespace; all or none. 0, or -1 with e. */
+/* Adds the rules to the container's namespace; all or none. */
+static int apply_all(const struct hotplug_target *t, const struct hp_route *rules, size_t n,
+                     struct error *e)
+{
+	return run_all(t, rules, n, hp_route_apply, hp_route_unapply, e);
+}
+
+/* Deletes the routes from the container's namespace; all or none. */
 static int unapply_all(const struct hotplug_target *t, const struct hp_route *routes, size_t n,
                        struct error *e)
 {
-	struct hp_net net;
-	size_t done = 0;
-	if (hp_net_open_target(t, &net, e) < 0)
-		return -1;
-	for (; done < n; done++)
-		if (hp_route_unapply(&net, &routes[done], e) < 0)
-			break;
-	if (done < n) {
-		struct error ignored;
-		while (done > 0)
-			hp_route_apply(&net, &routes[--done], &ignored);
-	}
-	hp_net_close(&net);
-	return done < n ? -1 : 0;
+	return run_all(t, routes, n, hp_route_unapply, hp_route_apply, e);
 }
 
 int hotplug_routes_add(const struct hotplug_target *t, struct hotplug_record *r, bool live,

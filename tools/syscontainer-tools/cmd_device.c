@@ -209,12 +209,8 @@ int cmd_list_device(const struct tool *tool, int argc, char **argv)
 		                   ? "\nDon't put container-id in the middle of options"
 		                   : "");
 	} else if ((rc = tool_session_open(tool, cli_positional(v, 0), true, &s)) == 0) {
-		char *text = hotplug_devices_list(&s.r, cli_bool(v, L_PRETTY), cli_bool(v, L_SUB));
-		if (!text)
-			rc = tool_fail("out of memory");
-		else
-			fputs(text, stdout);
-		free(text);
+		rc = tool_print_text(
+		    hotplug_devices_list(&s.r, cli_bool(v, L_PRETTY), cli_bool(v, L_SUB)));
 		tool_session_close(&s);
 	}
 	cli_values_free(v);

@@ -181,15 +181,8 @@ int cmd_list_nic(const struct tool *tool, int argc, char **argv)
 		tool_fail("%s", e.msg);
 	} else {
 		if (tool_session_open(tool, ref, true, &s) == 0) {
-			char *out =
-			    hp_nic_list_render(&s.r, ftext ? &f : NULL, cli_bool(v, L_PRETTY));
-			if (!out) {
-				tool_fail("out of memory");
-			} else {
-				fputs(out, stdout);
-				rc = 0;
-			}
-			free(out);
+			rc = tool_print_text(
+			    hp_nic_list_render(&s.r, ftext ? &f : NULL, cli_bool(v, L_PRETTY)));
 			tool_session_close(&s);
 		}
 		if (ftext)

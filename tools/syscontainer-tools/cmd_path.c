@@ -122,12 +122,7 @@ static int print_list(char *const *items, size_t n, bool pretty)
 	yajl_gen g = hp_list_begin(pretty);
 	for (size_t i = 0; g && i < n; i++)
 		jg_str(g, items[i]);
-	char *text = g ? hp_list_end(g, n) : NULL;
-	if (!text)
-		return tool_fail("out of memory");
-	fputs(text, stdout);
-	free(text);
-	return 0;
+	return tool_print_text(g ? hp_list_end(g, n) : NULL);
 }
 
 int cmd_list_path(const struct tool *tool, int argc, char **argv)

@@ -17,6 +17,15 @@ int tool_fail(const char *fmt, ...)
 	return 1;
 }
 
+int tool_print_text(char *text)
+{
+	if (!text)
+		return tool_fail("out of memory");
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
 /* ^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$, the original's rule (an ID prefix passes it too). */
 static bool name_valid(const char *s)
 {

@@ -32,6 +32,9 @@ void tool_session_close(struct tool_session *s);
 /* Prints the message and a newline on stderr; returns 1 (the exit code). */
 int tool_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints text (malloc'd; freed) on stdout: 0, or 1 after saying "out of memory" for NULL. */
+int tool_print_text(char *text);
+
 /* The commands: argv holds the command's own arguments (after its name). */
 int cmd_add_device(const struct tool *tool, int argc, char **argv);
 int cmd_remove_device(const struct tool *tool, int argc, char **argv);
