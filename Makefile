@@ -154,10 +154,12 @@ FUZZ_LIB_mountinfo := host/mountinfo
 FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
 FUZZ_LIB_utf8 := core/utf8
 FUZZ_LIB_proc_stat := host/pid_pin core/fileutil
-FUZZ_LIB_hotplug_record := hotplug/record host/ns_exec core/json core/strv core/utf8 core/fileutil core/error
+FUZZ_LIB_hotplug_record := hotplug/record host/ns_exec core/json core/strv core/utf8 \
+	core/fileutil core/error
 FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check hotplug/path_spec \
-	hotplug/device_args hotplug/list_json hotplug/record host/ns_exec host/inet_addr engine/device_spec core/path_clean core/hex core/json \
-	core/strv core/utf8 core/fileutil core/error core/units
+	hotplug/device_args hotplug/list_json hotplug/record host/ns_exec host/inet_addr \
+	engine/device_spec core/path_clean core/hex core/json core/strv core/utf8 core/fileutil \
+	core/error core/units
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
