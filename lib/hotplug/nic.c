@@ -162,20 +162,33 @@ int hotplug_network_release(const char *id, const struct hotplug_record *r, stru
 	} else if (errno != ENOENT) {
 		ret = error_set(e, local.code, "%s", local.msg);
 	} else {
-		/* No pin: the namespace died with the container. The veths died with it; a
+		/* No pin: the namespace dies with the container, and its veths with it, but
+		 * the kernel tears a namespace down later, in the background: delete the host
+		 * ends now, so that a start right after this stop finds their names free. A
 		 * physical NIC went back to the host under its container name, out of reach,
 		 * unless it never left (recorded with --update-config-only). */
 		char err[256];
 		struct nl_sock *s = netlink_open(-1, err, sizeof(err));
-		for (size_t i = 0; i < r->n_nics; i++)
-			if (strcmp(r->nics[i].type, "eth") == 0 &&
-			    (!s ||
-			     netlink_link_index(s, r->nics[i].host_name, err, sizeof(err)) <= 0))
+		for (size_t i = 0; i < r->n_nics; i++) {
+			const struct hp_nic *n = &r->nics[i];
+			int idx = s ? netlink_link_index(s, n->host_name, err, sizeof(err)) : -1;
+			char kind[32] = "";
+			if (strcmp(n->type, "veth") == 0) {
+				if (idx > 0 &&
+				    netlink_link_kind(s, idx, kind, sizeof(kind), err,
+				                      sizeof(err)) == 0 &&
+				    strcmp(kind, "veth") == 0 &&
+				    netlink_link_del(s, idx, err, sizeof(err)) < 0)
+					ret =
+					    error_set(e, ERR_INTERNAL, "%s: %s", n->host_name, err);
+			} else if (idx <= 0) {
 				ret = error_set(
 				    e, ERR_NOT_FOUND,
 				    "the network namespace of the container was not pinned: "
 				    "network interface (%s) could not be returned",
-				    r->nics[i].host_name);
+				    n->host_name);
+			}
+		}
 		netlink_close(s);
 	}
 	hp_nic_ids_free(&ids);

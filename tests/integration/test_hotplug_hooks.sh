@@ -107,6 +107,37 @@ expect_eq "lock race: the path is mounted in the restarted container" raced \
 	"$(isula exec race cat /mnt/race/f 2>&1)"
 isula rm -f race >/dev/null
 
+# A start right after a stop: the veths' host ends must be gone when the stop returns (the
+# kernel frees the containers' network namespaces later, in the background; stopping several
+# at once makes that later).
+VBR=hpvb$$
+ip link add "$VBR" type bridge && ip link set "$VBR" up || it_abort "a test bridge is needed"
+it_on_cleanup "ip link del $VBR 2>/dev/null"
+BBSPEC=$IT_TMP/bb-hookspec.json
+sed "s|\"/usr/bin/syscontainer-hooks\"|\"$HOOK\"|" "$REPO/policies/syscontainer-hooks.json" >"$BBSPEC"
+for q in 1 2 3; do
+	BBQ=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+	expect_ok "quick restart: container q$q with the hook runs" isula run -d --name "q$q" \
+		--hook-spec "$BBSPEC" --system-container --external-rootfs "$BBQ" none sleep 100000
+	expect_ok "quick restart: q$q gets a veth" "$TOOLS" add-nic --type veth \
+		--name "hpq$q$$:eth1" --ip "10.239.$q.2/24" --bridge "$VBR" "q$q"
+done
+cycles=0
+for i in $(seq 1 10); do
+	timeout 60 "$ISULA" stop -t 0 q1 q2 q3 >/dev/null 2>&1 || break
+	[ ! -e "/sys/class/net/hpq1$$" ] && [ ! -e "/sys/class/net/hpq2$$" ] &&
+		[ ! -e "/sys/class/net/hpq3$$" ] || break
+	timeout 60 "$ISULA" start q1 q2 q3 >"$IT_TMP/quick.out" 2>&1 || break
+	cycles=$((cycles + 1))
+done
+expect_eq "quick restart: 10 times, the stops leave no host end and the starts succeed" 10 "$cycles"
+[ "$cycles" = 10 ] || { ls /sys/class/net; cat "$IT_TMP/quick.out"; }
+expect_match "quick restart: the NIC is there after the last start" "10.239.2.2/24" \
+	"$(isula exec q2 ip -o addr show eth1 2>&1)"
+isula rm -f q1 q2 q3 >/dev/null
+expect_ok "quick restart: no host end left after rm" \
+	sh -c "! ls /sys/class/net | grep -q 'hpq[123]$$'"
+
 # ------------------------------------------------------- every resource, on a systemd box
 S=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
 # The sample spec users are given (make install puts it in /etc/isulad-tools), pointed at
