@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "core/hex.h"
 #include "core/fileutil.h"
+#include "core/hex.h"
 #include "core/json.h"
 #include "core/utf8.h"
 
