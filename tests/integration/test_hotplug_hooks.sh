@@ -62,6 +62,11 @@ start_daemon main
 expect_ok "tools: --help lists the commands" "$TOOLS" --help
 expect_match "tools: ... add-device among them" add-device "$LAST_OUT"
 expect_fail "tools: an unknown command is named" "unknown subcommand frob" "$TOOLS" frob x
+for cmd in add-device list-nic add-route remove-path; do
+	expect_fail "tools: $cmd names an unknown flag, as the original" \
+		"Incorrect Usage: unknown flag: --bogus" "$TOOLS" "$cmd" --bogus c1
+	expect_match "tools: ... and shows the command's usage" "Usage:  isulad-tools $cmd" "$LAST_OUT"
+done
 expect_fail "tools: a name outside the original's pattern is refused" \
 	"Invalid container name (a;b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed" \
 	"$TOOLS" list-path 'a;b'

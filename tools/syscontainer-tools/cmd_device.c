@@ -58,29 +58,6 @@ static const struct cli_option g_update_opts[] = {
     [U_HELP] = {"help", 'h', CLI_BOOL, NULL, "Print usage"},
 };
 
-/* Parses the command's flags; NULL after printing the error (*rc set) or the help (*rc 0). */
-static struct cli_values *parse(const char *cmd, const char *usage, const struct cli_option *opts,
-                                size_t n, size_t help, int argc, char **argv, int *rc)
-{
-	char err[512];
-	struct cli_values *v = cli_parse(opts, n, argc, argv, false, err, sizeof(err));
-	char line[256];
-	snprintf(line, sizeof(line), PROG " %s %s", cmd, usage);
-	if (!v) {
-		fprintf(stderr, "Incorrect Usage: %s\n\n", err);
-		cli_print_help(stderr, line, opts, n);
-		*rc = 1;
-		return NULL;
-	}
-	if (cli_bool(v, help)) {
-		cli_print_help(stdout, line, opts, n);
-		cli_values_free(v);
-		*rc = 0;
-		return NULL;
-	}
-	return v;
-}
-
 /* The QoS flags' values; 0, or 1 after printing the error with prefix. */
 static int parse_qos(const struct cli_values *v, const char *prefix, struct hp_qos_arg **out,
                      size_t *n)
@@ -140,10 +117,10 @@ int cmd_add_device(const struct tool *tool, int argc, char **argv)
 {
 	int rc = 0;
 	struct cli_values *v =
-	    parse("add-device",
-	          "[OPTIONS] <container_id> hostdevice[:containerdevice][:permission] "
-	          "[...]",
-	          g_add_opts, N_ADD_OPTS, A_HELP, argc, argv, &rc);
+	    tool_parse("add-device",
+	               "[OPTIONS] <container_id> hostdevice[:containerdevice][:permission] "
+	               "[...]",
+	               g_add_opts, N_ADD_OPTS, A_HELP, argc, argv, &rc);
 	if (!v)
 		return rc;
 	struct hp_device_arg *devs = NULL;
@@ -172,9 +149,9 @@ int cmd_add_device(const struct tool *tool, int argc, char **argv)
 int cmd_remove_device(const struct tool *tool, int argc, char **argv)
 {
 	int rc = 0;
-	struct cli_values *v =
-	    parse("remove-device", "[OPTIONS] <container_id> hostdevice[:containerdevice] [...]",
-	          g_remove_opts, N_REMOVE_OPTS, R_HELP, argc, argv, &rc);
+	struct cli_values *v = tool_parse(
+	    "remove-device", "[OPTIONS] <container_id> hostdevice[:containerdevice] [...]",
+	    g_remove_opts, N_REMOVE_OPTS, R_HELP, argc, argv, &rc);
 	if (!v)
 		return rc;
 	struct hp_device_arg *devs = NULL;
@@ -198,8 +175,8 @@ int cmd_remove_device(const struct tool *tool, int argc, char **argv)
 int cmd_list_device(const struct tool *tool, int argc, char **argv)
 {
 	int rc = 0;
-	struct cli_values *v = parse("list-device", "[OPTIONS] <container_id>", g_list_opts,
-	                             N_LIST_OPTS, L_HELP, argc, argv, &rc);
+	struct cli_values *v = tool_parse("list-device", "[OPTIONS] <container_id>", g_list_opts,
+	                                  N_LIST_OPTS, L_HELP, argc, argv, &rc);
 	if (!v)
 		return rc;
 	struct tool_session s;
@@ -220,8 +197,8 @@ int cmd_list_device(const struct tool *tool, int argc, char **argv)
 int cmd_update_device(const struct tool *tool, int argc, char **argv)
 {
 	int rc = 0;
-	struct cli_values *v = parse("update-device", "[OPTIONS] <container_id>", g_update_opts,
-	                             N_UPDATE_OPTS, U_HELP, argc, argv, &rc);
+	struct cli_values *v = tool_parse("update-device", "[OPTIONS] <container_id>",
+	                                  g_update_opts, N_UPDATE_OPTS, U_HELP, argc, argv, &rc);
 	if (!v)
 		return rc;
 	struct hp_qos_arg *qos = NULL;

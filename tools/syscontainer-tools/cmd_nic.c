@@ -36,19 +36,12 @@ static const struct cli_option g_list_opts[] = {
 static struct cli_values *parse(const char *cmd, const struct cli_option *opts, size_t nopts,
                                 int help, int argc, char **argv, const char **ctr, int *rc)
 {
-	char err[512];
-	*rc = 1;
-	struct cli_values *v = cli_parse(opts, nopts, argc, argv, false, err, sizeof(err));
-	if (!v) {
-		fprintf(stderr, "Incorrect Usage: %s\n", err);
+	struct cli_values *v =
+	    tool_parse(cmd, "[OPTIONS] <container_id>", opts, nopts, (size_t)help, argc, argv, rc);
+	if (!v)
 		return NULL;
-	}
-	if (cli_bool(v, (size_t)help)) {
-		char usage[128];
-		snprintf(usage, sizeof(usage), "isulad-tools %s [OPTIONS] <container_id>", cmd);
-		cli_print_help(stdout, usage, opts, nopts);
-		*rc = 0;
-	} else if (cli_npositional(v) != 1) {
+	*rc = 1;
+	if (cli_npositional(v) != 1) {
 		tool_fail("isulad-tools: \"%s\" must accept a container-id", cmd);
 	} else if (!*(*ctr = cli_positional(v, 0))) {
 		tool_fail("container-id can't be empty");

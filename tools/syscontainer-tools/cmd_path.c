@@ -50,21 +50,16 @@ static struct hp_bind *parse_binds(struct cli_values *v, bool add, size_t *n)
 static int change_paths(const struct tool *tool, int argc, char **argv, bool add)
 {
 	const char *cmd = add ? "add-path" : "remove-path";
-	char err[512];
-	struct cli_values *v = cli_parse(g_change_opts, 1, argc, argv, false, err, sizeof(err));
+	int rc;
+	struct cli_values *v =
+	    tool_parse(cmd,
+	               add ? "<container_id> hostpath:containerpath[:permission] "
+	                     "[...]"
+	                   : "<container_id> hostpath:containerpath [...]",
+	               g_change_opts, 1, OPT_HELP, argc, argv, &rc);
 	if (!v)
-		return tool_fail("isulad-tools %s: %s", cmd, err);
-	int rc = 1;
-	if (cli_bool(v, OPT_HELP)) {
-		cli_print_help(stdout,
-		               add ? "isulad-tools add-path <container_id> "
-		                     "hostpath:containerpath[:permission] [...]"
-		                   : "isulad-tools remove-path <container_id> "
-		                     "hostpath:containerpath [...]",
-		               g_change_opts, 1);
-		rc = 0;
-		goto out;
-	}
+		return rc;
+	rc = 1;
 	if (cli_npositional(v) < 2) {
 		tool_fail("isulad-tools: \"%s\" requires a minimum of 2 args", cmd);
 		goto out;
@@ -127,16 +122,13 @@ static int print_list(char *const *items, size_t n, bool pretty)
 
 int cmd_list_path(const struct tool *tool, int argc, char **argv)
 {
-	char err[512];
-	struct cli_values *v = cli_parse(g_list_opts, 2, argc, argv, false, err, sizeof(err));
+	int rc;
+	struct cli_values *v = tool_parse("list-path", "[--pretty] <container_id>", g_list_opts, 2,
+	                                  LOPT_HELP, argc, argv, &rc);
 	if (!v)
-		return tool_fail("isulad-tools list-path: %s", err);
-	int rc = 1;
-	if (cli_bool(v, LOPT_HELP)) {
-		cli_print_help(stdout, "isulad-tools list-path [--pretty] <container_id>",
-		               g_list_opts, 2);
-		rc = 0;
-	} else if (cli_npositional(v) < 1) {
+		return rc;
+	rc = 1;
+	if (cli_npositional(v) < 1) {
 		tool_fail("isulad-tools: \"list-path\" must accept a container-id");
 	} else if (cli_npositional(v) > 1) {
 		tool_fail("Don't put container-id in the middle of options");

@@ -27,20 +27,15 @@ static const struct cli_option g_list_opts[] = {
 static struct cli_values *parse(const char *cmd, const struct cli_option *opts, size_t nopts,
                                 int help, size_t npos, int argc, char **argv, int *rc)
 {
-	char err[512];
-	*rc = 1;
-	struct cli_values *v = cli_parse(opts, nopts, argc, argv, false, err, sizeof(err));
-	if (!v) {
-		fprintf(stderr, "Incorrect Usage: %s\n", err);
+	struct cli_values *v = tool_parse(
+	    cmd,
+	    npos == 2 ? "[OPTIONS] <container_id> '[{\"dest\":..,\"src\":..,\"gw\":..,\"dev\":..}]'"
+	              : "[OPTIONS] <container_id>",
+	    opts, nopts, (size_t)help, argc, argv, rc);
+	if (!v)
 		return NULL;
-	}
-	if (cli_bool(v, (size_t)help)) {
-		char usage[160];
-		snprintf(usage, sizeof(usage), "isulad-tools %s [OPTIONS] <container_id>%s", cmd,
-		         npos == 2 ? " '[{\"dest\":..,\"src\":..,\"gw\":..,\"dev\":..}]'" : "");
-		cli_print_help(stdout, usage, opts, nopts);
-		*rc = 0;
-	} else if (cli_npositional(v) != npos) {
+	*rc = 1;
+	if (cli_npositional(v) != npos) {
 		if (npos == 2)
 			tool_fail("isulad-tools: \"%s\" must accept container-id and rules", cmd);
 		else

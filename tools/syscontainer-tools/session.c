@@ -17,6 +17,28 @@ int tool_fail(const char *fmt, ...)
 	return 1;
 }
 
+struct cli_values *tool_parse(const char *cmd, const char *usage, const struct cli_option *opts,
+                              size_t n, size_t help, int argc, char **argv, int *rc)
+{
+	char err[512];
+	struct cli_values *v = cli_parse(opts, n, argc, argv, false, err, sizeof(err));
+	char line[256];
+	snprintf(line, sizeof(line), "isulad-tools %s %s", cmd, usage);
+	if (!v) {
+		fprintf(stderr, "Incorrect Usage: %s\n\n", err);
+		cli_print_help(stderr, line, opts, n);
+		*rc = 1;
+		return NULL;
+	}
+	if (cli_bool(v, help)) {
+		cli_print_help(stdout, line, opts, n);
+		cli_values_free(v);
+		*rc = 0;
+		return NULL;
+	}
+	return v;
+}
+
 int tool_print_text(char *text)
 {
 	if (!text)

@@ -5,6 +5,9 @@
 #define TOOLS_SYSCONTAINER_TOOLS_TOOL_H
 #include <stdbool.h>
 
+#include <stddef.h>
+
+#include "core/cli_args.h"
 #include "hotplug/record.h"
 #include "hotplug/target.h"
 
@@ -32,6 +35,12 @@ void tool_session_close(struct tool_session *s);
 /* Prints the message and a newline on stderr; returns 1 (the exit code). */
 int tool_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Parses a command's flags, which may come before, between or after its arguments (the
+ * original's habit). NULL after printing "Incorrect Usage: ..." and the command's help on
+ * stderr (*rc 1), or its help on stdout for --help (opts[help]; *rc 0). usage: the command's
+ * arguments, for the help's first line. */
+struct cli_values *tool_parse(const char *cmd, const char *usage, const struct cli_option *opts,
+                              size_t n, size_t help, int argc, char **argv, int *rc);
 /* Prints text (malloc'd; freed) on stdout: 0, or 1 after saying "out of memory" for NULL. */
 int tool_print_text(char *text);
 
