@@ -41,6 +41,8 @@ MONITOR_SRC := $(wildcard engine/monitor/*.c)
 TOOLKIT_SRC := $(wildcard tools/lxcfs-toolkit/*.c)
 TOOLS_SRC := $(wildcard tools/syscontainer-tools/*.c)
 HOOKS_SRC := $(wildcard hooks/*.c)
+AUTHZ_SRC := $(wildcard authz/*.c)
+AUTHZ_LIB := $(BUILD)/authz.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 # lxcfs: everything but main.c also goes into an archive the unit tests link (pure parsers
@@ -53,6 +55,7 @@ LXCFS_LIB_OBJ := $(filter-out %/main.o,$(LXCFS_SRC:%.c=$(BUILD)/obj/%.o))
 
 BINS := $(BUILD)/bin/isulad $(BUILD)/bin/isula $(BUILD)/bin/isulad-monitor $(BUILD)/bin/lxcfs
 BINS += $(BUILD)/bin/lxcfs-toolkit $(BUILD)/bin/isulad-tools $(BUILD)/bin/syscontainer-hooks
+BINS += $(BUILD)/bin/authz-broker
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Helpers the integration tests run (not installed).
 TEST_TOOLS := $(BUILD)/test-tools/shift-rootfs $(BUILD)/test-tools/bpf-devices
@@ -96,6 +99,10 @@ $(BUILD)/bin/lxcfs-toolkit: $(TOOLKIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/bin/authz-broker: $(BUILD)/obj/authz/main.o $(AUTHZ_LIB) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
 $(BUILD)/obj/lxcfs/%.o: CFLAGS += $(FUSE_CFLAGS)
 $(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ilxcfs -I.
 
@@ -111,6 +118,9 @@ $(BUILD)/bin/lxcfs: $(BUILD)/obj/lxcfs/main.o $(LXCFS_LIB) $(LIBCOMMON)
 # live (and be tested) in that binary's folder.
 DAEMON_LIB := $(BUILD)/daemon.a
 CLIENT_LIB := $(BUILD)/client.a
+$(AUTHZ_LIB): $(filter-out %/main.o,$(AUTHZ_SRC:%.c=$(BUILD)/obj/%.o))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
 $(DAEMON_LIB): $(filter-out %/main.o,$(DAEMON_SRC:%.c=$(BUILD)/obj/%.o))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
@@ -118,8 +128,8 @@ $(CLIENT_LIB): $(filter-out %/main.o,$(CLIENT_SRC:%.c=$(BUILD)/obj/%.o))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(LIBHOTPLUG) \
-		$(LIBCOMMON)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(AUTHZ_LIB) \
+		$(LIBHOTPLUG) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS) -lcmocka
 
@@ -144,8 +154,8 @@ FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -I. \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
-	hotplug_record hotplug_args
-# The lib sources (lib/LAYER/NAME.c) each target links.
+	hotplug_record hotplug_args authz_policy
+# The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
 FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil
@@ -160,6 +170,8 @@ FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check h
 	hotplug/device_args hotplug/list_json hotplug/record host/ns_exec host/inet_addr \
 	engine/device_spec core/path_clean core/hex core/json core/strv core/utf8 core/fileutil \
 	core/error core/units
+FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
+FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -181,7 +193,8 @@ $(BUILD)/fuzz-obj/%.o: %.c | fuzz-toolchain
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 define FUZZ_LINK
-$(BUILD)/fuzz/fuzz_$(1): $(BUILD)/fuzz-obj/tests/fuzz/fuzz_$(1).o $(FUZZ_LIB_$(1):%=$(BUILD)/fuzz-obj/lib/%.o)
+$(BUILD)/fuzz/fuzz_$(1): $(BUILD)/fuzz-obj/tests/fuzz/fuzz_$(1).o $(FUZZ_LIB_$(1):%=$(BUILD)/fuzz-obj/lib/%.o) \
+		$(FUZZ_OBJ_$(1):%=$(BUILD)/fuzz-obj/%.o)
 	@mkdir -p $$(dir $$@)
 	$(FUZZ_CC) $(FUZZ_SAN) -Wl,--as-needed -o $$@ $$^ $(PKG_LIBS)
 endef
@@ -242,13 +255,19 @@ install: all
 	sed 's|"/usr/bin/syscontainer-hooks"|"$(PREFIX)/bin/syscontainer-hooks"|' \
 		policies/syscontainer-hooks.json >$(DESTDIR)/etc/isulad-tools/hookspec.json
 	chmod 0640 $(DESTDIR)/etc/isulad-tools/hookspec.json
+	@# authz-broker's default policy (allows everyone everything, as the original's RPM), kept
+	@# when present.
+	install -d -m 0750 $(DESTDIR)/var/lib/authz-broker
+	[ -e $(DESTDIR)/var/lib/authz-broker/policy.json ] || install -m 0640 \
+		policies/authz-broker/policy.json $(DESTDIR)/var/lib/authz-broker/policy.json
 
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
 		$(wildcard engine/*/*.h) $(UNIT_SRC) $(wildcard tests/tools/*.c) \
 		$(TOOLKIT_SRC) $(wildcard tools/lxcfs-toolkit/*.h) $(HOTPLUG_SRC) $(wildcard lib/hotplug/*.h) \
 		$(TOOLS_SRC) $(wildcard tools/syscontainer-tools/*.h) $(HOOKS_SRC) \
-		$(wildcard tests/integration/helpers/*.c) $(LXCFS_SRC) $(wildcard lxcfs/*.h)
+		$(wildcard tests/integration/helpers/*.c) $(LXCFS_SRC) $(wildcard lxcfs/*.h) \
+		$(AUTHZ_SRC) $(wildcard authz/*.h)
 
 clean:
 	rm -rf build build-san
