@@ -9,11 +9,16 @@ PKGS := lxc yajl libmicrohttpd libcap libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
+# The daemon's TLS listener (libmicrohttpd's own TLS is GnuTLS). The client dlopen()s it
+# instead (lib/core/tls_client.c): over the unix socket, isula must not pay for loading it.
+TLS_CFLAGS := $(shell pkg-config --cflags gnutls)
+TLS_LIBS := $(shell pkg-config --libs gnutls)
+
 CFLAGS ?= -O2 -g
 GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 CFLAGS += -DGIT_COMMIT='"$(GIT_COMMIT)"'
 # lib/ is included path-qualified: "core/json.h", "host/cgroup_fs.h", "engine/oci_hooks.h".
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS)
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS) $(TLS_CFLAGS)
 LDFLAGS ?=
 # Each binary loads only the libraries it calls (client start-up time counts).
 LDFLAGS += -Wl,--as-needed
@@ -85,7 +90,7 @@ $(BUILD)/bin/syscontainer-hooks: $(HOOKS_SRC:%.c=$(BUILD)/obj/%.o) $(LIBHOTPLUG)
 
 $(BUILD)/bin/isulad: $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TLS_LIBS)
 
 $(BUILD)/bin/isula: $(CLIENT_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
@@ -131,7 +136,7 @@ $(CLIENT_LIB): $(filter-out %/main.o,$(CLIENT_SRC:%.c=$(BUILD)/obj/%.o))
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(AUTHZ_LIB) \
 		$(LIBHOTPLUG) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS) $(TLS_LIBS) -lcmocka
 
 $(BUILD)/test-tools/shift-rootfs: $(BUILD)/obj/tests/tools/shift_rootfs.o
 	@mkdir -p $(dir $@)

@@ -18,8 +18,19 @@ struct api_response {
 };
 
 struct client {
-	const char *host; /* unix:///path */
+	const char *host; /* unix:///path or tcp://IP:PORT */
+	/* TLS on a tcp host (--tls, --tlsverify, ISULAD_TLS_VERIFY=1); tls.* are the files. */
+	bool use_tls;
+	struct tls_client_opts tls;
 };
+
+/* client_tls.c: takes --tls, --tlsverify, --tlscacert, --tlscert and --tlskey (wherever they
+ * are before a "--": before the command or among its flags) out of argv, and fills cl's TLS
+ * settings from them, ISULAD_TLS_VERIFY and the ~/.iSulad defaults. *argc shrinks. -1 after
+ * printing an error. */
+int client_take_tls_flags(struct client *cl, int *argc, char **argv);
+/* Connects conn to the daemon (TLS when asked): 0, or -1 after printing why. */
+int api_connect(const struct client *cl, struct http_conn *conn);
 
 /* One request; returns 0 when the daemon answered (any status), -1 (message printed) when
  * it could not be reached. body may be NULL. */

@@ -41,8 +41,8 @@ static int archive_request(const struct client *cl, const char *method, const ch
 	if (!ectr || !epath || !target)
 		goto out;
 	snprintf(target, len, "/v1.41/containers/%s/archive?path=%s", ectr, epath);
-	if (http_connect(conn, cl->host) < 0)
-		goto unreachable;
+	if (api_connect(cl, conn) < 0)
+		goto out;
 	conn->capture_name = PATH_STAT_HEADER;
 	if (strcmp(method, "PUT") == 0)
 		ret = http_send_chunked_head(conn, method, target, "application/x-tar");
@@ -51,7 +51,6 @@ static int archive_request(const struct client *cl, const char *method, const ch
 	if (ret == 0)
 		goto out;
 	http_close(conn);
-unreachable:
 	api_report_unreachable(cl, errno);
 out:
 	free(ectr);

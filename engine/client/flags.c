@@ -24,8 +24,12 @@ struct cli_values *parse_command_flags(struct client *cl, const char *usage_line
 		*exit_code = 0;
 		return NULL;
 	}
-	if (cli_string(v, host_idx))
-		cl->host = cli_string(v, host_idx);
+	if (cli_string(v, host_idx)) {
+		/* A copy: some commands free v before they call the daemon (version, info). */
+		static char host[4096];
+		snprintf(host, sizeof(host), "%s", cli_string(v, host_idx));
+		cl->host = host;
+	}
 	if (cli_npositional(v) < min_positional) {
 		fprintf(stderr, "\"%s\" requires at least %zu argument%s.\nUsage:  %s\n",
 		        usage_line, min_positional, min_positional == 1 ? "" : "s", usage_line);

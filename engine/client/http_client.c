@@ -14,16 +14,26 @@ void api_report_unreachable(const struct client *cl, int err)
 	        cl->host, strerror(err));
 }
 
+int api_connect(const struct client *cl, struct http_conn *conn)
+{
+	char err[1024];
+	if (http_connect_tls(conn, cl->host, cl->use_tls ? &cl->tls : NULL, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr,
+	        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running on "
+	        "the host?\n",
+	        cl->host, err);
+	return -1;
+}
+
 /* api_open with extra request headers ("Name: value\r\n" lines, or NULL). */
 static int open_with_headers(const struct client *cl, const char *method, const char *path,
                              const char *headers, const char *body, struct http_conn *conn)
 {
 	char target[4096];
 	snprintf(target, sizeof(target), "/v1.41%s", path);
-	if (http_connect(conn, cl->host) < 0) {
-		api_report_unreachable(cl, errno);
+	if (api_connect(cl, conn) < 0)
 		return -1;
-	}
 	if (http_send_request(conn, method, target, headers, body, body ? strlen(body) : 0) < 0 ||
 	    http_read_head(conn, strcmp(method, "HEAD") == 0) < 0) {
 		api_report_unreachable(cl, errno);

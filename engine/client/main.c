@@ -51,6 +51,8 @@ int main(int argc, char **argv)
 	struct client cl = {.host = getenv("ISULAD_HOST")};
 	if (!cl.host || !*cl.host)
 		cl.host = DEFAULT_HOST;
+	if (client_take_tls_flags(&cl, &argc, argv) < 0)
+		return 1;
 	int i = 1;
 	/* A global -H/--host before the command, as with docker. */
 	while (i < argc && argv[i][0] == '-') {

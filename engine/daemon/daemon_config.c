@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/strv.h"
 #include "core/units.h"
+#include "core/tcp_addr.h"
 
 enum {
 	OPT_HOST,
@@ -26,6 +27,12 @@ enum {
 	OPT_START_TIMEOUT,
 	OPT_GROUP,
 	OPT_CONFIG_FILE,
+	OPT_TLS,
+	OPT_TLSVERIFY,
+	OPT_TLSCACERT,
+	OPT_TLSCERT,
+	OPT_TLSKEY,
+	OPT_INSECURE_TCP,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_COUNT
@@ -54,6 +61,18 @@ static const struct cli_option g_opts[OPT_COUNT] = {
                    "Group for the unix socket(default is isulad)"},
     [OPT_CONFIG_FILE] = {"config-file", 0, CLI_STRING, "FILE",
                          "Daemon configuration file (default /etc/isulad/daemon.json)"},
+    [OPT_TLS] = {"tls", 0, CLI_BOOL, NULL,
+                 "Use TLS; implied by --tlsverify (used only with -H tcp://IP:PORT)"},
+    [OPT_TLSVERIFY] = {"tlsverify", 0, CLI_BOOL, NULL, "Use TLS and verify the remote"},
+    [OPT_TLSCACERT] = {"tlscacert", 0, CLI_STRING, "FILE",
+                       "Trust certs signed only by this CA (default \"" DEFAULT_TLS_CA "\")"},
+    [OPT_TLSCERT] = {"tlscert", 0, CLI_STRING, "FILE",
+                     "Path to TLS certificate file (default \"" DEFAULT_TLS_CERT "\")"},
+    [OPT_TLSKEY] = {"tlskey", 0, CLI_STRING, "FILE",
+                    "Path to TLS key file (default \"" DEFAULT_TLS_KEY "\")"},
+    [OPT_INSECURE_TCP] = {"insecure-tcp", 0, CLI_BOOL, NULL,
+                          "Allow tcp:// hosts without TLS (anyone who can connect controls "
+                          "the daemon)"},
     [OPT_VERSION] = {"version", 'V', CLI_BOOL, NULL, "Print the version"},
     [OPT_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 };
@@ -103,6 +122,7 @@ static const struct {
     {"tlsverify", K_BOOL},
     {"tls-config", K_OBJECT},
     {"authorization-plugin", K_STRING},
+    {"insecure-tcp", K_BOOL},
     {"default-ulimits", K_OBJECT},
     {"websocket-server-listening-port", K_ANY},
     {"selinux-enabled", K_BOOL},
@@ -137,44 +157,46 @@ static bool type_matches(yajl_val v, enum key_type t)
 	return false;
 }
 
-/* Whether a tls-config value configures anything ({} or only empty values do not). */
-static bool tls_config_given(yajl_val v)
-{
-	for (size_t i = 0; i < v->u.object.len; i++) {
-		yajl_val m = v->u.object.values[i];
-		if (YAJL_IS_NULL(m) || YAJL_IS_FALSE(m) ||
-		    (YAJL_IS_STRING(m) && !*YAJL_GET_STRING(m)))
-			continue;
-		return true;
-	}
-	return false;
-}
-
-/* Authorization and TLS are not implemented yet. A daemon.json that asks for them must not
- * give an open daemon (fail-open): the daemon refuses to start. Off/empty values are fine. */
+/* Authorization is not implemented yet. A daemon.json that asks for it must not give an open
+ * daemon (fail-open): the daemon refuses to start. An empty value is fine. */
 static int check_unsupported_protection(yajl_val root, const char *file, char *err, size_t errlen)
 {
-	static const char *const bools[] = {"tls", "tlsverify", "tls-verify"};
-	const char *key = NULL;
 	const char *authz = json_get_str(root, "authorization-plugin");
-	if (authz && *authz)
-		key = "authorization-plugin";
-	for (size_t i = 0; !key && i < sizeof(bools) / sizeof(bools[0]); i++) {
-		if (json_get_bool(root, bools[i], false))
-			key = bools[i];
-	}
-	yajl_val tc = json_get(root, "tls-config");
-	if (!key && tc && tls_config_given(tc))
-		key = "tls-config";
-	if (!key)
+	if (!authz || !*authz)
 		return 0;
 	snprintf(err, errlen,
-	         "%s: \"%s\" is not supported yet: this isulad has no %s, and it will not run "
-	         "unprotected while the configuration asks for it (remove the key or turn it off)",
-	         file, key,
-	         strcmp(key, "authorization-plugin") == 0 ? "authorization plugin support"
-	                                                  : "TLS support");
+	         "%s: \"authorization-plugin\" is not supported yet: this isulad has no "
+	         "authorization plugin support, and it will not run unprotected while the "
+	         "configuration asks for it (remove the key or turn it off)",
+	         file);
 	return -1;
+}
+
+/* "tls-config": {"CAFile": ..., "CertFile": ..., "KeyFile": ...}; empty values mean the default. */
+static int parse_tls_config(struct daemon_config *cfg, yajl_val tc, const char *file, char *err,
+                            size_t errlen)
+{
+	for (size_t i = 0; tc && i < tc->u.object.len; i++) {
+		const char *key = tc->u.object.keys[i];
+		yajl_val v = tc->u.object.values[i];
+		char **dst = strcmp(key, "CAFile") == 0     ? &cfg->tls_ca
+		             : strcmp(key, "CertFile") == 0 ? &cfg->tls_cert
+		             : strcmp(key, "KeyFile") == 0  ? &cfg->tls_key
+		                                            : NULL;
+		if (!dst || !(YAJL_IS_STRING(v) || YAJL_IS_NULL(v))) {
+			snprintf(err, errlen,
+			         "%s: invalid key \"tls-config.%s\": expected \"CAFile\", "
+			         "\"CertFile\" and \"KeyFile\" (strings)",
+			         file, key);
+			return -1;
+		}
+		const char *val = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+		if (val && *val) {
+			free(*dst);
+			*dst = strdup(val);
+		}
+	}
+	return 0;
 }
 
 static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
@@ -307,6 +329,15 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 	int ret = check_keys(root, file, err, errlen);
 	if (ret == 0)
 		ret = parse_container_log(cfg, json_get(root, "container-log"), file, err, errlen);
+	if (ret == 0)
+		ret = parse_tls_config(cfg, json_get(root, "tls-config"), file, err, errlen);
+	if (ret == 0) {
+		/* Both spellings of tlsverify (DESIGN §9); either set to true turns it on. */
+		cfg->tls = json_get_bool(root, "tls", cfg->tls);
+		cfg->tls_verify = json_get_bool(root, "tlsverify", cfg->tls_verify) ||
+		                  json_get_bool(root, "tls-verify", false);
+		cfg->insecure_tcp = json_get_bool(root, "insecure-tcp", cfg->insecure_tcp);
+	}
 	if (ret == 0) {
 		take_str(&cfg->graph, json_get_str(root, "graph"));
 		take_str(&cfg->state, json_get_str(root, "state"));
@@ -409,6 +440,15 @@ static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const ch
 	take_str(&cfg->hook_spec, cli_string(v, OPT_HOOK_SPEC));
 	take_str(&cfg->cgroup_parent, cli_string(v, OPT_CGROUP_PARENT));
 	take_str(&cfg->group, cli_string(v, OPT_GROUP));
+	take_str(&cfg->tls_ca, cli_string(v, OPT_TLSCACERT));
+	take_str(&cfg->tls_cert, cli_string(v, OPT_TLSCERT));
+	take_str(&cfg->tls_key, cli_string(v, OPT_TLSKEY));
+	if (cli_is_set(v, OPT_TLS))
+		cfg->tls = cli_bool(v, OPT_TLS);
+	if (cli_is_set(v, OPT_TLSVERIFY))
+		cfg->tls_verify = cli_bool(v, OPT_TLSVERIFY);
+	if (cli_is_set(v, OPT_INSECURE_TCP))
+		cfg->insecure_tcp = cli_bool(v, OPT_INSECURE_TCP);
 	for (size_t i = 0; i < cli_list_len(v, OPT_LOG_OPT); i++) {
 		const char *kv = cli_list_at(v, OPT_LOG_OPT, i);
 		if (!strchr(kv, '=')) {
@@ -468,13 +508,44 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (cfg->tls_verify)
+		cfg->tls = true;
+	if (!cfg->tls_ca)
+		cfg->tls_ca = strdup(DEFAULT_TLS_CA);
+	if (!cfg->tls_cert)
+		cfg->tls_cert = strdup(DEFAULT_TLS_CERT);
+	if (!cfg->tls_key)
+		cfg->tls_key = strdup(DEFAULT_TLS_KEY);
 	for (size_t i = 0; cfg->hosts[i]; i++) {
 		const char *h = cfg->hosts[i];
+		if (strncmp(h, "tcp://", 6) == 0) {
+			if (tcp_addr_parse(h, NULL, NULL) < 0) {
+				snprintf(
+				    err, errlen,
+				    "invalid host \"%s\": must start with tcp:// followed by a "
+				    "valid IP address and port number",
+				    h);
+				return -1;
+			}
+			if (!cfg->tls && !cfg->insecure_tcp) {
+				snprintf(
+				    err, errlen,
+				    "host \"%s\" has no TLS: anyone who can connect to it would "
+				    "control the daemon. Use --tls or --tlsverify (daemon.json "
+				    "\"tls\", \"tls-verify\"), or opt in with --insecure-tcp "
+				    "(daemon.json \"insecure-tcp\": true)",
+				    h);
+				return -1;
+			}
+			continue;
+		}
 		if (strncmp(h, "unix://", 7) != 0 || h[7] != '/') {
-			snprintf(err, errlen,
-			         "invalid host \"%s\": must start with unix:// followed "
-			         "by a valid absolute path (tcp comes with TLS support)",
-			         h);
+			snprintf(
+			    err, errlen,
+			    "invalid host \"%s\": must start with unix:// followed "
+			    "by a valid absolute path, or tcp:// followed by a valid IP address "
+			    "and port number",
+			    h);
 			return -1;
 		}
 	}
@@ -529,6 +600,9 @@ void daemon_config_free(struct daemon_config *cfg)
 	free(cfg->cgroup_parent);
 	free(cfg->group);
 	free(cfg->config_file);
+	free(cfg->tls_ca);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

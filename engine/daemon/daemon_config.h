@@ -23,6 +23,10 @@ struct daemon_config {
 	/* daemon.json "api-max-connections" and "api-idle-timeout" (a duration; "0": never). */
 	int64_t api_max_connections;
 	int64_t api_idle_timeout_s; /* -1 until set */
+	/* TLS for the tcp:// hosts: tls_verify (implies tls) also requires client certificates
+	 * signed by tls_ca. insecure_tcp: the opt-in for tcp:// hosts without TLS. */
+	bool tls, tls_verify, insecure_tcp;
+	char *tls_ca, *tls_cert, *tls_key;
 	char *config_file;
 	bool show_version, show_help;
 };
@@ -33,6 +37,10 @@ struct daemon_config {
 #define DEFAULT_STATE ISULAD_DEFAULT_STATE
 #define DEFAULT_PIDFILE "/var/run/isulad.pid"
 #define DEFAULT_CGROUP_PARENT "/isulad"
+/* The seed's --help defaults (INVENTORY §7 lists the other places the seeds name). */
+#define DEFAULT_TLS_CA "/root/.iSulad/ca.pem"
+#define DEFAULT_TLS_CERT "/root/.iSulad/cert.pem"
+#define DEFAULT_TLS_KEY "/root/.iSulad/key.pem"
 #define DEFAULT_API_MAX_CONNECTIONS 4096
 #define DEFAULT_API_IDLE_TIMEOUT_S 300
 

@@ -21,6 +21,8 @@
 #include "routes.h"
 #include "runtime.h"
 #include "server.h"
+#include "server_tls.h"
+#include "core/tcp_addr.h"
 #include "store.h"
 #include "supervisor.h"
 #include "core/version.h"
@@ -118,6 +120,15 @@ static int check_default_hook_spec(const char *path)
 /* Every container's supervision, attach, exec and API connection holds fds: the soft limit
  * (often 1024) would be reached long before the hard one. The monitors put the old one back
  * (NOFILE_ENV), so containers keep the limit they had. */
+static bool has_tcp_host(char *const *hosts)
+{
+	for (size_t i = 0; hosts[i]; i++) {
+		if (tcp_addr_is_tcp(hosts[i], false))
+			return true;
+	}
+	return false;
+}
+
 static void raise_nofile_limit(void)
 {
 	struct rlimit rl;
@@ -158,6 +169,24 @@ int main(int argc, char **argv)
 	}
 	setup_logging(&cfg);
 	raise_nofile_limit();
+	/* The certificates are read before anything starts: a bad one stops the daemon, naming
+	 * the file (never a tcp listener without the protection asked for). */
+	struct server_tls tls = {0}, *tls_ptr = NULL;
+	if (cfg.tls && has_tcp_host(cfg.hosts)) {
+		char terr[1024];
+		if (server_tls_load(&tls, cfg.tls_verify, cfg.tls_ca, cfg.tls_cert, cfg.tls_key,
+		                    terr, sizeof(terr)) < 0) {
+			fprintf(stderr, "isulad: %s\n", terr);
+			LOG_ERROR("%s", terr);
+			unlink(cfg.pidfile);
+			daemon_config_free(&cfg);
+			return 1;
+		}
+		tls_ptr = &tls;
+	} else if (cfg.tls) {
+		LOG_WARN(
+		    "TLS is configured but no tcp:// host is: it applies to tcp:// hosts only");
+	}
 	g_runtime.monitor_path = sibling_binary("isulad-monitor");
 	g_runtime.default_cgroup_parent = strdup(cfg.cgroup_parent);
 	g_runtime.start_timeout_ms = cfg.start_timeout_ms;
@@ -193,7 +222,7 @@ int main(int argc, char **argv)
 	struct server_limits limits = {.max_connections = (unsigned)cfg.api_max_connections,
 	                               .idle_timeout_s = (unsigned)cfg.api_idle_timeout_s};
 	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0]),
-	                 &limits) < 0) {
+	                 &limits, tls_ptr) < 0) {
 		fprintf(stderr, "isulad: cannot listen on %s\n", cfg.hosts[0]);
 		return 1;
 	}
@@ -204,6 +233,7 @@ int main(int argc, char **argv)
 	} while (sig == SIGHUP);
 	LOG_INFO("isulad stopping on signal %d; containers keep running", sig);
 	server_stop();
+	server_tls_free(&tls);
 	supervisor_stop();
 	unlink(cfg.pidfile);
 	close(pidfd);

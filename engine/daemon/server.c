@@ -15,10 +15,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "core/json.h"
 #include "core/log.h"
+#include "core/tcp_addr.h"
+#include "server_tls.h"
 
 #define MAX_BODY (16 << 20)
 #define MAX_SPOOLED_BODY ((uint64_t)16 << 30)
@@ -37,6 +40,7 @@ struct upload {
 	 * client went away before the upgrade). */
 	struct hijack *hijack;
 	bool upgraded;
+	struct req_caller caller; /* found on the request's first call */
 };
 
 static char *g_spool_dir;
@@ -86,9 +90,11 @@ static struct {
 	const struct route *routes;
 	size_t nroutes;
 	struct MHD_Daemon *daemons[MAX_DAEMONS];
-	char *paths[MAX_DAEMONS];
+	char *paths[MAX_DAEMONS]; /* unix socket paths to unlink at stop; NULL for tcp */
+	bool tls[MAX_DAEMONS];
 	size_t n;
 	unsigned idle_timeout_s;
+	bool tls_verify;
 } g_server;
 
 const char *req_query(const struct request *req, const char *key)
@@ -423,32 +429,59 @@ static void dispatch(struct MHD_Connection *conn, const char *method, const char
 	                      .param = param,
 	                      .body = up->buf ? up->buf : "",
 	                      .body_len = up->len,
-	                      .body_fd = up->fd};
+	                      .body_fd = up->fd,
+	                      .caller = &up->caller};
 	rt->handler(&req, resp);
 }
 
-/* Who is calling, from the unix socket's peer credentials. */
-struct caller {
-	bool known;
-	struct ucred cred;
-	char user[64];
-};
+static bool conn_is_tls(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+	for (size_t i = 0; ci && i < g_server.n; i++) {
+		if (g_server.daemons[i] == ci->daemon)
+			return g_server.tls[i];
+	}
+	return false;
+}
 
-static void get_caller(struct MHD_Connection *conn, struct caller *c)
+/* Who is calling: the unix socket's peer credentials, or on TLS the client certificate's CN
+ * (verified against the CA, with tlsverify). -1 (why in err) for a TLS client that must be
+ * refused before anything runs. */
+static int get_caller(struct MHD_Connection *conn, struct req_caller *c, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
+	if (conn_is_tls(conn)) {
+		const union MHD_ConnectionInfo *ti =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		c->tls = true;
+		if (server_tls_peer(ti ? ti->tls_session : NULL, g_server.tls_verify, c->user,
+		                    sizeof(c->user), err, errlen) < 0)
+			return -1;
+		c->known = c->user[0] != '\0';
+		return 0;
+	}
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	socklen_t len = sizeof(c->cred);
-	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0)
-		return;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	if (!ci || getsockname(ci->connect_fd, (struct sockaddr *)&ss, &sslen) < 0 ||
+	    ss.ss_family != AF_UNIX ||
+	    getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return 0;
 	c->known = true;
+	c->peercred = true;
+	c->uid = cred.uid;
+	c->pid = cred.pid;
 	struct passwd pw, *res = NULL;
 	char buf[1024];
-	if (getpwuid_r(c->cred.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+	if (getpwuid_r(cred.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
 		snprintf(c->user, sizeof(c->user), "%s", res->pw_name);
 	else
 		snprintf(c->user, sizeof(c->user), "?");
+	return 0;
 }
 
 /* The URL as it can go into a log line: MHD has unescaped it, so it may hold newlines. */
@@ -467,18 +500,22 @@ static void log_safe(char *out, size_t outlen, const char *in)
 	out[o] = '\0';
 }
 
-/* One info line per request: what was asked, by whom (uid, user, pid), and the answer. */
-static void log_request(struct MHD_Connection *conn, const char *method, const char *url,
+/* One info line per request: what was asked, by whom (uid, user, pid on the unix socket;
+ * the certificate's CN on TLS), and the answer. */
+static void log_request(const struct req_caller *c, const char *method, const char *url,
                         unsigned status)
 {
-	struct caller c;
-	char m[32], u[512];
-	get_caller(conn, &c);
+	char m[32], u[512], who[300];
 	log_safe(m, sizeof(m), method);
 	log_safe(u, sizeof(u), url);
-	if (c.known)
-		LOG_INFO("api: %s %s -> %u (uid=%u user=%s pid=%d)", m, u, status,
-		         (unsigned)c.cred.uid, c.user, (int)c.cred.pid);
+	if (c->peercred)
+		LOG_INFO("api: %s %s -> %u (uid=%u user=%s pid=%d)", m, u, status, (unsigned)c->uid,
+		         c->user, (int)c->pid);
+	else if (c->tls && c->known) {
+		log_safe(who, sizeof(who), c->user);
+		LOG_INFO("api: %s %s -> %u (tls cn=%s)", m, u, status, who);
+	} else if (c->tls)
+		LOG_INFO("api: %s %s -> %u (tls, no verified client certificate)", m, u, status);
 	else
 		LOG_INFO("api: %s %s -> %u (caller unknown)", m, u, status);
 }
@@ -531,9 +568,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = up;
 		const struct route *rt = NULL;
 		struct response early = {.status = 200, .content_type = "application/json"};
+		char why[512] = "";
+		if (get_caller(conn, &up->caller, why, sizeof(why)) < 0) {
+			/* tlsverify: nothing runs for a client the CA did not sign. */
+			LOG_WARN("api: %s refused: %s", "TLS client", why);
+			resp_error(&early, 403, "TLS client certificate required (--tlsverify): %s",
+			           why);
+			early.header_name = "Connection";
+			early.header_value = strdup("close");
+			log_request(&up->caller, method, url, early.status);
+			return send_response(conn, up, &early);
+		}
 		if (admit_body(conn, method, url, &rt, &early)) {
 			/* Answered now: MHD then discards the body and closes the connection. */
-			log_request(conn, method, url, early.status);
+			log_request(&up->caller, method, url, early.status);
 			return send_response(conn, up, &early);
 		}
 		if (rt && rt->body == BODY_ARCHIVE && (up->fd = open_spool_file()) < 0)
@@ -583,7 +631,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		resp_error(&resp, 500, "cannot read back the request body: %s", strerror(errno));
 	else
 		dispatch(conn, method, url, up, &resp);
-	log_request(conn, method, url, resp.status);
+	log_request(&up->caller, method, url, resp.status);
 	return send_response(conn, up, &resp);
 }
 
@@ -637,33 +685,85 @@ static int listen_unix(const char *path, const char *group)
 	return fd;
 }
 
+static int listen_tcp(const char *host)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (tcp_addr_parse(host, &ss, &len) < 0) {
+		LOG_ERROR("invalid host %s", host);
+		return -1;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 128) < 0) {
+		fprintf(stderr, "isulad: cannot listen on %s: %s\n", host, strerror(errno));
+		LOG_ERROR("cannot listen on %s: %s", host, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct MHD_Daemon *start_one(int fd, const struct server_tls *tls,
+                                    const struct server_limits *limits)
+{
+	/* poll(), not select(): every fd number works (select() stops at 1024, and a daemon
+	 * with many containers has more fds than that before it listens). */
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	                 MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE;
+	struct MHD_OptionItem opts[] = {
+	    {MHD_OPTION_LISTEN_SOCKET, fd, NULL},
+	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+	    {MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_s, NULL},
+	    {MHD_OPTION_CONNECTION_LIMIT, limits->max_connections, NULL},
+	    {MHD_OPTION_THREAD_STACK_SIZE, 256 * 1024, NULL},
+	    {MHD_OPTION_END, 0, NULL}, /* the TLS options go here */
+	    {MHD_OPTION_END, 0, NULL},
+	    {MHD_OPTION_END, 0, NULL},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+	if (tls) {
+		flags |= MHD_USE_TLS;
+		opts[5] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key};
+		opts[6] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert};
+		if (tls->verify) /* MHD then asks the client for its certificate */
+			opts[7] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, tls->ca};
+	}
+	/* MHD_OPTION_NOTIFY_COMPLETED takes the callback and its cls as two arguments: through
+	 * MHD_OPTION_ARRAY, value is the callback and ptr_value the cls. */
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY, opts,
+	                        MHD_OPTION_END);
+}
+
 int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n,
-                 const struct server_limits *limits)
+                 const struct server_limits *limits, const struct server_tls *tls)
 {
 	g_server.routes = routes;
 	g_server.nroutes = n;
 	g_server.idle_timeout_s = limits->idle_timeout_s;
+	g_server.tls_verify = tls && tls->verify;
 	for (size_t i = 0; hosts[i] && g_server.n < MAX_DAEMONS; i++) {
-		const char *path = hosts[i] + strlen("unix://");
-		int fd = listen_unix(path, group);
+		bool tcp = tcp_addr_is_tcp(hosts[i], false);
+		const char *path = tcp ? NULL : hosts[i] + strlen("unix://");
+		int fd = tcp ? listen_tcp(hosts[i]) : listen_unix(path, group);
 		if (fd < 0)
 			return -1;
-		/* poll(), not select(): every fd number works (select() stops at 1024, and a
-		 * daemon with many containers has more fds than that before it listens). */
-		struct MHD_Daemon *d = MHD_start_daemon(
-		    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-		        MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE,
-		    0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-		    limits->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
-		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024), MHD_OPTION_END);
+		if (tcp && !tls)
+			LOG_WARN(
+			    "listening on %s WITHOUT TLS (insecure-tcp): anyone who can connect "
+			    "to it controls the daemon",
+			    hosts[i]);
+		struct MHD_Daemon *d = start_one(fd, tcp ? tls : NULL, limits);
 		if (!d) {
-			LOG_ERROR("cannot start the API server on %s", path);
+			LOG_ERROR("cannot start the API server on %s", hosts[i]);
 			close(fd);
 			return -1;
 		}
 		g_server.daemons[g_server.n] = d;
-		g_server.paths[g_server.n] = strdup(path);
+		g_server.paths[g_server.n] = path ? strdup(path) : NULL;
+		g_server.tls[g_server.n] = tcp && tls;
 		g_server.n++;
 	}
 	return 0;
@@ -673,7 +773,8 @@ void server_stop(void)
 {
 	for (size_t i = 0; i < g_server.n; i++) {
 		MHD_stop_daemon(g_server.daemons[i]);
-		unlink(g_server.paths[i]);
+		if (g_server.paths[i])
+			unlink(g_server.paths[i]);
 		free(g_server.paths[i]);
 	}
 	g_server.n = 0;

@@ -1,4 +1,4 @@
-/* The HTTP/1.1 API server (libmicrohttpd) on unix sockets, with a small router for
+/* The HTTP/1.1 API server (libmicrohttpd) on unix sockets and tcp (TLS), with a small router for
  * Docker Engine API style paths ("/v1.41/containers/{id}/start" and unversioned). */
 #ifndef ENGINE_SERVER_H
 #define ENGINE_SERVER_H
@@ -9,8 +9,18 @@
 
 #include "core/error.h"
 
+/* Who sent a request: on the unix socket its peer credentials (peercred: uid, pid, user the
+ * uid's name); on a TLS listener the client certificate's CN in user, when verified (known). */
+struct req_caller {
+	bool known, peercred, tls;
+	unsigned uid;
+	int pid;
+	char user[256];
+};
+
 struct request {
 	struct MHD_Connection *conn;
+	const struct req_caller *caller;
 	const char *method;
 	const char *path;  /* without the /vX.Y prefix */
 	const char *param; /* the {id} or {name} part of the path, if the route has one */
@@ -92,9 +102,12 @@ bool req_peer_gone(struct MHD_Connection *conn);
 /* Where PUT bodies are spooled (the daemon's graph dir: on disk, unlike the state dir). */
 void server_set_spool_dir(const char *dir);
 
-/* Listens on every unix:// host; mode 0660, group `group` when it exists. */
+struct server_tls;
+/* Listens on every host: unix:// with mode 0660, group `group` when it exists; tcp:// with
+ * TLS when tls is not NULL (tls->verify: client certificates signed by its CA required),
+ * else in plain HTTP (the configuration's insecure-tcp opt-in; logged as a warning). */
 int server_start(char *const *hosts, const char *group, const struct route *routes, size_t n,
-                 const struct server_limits *limits);
+                 const struct server_limits *limits, const struct server_tls *tls);
 void server_stop(void);
 
 #endif

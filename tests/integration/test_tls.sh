@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# TCP+TLS remote access (seed §1.2.3.4, §1.2.3.5, §2.3.11.2): certificates made here with
+# openssl (a CA, a server certificate for 127.0.0.1, a client certificate for CN alice, a
+# self-signed one); a daemon on the unix socket and tcp with --tlsverify; isula and the Docker
+# CLI over it; clients without a CA-signed certificate refused; the caller's CN in the log;
+# --tls without verify; tcp without TLS refused unless opted in; bad certificate files.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+
+command -v openssl >/dev/null || it_abort "openssl is needed"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+
+# ------------------------------------------------------------------------- certificates
+C=$IT_TMP/certs
+mkdir -p "$C"
+mkcerts() {
+	local o="-days 2"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca-key.pem" -out "$C/ca.pem" $o \
+		-subj "/CN=isulad test CA" &&
+		openssl req -newkey rsa:2048 -nodes -keyout "$C/server-key.pem" \
+			-out "$C/server.csr" -subj "/CN=127.0.0.1" &&
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$C/srv.ext" &&
+		openssl x509 -req -in "$C/server.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
+			-CAcreateserial -out "$C/server-cert.pem" $o -extfile "$C/srv.ext" &&
+		openssl req -newkey rsa:2048 -nodes -keyout "$C/key.pem" -out "$C/client.csr" \
+			-subj "/CN=alice" &&
+		printf 'extendedKeyUsage=clientAuth\n' >"$C/cl.ext" &&
+		openssl x509 -req -in "$C/client.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
+			-CAcreateserial -out "$C/cert.pem" $o -extfile "$C/cl.ext" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/self-key.pem" \
+			-out "$C/self-cert.pem" $o -subj "/CN=alice"
+}
+mkcerts >"$C/openssl.log" 2>&1 || it_abort "openssl could not make the certificates: $(tail -3 "$C/openssl.log")"
+
+# free_port: a random port of the local range nothing listens on (other tests run in parallel;
+# start_tls retries on a port taken meanwhile).
+free_port() {
+	local lo hi p
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+	for _ in $(seq 50); do
+		p=$((lo + RANDOM % (hi - lo)))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+SRV=(--tlscacert "$C/ca.pem" --tlscert "$C/server-cert.pem" --tlskey "$C/server-key.pem")
+CLI=(--tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/cert.pem" --tlskey "$C/key.pem")
+# start_tls NAME ARGS...: start_daemon with -H tcp://127.0.0.1:$PORT, retried on a new port if
+# the one picked was taken meanwhile.
+start_tls() {
+	local name=$1 try
+	shift
+	for try in 1 2 3; do
+		PORT=$(free_port) || return 1
+		TCP=tcp://127.0.0.1:$PORT
+		if start_daemon "$name" -H "$TCP" "$@"; then
+			return 0
+		fi
+		grep -q "Address already in use" "$IT_TMP/daemon-$name/isulad.out" || return 1
+	done
+	return 1
+}
+tisula() { "$ISULA" -H "$TCP" "$@"; }
+daemon_log() { cat "$GRAPH/isulad.log" 2>/dev/null; }
+
+# ------------------------------------------------------------------ --tlsverify: mode 1
+start_tls main --tlsverify "${SRV[@]}" || it_abort "the TLS daemon must start"
+MAIN_TCP=$TCP
+
+expect_ok "isula version over TLS with the CA-signed client certificate" tisula version "${CLI[@]}"
+expect_match "version: the server answered" "Server:" "$LAST_OUT"
+expect_ok "the flags also go before the command" "$ISULA" "${CLI[@]}" -H "$TCP" ps
+
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+expect_ok "run a busybox container over TLS" \
+	tisula run -d "${CLI[@]}" --name tlsbb --external-rootfs "$BB" none sleep 1000
+expect_ok "ps over TLS" tisula ps "${CLI[@]}"
+expect_match "ps lists it" tlsbb "$LAST_OUT"
+expect_ok "inspect over TLS" tisula inspect "${CLI[@]}" -f '{{.State.Status}}' tlsbb
+expect_eq "it runs" running "$LAST_OUT"
+expect_ok "exec over TLS (a hijacked connection)" tisula exec "${CLI[@]}" tlsbb echo hello-tls
+expect_eq "exec output" hello-tls "$LAST_OUT"
+expect_ok "rm -f over TLS" tisula rm -f "${CLI[@]}" tlsbb
+expect_eq "it is gone (seen over the unix socket)" "" "$(isula ps -a -q --no-trunc)"
+
+expect_match "the daemon log names CN alice as the caller" "(tls cn=alice)" "$(daemon_log)"
+
+expect_fail "a self-signed client certificate (CN alice too) is refused" \
+	"TLS client certificate required" tisula ps --tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/self-cert.pem" \
+	--tlskey "$C/self-key.pem"
+expect_fail "no client certificate is refused" "TLS client certificate required" \
+	tisula ps --tlsverify --tlscacert "$C/ca.pem"
+expect_fail "a server not signed by the client's CA is refused by isula" "TLS handshake" \
+	tisula ps --tlsverify --tlscacert "$C/self-cert.pem" --tlscert "$C/cert.pem" \
+	--tlskey "$C/key.pem"
+expect_fail "plain HTTP to the TLS port gets no answer" "" \
+	curl -sf --max-time 10 "http://127.0.0.1:$PORT/version"
+expect_ok "curl with the client certificate gets the version" curl -sf --max-time 10 \
+	--cacert "$C/ca.pem" --cert "$C/cert.pem" --key "$C/key.pem" "https://127.0.0.1:$PORT/version"
+expect_match "version JSON" '"ApiVersion":"1.41"' "$LAST_OUT"
+run_capture curl -s --max-time 10 --cacert "$C/ca.pem" --cert "$C/self-cert.pem" \
+	--key "$C/self-key.pem" "https://127.0.0.1:$PORT/containers/json"
+expect_match "curl with the self-signed certificate: refused, issuer unknown" \
+	"client certificate refused" "$LAST_OUT"
+run_capture curl -s --max-time 10 --cacert "$C/ca.pem" "https://127.0.0.1:$PORT/containers/json"
+expect_match "curl without a certificate: 403, nothing listed" "TLS client certificate required" \
+	"$LAST_OUT"
+expect_match "the refusal is logged" "TLS client refused" "$(daemon_log)"
+
+# The seed's default files and environment (mode 1 from ~/.iSulad).
+H=$IT_TMP/home
+mkdir -p "$H/.iSulad"
+cp "$C/ca.pem" "$C/cert.pem" "$C/key.pem" "$H/.iSulad/"
+expect_ok "ISULAD_TLS_VERIFY=1 ISULAD_HOST=tcp:// with ~/.iSulad defaults" \
+	env HOME="$H" ISULAD_TLS_VERIFY=1 ISULAD_HOST="$TCP" "$ISULA" ps
+expect_ok "ISULAD_HOST=IP:PORT (no scheme) too" \
+	env HOME="$H" ISULAD_TLS_VERIFY=1 ISULAD_HOST="127.0.0.1:$PORT" "$ISULA" info
+rm "$H/.iSulad/cert.pem" "$H/.iSulad/key.pem"
+expect_fail "~/.iSulad without cert.pem/key.pem: only the server is verified, refused" \
+	"TLS client certificate required" env HOME="$H" ISULAD_TLS_VERIFY=1 ISULAD_HOST="$TCP" \
+	"$ISULA" ps
+
+if [ -x /usr/local/bin/docker ]; then
+	DOCKER=(/usr/local/bin/docker -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
+		--tlscert "$C/cert.pem" --tlskey "$C/key.pem")
+	expect_ok "docker --tlsverify version" env DOCKER_CONFIG="$IT_TMP/docker" "${DOCKER[@]}" version
+	expect_match "docker sees the engine" "API version:" "$LAST_OUT"
+	expect_ok "docker --tlsverify ps" env DOCKER_CONFIG="$IT_TMP/docker" "${DOCKER[@]}" ps
+	expect_fail "docker without a client certificate is refused" "certificate" \
+		env DOCKER_CONFIG="$IT_TMP/docker" /usr/local/bin/docker -H "$TCP" --tlsverify \
+		--tlscacert "$C/ca.pem" ps
+else
+	fail "the Docker CLI is at /usr/local/bin/docker"
+fi
+
+# A client stopping mid-handshake (a ClientHello cut short, then silence) holds its own
+# connection only: others are answered meanwhile.
+"$PY" - "$PORT" <<'PYEOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]))
+time.sleep(60)
+PYEOF
+STALL=$!
+it_on_cleanup "kill $STALL 2>/dev/null"
+stalled() { kill -0 "$STALL" 2>/dev/null && tisula version "${CLI[@]}" >/dev/null 2>&1; }
+wait_for "while a client stalls mid-handshake, another is answered" 20 stalled
+kill "$STALL" 2>/dev/null
+wait "$STALL" 2>/dev/null
+expect_ok "the unix socket still works" isula ps
+stop_daemon main
+
+# ------------------------------------------------------------- --tls without verify: mode 2
+start_tls tlsonly --tls "${SRV[@]}" || fail "a --tls daemon starts"
+expect_ok "--tls: isula --tls without a client certificate works" tisula --tls version
+expect_ok "--tls: isula --tlsverify verifies the server (CA only)" \
+	tisula --tlsverify --tlscacert "$C/ca.pem" ps
+expect_fail "--tls: plain HTTP is refused" "" curl -sf --max-time 10 "http://127.0.0.1:$PORT/version"
+expect_fail "--tls: isula without TLS gets no answer" "Cannot connect" tisula ps
+expect_match "--tls: no verified caller in the log" "(tls, no verified client certificate)" \
+	"$(daemon_log)"
+stop_daemon tlsonly
+
+# --------------------------------------------------------------- daemon.json, both spellings
+for key in tls-verify tlsverify; do
+	d=$IT_TMP/daemon-json-$key
+	mkdir -p "$d"
+	printf '{"%s": true, "tls-config": {"CAFile": "%s", "CertFile": "%s", "KeyFile": "%s"}}\n' \
+		"$key" "$C/ca.pem" "$C/server-cert.pem" "$C/server-key.pem" >"$d/daemon.json"
+	if start_tls "json-$key" --config-file "$d/daemon.json"; then
+		expect_ok "daemon.json \"$key\" + tls-config: isula with the client certificate" \
+			tisula version "${CLI[@]}"
+		expect_fail "daemon.json \"$key\": no client certificate refused" \
+			"TLS client certificate required" tisula ps --tlsverify --tlscacert "$C/ca.pem"
+		stop_daemon "json-$key"
+	else
+		fail "daemon.json \"$key\" + tls-config: the daemon starts"
+	fi
+done
+
+# ------------------------------------------------------------------ refusals at start
+# daemon_refuses DESC PATTERN ARGS...: isulad exits non-zero with PATTERN in its output.
+daemon_refuses() {
+	local desc=$1 pat=$2 d=$IT_TMP/refuse-$RANDOM
+	shift 2
+	mkdir -p "$d"
+	[ -f "$d/daemon.json" ] || echo '{}' >"$d/daemon.json"
+	expect_fail_code "$desc" 1 "$pat" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
+		-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" "$@"
+}
+P=$(free_port)
+daemon_refuses "tcp without TLS refused at start, naming the host" "tcp://127.0.0.1:$P" \
+	-H "tcp://127.0.0.1:$P"
+expect_match "... and naming the opt-in" "insecure-tcp" "$LAST_OUT"
+daemon_refuses "a bad tcp host is refused" 'invalid host "tcp://1.2.3:5"' -H tcp://1.2.3:5 --tls
+daemon_refuses "a missing certificate stops the daemon, naming the file" "$C/nope.pem" \
+	-H "tcp://127.0.0.1:$P" --tls --tlscert "$C/nope.pem" --tlskey "$C/server-key.pem"
+daemon_refuses "a missing key stops the daemon, naming the file" "$C/nokey.pem" \
+	-H "tcp://127.0.0.1:$P" --tls --tlscert "$C/server-cert.pem" --tlskey "$C/nokey.pem"
+daemon_refuses "a missing CA (tlsverify) stops the daemon, naming the file" "$C/noca.pem" \
+	-H "tcp://127.0.0.1:$P" --tlsverify --tlscacert "$C/noca.pem" --tlscert "$C/server-cert.pem" \
+	--tlskey "$C/server-key.pem"
+echo "not a certificate" >"$C/garbage.pem"
+daemon_refuses "an invalid certificate stops the daemon, naming the file" \
+	"invalid TLS certificate $C/garbage.pem" -H "tcp://127.0.0.1:$P" --tls \
+	--tlscert "$C/garbage.pem" --tlskey "$C/server-key.pem"
+daemon_refuses "a key of another certificate stops the daemon, naming both files" \
+	"TLS key $C/self-key.pem does not go with certificate $C/server-cert.pem" \
+	-H "tcp://127.0.0.1:$P" --tls --tlscert "$C/server-cert.pem" --tlskey "$C/self-key.pem"
+d=$IT_TMP/refuse-json
+mkdir -p "$d"
+printf '{"tls": true, "hosts": ["unix://%s/sock", "tcp://127.0.0.1:%s"], "tls-config": {"CertFile": "%s/none.pem", "KeyFile": "%s"}}\n' \
+	"$d" "$P" "$C" "$C/server-key.pem" >"$d/daemon.json"
+expect_fail_code "daemon.json tls-config with a missing CertFile stops the daemon, naming it" 1 \
+	"$C/none.pem" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" --cgroup-parent \
+	"$IT_CGPARENT" --config-file "$d/daemon.json"
+printf '{"tls-config": {"CAfile": "/x"}}\n' >"$d/daemon.json"
+expect_fail_code "daemon.json tls-config with an unknown key is refused" 1 \
+	'invalid key "tls-config.CAfile"' timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
+	-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+printf '{"authorization-plugin": "authz-broker"}\n' >"$d/daemon.json"
+expect_fail_code "authorization-plugin is still refused at start" 1 \
+	'"authorization-plugin" is not supported yet' timeout 20 "$ISULAD" -g "$d/graph" \
+	-S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+
+# ------------------------------------------------------------ insecure tcp: opt-in, warns
+start_tls plain --insecure-tcp || fail "--insecure-tcp: the daemon starts"
+expect_ok "--insecure-tcp: isula over plain tcp" tisula version
+expect_match "--insecure-tcp: a warning in the log" "WITHOUT TLS (insecure-tcp)" "$(daemon_log)"
+stop_daemon plain
+d=$IT_TMP/daemon-plainjson
+mkdir -p "$d"
+echo '{"insecure-tcp": true}' >"$d/daemon.json"
+start_tls plainjson --config-file "$d/daemon.json" || fail "daemon.json insecure-tcp: starts"
+expect_ok "daemon.json \"insecure-tcp\": true: isula over plain tcp" tisula ps
+stop_daemon plainjson
+
+it_finish
