@@ -224,9 +224,13 @@ echo '{}' >"$d/daemon.json"
 expect_fail_code "relative -g: exits 1" 1 "must be an absolute path" \
 	timeout 10 "$ISULAD" --config-file "$d/daemon.json" -g relative/graph -S "$d/state" \
 	-H "unix://$d/isulad.sock"
-expect_fail_code "a host that is not unix://: exits 1" 1 'invalid host "tcp://127.0.0.1:2375"' \
+expect_fail_code "a tcp:// host without TLS (and no insecure-tcp): exits 1" 1 \
+	'host "tcp://127.0.0.1:2375" has no TLS' \
 	timeout 10 "$ISULAD" --config-file "$d/daemon.json" -g "$d/graph" -S "$d/state" \
 	-H tcp://127.0.0.1:2375
+expect_fail_code "a host that is neither unix:// nor tcp://: exits 1" 1 'invalid host' \
+	timeout 10 "$ISULAD" --config-file "$d/daemon.json" -g "$d/graph" -S "$d/state" \
+	-H udp://127.0.0.1:2375
 expect_ok "the bad daemons created nothing" test ! -e "$d/graph" -a ! -e "$d/state"
 
 # A second daemon on the same state dir (same pid file) is refused; the first goes on.
