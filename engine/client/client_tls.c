@@ -70,8 +70,22 @@ int client_take_tls_flags(struct client *cl, int *argc, char **argv)
 	bool tls = false, verify = env && *env && strcmp(env, "0") != 0;
 	const char *ca = NULL, *cert = NULL, *key = NULL;
 	int out = 1;
+	/* The command: for run, create and exec everything after their first argument (the
+	 * image or the container) is the container command's own, --tls words included. */
+	const char *cmd = NULL;
 	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
+		bool rest = strcmp(argv[i], "--") == 0;
+		if (!rest && argv[i][0] != '-' && cmd) {
+			rest = strcmp(cmd, "run") == 0 || strcmp(cmd, "create") == 0 ||
+			       strcmp(cmd, "exec") == 0;
+		} else if (!rest && argv[i][0] != '-' && i > 1 &&
+		           (strcmp(argv[i - 1], "-H") == 0 || strcmp(argv[i - 1], "--host") == 0)) {
+			argv[out++] = argv[i]; /* -H's value */
+			continue;
+		} else if (!rest && argv[i][0] != '-') {
+			cmd = argv[i];
+		}
+		if (rest) {
 			while (i < *argc)
 				argv[out++] = argv[i++];
 			break;

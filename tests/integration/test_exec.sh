@@ -45,6 +45,10 @@ is_status ex running || it_abort "run -d of the exec target (got '$id')"
 
 # ------------------------------------------------------------------------ stdout and stderr
 run_split isula exec ex sh -c 'echo to-out; echo to-err >&2; echo more-out'
+expect_eq "exec: --tls words after the container are the command's own" \
+	"--tls --tlsverify --tlscacert x" "$(isula exec ex echo --tls --tlsverify --tlscacert x 2>&1)"
+expect_eq "run: --tls words after the image are the command's own" "--tlsverify" \
+	"$(isula run --rm --external-rootfs "$BB" none echo --tlsverify 2>&1)"
 expect_eq "exec of a succeeding command exits 0" 0 "$RC"
 expect_eq "stdout gets the command's stdout only" "to-out
 more-out" "$OUT"
