@@ -84,7 +84,7 @@ void daemon_config_usage(void)
 
 /* daemon.json keys the seed documents. Keys we do not act on yet are accepted (with their
  * type checked) so a documented file never stops the daemon, except those that ask for
- * protection we do not have (check_unsupported_protection). */
+ * an authorization plugin we do not know (check_authz_plugin). */
 enum key_type { K_STRING, K_BOOL, K_ARRAY, K_OBJECT, K_INT, K_ANY };
 static const struct {
 	const char *key;
@@ -122,6 +122,7 @@ static const struct {
     {"tlsverify", K_BOOL},
     {"tls-config", K_OBJECT},
     {"authorization-plugin", K_STRING},
+    {"authorization-plugin-socket", K_STRING},
     {"insecure-tcp", K_BOOL},
     {"default-ulimits", K_OBJECT},
     {"websocket-server-listening-port", K_ANY},
@@ -157,18 +158,15 @@ static bool type_matches(yajl_val v, enum key_type t)
 	return false;
 }
 
-/* Authorization is not implemented yet. A daemon.json that asks for it must not give an open
- * daemon (fail-open): the daemon refuses to start. An empty value is fine. */
-static int check_unsupported_protection(yajl_val root, const char *file, char *err, size_t errlen)
+/* "authorization-plugin": only the authz-broker is known; any other name stops the daemon
+ * (an authorization it cannot ask must not give an open daemon). An empty value is off. */
+static int check_authz_plugin(yajl_val root, const char *file, char *err, size_t errlen)
 {
 	const char *authz = json_get_str(root, "authorization-plugin");
-	if (!authz || !*authz)
+	if (!authz || !*authz || strcmp(authz, AUTHZ_PLUGIN_NAME) == 0)
 		return 0;
-	snprintf(err, errlen,
-	         "%s: \"authorization-plugin\" is not supported yet: this isulad has no "
-	         "authorization plugin support, and it will not run unprotected while the "
-	         "configuration asks for it (remove the key or turn it off)",
-	         file);
+	snprintf(err, errlen, "%s: Invalid authorization plugin '%s' (the only one is \"%s\")",
+	         file, authz, AUTHZ_PLUGIN_NAME);
 	return -1;
 }
 
@@ -216,7 +214,7 @@ static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (check_unsupported_protection(root, file, err, errlen) < 0)
+	if (check_authz_plugin(root, file, err, errlen) < 0)
 		return -1;
 	yajl_val hosts = json_get(root, "hosts");
 	for (size_t i = 0; hosts && i < hosts->u.array.len; i++) {
@@ -337,6 +335,9 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		cfg->tls_verify = json_get_bool(root, "tlsverify", cfg->tls_verify) ||
 		                  json_get_bool(root, "tls-verify", false);
 		cfg->insecure_tcp = json_get_bool(root, "insecure-tcp", cfg->insecure_tcp);
+		const char *authz = json_get_str(root, "authorization-plugin");
+		cfg->authz = authz && *authz;
+		take_str(&cfg->authz_socket, json_get_str(root, "authorization-plugin-socket"));
 	}
 	if (ret == 0) {
 		take_str(&cfg->graph, json_get_str(root, "graph"));
@@ -516,6 +517,15 @@ static int fill_defaults(struct daemon_config *cfg, char *err, size_t errlen)
 		cfg->tls_cert = strdup(DEFAULT_TLS_CERT);
 	if (!cfg->tls_key)
 		cfg->tls_key = strdup(DEFAULT_TLS_KEY);
+	if (cfg->authz && !cfg->authz_socket)
+		cfg->authz_socket = strdup(AUTHZ_DEFAULT_SOCKET);
+	if (cfg->authz && (cfg->authz_socket[0] != '/' || strlen(cfg->authz_socket) > 100)) {
+		snprintf(err, errlen,
+		         "invalid \"authorization-plugin-socket\" \"%s\": must be an absolute "
+		         "path of at most 100 characters",
+		         cfg->authz_socket);
+		return -1;
+	}
 	for (size_t i = 0; cfg->hosts[i]; i++) {
 		const char *h = cfg->hosts[i];
 		if (strncmp(h, "tcp://", 6) == 0) {
@@ -603,6 +613,7 @@ void daemon_config_free(struct daemon_config *cfg)
 	free(cfg->tls_ca);
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
+	free(cfg->authz_socket);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

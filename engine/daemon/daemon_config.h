@@ -27,6 +27,10 @@ struct daemon_config {
 	 * signed by tls_ca. insecure_tcp: the opt-in for tcp:// hosts without TLS. */
 	bool tls, tls_verify, insecure_tcp;
 	char *tls_ca, *tls_cert, *tls_key;
+	/* daemon.json "authorization-plugin": "authz-broker": every API request is asked to the
+	 * broker on authz_socket ("authorization-plugin-socket", default AUTHZ_DEFAULT_SOCKET). */
+	bool authz;
+	char *authz_socket;
 	char *config_file;
 	bool show_version, show_help;
 };
@@ -41,6 +45,8 @@ struct daemon_config {
 #define DEFAULT_TLS_CA "/root/.iSulad/ca.pem"
 #define DEFAULT_TLS_CERT "/root/.iSulad/cert.pem"
 #define DEFAULT_TLS_KEY "/root/.iSulad/key.pem"
+#define AUTHZ_PLUGIN_NAME "authz-broker"
+#define AUTHZ_DEFAULT_SOCKET "/run/isulad/plugins/authz-broker.sock"
 #define DEFAULT_API_MAX_CONNECTIONS 4096
 #define DEFAULT_API_IDLE_TIMEOUT_S 300
 

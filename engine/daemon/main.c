@@ -206,6 +206,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	server_set_spool_dir(g_paths.graph);
+	if (cfg.authz) {
+		server_set_authz(cfg.authz_socket);
+		LOG_INFO("authorization plugin %s on %s asked before every request",
+		         AUTHZ_PLUGIN_NAME, cfg.authz_socket);
+	}
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGTERM);

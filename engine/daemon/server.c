@@ -21,6 +21,8 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/tcp_addr.h"
+#include "authz_client.h"
+#include "engine/authz_action.h"
 #include "server_tls.h"
 
 #define MAX_BODY (16 << 20)
@@ -44,6 +46,13 @@ struct upload {
 };
 
 static char *g_spool_dir;
+static char *g_authz_socket; /* NULL: no authorization plugin */
+
+void server_set_authz(const char *socket_path)
+{
+	free(g_authz_socket);
+	g_authz_socket = socket_path ? strdup(socket_path) : NULL;
+}
 
 void server_set_spool_dir(const char *dir)
 {
@@ -555,6 +564,27 @@ static unsigned admit_body(struct MHD_Connection *conn, const char *method, cons
 	return 0;
 }
 
+/* With the authorization plugin: the broker decides "user:action" before anything of the
+ * request runs or its body is read. -1 with the 403 in resp for a denial. */
+static int authorize(const char *method, const char *url, const struct req_caller *c,
+                     struct response *resp)
+{
+	if (!g_authz_socket)
+		return 0;
+	const char *action = authz_action(method, url);
+	char msg[1024];
+	if (authz_ask(g_authz_socket, c->user, action, msg, sizeof(msg)) == 0)
+		return 0;
+	char m[32], u[512], safe_msg[1100];
+	log_safe(m, sizeof(m), method);
+	log_safe(u, sizeof(u), url);
+	log_safe(safe_msg, sizeof(safe_msg), msg);
+	LOG_WARN("api: %s %s denied by authorization plugin %s: %s", m, u, "authz-broker",
+	         safe_msg);
+	resp_error(resp, 403, "authorization denied by plugin authz-broker: %s", msg);
+	return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *data,
                                   size_t *data_size, void **con_cls)
@@ -576,6 +606,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			           why);
 			early.header_name = "Connection";
 			early.header_value = strdup("close");
+			log_request(&up->caller, method, url, early.status);
+			return send_response(conn, up, &early);
+		}
+		if (authorize(method, url, &up->caller, &early) < 0) {
 			log_request(&up->caller, method, url, early.status);
 			return send_response(conn, up, &early);
 		}

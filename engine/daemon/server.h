@@ -101,6 +101,8 @@ bool req_peer_gone(struct MHD_Connection *conn);
 
 /* Where PUT bodies are spooled (the daemon's graph dir: on disk, unlike the state dir). */
 void server_set_spool_dir(const char *dir);
+/* Ask the authz-broker on this unix socket before every request (NULL: nobody is asked). */
+void server_set_authz(const char *socket_path);
 
 struct server_tls;
 /* Listens on every host: unix:// with mode 0660, group `group` when it exists; tcp:// with

@@ -263,26 +263,42 @@ wait_for "after they are gone the daemon answers again" 20 isula version
 stop_daemon lim
 fi
 
-# ------------------------------- §1.3 protection asked for but not implemented (authz): refuse
+# ------------- §1.3 authorization: only the authz-broker plugin; fail-closed while it is down
 if want conf; then
 refuse_conf() {
-	local name=$1 json=$2 key=$3 d
+	local name=$1 json=$2 pat=$3 d
 	d=$IT_TMP/conf-$name
 	mkdir -p "$d"
 	echo "$json" >"$d/daemon.json"
 	run_capture timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" -H "unix://$d/sock" \
 		--cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
-	if [ "$LAST_RC" -ne 0 ] && [ "$LAST_RC" -ne 124 ] &&
-		[[ "$LAST_OUT" == *"\"$key\" is not supported yet"* ]]; then
-		pass "daemon.json $json: refuses to start, naming $key"
+	if [ "$LAST_RC" -ne 0 ] && [ "$LAST_RC" -ne 124 ] && [[ "$LAST_OUT" == *"$pat"* ]]; then
+		pass "daemon.json $json: refuses to start ($pat)"
 	else
-		fail "daemon.json $json: refuses to start, naming $key" "exit $LAST_RC" "$LAST_OUT"
+		fail "daemon.json $json: refuses to start ($pat)" "exit $LAST_RC" "$LAST_OUT"
 	fi
 }
-refuse_conf authz '{"authorization-plugin": "authz-broker"}' authorization-plugin
+refuse_conf authz '{"authorization-plugin": "authz"}' "Invalid authorization plugin 'authz'"
 # TLS is implemented: test_tls.sh checks its keys (and that bad certificates stop the daemon).
-refuse_conf seed '{"authorization-plugin":"authz-broker","tls":true,"tlsverify":true,"tls-config":{"CertFile":"/c"}}' \
-	authorization-plugin
+refuse_conf seed '{"authorization-plugin":"opa","tls":true,"tlsverify":true,"tls-config":{"CertFile":"/c"}}' \
+	"Invalid authorization plugin 'opa'"
+# "authz-broker" is accepted; with no broker on its socket every request is denied (never an
+# open daemon). test_authz_daemon.sh checks the rest with a real broker.
+d=$IT_TMP/conf-authzup
+mkdir -p "$d"
+printf '{"authorization-plugin": "authz-broker", "authorization-plugin-socket": "%s"}\n' \
+	"$d/none.sock" >"$d/daemon.json"
+"$ISULAD" -g "$d/graph" -S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" \
+	--config-file "$d/daemon.json" >"$d/out" 2>&1 </dev/null &
+AZ_PID=$!
+it_on_cleanup "kill -TERM $AZ_PID 2>/dev/null; wait $AZ_PID 2>/dev/null"
+az_denied() {
+	curl -s --max-time 5 --unix-socket "$d/sock" http://x/containers/json 2>/dev/null |
+		grep -qF "authorization denied by plugin authz-broker: Failed to request authz plugin. Is server running ?"
+}
+wait_for "daemon.json authorization-plugin authz-broker: starts, and denies while no broker answers" 10 az_denied
+kill -TERM "$AZ_PID" 2>/dev/null
+wait "$AZ_PID" 2>/dev/null
 bad_limit() {
 	local name=$1 json=$2 pat=$3 d=$IT_TMP/conf-$1
 	mkdir -p "$d"

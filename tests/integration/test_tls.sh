@@ -224,9 +224,9 @@ printf '{"tls-config": {"CAfile": "/x"}}\n' >"$d/daemon.json"
 expect_fail_code "daemon.json tls-config with an unknown key is refused" 1 \
 	'invalid key "tls-config.CAfile"' timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
 	-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
-printf '{"authorization-plugin": "authz-broker"}\n' >"$d/daemon.json"
-expect_fail_code "authorization-plugin is still refused at start" 1 \
-	'"authorization-plugin" is not supported yet' timeout 20 "$ISULAD" -g "$d/graph" \
+printf '{"authorization-plugin": "authz-brokr"}\n' >"$d/daemon.json"
+expect_fail_code "an unknown authorization-plugin is refused at start" 1 \
+	"Invalid authorization plugin 'authz-brokr'" timeout 20 "$ISULAD" -g "$d/graph" \
 	-S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
 
 # ------------------------------------------------------------ insecure tcp: opt-in, warns

@@ -114,10 +114,28 @@ static void test_config_tls(void **state)
 	    load("{\"tls-config\": {\"Cafile\": \"/a\"}}", NULL, 0, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "tls-config.Cafile"));
 	daemon_config_free(&cfg);
+	/* authorization-plugin: only authz-broker, on the default socket unless told. */
+	assert_int_equal(
+	    load("{\"authorization-plugin\": \"opa\"}", NULL, 0, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Invalid authorization plugin 'opa'"));
+	daemon_config_free(&cfg);
 	assert_int_equal(
 	    load("{\"authorization-plugin\": \"authz-broker\"}", NULL, 0, &cfg, err, sizeof(err)),
-	    -1);
-	assert_non_null(strstr(err, "is not supported yet"));
+	    0);
+	assert_true(cfg.authz);
+	assert_string_equal(cfg.authz_socket, AUTHZ_DEFAULT_SOCKET);
+	daemon_config_free(&cfg);
+	assert_int_equal(load("{\"authorization-plugin\": \"\", \"authorization-plugin-socket\": "
+	                      "\"/x.sock\"}",
+	                      NULL, 0, &cfg, err, sizeof(err)),
+	                 0);
+	assert_false(cfg.authz);
+	daemon_config_free(&cfg);
+	assert_int_equal(load("{\"authorization-plugin\": \"authz-broker\", "
+	                      "\"authorization-plugin-socket\": \"x.sock\"}",
+	                      NULL, 0, &cfg, err, sizeof(err)),
+	                 -1);
+	assert_non_null(strstr(err, "authorization-plugin-socket"));
 	daemon_config_free(&cfg);
 }
 

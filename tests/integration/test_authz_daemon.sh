@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# isulad with "authorization-plugin": "authz-broker" (issue 13): every API request is asked to
+# an authz-broker (a temp socket and policy file) as "user:action" before it runs. Root over the
+# unix socket (peer credentials), alice and bob over TCP+TLS (the certificate's CN); a policy
+# edit takes effect at once; a stopped broker denies everything without hanging the daemon; the
+# Docker CLI sees the message; an unknown plugin name stops the daemon.
+# Not covered: a non-root user in the socket's group (needs a second account set up here).
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+
+command -v openssl >/dev/null || it_abort "openssl is needed"
+BROKER=$BIN/authz-broker
+[ -x "$BROKER" ] || it_abort "build first: no $BROKER"
+
+# ------------------------------------------------------------------------------- broker
+B_DIR=$IT_TMP/broker
+mkdir -p "$B_DIR"
+POLICY=$B_DIR/policy.json
+BSOCK=$B_DIR/run/authz-broker.sock
+BLOG=$B_DIR/broker.log
+B_PID=
+broker_up() { curl -sf --max-time 2 --unix-socket "$BSOCK" -X POST http://x/Plugin.Activate >/dev/null; }
+start_broker() {
+	"$BROKER" --policy-file "$POLICY" --socket "$BSOCK" --pid-file "$B_DIR/pid" \
+		--log "$BLOG" 2>>"$B_DIR/broker.err" &
+	B_PID=$!
+	wait_for "broker answers on its socket" 5 broker_up
+}
+broker_gone() { ! kill -0 "$B_PID" 2>/dev/null; }
+stop_broker() {
+	[ -n "$B_PID" ] || return 0
+	kill -TERM "$B_PID" 2>/dev/null
+	poll 5 broker_gone || kill -KILL "$B_PID" 2>/dev/null
+	wait "$B_PID" 2>/dev/null
+	B_PID=
+}
+it_on_cleanup 'stop_broker'
+
+# Root may list and ask the version only (start_daemon polls isula version).
+cat >"$POLICY" <<'P'
+{"name":"root_ro","users":["root"],"actions":["container_list","docker_version","docker_ping"]}
+P
+start_broker
+
+# write_conf NAME: the daemon.json of daemon NAME, with the plugin on the test's broker.
+write_conf() {
+	mkdir -p "$IT_TMP/daemon-$1"
+	printf '{"authorization-plugin": "authz-broker", "authorization-plugin-socket": "%s"}\n' \
+		"$BSOCK" >"$IT_TMP/daemon-$1/daemon.json"
+}
+
+# ------------------------------------------------------------- root over the unix socket
+write_conf local
+start_daemon local || it_abort "the daemon with the authorization plugin must start"
+daemon_log() { cat "$GRAPH/isulad.log" 2>/dev/null; }
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+
+expect_ok "root: isula ps is allowed (container_list)" isula ps
+expect_ok "root: isula version is allowed" isula version
+expect_fail "root: isula run is refused with the plugin's message" \
+	"authorization denied by plugin authz-broker: action 'container_create' for user 'root': permission denied" \
+	isula run -d --name az1 --external-rootfs "$BB" none sleep 1000
+expect_eq "nothing was created" "" "$(isula ps -a -q)"
+run_capture curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$SOCK" \
+	-X POST -H 'Content-Type: application/json' -d '{"Image":"none"}' http://x/containers/create
+expect_eq "the refusal is a 403" 403 "$LAST_OUT"
+run_capture curl -s --max-time 10 --unix-socket "$SOCK" http://x/info
+expect_eq "GET /info (docker_info) is refused with a Docker-style JSON message" \
+	'{"message":"authorization denied by plugin authz-broker: action '"'"'docker_info'"'"' for user '"'"'root'"'"': permission denied"}' \
+	"$LAST_OUT"
+expect_match "the daemon logs the denial" "denied by authorization plugin authz-broker" "$(daemon_log)"
+expect_match "the broker saw root's container_create" 'user="root" action="container_create"' \
+	"$(cat "$BLOG")"
+
+# A policy edit is seen by the broker at once: no restart of either.
+cat >"$POLICY.new" <<'P'
+{"name":"root_rw","users":["root"],"actions":["container_list","docker_version","docker_ping","container_create","container_start","container_inspect","container_delete","container_kill","container_wait","container_attach","container_resize"]}
+P
+mv "$POLICY.new" "$POLICY"
+create_ok() { isula create --name az2 --external-rootfs "$BB" none sleep 1000 >/dev/null 2>&1; }
+wait_for "after the policy edit, root may create" 10 create_ok
+expect_ok "the created container is listed" isula ps -a
+expect_match "ps shows az2" az2 "$LAST_OUT"
+expect_ok "and removed (container_delete allowed)" isula rm -f az2
+
+# ------------------------------------------------------------------- broker stopped
+stop_broker
+expect_fail "broker down: isula ps is refused" \
+	"authorization denied by plugin authz-broker: Failed to request authz plugin. Is server running ?" \
+	isula ps
+run_capture curl -s -w ' %{http_code}' --max-time 10 --unix-socket "$SOCK" http://x/version
+expect_match "broker down: a second request (GET /version) is a 403 too" \
+	"Failed to request authz plugin. Is server running ?\"} 403" "$LAST_OUT"
+start_broker
+wait_for "broker back: isula ps works again (the daemon still answers)" 10 isula ps
+
+# A hung broker (stopped, its socket still listening) denies within the timeout.
+kill -STOP "$B_PID"
+t0=$(now_us)
+expect_fail "hung broker: the request is refused" "Is server running" isula ps
+t=$((($(now_us) - t0) / 1000))
+kill -CONT "$B_PID"
+if [ "$t" -lt 8000 ]; then pass "hung broker: refused in ${t} ms (bounded)"; else fail "hung broker: refused in ${t} ms"; fi
+wait_for "broker resumed: ps works" 10 isula ps
+stop_daemon local
+
+# ------------------------------------------------------------------------ TCP + TLS
+C=$IT_TMP/certs
+mkdir -p "$C"
+mkcerts() {
+	local o="-days 2" cn
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca-key.pem" -out "$C/ca.pem" $o \
+		-subj "/CN=isulad test CA" &&
+		openssl req -newkey rsa:2048 -nodes -keyout "$C/server-key.pem" \
+			-out "$C/server.csr" -subj "/CN=127.0.0.1" &&
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$C/srv.ext" &&
+		openssl x509 -req -in "$C/server.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
+			-CAcreateserial -out "$C/server-cert.pem" $o -extfile "$C/srv.ext" &&
+		printf 'extendedKeyUsage=clientAuth\n' >"$C/cl.ext" || return 1
+	for cn in alice bob; do
+		openssl req -newkey rsa:2048 -nodes -keyout "$C/$cn-key.pem" -out "$C/$cn.csr" \
+			-subj "/CN=$cn" &&
+			openssl x509 -req -in "$C/$cn.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
+				-CAcreateserial -out "$C/$cn-cert.pem" $o -extfile "$C/cl.ext" || return 1
+	done
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/self-key.pem" \
+		-out "$C/self-cert.pem" $o -subj "/CN=bob"
+}
+mkcerts >"$C/openssl.log" 2>&1 || it_abort "openssl could not make the certificates: $(tail -3 "$C/openssl.log")"
+
+free_port() {
+	local lo hi p
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+	for _ in $(seq 50); do
+		p=$((lo + RANDOM % (hi - lo)))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+SRV=(--tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/server-cert.pem" --tlskey "$C/server-key.pem")
+as() { local who=$1; shift; "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
+	--tlscert "$C/$who-cert.pem" --tlskey "$C/$who-key.pem" "$@"; }
+
+cat >"$POLICY.new" <<'P'
+{"name":"root_ro","users":["root"],"actions":["container_list","docker_version","docker_ping"]}
+{"name":"alice_ro","users":["alice"],"actions":["container_list","container_inspect","docker_version","docker_ping"]}
+{"name":"bob_all","users":["bob"],"actions":[""]}
+P
+mv "$POLICY.new" "$POLICY"
+wait_for "the broker has the TLS policies" 10 bash -c \
+	"[ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$BSOCK' --data-binary bob:image_list http://x/isulad.auth)\" = 200 ]"
+
+write_conf tls
+for try in 1 2 3; do
+	PORT=$(free_port) || break
+	TCP=tcp://127.0.0.1:$PORT
+	start_daemon tls -H "$TCP" "${SRV[@]}" && break
+	grep -q "Address already in use" "$IT_TMP/daemon-tls/isulad.out" || break
+done
+daemon_alive tls || it_abort "the TLS daemon with the plugin must start"
+
+expect_ok "alice: ps allowed" as alice ps
+expect_fail "alice: run refused, naming alice" \
+	"action 'container_create' for user 'alice': permission denied" \
+	as alice run -d --name azt --external-rootfs "$BB" none sleep 1000
+expect_ok "bob: run allowed" as bob run -d --name azt --external-rootfs "$BB" none sleep 1000
+expect_ok "alice: inspect allowed" as alice inspect -f '{{.State.Status}}' azt
+expect_eq "alice sees it running" running "$LAST_OUT"
+expect_fail "alice: rm refused" "action 'container_delete' for user 'alice'" as alice rm -f azt
+expect_fail "alice: exec refused" "for user 'alice': permission denied" as alice exec azt true
+expect_ok "bob: exec allowed (a hijacked stream)" as bob exec azt echo hi-bob
+expect_eq "bob's exec output" hi-bob "$LAST_OUT"
+expect_fail "a self-signed certificate (CN bob) is refused by TLS already" \
+	"TLS client certificate required" "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
+	--tlscert "$C/self-cert.pem" --tlskey "$C/self-key.pem" ps
+expect_match "the broker saw CN alice's denied container_create" \
+	'user="alice" action="container_create"' "$(cat "$BLOG")"
+
+if [ -x /usr/local/bin/docker ]; then
+	DOCKER=(env DOCKER_CONFIG="$IT_TMP/docker" /usr/local/bin/docker -H "$TCP" --tlsverify
+		--tlscacert "$C/ca.pem" --tlscert "$C/alice-cert.pem" --tlskey "$C/alice-key.pem")
+	expect_ok "docker as alice: ps allowed" "${DOCKER[@]}" ps
+	expect_fail "docker as alice: rm refused with the plugin's message" \
+		"authorization denied by plugin authz-broker: action 'container_delete' for user 'alice': permission denied" \
+		"${DOCKER[@]}" rm -f azt
+else
+	fail "the Docker CLI is at /usr/local/bin/docker"
+fi
+
+stop_broker
+expect_fail "broker down: bob is refused too" "Is server running" as bob ps
+start_broker
+wait_for "broker back: bob works" 10 as bob ps
+expect_ok "bob: rm -f" as bob rm -f azt
+stop_daemon tls
+
+# ------------------------------------------------------------------ configuration errors
+d=$IT_TMP/refuse
+mkdir -p "$d"
+printf '{"authorization-plugin": "opa"}\n' >"$d/daemon.json"
+expect_fail_code "an unknown plugin name stops the daemon" 1 \
+	"Invalid authorization plugin 'opa'" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
+	-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+printf '{"authorization-plugin": "authz-broker", "authorization-plugin-socket": "rel.sock"}\n' >"$d/daemon.json"
+expect_fail_code "a relative plugin socket stops the daemon" 1 \
+	'invalid "authorization-plugin-socket" "rel.sock"' timeout 20 "$ISULAD" -g "$d/graph" \
+	-S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+
+assert_no_leftovers
+it_finish
