@@ -114,6 +114,21 @@ void http_close(struct http_conn *c)
 	c->tls = NULL;
 }
 
+/* Sends data unless the server has closed already; a close seen now (EPIPE, ECONNRESET) is
+ * kept in send_errno and is no failure yet: the answer the server sent before closing is
+ * what the caller must see (http_read_head reports send_errno when there is none). */
+static int send_part(struct http_conn *c, const void *data, size_t len)
+{
+	if (c->send_errno)
+		return 0;
+	if (sock_send_all(c->fd, data, len) == 0)
+		return 0;
+	if (errno != EPIPE && errno != ECONNRESET)
+		return -1;
+	c->send_errno = errno;
+	return 0;
+}
+
 int http_send_request(struct http_conn *c, const char *method, const char *target,
                       const char *extra_headers, const char *body, size_t body_len)
 {
@@ -127,9 +142,9 @@ int http_send_request(struct http_conn *c, const char *method, const char *targe
 		errno = E2BIG;
 		return -1;
 	}
-	if (sock_send_all(c->fd, head, (size_t)n) < 0)
+	if (send_part(c, head, (size_t)n) < 0)
 		return -1;
-	return body && body_len ? sock_send_all(c->fd, body, body_len) : 0;
+	return body && body_len ? send_part(c, body, body_len) : 0;
 }
 
 int http_send_chunked_head(struct http_conn *c, const char *method, const char *target,
@@ -144,18 +159,18 @@ int http_send_chunked_head(struct http_conn *c, const char *method, const char *
 		errno = E2BIG;
 		return -1;
 	}
-	return sock_send_all(c->fd, head, (size_t)n);
+	return send_part(c, head, (size_t)n);
 }
 
 int http_send_chunk(struct http_conn *c, const void *data, size_t len)
 {
 	char size[32];
 	int n = snprintf(size, sizeof(size), "%zx\r\n", len);
-	if (sock_send_all(c->fd, size, (size_t)n) < 0)
+	if (send_part(c, size, (size_t)n) < 0)
 		return -1;
-	if (len > 0 && sock_send_all(c->fd, data, len) < 0)
+	if (len > 0 && send_part(c, data, len) < 0)
 		return -1;
-	return sock_send_all(c->fd, "\r\n", 2);
+	return send_part(c, "\r\n", 2);
 }
 
 /* Makes room and reads more bytes into buf. >0, 0 at EOF, -1 on error. */
@@ -226,8 +241,11 @@ int http_read_head(struct http_conn *c, bool head_request)
 	c->content_length = -1;
 	c->chunk_left = -1;
 	char *line = read_line(c);
-	if (!line)
+	if (!line) {
+		if (c->send_errno)
+			errno = c->send_errno; /* closed without an answer */
 		return -1;
+	}
 	int status = 0;
 	if (sscanf(line, "HTTP/1.%*d %d", &status) != 1 || status < 100 || status > 999) {
 		errno = EPROTO;

@@ -18,6 +18,9 @@ struct http_conn {
 	int fd;
 	struct tls_relay *tls;  /* fd is its local end, for a TLS connection */
 	int status;             /* of the response, after http_read_head */
+	/* EPIPE or ECONNRESET while sending: the server answered early and closed (an auth
+	 * refusal, a body too large); its answer is still read. 0 otherwise. */
+	int send_errno;
 	int64_t content_length; /* -1: not given */
 	bool chunked;
 	bool no_body;       /* HEAD, 1xx, 204, 304 */
