@@ -7,9 +7,9 @@
 # Not covered: a non-root user in the socket's group (needs a second account set up here).
 set -u
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tls_lib.sh"
 it_setup
 
-command -v openssl >/dev/null || it_abort "openssl is needed"
 BROKER=$BIN/authz-broker
 [ -x "$BROKER" ] || it_abort "build first: no $BROKER"
 
@@ -107,40 +107,8 @@ stop_daemon local
 
 # ------------------------------------------------------------------------ TCP + TLS
 C=$IT_TMP/certs
-mkdir -p "$C"
-mkcerts() {
-	local o="-days 2" cn
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca-key.pem" -out "$C/ca.pem" $o \
-		-subj "/CN=isulad test CA" &&
-		openssl req -newkey rsa:2048 -nodes -keyout "$C/server-key.pem" \
-			-out "$C/server.csr" -subj "/CN=127.0.0.1" &&
-		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$C/srv.ext" &&
-		openssl x509 -req -in "$C/server.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
-			-CAcreateserial -out "$C/server-cert.pem" $o -extfile "$C/srv.ext" &&
-		printf 'extendedKeyUsage=clientAuth\n' >"$C/cl.ext" || return 1
-	for cn in alice bob; do
-		openssl req -newkey rsa:2048 -nodes -keyout "$C/$cn-key.pem" -out "$C/$cn.csr" \
-			-subj "/CN=$cn" &&
-			openssl x509 -req -in "$C/$cn.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
-				-CAcreateserial -out "$C/$cn-cert.pem" $o -extfile "$C/cl.ext" || return 1
-	done
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/self-key.pem" \
-		-out "$C/self-cert.pem" $o -subj "/CN=bob"
-}
-mkcerts >"$C/openssl.log" 2>&1 || it_abort "openssl could not make the certificates: $(tail -3 "$C/openssl.log")"
+tls_certs "$C" bob alice bob
 
-free_port() {
-	local lo hi p
-	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
-	for _ in $(seq 50); do
-		p=$((lo + RANDOM % (hi - lo)))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
 SRV=(--tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/server-cert.pem" --tlskey "$C/server-key.pem")
 as() { local who=$1; shift; "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
 	--tlscert "$C/$who-cert.pem" --tlskey "$C/$who-key.pem" "$@"; }

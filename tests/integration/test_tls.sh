@@ -6,51 +6,18 @@
 # --tls without verify; tcp without TLS refused unless opted in; bad certificate files.
 set -u
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tls_lib.sh"
 it_setup
 
-command -v openssl >/dev/null || it_abort "openssl is needed"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 
 # ------------------------------------------------------------------------- certificates
 C=$IT_TMP/certs
-mkdir -p "$C"
-mkcerts() {
-	local o="-days 2"
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca-key.pem" -out "$C/ca.pem" $o \
-		-subj "/CN=isulad test CA" &&
-		openssl req -newkey rsa:2048 -nodes -keyout "$C/server-key.pem" \
-			-out "$C/server.csr" -subj "/CN=127.0.0.1" &&
-		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$C/srv.ext" &&
-		openssl x509 -req -in "$C/server.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
-			-CAcreateserial -out "$C/server-cert.pem" $o -extfile "$C/srv.ext" &&
-		openssl req -newkey rsa:2048 -nodes -keyout "$C/key.pem" -out "$C/client.csr" \
-			-subj "/CN=alice" &&
-		printf 'extendedKeyUsage=clientAuth\n' >"$C/cl.ext" &&
-		openssl x509 -req -in "$C/client.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" \
-			-CAcreateserial -out "$C/cert.pem" $o -extfile "$C/cl.ext" &&
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/self-key.pem" \
-			-out "$C/self-cert.pem" $o -subj "/CN=alice"
-}
-mkcerts >"$C/openssl.log" 2>&1 || it_abort "openssl could not make the certificates: $(tail -3 "$C/openssl.log")"
-
-# free_port: a random port of the local range nothing listens on (other tests run in parallel;
-# start_tls retries on a port taken meanwhile).
-free_port() {
-	local lo hi p
-	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
-	for _ in $(seq 50); do
-		p=$((lo + RANDOM % (hi - lo)))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
+tls_certs "$C" alice alice
 
 SRV=(--tlscacert "$C/ca.pem" --tlscert "$C/server-cert.pem" --tlskey "$C/server-key.pem")
-CLI=(--tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/cert.pem" --tlskey "$C/key.pem")
+CLI=(--tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/alice-cert.pem" --tlskey "$C/alice-key.pem")
 # start_tls NAME ARGS...: start_daemon with -H tcp://127.0.0.1:$PORT, retried on a new port if
 # the one picked was taken meanwhile.
 start_tls() {
@@ -97,12 +64,12 @@ expect_fail "a self-signed client certificate (CN alice too) is refused" \
 expect_fail "no client certificate is refused" "TLS client certificate required" \
 	tisula ps --tlsverify --tlscacert "$C/ca.pem"
 expect_fail "a server not signed by the client's CA is refused by isula" "TLS handshake" \
-	tisula ps --tlsverify --tlscacert "$C/self-cert.pem" --tlscert "$C/cert.pem" \
-	--tlskey "$C/key.pem"
+	tisula ps --tlsverify --tlscacert "$C/self-cert.pem" --tlscert "$C/alice-cert.pem" \
+	--tlskey "$C/alice-key.pem"
 expect_fail "plain HTTP to the TLS port gets no answer" "" \
 	curl -sf --max-time 10 "http://127.0.0.1:$PORT/version"
 expect_ok "curl with the client certificate gets the version" curl -sf --max-time 10 \
-	--cacert "$C/ca.pem" --cert "$C/cert.pem" --key "$C/key.pem" "https://127.0.0.1:$PORT/version"
+	--cacert "$C/ca.pem" --cert "$C/alice-cert.pem" --key "$C/alice-key.pem" "https://127.0.0.1:$PORT/version"
 expect_match "version JSON" '"ApiVersion":"1.41"' "$LAST_OUT"
 run_capture curl -s --max-time 10 --cacert "$C/ca.pem" --cert "$C/self-cert.pem" \
 	--key "$C/self-key.pem" "https://127.0.0.1:$PORT/containers/json"
@@ -116,7 +83,8 @@ expect_match "the refusal is logged" "TLS client refused" "$(daemon_log)"
 # The seed's default files and environment (mode 1 from ~/.iSulad).
 H=$IT_TMP/home
 mkdir -p "$H/.iSulad"
-cp "$C/ca.pem" "$C/cert.pem" "$C/key.pem" "$H/.iSulad/"
+cp "$C/ca.pem" "$H/.iSulad/ca.pem" && cp "$C/alice-cert.pem" "$H/.iSulad/cert.pem" &&
+	cp "$C/alice-key.pem" "$H/.iSulad/key.pem"
 expect_ok "ISULAD_TLS_VERIFY=1 ISULAD_HOST=tcp:// with ~/.iSulad defaults" \
 	env HOME="$H" ISULAD_TLS_VERIFY=1 ISULAD_HOST="$TCP" "$ISULA" ps
 expect_ok "ISULAD_HOST=IP:PORT (no scheme) too" \
@@ -128,7 +96,7 @@ expect_fail "~/.iSulad without cert.pem/key.pem: only the server is verified, re
 
 if [ -x /usr/local/bin/docker ]; then
 	DOCKER=(/usr/local/bin/docker -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
-		--tlscert "$C/cert.pem" --tlskey "$C/key.pem")
+		--tlscert "$C/alice-cert.pem" --tlskey "$C/alice-key.pem")
 	expect_ok "docker --tlsverify version" env DOCKER_CONFIG="$IT_TMP/docker" "${DOCKER[@]}" version
 	expect_match "docker sees the engine" "API version:" "$LAST_OUT"
 	expect_ok "docker --tlsverify ps" env DOCKER_CONFIG="$IT_TMP/docker" "${DOCKER[@]}" ps
