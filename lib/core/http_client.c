@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -76,14 +77,12 @@ int http_connect_tls(struct http_conn *c, const char *host, const struct tls_cli
 	return 0;
 }
 
-int http_connect(struct http_conn *c, const char *path)
+/* A unix-socket connection, with each send, receive (and so the connect) bounded by
+ * timeout_ms when it is > 0. 0, or -1 with errno. */
+static int connect_unix(struct http_conn *c, const char *path, int timeout_ms)
 {
 	memset(c, 0, offsetof(struct http_conn, buf));
 	c->fd = -1;
-	if (tcp_addr_is_tcp(path, true)) {
-		c->fd = connect_tcp(path);
-		return c->fd < 0 ? -1 : 0;
-	}
 	if (strncmp(path, "unix://", 7) == 0)
 		path += 7;
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -95,7 +94,10 @@ int http_connect(struct http_conn *c, const char *path)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+	struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+	if ((timeout_ms > 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	                        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)) ||
+	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -103,6 +105,21 @@ int http_connect(struct http_conn *c, const char *path)
 	}
 	c->fd = fd;
 	return 0;
+}
+
+int http_connect(struct http_conn *c, const char *path)
+{
+	if (tcp_addr_is_tcp(path, true)) {
+		memset(c, 0, offsetof(struct http_conn, buf));
+		c->fd = connect_tcp(path);
+		return c->fd < 0 ? -1 : 0;
+	}
+	return connect_unix(c, path, 0);
+}
+
+int http_connect_unix_bounded(struct http_conn *c, const char *path, int timeout_ms)
+{
+	return connect_unix(c, path, timeout_ms);
 }
 
 void http_close(struct http_conn *c)

@@ -16,8 +16,8 @@
 
 struct http_conn {
 	int fd;
-	struct tls_relay *tls;  /* fd is its local end, for a TLS connection */
-	int status;             /* of the response, after http_read_head */
+	struct tls_relay *tls; /* fd is its local end, for a TLS connection */
+	int status;            /* of the response, after http_read_head */
 	/* EPIPE or ECONNRESET while sending: the server answered early and closed (an auth
 	 * refusal, a body too large); its answer is still read. 0 otherwise. */
 	int send_errno;
@@ -37,6 +37,9 @@ struct http_conn {
 /* Connects to path ("unix://" prefix optional) or to "tcp://IP:PORT" (also bare "IP:PORT", as
  * in ISULAD_HOST) in plain HTTP. 0, or -1 with errno set. */
 int http_connect(struct http_conn *c, const char *path);
+/* A unix socket only, where the connect, each send and each receive give up after
+ * timeout_ms (EAGAIN): for a peer that must not hang the caller. 0, or -1 with errno. */
+int http_connect_unix_bounded(struct http_conn *c, const char *path, int timeout_ms);
 /* The same, with TLS on a tcp host when tls is not NULL. -1 with a message in err (errno set
  * for a failed connect; 0 for a TLS failure). */
 int http_connect_tls(struct http_conn *c, const char *host, const struct tls_client_opts *tls,
