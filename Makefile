@@ -12,7 +12,6 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 # The daemon's TLS listener (libmicrohttpd's own TLS is GnuTLS). The client dlopen()s it
 # instead (lib/core/tls_client.c): over the unix socket, isula must not pay for loading it.
 TLS_CFLAGS := $(shell pkg-config --cflags gnutls)
-TLS_LIBS := $(shell pkg-config --libs gnutls)
 
 CFLAGS ?= -O2 -g
 GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -90,7 +89,7 @@ $(BUILD)/bin/syscontainer-hooks: $(HOOKS_SRC:%.c=$(BUILD)/obj/%.o) $(LIBHOTPLUG)
 
 $(BUILD)/bin/isulad: $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TLS_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bin/isula: $(CLIENT_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
@@ -136,7 +135,7 @@ $(CLIENT_LIB): $(filter-out %/main.o,$(CLIENT_SRC:%.c=$(BUILD)/obj/%.o))
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DAEMON_LIB) $(CLIENT_LIB) $(LXCFS_LIB) $(AUTHZ_LIB) \
 		$(LIBHOTPLUG) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS) $(TLS_LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOTPLUG_LIBS) -lcmocka
 
 $(BUILD)/test-tools/shift-rootfs: $(BUILD)/obj/tests/tools/shift_rootfs.o
 	@mkdir -p $(dir $@)

@@ -55,8 +55,9 @@ int stream_run(const struct client *cl, struct http_conn *conn, bool tty, bool s
 void stream_send_size(const struct client *cl, const char *resize_path);
 /* The integer `key` of a 200 JSON answer to method path (an exit code), else 125. */
 int api_exit_code(const struct client *cl, const char *method, const char *path, const char *key);
-/* "Cannot connect to the iSulad daemon at ... Is the iSulad daemon running on the host?" */
-void api_report_unreachable(const struct client *cl, int err);
+/* "Cannot connect to the iSulad daemon at ... Is the iSulad daemon running on the host?", or
+ * why the daemon ended conn's TLS session (conn may be NULL). */
+void api_report_unreachable(const struct client *cl, const struct http_conn *conn, int err);
 void api_response_free(struct api_response *r);
 /* Prints "Error response from daemon: <message>" from a JSON error body. */
 void print_daemon_error(const struct api_response *r);

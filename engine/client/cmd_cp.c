@@ -50,8 +50,9 @@ static int archive_request(const struct client *cl, const char *method, const ch
 		ret = http_read_head(conn, strcmp(method, "HEAD") == 0);
 	if (ret == 0)
 		goto out;
+	int e = errno;
+	api_report_unreachable(cl, conn, e);
 	http_close(conn);
-	api_report_unreachable(cl, errno);
 out:
 	free(ectr);
 	free(epath);

@@ -6,8 +6,18 @@
 #include "client.h"
 #include "core/json.h"
 
-void api_report_unreachable(const struct client *cl, int err)
+void api_report_unreachable(const struct client *cl, const struct http_conn *conn, int err)
 {
+	const char *tls_err = conn ? tls_relay_error(conn->tls) : NULL;
+	if (tls_err) { /* the daemon ended the TLS session: its alert says why */
+		fprintf(stderr, "Cannot connect to the iSulad daemon at %s (TLS: %s)%s\n", cl->host,
+		        tls_err,
+		        strstr(tls_err, "ertificate")
+		            ? ": the daemon needs a client certificate signed by its CA "
+		              "(--tlscert and --tlskey, or ~/.iSulad/cert.pem and key.pem)"
+		            : "");
+		return;
+	}
 	fprintf(stderr,
 	        "Cannot connect to the iSulad daemon at %s (%s). Is the iSulad daemon running on "
 	        "the host?\n",
@@ -36,7 +46,7 @@ static int open_with_headers(const struct client *cl, const char *method, const 
 		return -1;
 	if (http_send_request(conn, method, target, headers, body, body ? strlen(body) : 0) < 0 ||
 	    http_read_head(conn, strcmp(method, "HEAD") == 0) < 0) {
-		api_report_unreachable(cl, errno);
+		api_report_unreachable(cl, conn, errno);
 		http_close(conn);
 		return -1;
 	}
@@ -93,7 +103,7 @@ int api_call(const struct client *cl, const char *method, const char *path, cons
 	if (ret == 0) {
 		out->status = conn->status;
 		if (http_read_body_all(conn, &out->body, &out->len) < 0) {
-			api_report_unreachable(cl, errno);
+			api_report_unreachable(cl, conn, errno);
 			ret = -1;
 		}
 		http_close(conn);

@@ -103,7 +103,6 @@ static struct {
 	bool tls[MAX_DAEMONS];
 	size_t n;
 	unsigned idle_timeout_s;
-	bool tls_verify;
 } g_server;
 
 const char *req_query(const struct request *req, const char *key)
@@ -460,18 +459,19 @@ static bool conn_is_tls(struct MHD_Connection *conn)
 static int get_caller(struct MHD_Connection *conn, struct req_caller *c, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (conn_is_tls(conn)) {
-		const union MHD_ConnectionInfo *ti =
-		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		/* The CN verified in the handshake (server_tls.c); a connection it does not
+		 * know (cannot happen) is nobody's and refused. */
 		c->tls = true;
-		if (server_tls_peer(ti ? ti->tls_session : NULL, g_server.tls_verify, c->user,
-		                    sizeof(c->user), err, errlen) < 0)
+		if (!ci || server_tls_caller(ci->connect_fd, c->user, sizeof(c->user)) < 0) {
+			snprintf(err, errlen, "not a connection of the TLS listener");
 			return -1;
+		}
 		c->known = c->user[0] != '\0';
 		return 0;
 	}
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct sockaddr_storage ss;
@@ -600,7 +600,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		struct response early = {.status = 200, .content_type = "application/json"};
 		char why[512] = "";
 		if (get_caller(conn, &up->caller, why, sizeof(why)) < 0) {
-			/* tlsverify: nothing runs for a client the CA did not sign. */
+			/* A TLS connection server_tls.c does not know: nothing runs. */
 			LOG_WARN("api: %s refused: %s", "TLS client", why);
 			resp_error(&early, 403, "TLS client certificate required (--tlsverify): %s",
 			           why);
@@ -740,31 +740,42 @@ static int listen_tcp(const char *host)
 	return fd;
 }
 
-static struct MHD_Daemon *start_one(int fd, const struct server_tls *tls,
-                                    const struct server_limits *limits)
+/* libmicrohttpd's own messages, into the daemon's log. Its connections from a TLS listener
+ * (cls non-NULL) are socketpairs: the TCP options it tries on them fail, and that is not
+ * worth a line per request. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (cls && (strncmp(msg, "Setting TCP_", 12) == 0 ||
+	            strncmp(msg, "Failed to push the data from buffers", 36) == 0))
+		return;
+	msg[strcspn(msg, "\n")] = '\0';
+	LOG_WARN("api: libmicrohttpd: %s", msg);
+}
+
+/* fd < 0: a daemon without a listen socket, for the TLS listeners (server_tls.c accepts and
+ * hands over each connection after its handshake). */
+static struct MHD_Daemon *start_one(int fd, const struct server_limits *limits)
 {
 	/* poll(), not select(): every fd number works (select() stops at 1024, and a daemon
 	 * with many containers has more fds than that before it listens). */
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 	                 MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE;
 	struct MHD_OptionItem opts[] = {
-	    {MHD_OPTION_LISTEN_SOCKET, fd, NULL},
+	    /* first, or MHD's messages about the options go to stderr */
+	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, fd < 0 ? (void *)"tls" : NULL},
 	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
 	    {MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout_s, NULL},
 	    {MHD_OPTION_CONNECTION_LIMIT, limits->max_connections, NULL},
 	    {MHD_OPTION_THREAD_STACK_SIZE, 256 * 1024, NULL},
-	    {MHD_OPTION_END, 0, NULL}, /* the TLS options go here */
-	    {MHD_OPTION_END, 0, NULL},
-	    {MHD_OPTION_END, 0, NULL},
+	    {MHD_OPTION_END, 0, NULL}, /* the listen socket goes here */
 	    {MHD_OPTION_END, 0, NULL},
 	};
-	if (tls) {
-		flags |= MHD_USE_TLS;
-		opts[5] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key};
-		opts[6] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert};
-		if (tls->verify) /* MHD then asks the client for its certificate */
-			opts[7] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, tls->ca};
-	}
+	if (fd >= 0)
+		opts[5] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
+	else
+		flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	/* MHD_OPTION_NOTIFY_COMPLETED takes the callback and its cls as two arguments: through
 	 * MHD_OPTION_ARRAY, value is the callback and ptr_value the cls. */
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY, opts,
@@ -777,7 +788,6 @@ int server_start(char *const *hosts, const char *group, const struct route *rout
 	g_server.routes = routes;
 	g_server.nroutes = n;
 	g_server.idle_timeout_s = limits->idle_timeout_s;
-	g_server.tls_verify = tls && tls->verify;
 	for (size_t i = 0; hosts[i] && g_server.n < MAX_DAEMONS; i++) {
 		bool tcp = tcp_addr_is_tcp(hosts[i], false);
 		const char *path = tcp ? NULL : hosts[i] + strlen("unix://");
@@ -789,9 +799,13 @@ int server_start(char *const *hosts, const char *group, const struct route *rout
 			    "listening on %s WITHOUT TLS (insecure-tcp): anyone who can connect "
 			    "to it controls the daemon",
 			    hosts[i]);
-		struct MHD_Daemon *d = start_one(fd, tcp ? tls : NULL, limits);
-		if (!d) {
+		bool with_tls = tcp && tls;
+		struct MHD_Daemon *d = start_one(with_tls ? -1 : fd, limits);
+		if (!d ||
+		    (with_tls && server_tls_listen(fd, d, tls, limits->max_connections) < 0)) {
 			LOG_ERROR("cannot start the API server on %s", hosts[i]);
+			if (d)
+				MHD_stop_daemon(d);
 			close(fd);
 			return -1;
 		}
@@ -805,6 +819,7 @@ int server_start(char *const *hosts, const char *group, const struct route *rout
 
 void server_stop(void)
 {
+	server_tls_stop();
 	for (size_t i = 0; i < g_server.n; i++) {
 		MHD_stop_daemon(g_server.daemons[i]);
 		if (g_server.paths[i])
@@ -812,4 +827,5 @@ void server_stop(void)
 		free(g_server.paths[i]);
 	}
 	g_server.n = 0;
+	server_tls_wait();
 }

@@ -143,7 +143,7 @@ expect_fail "alice: exec refused" "for user 'alice': permission denied" as alice
 expect_ok "bob: exec allowed (a hijacked stream)" as bob exec azt echo hi-bob
 expect_eq "bob's exec output" hi-bob "$LAST_OUT"
 expect_fail "a self-signed certificate (CN bob) is refused by TLS already" \
-	"TLS client certificate required" "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
+	"needs a client certificate signed by its CA" "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
 	--tlscert "$C/self-cert.pem" --tlskey "$C/self-key.pem" ps
 expect_match "the broker saw CN alice's denied container_create" \
 	'user="alice" action="container_create"' "$(cat "$BLOG")"
