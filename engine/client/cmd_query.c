@@ -253,10 +253,13 @@ int cmd_version(struct client *cl, int argc, char **argv)
 	printf("Client:\n  Version:\t%s\n  Git commit:\t%s\n  Built:\t%s\n\n", ISULAD_VERSION,
 	       GIT_COMMIT, BUILD_TIME);
 	struct api_response r;
-	if (api_call(cl, "GET", "/version", NULL, &r) < 0 || r.status != 200) {
-		if (r.status)
-			api_response_free(&r);
+	if (api_call(cl, "GET", "/version", NULL, &r) < 0) {
 		printf("Can not connect with server.Is the iSulad daemon running on the host?\n");
+		return 1;
+	}
+	if (r.status != 200) { /* the daemon answered: its message (an authz denial, ...) */
+		print_daemon_error(&r);
+		api_response_free(&r);
 		return 1;
 	}
 	yajl_val root = json_parse(r.body, NULL, 0);

@@ -4,7 +4,7 @@
 # unix socket (peer credentials), alice and bob over TCP+TLS (the certificate's CN); a policy
 # edit takes effect at once; a stopped broker denies everything without hanging the daemon; the
 # Docker CLI sees the message; an unknown plugin name stops the daemon.
-# Not covered: a non-root user in the socket's group (needs a second account set up here).
+# A non-root user in the socket's group (-G), with two throw-away accounts.
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tls_lib.sh"
@@ -105,9 +105,41 @@ if [ "$t" -lt 8000 ]; then pass "hung broker: refused in ${t} ms (bounded)"; els
 wait_for "broker resumed: ps works" 10 isula ps
 stop_daemon local
 
+# ------------------------------------------------ a non-root user in the socket's group
+# Two throw-away accounts: MEMBER (primary group = the socket's group, -G) and OUTSIDER.
+MEMBER=isitm$$ OUTSIDER=isito$$
+it_on_cleanup 'userdel "$MEMBER" 2>/dev/null; userdel "$OUTSIDER" 2>/dev/null; groupdel "$MEMBER" 2>/dev/null; groupdel "$OUTSIDER" 2>/dev/null'
+if groupadd -r "$MEMBER" && useradd -r -M -N -g "$MEMBER" -s /usr/sbin/nologin "$MEMBER" &&
+	groupadd -r "$OUTSIDER" && useradd -r -M -N -g "$OUTSIDER" -s /usr/sbin/nologin "$OUTSIDER"; then
+	cat >"$POLICY.new" <<P
+{"name":"root_ro","users":["root"],"actions":["container_list","docker_version","docker_ping"]}
+{"name":"member_ro","users":["$MEMBER"],"actions":["container_list","docker_version"]}
+P
+	mv "$POLICY.new" "$POLICY"
+	wait_for "the broker has the member's policy" 10 bash -c \
+		"[ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$BSOCK' --data-binary $MEMBER:container_list http://x/isulad.auth)\" = 200 ]"
+	write_conf grp
+	start_daemon grp -G "$MEMBER" || it_abort "the daemon with -G must start"
+	chmod o+x "$IT_TMP" "$(dirname "$SOCK")"
+	expect_eq "the socket: 0660, group $MEMBER" "660 $MEMBER" "$(stat -c '%a %G' "$SOCK")"
+	as_user() { local u=$1; shift; setpriv --reuid "$u" --regid "$u" --init-groups \
+		env HOME=/nonexistent "$ISULA" -H "unix://$SOCK" "$@"; }
+	expect_ok "the member (not root) lists containers: its user name is allowed" as_user "$MEMBER" ps
+	expect_fail "the member may not create: refused naming the user" \
+		"action 'container_create' for user '$MEMBER': permission denied" \
+		as_user "$MEMBER" run -d --external-rootfs "$BB" none true
+	expect_match "the broker saw the member's name" "user=\"$MEMBER\" action=\"container_create\"" \
+		"$(cat "$BLOG")"
+	expect_fail "a user outside the group cannot even connect" "(Permission denied)" \
+		as_user "$OUTSIDER" ps
+	stop_daemon grp
+else
+	fail "throw-away accounts $MEMBER/$OUTSIDER could be made (useradd)"
+fi
+
 # ------------------------------------------------------------------------ TCP + TLS
 C=$IT_TMP/certs
-tls_certs "$C" bob alice bob
+tls_certs "$C" bob alice bob carol
 
 SRV=(--tlsverify --tlscacert "$C/ca.pem" --tlscert "$C/server-cert.pem" --tlskey "$C/server-key.pem")
 as() { local who=$1; shift; "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
@@ -145,6 +177,13 @@ expect_eq "bob's exec output" hi-bob "$LAST_OUT"
 expect_fail "a self-signed certificate (CN bob) is refused by TLS already" \
 	"needs a client certificate signed by its CA" "$ISULA" -H "$TCP" --tlsverify --tlscacert "$C/ca.pem" \
 	--tlscert "$C/self-cert.pem" --tlskey "$C/self-key.pem" ps
+# carol's certificate is signed by the CA, but no policy names her: nothing is allowed.
+expect_fail "carol (no policy): ps refused, naming carol" \
+	"action 'container_list' for user 'carol': permission denied" as carol ps
+expect_fail "carol: isula version shows the plugin's message, not 'cannot connect'" \
+	"authorization denied by plugin authz-broker: action 'docker_version' for user 'carol'" \
+	as carol version
+expect_ok "alice: isula version allowed" as alice version
 expect_match "the broker saw CN alice's denied container_create" \
 	'user="alice" action="container_create"' "$(cat "$BLOG")"
 
