@@ -165,7 +165,7 @@ static int listen_unix(const char *path)
 	mode_t old = umask(0117);
 	ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);
-	if (ret < 0 || chmod(path, 0660) < 0 || listen(fd, 512) < 0) {
+	if (ret < 0 || chmod(path, 0660) < 0 || listen(fd, SOMAXCONN) < 0) {
 		LOG_ERROR("cannot listen on %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;

@@ -708,7 +708,7 @@ static int listen_unix(const char *path, const char *group)
 	mode_t old = umask(0177);
 	int ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);
-	if (ret < 0 || chmod(path, 0660) < 0 || listen(fd, 128) < 0) {
+	if (ret < 0 || chmod(path, 0660) < 0 || listen(fd, SOMAXCONN) < 0) {
 		LOG_ERROR("cannot listen on %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -730,7 +730,7 @@ static int listen_tcp(const char *host)
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 128) < 0) {
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, SOMAXCONN) < 0) {
 		fprintf(stderr, "isulad: cannot listen on %s: %s\n", host, strerror(errno));
 		LOG_ERROR("cannot listen on %s: %s", host, strerror(errno));
 		if (fd >= 0)
