@@ -8,9 +8,14 @@
 #include "core/http_client.h"
 #include "core/log.h"
 
-int authz_ask(const char *socket_path, const char *user, const char *action, char *msg,
-              size_t msglen)
+int authz_ask(const char *socket_path, const char *user, const char *action, const char *method,
+              char *msg, size_t msglen)
 {
+	/* The method beside, for readonly policies (only a plain token: it goes in a header). */
+	char headers[64] = "";
+	size_t mlen = strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	if (mlen > 0 && mlen <= 16 && method[mlen] == '\0')
+		snprintf(headers, sizeof(headers), "X-Request-Method: %s\r\n", method);
 	char body[1024];
 	int n = snprintf(body, sizeof(body), "%s:%s", user, action);
 	if (n < 0 || (size_t)n >= sizeof(body)) {
@@ -25,7 +30,8 @@ int authz_ask(const char *socket_path, const char *user, const char *action, cha
 	int status = -1;
 	if (http_connect_unix_bounded(c, socket_path, AUTHZ_TIMEOUT_MS) < 0) {
 		LOG_WARN("authz: cannot connect to %s: %s", socket_path, strerror(errno));
-	} else if (http_send_request(c, "POST", "/isulad.auth", NULL, body, (size_t)n) < 0 ||
+	} else if (http_send_request(c, "POST", "/isulad.auth", headers[0] ? headers : NULL, body,
+	                             (size_t)n) < 0 ||
 	           http_read_head(c, false) < 0) {
 		LOG_WARN("authz: no answer from %s: %s", socket_path,
 		         errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));

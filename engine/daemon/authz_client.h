@@ -10,7 +10,7 @@
 #define AUTHZ_TIMEOUT_MS 2000
 
 /* 0: allowed. -1: denied, with the message for the client in msg (iSulad's texts). */
-int authz_ask(const char *socket_path, const char *user, const char *action, char *msg,
-              size_t msglen);
+int authz_ask(const char *socket_path, const char *user, const char *action, const char *method,
+              char *msg, size_t msglen);
 
 #endif

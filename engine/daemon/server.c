@@ -573,7 +573,7 @@ static int authorize(const char *method, const char *url, const struct req_calle
 		return 0;
 	const char *action = authz_action(method, url);
 	char msg[1024];
-	if (authz_ask(g_authz_socket, c->user, action, msg, sizeof(msg)) == 0)
+	if (authz_ask(g_authz_socket, c->user, action, method, msg, sizeof(msg)) == 0)
 		return 0;
 	char m[32], u[512], safe_msg[1100];
 	log_safe(m, sizeof(m), method);

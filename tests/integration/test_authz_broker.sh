@@ -111,6 +111,12 @@ expect_req "policy_5 (readonly regex)" alice POST /containers/c1/stop false
 expect_req "policy_5 (readonly regex)" alice GET /images/json false
 expect_req "policy_5 (readonly regex)" bob GET /containers/json false
 expect_auth "policy_5 (readonly: no method on isulad.auth)" alice:container_list 403
+# isulad sends the request's method beside: a readonly policy then allows GETs only.
+auth_m() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 --unix-socket "$SOCK" \
+	-H "X-Request-Method: $1" --data-binary "$2" http://x/isulad.auth; }
+expect_eq "policy_5: isulad.auth with X-Request-Method GET" 200 "$(auth_m GET alice:container_list)"
+expect_eq "policy_5: isulad.auth with X-Request-Method POST" 403 "$(auth_m POST alice:container_create)"
+expect_eq "policy_5: a method that is no token counts as none" 403 "$(auth_m 'GET;x' alice:container_list)"
 expect_auth "policy_5 (readonly regex)" bob:container_list 404
 expect_ok "readonly denial logged" \
 	grep -qF "method=POST policy=policy_5 result=deny via=AuthZReq" "$BLOG"

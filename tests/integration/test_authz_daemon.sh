@@ -213,6 +213,49 @@ else
 	fail "the Docker CLI is at /usr/local/bin/docker"
 fi
 
+# The seed's example policies through the daemon: for each, ps (container_list, read-only)
+# and create (container_create) as alice, bob and carol (no policy names her) over TCP+TLS,
+# and as root over the unix socket. y = allowed, n = refused by the plugin.
+EX=$REPO/policies/authz-broker
+# use_policy FILE USER:ACTION: installs FILE, then waits until the broker answers 200 for a
+# request only FILE allows.
+use_policy() {
+	cp "$1" "$POLICY.new" && mv "$POLICY.new" "$POLICY"
+	wait_for "the broker has $(basename "$1")" 10 bash -c \
+		"[ \"\$(curl -s -o /dev/null -w '%{http_code}' --unix-socket '$BSOCK' -H 'X-Request-Method: GET' --data-binary '$2' http://x/isulad.auth)\" = 200 ]"
+}
+n_mx=0
+# matrix WHO ACTION WANT: WHO alice|bob|carol (TLS) or root (unix socket).
+matrix() {
+	local who=$1 action=$2 want=$3 cmd
+	n_mx=$((n_mx + 1))
+	if [ "$action" = ps ]; then cmd=(ps); else cmd=(create --name "mx$n_mx" --external-rootfs "$BB" none true); fi
+	if [ "$who" = root ]; then run_capture isula "${cmd[@]}"; else run_capture as "$who" "${cmd[@]}"; fi
+	if [ "$want" = y ] && [ "$LAST_RC" = 0 ]; then
+		pass "$POLICY_NAME: $who $action allowed"
+	elif [ "$want" = n ] && [ "$LAST_RC" != 0 ] && [[ "$LAST_OUT" == *"for user '$who': permission denied"* ]]; then
+		pass "$POLICY_NAME: $who $action refused, naming $who"
+	else
+		fail "$POLICY_NAME: $who $action: want $want" "exit $LAST_RC: $LAST_OUT"
+	fi
+}
+#               policy file            probe                       alice   bob     carol   root
+#                                                                  ps cr   ps cr   ps cr   ps cr
+while read -r file probe a1 a2 b1 b2 c1 c2 r1 r2; do
+	POLICY_NAME=$file
+	use_policy "$EX/$file" "$probe"
+	matrix alice ps "$a1"; matrix alice create "$a2"
+	matrix bob ps "$b1"; matrix bob create "$b2"
+	matrix carol ps "$c1"; matrix carol create "$c2"
+	matrix root ps "$r1"; matrix root create "$r2"
+done <<'M'
+example-all-users.json  anyone:anything                y y     y y     y y     y y
+example-user-list.json  bob:container_create           n y     n y     n n     n n
+example-one-user.json   service_account:container_top  n n     n n     n n     n n
+example-readonly.json   alice:container_list           y n     n n     n n     n n
+M
+use_policy "$EX/example-all-users.json" anyone:anything
+isula rm -f $(isula ps -aq --filter name=mx) >/dev/null 2>&1
 stop_broker
 expect_fail "broker down: bob is refused too" "Is server running" as bob ps
 start_broker
