@@ -136,6 +136,49 @@ stalled() { kill -0 "$STALL" 2>/dev/null && tisula version "${CLI[@]}" >/dev/nul
 wait_for "while a client stalls mid-handshake, another is answered" 20 stalled
 kill "$STALL" 2>/dev/null
 wait "$STALL" 2>/dev/null
+# Bad requests inside a verified TLS session get the same answers as on the unix socket: a
+# malformed request line 400, a body declared over the limit 413 before it is read; one that
+# stops mid-request holds only its own connection.
+cat >"$IT_TMP/tls_bad.py" <<'PYEOF'
+import socket, ssl, sys, time
+port, certs, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ctx = ssl.create_default_context(cafile=certs + "/ca.pem")
+ctx.load_cert_chain(certs + "/alice-cert.pem", certs + "/alice-key.pem")
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=20),
+                    server_hostname="127.0.0.1")
+if mode == "stall":
+    s.sendall(b"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\nContent-Le")
+    print("ready", flush=True)
+    time.sleep(60)
+    sys.exit(0)
+if mode == "garbage":
+    s.sendall(b"\x01\x02 NOT-HTTP \xff\r\n\r\n")
+else:
+    s.sendall(b"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{")
+data = b""
+try:
+    while True:
+        b = s.recv(4096)
+        if not b:
+            break
+        data += b
+except (OSError, ssl.SSLError):
+    pass
+print(data[9:12].decode("ascii", "replace"))
+PYEOF
+expect_eq "TLS: a malformed request line is a 400" 400 \
+	"$(timeout 30 "$PY" "$IT_TMP/tls_bad.py" "$PORT" "$C" garbage 2>&1)"
+expect_eq "TLS: a 10 GB body is refused with 413 before it is sent" 413 \
+	"$(timeout 30 "$PY" "$IT_TMP/tls_bad.py" "$PORT" "$C" huge 2>&1)"
+"$PY" "$IT_TMP/tls_bad.py" "$PORT" "$C" stall >"$IT_TMP/stall.out" 2>&1 &
+STALL=$!
+it_on_cleanup "kill $STALL 2>/dev/null"
+wait_for "a TLS client stops mid-request" 20 grep -q ready "$IT_TMP/stall.out"
+expect_ok "meanwhile another TLS client is answered" tisula ps "${CLI[@]}"
+kill "$STALL" 2>/dev/null
+wait "$STALL" 2>/dev/null
+expect_eq "nothing was created by the bad requests" "" "$(isula ps -a -q)"
 expect_ok "the unix socket still works" isula ps
 stop_daemon main
 
