@@ -5,8 +5,8 @@
 
 Opens STALL connections that stop mid-handshake (a ClientHello cut short), then COUNT
 connections per NAME (NAME-cert.pem / NAME-key.pem in CERTDIR), interleaved, every one open at
-the same time: all handshakes first, then one GET /containers/json on each, then every
-answer read. Prints one line per NAME: "NAME 200=N 403=N other=N" (other: no answer, an
+the same time: each handshake as its connection opens, then one GET /containers/json on each,
+then every answer read. Prints one line per NAME: "NAME 200=N 403=N other=N" (other: no answer, an
 error or another status), then "stalled=N" (stalling connections still open at the end).
 """
 import resource
@@ -43,13 +43,19 @@ def main():
                 order.append(name)
                 left[name] -= 1
 
-    raw = [socket.create_connection(("127.0.0.1", port), timeout=120) for _ in order]
+    # Each connection does its handshake as soon as it is open (the daemon drops a client that
+    # says nothing for 10 s), and stays open until every one is: then all send at once.
     conns = []
-    for name, s in zip(order, raw):
+    errors = {}
+    for name in order:
         try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=120)
             conns.append((name, ctxs[name].wrap_socket(s, server_hostname="127.0.0.1")))
-        except (OSError, ssl.SSLError):
+        except (OSError, ssl.SSLError) as e:
+            errors[str(e)] = errors.get(str(e), 0) + 1
             conns.append((name, None))
+    for e, n in errors.items():
+        print(f"{n} x {e}", file=sys.stderr)
     req = b"GET /v1.41/containers/json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     for name, s in conns:
         if s:
