@@ -192,6 +192,18 @@ is_status() { [ "$(status_of "$1")" = "$2" ]; }
 # gone REF: the daemon no longer knows REF.
 gone() { ! "$ISULA" inspect "$1" >/dev/null 2>&1; }
 pid_alive() { [ -n "$1" ] && [ "$1" -gt 0 ] 2>/dev/null && kill -0 "$1" 2>/dev/null; }
+# expect_pid_gone DESC PID: PID (a real pid: an empty or non-numeric one fails, so the check
+# cannot pass vacuously) no longer runs.
+expect_pid_gone() {
+	local desc=$1 pid=$2
+	if ! [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then
+		fail "$desc" "no pid to check (got '$pid')"
+	elif kill -0 "$pid" 2>/dev/null; then
+		fail "$desc" "pid $pid alive"
+	else
+		pass "$desc"
+	fi
+}
 is_hex64() { [[ "$1" =~ ^[0-9a-f]{64}$ ]]; }
 # ts_ns RFC3339: nanoseconds since the epoch (0 for the zero time or garbage).
 ts_ns() {

@@ -203,7 +203,7 @@ expect_eq "poststop state: no pid" null "$(jqf .pid "$S")"
 expect_eq "poststop state: id" "$id" "$(jqf .id "$S")"
 expect_match "poststop: CONTAINER_ACTION=shutdown after a stop" CONTAINER_ACTION=shutdown \
 	"$(cat "$REC/c1/poststop.env")"
-pid_alive "$pid" && fail "poststop: the init is gone" || pass "poststop: the init is gone"
+expect_pid_gone "poststop: the init is gone" "$pid"
 expect_ok "a second start" isula start c1
 expect_eq "every start runs prestart and poststart again" \
 	"prestart poststart poststop prestart poststart" "$(order_of c1)"

@@ -50,8 +50,7 @@ expect_eq "stopped: State.Running" false "$(ifield life '{{.State.Running}}')"
 expect_eq "stopped: State.Pid is 0" 0 "$(pid_of life)"
 expect_eq "stopped: sh ignores SIGTERM as pid 1, so it is killed (ExitCode 137)" 137 \
 	"$(ifield life '{{.State.ExitCode}}')"
-pid_alive "$pid" && fail "stopped: the old init is gone from the host" "pid $pid alive" ||
-	pass "stopped: the old init is gone from the host"
+expect_pid_gone "stopped: the old init is gone from the host" "$pid"
 finished1=$(ifield life '{{.State.FinishedAt}}')
 [ "$(ts_ns "$finished1")" -gt "$(ts_ns "$started1")" ] &&
 	pass "FinishedAt ($finished1) is after StartedAt" ||
@@ -70,8 +69,7 @@ pid3=$(pid_of life)
 expect_eq "after restart: running" running "$(status_of life)"
 [ "$pid3" != "$pid2" ] && pid_alive "$pid3" && pass "restart gives a new live init ($pid3)" ||
 	fail "restart gives a new live init" "old $pid2 new $pid3"
-pid_alive "$pid2" && fail "restart: the previous init is gone" "pid $pid2 alive" ||
-	pass "restart: the previous init is gone"
+expect_pid_gone "restart: the previous init is gone" "$pid2"
 expect_eq "a user restart is not counted in RestartCount" 0 "$(ifield life '{{.RestartCount}}')"
 started3=$(ifield life '{{.State.StartedAt}}')
 [ "$(ts_ns "$started3")" -gt "$(ts_ns "$started1")" ] && pass "restart moves StartedAt forward" ||
@@ -142,8 +140,7 @@ expect_fail_code "rm of a running container is refused without -f" 1 \
 expect_eq "the refused rm left it running" running "$(status_of rmme)"
 expect_ok "rm -f of a running container" isula rm -f rmme
 expect_fail "rm -f: the container is gone" "No such container: rmme" isula inspect rmme
-pid_alive "$rpid" && fail "rm -f: its init is gone from the host" "pid $rpid alive" ||
-	pass "rm -f: its init is gone from the host"
+expect_pid_gone "rm -f: its init is gone from the host" "$rpid"
 expect_ok "rm -f: its graph and state dirs are gone" test ! -e "$LCR/$rid" -a ! -e "$STATE/$rid"
 expect_ok "rm -f: its cgroup is gone" test ! -e "$CGROOT/memory/$IT_CGNAME/$rid"
 expect_ok "rm of an exited container" isula rm life

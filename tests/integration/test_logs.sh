@@ -97,10 +97,10 @@ expect_eq "-f --tail 0 printed nothing old" "" "$(cat "$IT_TMP/follow2.out")"
 
 isula logs -f runner >/dev/null 2>&1 &
 follower=$!
-sleep 0.3
-kill "$follower" 2>/dev/null
+it_on_cleanup "kill $follower 2>/dev/null"
+wait_for "-f on an exited container ends by itself (nothing more can come)" 10 \
+	sh -c "! kill -0 $follower 2>/dev/null"
 wait "$follower" 2>/dev/null
-pass "a follower of an exited container can leave"
 
 # ---------------------------------------------------------------------- across restarts
 isula run -d --name again --external-rootfs "$BB" none sh -c 'echo hello-run; sleep 300' >/dev/null

@@ -55,8 +55,7 @@ ticker pz2 >/dev/null
 expect_ok "pause pz2" isula pause pz2
 pz2_pid=$(pid_of pz2)
 expect_ok "rm -f of a paused container" isula rm -f pz2
-pid_alive "$pz2_pid" && fail "rm -f of a paused container kills its init" "pid $pz2_pid alive" ||
-	pass "rm -f of a paused container kills its init"
+expect_pid_gone "rm -f of a paused container kills its init" "$pz2_pid"
 
 # ---------------------------------------------------------------------------------- rename
 ticker rn >/dev/null
