@@ -378,7 +378,20 @@ remove_cgroups() {
 	return 1
 }
 
-# Under `make check SANITIZE=1` a daemon's ASan/UBSan/LSan report (on its stderr) is a failure.
+# Under `make check SANITIZE=1` any binary's ASan/UBSan/LSan report (in $IT_SAN_DIR, one file
+# per process) is a failure.
+sanitizer_reports() {
+	local f found=""
+	[ -n "$IT_SAN_DIR" ] || return 0
+	for f in "$IT_SAN_DIR"/*; do
+		[ -s "$f" ] || continue
+		found+="--- $f ($(tr '\0' ' ' <"/proc/${f##*.}/cmdline" 2>/dev/null || echo exited))"$'\n'
+		found+=$(grep -E -m 3 -A 14 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f")$'\n'
+	done
+	[ -z "$found" ] || fail "every binary ran clean under the sanitizers" "$found"
+}
+
+# A daemon's report on its stderr (before log_path was set, or a crash before its start-up).
 sanitizer_findings() {
 	local out=$IT_TMP/daemon-$1/isulad.out found
 	found=$(grep -E -m 5 -A 12 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' \
@@ -420,6 +433,7 @@ it_cleanup() {
 		kill -KILL "$pid" 2>/dev/null
 	done
 	leftover_mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+	sanitizer_reports
 	rm -rf "$IT_TMP"
 	remove_cgroups
 	return 0
@@ -444,6 +458,12 @@ it_setup() {
 		exit 1
 	fi
 	IT_TMP=$(mktemp -d /tmp/isulad-it.XXXXXX)
+	# Sanitized builds (make check SANITIZE=1): every binary the test starts (the daemon, its
+	# monitors, isula, the tools, the hooks) writes its reports here, checked at cleanup.
+	IT_SAN_DIR=$IT_TMP/sanitizer
+	mkdir -p "$IT_SAN_DIR" && chmod 1777 "$IT_SAN_DIR" # also for the tests' non-root users
+	export ASAN_OPTIONS="log_path=$IT_SAN_DIR/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export UBSAN_OPTIONS="log_path=$IT_SAN_DIR/ubsan${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 	IT_CGNAME=isulad-it-$$
 	IT_CGPARENT=/$IT_CGNAME
 	trap it_on_exit EXIT
