@@ -34,8 +34,8 @@ struct hijack;
 /* Per request (MHD's con_cls). */
 struct upload {
 	char *buf;
-	size_t len;
-	int fd; /* PUT: the spool file, else -1 */
+	size_t len, cap; /* cap grows by doubling: a chunked body comes in small pieces */
+	int fd;          /* PUT: the spool file, else -1 */
 	uint64_t spooled;
 	int spool_errno;
 	/* A 101 queued but not yet sent: on_upgraded takes it, or on_completed releases it (the
@@ -644,11 +644,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			         url, MAX_BODY);
 			return MHD_NO;
 		}
-		char *nb = realloc(up->buf, up->len + *data_size + 1);
-		if (!nb)
-			return MHD_NO;
-		memcpy(nb + up->len, data, *data_size);
-		up->buf = nb;
+		if (up->len + *data_size + 1 > up->cap) {
+			size_t cap = up->cap ? up->cap : 4096;
+			while (cap < up->len + *data_size + 1)
+				cap *= 2;
+			char *nb = realloc(up->buf, cap);
+			if (!nb)
+				return MHD_NO;
+			up->buf = nb;
+			up->cap = cap;
+		}
+		memcpy(up->buf + up->len, data, *data_size);
 		up->len += *data_size;
 		up->buf[up->len] = '\0';
 		*data_size = 0;

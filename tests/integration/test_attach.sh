@@ -31,9 +31,23 @@ out=$(isula run --rm --external-rootfs "$BB" none sh -c 'seq 1 20000' | tail -n 
 expect_eq "foreground run: the last of 20000 lines arrives" 20000 "$out"
 
 # ------------------------------------------------------------------ attach, no tty
-id=$(isula run -d --external-rootfs "$BB" none sh -c 'echo before; sleep 1; echo after; exit 7')
-out=$(timeout 20 "$ISULA" attach "$id" 2>&1)
+# The container goes on only once the attach is connected (its event), however slow the
+# machine: a file the host makes in the rootfs.
+id=$(isula run -d --external-rootfs "$BB" none sh -c \
+	'echo before; while [ ! -e /attach-go ]; do sleep 0.05; done; echo after; exit 7')
+asince=$(date +%s)
+timeout 60 "$ISULA" attach "$id" >"$IT_TMP/attach.out" 2>&1 &
+apid=$!
+attached() {
+	timeout 5 "$ISULA" events --since "$asince" --until "$(($(date +%s) + 1))" 2>/dev/null |
+		grep -q "container attach $id"
+}
+wait_for "attach (no tty): connected (its event)" 30 attached
+touch "$BB/attach-go"
+wait "$apid"
 rc=$?
+rm -f "$BB/attach-go"
+out=$(cat "$IT_TMP/attach.out")
 expect_eq "attach (no tty): output from the attach on, until the exit" after "$out"
 expect_eq "attach (no tty): the container's exit code" 7 "$rc"
 expect_fail "attach to an exited container is refused" "You cannot attach to a stopped container" \
@@ -88,9 +102,13 @@ wait_for "the -ti container has exited" 5 is_status "$tid" exited
 since=$(date +%s)
 aid=$(isula run -d --external-rootfs "$BB" none sleep 100)
 isula exec "$aid" true
-timeout 5 "$ISULA" attach "$aid" >/dev/null 2>&1 </dev/null &
+timeout 60 "$ISULA" attach "$aid" >/dev/null 2>&1 </dev/null &
 apid=$!
-sleep 0.5
+ev_has() {
+	ev=$(timeout 5 "$ISULA" events --since "$since" --until "$(($(date +%s) + 1))" 2>&1)
+	[[ "$ev" == *"container attach $aid"* ]]
+}
+wait_for "the attach is connected (its event)" 30 ev_has
 kill "$apid" 2>/dev/null
 wait "$apid" 2>/dev/null
 ev=$(timeout 5 "$ISULA" events --since "$since" --until "$(($(date +%s) + 1))" 2>&1)
