@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "create_net.h"
 #include "create_security.h"
 #include "core/fileutil.h"
 #include "core/json.h"
@@ -62,6 +63,11 @@ enum {
 	C_CAP_ADD,
 	C_CAP_DROP,
 	C_DEVICE,
+	C_NET,
+	C_NETWORK,
+	C_IP,
+	C_MAC_ADDRESS,
+	C_PUBLISH,
 	C_COUNT
 };
 
@@ -139,6 +145,22 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_CAP_ADD] = {"cap-add", 0, CLI_LIST, "CAP", "Add Linux capabilities (or ALL)"},
     [C_CAP_DROP] = {"cap-drop", 0, CLI_LIST, "CAP", "Drop Linux capabilities (or ALL)"},
     [C_DEVICE] = {"device", 0, CLI_LIST, "HOST[:CTR][:RWM]", "Add a host device to the container"},
+    [C_NET] = {"net", 0, CLI_STRING, "MODE",
+               "Connect a container to a network: none, host, container:NAME or a network "
+               "(default bridge)"},
+    [C_NETWORK] = {"network", 0, CLI_STRING, "MODE", "Same as --net"},
+    [C_IP] = {"ip", 0, CLI_STRING, "IPv4", "IPv4 address on the network"},
+    [C_MAC_ADDRESS] = {"mac-address", 0, CLI_STRING, "MAC", "Container MAC address"},
+    [C_PUBLISH] = {"publish", 'p', CLI_LIST, "[IP:]HOSTPORT:CTRPORT[/PROTO]",
+                   "Publish a container's port to the host"},
+};
+
+static const struct create_net_flags g_net_flags = {
+    .net = C_NET,
+    .network = C_NETWORK,
+    .ip = C_IP,
+    .mac = C_MAC_ADDRESS,
+    .publish = C_PUBLISH,
 };
 
 static const struct create_security_flags g_sec_flags = {
@@ -296,7 +318,7 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    .env_target_file = cli_string(v, C_ENV_TARGET_FILE),
 	    .files_limit = cli_string(v, C_FILES_LIMIT),
 	};
-	if (gen_sysopts(g, &sf) < 0)
+	if (gen_sysopts(g, &sf) < 0 || create_gen_net_host(g, v, &g_net_flags) < 0)
 		return -1;
 	yajl_gen_map_close(g);
 	return 0;
@@ -403,6 +425,7 @@ static char *build_request(struct cli_values *v, bool is_run)
 		yajl_gen_free(g);
 		goto done;
 	}
+	create_gen_net_endpoint(g, v, &g_net_flags);
 	yajl_gen_map_close(g);
 	out = jg_finish(g, NULL);
 done:

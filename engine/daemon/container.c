@@ -76,6 +76,7 @@ void host_config_free(struct host_config *h)
 	free(h->ulimits);
 	security_config_free(&h->sec);
 	sysopt_config_free(&h->sys);
+	net_config_free(&h->net);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -111,6 +112,7 @@ void container_free(struct container *c)
 	container_config_free(&c->config);
 	host_config_free(&c->host);
 	oci_hooks_free(&c->hooks);
+	free(c->net.network);
 	free(c->state.error);
 	free(c->save_config);
 	free(c->save_host);
@@ -142,7 +144,7 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 {
 	yajl_gen_map_open(g);
 	jg_kstrv(g, "Binds", h->binds);
-	jg_kstr(g, "NetworkMode", "none");
+	net_config_gen(g, &h->net);
 	jg_kbool(g, "Privileged", h->privileged);
 	jg_kbool(g, "SystemContainer", h->system_container);
 	jg_kbool(g, "AutoRemove", h->auto_remove);
@@ -347,7 +349,8 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0 ||
 	    security_config_parse(node, &h->sec, err, errlen) < 0)
 		return -1;
-	if (sysopt_config_parse(node, &h->sys, err, errlen) < 0)
+	if (sysopt_config_parse(node, &h->sys, err, errlen) < 0 ||
+	    net_config_parse(node, NULL, &h->net, err, errlen) < 0)
 		return -1;
 	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
 }

@@ -12,6 +12,7 @@
 #include "core/idgen.h"
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
+#include "net_config.h"
 #include "security_config.h"
 #include "sysopt_config.h"
 
@@ -54,6 +55,15 @@ struct host_config {
 	char **log_opts; /* LogConfig.Config as "k=v"; at create completed with the defaults */
 	struct security_config sec; /* --sysctl, --dns*, --cap-*, --device, ... */
 	struct sysopt_config sys;   /* --user-remap, --ns-change-opt, --host-channel, ... */
+	struct net_config net;      /* --net, --ip, --mac-address, -p */
+};
+
+/* The container's place on a CNI network while it runs (container_net.c; network.json in its
+ * dir). network NULL: none. */
+struct container_net_state {
+	char *network;
+	char ip[46], gateway[46], mac[18];
+	int prefix;
 };
 
 enum container_status {
@@ -86,6 +96,7 @@ struct container {
 	/* The daemon's default hooks then --hook-spec's, fixed at create; kept in the bundle's
 	 * config.json ("hooks"). */
 	struct oci_hooks hooks;
+	struct container_net_state net; /* store lock */
 	/* runtime-only */
 	/* Why its state files could not be read at load (NULL: they could). Such a container is
 	 * listed with status "broken" and keeps its name; only inspect and rm act on it. */

@@ -33,6 +33,10 @@ enum {
 	OPT_TLSCERT,
 	OPT_TLSKEY,
 	OPT_INSECURE_TCP,
+	OPT_CNI_BIN_DIR,
+	OPT_CNI_CONF_DIR,
+	OPT_BRIDGE,
+	OPT_BIP,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_COUNT
@@ -73,6 +77,17 @@ static const struct cli_option g_opts[OPT_COUNT] = {
     [OPT_INSECURE_TCP] = {"insecure-tcp", 0, CLI_BOOL, NULL,
                           "Allow tcp:// hosts without TLS (anyone who can connect controls "
                           "the daemon)"},
+    [OPT_CNI_BIN_DIR] = {"cni-bin-dir", 0, CLI_STRING, "DIR",
+                         "The full path of the directory in which to search for CNI plugin "
+                         "binaries (several separated by ':'). Default: /opt/cni/bin:"
+                         "/usr/lib/cni:/usr/libexec/cni"},
+    [OPT_CNI_CONF_DIR] = {"cni-conf-dir", 0, CLI_STRING, "DIR",
+                          "The full path of the directory in which to search for CNI config "
+                          "files. Default: /etc/cni/net.d"},
+    [OPT_BRIDGE] = {"bridge", 'b', CLI_STRING, "NONE",
+                    "\"none\" turns the default network \"bridge\" off"},
+    [OPT_BIP] = {"bip", 0, CLI_STRING, "CIDR",
+                 "The default network's gateway address and prefix (172.17.0.1/16)"},
     [OPT_VERSION] = {"version", 'V', CLI_BOOL, NULL, "Print the version"},
     [OPT_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 };
@@ -114,6 +129,8 @@ static const struct {
     {"network-plugin", K_STRING},
     {"cni-bin-dir", K_STRING},
     {"cni-conf-dir", K_STRING},
+    {"bridge", K_STRING},
+    {"bip", K_STRING},
     {"image-layer-check", K_ANY},
     {"use-decrypted-key", K_ANY},
     {"insecure-skip-verify-enforce", K_ANY},
@@ -348,6 +365,10 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		take_str(&cfg->hook_spec, json_get_str(root, "hook-spec"));
 		take_str(&cfg->cgroup_parent, json_get_str(root, "cgroup-parent"));
 		take_str(&cfg->group, json_get_str(root, "group"));
+		take_str(&cfg->cni_bin_dir, json_get_str(root, "cni-bin-dir"));
+		take_str(&cfg->cni_conf_dir, json_get_str(root, "cni-conf-dir"));
+		take_str(&cfg->bridge, json_get_str(root, "bridge"));
+		take_str(&cfg->bip, json_get_str(root, "bip"));
 		int64_t maxc = json_get_int(root, "api-max-connections", -1);
 		if (json_get(root, "api-max-connections") && (maxc < 1 || maxc > 1000000)) {
 			snprintf(
@@ -441,6 +462,10 @@ static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const ch
 	take_str(&cfg->hook_spec, cli_string(v, OPT_HOOK_SPEC));
 	take_str(&cfg->cgroup_parent, cli_string(v, OPT_CGROUP_PARENT));
 	take_str(&cfg->group, cli_string(v, OPT_GROUP));
+	take_str(&cfg->cni_bin_dir, cli_string(v, OPT_CNI_BIN_DIR));
+	take_str(&cfg->cni_conf_dir, cli_string(v, OPT_CNI_CONF_DIR));
+	take_str(&cfg->bridge, cli_string(v, OPT_BRIDGE));
+	take_str(&cfg->bip, cli_string(v, OPT_BIP));
 	take_str(&cfg->tls_ca, cli_string(v, OPT_TLSCACERT));
 	take_str(&cfg->tls_cert, cli_string(v, OPT_TLSCERT));
 	take_str(&cfg->tls_key, cli_string(v, OPT_TLSKEY));
@@ -607,6 +632,10 @@ void daemon_config_free(struct daemon_config *cfg)
 	free(cfg->log_level);
 	free(cfg->log_driver);
 	free(cfg->hook_spec);
+	free(cfg->cni_bin_dir);
+	free(cfg->cni_conf_dir);
+	free(cfg->bridge);
+	free(cfg->bip);
 	free(cfg->cgroup_parent);
 	free(cfg->group);
 	free(cfg->config_file);

@@ -17,6 +17,9 @@ struct daemon_config {
 	 * the defaults of every container's log, as "k=v" (driver none: disable-log=true). */
 	char **container_log_opts;
 	char *hook_spec;
+	/* Networking: "cni-bin-dir" (':'-separated), "cni-conf-dir", "bridge" ("none": no
+	 * default network), "bip" (its gateway/prefix). */
+	char *cni_bin_dir, *cni_conf_dir, *bridge, *bip;
 	char *cgroup_parent;
 	char *group;
 	int64_t start_timeout_ms;

@@ -11,6 +11,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "host/inet_addr.h"
+#include "network.h"
+#include "core/strv.h"
 #include "daemon_config.h"
 #include "events.h"
 #include "core/fileutil.h"
@@ -57,6 +60,43 @@ static const struct route g_routes[] = {
     {"GET", "/containers/{}/stats", route_container_stats, BODY_NONE},
     {"GET", "/events", route_events, BODY_NONE},
 };
+
+/* g_net from the configuration: the conf dir, the plugins' dirs, the default network. */
+static int network_settings_init(const struct daemon_config *cfg)
+{
+	if (cfg->bridge && *cfg->bridge && strcmp(cfg->bridge, "none") != 0) {
+		fprintf(stderr,
+		        "isulad: invalid bridge \"%s\": only \"none\" (no default network) is "
+		        "supported\n",
+		        cfg->bridge);
+		return -1;
+	}
+	g_net.default_off = cfg->bridge && strcmp(cfg->bridge, "none") == 0;
+	if (cfg->bip && *cfg->bip) {
+		struct inet_prefix p;
+		if (inet_prefix_parse(cfg->bip, &p) < 0 || p.family != AF_INET || p.len < 1 ||
+		    p.len > 30) {
+			fprintf(stderr,
+			        "isulad: invalid bip \"%s\": expected an IPv4 address with a "
+			        "prefix of 1 to 30, such as 172.26.0.1/16\n",
+			        cfg->bip);
+			return -1;
+		}
+		g_net.bip = strdup(cfg->bip);
+	}
+	g_net.conf_dir = strdup(cfg->cni_conf_dir && *cfg->cni_conf_dir ? cfg->cni_conf_dir
+	                                                                  : DEFAULT_CNI_CONF_DIR);
+	const char *bins = cfg->cni_bin_dir && *cfg->cni_bin_dir
+	                       ? cfg->cni_bin_dir
+	                       : "/opt/cni/bin:/usr/lib/cni:/usr/libexec/cni";
+	char *copy = strdup(bins), *save = NULL;
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
+		strv_push(&g_net.bin_dirs, d);
+	free(copy);
+	g_net.data_dir = path_join(g_paths.graph, "cni");
+	g_net.netns_dir = path_join(g_paths.state, "netns");
+	return g_net.conf_dir && g_net.data_dir && g_net.netns_dir ? 0 : -1;
+}
 
 /* Holds an exclusive lock on the pid file for the daemon's lifetime: one daemon per file. */
 static int lock_pidfile(const char *path)
@@ -206,6 +246,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	server_set_spool_dir(g_paths.graph);
+	if (network_settings_init(&cfg) < 0)
+		return 1;
 	if (cfg.authz) {
 		server_set_authz(cfg.authz_socket);
 		LOG_INFO("authorization plugin %s on %s asked before every request",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container_net.h"
 #include "events.h"
 #include "core/fileutil.h"
 #include "core/json.h"
@@ -74,6 +75,12 @@ static struct container *new_container(yajl_val body, const char *name, char *er
 		container_free(c);
 		return NULL;
 	}
+	/* The API's NetworkingConfig and Config.MacAddress too. */
+	net_config_free(&c->host.net);
+	if (net_config_parse(json_get(body, "HostConfig"), body, &c->host.net, err, errlen) < 0) {
+		container_free(c);
+		return NULL;
+	}
 	c->name = strdup(name && *name ? name : c->id);
 	if (!c->config.hostname) {
 		c->config.hostname = malloc(13);
@@ -109,7 +116,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	    validate_resources(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    security_config_validate(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, e.msg, sizeof(e.msg)) < 0 ||
-	    sysopt_validate(c, e.msg, sizeof(e.msg)) < 0 ||
+	    sysopt_validate(c, e.msg, sizeof(e.msg)) < 0 || container_net_validate(c, &e) < 0 ||
 	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, e.msg, sizeof(e.msg)) < 0) {
 		resp_error_from(resp, &e);
 		container_free(c);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "container_net.h"
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "routes.h"
@@ -53,12 +54,7 @@ static void gen_inspect(yajl_gen g, const struct container *c)
 	jg_key(g, "Config");
 	container_config_gen(g, &c->config);
 	jg_key(g, "NetworkSettings");
-	yajl_gen_map_open(g);
-	jg_kstr(g, "IPAddress", "");
-	jg_key(g, "Networks");
-	yajl_gen_map_open(g);
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
+	container_net_gen(g, c);
 	yajl_gen_map_close(g);
 	free(log);
 	free(dir);

@@ -18,6 +18,7 @@
 
 #include "host/cgroup_info.h"
 #include "container_cgroup.h"
+#include "container_net.h"
 #include "events.h"
 #include "engine/exit_record.h"
 #include "core/fileutil.h"
@@ -458,6 +459,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	    check_command(c, argv, err, errlen) < 0 ||
 	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
 		goto out;
+	/* The network namespace is ready (address, routes) before the init runs in it. */
+	if (container_net_setup(c, err, errlen) < 0)
+		goto out;
 	if (c->host.system_container)
 		rootfs_write_network_files(c);
 	if (mkdir_p(state_dir, 0700) < 0) {
@@ -511,8 +515,10 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		store_unlock();
 	}
 out:
-	if (ret < 0)
+	if (ret < 0) {
+		container_net_teardown(c);
 		sysopt_start_failed(c, channel_mounted, err, errlen);
+	}
 	if (log_fd >= 0)
 		close(log_fd);
 	strv_free(argv);

@@ -14,6 +14,7 @@
 #include "core/fileutil.h"
 #include "events.h"
 #include "core/log.h"
+#include "container_net.h"
 #include "runtime.h"
 #include "store.h"
 
@@ -159,6 +160,9 @@ static void spawn_detached(void *(*fn)(void *), struct container *c)
 
 void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 {
+	/* Before the exit shows: a stop returns once the network is released, and a restart
+	 * starts from nothing. */
+	container_net_teardown(c);
 	store_lock();
 	struct container_state *s = &c->state;
 	s->status = STATUS_EXITED;
@@ -330,12 +334,15 @@ static void restore_one(struct container *c)
 		}
 		store_save_state(c);
 		store_unlock();
+		container_net_load(c);
 		supervisor_watch(c, monitor, pin.pidfd);
 		LOG_INFO("reattached to %s (monitor %d)", c->id, monitor);
 		return;
 	}
-	if (monitor <= 0 && !was_running)
+	if (monitor <= 0 && !was_running) {
+		container_net_teardown(c); /* a daemon killed during a start or a DEL */
 		return;
+	}
 	char *state_dir = store_state_dir(c->id);
 	struct exit_record rec;
 	if (!state_dir || exit_record_read(state_dir, &rec) < 0) {

@@ -7,11 +7,20 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* The attributes every helper starts with: an empty signal mask, SIGPIPE at its default. */
 static void spawn_attr_init(posix_spawnattr_t *attr)
@@ -96,10 +105,52 @@ static char *sink_take(struct sink *s, size_t *len, bool *truncated)
 	return d;
 }
 
+/* stdin for the helper: a memfd holding input (never a pipe the caller would have to feed
+ * while reading its output), or -1 for /dev/null. */
+static int input_fd(const char *input, size_t len)
+{
+	if (!input)
+		return -1;
+	int fd = memfd_create("spawn-input", MFD_CLOEXEC);
+	if (fd < 0)
+		return -2;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, input + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -2;
+		}
+		off += (size_t)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -2;
+	}
+	return fd;
+}
+
 int spawn_capture(const char *path, char *const argv[], int flags, size_t out_max, size_t err_max,
                   struct spawn_capture *cap)
 {
+	return spawn_capture_opts(path, argv, flags, out_max, err_max, NULL, cap);
+}
+
+int spawn_capture_opts(const char *path, char *const argv[], int flags, size_t out_max,
+                       size_t err_max, const struct spawn_opts *opts, struct spawn_capture *cap)
+{
+	static const struct spawn_opts none = {0};
+	const struct spawn_opts *o = opts ? opts : &none;
 	memset(cap, 0, sizeof(*cap));
+	int in = input_fd(o->input, o->input_len);
+	if (in == -2)
+		return -1;
 	bool merged = flags & SPAWN_STDERR_TO_OUT;
 	int out[2] = {-1, -1}, err[2] = {-1, -1};
 	if (pipe2(out, O_CLOEXEC) < 0 || (!merged && pipe2(err, O_CLOEXEC) < 0)) {
@@ -108,6 +159,8 @@ int spawn_capture(const char *path, char *const argv[], int flags, size_t out_ma
 			close(out[0]);
 			close(out[1]);
 		}
+		if (in >= 0)
+			close(in);
 		errno = saved;
 		return -1;
 	}
@@ -118,13 +171,19 @@ int spawn_capture(const char *path, char *const argv[], int flags, size_t out_ma
 	/* The pipes first: one of them may be fd 0 in a process that closed its stdin. */
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, merged ? out[1] : err[1], 2);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	pid_t pid;
-	int rc = (flags & SPAWN_SEARCH_PATH) ? posix_spawnp(&pid, path, &fa, &attr, argv, environ)
-	                                     : posix_spawn(&pid, path, &fa, &attr, argv, environ);
+	char *const *envp = o->envp ? o->envp : environ;
+	int rc = (flags & SPAWN_SEARCH_PATH) ? posix_spawnp(&pid, path, &fa, &attr, argv, envp)
+	                                     : posix_spawn(&pid, path, &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	if (in >= 0)
+		close(in);
 	close(out[1]);
 	if (!merged)
 		close(err[1]);
@@ -138,8 +197,21 @@ int spawn_capture(const char *path, char *const argv[], int flags, size_t out_ma
 	struct sink so = {.max = out_max}, se = {.max = err_max};
 	struct pollfd p[2] = {{.fd = out[0], .events = POLLIN}, {.fd = err[0], .events = POLLIN}};
 	int open_fds = merged ? 1 : 2;
+	int64_t deadline = o->timeout_ms > 0 ? now_ms() + o->timeout_ms : -1;
 	while (open_fds > 0) {
-		if (poll(p, 2, -1) < 0) {
+		int wait = -1;
+		if (deadline >= 0) {
+			int64_t left = deadline - now_ms();
+			if (left <= 0) {
+				/* Killed; what it (or a child holding the pipes) wrote so far is kept. */
+				kill(pid, SIGKILL);
+				cap->timed_out = true;
+				break;
+			}
+			wait = left > 1000 ? 1000 : (int)left;
+		}
+		int pr = poll(p, 2, wait);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			break;

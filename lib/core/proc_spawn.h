@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Runs path with argv and the caller's environment; stdio[i] becomes fd i, every other fd
@@ -26,6 +27,15 @@ struct spawn_capture {
 	char *err;          /* stderr likewise */
 	size_t err_len;
 	bool err_truncated;
+	bool timed_out; /* spawn_opts.timeout_ms passed: it was killed */
+};
+
+/* What spawn_capture_opts may change from spawn_capture's defaults. */
+struct spawn_opts {
+	char *const *envp; /* the helper's whole environment (NULL: the caller's) */
+	const char *input; /* its stdin: these bytes (NULL: /dev/null) */
+	size_t input_len;
+	int64_t timeout_ms; /* > 0: SIGKILL once it has run that long */
 };
 
 /* Runs path with argv and the caller's environment (as spawn_with_stdio: posix_spawn, every
@@ -35,6 +45,9 @@ struct spawn_capture {
  * no such program). */
 int spawn_capture(const char *path, char *const argv[], int flags, size_t out_max, size_t err_max,
                   struct spawn_capture *cap);
+/* spawn_capture with opts (NULL: the defaults). */
+int spawn_capture_opts(const char *path, char *const argv[], int flags, size_t out_max,
+                       size_t err_max, const struct spawn_opts *opts, struct spawn_capture *cap);
 void spawn_capture_free(struct spawn_capture *cap);
 
 /* The daemon raises its open-files soft limit and leaves the old one in this variable of its

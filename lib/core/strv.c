@@ -1,5 +1,7 @@
 #include "core/strv.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,4 +59,18 @@ int strv_find_env(char *const *v, const char *key, size_t keylen)
 			return (int)i;
 	}
 	return -1;
+}
+
+int strv_pushf(char ***v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	int ret = strv_push(v, s);
+	free(s);
+	return ret;
 }
