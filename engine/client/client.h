@@ -90,6 +90,12 @@ int cmd_attach(struct client *cl, int argc, char **argv);
 int attach_stream(struct client *cl, const char *id, bool tty, bool in, bool replay);
 int cmd_ps(struct client *cl, int argc, char **argv);
 int cmd_inspect(struct client *cl, int argc, char **argv);
+/* GETs make_path(REF) for every positional REF of v and prints the answers as inspect does (a
+ * template per object, or one JSON array): 0, or 1 when one failed. */
+int inspect_print_each(struct client *cl, struct cli_values *v, const char *tmpl,
+                       void (*make_path)(char *path, size_t len, const char *ref));
+int cmd_network(struct client *cl, int argc, char **argv);
+int cmd_port(struct client *cl, int argc, char **argv);
 int cmd_version(struct client *cl, int argc, char **argv);
 int cmd_info(struct client *cl, int argc, char **argv);
 int cmd_cp(struct client *cl, int argc, char **argv);

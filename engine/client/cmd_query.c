@@ -178,27 +178,19 @@ static void print_pretty(const char *json)
 		yajl_tree_free(root);
 }
 
-int cmd_inspect(struct client *cl, int argc, char **argv)
+static void container_json_path(char *path, size_t len, const char *ref)
 {
-	static const struct cli_option opts[] = {
-	    [0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
-	    [1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
-	    [2] = {"format", 'f', CLI_STRING, "TEMPLATE",
-	           "Format the output using the given go template"},
-	    [3] = {"time", 't', CLI_STRING, "SECONDS",
-	           "Timeout in seconds to wait for the daemon (default 120)"},
-	};
+	container_path(path, len, ref, "/json");
+}
+
+int inspect_print_each(struct client *cl, struct cli_values *v, const char *tmpl,
+                       void (*make_path)(char *path, size_t len, const char *ref))
+{
 	int code = 0;
-	struct cli_values *v =
-	    parse_command_flags(cl, "isula inspect [OPTIONS] CONTAINER [CONTAINER...]", opts, 4, 1,
-	                        0, argc, argv, false, 1, &code);
-	if (!v)
-		return code;
-	const char *tmpl = cli_string(v, 2);
 	bool pretty_open = false;
 	for (size_t i = 0; i < cli_npositional(v); i++) {
 		char path[1024];
-		container_path(path, sizeof(path), cli_positional(v, i), "/json");
+		make_path(path, sizeof(path), cli_positional(v, i));
 		struct api_response r;
 		if (api_call(cl, "GET", path, NULL, &r) < 0) {
 			code = 1;
@@ -227,6 +219,26 @@ int cmd_inspect(struct client *cl, int argc, char **argv)
 	}
 	if (pretty_open)
 		printf("\n]\n");
+	return code;
+}
+
+int cmd_inspect(struct client *cl, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+	    [0] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
+	    [1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
+	    [2] = {"format", 'f', CLI_STRING, "TEMPLATE",
+	           "Format the output using the given go template"},
+	    [3] = {"time", 't', CLI_STRING, "SECONDS",
+	           "Timeout in seconds to wait for the daemon (default 120)"},
+	};
+	int code = 0;
+	struct cli_values *v =
+	    parse_command_flags(cl, "isula inspect [OPTIONS] CONTAINER [CONTAINER...]", opts, 4, 1,
+	                        0, argc, argv, false, 1, &code);
+	if (!v)
+		return code;
+	code = inspect_print_each(cl, v, cli_string(v, 2), container_json_path);
 	cli_values_free(v);
 	return code;
 }

@@ -35,6 +35,8 @@ static const struct {
     {"events", cmd_events, "Get real time events from the server"},
     {"version", cmd_version, "Display information about isula"},
     {"info", cmd_info, "Display system-wide information"},
+    {"network", cmd_network, "Manage networks"},
+    {"port", cmd_port, "List port mappings for the container"},
     {"cp", cmd_cp, "Copy files/folders between a container and the local filesystem"},
 };
 #define NCOMMANDS (sizeof(g_commands) / sizeof(g_commands[0]))

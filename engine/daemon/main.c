@@ -59,6 +59,10 @@ static const struct route g_routes[] = {
     {"GET", "/containers/{}/top", route_container_top, BODY_NONE},
     {"GET", "/containers/{}/stats", route_container_stats, BODY_NONE},
     {"GET", "/events", route_events, BODY_NONE},
+    {"GET", "/networks", route_network_list, BODY_NONE},
+    {"POST", "/networks/create", route_network_create, BODY_JSON},
+    {"GET", "/networks/{}", route_network_inspect, BODY_NONE},
+    {"DELETE", "/networks/{}", route_network_delete, BODY_NONE},
 };
 
 /* g_net from the configuration: the conf dir, the plugins' dirs, the default network. */

@@ -43,5 +43,9 @@ void route_container_rename(const struct request *req, struct response *resp);
 void route_container_update(const struct request *req, struct response *resp);
 void route_container_top(const struct request *req, struct response *resp);
 void route_container_stats(const struct request *req, struct response *resp);
+void route_network_list(const struct request *req, struct response *resp);
+void route_network_inspect(const struct request *req, struct response *resp);
+void route_network_create(const struct request *req, struct response *resp);
+void route_network_delete(const struct request *req, struct response *resp);
 
 #endif

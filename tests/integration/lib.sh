@@ -250,16 +250,27 @@ daemon_alive() {
 
 # start_daemon NAME [ARGS...]: the daemon runs with an empty daemon.json of its own unless
 # ARGS give --config-file. Returns 1 (after counting a failure) if it does not come up in 5 s.
+# Its CNI networks live in its own dir ($d/cni); the default network is off ("--bridge none",
+# containers get --net none) unless IT_NETWORK=1, ARGS or its daemon.json set bridge or bip.
 start_daemon() {
 	local name=$1
 	shift
-	local d=$IT_TMP/daemon-$name a cfg=()
+	local d=$IT_TMP/daemon-$name a cfg=() net=() bridge=1
+	net=(--cni-conf-dir "$d/cni")
 	mkdir -p "$d"
 	[ -f "$d/daemon.json" ] || echo '{}' >"$d/daemon.json"
 	cfg=(--config-file "$d/daemon.json")
 	for a in "$@"; do
-		case "$a" in --config-file | --config-file=*) cfg=() ;; esac
+		case "$a" in
+		--config-file | --config-file=*) cfg=() ;;
+		--cni-conf-dir | --cni-conf-dir=*) net=() ;;
+		--bridge* | -b | --bip*) bridge=0 ;;
+		esac
 	done
+	grep -qE '"(bridge|bip)"' "$d/daemon.json" 2>/dev/null && bridge=0
+	[ "${IT_NETWORK:-0}" = 1 ] && bridge=0
+	[ "$bridge" = 1 ] && net+=(--bridge none)
+	cfg+=("${net[@]}")
 	[[ " ${IT_DAEMONS[*]} " == *" $name "* ]] || IT_DAEMONS+=("$name")
 	use_daemon "$name"
 	"$ISULAD" -g "$GRAPH" -S "$STATE" -H "unix://$SOCK" --cgroup-parent "$IT_CGPARENT" \
@@ -434,8 +445,21 @@ it_cleanup() {
 	done
 	leftover_mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 	sanitizer_reports
+	remove_bridges
 	rm -rf "$IT_TMP"
 	remove_cgroups
+	return 0
+}
+
+# The bridges of the networks the file's daemons made (a network's bridge outlives its
+# daemon, as docker0 does).
+remove_bridges() {
+	local f br
+	for f in "$IT_TMP"/daemon-*/cni/*.conflist; do
+		[ -f "$f" ] || continue
+		br=$(jq -r '.plugins[0].bridge // empty' "$f" 2>/dev/null)
+		[ -n "$br" ] && ip link del "$br" 2>/dev/null
+	done
 	return 0
 }
 
