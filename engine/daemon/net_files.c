@@ -127,6 +127,29 @@ static bool starts_with_word(const char *line, size_t n, const char *word)
 	return n > w && strncmp(line, word, w) == 0 && (line[w] == ' ' || line[w] == '\t');
 }
 
+char *resolv_without_loopback(const char *host_text)
+{
+	struct strbuf b = {0}, *f = &b;
+	for (const char *p = host_text; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		bool loop = false;
+		if (starts_with_word(p, n, "nameserver")) {
+			const char *a = p + strlen("nameserver");
+			while (*a == ' ' || *a == '\t')
+				a++;
+			loop = strncmp(a, "127.", 4) == 0 ||
+			       (strncmp(a, "::1", 3) == 0 && (a[3] == '\n' || a[3] == '\0' ||
+			                                       a[3] == ' ' || a[3] == '\t'));
+		}
+		if (!loop)
+			strbuf_printf(f, "%.*s\n", (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	return strbuf_take(&b);
+}
+
 char *resolv_conf_render(const char *host_text, char *const *servers, char *const *search,
                          char *const *options)
 {

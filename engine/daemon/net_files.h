@@ -27,6 +27,10 @@ int dns_option_check(const char *s, char *err, size_t errlen);
 char *resolv_conf_render(const char *host_text, char *const *servers, char *const *search,
                          char *const *options);
 
+/* The host's resolv.conf without its loopback name servers (127.x, ::1: a resolver of the
+ * host, which a container with a network namespace of its own cannot reach). malloc'd. */
+char *resolv_without_loopback(const char *host_text);
+
 /* /etc/hosts: the localhost entries, "127.0.1.1 hostname", then one line per "host:ip" of
  * extra (already checked). malloc'd. */
 char *hosts_render(const char *hostname, char *const *extra);

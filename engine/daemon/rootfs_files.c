@@ -10,6 +10,7 @@
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
 #include "core/log.h"
+#include "core/strv.h"
 #include "net_files.h"
 #include "host/rootfs_path.h"
 #include "sysopt.h"
@@ -30,6 +31,11 @@ static char *resolv_text(const struct container *c)
 {
 	const struct security_config *s = &c->host.sec;
 	char *host = read_file("/etc/resolv.conf", 64 * 1024, NULL);
+	if (host && net_kind(c->host.net.mode) == NET_CNI) {
+		char *own = resolv_without_loopback(host);
+		free(host);
+		host = own;
+	}
 	char *text = resolv_conf_render(host, s->dns, s->dns_search, s->dns_options);
 	free(host);
 	return text;
@@ -62,7 +68,12 @@ void rootfs_write_network_files(const struct container *c)
 	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s\n", hostname_of(c));
 	write_one(c, rootfs, "/etc/hostname", buf);
-	char *hosts = hosts_render(hostname_of(c), c->host.sec.extra_hosts);
+	/* A container on a network is found by its name at its address too. */
+	char **extra = strv_dup(c->host.sec.extra_hosts);
+	if (c->net.network && c->net.ip[0])
+		strv_pushf(&extra, "%s:%s", hostname_of(c), c->net.ip);
+	char *hosts = hosts_render(hostname_of(c), extra);
+	strv_free(extra);
 	write_one(c, rootfs, "/etc/hosts", hosts);
 	free(hosts);
 	char *resolv = resolv_text(c);
