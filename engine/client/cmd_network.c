@@ -20,7 +20,8 @@ static int net_create(struct client *cl, int argc, char **argv)
 	static const struct cli_option opts[N] = {
 	    [H] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
 	    [HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
-	    [DRIVER] = {"driver", 'd', CLI_STRING, "DRIVER", "Driver to manage the network (bridge)"},
+	    [DRIVER] = {"driver", 'd', CLI_STRING, "DRIVER",
+	                "Driver to manage the network (bridge)"},
 	    [SUBNET] = {"subnet", 0, CLI_STRING, "CIDR", "Subnet in CIDR format"},
 	    [GATEWAY] = {"gateway", 0, CLI_STRING, "IP", "IPv4 gateway of the subnet"},
 	    [INTERNAL] = {"internal", 0, CLI_BOOL, NULL, "Restrict external access to the network"},
@@ -95,8 +96,8 @@ static void print_row(yajl_val n, bool quiet, bool trunc)
 		return;
 	}
 	yajl_val cfgs = json_get(json_get(n, "IPAM"), "Config");
-	yajl_val first = cfgs && YAJL_IS_ARRAY(cfgs) && cfgs->u.array.len ? cfgs->u.array.values[0]
-	                                                                    : NULL;
+	yajl_val first =
+	    cfgs && YAJL_IS_ARRAY(cfgs) && cfgs->u.array.len ? cfgs->u.array.values[0] : NULL;
 	const char *subnet = json_get_str(first, "Subnet");
 	printf("%-14.*s %-20s %-8s %-18s %s\n", trunc ? 12 : 64, id ? id : "",
 	       json_get_str(n, "Name"), json_get_str(n, "Driver"), subnet ? subnet : "",
@@ -147,8 +148,8 @@ static int net_ls(struct client *cl, int argc, char **argv)
 		if (root && YAJL_IS_ARRAY(root)) {
 			bool quiet = cli_bool(v, QUIET), trunc = !cli_bool(v, NOTRUNC);
 			if (!quiet)
-				printf("%-14s %-20s %-8s %-18s %s\n", "NETWORK ID", "NAME", "DRIVER",
-				       "SUBNET", "");
+				printf("%-14s %-20s %-8s %-18s %s\n", "NETWORK ID", "NAME",
+				       "DRIVER", "SUBNET", "");
 			for (size_t i = 0; i < root->u.array.len; i++)
 				print_row(root->u.array.values[i], quiet, trunc);
 			code = 0;
@@ -191,8 +192,8 @@ static int net_rm(struct client *cl, int argc, char **argv)
 	    [1] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 	};
 	int code = 0;
-	struct cli_values *v = parse_command_flags(cl, "isula network rm NETWORK [NETWORK...]", opts,
-	                                           2, 1, 0, argc, argv, false, 1, &code);
+	struct cli_values *v = parse_command_flags(cl, "isula network rm NETWORK [NETWORK...]",
+	                                           opts, 2, 1, 0, argc, argv, false, 1, &code);
 	if (!v)
 		return code;
 	for (size_t i = 0; i < cli_npositional(v); i++) {
@@ -230,7 +231,8 @@ int cmd_network(struct client *cl, int argc, char **argv)
 	const size_t n = sizeof(subs) / sizeof(subs[0]);
 	const char *sub = argc > 0 ? argv[0] : NULL;
 	for (size_t i = 0; sub && i < n; i++) {
-		if (strcmp(sub, subs[i].name) == 0 || (subs[i].alias && strcmp(sub, subs[i].alias) == 0))
+		if (strcmp(sub, subs[i].name) == 0 ||
+		    (subs[i].alias && strcmp(sub, subs[i].alias) == 0))
 			return subs[i].fn(cl, argc - 1, argv + 1);
 	}
 	FILE *out = sub && strcmp(sub, "--help") != 0 ? stderr : stdout;
@@ -265,29 +267,30 @@ int cmd_port(struct client *cl, int argc, char **argv)
 		if (root) {
 			code = 0;
 			bool found = false;
-			for (size_t i = 0; ports && YAJL_IS_OBJECT(ports) && i < ports->u.object.len;
-			     i++) {
+			for (size_t i = 0;
+			     ports && YAJL_IS_OBJECT(ports) && i < ports->u.object.len; i++) {
 				const char *key = ports->u.object.keys[i];
 				size_t wl = want ? strlen(want) : 0;
 				if (want && strcmp(key, want) != 0 &&
 				    !(strncmp(key, want, wl) == 0 && strcmp(key + wl, "/tcp") == 0))
 					continue;
 				yajl_val b = ports->u.object.values[i];
-				for (size_t j = 0; b && YAJL_IS_ARRAY(b) && j < b->u.array.len; j++) {
+				for (size_t j = 0; b && YAJL_IS_ARRAY(b) && j < b->u.array.len;
+				     j++) {
 					yajl_val e = b->u.array.values[j];
 					if (want)
 						printf("%s:%s\n", json_get_str(e, "HostIp"),
 						       json_get_str(e, "HostPort"));
 					else
-						printf("%s -> %s:%s\n", key, json_get_str(e, "HostIp"),
+						printf("%s -> %s:%s\n", key,
+						       json_get_str(e, "HostIp"),
 						       json_get_str(e, "HostPort"));
 					found = true;
 				}
 			}
 			if (want && !found) {
-				fprintf(stderr,
-				        "Error: No public port '%s' published for %s\n", want,
-				        cli_positional(v, 0));
+				fprintf(stderr, "Error: No public port '%s' published for %s\n",
+				        want, cli_positional(v, 0));
 				code = 1;
 			}
 			yajl_tree_free(root);

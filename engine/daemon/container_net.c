@@ -32,8 +32,8 @@ static bool same_port(const struct cni_port *a, const struct cni_port *b)
 }
 
 /* Another container's claim on ip or one of the ports: its name into who. */
-static bool claimed_elsewhere(const struct container *c, const char *network, char *who,
-                              size_t len, const struct cni_port **port)
+static bool claimed_elsewhere(const struct container *c, const char *network, char *who, size_t len,
+                              const struct cni_port **port)
 {
 	size_t n;
 	struct container **all = store_list(&n);
@@ -70,9 +70,8 @@ static bool claimed_elsewhere(const struct container *c, const char *network, ch
 /* A host process listening on the port would be shadowed by the DNAT rule. */
 static bool host_port_busy(const struct cni_port *p)
 {
-	int s = socket(AF_INET, (strcmp(p->proto, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM) |
-	                            SOCK_CLOEXEC,
-	               0);
+	int s = socket(AF_INET,
+	               (strcmp(p->proto, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return false;
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p->host_port)};
@@ -123,13 +122,15 @@ static int validate_cni(struct container *c, struct error *e)
 	for (size_t i = 0; ret == 0 && i < n->n_ports; i++) {
 		for (size_t j = 0; ret == 0 && j < i; j++) {
 			if (same_port(&n->ports[i], &n->ports[j]))
-				ret = error_set(e, ERR_INVALID, "host port %d/%s is published twice",
-				                n->ports[i].host_port, n->ports[i].proto);
+				ret =
+				    error_set(e, ERR_INVALID, "host port %d/%s is published twice",
+				              n->ports[i].host_port, n->ports[i].proto);
 		}
 		if (ret == 0 && host_port_busy(&n->ports[i]))
-			ret = error_set(e, ERR_INVALID,
-			                "host port %d/%s is already in use by a process of the host",
-			                n->ports[i].host_port, n->ports[i].proto);
+			ret =
+			    error_set(e, ERR_INVALID,
+			              "host port %d/%s is already in use by a process of the host",
+			              n->ports[i].host_port, n->ports[i].proto);
 	}
 	cni_conflist_free(&l);
 	network_info_free(&info);
@@ -164,9 +165,8 @@ int container_net_validate(struct container *c, struct error *e)
 		store_unlock();
 		store_put(o);
 		if (!running)
-			return error_set(e, ERR_INVALID,
-			                 "--net %s: container %s is not running", n->mode,
-			                 n->mode + 10);
+			return error_set(e, ERR_INVALID, "--net %s: container %s is not running",
+			                 n->mode, n->mode + 10);
 		return 0;
 	}
 	if (kind == NET_CNI && !cni_name_ok(n->mode))
@@ -252,7 +252,8 @@ int container_net_setup(struct container *c, char *err, size_t errlen)
 		store_unlock();
 		store_put(o);
 		if (!running) {
-			snprintf(err, errlen, "--net %s: container %s is not running", mode, mode + 10);
+			snprintf(err, errlen, "--net %s: container %s is not running", mode,
+			         mode + 10);
 			return -1;
 		}
 		return 0;
@@ -275,13 +276,15 @@ int container_net_setup(struct container *c, char *err, size_t errlen)
 	} else if (netns_file_create(ns, err, errlen) == 0) {
 		/* Recorded first: a daemon killed during ADD still DELs at its next start. */
 		if (write_state(c, mode, ns, NULL) < 0) {
-			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE, strerror(errno));
+			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE,
+			         strerror(errno));
 		} else {
 			fill_call(c, ns, &call);
 			ret = cni_add(&l, &call, &result, err, errlen);
 		}
 		if (ret == 0 && write_state(c, mode, ns, result) < 0) {
-			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE, strerror(errno));
+			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE,
+			         strerror(errno));
 			cni_del(&l, &call, result, (char[256]){0}, 256);
 			ret = -1;
 		}

@@ -89,7 +89,7 @@ static int network_settings_init(const struct daemon_config *cfg)
 		g_net.bip = strdup(cfg->bip);
 	}
 	g_net.conf_dir = strdup(cfg->cni_conf_dir && *cfg->cni_conf_dir ? cfg->cni_conf_dir
-	                                                                  : DEFAULT_CNI_CONF_DIR);
+	                                                                : DEFAULT_CNI_CONF_DIR);
 	const char *bins = cfg->cni_bin_dir && *cfg->cni_bin_dir
 	                       ? cfg->cni_bin_dir
 	                       : "/opt/cni/bin:/usr/lib/cni:/usr/libexec/cni";

@@ -138,8 +138,8 @@ char *resolv_without_loopback(const char *host_text)
 			while (*a == ' ' || *a == '\t')
 				a++;
 			loop = strncmp(a, "127.", 4) == 0 ||
-			       (strncmp(a, "::1", 3) == 0 && (a[3] == '\n' || a[3] == '\0' ||
-			                                       a[3] == ' ' || a[3] == '\t'));
+			       (strncmp(a, "::1", 3) == 0 &&
+			        (a[3] == '\n' || a[3] == '\0' || a[3] == ' ' || a[3] == '\t'));
 		}
 		if (!loop)
 			strbuf_printf(f, "%.*s\n", (int)n, p);

@@ -145,8 +145,7 @@ char **network_names(void)
 	return names;
 }
 
-int network_get(const char *ref, struct cni_conflist *l, struct network_info *info,
-                struct error *e)
+int network_get(const char *ref, struct cni_conflist *l, struct network_info *info, struct error *e)
 {
 	if (!ref || !*ref)
 		return error_set(e, ERR_NOT_FOUND, "network name is empty");
@@ -329,8 +328,8 @@ static void bridge_del(const char *dev)
 		LOG_WARN("%s", err);
 }
 
-static char *render_conflist(const struct network_request *rq, const char *id,
-                             const char *subnet, const char *gateway, const char *dev)
+static char *render_conflist(const struct network_request *rq, const char *id, const char *subnet,
+                             const char *gateway, const char *dev)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -393,8 +392,8 @@ static char *render_conflist(const struct network_request *rq, const char *id,
 }
 
 /* Subnet and gateway of rq, checked, or chosen: 0, or -1 with e. */
-static int plan_addresses(const struct network_request *rq, char *subnet, char *gateway,
-                          size_t len, struct error *e)
+static int plan_addresses(const struct network_request *rq, char *subnet, char *gateway, size_t len,
+                          struct error *e)
 {
 	struct v4net s;
 	char what[160];
@@ -422,7 +421,8 @@ static int plan_addresses(const struct network_request *rq, char *subnet, char *
 		struct in_addr a;
 		uint32_t h;
 		if (inet_pton(AF_INET, rq->gateway, &a) != 1 ||
-		    ((h = ntohl(a.s_addr)) & s.mask) != s.net || h == s.net || h == (s.net | ~s.mask))
+		    ((h = ntohl(a.s_addr)) & s.mask) != s.net || h == s.net ||
+		    h == (s.net | ~s.mask))
 			return error_set(e, ERR_INVALID,
 			                 "invalid gateway %s: expected an address of the subnet %s",
 			                 rq->gateway, subnet);

@@ -86,8 +86,9 @@ static bool filter_any(yajl_val list, const struct network_info *ni,
 {
 	if (!list)
 		return true;
-	size_t n = YAJL_IS_ARRAY(list) ? list->u.array.len
-	                               : YAJL_IS_OBJECT(list) ? list->u.object.len : 0;
+	size_t n = YAJL_IS_ARRAY(list)    ? list->u.array.len
+	           : YAJL_IS_OBJECT(list) ? list->u.object.len
+	                                  : 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *want = YAJL_IS_ARRAY(list)
 		                       ? (YAJL_IS_STRING(list->u.array.values[i])
@@ -197,9 +198,8 @@ void route_network_create(const struct request *req, struct response *resp)
 		return;
 	yajl_val ipam = json_get(body, "IPAM");
 	yajl_val cfgs = json_get(ipam, "Config");
-	yajl_val first = cfgs && YAJL_IS_ARRAY(cfgs) && cfgs->u.array.len > 0
-	                     ? cfgs->u.array.values[0]
-	                     : NULL;
+	yajl_val first =
+	    cfgs && YAJL_IS_ARRAY(cfgs) && cfgs->u.array.len > 0 ? cfgs->u.array.values[0] : NULL;
 	char **labels = NULL;
 	yajl_val lab = json_get(body, "Labels");
 	for (size_t i = 0; lab && YAJL_IS_OBJECT(lab) && i < lab->u.object.len; i++) {

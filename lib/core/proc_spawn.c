@@ -203,7 +203,8 @@ int spawn_capture_opts(const char *path, char *const argv[], int flags, size_t o
 		if (deadline >= 0) {
 			int64_t left = deadline - now_ms();
 			if (left <= 0) {
-				/* Killed; what it (or a child holding the pipes) wrote so far is kept. */
+				/* Killed; what it (or a child holding the pipes) wrote so far is
+				 * kept. */
 				kill(pid, SIGKILL);
 				cap->timed_out = true;
 				break;

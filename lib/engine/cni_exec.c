@@ -34,15 +34,15 @@ static void dirs_text(char *const *dirs, char *out, size_t outlen, char sep)
 	size_t pos = 0;
 	out[0] = '\0';
 	for (size_t i = 0; dirs && dirs[i] && pos + 1 < outlen; i++) {
-		int n = snprintf(out + pos, outlen - pos, "%s%s", i ? (char[]){sep, 0} : "", dirs[i]);
+		int n =
+		    snprintf(out + pos, outlen - pos, "%s%s", i ? (char[]){sep, 0} : "", dirs[i]);
 		if (n < 0)
 			break;
 		pos += (size_t)n < outlen - pos ? (size_t)n : outlen - pos - 1;
 	}
 }
 
-int cni_check_plugins(const struct cni_conflist *l, char *const *bin_dirs, char *err,
-                      size_t errlen)
+int cni_check_plugins(const struct cni_conflist *l, char *const *bin_dirs, char *err, size_t errlen)
 {
 	char path[4096], dirs[1024];
 	for (size_t i = 0; i < l->n; i++) {
@@ -150,8 +150,8 @@ int cni_add(const struct cni_conflist *l, const struct cni_call *call, char **re
 			rc = -1;
 		}
 		if (rc < 0) {
-			/* The spec: a failed ADD is undone by DEL (a plugin that failed half-way may
-			 * have left a link or a lease too). */
+			/* The spec: a failed ADD is undone by DEL (a plugin that failed half-way
+			 * may have left a link or a lease too). */
 			char ignored[1024];
 			del_range(l, i + 1, call, prev, ignored, sizeof(ignored));
 			free(out);

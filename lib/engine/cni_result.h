@@ -18,8 +18,8 @@ struct cni_ip {
 };
 
 struct cni_iface {
-	char name[16];  /* IFNAMSIZ */
-	char mac[18];   /* "aa:bb:cc:dd:ee:ff" or "" */
+	char name[16];   /* IFNAMSIZ */
+	char mac[18];    /* "aa:bb:cc:dd:ee:ff" or "" */
 	bool in_sandbox; /* has "sandbox": the container's side */
 };
 

@@ -55,4 +55,3 @@ bad:
 	         spec ? spec : "");
 	return -1;
 }
-
