@@ -159,6 +159,31 @@ ip link show "$isbr" >/dev/null 2>&1 && fail "network rm deletes its bridge" || 
 [ ! -e "$GRAPH/cni/isnet" ] && pass "network rm deletes its leases" || fail "network rm deletes its leases"
 expect_fail_code "network inspect of a removed network" 1 "not found" isula network inspect isnet
 
+# ------------------------------------------------------- the Docker CLI and docker-py
+dk() { DOCKER_HOST=unix://$SOCK docker "$@"; }
+if command -v docker >/dev/null; then
+	out=$(dk network create --subnet 10.213.9.0/24 --label via=docker dnet 2>&1)
+	is_hex64 "$out" && pass "docker network create" || fail "docker network create" "$out"
+	expect_match "docker network ls" "dnet" "$(dk network ls 2>&1)"
+	expect_eq "docker network ls -q -f name=dnet" "${out:0:12}" "$(dk network ls -q -f name=dnet 2>&1)"
+	expect_eq "docker network inspect" "10.213.9.0/24" \
+		"$(dk network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' dnet 2>&1)"
+	expect_eq "docker network rm" dnet "$(dk network rm dnet 2>&1)"
+else
+	fail "the Docker CLI is installed (/usr/local/bin/docker)"
+fi
+py=$(python3 - "$SOCK" 2>&1 <<'PY'
+import sys, docker
+c = docker.DockerClient(base_url="unix://" + sys.argv[1], version="1.41")
+pool = docker.types.IPAMPool(subnet="10.213.10.0/24")
+n = c.networks.create("pynet", driver="bridge", ipam=docker.types.IPAMConfig(pool_configs=[pool]))
+got = c.networks.get("pynet").attrs["IPAM"]["Config"][0]["Subnet"]
+n.remove()
+print(got, "pynet" in [x.name for x in c.networks.list()])
+PY
+)
+expect_eq "docker-py creates, reads and removes a network" "10.213.10.0/24 False" "$py"
+
 # ------------------------------------------------------------------------- the end paths
 # Each way a container ends, with a published port (portmap's rules) and a lease.
 end_path() {
