@@ -7,6 +7,7 @@
 #include "client.h"
 #include "inspect_template.h"
 #include "core/json.h"
+#include "core/strbuf.h"
 #include "core/units.h"
 #include "core/version.h"
 
@@ -58,6 +59,21 @@ static void print_row(char **cells, size_t cols, const size_t *width)
 	}
 }
 
+/* Docker's PORTS cell: "0.0.0.0:8080->80/tcp, ...". */
+static char *ports_cell(yajl_val ports)
+{
+	struct strbuf b = {0};
+	for (size_t i = 0; ports && YAJL_IS_ARRAY(ports) && i < ports->u.array.len; i++) {
+		yajl_val p = ports->u.array.values[i];
+		const char *ip = json_get_str(p, "IP"), *type = json_get_str(p, "Type");
+		strbuf_printf(&b, "%s%s:%lld->%lld/%s", i ? ", " : "", ip ? ip : "",
+		              (long long)json_get_int(p, "PublicPort", 0),
+		              (long long)json_get_int(p, "PrivatePort", 0), type ? type : "");
+	}
+	char *t = strbuf_take(&b);
+	return t ? t : strdup("");
+}
+
 static void ps_table(yajl_val list, bool no_trunc)
 {
 	static const char *head[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
@@ -90,7 +106,7 @@ static void ps_table(yajl_val list, bool no_trunc)
 		snprintf(buf, sizeof(buf), "%s ago", ago);
 		row[3] = strdup(buf);
 		row[4] = strdup(json_get_str(e, "Status") ? json_get_str(e, "Status") : "");
-		row[5] = strdup("");
+		row[5] = ports_cell(json_get(e, "Ports"));
 		yajl_val names = json_get(e, "Names");
 		const char *name = names && YAJL_IS_ARRAY(names) && names->u.array.len &&
 		                           YAJL_IS_STRING(names->u.array.values[0])

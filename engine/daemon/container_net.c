@@ -15,6 +15,7 @@
 #include "engine/cni_exec.h"
 #include "engine/cni_result.h"
 #include "engine/lxc_conf.h"
+#include "engine/user_remap.h"
 #include "host/inet_addr.h"
 #include "host/netns_file.h"
 #include "network.h"
@@ -137,14 +138,35 @@ static int validate_cni(struct container *c, struct error *e)
 	return ret;
 }
 
+/* A --user-remap that takes effect: the container gets a user namespace of its own. */
+static bool remapped(const struct host_config *h)
+{
+	struct user_remap r;
+	char err[256];
+	return h->sys.user_remap &&
+	       user_remap_parse(h->sys.user_remap, &r, err, sizeof(err)) == 0 &&
+	       user_remap_effective(&r);
+}
+
 int container_net_validate(struct container *c, struct error *e)
 {
 	struct net_config *n = &c->host.net;
+	/* The kernel mounts sysfs only in a network namespace the mounting user namespace owns:
+	 * one the daemon makes before the init belongs to the host's, so a remapped container
+	 * cannot boot in it. Until the namespace is made inside the container's user namespace,
+	 * remapped containers default to none and a network is refused. */
+	bool own_userns = remapped(&c->host);
 	if (!n->mode)
-		n->mode = strdup(g_net.default_off ? "none" : DEFAULT_NETWORK);
+		n->mode = strdup(g_net.default_off || own_userns ? "none" : DEFAULT_NETWORK);
 	if (!n->mode)
 		return error_set(e, ERR_INTERNAL, "out of memory");
 	enum net_kind kind = net_kind(n->mode);
+	if (kind == NET_CNI && own_userns)
+		return error_set(e, ERR_INVALID,
+		                 "--net %s is not supported with --user-remap %s yet (a network "
+		                 "namespace made before the init belongs to the host's user "
+		                 "namespace): use --net none or host",
+		                 n->mode, c->host.sys.user_remap);
 	unsigned char mac[6];
 	if (n->mac && mac_parse(n->mac, mac) < 0)
 		return error_set(e, ERR_INVALID,
@@ -156,6 +178,25 @@ int container_net_validate(struct container *c, struct error *e)
 		                 "conflicting options: --ip, --mac-address and -p need a network, "
 		                 "not --net %s",
 		                 n->mode);
+	if (kind == NET_HOST || kind == NET_CONTAINER) {
+		/* The namespace is the host's or another container's: its net.* settings are not
+		 * this container's to change. */
+		for (size_t i = 0; c->host.sec.sysctls && c->host.sec.sysctls[i]; i++) {
+			if (strncmp(c->host.sec.sysctls[i], "net.", 4) == 0)
+				return error_set(
+				    e, ERR_INVALID,
+				    "--sysctl %s is refused with --net %s: the network "
+				    "namespace is not the container's own",
+				    c->host.sec.sysctls[i], n->mode);
+		}
+		const char *nco = c->host.sys.ns_change_opt;
+		if (nco && strstr(nco, "net") && !c->host.privileged)
+			return error_set(
+			    e, ERR_INVALID,
+			    "--ns-change-opt %s is refused with --net %s: /proc/sys/net "
+			    "would be the %s's",
+			    nco, n->mode, kind == NET_HOST ? "host" : "other container");
+	}
 	if (kind == NET_CONTAINER) {
 		struct container *o = store_lookup(n->mode + 10, e);
 		if (!o)
@@ -458,6 +499,22 @@ void container_net_gen(yajl_gen g, const struct container *c)
 	}
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
+}
+
+void container_net_gen_ports_list(yajl_gen g, const struct container *c)
+{
+	jg_key(g, "Ports");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; c->net.network && i < c->host.net.n_ports; i++) {
+		const struct cni_port *p = &c->host.net.ports[i];
+		yajl_gen_map_open(g);
+		jg_kstr(g, "IP", p->host_ip[0] ? p->host_ip : "0.0.0.0");
+		jg_kint(g, "PrivatePort", p->container_port);
+		jg_kint(g, "PublicPort", p->host_port);
+		jg_kstr(g, "Type", p->proto);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
 }
 
 bool container_net_in_use(const char *name, char *who, size_t len)

@@ -30,6 +30,8 @@ void container_net_load(struct container *c);
 void container_net_lxc_config(struct strbuf *f, const struct container *c);
 /* Inspect's NetworkSettings (store lock held). */
 void container_net_gen(yajl_gen g, const struct container *c);
+/* The list's "Ports": [{"IP", "PrivatePort", "PublicPort", "Type"}] of a running container. */
+void container_net_gen_ports_list(yajl_gen g, const struct container *c);
 /* Whether a container is on network name: its name into who. Takes the store lock. */
 bool container_net_in_use(const char *name, char *who, size_t len);
 /* The path of c's network namespace (malloc'd). */

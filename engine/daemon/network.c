@@ -20,6 +20,7 @@
 #include "core/strv.h"
 #include "core/timeutil.h"
 #include "engine/cni_exec.h"
+#include "engine/lxc_conf.h"
 #include "host/inet_addr.h"
 
 struct network_settings g_net;
@@ -445,9 +446,13 @@ static int create_locked(const struct network_request *rq, struct network_info *
 		return error_set(e, ERR_INVALID, "invalid driver %s: only bridge is supported",
 		                 rq->driver);
 	for (size_t i = 0; rq->labels && rq->labels[i]; i++) {
-		if (rq->labels[i][0] == '=' || !strchr(rq->labels[i], '='))
-			return error_set(e, ERR_INVALID, "invalid label %s: expected KEY=VALUE",
-			                 rq->labels[i]);
+		/* The conflist is a generated config: the one checker of their values (§8). */
+		const char *why = lxc_conf_value_problem(NULL, rq->labels[i]);
+		char q[128];
+		if (rq->labels[i][0] == '=' || !strchr(rq->labels[i], '=') || why)
+			return error_set(e, ERR_INVALID, "invalid label %s: %s",
+			                 lxc_conf_quote(rq->labels[i], q, sizeof(q)),
+			                 why ? why : "expected KEY=VALUE");
 	}
 	char *path = conflist_path(rq->name);
 	bool exists = path && path_exists(path);

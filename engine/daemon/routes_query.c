@@ -198,9 +198,7 @@ static void gen_list_entry(yajl_gen g, const struct container *c)
 	jg_kstr(g, "ImageID", "");
 	jg_kstr(g, "Command", cmd);
 	jg_kint(g, "Created", c->created.tv_sec);
-	jg_key(g, "Ports");
-	yajl_gen_array_open(g);
-	yajl_gen_array_close(g);
+	container_net_gen_ports_list(g, c);
 	jg_kmap_from_kv(g, "Labels", c->config.labels);
 	jg_kstr(g, "State", docker_state(c));
 	jg_kstr(g, "Status", status);

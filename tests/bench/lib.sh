@@ -80,10 +80,14 @@ bench_init() {
 	trap 'log "interrupted"; exit 130' INT TERM HUP
 }
 
+# The daemon's networks live in the temp dir; the default network is off (containers get
+# --net none, as before networking existed) unless BENCH_NETWORK=1.
 daemon_start() {
+	local net=(--cni-conf-dir "$BENCH_TMP/cni")
+	[ "${BENCH_NETWORK:-0}" = 1 ] || net+=(--bridge none)
 	# Own session: a Ctrl-C on the terminal must not stop the daemon before cleanup used it.
 	setsid "$ISULAD" -g "$GRAPH" -S "$STATE" -H "unix://$SOCK" --cgroup-parent "/$CGPARENT" \
-		--config-file "$BENCH_TMP/daemon.json" >"$BENCH_TMP/isulad.out" 2>&1 &
+		--config-file "$BENCH_TMP/daemon.json" "${net[@]}" >"$BENCH_TMP/isulad.out" 2>&1 &
 	DAEMON_PID=$!
 	local _
 	for _ in $(seq 1 200); do
@@ -179,6 +183,13 @@ bench_cleanup() {
 	# Nothing should be mounted below the temp dir (containers mount in their own namespace).
 	findmnt -rn -o TARGET | awk -v d="$BENCH_TMP/" 'index($0, d) == 1' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	local f br
+	for f in "$BENCH_TMP"/cni/*.conflist; do
+		[ -f "$f" ] || continue
+		br=$(jq -r '.plugins[0].bridge // empty' "$f" 2>/dev/null)
+		[ -n "$br" ] && ip link del "$br" 2>/dev/null
+	done
+	[ -n "${BENCH_BRIDGE:-}" ] && ip link del "$BENCH_BRIDGE" 2>/dev/null
 	rm -rf "$BENCH_TMP"
 	if [ -n "$CGPARENT" ]; then
 		local h

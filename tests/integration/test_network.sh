@@ -85,6 +85,7 @@ expect_match "the MAC is on eth0 inside" "02:42:ac:11:00:4d" "$(isula exec pub i
 wait_for "a published port answers from the host's bridge address" 10 answers "$GW" "$P1"
 expect_eq "isula port lists the mapping" "8080/tcp -> 0.0.0.0:$P1" "$(isula port pub)"
 expect_eq "isula port CTR 8080" "0.0.0.0:$P1" "$(isula port pub 8080)"
+expect_match "isula ps shows the published port" "0.0.0.0:$P1->8080/tcp" "$(isula ps)"
 expect_eq "inspect: NetworkSettings.Ports" "$P1" "$(ifield pub '{{json .NetworkSettings.Ports}}' | jq -r '."8080/tcp"[0].HostPort')"
 
 # -------------------------------------------------------------- bad input: nothing made
@@ -109,6 +110,10 @@ expect_fail_code "--net container: of a container that does not run is refused" 
 	sh -c "'$ISULA' create --name stopped0 --external-rootfs '$BB' none true >/dev/null; '$ISULA' create --name bad --net container:stopped0 --external-rootfs '$BB' none true"
 expect_fail_code "--ip with --net none is refused" 125 "--net none" \
 	isula create --name bad --net none --ip "$base.90" --external-rootfs "$BB" none true
+expect_fail_code "--net host with --sysctl net.* is refused" 125 "net.ipv4.ip_forward=1" \
+	isula create --name bad --net host --sysctl net.ipv4.ip_forward=1 --external-rootfs "$BB" none true
+expect_fail_code "--net host with --ns-change-opt net is refused" 125 "--ns-change-opt net" \
+	isula create --name bad --net host --system-container --ns-change-opt net --external-rootfs "$BB" none true
 gone bad && pass "no container 'bad' was made" || fail "no container 'bad' was made"
 expect_eq "no lease was taken by the refusals" "$leases" "$(nleases)"
 expect_eq "no link was made by the refusals" "$nlinks" "$(links_on "$BR")"
@@ -183,6 +188,15 @@ print(got, "pynet" in [x.name for x in c.networks.list()])
 PY
 )
 expect_eq "docker-py creates, reads and removes a network" "10.213.10.0/24 False" "$py"
+
+# ----------------------------------------------------------- a user-remapped container
+# Not on a network yet (README: Networking): it defaults to none, and a network is refused.
+id=$(isula create --system-container --user-remap 300000:300000:65535 --external-rootfs "$BB" none sh)
+expect_eq "a user-remapped container defaults to --net none" none "$(ifield "$id" '{{.HostConfig.NetworkMode}}')"
+isula rm -f "$id" >/dev/null
+expect_fail_code "a user-remapped container on a network is refused" 125 "--user-remap 300000:300000:65535" \
+	isula create --name bad --net bridge --system-container --user-remap 300000:300000:65535 \
+	--external-rootfs "$BB" none sh
 
 # ------------------------------------------------------------------------- the end paths
 # Each way a container ends, with a published port (portmap's rules) and a lease.
