@@ -321,7 +321,10 @@ int container_net_setup(struct container *c, char *err, size_t errlen)
 			         strerror(errno));
 		} else {
 			fill_call(c, ns, &call);
+			int64_t t0 = monotonic_ms();
 			ret = cni_add(&l, &call, &result, err, errlen);
+			LOG_DEBUG("container %s: CNI ADD on %s took %lld ms", c->id, mode,
+			          (long long)(monotonic_ms() - t0));
 		}
 		if (ret == 0 && write_state(c, mode, ns, result) < 0) {
 			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE,

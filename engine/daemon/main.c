@@ -270,6 +270,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	supervisor_restore_all();
+	network_restore_all();
 	struct server_limits limits = {.max_connections = (unsigned)cfg.api_max_connections,
 	                               .idle_timeout_s = (unsigned)cfg.api_idle_timeout_s};
 	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0]),

@@ -289,16 +289,18 @@ static void bridge_name(const char *name, char *out, size_t len)
 	snprintf(out, len, "isl%08x", h);
 }
 
+/* Runs argv[0] (ip, iptables) found in PATH: 0, or -1 with its output in err. */
 static int run_ip(char *const argv[], char *err, size_t errlen)
 {
 	struct spawn_capture cap;
-	if (spawn_capture("ip", argv, SPAWN_SEARCH_PATH | SPAWN_STDERR_TO_OUT, 4096, 0, &cap) < 0) {
-		snprintf(err, errlen, "cannot run ip: %s", strerror(errno));
+	if (spawn_capture(argv[0], argv, SPAWN_SEARCH_PATH | SPAWN_STDERR_TO_OUT, 4096, 0, &cap) <
+	    0) {
+		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(errno));
 		return -1;
 	}
 	int ret = cap.status == 0 ? 0 : -1;
 	if (ret < 0)
-		snprintf(err, errlen, "ip %s %s: %s", argv[1], argv[2], cap.out);
+		snprintf(err, errlen, "%s %s %s: %s", argv[0], argv[1], argv[2], cap.out);
 	spawn_capture_free(&cap);
 	return ret;
 }
@@ -319,6 +321,16 @@ static int bridge_up(const char *dev, const char *gw_cidr, char *err, size_t err
 		return -1;
 	}
 	return 0;
+}
+
+/* One masquerading rule per network (traffic from its subnet leaving by another link), not
+ * one per container as the bridge plugin's ipMasq makes: that costs each ADD and DEL several
+ * iptables runs. op: "-A", "-D" or "-C". */
+static int masquerade(const char *op, const char *subnet, const char *dev, char *err, size_t errlen)
+{
+	char *argv[] = {"iptables",     "-w", "-t", "nat",       (char *)op, "POSTROUTING", "-s",
+	                (char *)subnet, "!",  "-o", (char *)dev, "-j",       "MASQUERADE",  NULL};
+	return run_ip(argv, err, errlen);
 }
 
 static void bridge_del(const char *dev)
@@ -343,7 +355,7 @@ static char *render_conflist(const struct network_request *rq, const char *id, c
 	jg_kstr(g, "type", "bridge");
 	jg_kstr(g, "bridge", dev);
 	jg_kbool(g, "isGateway", !rq->internal);
-	jg_kbool(g, "ipMasq", !rq->internal);
+	jg_kbool(g, "ipMasq", false); /* network_create's one rule instead */
 	jg_kbool(g, "hairpinMode", true);
 	jg_key(g, "ipam");
 	yajl_gen_map_open(g);
@@ -481,8 +493,15 @@ static int create_locked(const struct network_request *rq, struct network_info *
 	if (ret == 0 && bridge_up(dev, rq->internal ? NULL : gw_cidr, err, sizeof(err)) < 0)
 		ret = error_set(e, ERR_INTERNAL, "network %s: cannot create the bridge %s: %s",
 		                rq->name, dev, err);
+	if (ret == 0 && !rq->internal && masquerade("-A", subnet, dev, err, sizeof(err)) < 0) {
+		ret = error_set(e, ERR_INTERNAL, "network %s: cannot add its masquerading rule: %s",
+		                rq->name, err);
+		bridge_del(dev);
+	}
 	if (ret == 0 && atomic_write_file(path, text, strlen(text), 0644) < 0) {
 		ret = error_set(e, ERR_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+		if (!rq->internal)
+			masquerade("-D", subnet, dev, err, sizeof(err));
 		bridge_del(dev);
 	}
 	if (lock >= 0)
@@ -550,6 +569,10 @@ int network_remove(const char *name, struct error *e)
 		free(path);
 	}
 	if (ret == 0) {
+		char err[512];
+		if (info.bridge && info.subnet && !info.internal &&
+		    masquerade("-D", info.subnet, info.bridge, err, sizeof(err)) < 0)
+			LOG_WARN("network %s: %s", name, err);
 		if (info.bridge)
 			bridge_del(info.bridge);
 		char *leases = path_join(g_net.data_dir, name);
@@ -562,4 +585,26 @@ int network_remove(const char *name, struct error *e)
 		network_info_free(&info);
 	pthread_mutex_unlock(&g_lock);
 	return ret;
+}
+
+void network_restore_all(void)
+{
+	char **names = network_names();
+	for (size_t i = 0; names && names[i]; i++) {
+		struct network_info ni;
+		struct error e;
+		char err[512];
+		if (network_get(names[i], NULL, &ni, &e) < 0)
+			continue;
+		/* Made by us (an "isulad" id), with a gateway: its rule, gone after a host reboot
+		 * or an iptables flush, comes back. */
+		if (!ni.internal && ni.subnet && ni.bridge && ni.id &&
+		    strcmp(ni.id, ni.name) != 0 &&
+		    masquerade("-C", ni.subnet, ni.bridge, err, sizeof(err)) < 0 &&
+		    masquerade("-A", ni.subnet, ni.bridge, err, sizeof(err)) < 0)
+			LOG_WARN("network %s: cannot restore its masquerading rule: %s", ni.name,
+			         err);
+		network_info_free(&ni);
+	}
+	strv_free(names);
 }

@@ -50,6 +50,8 @@ int network_ensure_default(struct error *e);
 /* Removes a network no container uses (the caller checked): its conflist, bridge and
  * leases. 0, or -1 with e. */
 int network_remove(const char *name, struct error *e);
+/* At daemon start: puts back each network's masquerading rule where it is missing. */
+void network_restore_all(void);
 /* Whether ip (numeric) lies in info's subnet. */
 bool network_contains(const struct network_info *info, const char *ip);
 

@@ -1,5 +1,6 @@
 #include "engine/cni_exec.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,15 @@ static int run_plugin(const struct cni_conflist *l, size_t i, const char *comman
 	return ret;
 }
 
+/* The portmap plugin with nothing to publish would only cost a run (and an iptables-restore
+ * or two) at each ADD and DEL: it is left out, consistently, since the ports are fixed at
+ * create. */
+static bool skipped(const struct cni_conflist *l, size_t i, const struct cni_call *call)
+{
+	const char *type = json_get_str(l->plugins[i], "type");
+	return call->rt.n_ports == 0 && type && strcmp(type, "portmap") == 0;
+}
+
 /* DEL of plugins [0, upto) in reverse order. */
 static int del_range(const struct cni_conflist *l, size_t upto, const struct cni_call *call,
                      const char *prev, char *err, size_t errlen)
@@ -124,6 +134,8 @@ static int del_range(const struct cni_conflist *l, size_t upto, const struct cni
 	int ret = 0;
 	for (size_t i = upto; i-- > 0;) {
 		char one[1024];
+		if (skipped(l, i, call))
+			continue;
 		if (run_plugin(l, i, "DEL", call, prev, NULL, one, sizeof(one)) < 0 && ret == 0) {
 			snprintf(err, errlen, "%s", one);
 			ret = -1;
@@ -141,6 +153,8 @@ int cni_add(const struct cni_conflist *l, const struct cni_call *call, char **re
 	char *prev = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		char *out = NULL;
+		if (skipped(l, i, call))
+			continue;
 		struct cni_result parsed;
 		char perr[256];
 		int rc = run_plugin(l, i, "ADD", call, prev, &out, err, errlen);
@@ -175,7 +189,8 @@ int cni_check(const struct cni_conflist *l, const struct cni_call *call, const c
               char *err, size_t errlen)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		if (run_plugin(l, i, "CHECK", call, prev_result, NULL, err, errlen) < 0)
+		if (!skipped(l, i, call) &&
+		    run_plugin(l, i, "CHECK", call, prev_result, NULL, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

@@ -1,7 +1,8 @@
 /* Running a conflist's plugins for one container (CNI spec 0.4.0/1.0.0): ADD in order, each
  * getting the previous one's result; DEL in reverse order; CHECK in order. Each plugin is
  * spawned (posix_spawn: no fork of the daemon, no shell) with the CNI_* environment and its
- * config on stdin; its output is bounded and it is killed after the timeout. */
+ * config on stdin; its output is bounded and it is killed after the timeout. A portmap plugin
+ * is left out when the call publishes no port. */
 #ifndef LIB_ENGINE_CNI_EXEC_H
 #define LIB_ENGINE_CNI_EXEC_H
 

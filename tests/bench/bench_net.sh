@@ -34,7 +34,7 @@ bb_cfg=$(lxc_config_from_engine "$REF_ID" NAME "$BUSYBOX_ROOTFS" |
 	die "isula run -d on the default network failed"
 isula_run=() lxc_run=()
 for i in $(seq 1 "$RUNS"); do
-	make_lxc "bb$i" "$bb_cfg
+	make_lxc "bb$i" "${bb_cfg//NAME/bb$i}
 lxc.net.0.type = veth
 lxc.net.0.link = $BENCH_BRIDGE
 lxc.net.0.name = eth0

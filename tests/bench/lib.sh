@@ -187,7 +187,13 @@ bench_cleanup() {
 	for f in "$BENCH_TMP"/cni/*.conflist; do
 		[ -f "$f" ] || continue
 		br=$(jq -r '.plugins[0].bridge // empty' "$f" 2>/dev/null)
-		[ -n "$br" ] && ip link del "$br" 2>/dev/null
+		[ -n "$br" ] || continue
+		ip link del "$br" 2>/dev/null
+		iptables -w -t nat -S POSTROUTING 2>/dev/null | grep -F -- "! -o $br -j MASQUERADE" |
+			while read -r _ rule; do
+				# shellcheck disable=SC2086
+				iptables -w -t nat -D $rule
+			done
 	done
 	[ -n "${BENCH_BRIDGE:-}" ] && ip link del "$BENCH_BRIDGE" 2>/dev/null
 	rm -rf "$BENCH_TMP"

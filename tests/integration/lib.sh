@@ -451,14 +451,20 @@ it_cleanup() {
 	return 0
 }
 
-# The bridges of the networks the file's daemons made (a network's bridge outlives its
-# daemon, as docker0 does).
+# The bridges and masquerading rules of the networks the file's daemons made (they outlive
+# their daemon, as docker0 does).
 remove_bridges() {
 	local f br
 	for f in "$IT_TMP"/daemon-*/cni/*.conflist; do
 		[ -f "$f" ] || continue
 		br=$(jq -r '.plugins[0].bridge // empty' "$f" 2>/dev/null)
-		[ -n "$br" ] && ip link del "$br" 2>/dev/null
+		[ -n "$br" ] || continue
+		ip link del "$br" 2>/dev/null
+		iptables -w -t nat -S POSTROUTING 2>/dev/null | grep -F -- "! -o $br -j MASQUERADE" |
+			while read -r _ rule; do
+				# shellcheck disable=SC2086
+				iptables -w -t nat -D $rule
+			done
 	done
 	return 0
 }

@@ -63,6 +63,8 @@ expect_match "the host's bridge holds the gateway" "inet $GW/" "$(ip -4 addr sho
 # ipam NETWORK: "SUBNET GATEWAY" of its first IPAM config.
 ipam() { isula network inspect -f '{{json .IPAM.Config}}' "$1" | jq -r '.[0] | "\(.Subnet) \(.Gateway)"'; }
 subnet=$(ipam bridge | cut -d' ' -f1)
+masq_rules() { iptables -w -t nat -S POSTROUTING | grep -cF -- "! -o $1 -j MASQUERADE"; }
+expect_eq "one masquerading rule for the default network" 1 "$(masq_rules "$BR")"
 other=$(ip -4 route | grep -v " dev $BR " | awk -v s="$subnet" '$1 == s')
 [ -z "$other" ] && pass "the default subnet $subnet overlaps no other route of the host" ||
 	fail "the default subnet overlaps no route" "$other"
@@ -159,6 +161,12 @@ in1=$(id_of in1)
 in2=$(id_of in2)
 isbr=$(bridge_of isnet)
 isula rm -f in1 in2 >/dev/null
+expect_eq "an --internal network has no masquerading rule" 0 "$(masq_rules "$isbr")"
+out=$(isula network create ext1 2>&1)
+extbr=$(bridge_of ext1)
+expect_eq "network create: one masquerading rule" 1 "$(masq_rules "$extbr")"
+expect_eq "network rm ext1" ext1 "$(isula network rm ext1 2>&1)"
+expect_eq "network rm: its masquerading rule is gone" 0 "$(masq_rules "$extbr")"
 expect_eq "network rm" isnet "$(isula network rm isnet 2>&1)"
 ip link show "$isbr" >/dev/null 2>&1 && fail "network rm deletes its bridge" || pass "network rm deletes its bridge"
 [ ! -e "$GRAPH/cni/isnet" ] && pass "network rm deletes its leases" || fail "network rm deletes its leases"
@@ -250,6 +258,7 @@ net_clean "$id" && pass "restart policy: rm -f leaves nothing" || fail "restart 
 stop_daemon main
 IT_NETWORK=1 start_daemon main || it_abort "the daemon must start again"
 expect_eq "daemon restart: inspect keeps the address" "$C1" "$(ip_of c1)"
+expect_eq "daemon restart: still one masquerading rule" 1 "$(masq_rules "$BR")"
 wait_for "daemon restart: srv still answers" 10 ctr_answers c1 "$SRV" 8080
 # A container that ends while the daemon is down is DELeted when it comes back.
 id=$(id_of srv)
