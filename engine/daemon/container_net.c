@@ -458,26 +458,6 @@ void container_net_lxc_config(struct strbuf *f, const struct container *c)
 	lxc_conf_line(f, "lxc.net.0.flags", "up");
 }
 
-static void gen_ports(yajl_gen g, const struct net_config *n)
-{
-	jg_key(g, "Ports");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < n->n_ports; i++) {
-		const struct cni_port *p = &n->ports[i];
-		char key[32], hp[16];
-		snprintf(key, sizeof(key), "%d/%s", p->container_port, p->proto);
-		snprintf(hp, sizeof(hp), "%d", p->host_port);
-		jg_key(g, key);
-		yajl_gen_array_open(g);
-		yajl_gen_map_open(g);
-		jg_kstr(g, "HostIp", p->host_ip[0] ? p->host_ip : "0.0.0.0");
-		jg_kstr(g, "HostPort", hp);
-		yajl_gen_map_close(g);
-		yajl_gen_array_close(g);
-	}
-	yajl_gen_map_close(g);
-}
-
 static void gen_endpoint(yajl_gen g, const struct container_net_state *s)
 {
 	jg_kstr(g, "IPAddress", s->ip);
@@ -491,7 +471,7 @@ void container_net_gen(yajl_gen g, const struct container *c)
 	const struct container_net_state *s = &c->net;
 	yajl_gen_map_open(g);
 	gen_endpoint(g, s);
-	gen_ports(g, &c->host.net);
+	net_ports_gen(g, "Ports", &c->host.net, "0.0.0.0");
 	jg_key(g, "Networks");
 	yajl_gen_map_open(g);
 	if (s->network) {

@@ -24,17 +24,22 @@ void net_config_gen(yajl_gen g, const struct net_config *n)
 	jg_kstr(g, "NetworkMode", n->mode ? n->mode : "none");
 	jg_kstr(g, "IPv4Address", n->ip);
 	jg_kstr(g, "MacAddress", n->mac);
-	jg_key(g, "PortBindings");
+	net_ports_gen(g, "PortBindings", n, NULL);
+}
+
+void net_ports_gen(yajl_gen g, const char *key, const struct net_config *n, const char *any_ip)
+{
+	jg_key(g, key);
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < n->n_ports; i++) {
 		const struct cni_port *p = &n->ports[i];
-		char key[32], hp[16];
-		snprintf(key, sizeof(key), "%d/%s", p->container_port, p->proto);
+		char port[32], hp[16];
+		snprintf(port, sizeof(port), "%d/%s", p->container_port, p->proto);
 		snprintf(hp, sizeof(hp), "%d", p->host_port);
-		jg_key(g, key);
+		jg_key(g, port);
 		yajl_gen_array_open(g);
 		yajl_gen_map_open(g);
-		jg_kstr(g, "HostIp", p->host_ip);
+		jg_kstr(g, "HostIp", p->host_ip[0] || !any_ip ? p->host_ip : any_ip);
 		jg_kstr(g, "HostPort", hp);
 		yajl_gen_map_close(g);
 		yajl_gen_array_close(g);

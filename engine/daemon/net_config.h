@@ -21,6 +21,9 @@ struct net_config {
 };
 
 void net_config_gen(yajl_gen g, const struct net_config *n);
+/* "KEY": {"80/tcp": [{"HostIp", "HostPort"}], ...} of n's ports; an empty HostIp is any_ip
+ * when it is given (inspect's Ports says "0.0.0.0"). */
+void net_ports_gen(yajl_gen g, const char *key, const struct net_config *n, const char *any_ip);
 /* From a HostConfig (and, for an API request, the whole body: NetworkingConfig and
  * Config.MacAddress win). 0, or -1 with err naming the bad value. */
 int net_config_parse(yajl_val hostconfig, yajl_val body, struct net_config *n, char *err,

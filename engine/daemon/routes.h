@@ -2,6 +2,7 @@
 #ifndef ENGINE_ROUTES_H
 #define ENGINE_ROUTES_H
 
+#include <stdbool.h>
 #include <yajl/yajl_tree.h>
 
 #include "container.h"
@@ -15,6 +16,13 @@ struct container *route_find_container(const struct request *req, struct respons
 struct container *route_find_any_container(const struct request *req, struct response *resp);
 /* The request's body as a JSON object (free with yajl_tree_free); NULL after answering 400. */
 yajl_val route_json_object(const struct request *req, struct response *resp);
+
+/* The request's ?filters={"key": [...]}: NULL when absent (*ok true), or NULL with *ok false
+ * after answering 400 (not a JSON object, or a key not in known, which is NULL-terminated). */
+yajl_val route_filters(const struct request *req, struct response *resp, const char *const *known,
+                       bool *ok);
+/* A "label" filter's value, "KEY" or "KEY=VALUE", against "k=v" labels. */
+bool route_label_match(char *const *labels, const char *want);
 
 void route_ping(const struct request *req, struct response *resp);
 void route_version(const struct request *req, struct response *resp);

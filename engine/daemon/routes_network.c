@@ -118,43 +118,16 @@ static bool match_driver(const struct network_info *ni, const char *want)
 
 static bool match_label(const struct network_info *ni, const char *want)
 {
-	const char *eq = strchr(want, '=');
-	size_t klen = eq ? (size_t)(eq - want) : strlen(want);
-	int i = strv_find_env(ni->labels, want, klen);
-	return i >= 0 && (!eq || strcmp(ni->labels[i] + klen + 1, eq + 1) == 0);
-}
-
-static int check_filters(yajl_val f, char *err, size_t errlen)
-{
-	static const char *known[] = {"name", "id", "driver", "label", "type", NULL};
-	for (size_t i = 0; f && i < f->u.object.len; i++) {
-		size_t k = 0;
-		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
-			k++;
-		if (!known[k]) {
-			snprintf(err, errlen,
-			         "Invalid filter '%s': allowed are name, id, driver, label, type",
-			         f->u.object.keys[i]);
-			return -1;
-		}
-	}
-	return 0;
+	return route_label_match(ni->labels, want);
 }
 
 void route_network_list(const struct request *req, struct response *resp)
 {
-	const char *ftext = req_query(req, "filters");
-	yajl_val f = NULL;
-	char err[512] = "";
-	if (ftext && *ftext) {
-		f = json_parse(ftext, err, sizeof(err));
-		if (!f || !YAJL_IS_OBJECT(f) || check_filters(f, err, sizeof(err)) < 0) {
-			resp_error(resp, 400, "invalid filters: %s", err[0] ? err : ftext);
-			if (f)
-				yajl_tree_free(f);
-			return;
-		}
-	}
+	static const char *const known[] = {"name", "id", "driver", "label", "type", NULL};
+	bool ok;
+	yajl_val f = route_filters(req, resp, known, &ok);
+	if (!ok)
+		return;
 	char **names = network_names();
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_array_open(g);

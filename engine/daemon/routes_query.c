@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "routes.h"
 #include "store.h"
+#include "core/strbuf.h"
 #include "core/strv.h"
 #include "core/timeutil.h"
 #include "core/units.h"
@@ -144,10 +145,7 @@ static bool match_id(const struct container *c, const char *want)
 
 static bool match_label(const struct container *c, const char *want)
 {
-	const char *eq = strchr(want, '=');
-	size_t klen = eq ? (size_t)(eq - want) : strlen(want);
-	int i = strv_find_env(c->config.labels, want, klen);
-	return i >= 0 && (!eq || strcmp(c->config.labels[i] + klen + 1, eq + 1) == 0);
+	return route_label_match(c->config.labels, want);
 }
 
 static bool filters_match(yajl_val f, const struct container *c)
@@ -158,22 +156,48 @@ static bool filters_match(yajl_val f, const struct container *c)
 	       any_match(json_get(f, "label"), match_label, c);
 }
 
-static int check_filter_keys(yajl_val f, char *err, size_t errlen)
+/* ?filters={"key": [...]}: NULL (and ok) when absent; NULL after answering 400 when it is
+ * not JSON or names a key not in known (NULL-terminated; allowed: their names for the
+ * message). */
+yajl_val route_filters(const struct request *req, struct response *resp, const char *const *known,
+                       bool *ok)
 {
-	static const char *known[] = {"status", "name", "id", "label", NULL};
-	for (size_t i = 0; f && i < f->u.object.len; i++) {
+	const char *ftext = req_query(req, "filters");
+	char err[512] = "";
+	*ok = true;
+	if (!ftext || !*ftext)
+		return NULL;
+	yajl_val f = json_parse(ftext, err, sizeof(err));
+	for (size_t i = 0; f && YAJL_IS_OBJECT(f) && !err[0] && i < f->u.object.len; i++) {
 		size_t k = 0;
 		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
 			k++;
-		if (!known[k]) {
-			snprintf(err, errlen,
-			         "Invalid filter '%s': allowed are status, name, id, "
-			         "label",
-			         f->u.object.keys[i]);
-			return -1;
-		}
+		if (known[k])
+			continue;
+		struct strbuf allowed = {0};
+		for (k = 0; known[k]; k++)
+			strbuf_printf(&allowed, "%s%s", k ? ", " : "", known[k]);
+		char *a = strbuf_take(&allowed);
+		snprintf(err, sizeof(err), "Invalid filter '%s': allowed are %s",
+		         f->u.object.keys[i], a ? a : "");
+		free(a);
 	}
-	return 0;
+	if (!f || !YAJL_IS_OBJECT(f) || err[0]) {
+		resp_error(resp, 400, "invalid filters: %s", err[0] ? err : ftext);
+		if (f)
+			yajl_tree_free(f);
+		*ok = false;
+		return NULL;
+	}
+	return f;
+}
+
+bool route_label_match(char *const *labels, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	size_t klen = eq ? (size_t)(eq - want) : strlen(want);
+	int i = strv_find_env(labels, want, klen);
+	return i >= 0 && (!eq || strcmp(labels[i] + klen + 1, eq + 1) == 0);
 }
 
 static void gen_list_entry(yajl_gen g, const struct container *c)
@@ -230,19 +254,11 @@ static int cmp_created_desc(const void *a, const void *b)
 void route_container_list(const struct request *req, struct response *resp)
 {
 	bool all = req_query_bool(req, "all");
-	const char *ftext = req_query(req, "filters");
-	char err[512] = "";
-	yajl_val filters = NULL;
-	if (ftext && *ftext) {
-		filters = json_parse(ftext, err, sizeof(err));
-		if (!filters || !YAJL_IS_OBJECT(filters) ||
-		    check_filter_keys(filters, err, sizeof(err)) < 0) {
-			resp_error(resp, 400, "invalid filters: %s", err[0] ? err : ftext);
-			if (filters)
-				yajl_tree_free(filters);
-			return;
-		}
-	}
+	static const char *const known[] = {"status", "name", "id", "label", NULL};
+	bool ok;
+	yajl_val filters = route_filters(req, resp, known, &ok);
+	if (!ok)
+		return;
 	size_t n;
 	struct container **list = store_list(&n);
 	qsort(list, n, sizeof(*list), cmp_created_desc);

@@ -135,27 +135,12 @@ bb_cmd=(sh -c 'sleep 1000')
 REF_ID=$("$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}") ||
 	die "isula run -d --external-rootfs $BUSYBOX_ROOTFS none sh -c 'sleep 1000' failed"
 bb_cfg=$(lxc_config_from_engine "$REF_ID" NAME "$BUSYBOX_ROOTFS")
-isula_run=() lxc_run=()
 for i in $(seq 1 "$BB_RUNS"); do
 	make_lxc "bb$i" "${bb_cfg//NAME/bb$i}" "$REF_ID"
-	sides="isula lxc"
-	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
-	for side in $sides; do
-		if [ "$side" = isula ]; then
-			t0=${EPOCHREALTIME/./}
-			"$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}" >/dev/null ||
-				die "isula run -d --external-rootfs $BUSYBOX_ROOTFS none sh -c 'sleep 1000' failed"
-			t1=${EPOCHREALTIME/./}
-			isula_run+=("$(ms_between "$t0" "$t1")")
-		else
-			t0=${EPOCHREALTIME/./}
-			lxc-start -n "bb$i" -P "$LXCPATH" -d -- "${bb_cmd[@]}" ||
-				die "lxc-start -n bb$i -P $LXCPATH -d -- sh -c 'sleep 1000' failed"
-			t1=${EPOCHREALTIME/./}
-			lxc_run+=("$(ms_between "$t0" "$t1")")
-		fi
-	done
+	busybox_run_pair "$i"
 done
+isula_run=("${ISULA_MS[@]}")
+lxc_run=("${LXC_MS[@]}")
 log "isula run -d ms: ${isula_run[*]}"
 log "lxc-start -d ms: ${lxc_run[*]}"
 result "busybox isula run -d (median ms)" "$(median "${isula_run[@]}")" ms 40

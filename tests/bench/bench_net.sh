@@ -32,7 +32,6 @@ bb_cfg=$(lxc_config_from_engine "$REF_ID" NAME "$BUSYBOX_ROOTFS" |
 # Warm-up of the engine side: makes the default network (not counted).
 "$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}" >/dev/null ||
 	die "isula run -d on the default network failed"
-isula_run=() lxc_run=()
 for i in $(seq 1 "$RUNS"); do
 	make_lxc "bb$i" "${bb_cfg//NAME/bb$i}
 lxc.net.0.type = veth
@@ -41,24 +40,10 @@ lxc.net.0.name = eth0
 lxc.net.0.flags = up
 lxc.net.0.ipv4.address = $net.$((i + 1))/24
 lxc.net.0.ipv4.gateway = $net.1" "$REF_ID"
-	sides="isula lxc"
-	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
-	for side in $sides; do
-		if [ "$side" = isula ]; then
-			t0=${EPOCHREALTIME/./}
-			"$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}" >/dev/null ||
-				die "isula run -d on the default network failed"
-			t1=${EPOCHREALTIME/./}
-			isula_run+=("$(ms_between "$t0" "$t1")")
-		else
-			t0=${EPOCHREALTIME/./}
-			lxc-start -n "bb$i" -P "$LXCPATH" -d -- "${bb_cmd[@]}" ||
-				die "lxc-start -n bb$i -P $LXCPATH -d failed"
-			t1=${EPOCHREALTIME/./}
-			lxc_run+=("$(ms_between "$t0" "$t1")")
-		fi
-	done
+	busybox_run_pair "$i"
 done
+isula_run=("${ISULA_MS[@]}")
+lxc_run=("${LXC_MS[@]}")
 # Both sides really have their address (checked after the timing).
 n_addr=0
 for id in $("$ISULA" ps -q --no-trunc); do

@@ -18,6 +18,8 @@ REPO=$(cd "$BENCH_LIB_DIR/../.." && pwd)
 BIN=${BIN:-$REPO/build/bin}
 ISULA=$BIN/isula
 ISULAD=$BIN/isulad
+# shellcheck source=tests/cni_cleanup.sh
+source "$REPO/tests/cni_cleanup.sh"
 
 BENCH_TMP=""
 DAEMON_PID=""
@@ -183,18 +185,7 @@ bench_cleanup() {
 	# Nothing should be mounted below the temp dir (containers mount in their own namespace).
 	findmnt -rn -o TARGET | awk -v d="$BENCH_TMP/" 'index($0, d) == 1' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null || true; done
-	local f br
-	for f in "$BENCH_TMP"/cni/*.conflist; do
-		[ -f "$f" ] || continue
-		br=$(jq -r '.plugins[0].bridge // empty' "$f" 2>/dev/null)
-		[ -n "$br" ] || continue
-		ip link del "$br" 2>/dev/null
-		iptables -w -t nat -S POSTROUTING 2>/dev/null | grep -F -- "! -o $br -j MASQUERADE" |
-			while read -r _ rule; do
-				# shellcheck disable=SC2086
-				iptables -w -t nat -D $rule
-			done
-	done
+	cni_remove_networks "$BENCH_TMP/cni"
 	[ -n "${BENCH_BRIDGE:-}" ] && ip link del "$BENCH_BRIDGE" 2>/dev/null
 	rm -rf "$BENCH_TMP"
 	if [ -n "$CGPARENT" ]; then
@@ -247,4 +238,28 @@ BUSYBOX_ROOTFS=""
 busybox_rootfs() {
 	BUSYBOX_ROOTFS=$(bash "$REPO/tests/mkrootfs.sh" busybox | tail -n 1)
 	[ -x "$BUSYBOX_ROOTFS/bin/sh" ] || die "no busybox rootfs"
+}
+
+# busybox_run_pair I [ISULA-FLAGS...]: one `isula run -d FLAGS` and one `lxc-start -d` of the
+# plain lxc container bbI (made beforehand), each running `sh -c 'sleep 1000'` on the busybox
+# rootfs, in alternating order (odd I: isula first); their times (ms) are appended to ISULA_MS
+# and LXC_MS.
+ISULA_MS=()
+LXC_MS=()
+busybox_run_pair() {
+	local i=$1 side t0 sides="isula lxc"
+	shift
+	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
+	for side in $sides; do
+		t0=${EPOCHREALTIME/./}
+		if [ "$side" = isula ]; then
+			"$ISULA" run -d "$@" --external-rootfs "$BUSYBOX_ROOTFS" none sh -c 'sleep 1000' \
+				>/dev/null || die "isula run -d $* --external-rootfs $BUSYBOX_ROOTFS failed"
+			ISULA_MS+=("$(ms_between "$t0" "${EPOCHREALTIME/./}")")
+		else
+			lxc-start -n "bb$i" -P "$LXCPATH" -d -- sh -c 'sleep 1000' ||
+				die "lxc-start -n bb$i -P $LXCPATH -d failed"
+			LXC_MS+=("$(ms_between "$t0" "${EPOCHREALTIME/./}")")
+		fi
+	done
 }

@@ -33,6 +33,8 @@ esac
 ISULAD=$BIN/isulad
 ISULA=$BIN/isula
 MKROOTFS=$REPO/tests/mkrootfs.sh
+# shellcheck source=tests/cni_cleanup.sh
+source "$REPO/tests/cni_cleanup.sh"
 CGROOT=/sys/fs/cgroup
 
 IT_NAME=$(basename "$0" .sh)
@@ -445,27 +447,9 @@ it_cleanup() {
 	done
 	leftover_mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 	sanitizer_reports
-	remove_bridges
+	cni_remove_networks "$IT_TMP"/daemon-*/cni
 	rm -rf "$IT_TMP"
 	remove_cgroups
-	return 0
-}
-
-# The bridges and masquerading rules of the networks the file's daemons made (they outlive
-# their daemon, as docker0 does).
-remove_bridges() {
-	local f br
-	for f in "$IT_TMP"/daemon-*/cni/*.conflist; do
-		[ -f "$f" ] || continue
-		br=$(jq -r '.plugins[0].bridge // empty' "$f" 2>/dev/null)
-		[ -n "$br" ] || continue
-		ip link del "$br" 2>/dev/null
-		iptables -w -t nat -S POSTROUTING 2>/dev/null | grep -F -- "! -o $br -j MASQUERADE" |
-			while read -r _ rule; do
-				# shellcheck disable=SC2086
-				iptables -w -t nat -D $rule
-			done
-	done
 	return 0
 }
 
