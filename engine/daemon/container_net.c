@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,75 +279,136 @@ static void fill_call(const struct container *c, const char *ns, struct cni_call
 	call->rt.n_ports = c->host.net.n_ports;
 }
 
-int container_net_setup(struct container *c, char *err, size_t errlen)
+struct net_pending {
+	pthread_t thread;
+	struct container *c;
+	struct cni_conflist l;
+	struct cni_call call;
+	char *ns, *result;
+	int ret;
+	int64_t started_ms;
+	char err[1024];
+};
+
+static void *add_thread(void *arg)
 {
-	const char *mode = c->host.net.mode;
-	if (net_kind(mode) == NET_CONTAINER) {
-		struct error e;
-		struct container *o = store_lookup(mode + 10, &e);
-		if (!o) {
-			snprintf(err, errlen, "--net %s: %s", mode, e.msg);
-			return -1;
-		}
-		store_lock();
-		bool running = o->state.status == STATUS_RUNNING;
-		store_unlock();
-		store_put(o);
-		if (!running) {
-			snprintf(err, errlen, "--net %s: container %s is not running", mode,
-			         mode + 10);
-			return -1;
-		}
-		return 0;
+	struct net_pending *p = arg;
+	p->ret = cni_add(&p->l, &p->call, &p->result, p->err, sizeof(p->err));
+	return NULL;
+}
+
+static void remove_state(const struct container *c)
+{
+	char *dir = store_container_dir(c->id);
+	char *path = dir ? path_join(dir, NET_STATE_FILE) : NULL;
+	if (path)
+		unlink(path);
+	free(path);
+	free(dir);
+}
+
+static void pending_free(struct net_pending *p)
+{
+	cni_conflist_free(&p->l);
+	free(p->ns);
+	free(p->result);
+	free(p);
+}
+
+/* --net container:X: X must run. */
+static int check_joined(const char *mode, char *err, size_t errlen)
+{
+	struct error e;
+	struct container *o = store_lookup(mode + 10, &e);
+	if (!o) {
+		snprintf(err, errlen, "--net %s: %s", mode, e.msg);
+		return -1;
 	}
+	store_lock();
+	bool running = o->state.status == STATUS_RUNNING;
+	store_unlock();
+	store_put(o);
+	if (!running) {
+		snprintf(err, errlen, "--net %s: container %s is not running", mode, mode + 10);
+		return -1;
+	}
+	return 0;
+}
+
+int container_net_begin(struct container *c, struct net_pending **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	const char *mode = c->host.net.mode;
+	if (net_kind(mode) == NET_CONTAINER)
+		return check_joined(mode, err, errlen);
 	if (net_kind(mode) != NET_CNI)
 		return 0;
 	container_net_teardown(c); /* what an earlier run may have left */
-	struct cni_conflist l;
+	struct net_pending *p = calloc(1, sizeof(*p));
 	struct error e;
-	if (network_get(mode, &l, NULL, &e) < 0) {
-		snprintf(err, errlen, "%s", e.msg);
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	char *ns = container_net_ns_path(c->id);
-	char *result = NULL;
-	struct cni_call call;
+	if (network_get(mode, &p->l, NULL, &e) < 0) {
+		snprintf(err, errlen, "%s", e.msg);
+		free(p);
+		return -1;
+	}
+	p->c = c;
+	p->ns = container_net_ns_path(c->id);
 	int ret = -1;
-	if (!ns || mkdir_p(g_net.netns_dir, 0700) < 0) {
+	if (!p->ns || mkdir_p(g_net.netns_dir, 0700) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", g_net.netns_dir, strerror(errno));
-	} else if (netns_file_create(ns, err, errlen) == 0) {
+	} else if (netns_file_create(p->ns, err, errlen) == 0) {
 		/* Recorded first: a daemon killed during ADD still DELs at its next start. */
-		if (write_state(c, mode, ns, NULL) < 0) {
+		if (write_state(c, mode, p->ns, NULL) < 0) {
 			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE,
 			         strerror(errno));
 		} else {
-			fill_call(c, ns, &call);
-			int64_t t0 = monotonic_ms();
-			ret = cni_add(&l, &call, &result, err, errlen);
-			LOG_DEBUG("container %s: CNI ADD on %s took %lld ms", c->id, mode,
-			          (long long)(monotonic_ms() - t0));
-		}
-		if (ret == 0 && write_state(c, mode, ns, result) < 0) {
-			snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE,
-			         strerror(errno));
-			cni_del(&l, &call, result, (char[256]){0}, 256);
-			ret = -1;
+			fill_call(c, p->ns, &p->call);
+			p->started_ms = monotonic_ms();
+			int rc = pthread_create(&p->thread, NULL, add_thread, p);
+			if (rc == 0)
+				ret = 0;
+			else
+				snprintf(err, errlen, "cannot start CNI ADD: %s", strerror(rc));
 		}
 		if (ret < 0) {
-			char *dir = store_container_dir(c->id);
-			char *path = dir ? path_join(dir, NET_STATE_FILE) : NULL;
-			if (path)
-				unlink(path);
-			free(path);
-			free(dir);
-			netns_file_remove(ns);
+			remove_state(c);
+			netns_file_remove(p->ns);
 		}
 	}
-	if (ret == 0)
-		set_state(c, mode, result);
-	free(result);
-	free(ns);
-	cni_conflist_free(&l);
+	if (ret < 0)
+		pending_free(p);
+	else
+		*out = p;
+	return ret;
+}
+
+int container_net_finish(struct container *c, struct net_pending *p, char *err, size_t errlen)
+{
+	if (!p)
+		return 0;
+	pthread_join(p->thread, NULL);
+	LOG_DEBUG("container %s: CNI ADD on %s took %lld ms", c->id, p->l.name,
+	          (long long)(monotonic_ms() - p->started_ms));
+	int ret = p->ret;
+	if (ret < 0)
+		snprintf(err, errlen, "%s", p->err);
+	if (ret == 0 && write_state(c, c->host.net.mode, p->ns, p->result) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", NET_STATE_FILE, strerror(errno));
+		char ignored[256];
+		cni_del(&p->l, &p->call, p->result, ignored, sizeof(ignored));
+		ret = -1;
+	}
+	if (ret < 0) {
+		remove_state(c);
+		netns_file_remove(p->ns);
+	} else {
+		set_state(c, c->host.net.mode, p->result);
+	}
+	pending_free(p);
 	return ret;
 }
 
@@ -420,7 +482,8 @@ void container_net_load(struct container *c)
 	free(path);
 }
 
-void container_net_lxc_config(struct strbuf *f, const struct container *c)
+void container_net_lxc_config(struct strbuf *f, const struct container *c, const char *monitor_path,
+                              const char *state_dir, int64_t limit_ms)
 {
 	const char *mode = c->host.net.mode;
 	switch (net_kind(mode)) {
@@ -431,6 +494,9 @@ void container_net_lxc_config(struct strbuf *f, const struct container *c)
 		char *ns = container_net_ns_path(c->id);
 		lxc_conf_line(f, "lxc.namespace.share.net", "%s", ns ? ns : "");
 		free(ns);
+		/* The first start-host hook: the init waits for the daemon's ADD. */
+		lxc_conf_line(f, "lxc.hook.start-host", "%s net-wait %s %lld", monitor_path,
+		              state_dir, (long long)limit_ms);
 		return;
 	}
 	case NET_CONTAINER: {

@@ -21,6 +21,7 @@
 #include "container_net.h"
 #include "events.h"
 #include "engine/exit_record.h"
+#include "engine/net_gate.h"
 #include "core/fileutil.h"
 #include "core/idgen.h"
 #include "core/json.h"
@@ -455,20 +456,17 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	char *state_dir = store_state_dir(c->id);
 	int ret = -1, log_fd = -1, pidfd = -1;
 	bool channel_mounted = false;
+	struct net_pending *net = NULL;
 	if (!state_dir || check_hooks_kept(c, err, errlen) < 0 ||
 	    check_command(c, argv, err, errlen) < 0 ||
 	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
 		goto out;
-	/* The network namespace is ready (address, routes) before the init runs in it. */
-	if (container_net_setup(c, err, errlen) < 0)
-		goto out;
-	if (c->host.system_container)
-		rootfs_write_network_files(c);
 	if (mkdir_p(state_dir, 0700) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
 		goto out;
 	}
 	exit_record_clear(state_dir);
+	net_gate_reset(state_dir);
 	const char *stale[] = {"lxc.log", OCI_HOOK_ERROR_FILE};
 	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
 		char *path = path_join(state_dir, stale[i]);
@@ -476,6 +474,12 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 			unlink(path);
 		free(path);
 	}
+	/* The network namespace is made now and set up (CNI ADD) while liblxc prepares the
+	 * container; its init waits for it (net_gate.h), so it starts with its address. */
+	if (container_net_begin(c, &net, err, errlen) < 0)
+		goto out;
+	if (c->host.system_container && !net)
+		rootfs_write_network_files(c);
 	if (write_bundle(c, state_dir, true, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
@@ -503,6 +507,14 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
+	if (net) {
+		char net_err[1024] = "";
+		int nr = container_net_finish(c, net, net_err, sizeof(net_err));
+		net = NULL;
+		if (nr == 0 && c->host.system_container)
+			rootfs_write_network_files(c); /* /etc/hosts with the address */
+		net_gate_release(state_dir, nr == 0 ? NULL : net_err);
+	}
 	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
 	if (ret == 0)
 		run_poststart_hooks(c);
@@ -515,6 +527,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		store_unlock();
 	}
 out:
+	if (net) /* failed before the monitor ran: ADD is waited for, then undone */
+		container_net_finish(c, net, (char[256]){0}, 256);
 	if (ret < 0) {
 		container_net_teardown(c);
 		sysopt_start_failed(c, channel_mounted, err, errlen);

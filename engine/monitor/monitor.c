@@ -14,6 +14,7 @@
  *   isulad-monitor exec NAME LXCPATH [OPTIONS] -- ARGV...                (see exec.c)
  *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
  *   isulad-monitor devices-hook STATE_DIR FILE [--v1]
+ *   isulad-monitor net-wait STATE_DIR LIMIT_MS  (lxc.hook.start-host, see net_wait.c)
  *                                              (lxc.hook.start-host, see devices_hook.c)
  *   isulad-monitor proc-rw-hook /proc/sys/PATH...   (lxc.hook.mount, see sysopt_hooks.c)
  */
@@ -181,6 +182,8 @@ int main(int argc, char **argv)
 		return monitor_devices_hook(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return monitor_exec(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "net-wait") == 0)
+		return monitor_net_wait(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
 		return proc_rw_hook(argc - 2, argv + 2);
 	struct monitor_stdio_opts o = {.log_max_file = 1};

@@ -14,6 +14,8 @@ void monitor_start_error(const char *state_dir, const char *err);
 /* lxc.hook.start-host attaching the BPF device program on cgroup v2 (devices_hook.c); argv
  * starts after "devices-hook". Returns the exit code. */
 int monitor_devices_hook(int argc, char **argv);
+/* net-wait STATE_DIR LIMIT_MS (net_wait.c): argv without the subcommand. */
+int monitor_net_wait(int argc, char **argv);
 /* lxc.hook.mount for --ns-change-opt: binds each /proc/sys path in argv read-write onto
  * itself inside the container's rootfs mount. Returns the exit code. */
 int proc_rw_hook(int argc, char **argv);

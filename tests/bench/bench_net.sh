@@ -32,6 +32,7 @@ bb_cfg=$(lxc_config_from_engine "$REF_ID" NAME "$BUSYBOX_ROOTFS" |
 # Warm-up of the engine side: makes the default network (not counted).
 "$ISULA" run -d --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}" >/dev/null ||
 	die "isula run -d on the default network failed"
+none_run=()
 for i in $(seq 1 "$RUNS"); do
 	make_lxc "bb$i" "${bb_cfg//NAME/bb$i}
 lxc.net.0.type = veth
@@ -41,6 +42,11 @@ lxc.net.0.flags = up
 lxc.net.0.ipv4.address = $net.$((i + 1))/24
 lxc.net.0.ipv4.gateway = $net.1" "$REF_ID"
 	busybox_run_pair "$i"
+	# The same start without a network, for scale.
+	t0=${EPOCHREALTIME/./}
+	"$ISULA" run -d --net none --external-rootfs "$BUSYBOX_ROOTFS" none "${bb_cmd[@]}" >/dev/null ||
+		die "isula run -d --net none failed"
+	none_run+=("$(ms_between "$t0" "${EPOCHREALTIME/./}")")
 done
 isula_run=("${ISULA_MS[@]}")
 lxc_run=("${LXC_MS[@]}")
@@ -59,4 +65,5 @@ mi=$(median "${isula_run[@]}")
 ml=$(median "${lxc_run[@]}")
 result "busybox isula run -d, default network (median ms)" "$mi" ms
 result "busybox lxc-start -d, veth on a bridge (median ms)" "$ml" ms
+result "busybox isula run -d --net none, same rounds (median ms)" "$(median "${none_run[@]}")" ms
 result "run -d on a network ratio isula/lxc" "$(awk -v a="$mi" -v b="$ml" 'BEGIN { printf "%.3f", a / b }')" x 1.2

@@ -69,6 +69,11 @@ other=$(ip -4 route | grep -v " dev $BR " | awk -v s="$subnet" '$1 == s')
 [ -z "$other" ] && pass "the default subnet $subnet overlaps no other route of the host" ||
 	fail "the default subnet overlaps no route" "$other"
 
+# The init starts only once ADD is done: its very first command sees the address.
+run_bb --name early --external-rootfs "$BB" none sh -c 'ip -4 -o addr show eth0; sleep 600' >/dev/null
+wait_for "the init's first command sees its address" 10 sh -c "'$ISULA' logs early | grep -qF \"inet \$('$ISULA' inspect -f '{{.NetworkSettings.IPAddress}}' early)/\""
+isula rm -f early >/dev/null
+
 # ----------------------------------------------------------- two containers talk over TCP
 run_bb --name srv --external-rootfs "$BB" none sh -c "$(serve 8080)" >/dev/null
 SRV=$(ip_of srv)
@@ -280,6 +285,20 @@ expect_fail_code "a cni-bin-dir without the plugin is refused at create" 125 '"b
 	isula create --name bad --external-rootfs "$BB" none true
 gone bad && pass "cni-bin-dir without the plugin: nothing made" || fail "nothing made"
 expect_eq "bip sets the default network's subnet" "10.214.3.0/24 10.214.3.1" "$(ipam bridge)"
+# A failing ADD at start (the bridge plugin gone from the bin dir after create): the start
+# fails naming it, and nothing is left.
+mkdir -p "$IT_TMP/bins"
+for p in /usr/lib/cni/*; do ln -s "$p" "$IT_TMP/bins/"; done
+start_daemon flaky --cni-bin-dir "$IT_TMP/bins" --bip 10.214.4.1/24 || it_abort "daemon flaky"
+fid=$(isula create --external-rootfs "$BB" none sleep 600)
+rm "$IT_TMP/bins/bridge"
+expect_fail "a start whose ADD fails is refused" '"bridge" not found' isula start "$fid"
+expect_eq "after the failed ADD the container is not running" inited "$(status_of "$fid")"
+[ ! -e "$STATE/netns/$fid" ] && [ ! -e "$LCR/$fid/network.json" ] && ! grep -rqs "$fid" "$GRAPH/cni" &&
+	pass "after the failed ADD: no netns, state or lease left" || fail "after the failed ADD: nothing left"
+ln -s /usr/lib/cni/bridge "$IT_TMP/bins/bridge"
+expect_ok "the same container starts once the plugin is back" isula start "$fid"
+[ -n "$(ip_of "$fid")" ] && pass "and has its address" || fail "and has its address"
 start_daemon off || it_abort "daemon off"
 id=$(run_bb --external-rootfs "$BB" none sleep 600)
 expect_eq "bridge none: containers get --net none" none "$(ifield "$id" '{{.HostConfig.NetworkMode}}')"
