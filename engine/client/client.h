@@ -95,6 +95,8 @@ int cmd_inspect(struct client *cl, int argc, char **argv);
 int inspect_print_each(struct client *cl, struct cli_values *v, const char *tmpl,
                        void (*make_path)(char *path, size_t len, const char *ref));
 int cmd_network(struct client *cl, int argc, char **argv);
+/* "Labels": {"k": "v", ...} from the KEY[=VALUE] list option idx of v (flags.c). */
+void gen_labels(yajl_gen g, struct cli_values *v, size_t idx);
 int cmd_port(struct client *cl, int argc, char **argv);
 int cmd_version(struct client *cl, int argc, char **argv);
 int cmd_info(struct client *cl, int argc, char **argv);

@@ -412,15 +412,7 @@ static char *build_request(struct cli_values *v, bool is_run)
 		char *ep[] = {(char *)cli_string(v, C_ENTRYPOINT), NULL};
 		jg_kstrv(g, "Entrypoint", ep);
 	}
-	jg_key(g, "Labels");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < cli_list_len(v, C_LABEL); i++) {
-		const char *l = cli_list_at(v, C_LABEL, i);
-		const char *eq = strchr(l, '=');
-		yajl_gen_string(g, (const unsigned char *)l, eq ? (size_t)(eq - l) : strlen(l));
-		jg_str(g, eq ? eq + 1 : "");
-	}
-	yajl_gen_map_close(g);
+	gen_labels(g, v, C_LABEL);
 	if (gen_host_config(g, v) < 0) {
 		yajl_gen_free(g);
 		goto done;

@@ -57,15 +57,7 @@ static int net_create(struct client *cl, int argc, char **argv)
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	jg_key(g, "Labels");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < cli_list_len(v, LABEL); i++) {
-		const char *l = cli_list_at(v, LABEL, i);
-		const char *eq = strchr(l, '=');
-		yajl_gen_string(g, (const unsigned char *)l, eq ? (size_t)(eq - l) : strlen(l));
-		jg_str(g, eq ? eq + 1 : "");
-	}
-	yajl_gen_map_close(g);
+	gen_labels(g, v, LABEL);
 	yajl_gen_map_close(g);
 	char *body = jg_finish(g, NULL);
 	struct api_response r;

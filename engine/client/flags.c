@@ -1,8 +1,10 @@
 /* The flag parsing every isula command shares: its own option table, plus --help and
  * -H/--host, and the count of positional arguments it needs. */
 #include <stdio.h>
+#include <string.h>
 
 #include "client.h"
+#include "core/json.h"
 
 struct cli_values *parse_command_flags(struct client *cl, const char *usage_line,
                                        const struct cli_option *opts, size_t nopts, size_t help_idx,
@@ -38,4 +40,17 @@ struct cli_values *parse_command_flags(struct client *cl, const char *usage_line
 		return NULL;
 	}
 	return v;
+}
+
+void gen_labels(yajl_gen g, struct cli_values *v, size_t idx)
+{
+	jg_key(g, "Labels");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < cli_list_len(v, idx); i++) {
+		const char *l = cli_list_at(v, idx, i);
+		const char *eq = strchr(l, '=');
+		yajl_gen_string(g, (const unsigned char *)l, eq ? (size_t)(eq - l) : strlen(l));
+		jg_str(g, eq ? eq + 1 : "");
+	}
+	yajl_gen_map_close(g);
 }

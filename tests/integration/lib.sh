@@ -187,6 +187,17 @@ wait_for() {
 
 # ifield REF TEMPLATE: one inspect value (empty on error).
 ifield() { "$ISULA" inspect -f "$2" "$1" 2>/dev/null; }
+# lxc_in ID CMD...: CMD inside the container, through liblxc (no engine exec).
+lxc_in() { timeout 10 lxc-attach -n "$1" -P "$LCR" -- "${@:2}"; }
+# sd_booted ID: systemd inside reports "running".
+sd_booted() { [ "$(lxc_in "$1" systemctl is-system-running 2>/dev/null)" = running ]; }
+# restarted_from ID OLDPID: running again with another init.
+restarted_from() {
+	local p
+	p=$(ifield "$1" '{{.State.Pid}}')
+	[ "$(ifield "$1" '{{.State.Status}}')" = running ] && [ -n "$p" ] && [ "$p" != 0 ] &&
+		[ "$p" != "$2" ]
+}
 status_of() { ifield "$1" '{{.State.Status}}'; }
 pid_of() { ifield "$1" '{{.State.Pid}}'; }
 # is_status REF STATUS: for polling.

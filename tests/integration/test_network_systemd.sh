@@ -9,18 +9,7 @@ IT_NETWORK=1 start_daemon main || it_abort "the daemon must start"
 R1=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
 BOOT_TIMEOUT=30
 
-in_ct() {
-	local id=$1
-	shift
-	timeout 10 lxc-attach -n "$id" -P "$LCR" -- "$@"
-}
-sd_running() { [ "$(in_ct "$1" systemctl is-system-running 2>/dev/null)" = running ]; }
 ip_of() { ifield "$1" '{{.NetworkSettings.IPAddress}}'; }
-restarted() {
-	local p
-	p=$(pid_of "$1")
-	is_status "$1" running && [ -n "$p" ] && [ "$p" != 0 ] && [ "$p" != "$2" ]
-}
 HOSTBB=$(command -v busybox) || it_abort "busybox is needed on the host (busybox-static)"
 pings() { "$HOSTBB" ping -c 1 -W 2 "$1" >/dev/null 2>&1; }
 
@@ -29,21 +18,21 @@ id=$(isula run -tid --system-container --restart on-reboot --hostname netsd --dn
 is_hex64 "$id" && pass "a system container runs on the default network" || it_abort "run" "$id"
 ip=$(ip_of "$id")
 [ -n "$ip" ] && pass "it has an address ($ip)" || fail "it has an address"
-wait_for "systemd boots to 'running' with its network" "$BOOT_TIMEOUT" sd_running "$id" ||
-	in_ct "$id" systemctl --failed --no-pager 2>&1 | sed 's/^/    /'
+wait_for "systemd boots to 'running' with its network" "$BOOT_TIMEOUT" sd_booted "$id" ||
+	lxc_in "$id" systemctl --failed --no-pager 2>&1 | sed 's/^/    /'
 # The address was there before the init: the netns was made and ADDed before liblxc ran it.
-expect_match "eth0 holds the address inside" "inet $ip/" "$(in_ct "$id" ip -4 addr show eth0 2>&1)"
+expect_match "eth0 holds the address inside" "inet $ip/" "$(lxc_in "$id" ip -4 addr show eth0 2>&1)"
 gw=$(ifield "$id" '{{.NetworkSettings.Gateway}}')
-expect_match "the default route goes through the gateway" "default via $gw" "$(in_ct "$id" ip route 2>&1)"
-expect_match "/etc/hosts names the container at its address" "$ip	netsd" "$(in_ct "$id" cat /etc/hosts 2>&1)"
-expect_match "/etc/resolv.conf has --dns" "nameserver 192.0.2.53" "$(in_ct "$id" cat /etc/resolv.conf 2>&1)"
+expect_match "the default route goes through the gateway" "default via $gw" "$(lxc_in "$id" ip route 2>&1)"
+expect_match "/etc/hosts names the container at its address" "$ip	netsd" "$(lxc_in "$id" cat /etc/hosts 2>&1)"
+expect_match "/etc/resolv.conf has --dns" "nameserver 192.0.2.53" "$(lxc_in "$id" cat /etc/resolv.conf 2>&1)"
 wait_for "the host reaches the container (ping of its address)" 10 pings "$ip"
 pid=$(pid_of "$id")
-in_ct "$id" systemctl reboot >/dev/null 2>&1
-wait_for "reboot with on-reboot: running again" 30 restarted "$id" "$pid"
+lxc_in "$id" systemctl reboot >/dev/null 2>&1
+wait_for "reboot with on-reboot: running again" 30 restarted_from "$id" "$pid"
 ip2=$(ip_of "$id")
 [ -n "$ip2" ] && pass "after the reboot it has an address ($ip2)" || fail "after the reboot it has an address"
-wait_for "after the reboot systemd is running again" "$BOOT_TIMEOUT" sd_running "$id"
+wait_for "after the reboot systemd is running again" "$BOOT_TIMEOUT" sd_booted "$id"
 wait_for "after the reboot the host reaches it" 10 pings "$ip2"
 expect_eq "one lease for it after the reboot" 1 "$(grep -rls "$id" "$GRAPH/cni" | wc -l)"
 expect_ok "isula stop" isula stop "$id"
