@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <signal.h>
 
 #include "client.h"
 #include "inspect_template.h"
@@ -178,6 +180,32 @@ static void print_pretty(const char *json)
 		yajl_tree_free(root);
 }
 
+/* inspect -t: the daemon has that many seconds to answer every container asked about. */
+static void inspect_timed_out(int sig)
+{
+	static const char msg[] = "Error: timed out waiting for the daemon (inspect -t)\n";
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to say */
+	}
+	_exit(1);
+}
+
+static int inspect_set_timeout(const char *value)
+{
+	int64_t secs = 120;
+	if (value && (parse_int64(value, &secs) < 0 || secs < 1 || secs > 86400)) {
+		fprintf(stderr,
+		        "invalid argument \"%s\" for \"-t, --time\" flag: expected whole "
+		        "seconds from 1 to 86400\n",
+		        value);
+		return -1;
+	}
+	signal(SIGALRM, inspect_timed_out);
+	alarm((unsigned)secs);
+	return 0;
+}
+
 int cmd_inspect(struct client *cl, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
@@ -196,6 +224,10 @@ int cmd_inspect(struct client *cl, int argc, char **argv)
 		return code;
 	const char *tmpl = cli_string(v, 2);
 	bool pretty_open = false;
+	if (inspect_set_timeout(cli_string(v, 3)) < 0) {
+		cli_values_free(v);
+		return 1;
+	}
 	for (size_t i = 0; i < cli_npositional(v); i++) {
 		char path[1024];
 		container_path(path, sizeof(path), cli_positional(v, i), "/json");
