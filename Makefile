@@ -275,28 +275,24 @@ INSTALL_FILES := $(BINS:$(BUILD)/bin/%=$(BINDIR)/%) $(UNITS:%=$(UNITDIR)/%) \
 	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 	$(LOCALSTATEDIR)/lib/isulad/hooks/hookspec.json $(LOCALSTATEDIR)/lib/lcrd/hooks/hookspec.json
 
-# What the units, sample specs and configuration look like with this PREFIX/SYSCONFDIR.
+# The units and sample specs name the binaries and sysconfig where this install puts them.
 FIX_PATHS := sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/sysconfig/|$(SYSCONFDIR)/sysconfig/|g'
-$(BUILD)/install/%: packaging/systemd/%
-	@mkdir -p $(dir $@)
-	$(FIX_PATHS) $< >$@
-$(BUILD)/install/lxcfs-hookspec.json: tools/lxcfs-toolkit/hookspec.json
-	@mkdir -p $(dir $@)
-	$(FIX_PATHS) $< >$@
-$(BUILD)/install/syscontainer-hookspec.json: policies/syscontainer-hooks.json
-	@mkdir -p $(dir $@)
-	$(FIX_PATHS) $< >$@
-STAGED := $(UNITS:%=$(BUILD)/install/%) $(BUILD)/install/lxcfs-hookspec.json \
-	$(BUILD)/install/syscontainer-hookspec.json
 
-# install_conf SRC DEST MODE: a configuration file, only when none is there.
-install_conf = install -d $(DESTDIR)$(dir $(2)) && { [ -e $(DESTDIR)$(2) ] || \
-	install -m $(3) $(1) $(DESTDIR)$(2); }
+# install_conf SRC DEST MODE: a configuration file (SRC's paths fixed), only when none is
+# there; its directory is made when missing (an existing one keeps its mode).
+install_conf = { [ -d $(DESTDIR)$(dir $(2)) ] || install -d $(DESTDIR)$(dir $(2)); } && \
+	{ [ -e $(DESTDIR)$(2) ] || { $(FIX_PATHS) $(1) >$(DESTDIR)$(2).tmp && \
+	chmod $(3) $(DESTDIR)$(2).tmp && mv $(DESTDIR)$(2).tmp $(DESTDIR)$(2); }; }
 
-install: all $(MAN_PAGES) $(STAGED)
+install: all $(MAN_PAGES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(UNITS:%=$(BUILD)/install/%) $(DESTDIR)$(UNITDIR)/
+	@# Configuration directories: root's only (as the RPM), when this install makes them.
+	for d in $(SYSCONFDIR)/isulad $(SYSCONFDIR)/isulad-tools; do \
+		[ -d $(DESTDIR)$$d ] || install -d -m 0750 $(DESTDIR)$$d || exit 1; done
+	@set -e; for u in $(UNITS); do echo "install $$u -> $(DESTDIR)$(UNITDIR)/"; \
+		$(FIX_PATHS) packaging/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
 	install -m 0644 $(COMPLETIONS:%=completion/%) $(DESTDIR)$(BASHCOMPDIR)/
 	@set -e; for m in $(MAN_PAGES); do s=$${m##*.}; \
 		install -d $(DESTDIR)$(MANDIR)/man$$s; \
@@ -305,28 +301,28 @@ install: all $(MAN_PAGES) $(STAGED)
 	@# The sample hook spec: where the seed's example run takes it from, and where its
 	@# lxcfs-toolkit package puts it (/var/lib/lcrd, iSulad's former name).
 	install -d $(DESTDIR)$(LOCALSTATEDIR)/lib/isulad/hooks $(DESTDIR)$(LOCALSTATEDIR)/lib/lcrd/hooks
-	install -m 0644 $(BUILD)/install/lxcfs-hookspec.json \
-		$(DESTDIR)$(LOCALSTATEDIR)/lib/isulad/hooks/hookspec.json
-	install -m 0644 $(BUILD)/install/lxcfs-hookspec.json \
-		$(DESTDIR)$(LOCALSTATEDIR)/lib/lcrd/hooks/hookspec.json
+	set -e; for d in isulad lcrd; do \
+		$(FIX_PATHS) tools/lxcfs-toolkit/hookspec.json \
+			>$(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; \
+		chmod 0644 $(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; done
 	$(call install_conf,packaging/etc/daemon.json,$(SYSCONFDIR)/isulad/daemon.json,0640)
 	$(call install_conf,packaging/etc/iSulad.sysconfig,$(SYSCONFDIR)/sysconfig/iSulad,0640)
 	@# syscontainer-tools' sample hook spec, where the seed's examples take it from.
-	$(call install_conf,$(BUILD)/install/syscontainer-hookspec.json,$(SYSCONFDIR)/isulad-tools/hookspec.json,0640)
+	$(call install_conf,policies/syscontainer-hooks.json,$(SYSCONFDIR)/isulad-tools/hookspec.json,0640)
 	@# authz-broker's default policy (allows everyone everything, as the original's RPM).
 	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/authz-broker
 	$(call install_conf,policies/authz-broker/policy.json,$(LOCALSTATEDIR)/lib/authz-broker/policy.json,0640)
 
 # Removes what install put there; a configuration file only while it is the shipped one.
-uninstall: $(STAGED)
+uninstall:
 	rm -f $(INSTALL_FILES:%=$(DESTDIR)%)
 	@set -e; printf '%s %s\n' \
 		packaging/etc/daemon.json $(SYSCONFDIR)/isulad/daemon.json \
 		packaging/etc/iSulad.sysconfig $(SYSCONFDIR)/sysconfig/iSulad \
-		$(BUILD)/install/syscontainer-hookspec.json $(SYSCONFDIR)/isulad-tools/hookspec.json \
+		policies/syscontainer-hooks.json $(SYSCONFDIR)/isulad-tools/hookspec.json \
 		policies/authz-broker/policy.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json | \
 	while read -r src dst; do \
-		if cmp -s $$src $(DESTDIR)$$dst; then rm -f $(DESTDIR)$$dst; \
+		if $(FIX_PATHS) $$src | cmp -s - $(DESTDIR)$$dst; then rm -f $(DESTDIR)$$dst; \
 		elif [ -e $(DESTDIR)$$dst ]; then echo "kept $(DESTDIR)$$dst (edited)"; fi; \
 	done
 	@# Directories only when empty (a user's data and edits stay).

@@ -11,7 +11,7 @@ static const char NO_REGISTRY[] = "this engine pulls no images, so it talks to n
 static const char NO_CRI[] = "this engine has no CRI (Kubernetes) service";
 
 static const struct {
-	const char *key;  /* daemon.json */
+	const char *key;  /* daemon.json, or NULL (a flag alone) */
 	const char *flag; /* long flag, or NULL */
 	char short_flag;
 	const char *only; /* the one value there is, or NULL */
@@ -35,6 +35,8 @@ static const struct {
      "a container's processes get the umask its own init sets (systemd: UMask= in a unit)"},
     {"default-ulimits", "default-ulimit", 0, NULL,
      "set limits per container with isula run --ulimit NAME=SOFT[:HARD]"},
+    {NULL, "authorization-plugin", 0, NULL,
+     "set it in daemon.json: \"authorization-plugin\": \"authz-broker\""},
     {"selinux-enabled", "selinux-enabled", 0, NULL,
      "this engine sets no SELinux labels (containers are confined by capabilities, "
      "seccomp and device rules)"},
@@ -58,7 +60,7 @@ int config_unsupported_key(const char *file, const char *key, yajl_val value, ch
                            size_t errlen)
 {
 	for (size_t i = 0; i < N_UNSUPPORTED; i++) {
-		if (strcmp(g_unsupported[i].key, key) != 0)
+		if (!g_unsupported[i].key || strcmp(g_unsupported[i].key, key) != 0)
 			continue;
 		if (configures_nothing(value, g_unsupported[i].only))
 			return 0;
