@@ -169,7 +169,7 @@ FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -I. \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
-	hotplug_record hotplug_args authz_policy
+	hotplug_record hotplug_args authz_policy daemon_log_opts
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -187,6 +187,8 @@ FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check h
 	core/error core/units
 FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
 FUZZ_OBJ_authz_policy := authz/policy
+FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
+FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

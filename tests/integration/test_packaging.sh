@@ -167,16 +167,16 @@ rpm_list=$(files "$root" | grep -vE '^/var/lib/rpm/')
 expect_eq "the RPMs install exactly the files make install does" "$std_list" "$rpm_list"
 # Each file the same as make install's, but the programs (compiled again from the tarball);
 # same modes.
-expect_ok "make install DESTDIR again, to compare" "${MK[@]}" install DESTDIR="$T/std"
+expect_ok "make install into a fresh DESTDIR, to compare" "${MK[@]}" install DESTDIR="$T/fresh"
 differ=$(cd "$root" && for f in $rpm_list; do
-	[ -f "$T/std$f" ] || continue
-	[ "$(stat -c %a ".$f")" = "$(stat -c %a "$T/std$f")" ] || echo "mode $f"
+	[ -f "$T/fresh$f" ] || continue
+	[ "$(stat -c %a ".$f")" = "$(stat -c %a "$T/fresh$f")" ] || echo "mode $f"
 	case "$f" in /usr/bin/*) continue ;; esac
-	cmp -s ".$f" "$T/std$f" || echo "content $f"
+	cmp -s ".$f" "$T/fresh$f" || echo "content $f"
 done)
 expect_eq "each RPM file has make install's content and mode" "" "$differ"
 for d in /etc/isulad /etc/isulad-tools /var/lib/authz-broker; do
-	expect_eq "RPM and make install: $d has the same mode" "$(stat -c %a "$T/std$d")" "$(stat -c %a "$root$d")"
+	expect_eq "RPM and make install: $d has the same mode" "$(stat -c %a "$T/fresh$d")" "$(stat -c %a "$root$d")"
 done
 expect_eq "RPM: policy.json 0640" 640 "$(stat -c %a "$root/var/lib/authz-broker/policy.json")"
 expect_eq "RPM: /var/lib/authz-broker 0750" 750 "$(stat -c %a "$root/var/lib/authz-broker")"
