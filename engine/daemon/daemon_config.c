@@ -621,9 +621,3 @@ void daemon_config_free(struct daemon_config *cfg)
 	free(cfg->authz_socket);
 	memset(cfg, 0, sizeof(*cfg));
 }
-
-const char *daemon_config_log_opt(const struct daemon_config *cfg, const char *key)
-{
-	int i = strv_find_env(cfg->log_opts, key, strlen(key));
-	return i < 0 ? NULL : strchr(cfg->log_opts[i], '=') + 1;
-}

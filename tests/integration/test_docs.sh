@@ -75,6 +75,7 @@ expect_eq "isula rm ${id:0:6}<TAB> (a short ID from the daemon)" "${id:0:12}" "$
 expect_eq "isula -H unix://SOCK stop web<TAB> (the command line's host)" "webfront" \
 	"$(ISULAD_HOST=unix:///nonexistent complete_line "isula -H unix://$SOCK stop web")"
 expect_eq "isula run --name <TAB>: a value, no container" "" "$(complete_line 'isula run --name ')"
+expect_eq "isula run --net h<TAB>" "host" "$(complete_line 'isula run --net h')"
 expect_eq "isulad-tools add-<TAB>" "add-device add-nic add-path add-route" "$(complete_line 'isulad-tools add-')"
 expect_eq "isulad-tools add-nic --ty<TAB>" "--type" "$(complete_line 'isulad-tools add-nic --ty')"
 expect_eq "isulad-tools add-nic --type <TAB>" "eth veth" "$(complete_line 'isulad-tools add-nic --type ')"
