@@ -1,10 +1,10 @@
 /* ps, inspect, version, info. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <signal.h>
 
 #include "client.h"
 #include "inspect_template.h"
