@@ -328,9 +328,9 @@ uninstall:
 		elif [ -e $(DESTDIR)$$dst ]; then echo "kept $(DESTDIR)$$dst (edited)"; fi; \
 	done
 	@# Directories only when empty (a user's data and edits stay).
-	-rmdir $(DESTDIR)$(LOCALSTATEDIR)/lib/isulad/hooks $(DESTDIR)$(LOCALSTATEDIR)/lib/lcrd/hooks \
-		$(DESTDIR)$(LOCALSTATEDIR)/lib/lcrd $(DESTDIR)$(LOCALSTATEDIR)/lib/authz-broker \
-		$(DESTDIR)$(SYSCONFDIR)/isulad $(DESTDIR)$(SYSCONFDIR)/isulad-tools 2>/dev/null
+	@for d in $(LOCALSTATEDIR)/lib/isulad/hooks $(LOCALSTATEDIR)/lib/lcrd/hooks \
+		$(LOCALSTATEDIR)/lib/lcrd $(LOCALSTATEDIR)/lib/authz-broker $(SYSCONFDIR)/isulad \
+		$(SYSCONFDIR)/isulad-tools; do rmdir $(DESTDIR)$$d 2>/dev/null || true; done
 
 # A versioned source tarball of the tree's tracked files as they are now (committed or not),
 # with the commit in COMMIT: build/isulad-VERSION.tar.gz.
