@@ -6,12 +6,7 @@
 set -u
 source "$(dirname "$0")/lib.sh"
 it_setup
-MK=(make -s -C "$REPO" BUILD="$BUILD")
-T=$IT_TMP/pkg
-mkdir -p "$T"
-
-# files DIR: every file and symlink under DIR, relative to it, sorted.
-files() { (cd "$1" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./|/|' | sort); }
+source "$(dirname "$0")/pkg_lib.sh"
 
 # ------------------------------------------------------------------- make install / uninstall
 expect_ok "make install DESTDIR (defaults: /usr, /etc, /var)" "${MK[@]}" install DESTDIR="$T/std"

@@ -8,12 +8,7 @@
 set -u
 source "$(dirname "$0")/lib.sh"
 it_setup
-MK=(make -s -C "$REPO" BUILD="$BUILD")
-T=$IT_TMP/pkg
-mkdir -p "$T"
-
-# files DIR: every file and symlink under DIR, relative to it, sorted.
-files() { (cd "$1" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./|/|' | sort); }
+source "$(dirname "$0")/pkg_lib.sh"
 
 expect_ok "make install DESTDIR (to compare)" "${MK[@]}" install DESTDIR="$T/fresh"
 std_list=$(files "$T/fresh")
