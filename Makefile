@@ -4,6 +4,16 @@ CC ?= cc
 BUILD ?= build
 PREFIX ?= /usr
 DESTDIR ?=
+# Where `make install` puts things (FHS); nothing goes anywhere else. The binaries' own
+# defaults (/etc/isulad/daemon.json, /var/lib/isulad, ...) are compiled in and do not follow
+# SYSCONFDIR/LOCALSTATEDIR: point them elsewhere with their flags.
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+VERSION := $(shell sed -n 's/^\#define ISULAD_VERSION "\(.*\)"/\1/p' lib/core/version.h)
 
 PKGS := lxc yajl libmicrohttpd libcap libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
@@ -14,7 +24,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 TLS_CFLAGS := $(shell pkg-config --cflags gnutls)
 
 CFLAGS ?= -O2 -g
-GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+# A `make dist` tarball carries its commit in COMMIT (no git there).
+GIT_COMMIT := $(shell cat COMMIT 2>/dev/null || git rev-parse HEAD 2>/dev/null || echo unknown)
 CFLAGS += -DGIT_COMMIT='"$(GIT_COMMIT)"'
 # lib/ is included path-qualified: "core/json.h", "host/cgroup_fs.h", "engine/oci_hooks.h".
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS) $(TLS_CFLAGS)
@@ -158,7 +169,7 @@ FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -I. \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
-	hotplug_record hotplug_args authz_policy cni
+	hotplug_record hotplug_args authz_policy cni daemon_log_opts
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -177,6 +188,8 @@ FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check h
 FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
 FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_LIB_cni := engine/cni_result engine/cni_conf engine/port_spec core/json core/strv core/utf8
+FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
+FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -244,27 +257,102 @@ unit: $(UNIT_BINS)
 check: all $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/run-all.sh $(UNIT_BINS)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+# Man pages: man/NAME.SECTION.scd, turned into troff by scdoc.
+MAN_SRC := $(wildcard man/*.scd)
+MAN_PAGES := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc <$< >$@
+
+man: $(MAN_PAGES)
+
+UNITS := isulad.service lxcfs.service authz.service
+COMPLETIONS := isula isulad-tools
+# The files `make install` puts in place: programs (replaced on every install) and
+# configuration (installed only when absent, never over a user's edit; `make uninstall`
+# removes it only while it is still the shipped one).
+INSTALL_CONFIG := $(SYSCONFDIR)/isulad/daemon.json $(SYSCONFDIR)/sysconfig/iSulad \
+	$(SYSCONFDIR)/isulad-tools/hookspec.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json
+INSTALL_FILES := $(BINS:$(BUILD)/bin/%=$(BINDIR)/%) $(UNITS:%=$(UNITDIR)/%) \
+	$(COMPLETIONS:%=$(BASHCOMPDIR)/%) \
+	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+	$(LOCALSTATEDIR)/lib/isulad/hooks/hookspec.json $(LOCALSTATEDIR)/lib/lcrd/hooks/hookspec.json
+
+# The units and sample specs name the binaries and sysconfig where this install puts them.
+FIX_PATHS := sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/sysconfig/|$(SYSCONFDIR)/sysconfig/|g'
+
+# install_conf SRC DEST MODE: a configuration file (SRC's paths fixed), only when none is
+# there; its directory is made when missing (an existing one keeps its mode).
+install_conf = { [ -d $(DESTDIR)$(dir $(2)) ] || install -d $(DESTDIR)$(dir $(2)); } && \
+	{ [ -e $(DESTDIR)$(2) ] || { $(FIX_PATHS) $(1) >$(DESTDIR)$(2).tmp && \
+	chmod $(3) $(DESTDIR)$(2).tmp && mv $(DESTDIR)$(2).tmp $(DESTDIR)$(2); }; }
+
+install: all $(MAN_PAGES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	@# Configuration directories: root's only (as the RPM), when this install makes them.
+	for d in $(SYSCONFDIR)/isulad $(SYSCONFDIR)/isulad-tools; do \
+		[ -d $(DESTDIR)$$d ] || install -d -m 0750 $(DESTDIR)$$d || exit 1; done
+	@set -e; for u in $(UNITS); do echo "install $$u -> $(DESTDIR)$(UNITDIR)/"; \
+		$(FIX_PATHS) packaging/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m 0644 $(COMPLETIONS:%=completion/%) $(DESTDIR)$(BASHCOMPDIR)/
+	@set -e; for m in $(MAN_PAGES); do s=$${m##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		echo "install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/"; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	@# The sample hook spec: where the seed's example run takes it from, and where its
 	@# lxcfs-toolkit package puts it (/var/lib/lcrd, iSulad's former name).
-	for d in /var/lib/isulad/hooks /var/lib/lcrd/hooks; do \
-		install -d $(DESTDIR)$$d && \
-		sed 's|"/usr/bin/lxcfs-toolkit"|"$(PREFIX)/bin/lxcfs-toolkit"|' \
-			tools/lxcfs-toolkit/hookspec.json >$(DESTDIR)$$d/hookspec.json && \
-		chmod 0644 $(DESTDIR)$$d/hookspec.json || exit 1; \
-	done
+	install -d $(DESTDIR)$(LOCALSTATEDIR)/lib/isulad/hooks $(DESTDIR)$(LOCALSTATEDIR)/lib/lcrd/hooks
+	set -e; for d in isulad lcrd; do \
+		$(FIX_PATHS) tools/lxcfs-toolkit/hookspec.json \
+			>$(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; \
+		chmod 0644 $(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; done
+	$(call install_conf,packaging/etc/daemon.json,$(SYSCONFDIR)/isulad/daemon.json,0640)
+	$(call install_conf,packaging/etc/iSulad.sysconfig,$(SYSCONFDIR)/sysconfig/iSulad,0640)
 	@# syscontainer-tools' sample hook spec, where the seed's examples take it from.
-	install -d $(DESTDIR)/etc/isulad-tools
-	sed 's|"/usr/bin/syscontainer-hooks"|"$(PREFIX)/bin/syscontainer-hooks"|' \
-		policies/syscontainer-hooks.json >$(DESTDIR)/etc/isulad-tools/hookspec.json
-	chmod 0640 $(DESTDIR)/etc/isulad-tools/hookspec.json
-	@# authz-broker's default policy (allows everyone everything, as the original's RPM), kept
-	@# when present.
-	install -d -m 0750 $(DESTDIR)/var/lib/authz-broker
-	[ -e $(DESTDIR)/var/lib/authz-broker/policy.json ] || install -m 0640 \
-		policies/authz-broker/policy.json $(DESTDIR)/var/lib/authz-broker/policy.json
+	$(call install_conf,policies/syscontainer-hooks.json,$(SYSCONFDIR)/isulad-tools/hookspec.json,0640)
+	@# authz-broker's default policy (allows everyone everything, as the original's RPM).
+	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/authz-broker
+	$(call install_conf,policies/authz-broker/policy.json,$(LOCALSTATEDIR)/lib/authz-broker/policy.json,0640)
+
+# Removes what install put there; a configuration file only while it is the shipped one.
+uninstall:
+	rm -f $(INSTALL_FILES:%=$(DESTDIR)%)
+	@set -e; printf '%s %s\n' \
+		packaging/etc/daemon.json $(SYSCONFDIR)/isulad/daemon.json \
+		packaging/etc/iSulad.sysconfig $(SYSCONFDIR)/sysconfig/iSulad \
+		policies/syscontainer-hooks.json $(SYSCONFDIR)/isulad-tools/hookspec.json \
+		policies/authz-broker/policy.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json | \
+	while read -r src dst; do \
+		if $(FIX_PATHS) $$src | cmp -s - $(DESTDIR)$$dst; then rm -f $(DESTDIR)$$dst; \
+		elif [ -e $(DESTDIR)$$dst ]; then echo "kept $(DESTDIR)$$dst (edited)"; fi; \
+	done
+	@# Directories only when empty (a user's data and edits stay).
+	@for d in $(LOCALSTATEDIR)/lib/isulad/hooks $(LOCALSTATEDIR)/lib/lcrd/hooks \
+		$(LOCALSTATEDIR)/lib/lcrd $(LOCALSTATEDIR)/lib/authz-broker $(SYSCONFDIR)/isulad \
+		$(SYSCONFDIR)/isulad-tools; do rmdir $(DESTDIR)$$d 2>/dev/null || true; done
+
+# A versioned source tarball of the tree's tracked files as they are now (committed or not),
+# with the commit in COMMIT: build/isulad-VERSION.tar.gz.
+DIST := $(BUILD)/isulad-$(VERSION).tar.gz
+dist:
+	@mkdir -p $(BUILD)
+	@set -e; tree=$$(git stash create); echo $(GIT_COMMIT) >$(BUILD)/COMMIT; \
+	git archive --format=tar.gz --prefix=isulad-$(VERSION)/ \
+		--add-file=$(BUILD)/COMMIT -o $(DIST) $${tree:-HEAD}; \
+	rm -f $(BUILD)/COMMIT; echo "$(DIST)"
+
+# RPMs from the spec (packaging/rpm/isulad.spec) with Debian's rpmbuild, into
+# $(BUILD)/rpm/RPMS. Debian's rpm database knows none of the spec's BuildRequires (they are
+# Debian packages here, installed by scripts/install-deps.sh): hence --nodeps.
+RPM_TOP := $(abspath $(BUILD))/rpm
+rpm: dist
+	@rm -rf $(RPM_TOP) && mkdir -p $(RPM_TOP)/SOURCES
+	cp $(DIST) $(RPM_TOP)/SOURCES/
+	rpmbuild -ba --nodeps --define '_topdir $(RPM_TOP)' --define 'version $(VERSION)' \
+		packaging/rpm/isulad.spec
+	@find $(RPM_TOP)/RPMS $(RPM_TOP)/SRPMS -name '*.rpm'
 
 format:
 	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(DAEMON_SRC) $(CLIENT_SRC) $(MONITOR_SRC) \
@@ -277,7 +365,7 @@ format:
 clean:
 	rm -rf build build-san
 
-.PHONY: all unit check install format clean
+.PHONY: all unit check install uninstall dist rpm man format clean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 -include $(shell find $(BUILD)/fuzz-obj -name '*.d' 2>/dev/null)
 .SECONDARY:

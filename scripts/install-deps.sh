@@ -5,7 +5,7 @@ PKGS=(build-essential pkg-config clang-format lxc lxc-dev libyajl-dev libmicroht
       libcap-dev libarchive-dev libcmocka-dev debootstrap busybox-static iproute2 procps
       kmod lxcfs fuse3 libfuse3-dev jq curl strace clang libclang-rt-14-dev
       libnl-3-dev libnl-route-3-dev libudev-dev fdisk libgnutls28-dev openssl
-      containernetworking-plugins python3-docker)
+      containernetworking-plugins python3-docker rpm scdoc man-db python3)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

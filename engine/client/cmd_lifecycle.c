@@ -17,7 +17,8 @@ static const struct cli_option g_opts[L_COUNT] = {
                 "Seconds to wait for stop before killing it (default 10)"},
     [L_FORCE] = {"force", 'f', CLI_BOOL, NULL, "Force the operation"},
     [L_SIGNAL] = {"signal", 's', CLI_STRING, "SIGNAL", "Signal to send to the container"},
-    [L_VOLUMES] = {"volumes", 'v', CLI_BOOL, NULL, "Remove the volumes (not used)"},
+    [L_VOLUMES] = {"volumes", 'v', CLI_BOOL, NULL,
+                   "Remove anonymous volumes (this engine makes none: nothing to remove)"},
     [L_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use (lcr)"},
 };
 

@@ -1,8 +1,10 @@
 /* ps, inspect, version, info. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "inspect_template.h"
@@ -238,6 +240,32 @@ int inspect_print_each(struct client *cl, struct cli_values *v, const char *tmpl
 	return code;
 }
 
+/* inspect -t: the daemon has that many seconds to answer every container asked about. */
+static void inspect_timed_out(int sig)
+{
+	static const char msg[] = "Error: timed out waiting for the daemon (inspect -t)\n";
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to say */
+	}
+	_exit(1);
+}
+
+static int inspect_set_timeout(const char *value)
+{
+	int64_t secs = 120;
+	if (value && (parse_int64(value, &secs) < 0 || secs < 1 || secs > 86400)) {
+		fprintf(stderr,
+		        "invalid argument \"%s\" for \"-t, --time\" flag: expected whole "
+		        "seconds from 1 to 86400\n",
+		        value);
+		return -1;
+	}
+	signal(SIGALRM, inspect_timed_out);
+	alarm((unsigned)secs);
+	return 0;
+}
+
 int cmd_inspect(struct client *cl, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
@@ -254,6 +282,10 @@ int cmd_inspect(struct client *cl, int argc, char **argv)
 	                        0, argc, argv, false, 1, &code);
 	if (!v)
 		return code;
+	if (inspect_set_timeout(cli_string(v, 3)) < 0) {
+		cli_values_free(v);
+		return 1;
+	}
 	code = inspect_print_each(cl, v, cli_string(v, 2), container_json_path);
 	cli_values_free(v);
 	return code;

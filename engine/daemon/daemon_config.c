@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_unsupported.h"
 #include "core/cli_args.h"
 #include "engine/container_log.h"
 #include "core/fileutil.h"
@@ -94,7 +95,7 @@ static const struct cli_option g_opts[OPT_COUNT] = {
 
 void daemon_config_usage(void)
 {
-	cli_print_help(stdout, "Usage: isulad [OPTIONS]", g_opts, OPT_COUNT);
+	cli_print_help(stdout, "isulad [OPTIONS]", g_opts, OPT_COUNT);
 }
 
 /* daemon.json keys the seed documents. Keys we do not act on yet are accepted (with their
@@ -225,6 +226,8 @@ static int check_keys(yajl_val root, const char *file, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: unknown key \"%s\"", file, key);
 			return -1;
 		}
+		if (config_unsupported_key(file, key, root->u.object.values[i], err, errlen) < 0)
+			return -1;
 		if (!type_matches(root->u.object.values[i], g_known_keys[k].type)) {
 			snprintf(err, errlen, "%s: invalid value for key \"%s\": expected %s", file,
 			         key, type_name(g_known_keys[k].type));
@@ -595,6 +598,8 @@ int daemon_config_load(int argc, char **argv, struct daemon_config *cfg, char *e
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->api_idle_timeout_s = -1;
+	if (config_unsupported_flags(argc, argv, err, errlen) < 0)
+		return -1;
 	struct cli_values *v = cli_parse(g_opts, OPT_COUNT, argc - 1, argv + 1, false, err, errlen);
 	if (!v)
 		return -1;
@@ -644,10 +649,4 @@ void daemon_config_free(struct daemon_config *cfg)
 	free(cfg->tls_key);
 	free(cfg->authz_socket);
 	memset(cfg, 0, sizeof(*cfg));
-}
-
-const char *daemon_config_log_opt(const struct daemon_config *cfg, const char *key)
-{
-	int i = strv_find_env(cfg->log_opts, key, strlen(key));
-	return i < 0 ? NULL : strchr(cfg->log_opts[i], '=') + 1;
 }

@@ -58,7 +58,5 @@ struct daemon_config {
 int daemon_config_load(int argc, char **argv, struct daemon_config *cfg, char *err, size_t errlen);
 void daemon_config_free(struct daemon_config *cfg);
 void daemon_config_usage(void);
-/* Value of a log option ("max-size", ...) or NULL. */
-const char *daemon_config_log_opt(const struct daemon_config *cfg, const char *key);
 
 #endif

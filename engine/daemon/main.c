@@ -15,11 +15,13 @@
 #include "network.h"
 #include "core/strv.h"
 #include "daemon_config.h"
+#include "daemon_log.h"
 #include "events.h"
 #include "core/fileutil.h"
 #include "core/log.h"
 #include "engine/oci_hooks.h"
 #include "core/pidfile.h"
+#include "core/sd_notify.h"
 #include "core/proc_spawn.h"
 #include "routes.h"
 #include "runtime.h"
@@ -129,21 +131,6 @@ static char *sibling_binary(const char *name)
 	return path_join(dirname(self), name);
 }
 
-static void setup_logging(const struct daemon_config *cfg)
-{
-	enum log_level lvl;
-	log_level_parse(cfg->log_level, &lvl);
-	if (cfg->log_driver && strcmp(cfg->log_driver, "stdout") == 0) {
-		log_init(lvl, NULL);
-		return;
-	}
-	const char *dir = daemon_config_log_opt(cfg, "log-path");
-	char *path = path_join(dir ? dir : cfg->graph, "isulad.log");
-	mkdir_p(dir ? dir : cfg->graph, 0700);
-	log_init(lvl, path);
-	free(path);
-}
-
 /* The default hook spec is read again at every create; a broken one stops the daemon now
  * rather than every create later. */
 static int check_default_hook_spec(const char *path)
@@ -205,13 +192,19 @@ int main(int argc, char **argv)
 	}
 	/* Thread-per-connection would otherwise grow one malloc arena per thread. */
 	mallopt(M_ARENA_MAX, 2);
+	/* systemd's Type=notify: taken out of the environment before any thread or monitor. */
+	char *notify_socket = sd_notify_take_socket();
 	signal(SIGPIPE, SIG_IGN);
 	int pidfd = lock_pidfile(cfg.pidfile);
 	if (pidfd < 0) {
 		daemon_config_free(&cfg);
 		return 1;
 	}
-	setup_logging(&cfg);
+	if (daemon_log_setup(&cfg) < 0) {
+		unlink(cfg.pidfile);
+		daemon_config_free(&cfg);
+		return 1;
+	}
 	raise_nofile_limit();
 	/* The certificates are read before anything starts: a bad one stops the daemon, naming
 	 * the file (never a tcp listener without the protection asked for). */
@@ -279,11 +272,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	LOG_INFO("isulad %s listening on %s", ISULAD_VERSION, cfg.hosts[0]);
+	/* Every listener accepts now: a unit ordered after isulad.service can use the socket. */
+	char ready[64];
+	snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%d", (int)getpid());
+	if (sd_notify_send(notify_socket, ready) < 0)
+		LOG_WARN("cannot tell the service manager (%s) that isulad is ready: %s",
+		         notify_socket, strerror(errno));
 	int sig = 0;
 	do {
 		sigwait(&stop_signals, &sig);
 	} while (sig == SIGHUP);
 	LOG_INFO("isulad stopping on signal %d; containers keep running", sig);
+	sd_notify_send(notify_socket, "STOPPING=1");
+	free(notify_socket);
 	server_stop();
 	server_tls_free(&tls);
 	supervisor_stop();

@@ -5,7 +5,8 @@
 # A file that ends without its own summary line (crash, timeout) counts as 1 failed.
 #
 #   bash tests/integration/run.sh [FILE...]
-#   IT_JOBS=1  IT_FILE_TIMEOUT=240 (seconds per file)
+#   IT_JOBS=1  IT_FILE_TIMEOUT=240 (seconds per file; a file's "# it-timeout: N" line
+#   raises it for that file)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 JOBS=${IT_JOBS:-2}
@@ -67,7 +68,9 @@ while [ "$next" -lt ${#files[@]} ] || [ ${#file_of[@]} -gt 0 ]; do
 		name=$(basename "$f" .sh)
 		# timeout puts the file in its own process group and signals all of it on expiry;
 		# the file's trap then cleans up.
-		timeout -k 20 "$FILE_TIMEOUT" bash "$f" >"$OUT/$name.log" 2>&1 </dev/null &
+		t=$(sed -n 's/^# it-timeout: \([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
+		[ -n "$t" ] && [ "$t" -gt "$FILE_TIMEOUT" ] || t=$FILE_TIMEOUT
+		timeout -k 20 "$t" bash "$f" >"$OUT/$name.log" 2>&1 </dev/null &
 		file_of[$!]=$f
 		began[$!]=${EPOCHREALTIME/./}
 		continue
