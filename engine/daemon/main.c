@@ -197,11 +197,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	int pidfd = lock_pidfile(cfg.pidfile);
 	if (pidfd < 0) {
+		free(notify_socket);
 		daemon_config_free(&cfg);
 		return 1;
 	}
 	if (daemon_log_setup(&cfg) < 0) {
+		free(notify_socket);
 		unlink(cfg.pidfile);
+		close(pidfd);
 		daemon_config_free(&cfg);
 		return 1;
 	}
@@ -215,9 +218,7 @@ int main(int argc, char **argv)
 		                    terr, sizeof(terr)) < 0) {
 			fprintf(stderr, "isulad: %s\n", terr);
 			LOG_ERROR("%s", terr);
-			unlink(cfg.pidfile);
-			daemon_config_free(&cfg);
-			return 1;
+			goto fail;
 		}
 		tls_ptr = &tls;
 	} else if (cfg.tls) {
@@ -232,19 +233,19 @@ int main(int argc, char **argv)
 	g_runtime.default_hook_spec = cfg.hook_spec;
 	cfg.hook_spec = NULL;
 	if (check_default_hook_spec(g_runtime.default_hook_spec) < 0)
-		return 1;
+		goto fail;
 	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
 		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",
 		        g_runtime.monitor_path ? g_runtime.monitor_path : "?");
-		return 1;
+		goto fail;
 	}
 	if (store_init(cfg.graph, cfg.state) < 0) {
 		fprintf(stderr, "isulad: cannot prepare %s and %s\n", cfg.graph, cfg.state);
-		return 1;
+		goto fail;
 	}
 	server_set_spool_dir(g_paths.graph);
 	if (network_settings_init(&cfg) < 0)
-		return 1;
+		goto fail;
 	if (cfg.authz) {
 		server_set_authz(cfg.authz_socket);
 		LOG_INFO("authorization plugin %s on %s asked before every request",
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
 	store_load_all();
 	if (supervisor_start() < 0) {
 		fprintf(stderr, "isulad: cannot start the supervisor\n");
-		return 1;
+		goto fail;
 	}
 	supervisor_restore_all();
 	network_restore_all();
@@ -269,7 +270,7 @@ int main(int argc, char **argv)
 	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0]),
 	                 &limits, tls_ptr) < 0) {
 		fprintf(stderr, "isulad: cannot listen on %s\n", cfg.hosts[0]);
-		return 1;
+		goto fail;
 	}
 	LOG_INFO("isulad %s listening on %s", ISULAD_VERSION, cfg.hosts[0]);
 	/* Every listener accepts now: a unit ordered after isulad.service can use the socket. */
@@ -292,4 +293,11 @@ int main(int argc, char **argv)
 	close(pidfd);
 	daemon_config_free(&cfg);
 	return 0;
+fail: /* what was made so far, so that a refused start leaves nothing (and leaks nothing) */
+	free(notify_socket);
+	server_tls_free(&tls);
+	unlink(cfg.pidfile);
+	close(pidfd);
+	daemon_config_free(&cfg);
+	return 1;
 }
