@@ -76,6 +76,16 @@ expect_eq "isula -H unix://SOCK stop web<TAB> (the command line's host)" "webfro
 	"$(ISULAD_HOST=unix:///nonexistent complete_line "isula -H unix://$SOCK stop web")"
 expect_eq "isula run --name <TAB>: a value, no container" "" "$(complete_line 'isula run --name ')"
 expect_eq "isula run --net h<TAB>" "host" "$(complete_line 'isula run --net h')"
+expect_eq "isula network <TAB>" "create inspect ls rm" "$(complete_line 'isula network ')"
+if isula network create "webnet$$" >/dev/null 2>&1; then
+	expect_eq "isula network rm webnet<TAB> (a network from the daemon)" "webnet$$" \
+		"$(complete_line "isula network rm webnet")"
+	expect_eq "isula run --net webnet<TAB>" "webnet$$" "$(complete_line "isula run --net webnet")"
+	isula network rm "webnet$$" >/dev/null
+else
+	fail "isula network create webnet$$ (for the completion)"
+fi
+expect_eq "isula port web<TAB>" "webfront" "$(complete_line 'isula port web')"
 expect_eq "isulad-tools add-<TAB>" "add-device add-nic add-path add-route" "$(complete_line 'isulad-tools add-')"
 expect_eq "isulad-tools add-nic --ty<TAB>" "--type" "$(complete_line 'isulad-tools add-nic --ty')"
 expect_eq "isulad-tools add-nic --type <TAB>" "eth veth" "$(complete_line 'isulad-tools add-nic --type ')"
