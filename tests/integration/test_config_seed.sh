@@ -96,7 +96,9 @@ try_flag() {
 		return
 	fi
 	use_daemon "$name"
-	run_capture "$ISULAD" -g "$GRAPH" -S "$STATE" -H "unix://$SOCK" "$@"
+	mkdir -p "$IT_TMP/daemon-$name" && echo '{}' >"$IT_TMP/daemon-$name/daemon.json"
+	run_capture "$ISULAD" -g "$GRAPH" -S "$STATE" -H "unix://$SOCK" \
+		--config-file "$IT_TMP/daemon-$name/daemon.json" "$@"
 	local f=$1
 	[ "$f" = -s ] && f=--storage-opt
 	[ "$f" = -e ] && f=--engine
@@ -133,14 +135,18 @@ try_flag refused --use-decrypted-key=false
 try_flag refused --websocket-server-listening-port 10350
 try_flag refused --selinux-enabled
 
-# log-opts and log-driver values outside what is allowed stop the daemon, naming them.
+# log-opts and log-driver values outside what is allowed stop the daemon, naming them (its own
+# empty daemon.json: never the host's).
+mkdir -p "$T" && echo '{}' >"$T/empty.json"
 for o in max-size=1x max-file=0 max-file=1001 log-file-mode=0999 log-file-mode=0400 \
 	log-path=relative colour=red; do
-	run_capture "$ISULAD" -g "$T/g" -S "$T/s" -H "unix://$T/x.sock" --log-opt "$o"
+	run_capture "$ISULAD" -g "$T/g" -S "$T/s" -H "unix://$T/x.sock" --config-file "$T/empty.json" \
+		--log-opt "$o"
 	[ "$LAST_RC" != 0 ] && [[ "$LAST_OUT" == *"invalid log option \"$o\""* ]] &&
 		pass "--log-opt $o is refused, naming it" || fail "--log-opt $o is refused, naming it" "$LAST_OUT"
 done
-run_capture "$ISULAD" -g "$T/g" -S "$T/s" -H "unix://$T/x.sock" --log-driver syslog
+run_capture "$ISULAD" -g "$T/g" -S "$T/s" -H "unix://$T/x.sock" --config-file "$T/empty.json" \
+	--log-driver syslog
 [[ "$LAST_OUT" == *'invalid log driver "syslog": allowed are file and stdout'* ]] &&
 	pass "--log-driver syslog is refused" || fail "--log-driver syslog is refused" "$LAST_OUT"
 

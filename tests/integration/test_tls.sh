@@ -217,8 +217,11 @@ daemon_refuses() {
 	shift 2
 	mkdir -p "$d"
 	[ -f "$d/daemon.json" ] || echo '{}' >"$d/daemon.json"
+	# Its own daemon.json unless the caller names one: never the host's /etc/isulad one.
+	local cfg=(--config-file "$d/daemon.json")
+	[[ " $* " == *" --config-file "* ]] && cfg=()
 	expect_fail_code "$desc" 1 "$pat" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
-		-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" "$@"
+		-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" "${cfg[@]}" "$@"
 }
 P=$(free_port)
 daemon_refuses "tcp without TLS refused at start, naming the host" "tcp://127.0.0.1:$P" \
