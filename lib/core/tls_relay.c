@@ -192,6 +192,8 @@ void tls_relay_run(struct tls_relay *r)
 			p[1].events |= POLLIN;
 		if (r->down.len > 0)
 			p[1].events |= POLLOUT;
+		if (!p[0].events) /* nothing wanted of it: its HUP must not make poll spin */
+			p[0].fd = -1;
 		if (poll(p, 3, pending ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
