@@ -289,7 +289,7 @@ mkdir -p "$d"
 printf '{"authorization-plugin": "authz-broker", "authorization-plugin-socket": "%s"}\n' \
 	"$d/none.sock" >"$d/daemon.json"
 "$ISULAD" -g "$d/graph" -S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" \
-	--config-file "$d/daemon.json" >"$d/out" 2>&1 </dev/null &
+	--config-file "$d/daemon.json" --cni-conf-dir "$d/cni" --bridge none >"$d/out" 2>&1 </dev/null &
 AZ_PID=$!
 it_on_cleanup "kill -TERM $AZ_PID 2>/dev/null; wait $AZ_PID 2>/dev/null"
 az_denied() {

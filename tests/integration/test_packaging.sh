@@ -68,6 +68,7 @@ lpid=$!
 wait_for "the notify listener binds" 10 test -S "$nsock"
 NOTIFY_SOCKET=$nsock "$ISULAD" -g "$GRAPH" -S "$STATE" -H "unix://$SOCK" \
 	--cgroup-parent "$IT_CGPARENT" --config-file "$T/empty.json" \
+	--cni-conf-dir "$IT_TMP/daemon-notify/cni" --bridge none \
 	>>"$IT_TMP/daemon-notify/isulad.out" 2>&1 </dev/null &
 DAEMON_PID[notify]=$!
 IT_DAEMONS+=(notify)
