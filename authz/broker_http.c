@@ -167,13 +167,6 @@ static enum MHD_Result answer_json(struct MHD_Connection *conn, unsigned status,
 	return body ? answer(conn, status, body, strlen(body)) : MHD_NO;
 }
 
-/* An HTTP method as isulad sends it: 1 to 16 upper-case letters. */
-static bool is_method_token(const char *m)
-{
-	size_t n = strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-	return n > 0 && n <= 16 && m[n] == '\0';
-}
-
 static enum MHD_Result serve_auth(struct MHD_Connection *conn, const struct request *rq)
 {
 	char user[AUTH_BODY_MAX + 1], action[AUTH_BODY_MAX + 1];
@@ -183,8 +176,9 @@ static enum MHD_Result serve_auth(struct MHD_Connection *conn, const struct requ
 	}
 	/* isulad sends the request's method beside (X-Request-Method), so a readonly policy
 	 * can allow its GETs; without it (other callers) readonly denies, as the original. */
-	const char *method = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Method");
-	if (method && !is_method_token(method))
+	const char *method =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, AUTHZ_METHOD_HEADER);
+	if (!authz_method_ok(method))
 		method = NULL;
 	struct authz_decision d;
 	if (decide("isulad.auth", user, action, method, &d) < 0)

@@ -7,15 +7,15 @@
 
 #include "core/http_client.h"
 #include "core/log.h"
+#include "engine/authz_action.h"
 
 int authz_ask(const char *socket_path, const char *user, const char *action, const char *method,
               char *msg, size_t msglen)
 {
 	/* The method beside, for readonly policies (only a plain token: it goes in a header). */
 	char headers[64] = "";
-	size_t mlen = strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-	if (mlen > 0 && mlen <= 16 && method[mlen] == '\0')
-		snprintf(headers, sizeof(headers), "X-Request-Method: %s\r\n", method);
+	if (authz_method_ok(method))
+		snprintf(headers, sizeof(headers), AUTHZ_METHOD_HEADER ": %s\r\n", method);
 	char body[1024];
 	int n = snprintf(body, sizeof(body), "%s:%s", user, action);
 	if (n < 0 || (size_t)n >= sizeof(body)) {

@@ -128,3 +128,9 @@ const char *authz_action(const char *method, const char *uri)
 			return g_rows[i].action;
 	return "";
 }
+
+bool authz_method_ok(const char *method)
+{
+	size_t n = method ? strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : 0;
+	return n > 0 && n <= 16 && method[n] == '\0';
+}

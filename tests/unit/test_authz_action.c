@@ -67,12 +67,28 @@ static void no_match(void **state)
 	assert_string_equal(authz_action("get", "/version"), "");
 }
 
+/* The method isulad sends beside user:action: a plain upper-case token, nothing else. */
+static void method_token(void **state)
+{
+	(void)state;
+	assert_true(authz_method_ok("GET"));
+	assert_true(authz_method_ok("DELETE"));
+	assert_true(authz_method_ok("ABCDEFGHIJKLMNOP")); /* 16 */
+	assert_false(authz_method_ok("ABCDEFGHIJKLMNOPQ"));
+	assert_false(authz_method_ok(NULL));
+	assert_false(authz_method_ok(""));
+	assert_false(authz_method_ok("get"));
+	assert_false(authz_method_ok("GET;x"));
+	assert_false(authz_method_ok("GET\r\nX-Evil: 1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(engine_and_images),
 	    cmocka_unit_test(containers),
 	    cmocka_unit_test(no_match),
+	    cmocka_unit_test(method_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
