@@ -185,6 +185,20 @@ wait_for() {
 
 # --------------------------------------------------------------------------- small helpers
 
+# daemon_refuses DESC PATTERN ARGS...: a daemon started with ARGS (in a dir of its own, with
+# its own empty daemon.json unless ARGS name one: never the host's) exits 1 with PATTERN in
+# its output.
+daemon_refuses() {
+	local desc=$1 pat=$2 d=$IT_TMP/refuse-$RANDOM
+	shift 2
+	mkdir -p "$d"
+	echo '{}' >"$d/daemon.json"
+	local cfg=(--config-file "$d/daemon.json")
+	[[ " $* " == *" --config-file "* ]] && cfg=()
+	expect_fail_code "$desc" 1 "$pat" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
+		-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" "${cfg[@]}" "$@"
+}
+
 # ifield REF TEMPLATE: one inspect value (empty on error).
 ifield() { "$ISULA" inspect -f "$2" "$1" 2>/dev/null; }
 # lxc_in ID CMD...: CMD inside the container, through liblxc (no engine exec).

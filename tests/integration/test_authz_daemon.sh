@@ -267,13 +267,11 @@ stop_daemon tls
 d=$IT_TMP/refuse
 mkdir -p "$d"
 printf '{"authorization-plugin": "opa"}\n' >"$d/daemon.json"
-expect_fail_code "an unknown plugin name stops the daemon" 1 \
-	"Invalid authorization plugin 'opa'" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
-	-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+daemon_refuses "an unknown plugin name stops the daemon" \
+	"Invalid authorization plugin 'opa'" --config-file "$d/daemon.json"
 printf '{"authorization-plugin": "authz-broker", "authorization-plugin-socket": "rel.sock"}\n' >"$d/daemon.json"
-expect_fail_code "a relative plugin socket stops the daemon" 1 \
-	'invalid "authorization-plugin-socket" "rel.sock"' timeout 20 "$ISULAD" -g "$d/graph" \
-	-S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+daemon_refuses "a relative plugin socket stops the daemon" \
+	'invalid "authorization-plugin-socket" "rel.sock"' --config-file "$d/daemon.json"
 
 assert_no_leftovers
 it_finish

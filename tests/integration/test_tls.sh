@@ -211,18 +211,6 @@ for key in tls-verify tlsverify; do
 done
 
 # ------------------------------------------------------------------ refusals at start
-# daemon_refuses DESC PATTERN ARGS...: isulad exits non-zero with PATTERN in its output.
-daemon_refuses() {
-	local desc=$1 pat=$2 d=$IT_TMP/refuse-$RANDOM
-	shift 2
-	mkdir -p "$d"
-	[ -f "$d/daemon.json" ] || echo '{}' >"$d/daemon.json"
-	# Its own daemon.json unless the caller names one: never the host's /etc/isulad one.
-	local cfg=(--config-file "$d/daemon.json")
-	[[ " $* " == *" --config-file "* ]] && cfg=()
-	expect_fail_code "$desc" 1 "$pat" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
-		-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" "${cfg[@]}" "$@"
-}
 P=$(free_port)
 daemon_refuses "tcp without TLS refused at start, naming the host" "tcp://127.0.0.1:$P" \
 	-H "tcp://127.0.0.1:$P"
@@ -246,17 +234,16 @@ d=$IT_TMP/refuse-json
 mkdir -p "$d"
 printf '{"tls": true, "hosts": ["unix://%s/sock", "tcp://127.0.0.1:%s"], "tls-config": {"CertFile": "%s/none.pem", "KeyFile": "%s"}}\n' \
 	"$d" "$P" "$C" "$C/server-key.pem" >"$d/daemon.json"
+# (its daemon.json names the hosts: no -H beside, so not daemon_refuses)
 expect_fail_code "daemon.json tls-config with a missing CertFile stops the daemon, naming it" 1 \
 	"$C/none.pem" timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" --cgroup-parent \
 	"$IT_CGPARENT" --config-file "$d/daemon.json"
 printf '{"tls-config": {"CAfile": "/x"}}\n' >"$d/daemon.json"
-expect_fail_code "daemon.json tls-config with an unknown key is refused" 1 \
-	'invalid key "tls-config.CAfile"' timeout 20 "$ISULAD" -g "$d/graph" -S "$d/state" \
-	-H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+daemon_refuses "daemon.json tls-config with an unknown key is refused" \
+	'invalid key "tls-config.CAfile"' --config-file "$d/daemon.json"
 printf '{"authorization-plugin": "authz-brokr"}\n' >"$d/daemon.json"
-expect_fail_code "an unknown authorization-plugin is refused at start" 1 \
-	"Invalid authorization plugin 'authz-brokr'" timeout 20 "$ISULAD" -g "$d/graph" \
-	-S "$d/state" -H "unix://$d/sock" --cgroup-parent "$IT_CGPARENT" --config-file "$d/daemon.json"
+daemon_refuses "an unknown authorization-plugin is refused at start" \
+	"Invalid authorization plugin 'authz-brokr'" --config-file "$d/daemon.json"
 
 # ------------------------------------------------------------ insecure tcp: opt-in, warns
 start_tls plain --insecure-tcp || fail "--insecure-tcp: the daemon starts"
