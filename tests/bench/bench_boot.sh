@@ -9,67 +9,16 @@
 set -euo pipefail
 # shellcheck source=tests/bench/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/bench/boot_lib.sh
+source "$(dirname "$0")/boot_lib.sh"
 bench_init boot
 
 ROUNDS=${BENCH_ROUNDS:-5}
 BB_RUNS=${BENCH_BB_RUNS:-20}
-BOOT_TIMEOUT=${BENCH_BOOT_TIMEOUT:-120}
-POLL=0.02
 
 busybox_rootfs
 bash "$REPO/tests/mkrootfs.sh" systemd >/dev/null # build the cache outside any timing
 daemon_start
-
-# fresh_copy DEST: a writable copy of the systemd rootfs (made outside the timed sections).
-fresh_copy() { bash "$REPO/tests/mkrootfs.sh" copy systemd "$1" 2>/dev/null | tail -n 1; }
-
-# wait_booted NAME LXCPATH: polls `systemctl is-system-running` every 20 ms until "running".
-wait_booted() {
-	local deadline=$((${EPOCHREALTIME/./} + BOOT_TIMEOUT * 1000000)) state=""
-	while :; do
-		state=$(lxc-attach -n "$1" -P "$2" -- systemctl is-system-running 2>/dev/null) || true
-		[ "$state" = running ] && return 0
-		if [ "${EPOCHREALTIME/./}" -gt "$deadline" ]; then
-			log "container $1 not running after ${BOOT_TIMEOUT}s (last state: '${state:-none}')"
-			return 1
-		fi
-		sleep "$POLL"
-	done
-}
-
-# boot_isula ROOTFS: prints "BOOT_MS STOP_MS ID"; container removed afterwards.
-boot_isula() {
-	local t0 t1 t2 t3 id
-	t0=${EPOCHREALTIME/./}
-	id=$("$ISULA" run -tid --system-container --external-rootfs "$1" none init) ||
-		die "isula run -tid --system-container --external-rootfs $1 none init failed"
-	wait_booted "$id" "$LCRPATH" || {
-		tail -n 20 "$LCRPATH/$id/console.log" >&2 2>/dev/null || true
-		die "engine container $id did not boot"
-	}
-	t1=${EPOCHREALTIME/./}
-	t2=${EPOCHREALTIME/./}
-	"$ISULA" stop "$id" >/dev/null || die "isula stop $id failed"
-	t3=${EPOCHREALTIME/./}
-	"$ISULA" rm "$id" >/dev/null || die "isula rm $id failed"
-	echo "$(ms_between "$t0" "$t1") $(ms_between "$t2" "$t3") $id"
-}
-
-# boot_lxc NAME ROOTFS: prints "BOOT_MS STOP_MS"; the definition is removed afterwards.
-boot_lxc() {
-	local name=$1 rootfs=$2 t0 t1 t2 t3
-	make_lxc "$name" "$(lxc_config_from_engine "$REF_ID" "$name" "$rootfs")" "$REF_ID"
-	t0=${EPOCHREALTIME/./}
-	lxc-start -n "$name" -P "$LXCPATH" -d -- init ||
-		die "lxc-start -n $name -P $LXCPATH -d -- init failed"
-	wait_booted "$name" "$LXCPATH" || die "lxc container $name did not boot"
-	t1=${EPOCHREALTIME/./}
-	t2=${EPOCHREALTIME/./}
-	lxc-stop -n "$name" -P "$LXCPATH" || die "lxc-stop -n $name -P $LXCPATH failed"
-	t3=${EPOCHREALTIME/./}
-	rm -rf "${LXCPATH:?}/$name"
-	echo "$(ms_between "$t0" "$t1") $(ms_between "$t2" "$t3")"
-}
 
 # The reference container: its generated config is what the lxc side runs with, and the
 # network files the engine wrote into its rootfs are copied into the lxc side's rootfs. It is
@@ -93,7 +42,7 @@ lxc_rootfs() { # fresh copy with the files the engine writes before a start
 	echo "$dest"
 }
 r=$(lxc_rootfs "$BENCH_TMP/lxc-warm")
-boot_lxc warmup "$r" >/dev/null || exit 1
+boot_lxc warmup "$r" "$(lxc_config_from_engine "$REF_ID" warmup "$r")" >/dev/null || exit 1
 rm -rf "$r"
 log "lxc side = engine-generated config of $REF_ID with these lines changed (< engine, > lxc):"
 diff "$BENCH_TMP/ref.config" <(lxc_config_from_engine "$REF_ID" sysN "$BENCH_TMP/lxc-N") |
@@ -112,7 +61,7 @@ for i in $(seq 1 "$ROUNDS"); do
 			isula_boot+=("$b") isula_stop+=("$s")
 			log "round $i isula: boot ${b} ms, stop ${s} ms"
 		else
-			out=$(boot_lxc "sys$i" "$rl") || exit 1
+			out=$(boot_lxc "sys$i" "$rl" "$(lxc_config_from_engine "$REF_ID" "sys$i" "$rl")") || exit 1
 			read -r b s <<<"$out"
 			lxc_boot+=("$b") lxc_stop+=("$s")
 			log "round $i lxc:   boot ${b} ms, stop ${s} ms"
