@@ -10,6 +10,7 @@
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/phase_timer.h"
 #include "log_config.h"
 #include "oci_spec.h"
 #include "routes.h"
@@ -100,6 +101,8 @@ void route_container_create(const struct request *req, struct response *resp)
 		resp_error(resp, 400, "%s", err);
 		return;
 	}
+	struct phase_timer pt;
+	phase_timer_start(&pt);
 	yajl_val body = route_json_object(req, resp);
 	if (!body)
 		return;
@@ -127,6 +130,7 @@ void route_container_create(const struct request *req, struct response *resp)
 		container_free(c);
 		return;
 	}
+	phase_timer_mark(&pt, "parse+validate");
 	if (store_add(c, err, sizeof(err)) < 0) {
 		resp_error(resp, 409, "%s", err);
 		container_free(c);
@@ -143,15 +147,18 @@ void route_container_create(const struct request *req, struct response *resp)
 		runtime_remove_incomplete(c, false);
 		goto fail;
 	}
+	phase_timer_mark(&pt, "hostconfig");
 	if (sysopt_create(c, err, sizeof(err)) < 0) {
 		runtime_remove_incomplete(c, false); /* the channel dir may not be ours */
 		goto fail;
 	}
+	phase_timer_mark(&pt, "sysopt");
 	if (runtime_write_spec(c, err, sizeof(err)) < 0) {
 		code = 400;
 		runtime_remove_incomplete(c, true);
 		goto fail;
 	}
+	phase_timer_mark(&pt, "spec");
 	store_lock();
 	store_save(c);
 	store_unlock(); /* writes config.v2.json */
@@ -161,8 +168,11 @@ void route_container_create(const struct request *req, struct response *resp)
 		runtime_remove_incomplete(c, true);
 		goto fail;
 	}
+	phase_timer_mark(&pt, "config");
 	fsync_dir(g_paths.lxcpath);
+	phase_timer_mark(&pt, "fsync-dir");
 	LOG_INFO("created %s (%s)", c->id, c->name);
+	LOG_DEBUG("timing create %s: %s", c->id, phase_timer_text(&pt));
 	events_emit(c, "create", NULL);
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_map_open(g);

@@ -26,6 +26,7 @@
 #include "core/idgen.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/phase_timer.h"
 #include "log_config.h"
 #include "lxc_config.h"
 #include "engine/oci_hook_exec.h"
@@ -457,6 +458,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	int ret = -1, log_fd = -1, pidfd = -1;
 	bool channel_mounted = false;
 	struct net_pending *net = NULL;
+	struct phase_timer pt;
+	phase_timer_start(&pt);
 	if (!state_dir || check_hooks_kept(c, err, errlen) < 0 ||
 	    check_command(c, argv, err, errlen) < 0 ||
 	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
@@ -476,13 +479,16 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	}
 	/* The network namespace is made now and set up (CNI ADD) while liblxc prepares the
 	 * container; its init waits for it (net_gate.h), so it starts with its address. */
+	phase_timer_mark(&pt, "prepare");
 	if (container_net_begin(c, &net, err, errlen) < 0)
 		goto out;
+	phase_timer_mark(&pt, "net-begin");
 	if (c->host.system_container && !net)
 		rootfs_write_network_files(c);
 	if (write_bundle(c, state_dir, true, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
+	phase_timer_mark(&pt, "bundle");
 	log_fd = open_monitor_log(state_dir);
 	if (log_fd < 0) {
 		snprintf(err, errlen, "cannot open the monitor log: %s", strerror(errno));
@@ -493,6 +499,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot fork the container monitor: %s", strerror(errno));
 		goto out;
 	}
+	phase_timer_mark(&pt, "spawn");
 	pidfd = (int)syscall(SYS_pidfd_open, monitor, 0);
 	if (pidfd < 0) {
 		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
@@ -507,6 +514,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
+	phase_timer_mark(&pt, "record-monitor");
 	if (net) {
 		char net_err[1024] = "";
 		int nr = container_net_finish(c, net, net_err, sizeof(net_err));
@@ -514,10 +522,14 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		if (nr == 0 && c->host.system_container)
 			rootfs_write_network_files(c); /* /etc/hosts with the address */
 		net_gate_release(state_dir, nr == 0 ? NULL : net_err);
+		phase_timer_mark(&pt, "net-finish");
 	}
 	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
+	phase_timer_mark(&pt, "wait-running");
 	if (ret == 0)
 		run_poststart_hooks(c);
+	if (ret == 0)
+		LOG_DEBUG("timing start %s: %s", c->id, phase_timer_text(&pt));
 	if (ret < 0) {
 		store_lock();
 		c->state.monitor_pid = 0;

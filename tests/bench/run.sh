@@ -3,12 +3,12 @@
 # A MISS is a result, not an error: the exit status is non-zero only when a benchmark could
 # not run (the engine did not start, a container did not boot, ...).
 #
-#   bash tests/bench/run.sh [bench_boot bench_ps_inspect bench_memory bench_logs bench_exec bench_lxcfs bench_hotplug bench_authz bench_net bench_api]
+#   bash tests/bench/run.sh [bench_boot bench_ps_inspect bench_memory bench_logs bench_exec bench_lxcfs bench_hotplug bench_authz bench_net bench_api bench_start]
 # Environment knobs are documented at the top of each bench_*.sh (BENCH_ROUNDS, ...).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(bench_boot bench_ps_inspect bench_memory bench_logs bench_exec bench_lxcfs bench_hotplug bench_authz bench_net bench_api)
+[ ${#benches[@]} -gt 0 ] || benches=(bench_boot bench_ps_inspect bench_memory bench_logs bench_exec bench_lxcfs bench_hotplug bench_authz bench_net bench_api bench_start)
 
 out=$(mktemp -d /tmp/isulad-bench-run.XXXXXX)
 child=""
