@@ -61,6 +61,7 @@ enum {
 	C_ADD_HOST,
 	C_OOM_KILL_DISABLE,
 	C_CAP_ADD,
+	C_GROUP_ADD,
 	C_CAP_DROP,
 	C_DEVICE,
 	C_NET,
@@ -144,6 +145,7 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_OOM_KILL_DISABLE] = {"oom-kill-disable", 0, CLI_BOOL, NULL, "Disable OOM Killer"},
     [C_CAP_ADD] = {"cap-add", 0, CLI_LIST, "CAP", "Add Linux capabilities (or ALL)"},
     [C_CAP_DROP] = {"cap-drop", 0, CLI_LIST, "CAP", "Drop Linux capabilities (or ALL)"},
+    [C_GROUP_ADD] = {"group-add", 0, CLI_LIST, "GROUP", "Add additional groups to join"},
     [C_DEVICE] = {"device", 0, CLI_LIST, "HOST[:CTR][:RWM]", "Add a host device to the container"},
     [C_NET] = {"net", 0, CLI_STRING, "MODE",
                "Connect a container to a network: none, host, container:NAME or a network "
@@ -174,6 +176,7 @@ static const struct create_security_flags g_sec_flags = {
     .oom_kill_disable = C_OOM_KILL_DISABLE,
     .cap_add = C_CAP_ADD,
     .cap_drop = C_CAP_DROP,
+    .group_add = C_GROUP_ADD,
     .device = C_DEVICE,
 };
 

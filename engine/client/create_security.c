@@ -101,6 +101,7 @@ int create_gen_security(yajl_gen g, struct cli_values *v, const struct create_se
 	gen_list(g, "ExtraHosts", v, ix->add_host);
 	gen_list(g, "CapAdd", v, ix->cap_add);
 	gen_list(g, "CapDrop", v, ix->cap_drop);
+	gen_list(g, "GroupAdd", v, ix->group_add);
 	if (cli_is_set(v, ix->oom_kill_disable))
 		jg_kbool(g, "OomKillDisable", cli_bool(v, ix->oom_kill_disable));
 	return 0;

@@ -163,7 +163,16 @@ static char **session_env(const struct exec_session *s)
 
 /* Checks the command and resolves -u in the container's own view of its root. -1 with e:
  * ERR_CMD_NOT_FOUND when the executable is not there, else ERR_CMD_CANNOT_RUN. */
-static int check_in_container(const struct exec_session *s, char **env, uid_t *uid, gid_t *gid,
+/* Who the command runs as: -u (or the container's user) in the container's own files, with
+ * the user's supplementary groups and the container's --group-add. */
+struct exec_ids {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[USER_GROUPS_MAX];
+	size_t n_groups;
+};
+
+static int check_in_container(const struct exec_session *s, char **env, struct exec_ids *ids,
                               struct error *e)
 {
 	/* The init pinned through liblxc, its root opened through the pin: never the root of a
@@ -191,12 +200,18 @@ static int check_in_container(const struct exec_session *s, char **env, uid_t *u
 		    e, ERR_CMD_CANNOT_RUN,
 		    "exec failed: unable to start container process: chdir to cwd (\"%s\"): %s",
 		    cwd, strerror(errno));
-	} else if (s->user) {
+	} else {
 		char *passwd = NULL, *group = NULL;
 		char msg[512];
+		const char *user = s->user ? s->user : s->c->config.user;
 		ret = rootfs_read_user_db(rootfd, &passwd, &group, msg, sizeof(msg));
+		if (ret == 0 && s->user)
+			ret = user_spec_resolve(s->user, passwd, group, &ids->uid, &ids->gid, msg,
+			                        sizeof(msg));
 		if (ret == 0)
-			ret = user_spec_resolve(s->user, passwd, group, uid, gid, msg, sizeof(msg));
+			ret = user_groups_resolve(user, passwd, group, s->c->host.sec.group_add,
+			                          ids->groups, USER_GROUPS_MAX, &ids->n_groups, msg,
+			                          sizeof(msg));
 		if (ret < 0)
 			error_set(e, ERR_CMD_CANNOT_RUN, "exec failed: %s", msg);
 		free(passwd);
@@ -208,7 +223,7 @@ static int check_in_container(const struct exec_session *s, char **env, uid_t *u
 	return ret;
 }
 
-static char **helper_argv(const struct exec_session *s, bool has_user, uid_t uid, gid_t gid)
+static char **helper_argv(const struct exec_session *s, const struct exec_ids *ids)
 {
 	char **argv = NULL, num[32];
 	strv_push(&argv, "isulad-monitor");
@@ -217,14 +232,18 @@ static char **helper_argv(const struct exec_session *s, bool has_user, uid_t uid
 	strv_push(&argv, g_paths.lxcpath);
 	if (s->tty)
 		strv_push(&argv, "--tty");
-	if (has_user) {
-		snprintf(num, sizeof(num), "%u", (unsigned)uid);
+	if (s->user) {
+		snprintf(num, sizeof(num), "%u", (unsigned)ids->uid);
 		strv_push(&argv, "--uid");
 		strv_push(&argv, num);
-		snprintf(num, sizeof(num), "%u", (unsigned)gid);
+		snprintf(num, sizeof(num), "%u", (unsigned)ids->gid);
 		strv_push(&argv, "--gid");
 		strv_push(&argv, num);
 	}
+	char list[USER_GROUPS_MAX * 11];
+	user_groups_format(ids->groups, ids->n_groups, list, sizeof(list));
+	strv_push(&argv, "--groups");
+	strv_push(&argv, list);
 	const char *cwd = s->workdir ? s->workdir : s->c->config.workdir;
 	if (cwd) {
 		strv_push(&argv, "--cwd");
@@ -352,12 +371,11 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 		return error_set(e, ERR_NOT_RUNNING,
 		                 "Exec container error; Container is not running:%s", s->c->id);
 	char **env = session_env(s);
-	uid_t uid = 0;
-	gid_t gid = 0;
+	struct exec_ids ids = {0};
 	int child[3] = {-1, -1, -1};
 	char **argv = NULL;
 	int ret = -1, fail_code = 126;
-	if (check_in_container(s, env, &uid, &gid, e) < 0) {
+	if (check_in_container(s, env, &ids, e) < 0) {
 		fail_code = error_exit_code(e->code);
 		ret = -2;
 		goto out;
@@ -366,7 +384,7 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 		error_set(e, ERR_INTERNAL, "cannot set up the exec's stdio: %s", strerror(errno));
 		goto out;
 	}
-	argv = helper_argv(s, s->user != NULL, uid, gid);
+	argv = helper_argv(s, &ids);
 	pid_t pid = spawn_helper(argv, child, env);
 	if (pid < 0) {
 		error_set(e, ERR_INTERNAL, "cannot start the exec helper: %s", strerror(errno));

@@ -237,6 +237,11 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		lxc_conf_line(f, "lxc.init.uid", "%u", (unsigned)env->uid);
 		lxc_conf_line(f, "lxc.init.gid", "%u", (unsigned)env->gid);
 	}
+	if (env->n_groups) {
+		char list[USER_GROUPS_MAX * 11];
+		user_groups_format(env->groups, env->n_groups, list, sizeof(list));
+		lxc_conf_line(f, "lxc.init.groups", "%s", list);
+	}
 	sysopt_lxc_config(f, c, env->monitor_path);
 	/* After the engine's own start-host hooks (device confinement, sysctls): liblxc runs
 	 * them in order, so an OCI prestart hook (syscontainer-hooks) finds the container's

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "host/passwd.h"
 
 /* Cgroup (below each hierarchy root) holding one sub-cgroup per container monitor. */
 #define MONITOR_CGROUP "isulad-monitor"
@@ -21,6 +22,8 @@ struct lxc_config_env {
 	bool has_user;                     /* -u given: run init as uid/gid */
 	uid_t uid;
 	gid_t gid;
+	gid_t groups[USER_GROUPS_MAX]; /* the init's supplementary groups */
+	size_t n_groups;
 };
 
 /* The config text (malloc'd), or NULL with err naming the value that cannot be expressed. */

@@ -323,22 +323,25 @@ static int check_command(const struct container *c, char **argv, char *err, size
 	return 0;
 }
 
-/* -u/--user names are looked up in the container's own /etc/passwd and /etc/group. */
+/* -u/--user names, the user's supplementary groups and --group-add are looked up in the
+ * container's own /etc/passwd and /etc/group. */
 static int resolve_user(const struct container *c, struct lxc_config_env *env, char *err,
                         size_t errlen)
 {
-	if (!c->config.user)
-		return 0;
 	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char *passwd = NULL, *group = NULL;
 	char msg[512];
 	int ret = rootfs >= 0 ? rootfs_read_user_db(rootfs, &passwd, &group, msg, sizeof(msg)) : 0;
-	if (ret == 0)
+	if (ret == 0 && c->config.user)
 		ret = user_spec_resolve(c->config.user, passwd, group, &env->uid, &env->gid, msg,
 		                        sizeof(msg));
+	if (ret == 0)
+		ret = user_groups_resolve(c->config.user, passwd, group, c->host.sec.group_add,
+		                          env->groups, USER_GROUPS_MAX, &env->n_groups, msg,
+		                          sizeof(msg));
 	if (ret < 0)
 		snprintf(err, errlen, "Start container error: %s", msg);
-	env->has_user = ret == 0;
+	env->has_user = ret == 0 && c->config.user;
 	if (rootfs >= 0)
 		close(rootfs);
 	free(passwd);

@@ -27,6 +27,7 @@ void security_config_gen(yajl_gen g, const struct security_config *s)
 	jg_kbool(g, "OomKillDisable", s->oom_kill_disable);
 	jg_kstrv(g, "CapAdd", s->cap_add);
 	jg_kstrv(g, "CapDrop", s->cap_drop);
+	jg_kstrv(g, "GroupAdd", s->group_add);
 	jg_key(g, "Devices");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < s->n_devices; i++) {
@@ -104,6 +105,7 @@ int security_config_parse(yajl_val node, struct security_config *s, char *err, s
 	s->oom_kill_disable = json_get_bool(node, "OomKillDisable", false);
 	s->cap_add = json_get_strv(node, "CapAdd");
 	s->cap_drop = json_get_strv(node, "CapDrop");
+	s->group_add = json_get_strv(node, "GroupAdd");
 	if (parse_sysctls(json_get(node, "Sysctls"), s, err, errlen) < 0 ||
 	    parse_devices(json_get(node, "Devices"), s, err, errlen) < 0)
 		return -1;
@@ -119,6 +121,7 @@ void security_config_free(struct security_config *s)
 	strv_free(s->extra_hosts);
 	strv_free(s->cap_add);
 	strv_free(s->cap_drop);
+	strv_free(s->group_add);
 	for (size_t i = 0; i < s->n_devices; i++)
 		device_spec_free(&s->devices[i]);
 	free(s->devices);
@@ -157,6 +160,22 @@ static int check_each(char *const *list, value_check check, char *err, size_t er
 			return -1;
 	}
 	return 0;
+}
+
+/* A --group-add value: a gid or a group name as /etc/group can hold it (resolved at start in
+ * the container's own file). */
+static int check_group_add(const char *g, char *err, size_t errlen)
+{
+	size_t len = strlen(g);
+	bool ok = len > 0 && len <= 255 && g[0] != '-';
+	for (size_t i = 0; ok && i < len; i++)
+		ok = g[i] > ' ' && g[i] != ':' && g[i] != ',' && g[i] != 0x7f;
+	if (!ok)
+		snprintf(err, errlen,
+		         "Invalid --group-add value \"%s\": expected a group name or a gid (1 to "
+		         "255 characters, no space, ':' or ',')",
+		         g);
+	return ok ? 0 : -1;
 }
 
 static int check_extra_host(const char *spec, char *err, size_t errlen)
@@ -206,6 +225,7 @@ int security_config_validate(const struct host_config *h, char *err, size_t errl
 	    check_each(s->extra_hosts, check_extra_host, err, errlen) < 0 ||
 	    capability_list_check(s->cap_add, "--cap-add", err, errlen) < 0 ||
 	    capability_list_check(s->cap_drop, "--cap-drop", err, errlen) < 0 ||
+	    check_each(s->group_add, check_group_add, err, errlen) < 0 ||
 	    check_devices(s, err, errlen) < 0)
 		return -1;
 	if (s->oom_kill_disable && !cgroup_v1_has("memory.oom_control")) {

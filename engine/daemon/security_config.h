@@ -1,5 +1,5 @@
 /* The HostConfig fields of the security and /etc flags, with Docker's names: Sysctls, ShmSize,
- * Dns, DnsOptions, DnsSearch, ExtraHosts, OomKillDisable, CapAdd, CapDrop, Devices
+ * Dns, DnsOptions, DnsSearch, ExtraHosts, OomKillDisable, CapAdd, CapDrop, GroupAdd, Devices
  * ({PathOnHost, PathInContainer, CgroupPermissions}). Privileged stays in host_config. */
 #ifndef ENGINE_SECURITY_CONFIG_H
 #define ENGINE_SECURITY_CONFIG_H
@@ -20,6 +20,7 @@ struct security_config {
 	char **dns, **dns_options, **dns_search, **extra_hosts;
 	bool oom_kill_disable;
 	char **cap_add, **cap_drop;
+	char **group_add; /* group names of the container's /etc/group or gids, resolved at start */
 	struct device_spec *devices;
 	size_t n_devices;
 };

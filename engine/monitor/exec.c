@@ -18,7 +18,7 @@
 
 #define EXEC_USAGE                                                                                 \
 	"usage: isulad-monitor exec NAME LXCPATH [--tty] [--uid N --gid N] [--cwd DIR] "           \
-	"[--env-fd FD] -- ARGV...\n"
+	"[--groups GID,...] [--env-fd FD] -- ARGV...\n"
 
 #define ENV_MAX (64 << 20) /* bound on the environment read from the daemon */
 
@@ -26,6 +26,7 @@ struct exec_args {
 	const char *name, *lxcpath, *cwd;
 	bool tty;
 	long uid, gid;
+	const char *groups; /* supplementary gids, comma separated; NULL: none */
 	int env_fd; /* NUL-separated KEY=VALUE entries (not on argv: anyone can read that) */
 	char **env;
 	char **argv;
@@ -51,6 +52,8 @@ static int parse_exec_args(int argc, char **argv, struct exec_args *a)
 			a->uid = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(o, "--gid") == 0 && has_value) {
 			a->gid = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(o, "--groups") == 0 && has_value) {
+			a->groups = argv[++i];
 		} else if (strcmp(o, "--cwd") == 0 && has_value) {
 			a->cwd = argv[++i];
 		} else if (strcmp(o, "--env-fd") == 0 && has_value) {
@@ -80,6 +83,23 @@ static int read_env_fd(int fd, char ***env)
 		}
 	}
 	free(buf);
+	return 0;
+}
+
+/* "1,2,3" into gids; 0, or -1 for anything else (a non-number, too many). */
+static int parse_groups(const char *text, gid_t *gids, size_t max, size_t *n)
+{
+	*n = 0;
+	for (const char *p = text && *text ? text : NULL; p;) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(p, &end, 10);
+		if (errno || end == p || v > 0xfffffffeUL || *p == '-' || *n == max ||
+		    (*end && *end != ','))
+			return -1;
+		gids[(*n)++] = (gid_t)v;
+		p = *end ? end + 1 : NULL;
+	}
 	return 0;
 }
 
@@ -117,6 +137,16 @@ int monitor_exec(int argc, char **argv)
 		opts.uid = (uid_t)a.uid;
 	if (a.gid >= 0)
 		opts.gid = (gid_t)a.gid;
+	gid_t gids[256];
+	if (parse_groups(a.groups, gids, sizeof(gids) / sizeof(gids[0]), &opts.groups.size) < 0) {
+		fprintf(stderr, "invalid --groups %s\n", a.groups);
+		lxc_container_put(c);
+		strv_free(a.env);
+		return 126;
+	}
+	/* Always set: without the flag liblxc keeps none, with an empty list likewise. */
+	opts.groups.list = gids;
+	opts.attach_flags |= LXC_ATTACH_SETGROUPS;
 	opts.initial_cwd = (char *)a.cwd;
 	if (a.tty)
 		opts.attach_flags |= LXC_ATTACH_TERMINAL;

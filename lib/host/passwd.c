@@ -93,3 +93,123 @@ int user_spec_resolve(const char *spec, const char *passwd, const char *group, u
 	*gid = (gid_t)g;
 	return 0;
 }
+
+/* Copies field f (0-based, ':'-separated) of line [line, line+len) into out; false if the
+ * line has no such field or it does not fit. */
+static bool line_field(const char *line, size_t len, int f, char *out, size_t outlen)
+{
+	const char *p = line, *end = line + len;
+	for (int i = 0; i < f; i++) {
+		p = memchr(p, ':', (size_t)(end - p));
+		if (!p)
+			return false;
+		p++;
+	}
+	const char *stop = memchr(p, ':', (size_t)(end - p));
+	size_t flen = (size_t)((stop ? stop : end) - p);
+	if (flen >= outlen)
+		return false;
+	memcpy(out, p, flen);
+	out[flen] = '\0';
+	return true;
+}
+
+/* The name of the passwd entry with uid u into name; false when there is none. */
+static bool name_of_uid(const char *passwd, unsigned long u, char *name, size_t len)
+{
+	char id[32];
+	for (const char *line = passwd; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t l = nl ? (size_t)(nl - line) : strlen(line);
+		unsigned long v;
+		if (line_field(line, l, 2, id, sizeof(id)) && parse_id(id, &v) && v == u &&
+		    line_field(line, l, 0, name, len))
+			return true;
+		line += l + (nl ? 1 : 0);
+	}
+	return false;
+}
+
+static bool list_has(const char *list, const char *name)
+{
+	size_t nlen = strlen(name);
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == nlen && memcmp(p, name, len) == 0)
+			return true;
+		p += len + (comma ? 1 : 0);
+	}
+	return false;
+}
+
+static int add_gid(gid_t g, gid_t *out, size_t max, size_t *n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (out[i] == g)
+			return 0;
+	}
+	if (*n == max) {
+		snprintf(err, errlen, "too many supplementary groups: at most %zu", max);
+		return -1;
+	}
+	out[(*n)++] = g;
+	return 0;
+}
+
+int user_groups_resolve(const char *spec, const char *passwd, const char *group, char *const *extra,
+                        gid_t *out, size_t max, size_t *n, char *err, size_t errlen)
+{
+	*n = 0;
+	if (!spec)
+		spec = "0";
+	char user[256];
+	const char *colon = strchr(spec, ':');
+	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
+	unsigned long u;
+	if (!colon && ulen < sizeof(user)) {
+		memcpy(user, spec, ulen);
+		user[ulen] = '\0';
+		/* A uid stands for the name passwd gives it (memberships are by name). */
+		bool known = !parse_id(user, &u) || name_of_uid(passwd, u, user, sizeof(user));
+		char members[4096], id[32];
+		for (const char *line = known ? group : NULL; line && *line;) {
+			const char *nl = strchr(line, '\n');
+			size_t l = nl ? (size_t)(nl - line) : strlen(line);
+			unsigned long g;
+			if (line_field(line, l, 3, members, sizeof(members)) &&
+			    line_field(line, l, 2, id, sizeof(id)) && parse_id(id, &g) &&
+			    list_has(members, user) &&
+			    add_gid((gid_t)g, out, max, n, err, errlen) < 0)
+				return -1;
+			line += l + (nl ? 1 : 0);
+		}
+	}
+	for (size_t i = 0; extra && extra[i]; i++) {
+		unsigned long g;
+		bool numeric = parse_id(extra[i], &g);
+		if (!find_entry(group, extra[i], numeric, &g, NULL) && !numeric) {
+			snprintf(err, errlen,
+			         "Unable to find group %s: no matching entries in group file",
+			         extra[i]);
+			return -1;
+		}
+		if (add_gid((gid_t)g, out, max, n, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void user_groups_format(const gid_t *gids, size_t n, char *buf, size_t len)
+{
+	size_t pos = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && pos < len; i++) {
+		int w = snprintf(buf + pos, len - pos, "%s%u", i ? "," : "", (unsigned)gids[i]);
+		if (w < 0 || (size_t)w >= len - pos) {
+			buf[pos] = '\0'; /* never a cut number */
+			return;
+		}
+		pos += (size_t)w;
+	}
+}
