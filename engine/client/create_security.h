@@ -1,7 +1,7 @@
 /* The HostConfig fields of create/run's security and /etc flags: --sysctl, --shm-size,
  * --dns, --dns-opt/--dns-option, --dns-search, --add-host, --oom-kill-disable,
- * --cap-add, --cap-drop, --group-add, --device. Values are checked by the daemon (whatever the client);
- * here only what is needed to build the request (sizes, KEY=VALUE, device specs). */
+ * --cap-add, --cap-drop, --group-add, --device. Values are checked by the daemon (whatever the
+ * client); here only what is needed to build the request (sizes, KEY=VALUE, device specs). */
 #ifndef CLIENT_CREATE_SECURITY_H
 #define CLIENT_CREATE_SECURITY_H
 
