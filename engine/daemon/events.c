@@ -176,7 +176,10 @@ static bool match_container(const struct event *e, const char *want)
 
 static bool match_event(const struct event *e, const char *want)
 {
-	return strcmp(e->action, want) == 0;
+	/* "exec_create: ls" is an exec_create (Docker: the part before the colon counts). */
+	size_t n = strcspn(e->action, ":");
+	return strcmp(e->action, want) == 0 ||
+	       (strlen(want) == n && strncmp(e->action, want, n) == 0);
 }
 
 static bool match_type(const struct event *e, const char *want)

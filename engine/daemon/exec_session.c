@@ -22,7 +22,9 @@
 #include "runtime.h"
 #include "core/proc_spawn.h"
 #include "store.h"
+#include "core/strbuf.h"
 #include "core/strv.h"
+#include "events.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEEP_FINISHED_S 300 /* finished sessions stay inspectable this long */
@@ -356,6 +358,16 @@ static pid_t spawn_helper(char **argv, const int child[3], char **env)
 	return pid;
 }
 
+/* exec_die, with the exit code, once the command's end is recorded (store lock not held). */
+static void emit_exec_die(struct exec_session *s)
+{
+	char code[16];
+	store_lock();
+	snprintf(code, sizeof(code), "%d", s->exit_code);
+	store_unlock();
+	events_emit(s->c, "exec_die", "execID", s->id, "exitCode", code, NULL);
+}
+
 int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, struct error *e)
 {
 	io->in = io->out = io->err = -1;
@@ -409,10 +421,24 @@ out:
 		s->exit_code = fail_code;
 		s->finished = time(NULL);
 		store_unlock();
+		if (ret == -2) /* it was started: the command could not run */
+			emit_exec_die(s);
 	}
 	strv_free(argv);
 	strv_free(env);
 	return ret;
+}
+
+char *exec_session_action(const struct exec_session *s, const char *what)
+{
+	struct strbuf b = {0};
+	strbuf_printf(&b, "%s:", what);
+	/* Docker's "exec_create: ls -l"; a long command line is cut, events stay small. */
+	for (size_t i = 0; s->cmd && s->cmd[i] && b.len < EXEC_ACTION_MAX; i++)
+		strbuf_printf(&b, " %s", s->cmd[i]);
+	if (b.data && b.len > EXEC_ACTION_MAX)
+		b.data[EXEC_ACTION_MAX] = '\0';
+	return b.data;
 }
 
 struct finisher {
@@ -461,6 +487,7 @@ static void finish_now(struct exec_session *s, struct exec_stdio *io)
 		close(io->err);
 	io->in = io->out = io->err = -1;
 	LOG_INFO("exec %s in %s exited with %d", s->id, s->c->id, s->exit_code);
+	emit_exec_die(s);
 }
 
 static void *finish_thread(void *arg)

@@ -33,6 +33,9 @@ struct exec_session *exec_session_new(struct container *c, char **cmd, char **en
                                       bool err_stream, struct error *e);
 struct exec_session *exec_session_get(const char *id);
 void exec_session_put(struct exec_session *s);
+/* The event action "WHAT: CMD ARGS..." of Docker (malloc'd), at most EXEC_ACTION_MAX bytes. */
+#define EXEC_ACTION_MAX 1024
+char *exec_session_action(const struct exec_session *s, const char *what);
 
 /* stdio the helper was started with, for the caller to relay (-1 where none). */
 struct exec_stdio {

@@ -17,6 +17,7 @@
 #include "engine/json_log.h"
 #include "log_config.h"
 #include "core/log.h"
+#include "core/overlap.h"
 #include "routes.h"
 #include "runtime.h"
 #include "store.h"
@@ -30,6 +31,9 @@ struct console_attach {
 	bool replay; /* logs=1: first what liblxc's console ring buffer holds */
 	struct console_attach *next;
 };
+
+/* Bound on the console output read at an attach before the relay takes over. */
+#define REPLAY_PENDING_MAX (256 << 10)
 
 static struct console_attach *g_attached; /* under the store lock */
 
@@ -49,17 +53,40 @@ static void attach_free(struct console_attach *a)
 	free(a);
 }
 
-/* The console output of the run so far (kept by liblxc). Sent after the console was taken, so
- * nothing falls between the two; what the init writes in that instant may come twice. */
+/* What the console has ready to read now (at most max bytes), without waiting. */
+static char *drain_ready(int fd, size_t max, size_t *len)
+{
+	char *buf = malloc(max);
+	*len = 0;
+	while (buf && *len < max) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+			break;
+		ssize_t n = read(fd, buf + *len, max - *len);
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
+	return buf;
+}
+
+/* The console output of the run so far (kept by liblxc), then what came since the console
+ * was taken. Output written after the take is both at the end of the history and waiting on
+ * the console: that shared stretch is sent once. */
 static void replay_console(struct console_attach *a, int fd)
 {
-	size_t len;
+	size_t len, pending_len;
 	char *log = runtime_console_log(a->con, &len);
-	if (log) {
-		if (len > 0)
-			sock_send_all(fd, log, len);
-		free(log);
-	}
+	char *pending = drain_ready(a->ptx, REPLAY_PENDING_MAX, &pending_len);
+	size_t shared = log && pending ? overlap_suffix_prefix(log, len, pending, pending_len) : 0;
+	if (shared == (size_t)-1)
+		shared = 0;
+	if (log && len > 0)
+		sock_send_all(fd, log, len);
+	if (pending && pending_len > shared)
+		sock_send_all(fd, pending + shared, pending_len - shared);
+	free(log);
+	free(pending);
 }
 
 static void console_stream(void *cls, int fd, const char *early, size_t early_len)

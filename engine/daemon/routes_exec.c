@@ -38,7 +38,9 @@ void route_exec_create(const struct request *req, struct response *resp)
 			jg_kstr(g, "Id", s->id);
 			yajl_gen_map_close(g);
 			resp_json(resp, 201, jg_finish(g, NULL));
-			events_emit(c, "exec_create", "execID", s->id, NULL);
+			char *action = exec_session_action(s, "exec_create");
+			events_emit(c, action ? action : "exec_create", "execID", s->id, NULL);
+			free(action);
 			exec_session_put(s);
 		} else {
 			resp_error_from(resp, &e);
@@ -130,8 +132,11 @@ void route_exec_start(const struct request *req, struct response *resp)
 	struct attached_exec *a = detach ? NULL : calloc(1, sizeof(*a));
 	struct exec_stdio io;
 	started = !detach && !a ? -3 : exec_session_start(s, detach, &io, &e);
-	if (started != -1 && started != -3)
-		events_emit(s->c, "exec_start", "execID", s->id, NULL);
+	if (started != -1 && started != -3) {
+		char *action = exec_session_action(s, "exec_start");
+		events_emit(s->c, action ? action : "exec_start", "execID", s->id, NULL);
+		free(action);
+	}
 	if (started == -3) {
 		resp_error(resp, 500, "out of memory");
 	} else if (started == -1) {

@@ -102,6 +102,7 @@ wait_for "the -ti container has exited" 5 is_status "$tid" exited
 since=$(date +%s)
 aid=$(isula run -d --external-rootfs "$BB" none sleep 100)
 isula exec "$aid" true
+isula exec "$aid" sh -c 'exit 3'
 timeout 60 "$ISULA" attach "$aid" >/dev/null 2>&1 </dev/null &
 apid=$!
 ev_has() {
@@ -112,9 +113,18 @@ wait_for "the attach is connected (its event)" 30 ev_has
 kill "$apid" 2>/dev/null
 wait "$apid" 2>/dev/null
 ev=$(timeout 5 "$ISULA" events --since "$since" --until "$(($(date +%s) + 1))" 2>&1)
-for action in exec_create exec_start attach; do
-	expect_match "events: container $action" "container $action $aid" "$ev"
+for action in "exec_create: true" "exec_start: true" "exec_create: sh -c exit 3" attach; do
+	expect_match "events: container $action (Docker's action with the command)" \
+		"container $action $aid" "$ev"
 done
+expect_match "events: exec_die with the exit code 0" "container exec_die $aid (execID=" "$ev"
+expect_match "events: exec_die with the exit code 3" "exitCode=3" "$ev"
+# isula events has no --filter (the seed's); the Docker CLI's goes to the API.
+ev=$(DOCKER_CONFIG=$IT_TMP/docker timeout 20 docker -H "unix://$SOCK" events --since "$since" \
+	--until "$(($(date +%s) + 1))" --filter event=exec_create 2>&1)
+expect_eq "docker events --filter event=exec_create: both execs' creates, nothing else" \
+	"exec_create: true|exec_create: sh -c exit 3" \
+	"$(sed -n 's/.* container \(exec_create: .*\) [0-9a-f]\{64\} (.*/\1/p' <<<"$ev" | paste -sd'|')"
 
 # ------------------------------------------------------------------ Docker CLI
 export DOCKER_CONFIG=$IT_TMP/docker
