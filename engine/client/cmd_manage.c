@@ -93,7 +93,7 @@ int cmd_rename(struct client *cl, int argc, char **argv)
 	free(old);
 	free(new);
 	struct api_response r;
-	code = EXIT_DAEMON_ERROR;
+	code = 1; /* iSulad's and Docker's rename: 1 for any failure */
 	if (api_call(cl, "POST", path, NULL, &r) == 0) {
 		if (r.status >= 400)
 			print_daemon_error(&r);

@@ -82,7 +82,8 @@ void host_config_free(struct host_config *h)
 
 int container_name_check(const char *name, char *err, size_t errlen)
 {
-	bool ok = name && isalnum((unsigned char)name[0]);
+	/* Docker's and iSulad's ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$: two characters at least. */
+	bool ok = name && isalnum((unsigned char)name[0]) && name[1];
 	for (const char *p = name; ok && *p; p++)
 		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-';
 	if (!ok)

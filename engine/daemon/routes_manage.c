@@ -85,7 +85,10 @@ void route_container_rename(const struct request *req, struct response *resp)
 		return;
 	}
 	if (container_name_check(name, err, sizeof(err)) < 0) {
-		resp_error(resp, 400, "%s", err);
+		resp_error(resp, 400,
+		           "Invalid container new name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-]+ are "
+		           "allowed",
+		           name);
 		return;
 	}
 	struct container *c = route_find_container(req, resp);

@@ -45,12 +45,12 @@ loosen_v1() {
 ATTACK="mknod /tmp/disk b $MAJ $MIN 2>/dev/null; dd if=/tmp/disk of=/dev/null bs=512 count=1"
 
 # ---------------------------------------------------------------------- default containers
-a=$(run_bb --name a)
+a=$(run_bb --name da)
 is_hex64 "$a" || it_abort "run of a default container (got '$a')"
 expect_eq "a device program is attached to the container's v2 cgroup" 1 \
 	"$("$BPFTOOL" count "$V2$IT_CGPARENT/$a" 2>&1)"
 expect_fail "default: a mknod'ed disk node cannot be opened" "Operation not permitted" \
-	"$ISULA" exec a sh -c "$ATTACK"
+	"$ISULA" exec da sh -c "$ATTACK"
 if [ -n "$V1DEV" ]; then
 	expect_ok "the v1 rules of a running container can be loosened to the disk" \
 		loosen_v1 "$a" "b $MAJ:* rwm"
@@ -58,39 +58,39 @@ if [ -n "$V1DEV" ]; then
 		"$(cat "$V1DEV$IT_CGPARENT/$a/devices.list")"
 fi
 expect_fail "v2 alone: the mknod'ed disk node still cannot be opened for reading" \
-	"Operation not permitted" "$ISULA" exec a sh -c "$ATTACK"
+	"Operation not permitted" "$ISULA" exec da sh -c "$ATTACK"
 expect_fail "v2 alone: nor for writing" "Operation not permitted" \
-	"$ISULA" exec a sh -c "mknod /tmp/w b $MAJ $MIN 2>/dev/null; dd if=/dev/zero of=/tmp/w count=0"
+	"$ISULA" exec da sh -c "mknod /tmp/w b $MAJ $MIN 2>/dev/null; dd if=/dev/zero of=/tmp/w count=0"
 expect_fail "v2 alone: /dev/mem (c 1:1) cannot be opened" "Operation not permitted" \
-	"$ISULA" exec a sh -c 'mknod /tmp/mem c 1 1 && head -c 1 /tmp/mem'
+	"$ISULA" exec da sh -c 'mknod /tmp/mem c 1 1 && head -c 1 /tmp/mem'
 expect_ok "v2 alone: mknod itself is allowed (the default list's 'b *:* m')" \
-	"$ISULA" exec a sh -c "mknod /tmp/n2 b $MAJ $MIN"
+	"$ISULA" exec da sh -c "mknod /tmp/n2 b $MAJ $MIN"
 expect_eq "the default devices work: null, zero, full, random, urandom" "ok" \
-	"$(in_ct a sh -c 'echo x >/dev/null && head -c 4 /dev/zero | wc -c | grep -q 4 &&
+	"$(in_ct da sh -c 'echo x >/dev/null && head -c 4 /dev/zero | wc -c | grep -q 4 &&
 		head -c 1 /dev/full >/dev/null && head -c 1 /dev/urandom >/dev/null &&
 		head -c 1 /dev/random >/dev/null && echo ok')"
-expect_ok "the default devices: /dev/ptmx opens" "$ISULA" exec a sh -c 'exec 3<>/dev/ptmx'
+expect_ok "the default devices: /dev/ptmx opens" "$ISULA" exec da sh -c 'exec 3<>/dev/ptmx'
 expect_ok "exec -t (a pts of the container's devpts) works" \
-	script -qec "timeout 20 $ISULA exec -t a true" /dev/null
-expect_ok "rm -f a" isula rm -f a
+	script -qec "timeout 20 $ISULA exec -t da true" /dev/null
+expect_ok "rm -f da" isula rm -f da
 
 # ----------------------------------------------------- --device with partial access on v2
-r=$(run_bb --name r --device "$LOOP:/dev/mydisk:r")
+r=$(run_bb --name rd --device "$LOOP:/dev/mydisk:r")
 is_hex64 "$r" || it_abort "run with --device $LOOP:/dev/mydisk:r (got '$r')"
 loosen_v1 "$r" "b $MAJ:* rwm"
-expect_ok "--device :r: the disk reads" "$ISULA" exec r dd if=/dev/mydisk of=/dev/null bs=512 count=1
+expect_ok "--device :r: the disk reads" "$ISULA" exec rd dd if=/dev/mydisk of=/dev/null bs=512 count=1
 expect_fail "--device :r: v2 refuses opening it for writing" "Operation not permitted" \
-	"$ISULA" exec r dd if=/dev/zero of=/dev/mydisk count=0
+	"$ISULA" exec rd dd if=/dev/zero of=/dev/mydisk count=0
 expect_fail "--device :r: another minor of the same major is refused" "Operation not permitted" \
-	"$ISULA" exec r sh -c "mknod /tmp/o b $MAJ $((MIN + 1)) && dd if=/tmp/o of=/dev/null count=1"
-expect_ok "rm -f r" isula rm -f r
+	"$ISULA" exec rd sh -c "mknod /tmp/o b $MAJ $((MIN + 1)) && dd if=/tmp/o of=/dev/null count=1"
+expect_ok "rm -f rd" isula rm -f rd
 
 # --------------------------------------------------------------------------- --privileged
-p=$(run_bb --name p --privileged)
+p=$(run_bb --name pv --privileged)
 is_hex64 "$p" || it_abort "run --privileged (got '$p')"
 expect_eq "--privileged: no device program" 0 "$("$BPFTOOL" count "$V2$IT_CGPARENT/$p" 2>&1)"
-expect_ok "--privileged: the disk reads" "$ISULA" exec p sh -c "$ATTACK"
-expect_ok "rm -f p" isula rm -f p
+expect_ok "--privileged: the disk reads" "$ISULA" exec pv sh -c "$ATTACK"
+expect_ok "rm -f pv" isula rm -f pv
 
 # ------------------------------------------------------------------------------ fail closed
 # A program on the parent that allows no other below it: the container's cannot be attached.
@@ -116,16 +116,16 @@ expect_eq "a cgroup parent with \$(...) runs no shell command on the host" absen
 isula rm -f inj >/dev/null 2>&1
 
 # -------------------------------------------------------------- across a daemon restart
-s=$(run_bb --name s --restart always)
+s=$(run_bb --name sr --restart always)
 is_hex64 "$s" || it_abort "run --restart always (got '$s')"
 stop_daemon main
 start_daemon main || it_abort "the daemon restarts"
-expect_ok "after a daemon restart: restart of the container" isula restart -t 1 s
+expect_ok "after a daemon restart: restart of the container" isula restart -t 1 sr
 expect_eq "... the restarted container has its device program" 1 \
 	"$("$BPFTOOL" count "$V2$IT_CGPARENT/$s" 2>&1)"
 expect_fail "... and the disk stays closed" "Operation not permitted" \
-	"$ISULA" exec s sh -c "$ATTACK"
-expect_ok "rm -f s" isula rm -f s
+	"$ISULA" exec sr sh -c "$ATTACK"
+expect_ok "rm -f sr" isula rm -f sr
 
 assert_no_leftovers
 it_finish

@@ -41,10 +41,10 @@ isula rm -f grp >/dev/null
 printf '#include <stdio.h>\n#include <unistd.h>\nint main(void) { printf("%%d\\n", (int)geteuid()); return 0; }\n' |
 	cc -static -x c -o "$IT_TMP/euid" - 2>"$IT_TMP/cc.err" || it_abort "cc builds the probe: $(cat "$IT_TMP/cc.err")"
 cp "$IT_TMP/euid" "$BB/euid"
-a=$(timeout 30 "$ISULA" run -d --name a --external-rootfs "$BB" none sh -c 'sleep 1000')
+a=$(timeout 30 "$ISULA" run -d --name ca --external-rootfs "$BB" none sh -c 'sleep 1000')
 is_hex64 "$a" || it_abort "run on a closed rootfs (got '$a')"
 expect_ok "the container's root makes a setuid-root program in its rootfs" \
-	"$ISULA" exec a sh -c 'chown 0:0 /euid && chmod 4755 /euid'
+	"$ISULA" exec ca sh -c 'chown 0:0 /euid && chmod 4755 /euid'
 expect_eq "... it is there, setuid root, on the host" "4755 0" "$(stat -c '%a %u' "$BB/euid")"
 expect_fail "... but no other host user can reach it to run it" "Permission denied" \
 	"${NOBODY[@]}" "$BB/euid"
@@ -52,7 +52,7 @@ expect_fail "... but no other host user can reach it to run it" "Permission deni
 cp "$IT_TMP/euid" "$EXP/root/euid" && chmod 4755 "$EXP/root/euid"
 expect_eq "(in an exposed rootfs it gives nobody euid 0)" 0 "$("${NOBODY[@]}" "$EXP/root/euid" 2>&1)"
 rm -f "$EXP/root/euid"
-expect_ok "rm -f a" isula rm -f a
+expect_ok "rm -f ca" isula rm -f ca
 
 # A remapped root is nobody on the host: its rootfs may be anywhere.
 SHIFT=$BIN/../test-tools/shift-rootfs
@@ -66,25 +66,25 @@ expect_fail "--user-remap with uid 0 (no effect) is refused like no remap" \
 	--user-remap 0:0:65535 --external-rootfs "$EXP/root" none sh
 
 # ------------------------------------------------------------- §3.5 what cp copies out
-c=$(timeout 30 "$ISULA" run -d --name c --external-rootfs "$BB" none sh -c 'sleep 1000')
+c=$(timeout 30 "$ISULA" run -d --name cc --external-rootfs "$BB" none sh -c 'sleep 1000')
 is_hex64 "$c" || it_abort "run of the cp container (got '$c')"
 expect_ok "the container's root prepares a setuid shell and a disk node" \
-	"$ISULA" exec c sh -c "mkdir /out && cp /bin/busybox /out/sh && chmod 6755 /out/sh &&
+	"$ISULA" exec cc sh -c "mkdir /out && cp /bin/busybox /out/sh && chmod 6755 /out/sh &&
 		mknod /out/disk b 7 0 && chmod 0666 /out/disk && echo hi >/out/file"
 OUT=$IT_TMP/cp-out
 mkdir -p "$OUT"
-expect_ok "isula cp c:/out HOST" isula cp c:/out "$OUT/plain"
+expect_ok "isula cp cc:/out HOST" isula cp cc:/out "$OUT/plain"
 expect_match "... warns that a device node was not copied" "1 device node(s) not copied" "$LAST_OUT"
 expect_eq "... the shell lost its setuid and setgid bits" 755 "$(stat -c %a "$OUT/plain/sh")"
 expect_eq "... no disk node was made on the host" "absent" \
 	"$([ -e "$OUT/plain/disk" ] && echo present || echo absent)"
 expect_eq "... regular files arrive" hi "$(cat "$OUT/plain/file")"
-expect_ok "isula cp -a c:/out HOST (asked for)" isula cp -a c:/out "$OUT/archive"
+expect_ok "isula cp -a cc:/out HOST (asked for)" isula cp -a cc:/out "$OUT/archive"
 expect_eq "... -a keeps setuid and setgid" 6755 "$(stat -c %a "$OUT/archive/sh")"
 expect_eq "... -a makes the device node" "block special file" "$(stat -c %F "$OUT/archive/disk")"
-expect_ok "a single setuid file copied out loses its bits too" isula cp c:/out/sh "$OUT/one"
+expect_ok "a single setuid file copied out loses its bits too" isula cp cc:/out/sh "$OUT/one"
 expect_eq "... mode 0755" 755 "$(stat -c %a "$OUT/one")"
-expect_ok "rm -f c" isula rm -f c
+expect_ok "rm -f cc" isula rm -f cc
 
 assert_no_leftovers
 it_finish

@@ -61,13 +61,23 @@ expect_pid_gone "rm -f of a paused container kills its init" "$pz2_pid"
 ticker rn >/dev/null
 isula create --name other --external-rootfs "$BB" none true >/dev/null
 expect_fail_code "rename needs 2 arguments" 1 "requires 2 arguments" isula rename rn
-expect_fail "rename to the same name" "Renaming a container with the same name as its current name" \
-	isula rename rn rn
-expect_fail "rename to a taken name" 'Conflict. The name "other" is already in use by container' \
-	isula rename rn other
-expect_fail "rename to an invalid name" "Invalid container name (bad/name)" isula rename rn bad/name
-expect_fail "rename of an unknown container" "No such container: nosuch" isula rename nosuch x
+expect_fail_code "rename to the same name: exit 1" 1 \
+	"Renaming a container with the same name as its current name" isula rename rn rn
+expect_fail_code "rename to a taken name: exit 1" 1 \
+	'Conflict. The name "other" is already in use by container' isula rename rn other
+expect_fail_code "rename to an invalid name: exit 1" 1 "Invalid container new name (bad/name)" \
+	isula rename rn bad/name
+expect_fail_code "rename to a one-character name is refused (Docker's pattern)" 1 \
+	"Invalid container new name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-]+ are allowed" \
+	isula rename rn x
+expect_fail_code "rename to a name starting with '.' is refused" 1 "Invalid container new name" \
+	isula rename rn .hidden
+expect_fail_code "rename of an unknown container: exit 1" 1 "No such container: nosuch" \
+	isula rename nosuch xy
 rn_id=$(ifield rn '{{.Id}}')
+expect_fail_code "create --name of one character is refused" 125 \
+	"Invalid container name (z), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed" \
+	isula create --name z --external-rootfs "$BB" none true
 expect_ok "rename rn renamed" isula rename rn renamed
 expect_eq "the new name is known" "$rn_id" "$(ifield renamed '{{.Id}}')"
 expect_fail "the old name is gone" "No such container: rn" isula inspect rn
