@@ -130,6 +130,7 @@ void route_container_create(const struct request *req, struct response *resp)
 		container_free(c);
 		return;
 	}
+	resources_apply_defaults(&c->host);
 	phase_timer_mark(&pt, "parse+validate");
 	if (store_add(c, err, sizeof(err)) < 0) {
 		resp_error(resp, 409, "%s", err);

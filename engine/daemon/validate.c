@@ -219,6 +219,20 @@ static int check_ulimits(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* v2: memory.swap.max exists below the root wherever the memory controller is (kernels with
+ * swap accounting, Debian's among them). */
+static bool swap_limit_supported(void)
+{
+	return cgroup_is_unified() || cgroup_v1_has("memory.memsw.limit_in_bytes");
+}
+
+void resources_apply_defaults(struct host_config *h)
+{
+	if (h->memory > 0 && h->memory_swap == 0 && h->memory <= INT64_MAX / 2 &&
+	    swap_limit_supported())
+		h->memory_swap = 2 * h->memory;
+}
+
 int validate_resources(const struct host_config *h, char *err, size_t errlen)
 {
 	if (check_memory(h, err, errlen) < 0 || check_cpu(h, err, errlen) < 0 ||

@@ -128,8 +128,9 @@ expect_fail_code "update -m below 4MB is refused" 125 "minimum memory limit allo
 	isula update --cpu-shares 700 -m 1m up
 expect_fail_code "update --blkio-weight 5 is refused" 125 "range of blkio weight is from 10 to 1000" \
 	isula update --blkio-weight 5 up
-expect_fail_code "update -m above the swap limit without swap is refused" 125 \
-	"update the memoryswap at the same time" isula update -m 300m up
+expect_fail_code "update -m above the swap limit without swap is refused, naming both" 125 \
+	"Memory limit $((300 << 20)) should be smaller than already set memoryswap limit $((192 << 20))" \
+	isula update -m 300m up
 expect_fail_code "update with a malformed size" 125 "Invalid value 12q for flag --memory" isula update -m 12q up
 expect_fail "update without flags" "You must provide one or more flags" isula update up
 if [ "$(cat "$CGROOT"/memory/memory.kmem.limit_in_bytes 2>/dev/null)" != "" ]; then
@@ -153,6 +154,22 @@ expect_ok "start after the stopped update" isula start up
 expect_eq "stopped update applied at start: cpu.shares" 256 "$(cgv cpu cpu.shares up)"
 expect_eq "stopped update applied at start: pids.max" 40 "$(cgv pids pids.max up)"
 expect_eq "stopped update applied at start: memory" $((128 << 20)) "$(cgv memory memory.limit_in_bytes up)"
+
+# Docker's and iSulad's default: a memory limit alone gets swap twice as big.
+ticker sw -m 500M >/dev/null
+expect_eq "run -m 500M: MemorySwap is twice the memory" "$((500 << 20)) $((1000 << 20))" \
+	"$(ifield sw '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}')"
+expect_eq "... and the swap limit is in the cgroup" $((1000 << 20)) \
+	"$(cgv memory memory.memsw.limit_in_bytes sw)"
+expect_ok "update -m below that swap limit keeps it" isula update -m 600M sw
+expect_eq "... memory and swap limits" "$((600 << 20)) $((1000 << 20))" \
+	"$(cgv memory memory.limit_in_bytes sw) $(cgv memory memory.memsw.limit_in_bytes sw)"
+expect_fail_code "update -m above it is refused, naming both" 125 \
+	"Memory limit $((1200 << 20)) should be smaller than already set memoryswap limit $((1000 << 20))" \
+	isula update -m 1200M sw
+ticker sw2 -m 64m --memory-swap -1 >/dev/null
+expect_eq "--memory-swap -1 (unlimited) is kept as is" -1 "$(ifield sw2 '{{.HostConfig.MemorySwap}}')"
+isula rm -f sw sw2 >/dev/null
 
 # ------------------------------------------------------------------------------------- top
 top_out=$(isula top up 2>&1)
