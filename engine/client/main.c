@@ -76,9 +76,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (i >= argc) {
-		usage(stderr);
-		return 1;
+	if (i >= argc) { /* bare `isula`: the help, as Docker's and iSulad's clients */
+		usage(stdout);
+		return 0;
 	}
 	for (size_t k = 0; k < NCOMMANDS; k++) {
 		if (strcmp(argv[i], g_commands[k].name) == 0) {

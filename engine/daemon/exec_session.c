@@ -158,6 +158,8 @@ static char **session_env(const struct exec_session *s)
 	}
 	if (strv_find_env(env, "PATH", 4) < 0)
 		strv_push(&env, "PATH=" DEFAULT_PATH);
+	if (s->c->config.hostname && strv_find_env(env, "HOSTNAME", 8) < 0)
+		strv_pushf(&env, "HOSTNAME=%s", s->c->config.hostname);
 	if (s->tty && strv_find_env(env, "TERM", 4) < 0)
 		strv_push(&env, "TERM=xterm");
 	return env;

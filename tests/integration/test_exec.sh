@@ -43,6 +43,16 @@ in_pty() {
 id=$(isula run -d --name ex -e FOO=from-run -e KEEP=kept --external-rootfs "$BB" none sleep 1000)
 is_status ex running || it_abort "run -d of the exec target (got '$id')"
 
+# HOSTNAME, as Docker and iSulad set it: in the init's environment and every exec's.
+expect_eq "exec: HOSTNAME is the container's hostname" "${id:0:12}" \
+	"$(isula exec ex sh -c 'echo $HOSTNAME' 2>&1)"
+expect_eq "the init has HOSTNAME too" "HOSTNAME=${id:0:12}" \
+	"$(isula exec ex sh -c 'tr "\0" "\n" </proc/1/environ | grep ^HOSTNAME=' 2>&1)"
+expect_eq "exec -e HOSTNAME=x gives its own" x "$(isula exec -e HOSTNAME=x ex sh -c 'echo $HOSTNAME' 2>&1)"
+run_split "$ISULA"
+expect_eq "bare isula: exit 0" 0 "$RC"
+expect_match "bare isula: its help on stdout" "COMMANDS:" "$OUT"
+
 # ------------------------------------------------------------------------ stdout and stderr
 run_split isula exec ex sh -c 'echo to-out; echo to-err >&2; echo more-out'
 expect_eq "exec: --tls words after the container are the command's own" \
