@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/hex.h"
 #include "core/json_text.h"
@@ -321,6 +322,14 @@ static yajl_val object_get(yajl_val obj, const char *name, size_t len)
 		const char *key = obj->u.object.keys[i];
 
 		if (strncmp(key, name, len) == 0 && key[len] == '\0')
+			found = obj->u.object.values[i];
+	}
+	/* iSulad's spellings of Docker's fields (CPUShares for CpuShares, ...): a key that is
+	 * not there exactly is looked up again without regard to case. */
+	for (i = 0; !found && i < obj->u.object.len; i++) {
+		const char *key = obj->u.object.keys[i];
+
+		if (strncasecmp(key, name, len) == 0 && key[len] == '\0')
 			found = obj->u.object.values[i];
 	}
 	return found;

@@ -112,7 +112,7 @@ static void test_missing_and_null(void **state)
 	assert_render("{{.Missing}}", "<no value>");
 	assert_render("{{.Missing.Deeper.Still}}", "<no value>");
 	assert_render("{{.State.Nope}}", "<no value>");
-	assert_render("{{.state.pid}}", "<no value>"); /* keys are exact-case */
+	assert_render("{{.state.pid}}", "4242"); /* no exact key: matched without case */
 	assert_render("{{.State.Health}}", "<no value>");
 	assert_render("{{json .Missing}}", "null");
 	assert_render("{{json .State.Health}}", "null");
@@ -368,6 +368,21 @@ static void test_error_buffers(void **state)
 	yajl_tree_free(root);
 }
 
+/* iSulad's scripts write {{.HostConfig.CPUShares}} where Docker's JSON says CpuShares. */
+static void test_isulad_spellings(void **state)
+{
+	(void)state;
+	const char *hc = "{\"HostConfig\": {\"CpuShares\": 512, \"CpuPeriod\": 50000, "
+	                 "\"CpuQuota\": 25000, \"Memory\": 1}}";
+	assert_render_json(hc,
+	                   "{{.HostConfig.CPUShares}} {{.HostConfig.CPUPeriod}} "
+	                   "{{.HostConfig.CPUQuota}} {{.hostconfig.memory}}",
+	                   "512 50000 25000 1");
+	/* The exact key wins over one that differs in case only. */
+	assert_render_json("{\"a\": 1, \"A\": 2}", "{{.A}} {{.a}}", "2 1");
+	assert_render_json(hc, "{{.HostConfig.CPUSharesX}}", "<no value>");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +408,7 @@ int main(void)
 	    cmocka_unit_test(test_syntax_checked_before_execution),
 	    cmocka_unit_test(test_comment_errors),
 	    cmocka_unit_test(test_error_buffers),
+	    cmocka_unit_test(test_isulad_spellings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
