@@ -365,6 +365,13 @@ int cmd_info(struct client *cl, int argc, char **argv)
 	    json_get_str(i, "Architecture"), (long long)json_get_int(i, "NCPU", 0),
 	    (long long)(json_get_int(i, "MemTotal", 0) >> 30), json_get_str(i, "Name"),
 	    json_get_str(i, "IsuladRootDir"));
+	static const char *const proxies[][2] = {
+	    {"HttpProxy", "Http Proxy"}, {"HttpsProxy", "Https Proxy"}, {"NoProxy", "No Proxy"}};
+	for (size_t k = 0; k < sizeof(proxies) / sizeof(proxies[0]); k++) {
+		const char *v = json_get_str(i, proxies[k][0]);
+		if (v && *v)
+			printf("%s: %s\n", proxies[k][1], v);
+	}
 	if (i)
 		yajl_tree_free(i);
 	api_response_free(&r);

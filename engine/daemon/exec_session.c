@@ -86,6 +86,10 @@ struct exec_session *exec_session_new(struct container *c, char **cmd, char **en
 		error_set(e, ERR_INVALID, "No exec command specified");
 		return NULL;
 	}
+	if (!cmd[0][0]) {
+		error_set(e, ERR_INVALID, "No exec command specified: the command is empty");
+		return NULL;
+	}
 	store_lock();
 	bool running = container_running(c);
 	store_unlock();

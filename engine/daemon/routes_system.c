@@ -9,6 +9,7 @@
 #include "host/cgroup_info.h"
 #include "core/fileutil.h"
 #include "core/json.h"
+#include "core/url_mask.h"
 #include "routes.h"
 #include "store.h"
 #include "core/version.h"
@@ -101,6 +102,18 @@ void route_info(const struct request *req, struct response *resp)
 	jg_kstr(g, "ServerVersion", ISULAD_VERSION);
 	jg_kstr(g, "DockerRootDir", g_paths.graph);
 	jg_kstr(g, "IsuladRootDir", g_paths.graph);
+	/* The daemon's proxies (what its CNI plugins and hooks inherit), credentials hidden. */
+	static const char *const proxies[][3] = {{"HttpProxy", "HTTP_PROXY", "http_proxy"},
+	                                         {"HttpsProxy", "HTTPS_PROXY", "https_proxy"},
+	                                         {"NoProxy", "NO_PROXY", "no_proxy"}};
+	for (size_t k = 0; k < sizeof(proxies) / sizeof(proxies[0]); k++) {
+		const char *v = getenv(proxies[k][1]);
+		if (!v || !*v)
+			v = getenv(proxies[k][2]);
+		char *shown = url_mask_credentials(v ? v : "");
+		jg_kstr(g, proxies[k][0], shown ? shown : "");
+		free(shown);
+	}
 	yajl_gen_map_close(g);
 	resp_json(resp, 200, jg_finish(g, NULL));
 }

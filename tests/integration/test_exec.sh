@@ -49,9 +49,23 @@ expect_eq "exec: HOSTNAME is the container's hostname" "${id:0:12}" \
 expect_eq "the init has HOSTNAME too" "HOSTNAME=${id:0:12}" \
 	"$(isula exec ex sh -c 'tr "\0" "\n" </proc/1/environ | grep ^HOSTNAME=' 2>&1)"
 expect_eq "exec -e HOSTNAME=x gives its own" x "$(isula exec -e HOSTNAME=x ex sh -c 'echo $HOSTNAME' 2>&1)"
+run_split isula exec ex ""
+expect_match "exec of an empty command says so" "the command is empty" "$ERR"
+expect_eq "... exit code 125 (refused before anything ran)" 125 "$RC"
 run_split "$ISULA"
 expect_eq "bare isula: exit 0" 0 "$RC"
 expect_match "bare isula: its help on stdout" "COMMANDS:" "$OUT"
+
+# isula info shows the daemon's proxies with their credentials hidden.
+HTTP_PROXY=http://alice:s3cret@proxy.invalid:3128 https_proxy=http://bob@proxy.invalid:3129 \
+	NO_PROXY=localhost,.example start_daemon px || it_abort "the proxy daemon must start"
+info=$(isula info 2>&1)
+expect_match "info: Http Proxy, credentials masked" "Http Proxy: http://xxxxx:xxxxx@proxy.invalid:3128" "$info"
+expect_match "info: Https Proxy (lower-case variable)" "Https Proxy: http://xxxxx@proxy.invalid:3129" "$info"
+expect_match "info: No Proxy" "No Proxy: localhost,.example" "$info"
+[[ "$info" != *s3cret* ]] && pass "info never shows the password" || fail "info never shows the password" "$info"
+stop_daemon px
+use_daemon main
 
 # ------------------------------------------------------------------------ stdout and stderr
 run_split isula exec ex sh -c 'echo to-out; echo to-err >&2; echo more-out'
