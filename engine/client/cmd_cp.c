@@ -250,28 +250,70 @@ static int copy_from_container(const struct client *cl, const char *ctr, const c
 	return ret;
 }
 
-/* The container destination, following a symlink at its end like docker. */
+/* Links followed at the end of a destination before giving up (the kernel's ELOOP bound). */
+#define CP_MAX_LINKS 40
+
+/* The path a symlink at path points to: its target, relative to path's directory. */
+static char *link_next(const char *path, const char *target)
+{
+	if (target[0] == '/')
+		return strdup(target);
+	char *dir, *base, *next = NULL;
+	if (cp_split_dir_entry(path, &dir, &base) < 0)
+		return NULL;
+	size_t len = strlen(dir) + strlen(target) + 2;
+	if ((next = malloc(len)))
+		snprintf(next, len, "%s/%s", dir, target);
+	free(dir);
+	free(base);
+	return next;
+}
+
+/* dst without the '/' or "/." that asserts a directory (the root stays "/"). */
+static char *without_dir_suffix(const char *dst)
+{
+	char *p = strdup(dst);
+	size_t len = p ? strlen(p) : 0;
+	while (p && len > 1 && (p[len - 1] == '/' || (p[len - 1] == '.' && p[len - 2] == '/')))
+		p[--len] = '\0';
+	return p;
+}
+
+/* The container destination, following the symlinks at its end like docker (a chain t2 ->
+ * t1 -> target ends at target, inside the container's root: the daemon resolves each). */
 static int container_dest_info(const struct client *cl, const char *ctr, const char *dst,
                                struct cp_info *info, char **resolved)
 {
 	struct path_stat ps;
-	*resolved = strdup(dst);
-	int found = stat_container_path(cl, ctr, dst, &ps);
-	if (found == 1 && path_stat_is_symlink(&ps)) {
-		char *dir, *base;
-		if (cp_split_dir_entry(dst, &dir, &base) == 0) {
-			free(*resolved);
-			*resolved = ps.link_target[0] == '/' ? strdup(ps.link_target) : NULL;
-			if (!*resolved) {
-				size_t len = strlen(dir) + strlen(ps.link_target) + 2;
-				if ((*resolved = malloc(len)))
-					snprintf(*resolved, len, "%s/%s", dir, ps.link_target);
-			}
-			free(dir);
-			free(base);
+	/* "FILE/" names a directory: an existing non-directory there is an error, as in Docker. */
+	if (cp_asserts_dir(dst)) {
+		char *bare = without_dir_suffix(dst);
+		int f = bare ? stat_container_path(cl, ctr, bare, &ps) : -1;
+		bool not_dir = f == 1 && !path_stat_is_dir(&ps) && !path_stat_is_symlink(&ps);
+		if (f == 1)
+			path_stat_free(&ps);
+		free(bare);
+		if (not_dir) {
+			fprintf(stderr, "Error: destination \"%s:%s\" is not a directory\n", ctr,
+			        dst);
+			*resolved = NULL;
+			return -1;
 		}
+	}
+	*resolved = strdup(dst);
+	int found = *resolved ? stat_container_path(cl, ctr, *resolved, &ps) : -1;
+	for (int hops = 0; found == 1 && path_stat_is_symlink(&ps); hops++) {
+		if (hops == CP_MAX_LINKS) {
+			fprintf(stderr, "Error: %s:%s: too many levels of symbolic links\n", ctr,
+			        dst);
+			path_stat_free(&ps);
+			return -1;
+		}
+		char *next = link_next(*resolved, ps.link_target);
 		path_stat_free(&ps);
-		found = *resolved ? stat_container_path(cl, ctr, *resolved, &ps) : -1;
+		free(*resolved);
+		*resolved = next;
+		found = next ? stat_container_path(cl, ctr, next, &ps) : -1;
 	}
 	if (found < 0)
 		return -1;

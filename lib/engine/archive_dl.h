@@ -54,6 +54,7 @@
 	X(archive_write_open)                                                                      \
 	X(archive_write_set_bytes_in_last_block)                                                   \
 	X(archive_write_set_bytes_per_block)                                                       \
+	X(archive_write_set_format_option)                                                         \
 	X(archive_write_set_format_pax_restricted)
 
 #define ARCHIVE_DL_FIELD(name) __typeof__(name) *name;
@@ -114,6 +115,7 @@ int archive_dl_load(char *err, size_t errlen);
 #define archive_write_open (g_archive_dl.archive_write_open)
 #define archive_write_set_bytes_in_last_block (g_archive_dl.archive_write_set_bytes_in_last_block)
 #define archive_write_set_bytes_per_block (g_archive_dl.archive_write_set_bytes_per_block)
+#define archive_write_set_format_option (g_archive_dl.archive_write_set_format_option)
 #define archive_write_set_format_pax_restricted (g_archive_dl.archive_write_set_format_pax_restricted)
 // clang-format on
 #endif

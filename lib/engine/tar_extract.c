@@ -465,7 +465,9 @@ int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
 	struct archive_entry *e;
 	int rc;
 	ret = 0;
-	while (ret == 0 && (rc = archive_read_next_header(x.a, &e)) == ARCHIVE_OK) {
+	/* A warning is a name the locale cannot show: the entry is kept with its bytes. */
+	while (ret == 0 && ((rc = archive_read_next_header(x.a, &e)) == ARCHIVE_OK ||
+	                    (rc == ARCHIVE_WARN && archive_entry_pathname(e)))) {
 		const char *name = archive_entry_pathname(e);
 		if (!name)
 			name = "";

@@ -212,6 +212,12 @@ int tar_write_path(tar_write_fn out, void *cls, int root_fd, const char *path, c
 		goto out;
 	}
 	archive_write_set_format_pax_restricted(w.a);
+	/* Names and link targets are bytes (Debian's /etc/ssl/certs has UTF-8 ones, other trees
+	 * Latin-1): written as they are, never converted through the locale. */
+	if (archive_write_set_format_option(w.a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s", archive_error_string(w.a));
+		goto out;
+	}
 	archive_entry_linkresolver_set_strategy(w.links, archive_format(w.a));
 	archive_write_set_bytes_per_block(w.a, 10240);
 	archive_write_set_bytes_in_last_block(w.a, 1);

@@ -206,6 +206,43 @@ expect_ok "gives its own passwd" cmp "$SB/etc/passwd" "$T/sys_pw"
 expect_ok "cp into /evil/ of the running container" isula cp "$T/f1" "sys:/evil/$tag-run"
 expect_ok "lands in its /etc, not the host's" test -f "$SB/etc/$tag-run" -a ! -e "/etc/$tag-run"
 
+# Names and link targets are bytes: UTF-8 (Debian's /etc/ssl/certs) and Latin-1 both ways.
+U8=$(printf 'F\xc5\x91tan\xc3\xbas\xc3\xadtv\xc3\xa1ny.pem') L1=$(printf 'lat\xe9n')
+mkdir -p "$BB/certs"
+echo cert >"$BB/certs/$U8"
+ln -s "$U8" "$BB/certs/link.pem"
+ln -s "$L1" "$BB/certs/latin"
+echo l1 >"$BB/certs/$L1"
+expect_ok "cp out a dir with non-ASCII names and link targets" timeout 60 "$ISULA" cp st:/certs "$T/"
+expect_eq "... the UTF-8 link keeps its target's bytes" "$U8" "$(readlink "$T/certs/link.pem")"
+expect_eq "... the Latin-1 link too" "$L1" "$(readlink "$T/certs/latin")"
+expect_eq "... and the files are there" "cert l1" "$(cat "$T/certs/$U8" "$T/certs/$L1" | paste -sd' ')"
+expect_ok "cp them back in, under another name" timeout 60 "$ISULA" cp "$T/certs" st:/certs2
+expect_eq "... in the container with the same bytes" "$U8" "$(readlink "$BB/certs2/link.pem")"
+expect_ok "... the Latin-1 name too" test -f "$BB/certs2/$L1"
+if command -v docker >/dev/null; then
+	expect_ok "docker cp out of the same dir" timeout 60 env DOCKER_CONFIG="$T/dk" \
+		docker -H "unix://$SOCK" cp st:/certs "$T/dcerts"
+	expect_eq "... docker's copy has the UTF-8 link" "$U8" "$(readlink "$T/dcerts/link.pem")"
+fi
+
+# A destination that is a chain of links ends at the chain's end, inside the container.
+mkdir -p "$BB/ch"
+echo old >"$BB/ch/target"
+ln -s target "$BB/ch/t1" && ln -s t1 "$BB/ch/t2" && ln -s /ch/t2 "$BB/ch/t3"
+echo new >"$T/new"
+expect_ok "cp FILE ctr:/ch/t3 (t3 -> /ch/t2 -> t1 -> target)" isula cp "$T/new" st:/ch/t3
+expect_eq "... writes the target" new "$(cat "$BB/ch/target")"
+expect_eq "... and leaves the links as they were" "target t1 /ch/t2" \
+	"$(readlink "$BB/ch/t1") $(readlink "$BB/ch/t2") $(readlink "$BB/ch/t3")"
+ln -s loop2 "$BB/ch/loop1" && ln -s loop1 "$BB/ch/loop2"
+expect_fail "a destination whose links loop is refused" "too many levels of symbolic links" \
+	isula cp "$T/new" st:/ch/loop1
+PW_BEFORE=$(md5sum <"$BB/etc/passwd")
+expect_fail "cp onto ctr:/etc/passwd/ says it is not a directory" \
+	'destination "st:/etc/passwd/" is not a directory' isula cp "$T/new" st:/etc/passwd/
+expect_eq "... and /etc/passwd is untouched" "$PW_BEFORE" "$(md5sum <"$BB/etc/passwd")"
+
 expect_ok "rm -f the containers" isula rm -f st sys
 assert_no_leftovers
 it_finish
