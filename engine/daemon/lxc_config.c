@@ -1,5 +1,6 @@
 #include "lxc_config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,24 @@ static void add_resources(struct strbuf *f, const struct host_config *h)
 	}
 }
 
-/* Bind mounts from -v host:container[:ro|rw]. The target is relative to the rootfs. */
-static int add_binds(struct strbuf *f, char *const *binds, char *err, size_t errlen)
+/* Trees liblxc sets up itself after the mount entries (device nodes, devpts and ptmx in /dev,
+ * its own /proc and /sys work): a read-only bind there would fail that set-up. */
+static bool in_runtime_tree(const char *dst)
+{
+	static const char *const trees[] = {"/dev", "/proc", "/sys"};
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		size_t len = strlen(trees[i]);
+		if (strncmp(dst, trees[i], len) == 0 && (dst[len] == '\0' || dst[len] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* Bind mounts from -v host:container[:ro|rw]. The target is relative to the rootfs. A
+ * read-only bind into a runtime tree is mounted read-write and its target listed in late_ro,
+ * made read-only by a hook once liblxc is done (add_late_ro). */
+static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_ro, char *err,
+                     size_t errlen)
 {
 	for (size_t i = 0; binds && binds[i]; i++) {
 		char *spec = strdup(binds[i]);
@@ -112,12 +129,43 @@ static int add_binds(struct strbuf *f, char *const *binds, char *err, size_t err
 			free(spec);
 			return -1;
 		}
+		bool ro = mode && strcmp(mode, "ro") == 0, late = ro && in_runtime_tree(dst);
 		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s 0 0", src,
 		              dst + 1, is_directory(src) ? "dir" : "file",
-		              mode && strcmp(mode, "ro") == 0 ? ",ro" : "");
+		              ro && !late ? ",ro" : "");
+		if (late)
+			strbuf_printf(late_ro, "%s\n", dst);
+		/* The host's /dev as the container's (Docker's -v /dev:/dev): liblxc must create
+		 * nothing in it (no device nodes, no devpts of its own, no ptmx link). */
+		if (strcmp(dst, "/dev") == 0 || strcmp(dst, "/dev/") == 0) {
+			lxc_conf_line(f, "lxc.autodev", "0");
+			lxc_conf_line(f, "lxc.pty.max", "0");
+		}
 		free(spec);
 	}
 	return 0;
+}
+
+/* The last start-host hook (after the OCI ones, which may still write there): the listed
+ * binds go read-only. The list is a file: bind targets never reach a hook's command line. */
+static int add_late_ro(struct strbuf *f, const struct strbuf *late_ro,
+                       const struct lxc_config_env *env, char *err, size_t errlen)
+{
+	if (!late_ro->len)
+		return 0;
+	char *path = path_join(env->container_dir, "ro-remount");
+	int ret = -1;
+	if (!path)
+		snprintf(err, errlen, "out of memory");
+	else if (write_file_if_changed(path, late_ro->data, late_ro->len, 0600) < 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	else {
+		lxc_conf_line(f, "lxc.hook.start-host", "%s ro-remount-hook %s", env->monitor_path,
+		              path);
+		ret = 0;
+	}
+	free(path);
+	return ret;
 }
 
 static void add_system_mounts(struct strbuf *f, const struct host_config *h)
@@ -248,7 +296,10 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	 * device program in place and may replace it with one that allows more. */
 	add_oci_hooks(f, c, env);
 	free(cg);
-	bool ok = sec_ok && add_binds(f, h->binds, err, errlen) == 0;
+	struct strbuf late_ro = {0};
+	bool ok = sec_ok && add_binds(f, h->binds, &late_ro, err, errlen) == 0 &&
+	          add_late_ro(f, &late_ro, env, err, errlen) == 0;
+	strbuf_free(&late_ro);
 	/* A refusal inside lxc_security_config is reported here too. */
 	if (lxc_conf_end(ok ? err : NULL, ok ? errlen : 0) < 0)
 		ok = false;

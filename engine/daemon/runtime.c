@@ -86,8 +86,8 @@ static bool read_hook_error(const char *state_dir, char *out, size_t outlen)
 	return found;
 }
 
-/* Why this start failed: a prestart hook's error, else the last ERROR line liblxc logged, the
- * most useful reason it gives. */
+/* Why this start failed: a prestart hook's error, else the first ERROR line liblxc logged: the
+ * cause (the later ones are its consequences, down to "Failed to receive file descriptors"). */
 static void start_failure_reason(const char *state_dir, char *out, size_t outlen)
 {
 	if (read_hook_error(state_dir, out, outlen))
@@ -96,7 +96,7 @@ static void start_failure_reason(const char *state_dir, char *out, size_t outlen
 	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
 	const char *best = NULL;
 	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-		if (strstr(line, " ERROR "))
+		if (!best && strstr(line, " ERROR "))
 			best = line;
 	}
 	if (best) {

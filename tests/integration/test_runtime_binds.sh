@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Binds onto the trees liblxc sets up itself (iSulad's test cases bind /dev, /sys/fs, /proc and
+# /dev/pts): they start, a :ro one is read-only once liblxc is done (a start-host hook
+# remounts it), the host's /dev bound as the container's is left untouched (no ptmx link, no
+# device nodes made in it), and a failed start names liblxc's first error, not its last.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+start_daemon main || it_abort "the daemon must start"
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+
+ptmx_before=$(stat -c '%F %t:%T' /dev/ptmx)
+# ro_bind SPEC PATH: a container with -v SPEC starts and PATH is read-only inside.
+ro_bind() {
+	local spec=$1 path=$2 name
+	name=rb$(echo "$spec" | tr -c 'a-z' 'x' | head -c 20)
+	expect_ok "run -v $spec starts" isula run -d --name "$name" -v "$spec" \
+		--external-rootfs "$BB" none sleep 1000
+	expect_match "-v $spec: $path is read-only inside" "Read-only file system" \
+		"$(isula exec "$name" touch "$path/isulad-probe" 2>&1)"
+	expect_ok "-v $spec: /dev/null still works" isula exec "$name" sh -c 'echo x >/dev/null'
+	isula rm -f "$name" >/dev/null
+}
+ro_bind /dev:/dev:ro /dev
+ro_bind /sys/fs:/sys/fs:ro /sys/fs
+ro_bind /dev/pts:/dev/pts:ro /dev/pts
+ro_bind /dev/shm:/dev/shm:ro /dev/shm
+expect_ok "run -v /proc:/proc:ro starts" isula run -d --name rbproc -v /proc:/proc:ro \
+	--external-rootfs "$BB" none sleep 1000
+expect_match "... and /proc is mounted read-only" "proc /proc proc ro," \
+	"$(isula exec rbproc sh -c 'grep " /proc " /proc/mounts | tail -n 1' 2>&1)"
+isula rm -f rbproc >/dev/null
+
+# The host's /dev as the container's: liblxc makes nothing in it.
+isula run -d --name rbdev -v /dev:/dev --external-rootfs "$BB" none sleep 1000 >/dev/null ||
+	fail "run -v /dev:/dev failed"
+expect_eq "the container sees the host's /dev (its disks)" "$(ls /dev | grep -c '^loop')" \
+	"$(isula exec rbdev sh -c 'ls /dev | grep -c "^loop"' 2>&1)"
+expect_ok "exec in it works" isula exec rbdev true
+isula rm -f rbdev >/dev/null
+expect_eq "the host's /dev/ptmx is still its char device (no link left by liblxc)" \
+	"$ptmx_before" "$(stat -c '%F %t:%T' /dev/ptmx)"
+
+# An ordinary :ro bind stays liblxc's own (no hook, no list file).
+mkdir -p "$IT_TMP/data"
+id=$(isula run -d --name rbdata -v "$IT_TMP/data:/data:ro" --external-rootfs "$BB" none sleep 1000)
+expect_match "-v DIR:/data:ro is read-only" "Read-only file system" \
+	"$(isula exec rbdata touch /data/x 2>&1)"
+expect_ok "... without the remount hook" test ! -e "$LCR/$id/ro-remount"
+isula rm -f rbdata >/dev/null
+
+# A start that fails in liblxc: the error is the cause, not "Failed to receive ...".
+echo file >"$IT_TMP/afile"
+expect_fail "a bind of a file onto a directory fails the start" "Failed to mount" \
+	isula run -d --name rbbad -v "$IT_TMP/afile:/bin" --external-rootfs "$BB" none sleep 1
+[[ "$LAST_OUT" != *"Failed to receive"* ]] && pass "... and the message is liblxc's first error" ||
+	fail "... and the message is liblxc's first error" "$LAST_OUT"
+isula rm -f rbbad >/dev/null 2>&1
+assert_no_leftovers
+it_finish
