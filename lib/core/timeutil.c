@@ -17,7 +17,10 @@ void time_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
 	}
 	struct tm tm;
 	char date[32];
-	localtime_r(&ts->tv_sec, &tm);
+	if (!localtime_r(&ts->tv_sec, &tm)) { /* beyond a year int holds */
+		snprintf(buf, len, "%s", TIME_ZERO_STRING);
+		return;
+	}
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
 	long off = tm.tm_gmtoff / 60;
 	if (off == 0) {

@@ -99,6 +99,15 @@ static void test_offset_is_hh_mm(void **state)
 	assert_int_equal(ts.tv_sec, 1652174434 + 8 * 3600 + 5400);
 }
 
+/* An event's "time": 9e18 made localtime_r fail, and its unset struct tm was printed. */
+static void test_format_out_of_range_is_zero(void **state)
+{
+	char buf[64];
+	struct timespec ts = {.tv_sec = INT64_MAX, .tv_nsec = 5};
+	time_format_rfc3339(&ts, buf, sizeof(buf));
+	assert_string_equal(buf, TIME_ZERO_STRING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +118,7 @@ int main(void)
 	    cmocka_unit_test(test_rejects),
 	    cmocka_unit_test(test_longest_duration_is_the_epoch),
 	    cmocka_unit_test(test_offset_is_hh_mm),
+	    cmocka_unit_test(test_format_out_of_range_is_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
