@@ -171,7 +171,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-paramete
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
 	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
 	units json_log sysopt_specs env_target hook_spec inspect_template \
-	tar_extract lxcfs create_body update_body filters
+	tar_extract lxcfs create_body update_body filters container_texts api_args
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -217,6 +217,10 @@ FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
 FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)
 FUZZ_OBJ_update_body := $(FUZZ_OBJ_create_body) engine/daemon/update_config
 FUZZ_LIB_filters := engine/list_filter core/json core/strv core/utf8 core/strbuf
+FUZZ_LIB_container_texts := host/passwd engine/hook_state core/json core/strv core/utf8
+FUZZ_OBJ_container_texts := engine/daemon/ps_output
+FUZZ_LIB_api_args := engine/signals engine/restart_policy engine/cp_path core/path_clean \
+	core/units
 FUZZ_LIB_hook_spec := engine/oci_hooks core/json core/strv core/utf8 core/fileutil
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
