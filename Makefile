@@ -161,8 +161,9 @@ $(BUILD)/test-tools/bpf-devices: $(BUILD)/obj/tests/tools/bpf_devices_tool.o $(L
 # into $(BUILD)/fuzz/ and runs each for FUZZ_SECONDS on a copy of its seeds
 # ($(BUILD)/fuzz/corpus/NAME, which keeps growing across runs); a crash fails the run and its
 # input is left in $(BUILD)/fuzz/crashes/ (replay: $(BUILD)/fuzz/fuzz_NAME FILE). `make
-# fuzz-smoke` runs each over its seeds and 20000 more inputs (a few seconds: for CI). The lib
-# sources a target tests are compiled again by clang into $(BUILD)/fuzz-obj/ (never gcc's).
+# fuzz-smoke` runs each over its seeds and FUZZ_SMOKE_RUNS more inputs (a few seconds each:
+# for CI). The lib sources a target tests are compiled again by clang into $(BUILD)/fuzz-obj/
+# (never gcc's).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -223,6 +224,13 @@ FUZZ_LIB_api_args := engine/signals engine/restart_policy engine/cp_path core/pa
 	core/units
 FUZZ_LIB_hook_spec := engine/oci_hooks core/json core/strv core/utf8 core/fileutil
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+# fuzz-smoke's inputs per target; fewer for the slow ones (files written, big renders), so
+# that the whole smoke run stays within a couple of minutes.
+FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_SMOKE_RUNS_tar_extract := 3000
+FUZZ_SMOKE_RUNS_lxcfs := 3000
+FUZZ_SMOKE_RUNS_json_log := 5000
+rparen := )
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # clang and its libFuzzer runtime (Debian ships the runtime in libclang-rt-N-dev).
@@ -271,7 +279,9 @@ fuzz-smoke: $(FUZZ_BINS)
 	@failed=; for n in $(FUZZ_NAMES); do \
 		s=$(BUILD)/fuzz/smoke/$$n; log=$(BUILD)/fuzz/$$n-smoke.log; \
 		rm -rf $$s && mkdir -p $$s $(BUILD)/fuzz/crashes || exit 1; \
-		if $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$n -runs=20000 -seed=1 -timeout=10 \
+		runs=$(FUZZ_SMOKE_RUNS); case $$n in $(foreach n,$(FUZZ_NAMES),$(if \
+			$(FUZZ_SMOKE_RUNS_$(n)),$(n)$(rparen) runs=$(FUZZ_SMOKE_RUNS_$(n));;)) esac; \
+		if $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$n -runs=$$runs -seed=1 -timeout=10 \
 			-artifact_prefix=$(BUILD)/fuzz/crashes/$$n- $$s tests/fuzz/corpus/$$n \
 			>$$log 2>&1; then \
 			echo "fuzz_$$n: $$(grep '^Done' $$log)"; \
