@@ -224,11 +224,10 @@ FUZZ_LIB_api_args := engine/signals engine/restart_policy engine/cp_path core/pa
 	core/units
 FUZZ_LIB_hook_spec := engine/oci_hooks core/json core/strv core/utf8 core/fileutil
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
-# fuzz-smoke's inputs per target; fewer for the slow ones (files written, big renders), so
+# fuzz-smoke's inputs per target; fewer for the slow ones (they write files), so
 # that the whole smoke run stays within a couple of minutes.
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_SMOKE_RUNS_tar_extract := 3000
-FUZZ_SMOKE_RUNS_lxcfs := 3000
 FUZZ_SMOKE_RUNS_json_log := 5000
 rparen := )
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
