@@ -161,15 +161,18 @@ $(BUILD)/test-tools/bpf-devices: $(BUILD)/obj/tests/tools/bpf_devices_tool.o $(L
 # into $(BUILD)/fuzz/ and runs each for FUZZ_SECONDS on a copy of its seeds
 # ($(BUILD)/fuzz/corpus/NAME, which keeps growing across runs); a crash fails the run and its
 # input is left in $(BUILD)/fuzz/crashes/ (replay: $(BUILD)/fuzz/fuzz_NAME FILE). `make
-# fuzz-smoke` runs each over its seeds and 20000 more inputs (a few seconds: for CI). The lib
-# sources a target tests are compiled again by clang into $(BUILD)/fuzz-obj/ (never gcc's).
+# fuzz-smoke` runs each over its seeds and FUZZ_SMOKE_RUNS more inputs (a few seconds each:
+# for CI). The lib sources a target tests are compiled again by clang into $(BUILD)/fuzz-obj/
+# (never gcc's).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -I. \
 	$(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
-	hotplug_record hotplug_args authz_policy cni daemon_log_opts
+	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
+	units json_log sysopt_specs env_target hook_spec inspect_template \
+	tar_extract lxcfs create_body update_body filters container_texts api_args
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -190,7 +193,43 @@ FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_LIB_cni := engine/cni_result engine/cni_conf engine/port_spec core/json core/strv core/utf8
 FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
 FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log
+FUZZ_LIB_units := core/units core/timeutil
+FUZZ_LIB_json_log := engine/json_log_codec engine/json_log_read core/json_text core/strbuf \
+	core/utf8 core/hex
+FUZZ_LIB_sysopt_specs := engine/host_channel engine/device_spec engine/user_remap \
+	engine/ns_change_opt core/units core/json core/strv core/utf8
+FUZZ_LIB_env_target := engine/env_merge core/strv
+FUZZ_LIB_inspect_template := core/json core/strv core/utf8 core/json_text core/strbuf core/hex \
+	core/units core/timeutil
+FUZZ_OBJ_inspect_template := engine/client/inspect_template engine/client/inspect_print \
+	engine/client/event_line
+FUZZ_LIB_tar_extract := engine/tar_extract engine/tar_write engine/archive_dl engine/cp_path \
+	host/rootfs_path core/path_clean core/fileutil core/error
+FUZZ_LIB_lxcfs := host/cpuset host/cgroup_mounts host/mountinfo core/fileutil core/strbuf
+FUZZ_OBJ_lxcfs := lxcfs/cgroup_parse lxcfs/proc_parse lxcfs/cpuinfo_render lxcfs/meminfo_render \
+	lxcfs/stat_render lxcfs/disk_render
+FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units core/strbuf \
+	engine/restart_policy engine/oci_hooks core/fileutil host/capabilities host/cgroup_info \
+	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
+	engine/device_spec engine/host_channel engine/ns_change_opt engine/port_spec \
+	host/cgroup_mounts host/mountinfo host/ns_exec
+FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
+	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files
+FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)
+FUZZ_OBJ_update_body := $(FUZZ_OBJ_create_body) engine/daemon/update_config
+FUZZ_LIB_filters := engine/list_filter core/json core/strv core/utf8 core/strbuf
+FUZZ_LIB_container_texts := host/passwd engine/hook_state core/json core/strv core/utf8
+FUZZ_OBJ_container_texts := engine/daemon/ps_output
+FUZZ_LIB_api_args := engine/signals engine/restart_policy engine/cp_path core/path_clean \
+	core/units
+FUZZ_LIB_hook_spec := engine/oci_hooks core/json core/strv core/utf8 core/fileutil
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+# fuzz-smoke's inputs per target; fewer for the slow ones (they write files), so
+# that the whole smoke run stays within a couple of minutes.
+FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_SMOKE_RUNS_tar_extract := 3000
+FUZZ_SMOKE_RUNS_json_log := 5000
+rparen := )
 FUZZ_ENV := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # clang and its libFuzzer runtime (Debian ships the runtime in libclang-rt-N-dev).
@@ -239,7 +278,9 @@ fuzz-smoke: $(FUZZ_BINS)
 	@failed=; for n in $(FUZZ_NAMES); do \
 		s=$(BUILD)/fuzz/smoke/$$n; log=$(BUILD)/fuzz/$$n-smoke.log; \
 		rm -rf $$s && mkdir -p $$s $(BUILD)/fuzz/crashes || exit 1; \
-		if $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$n -runs=20000 -seed=1 -timeout=10 \
+		runs=$(FUZZ_SMOKE_RUNS); case $$n in $(foreach n,$(FUZZ_NAMES),$(if \
+			$(FUZZ_SMOKE_RUNS_$(n)),$(n)$(rparen) runs=$(FUZZ_SMOKE_RUNS_$(n));;)) esac; \
+		if $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$n -runs=$$runs -seed=1 -timeout=10 \
 			-artifact_prefix=$(BUILD)/fuzz/crashes/$$n- $$s tests/fuzz/corpus/$$n \
 			>$$log 2>&1; then \
 			echo "fuzz_$$n: $$(grep '^Done' $$log)"; \

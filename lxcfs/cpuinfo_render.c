@@ -1,5 +1,6 @@
 #include "cpuinfo_render.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, str
 {
 	bool in_block = false, keep = true;
 	unsigned next = 0, cur = 0;
+	struct cpuset shown = {0}; /* a cpu's block is kept once, however often the text has it */
 	for (const char *p = host_cpuinfo; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -45,8 +47,11 @@ unsigned cpuinfo_render(const char *host_cpuinfo, const struct cpuset *cpus, str
 			char *end;
 			unsigned long host_cpu = strtoul(colon + 1, &end, 10);
 			in_block = true;
-			keep = end != colon + 1 && cpuset_has(cpus, (unsigned)host_cpu);
+			keep = end != colon + 1 && host_cpu < CPUSET_MAX &&
+			       cpuset_has(cpus, (unsigned)host_cpu) &&
+			       !cpuset_has(&shown, (unsigned)host_cpu);
 			if (keep) {
+				shown.bits[host_cpu / 64] |= UINT64_C(1) << (host_cpu % 64);
 				cur = next++;
 				put_with_value(out, line, len, cur);
 			}

@@ -6,6 +6,7 @@
 #include "client.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "engine/list_filter.h"
 
 static void network_path(char *path, size_t len, const char *ref)
 {
@@ -112,24 +113,18 @@ static int net_ls(struct client *cl, int argc, char **argv)
 	                                           H, argc, argv, false, 0, &code);
 	if (!v)
 		return code;
-	yajl_gen g = yajl_gen_alloc(NULL);
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < cli_list_len(v, FILTER); i++) {
-		const char *f = cli_list_at(v, FILTER, i);
-		const char *eq = strchr(f, '=');
-		if (!eq || eq == f) {
-			fprintf(stderr, "Invalid filter \"%s\": expected KEY=VALUE\n", f);
-			yajl_gen_free(g);
-			cli_values_free(v);
-			return 1;
-		}
-		yajl_gen_string(g, (const unsigned char *)f, (size_t)(eq - f));
-		yajl_gen_array_open(g);
-		jg_str(g, eq + 1);
-		yajl_gen_array_close(g);
+	size_t nf = cli_list_len(v, FILTER);
+	char **flags = calloc(nf + 1, sizeof(char *));
+	char err[512] = "out of memory";
+	for (size_t i = 0; flags && i < nf; i++)
+		flags[i] = (char *)cli_list_at(v, FILTER, i);
+	char *filters = flags ? list_filters_from_flags(flags, nf, err, sizeof(err)) : NULL;
+	free(flags);
+	if (!filters) {
+		fprintf(stderr, "%s\n", err);
+		cli_values_free(v);
+		return 1;
 	}
-	yajl_gen_map_close(g);
-	char *filters = jg_finish(g, NULL);
 	char *esc = filters ? url_escape(filters) : NULL;
 	char path[4096];
 	snprintf(path, sizeof(path), "/networks?filters=%s", esc ? esc : "");

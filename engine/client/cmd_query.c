@@ -12,43 +12,24 @@
 #include "core/strbuf.h"
 #include "core/units.h"
 #include "core/version.h"
+#include "engine/list_filter.h"
 
 enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER };
 
 /* Builds {"key":["v1","v2"],...} from -f key=value flags. */
 static char *filters_json(struct cli_values *v, char *err, size_t errlen)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	yajl_gen_map_open(g);
 	size_t n = cli_list_len(v, Q_FILTER);
-	bool *used = calloc(n + 1, sizeof(bool));
-	for (size_t i = 0; used && i < n; i++) {
-		const char *f = cli_list_at(v, Q_FILTER, i);
-		const char *eq = strchr(f, '=');
-		if (!eq || eq == f) {
-			snprintf(err, errlen, "Bad format of filter \"%s\" (expected name=value)",
-			         f);
-			free(used);
-			yajl_gen_free(g);
-			return NULL;
-		}
-		if (used[i])
-			continue;
-		size_t klen = (size_t)(eq - f);
-		yajl_gen_string(g, (const unsigned char *)f, klen);
-		yajl_gen_array_open(g);
-		for (size_t j = i; j < n; j++) {
-			const char *o = cli_list_at(v, Q_FILTER, j);
-			if (strncmp(o, f, klen + 1) == 0) {
-				jg_str(g, o + klen + 1);
-				used[j] = true;
-			}
-		}
-		yajl_gen_array_close(g);
+	char **flags = calloc(n + 1, sizeof(char *));
+	if (!flags) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
 	}
-	free(used);
-	yajl_gen_map_close(g);
-	return jg_finish(g, NULL);
+	for (size_t i = 0; i < n; i++)
+		flags[i] = (char *)cli_list_at(v, Q_FILTER, i);
+	char *json = list_filters_from_flags(flags, n, err, errlen);
+	free(flags);
+	return json;
 }
 
 static void print_row(char **cells, size_t cols, const size_t *width)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/json.h"
+#include "engine/list_filter.h"
 #include "store.h"
 #include "core/timeutil.h"
 
@@ -142,62 +143,40 @@ struct subscriber {
 	size_t plen, poff;
 };
 
-/* A filter's values: Docker clients send {"k":{"v":true}}, others {"k":["v"]}. */
-static bool filter_any(yajl_val f, const char *key,
-                       bool (*pred)(const struct event *, const char *), const struct event *e)
+static bool match_container(const void *item, const char *want)
 {
-	yajl_val v = json_get(f, key);
-	if (!v)
-		return true;
-	if (YAJL_IS_OBJECT(v)) {
-		for (size_t i = 0; i < v->u.object.len; i++) {
-			if (pred(e, v->u.object.keys[i]))
-				return true;
-		}
-		return v->u.object.len == 0;
-	}
-	if (YAJL_IS_ARRAY(v)) {
-		for (size_t i = 0; i < v->u.array.len; i++) {
-			yajl_val s = v->u.array.values[i];
-			if (YAJL_IS_STRING(s) && pred(e, YAJL_GET_STRING(s)))
-				return true;
-		}
-		return v->u.array.len == 0;
-	}
-	return YAJL_IS_STRING(v) && pred(e, YAJL_GET_STRING(v));
-}
-
-static bool match_container(const struct event *e, const char *want)
-{
+	const struct event *e = item;
 	size_t n = strlen(want);
 	return n > 0 && (strncmp(e->id, want, n) == 0 || strcmp(e->name, want) == 0 ||
 	                 strncmp(e->name, want, n) == 0);
 }
 
-static bool match_event(const struct event *e, const char *want)
+static bool match_event(const void *item, const char *want)
 {
+	const struct event *e = item;
 	/* "exec_create: ls" is an exec_create (Docker: the part before the colon counts). */
 	size_t n = strcspn(e->action, ":");
 	return strcmp(e->action, want) == 0 ||
 	       (strlen(want) == n && strncmp(e->action, want, n) == 0);
 }
 
-static bool match_type(const struct event *e, const char *want)
+static bool match_type(const void *item, const char *want)
 {
 	return strcmp(want, "container") == 0;
 }
 
-static bool match_image(const struct event *e, const char *want)
+static bool match_image(const void *item, const char *want)
 {
+	const struct event *e = item;
 	return strcmp(e->image, want) == 0;
 }
 
 static bool event_matches(const struct subscriber *s, const struct event *e)
 {
-	return filter_any(s->filters, "container", match_container, e) &&
-	       filter_any(s->filters, "event", match_event, e) &&
-	       filter_any(s->filters, "type", match_type, e) &&
-	       filter_any(s->filters, "image", match_image, e);
+	return list_filter_any(s->filters, "container", match_container, e) &&
+	       list_filter_any(s->filters, "event", match_event, e) &&
+	       list_filter_any(s->filters, "type", match_type, e) &&
+	       list_filter_any(s->filters, "image", match_image, e);
 }
 
 /* Lock held: the next matching event's JSON (a copy), 1 when the stream is over, 0 when
@@ -276,27 +255,6 @@ static int parse_point(const char *what, const char *value, int64_t *out, char *
 	return 0;
 }
 
-static int check_filters(yajl_val f, char *err, size_t errlen)
-{
-	static const char *known[] = {"container", "event", "type", "image", NULL};
-	if (!YAJL_IS_OBJECT(f)) {
-		snprintf(err, errlen, "filters must be a JSON object");
-		return -1;
-	}
-	for (size_t i = 0; i < f->u.object.len; i++) {
-		size_t k = 0;
-		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
-			k++;
-		if (!known[k]) {
-			snprintf(err, errlen,
-			         "Invalid filter '%s': allowed are container, event, type, image",
-			         f->u.object.keys[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 void route_events(const struct request *req, struct response *resp)
 {
 	pthread_once(&g_events.once, init_cond);
@@ -315,11 +273,10 @@ void route_events(const struct request *req, struct response *resp)
 	const char *ftext = req_query(req, "filters");
 	yajl_val filters = NULL;
 	if (ftext && *ftext) {
-		filters = json_parse(ftext, err, sizeof(err));
-		if (!filters || check_filters(filters, err, sizeof(err)) < 0) {
+		static const char *const known[] = {"container", "event", "type", "image", NULL};
+		filters = list_filters_parse(ftext, known, err, sizeof(err));
+		if (!filters) {
 			resp_error(resp, 400, "invalid filters '%s': %s", ftext, err);
-			if (filters)
-				yajl_tree_free(filters);
 			return;
 		}
 	}

@@ -6,6 +6,7 @@
 #include "container_net.h"
 #include "core/json.h"
 #include "core/strv.h"
+#include "engine/list_filter.h"
 #include "network.h"
 #include "routes.h"
 #include "store.h"
@@ -80,44 +81,26 @@ static void gen_network(yajl_gen g, const struct network_info *ni)
 	yajl_gen_map_close(g);
 }
 
-/* A filter's values: Docker sends {"name": ["x"]} or {"name": {"x": true}}. */
-static bool filter_any(yajl_val list, const struct network_info *ni,
-                       bool (*pred)(const struct network_info *, const char *))
+static bool match_name(const void *item, const char *want)
 {
-	if (!list)
-		return true;
-	size_t n = YAJL_IS_ARRAY(list)    ? list->u.array.len
-	           : YAJL_IS_OBJECT(list) ? list->u.object.len
-	                                  : 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *want = YAJL_IS_ARRAY(list)
-		                       ? (YAJL_IS_STRING(list->u.array.values[i])
-		                              ? YAJL_GET_STRING(list->u.array.values[i])
-		                              : NULL)
-		                       : list->u.object.keys[i];
-		if (want && pred(ni, want))
-			return true;
-	}
-	return n == 0;
-}
-
-static bool match_name(const struct network_info *ni, const char *want)
-{
+	const struct network_info *ni = item;
 	return strstr(ni->name, want) != NULL;
 }
 
-static bool match_id(const struct network_info *ni, const char *want)
+static bool match_id(const void *item, const char *want)
 {
+	const struct network_info *ni = item;
 	return strncmp(ni->id, want, strlen(want)) == 0;
 }
 
-static bool match_driver(const struct network_info *ni, const char *want)
+static bool match_driver(const void *item, const char *want)
 {
 	return strcmp(want, "bridge") == 0;
 }
 
-static bool match_label(const struct network_info *ni, const char *want)
+static bool match_label(const void *item, const char *want)
 {
+	const struct network_info *ni = item;
 	return route_label_match(ni->labels, want);
 }
 
@@ -136,10 +119,10 @@ void route_network_list(const struct request *req, struct response *resp)
 		struct error e;
 		if (network_get(names[i], NULL, &ni, &e) < 0)
 			continue;
-		if (filter_any(json_get(f, "name"), &ni, match_name) &&
-		    filter_any(json_get(f, "id"), &ni, match_id) &&
-		    filter_any(json_get(f, "driver"), &ni, match_driver) &&
-		    filter_any(json_get(f, "label"), &ni, match_label))
+		if (list_filter_any(f, "name", match_name, &ni) &&
+		    list_filter_any(f, "id", match_id, &ni) &&
+		    list_filter_any(f, "driver", match_driver, &ni) &&
+		    list_filter_any(f, "label", match_label, &ni))
 			gen_network(g, &ni);
 		network_info_free(&ni);
 	}

@@ -7,6 +7,7 @@
 #include "container_net.h"
 #include "core/fileutil.h"
 #include "core/json.h"
+#include "engine/list_filter.h"
 #include "routes.h"
 #include "store.h"
 #include "core/strbuf.h"
@@ -110,50 +111,36 @@ static const char *docker_state(const struct container *c)
 }
 
 /* filters={"status":["running"],"name":["x"],"id":["ab"],"label":["k=v"]} */
-struct filters {
-	yajl_val root;
-};
-
-static bool any_match(yajl_val list, bool (*pred)(const struct container *, const char *),
-                      const struct container *c)
+static bool match_status(const void *item, const char *want)
 {
-	if (!list || !YAJL_IS_ARRAY(list) || list->u.array.len == 0)
-		return true;
-	for (size_t i = 0; i < list->u.array.len; i++) {
-		yajl_val v = list->u.array.values[i];
-		if (YAJL_IS_STRING(v) && pred(c, YAJL_GET_STRING(v)))
-			return true;
-	}
-	return false;
-}
-
-static bool match_status(const struct container *c, const char *want)
-{
+	const struct container *c = item;
 	return strcmp(want, container_status_name(c->state.status)) == 0 ||
 	       strcmp(want, docker_state(c)) == 0;
 }
 
-static bool match_name(const struct container *c, const char *want)
+static bool match_name(const void *item, const char *want)
 {
+	const struct container *c = item;
 	return strstr(c->name, want[0] == '/' ? want + 1 : want) != NULL;
 }
 
-static bool match_id(const struct container *c, const char *want)
+static bool match_id(const void *item, const char *want)
 {
+	const struct container *c = item;
 	return strncmp(c->id, want, strlen(want)) == 0;
 }
 
-static bool match_label(const struct container *c, const char *want)
+static bool match_label(const void *item, const char *want)
 {
+	const struct container *c = item;
 	return route_label_match(c->config.labels, want);
 }
 
 static bool filters_match(yajl_val f, const struct container *c)
 {
-	return any_match(json_get(f, "status"), match_status, c) &&
-	       any_match(json_get(f, "name"), match_name, c) &&
-	       any_match(json_get(f, "id"), match_id, c) &&
-	       any_match(json_get(f, "label"), match_label, c);
+	return list_filter_any(f, "status", match_status, c) &&
+	       list_filter_any(f, "name", match_name, c) && list_filter_any(f, "id", match_id, c) &&
+	       list_filter_any(f, "label", match_label, c);
 }
 
 /* ?filters={"key": [...]}: NULL (and ok) when absent; NULL after answering 400 when it is
@@ -167,27 +154,10 @@ yajl_val route_filters(const struct request *req, struct response *resp, const c
 	*ok = true;
 	if (!ftext || !*ftext)
 		return NULL;
-	yajl_val f = json_parse(ftext, err, sizeof(err));
-	for (size_t i = 0; f && YAJL_IS_OBJECT(f) && !err[0] && i < f->u.object.len; i++) {
-		size_t k = 0;
-		while (known[k] && strcmp(known[k], f->u.object.keys[i]) != 0)
-			k++;
-		if (known[k])
-			continue;
-		struct strbuf allowed = {0};
-		for (k = 0; known[k]; k++)
-			strbuf_printf(&allowed, "%s%s", k ? ", " : "", known[k]);
-		char *a = strbuf_take(&allowed);
-		snprintf(err, sizeof(err), "Invalid filter '%s': allowed are %s",
-		         f->u.object.keys[i], a ? a : "");
-		free(a);
-	}
-	if (!f || !YAJL_IS_OBJECT(f) || err[0]) {
+	yajl_val f = list_filters_parse(ftext, known, err, sizeof(err));
+	if (!f) {
 		resp_error(resp, 400, "invalid filters: %s", err[0] ? err : ftext);
-		if (f)
-			yajl_tree_free(f);
 		*ok = false;
-		return NULL;
 	}
 	return f;
 }

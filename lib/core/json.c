@@ -84,7 +84,8 @@ int64_t json_get_int(yajl_val obj, const char *key, int64_t dflt)
 	yajl_val v = json_get(obj, key);
 	if (v && YAJL_IS_INTEGER(v))
 		return YAJL_GET_INTEGER(v);
-	if (v && YAJL_IS_DOUBLE(v))
+	/* A fraction is cut off; a double no int64 holds (1e30, inf) is of another type. */
+	if (v && YAJL_IS_DOUBLE(v) && YAJL_GET_DOUBLE(v) >= -0x1p63 && YAJL_GET_DOUBLE(v) < 0x1p63)
 		return (int64_t)YAJL_GET_DOUBLE(v);
 	return dflt;
 }

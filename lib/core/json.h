@@ -26,7 +26,9 @@ yajl_val json_parse(const char *text, char *err, size_t errlen);
 #pragma GCC poison yajl_tree_parse
 #endif
 
-/* Lookups of a direct member of an object; NULL/default when absent or of another type. */
+/* Lookups of a direct member of an object; NULL/default when absent or of another type
+ * (json_get_int: a number with a fraction is cut to an integer; one out of int64's range
+ * gives the default). */
 yajl_val json_get(yajl_val obj, const char *key);
 const char *json_get_str(yajl_val obj, const char *key);
 int64_t json_get_int(yajl_val obj, const char *key, int64_t dflt);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/units.h"
@@ -16,7 +17,10 @@ void time_format_rfc3339(const struct timespec *ts, char *buf, size_t len)
 	}
 	struct tm tm;
 	char date[32];
-	localtime_r(&ts->tv_sec, &tm);
+	if (!localtime_r(&ts->tv_sec, &tm)) { /* beyond a year int holds */
+		snprintf(buf, len, "%s", TIME_ZERO_STRING);
+		return;
+	}
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
 	long off = tm.tm_gmtoff / 60;
 	if (off == 0) {
@@ -44,6 +48,11 @@ static const char *parse_fraction_ns(const char *p, long *nsec, int *digits)
 	return p;
 }
 
+static bool two_digits(const char *s)
+{
+	return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9';
+}
+
 int time_parse_rfc3339(const char *s, struct timespec *out)
 {
 	struct tm tm = {0};
@@ -56,10 +65,14 @@ int time_parse_rfc3339(const char *s, struct timespec *out)
 		p = parse_fraction_ns(p + 1, &nsec, &digits);
 	long off = 0;
 	if (*p == '+' || *p == '-') {
-		int h, m;
-		if (sscanf(p + 1, "%d:%d", &h, &m) != 2)
+		/* "+hh:mm" exactly: a longer number would overflow the offset. */
+		const char *o = p + 1;
+		if (!two_digits(o) || o[2] != ':' || !two_digits(o + 3))
 			return -1;
-		off = (h * 60 + m) * 60 * (*p == '-' ? -1 : 1);
+		int h = (o[0] - '0') * 10 + (o[1] - '0'), m = (o[3] - '0') * 10 + (o[4] - '0');
+		if (h > 23 || m > 59)
+			return -1;
+		off = (h * 60L + m) * 60 * (*p == '-' ? -1 : 1);
 	} else if (*p != 'Z') {
 		return -1;
 	}
@@ -135,9 +148,9 @@ int time_parse_point(const char *s, const struct timespec *now, struct timespec 
 		return 0;
 	int64_t ms;
 	if (parse_duration_ms(s, &ms) == 0) {
-		int64_t ns = (int64_t)now->tv_sec * 1000000000 + now->tv_nsec - ms * 1000000;
-		if (ns < 0)
-			ns = 0;
+		/* Longer ago than the epoch: the epoch (ms * 1000000 may not fit in 64 bits). */
+		int64_t now_ns = (int64_t)now->tv_sec * 1000000000 + now->tv_nsec;
+		int64_t ns = ms > now_ns / 1000000 ? 0 : now_ns - ms * 1000000;
 		out->tv_sec = (time_t)(ns / 1000000000);
 		out->tv_nsec = (long)(ns % 1000000000);
 		return 0;

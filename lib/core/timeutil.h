@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <time.h>
 
+/* A time too far off for a struct tm prints as TIME_ZERO_STRING. */
 void time_format_rfc3339(const struct timespec *ts, char *buf, size_t len);
 /* Parses what time_format_rfc3339 (or Docker) writes; 0 on success. */
 int time_parse_rfc3339(const char *s, struct timespec *out);

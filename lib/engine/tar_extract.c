@@ -488,6 +488,10 @@ int tar_extract(tar_read_fn in, void *cls, int root_fd, const char *dest,
 				ret = fail(&x, ERR_INVALID,
 				           "archive entry %s: bad hard link target", name);
 			free(t);
+		} else if (archive_entry_filetype(e) == AE_IFLNK &&
+		           (!archive_entry_symlink(e) || !*archive_entry_symlink(e))) {
+			ret = fail(&x, ERR_INVALID, "archive entry %s: symlink without a target",
+			           name);
 		}
 		if (ret == 0)
 			ret = extract_entry(&x, e, rel);

@@ -67,6 +67,19 @@ static void test_cpuinfo_arm_and_header(void **state)
 	strbuf_free(&none);
 }
 
+/* Found by fuzz_lxcfs: a cpu the text names twice was shown twice (more processors than the
+ * set has), and a number beyond unsigned wrapped onto a cpu of the set. */
+static void test_cpuinfo_each_cpu_once(void **state)
+{
+	const char *twice = "processor\t: 1\na\t: x\n\nprocessor\t: 1\na\t: y\n\n"
+	                    "processor\t: 4294967297\na\t: z\n\n";
+	struct cpuset s = set_of("1");
+	struct strbuf out = {0};
+	assert_int_equal(cpuinfo_render(twice, &s, &out), 1);
+	assert_string_equal(out.data, "processor\t: 0\na\t: x\n\n");
+	strbuf_free(&out);
+}
+
 static void test_cpu_online(void **state)
 {
 	struct strbuf out = {0};
@@ -149,6 +162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cpuinfo_renumbered),
 	    cmocka_unit_test(test_cpuinfo_arm_and_header),
+	    cmocka_unit_test(test_cpuinfo_each_cpu_once),
 	    cmocka_unit_test(test_cpu_online),
 	    cmocka_unit_test(test_stat_host_times_renumbered),
 	    cmocka_unit_test(test_stat_container_times),

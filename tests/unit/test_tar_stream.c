@@ -147,6 +147,21 @@ static void test_dotdot_refused(void **state)
 	free(ok);
 }
 
+/* Found by fuzz_tar_extract: a symlink entry without a target passed the check and then
+ * reached symlinkat(NULL, ...) (or failed half-way through the writing pass). */
+static void test_symlink_without_target_refused(void **state)
+{
+	struct entry ents[] = {{"ok", AE_IFREG, "x"}, {"l", AE_IFLNK, ""}};
+	struct error e;
+	struct tar_extract_opts o = {.check_only = true};
+	assert_int_equal(extract(make_tar(ents, 2), "out_nolink", &o, &e), -1);
+	assert_non_null(strstr(e.msg, "archive entry l: symlink without a target"));
+	assert_int_equal(e.code, ERR_INVALID);
+	o.check_only = false;
+	assert_int_equal(extract(make_tar(ents, 2), "out_nolink", &o, &e), -1);
+	assert_non_null(strstr(e.msg, "symlink without a target"));
+}
+
 /* The destination is the root: a symlink entry to "/" leads back into it, not to the host. */
 static void test_symlink_entry_stays_inside(void **state)
 {
@@ -279,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(test_roundtrip),
 	    cmocka_unit_test(test_dotdot_refused),
 	    cmocka_unit_test(test_symlink_entry_stays_inside),
+	    cmocka_unit_test(test_symlink_without_target_refused),
 	    cmocka_unit_test(test_hard_links),
 	    cmocka_unit_test(test_rebase_and_overwrite),
 	    cmocka_unit_test(test_strip_special),

@@ -71,12 +71,54 @@ static void test_rejects(void **state)
 	assert_int_equal(time_parse_point(NULL, &g_now, &ts), -1);
 }
 
+/* Found by fuzz_units: 9223372036855 ms is more nanoseconds than 64 bits hold. */
+static void test_longest_duration_is_the_epoch(void **state)
+{
+	struct timespec ts = point_ok("9223372036854775807ns");
+	assert_int_equal(ts.tv_sec, 0);
+	assert_int_equal(ts.tv_nsec, 0);
+	ts = point_ok("2562047h");
+	assert_int_equal(ts.tv_sec, 0);
+}
+
+/* Found by fuzz_units: "+2147483647:00" overflowed the offset's arithmetic. */
+static void test_offset_is_hh_mm(void **state)
+{
+	const char *bad[] = {"2022-05-10T17:20:34+2147483647:00",
+	                     "2022-05-10T17:20:34+8:00",
+	                     "2022-05-10T17:20:34+24:00",
+	                     "2022-05-10T17:20:34+08:60",
+	                     "2022-05-10T17:20:34+08",
+	                     NULL};
+	struct timespec ts;
+	for (size_t i = 0; bad[i]; i++) {
+		if (time_parse_rfc3339(bad[i], &ts) == 0)
+			fail_msg("time_parse_rfc3339(\"%s\") accepted", bad[i]);
+	}
+	assert_int_equal(time_parse_rfc3339("2022-05-10T17:20:34-01:30", &ts), 0);
+	assert_int_equal(ts.tv_sec, 1652174434 + 8 * 3600 + 5400);
+}
+
+/* An event's "time": 9e18 made localtime_r fail, and its unset struct tm was printed. */
+static void test_format_out_of_range_is_zero(void **state)
+{
+	char buf[64];
+	struct timespec ts = {.tv_sec = INT64_MAX, .tv_nsec = 5};
+	time_format_rfc3339(&ts, buf, sizeof(buf));
+	assert_string_equal(buf, TIME_ZERO_STRING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_unix_seconds), cmocka_unit_test(test_rfc3339),
-	    cmocka_unit_test(test_local_forms),  cmocka_unit_test(test_durations_are_before_now),
+	    cmocka_unit_test(test_unix_seconds),
+	    cmocka_unit_test(test_rfc3339),
+	    cmocka_unit_test(test_local_forms),
+	    cmocka_unit_test(test_durations_are_before_now),
 	    cmocka_unit_test(test_rejects),
+	    cmocka_unit_test(test_longest_duration_is_the_epoch),
+	    cmocka_unit_test(test_offset_is_hh_mm),
+	    cmocka_unit_test(test_format_out_of_range_is_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
