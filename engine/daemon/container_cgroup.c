@@ -12,6 +12,7 @@
 
 #include "host/cgroup_fs.h"
 #include "host/cgroup_info.h"
+#include "host/cgroup_view.h"
 #include "core/fileutil.h"
 #include "core/log.h"
 #include "runtime.h"
@@ -488,6 +489,8 @@ int container_cgroup_apply(const struct container *c, const struct host_config *
 	struct undo_log log = {0};
 	bool v2 = cgroup_is_unified();
 	int ret = -1;
+	/* A lower quota on rel would be refused under the one copied below it. */
+	cgroup_view_release_quota(rel, CGROUP_VIEW_INNER);
 	if (apply_cpu(&log, rel, old, new, err, errlen) == 0 &&
 	    (v2 ? apply_memory_v2 : apply_memory_v1)(&log, rel, old, new, err, errlen) == 0 &&
 	    apply_other(&log, rel, old, new, err, errlen) == 0)
@@ -495,6 +498,10 @@ int container_cgroup_apply(const struct container *c, const struct host_config *
 	if (ret < 0)
 		undo_all(&log);
 	undo_free(&log);
+	/* What the container reads follows, whichever way it went (the undo too). */
+	char view_err[512];
+	if (cgroup_view_mirror(rel, CGROUP_VIEW_INNER, view_err, sizeof(view_err)) < 0)
+		LOG_WARN("container %s: %s", c->id, view_err);
 	free(rel);
 	return ret;
 }

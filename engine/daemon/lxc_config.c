@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host/cgroup_info.h"
+#include "host/cgroup_view.h"
 #include "container_cgroup.h"
 #include "container_net.h"
 #include "core/fileutil.h"
@@ -168,6 +169,28 @@ static int add_late_ro(struct strbuf *f, const struct strbuf *late_ro,
 	return ret;
 }
 
+/* The container reads its own limits in its cgroupfs (host/cgroup_view.h): copied into its
+ * inner cgroup by a start-host hook, before its init runs. The cgroup path (an API caller's
+ * --cgroup-parent is in it) reaches the hook in a file, never on its command line. */
+static int add_cgroup_view(struct strbuf *f, const char *cg, const struct lxc_config_env *env,
+                           char *err, size_t errlen)
+{
+	char *path = path_join(env->container_dir, "cgroup-view");
+	size_t len = strlen(cg);
+	int ret = -1;
+	if (!path)
+		snprintf(err, errlen, "out of memory");
+	else if (write_file_if_changed(path, cg, len, 0600) < 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	else {
+		lxc_conf_line(f, "lxc.hook.start-host", "%s cgroup-view-hook %s", env->monitor_path,
+		              path);
+		ret = 0;
+	}
+	free(path);
+	return ret;
+}
+
 static void add_system_mounts(struct strbuf *f, const struct host_config *h)
 {
 	char size[48] = "";
@@ -263,7 +286,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	lxc_conf_line(f, "lxc.cgroup.dir.container", "%s", cg ? cg : c->id);
 	/* The cgroup namespace root is <cg>/ns: limits set on <cg> are out of the container's
 	 * reach even though its cgroupfs is writable (systemd needs that). */
-	lxc_conf_line(f, "lxc.cgroup.dir.container.inner", "ns");
+	lxc_conf_line(f, "lxc.cgroup.dir.container.inner", CGROUP_VIEW_INNER);
 	/* The monitor must not sit below the container's cgroup, and pivots to a shared
 	 * cgroup on exit so that liblxc can remove the container's own. */
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor", MONITOR_CGROUP "/%s", c->id);
@@ -272,7 +295,8 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		lxc_conf_line(f, "lxc.signal.halt", "SIGTERM");
 	if (h->system_container)
 		add_system_mounts(f, h);
-	char *sec = lxc_security_config(c, env, err, errlen);
+	bool view_ok = add_cgroup_view(f, cg ? cg : c->id, env, err, errlen) == 0;
+	char *sec = view_ok ? lxc_security_config(c, env, err, errlen) : NULL;
 	bool sec_ok = sec != NULL;
 	if (sec)
 		strbuf_puts(f, sec);

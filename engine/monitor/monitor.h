@@ -7,6 +7,7 @@ int monitor_exec(int argc, char **argv);
 /* lxc.hook.start-host writing --sysctl values (sysctl_hook.c). */
 int monitor_sysctl_hook(const char *file);
 int monitor_ro_remount_hook(const char *file);
+int monitor_cgroup_view_hook(const char *file);
 /* Appends a line to the container's monitor log (<state_dir>/monitor.log). */
 void monitor_log(const char *state_dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A start-host hook's reason for failing the start: logged, and left in the state dir where

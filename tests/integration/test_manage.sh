@@ -155,6 +155,27 @@ expect_eq "stopped update applied at start: cpu.shares" 256 "$(cgv cpu cpu.share
 expect_eq "stopped update applied at start: pids.max" 40 "$(cgv pids pids.max up)"
 expect_eq "stopped update applied at start: memory" $((128 << 20)) "$(cgv memory memory.limit_in_bytes up)"
 
+# The container reads the limits it runs under in its own cgroupfs, and follows updates.
+ticker cv -m 64m --cpu-quota 50000 --cpu-period 100000 --pids-limit 50 >/dev/null
+inside() { isula exec cv sh -c "cat /sys/fs/cgroup/$1" 2>&1; }
+expect_eq "inside: memory.limit_in_bytes is its -m" $((64 << 20)) "$(inside memory/memory.limit_in_bytes)"
+expect_eq "inside: cpu.cfs_quota_us and period are its own" "50000 100000" \
+	"$(inside cpu/cpu.cfs_quota_us) $(inside cpu/cpu.cfs_period_us)"
+expect_eq "inside: pids.max is its --pids-limit" 50 "$(inside pids/pids.max)"
+expect_ok "update -m 96m --memory-swap 192m --cpu-quota 25000" \
+	isula update -m 96m --memory-swap 192m --cpu-quota 25000 cv
+expect_eq "inside after the update: memory, memsw, quota" "$((96 << 20)) $((192 << 20)) 25000" \
+	"$(inside memory/memory.limit_in_bytes) $(inside memory/memory.memsw.limit_in_bytes) $(inside cpu/cpu.cfs_quota_us)"
+expect_ok "update down: -m 32m --memory-swap 64m, quota up to 75000" \
+	isula update -m 32m --memory-swap 64m --cpu-quota 75000 cv
+expect_eq "inside after it" "$((32 << 20)) 75000" \
+	"$(inside memory/memory.limit_in_bytes) $(inside cpu/cpu.cfs_quota_us)"
+isula exec cv sh -c 'echo 1073741824 >/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes;
+	echo 1073741824 >/sys/fs/cgroup/memory/memory.limit_in_bytes' >/dev/null 2>&1
+expect_eq "whatever it writes there, its real limit stays" $((32 << 20)) \
+	"$(cgv memory memory.limit_in_bytes cv)"
+isula rm -f cv >/dev/null
+
 # Docker's and iSulad's default: a memory limit alone gets swap twice as big.
 ticker sw -m 500M >/dev/null
 expect_eq "run -m 500M: MemorySwap is twice the memory" "$((500 << 20)) $((1000 << 20))" \
