@@ -23,6 +23,12 @@ enum {
 	C_NAME,
 	C_ENV,
 	C_ENV_FILE,
+	C_LABEL_FILE,
+	C_ANNOTATION,
+	C_BLKIO_WEIGHT,
+	C_KERNEL_MEMORY,
+	C_MEMORY_SWAPPINESS,
+	C_READ_ONLY,
 	C_HOSTNAME,
 	C_VOLUME,
 	C_USER,
@@ -83,6 +89,16 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_NAME] = {"name", 'n', CLI_STRING, "NAME", "Name of the container"},
     [C_ENV] = {"env", 'e', CLI_LIST, "KEY=VALUE", "Set environment variables"},
     [C_ENV_FILE] = {"env-file", 0, CLI_LIST, "FILE", "Read in a file of environment variables"},
+    [C_LABEL_FILE] = {"label-file", 0, CLI_LIST, "FILE", "Read in a line delimited file of labels"},
+    [C_ANNOTATION] = {"annotation", 0, CLI_LIST, "KEY=VALUE",
+                      "Set annotations on the container (its OCI spec's)"},
+    [C_BLKIO_WEIGHT] = {"blkio-weight", 0, CLI_STRING, "N",
+                        "Block IO (relative weight), between 10 and 1000"},
+    [C_KERNEL_MEMORY] = {"kernel-memory", 0, CLI_STRING, "BYTES", "Kernel memory limit"},
+    [C_MEMORY_SWAPPINESS] = {"memory-swappiness", 0, CLI_STRING, "N",
+                             "Tune container memory swappiness (0 to 100)"},
+    [C_READ_ONLY] = {"read-only", 0, CLI_BOOL, NULL,
+                     "Mount the container's root filesystem as read only"},
     [C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
     [C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
     [C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]",
@@ -216,6 +232,26 @@ static int gen_int(yajl_gen g, struct cli_values *v, size_t idx, const char *key
 	return 0;
 }
 
+/* A KEY=VALUE list flag as a JSON map; a value without '=' is refused. */
+static int gen_kv_map(yajl_gen g, struct cli_values *v, size_t idx, const char *key)
+{
+	if (cli_list_len(v, idx) == 0)
+		return 0;
+	jg_key(g, key);
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < cli_list_len(v, idx); i++) {
+		const char *kv = cli_list_at(v, idx, i);
+		const char *eq = strchr(kv, '=');
+		if (!eq || eq == kv)
+			return fail("Invalid value %s for flag --%s: expected KEY=VALUE", kv,
+			            g_opts[idx].long_name);
+		yajl_gen_string(g, (const unsigned char *)kv, (size_t)(eq - kv));
+		jg_str(g, eq + 1);
+	}
+	yajl_gen_map_close(g);
+	return 0;
+}
+
 static int gen_ulimits(yajl_gen g, struct cli_values *v)
 {
 	jg_key(g, "Ulimits");
@@ -293,6 +329,8 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	for (size_t i = 0; i < cli_list_len(v, C_VOLUME); i++)
 		jg_str(g, cli_list_at(v, C_VOLUME, i));
 	yajl_gen_array_close(g);
+	if (cli_bool(v, C_READ_ONLY))
+		jg_kbool(g, "ReadonlyRootfs", true);
 	const char *restart = cli_string(v, C_RESTART);
 	if (restart) {
 		struct restart_policy rp;
@@ -311,7 +349,11 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_int(g, v, C_CPU_SHARES, "CpuShares") < 0 ||
 	    gen_int(g, v, C_CPU_QUOTA, "CpuQuota") < 0 ||
 	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
-	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 || gen_ulimits(g, v) < 0 ||
+	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 ||
+	    gen_int(g, v, C_BLKIO_WEIGHT, "BlkioWeight") < 0 ||
+	    gen_size(g, v, C_KERNEL_MEMORY, "KernelMemory", false) < 0 ||
+	    gen_int(g, v, C_MEMORY_SWAPPINESS, "MemorySwappiness") < 0 ||
+	    gen_kv_map(g, v, C_ANNOTATION, "Annotations") < 0 || gen_ulimits(g, v) < 0 ||
 	    gen_log_config(g, v) < 0 || create_gen_security(g, v, &g_sec_flags) < 0)
 		return -1;
 	const struct sysopt_flags sf = {
@@ -348,6 +390,31 @@ static int read_env_file(const char *path, char ***env)
 		}
 	}
 	free(text);
+	return 0;
+}
+
+/* --label-file's lines (KEY=VALUE, a bare KEY has an empty value, # starts a comment), then
+ * --label's, as Docker: a later one wins. */
+static int collect_labels(struct cli_values *v, char ***labels)
+{
+	for (size_t i = 0; i < cli_list_len(v, C_LABEL_FILE); i++) {
+		const char *path = cli_list_at(v, C_LABEL_FILE, i);
+		char *text = read_file(path, 10 << 20, NULL);
+		if (!text)
+			return fail("Cannot read label file %s: %s", path, strerror(errno));
+		char *save = NULL;
+		for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			while (*l == ' ' || *l == '\t')
+				l++;
+			if (*l && *l != '#')
+				strv_pushf(labels, strchr(l, '=') ? "%s" : "%s=", l);
+		}
+		free(text);
+	}
+	for (size_t i = 0; i < cli_list_len(v, C_LABEL); i++) {
+		const char *l = cli_list_at(v, C_LABEL, i);
+		strv_pushf(labels, strchr(l, '=') ? "%s" : "%s=", l);
+	}
 	return 0;
 }
 
@@ -415,7 +482,13 @@ static char *build_request(struct cli_values *v, bool is_run)
 		char *ep[] = {(char *)cli_string(v, C_ENTRYPOINT), NULL};
 		jg_kstrv(g, "Entrypoint", ep);
 	}
-	gen_labels(g, v, C_LABEL);
+	char **labels = NULL;
+	if (collect_labels(v, &labels) < 0) {
+		yajl_gen_free(g);
+		goto done;
+	}
+	jg_kmap_from_kv(g, "Labels", labels);
+	strv_free(labels);
 	if (gen_host_config(g, v) < 0) {
 		yajl_gen_free(g);
 		goto done;

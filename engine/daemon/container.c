@@ -74,6 +74,7 @@ void host_config_free(struct host_config *h)
 	free(h->log_type);
 	strv_free(h->log_opts);
 	strv_free(h->binds);
+	strv_free(h->annotations);
 	for (size_t i = 0; i < h->n_ulimits; i++)
 		free(h->ulimits[i].name);
 	free(h->ulimits);
@@ -171,6 +172,9 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	jg_kint(g, "PidsLimit", h->pids_limit);
 	jg_kint(g, "BlkioWeight", h->blkio_weight);
 	jg_kint(g, "KernelMemory", h->kernel_memory);
+	jg_kint(g, "MemorySwappiness", h->memory_swappiness);
+	jg_kbool(g, "ReadonlyRootfs", h->readonly_rootfs);
+	jg_kmap_from_kv(g, "Annotations", h->annotations);
 	jg_key(g, "Ulimits");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < h->n_ulimits; i++) {
@@ -223,10 +227,31 @@ void container_state_gen(yajl_gen g, const struct container *c, bool internal)
 
 /* Bytes kept of one label's "key=value". */
 #define LABEL_MAX 4096
+#define ANNOTATION_MAX 4096
 
 static char *dup_or_null(const char *s)
 {
 	return s && *s ? strdup(s) : NULL;
+}
+
+/* A JSON map of strings (Labels, Annotations) as "key=value" entries, each bounded to max
+ * bytes: the cut falls between characters, never inside one. */
+static char **kv_from_map(yajl_val map, size_t max)
+{
+	char **out = NULL;
+	for (size_t i = 0; map && YAJL_IS_OBJECT(map) && i < map->u.object.len; i++) {
+		yajl_val v = map->u.object.values[i];
+		const char *val = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "";
+		size_t klen = strlen(map->u.object.keys[i]), vlen = strlen(val);
+		char *kv = malloc(klen + vlen + 2);
+		if (!kv)
+			continue;
+		snprintf(kv, klen + vlen + 2, "%s=%s", map->u.object.keys[i], val);
+		kv[utf8_cut(kv, klen + vlen + 1, max - 1)] = '\0';
+		strv_push(&out, kv);
+		free(kv);
+	}
+	return out;
 }
 
 int container_config_parse(yajl_val node, struct container_config *out, char *err, size_t errlen)
@@ -247,23 +272,7 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 	out->open_stdin = json_get_bool(node, "OpenStdin", false);
 	out->attach_stdin = json_get_bool(node, "AttachStdin", false);
 	out->stdin_once = json_get_bool(node, "StdinOnce", false);
-	yajl_val labels = json_get(node, "Labels");
-	if (labels && YAJL_IS_OBJECT(labels)) {
-		for (size_t i = 0; i < labels->u.object.len; i++) {
-			yajl_val v = labels->u.object.values[i];
-			const char *val = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "";
-			size_t klen = strlen(labels->u.object.keys[i]), vlen = strlen(val);
-			char *kv = malloc(klen + vlen + 2);
-			if (!kv)
-				continue;
-			snprintf(kv, klen + vlen + 2, "%s=%s", labels->u.object.keys[i], val);
-			/* Labels stay bounded (LABEL_MAX); the cut falls between characters, never
-			 * inside one. */
-			kv[utf8_cut(kv, klen + vlen + 1, LABEL_MAX - 1)] = '\0';
-			strv_push(&out->labels, kv);
-			free(kv);
-		}
-	}
+	out->labels = kv_from_map(json_get(node, "Labels"), LABEL_MAX);
 	return 0;
 }
 
@@ -344,6 +353,10 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	h->pids_limit = json_get_int(node, "PidsLimit", 0);
 	h->blkio_weight = json_get_int(node, "BlkioWeight", 0);
 	h->kernel_memory = json_get_int(node, "KernelMemory", 0);
+	/* Docker clients send null or -1 for "unset". */
+	h->memory_swappiness = json_get_int(node, "MemorySwappiness", -1);
+	h->readonly_rootfs = json_get_bool(node, "ReadonlyRootfs", false);
+	h->annotations = kv_from_map(json_get(node, "Annotations"), ANNOTATION_MAX);
 	yajl_val rp = json_get(node, "RestartPolicy");
 	const char *rname = json_get_str(rp, "Name");
 	if (restart_policy_from_name(rname ? rname : "",

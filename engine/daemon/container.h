@@ -46,8 +46,11 @@ struct host_config {
 	int64_t cpu_shares, cpu_quota, cpu_period;
 	char *cpuset_cpus, *cpuset_mems;
 	int64_t pids_limit;
-	int64_t blkio_weight;  /* 10..1000, 0: unset */
-	int64_t kernel_memory; /* bytes, 0: unset */
+	int64_t blkio_weight;      /* 10..1000, 0: unset */
+	int64_t kernel_memory;     /* bytes, 0: unset */
+	int64_t memory_swappiness; /* 0..100, -1: unset */
+	bool readonly_rootfs;
+	char **annotations; /* "key=value": the OCI spec's, shown in inspect */
 	struct ulimit *ulimits;
 	size_t n_ulimits;
 	char *hook_spec;

@@ -418,6 +418,16 @@ static void gen_annotations(yajl_gen g, const struct container *c)
 	log_config_settings(&c->host, &ls);
 	jg_key(g, "annotations");
 	yajl_gen_map_open(g);
+	/* --annotation's first: the engine's own names below win over a caller's. */
+	for (size_t i = 0; c->host.annotations && c->host.annotations[i]; i++) {
+		const char *kv = c->host.annotations[i], *eq = strchr(kv, '=');
+		if (eq && eq > kv) {
+			char *key = strndup(kv, (size_t)(eq - kv));
+			if (key && !has_prefix(key, "log.console."))
+				jg_kstr(g, key, eq + 1);
+			free(key);
+		}
+	}
 	jg_kstr(g, "log.console.driver", ls.disabled ? "none" : "json-file");
 	if (!ls.disabled) {
 		char *path = log_config_path(c->id);
@@ -451,7 +461,7 @@ char *oci_spec_render(const struct container *c, const char *lxc_text, char *con
 	jg_key(g, "root");
 	yajl_gen_map_open(g);
 	jg_kstr(g, "path", rootfs);
-	jg_kbool(g, "readonly", false);
+	jg_kbool(g, "readonly", c->host.readonly_rootfs);
 	yajl_gen_map_close(g);
 	jg_kstr(g, "hostname", lines_get(&l, "lxc.uts.name"));
 	gen_mounts(g, &l);

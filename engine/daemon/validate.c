@@ -160,9 +160,23 @@ static int check_cpu(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-/* --blkio-weight and --kernel-memory: in range, and something on this host takes them. */
+/* --blkio-weight, --kernel-memory and --memory-swappiness: in range, and something on this
+ * host takes them. */
 static int check_blkio_kmem(const struct host_config *h, char *err, size_t errlen)
 {
+	if (h->memory_swappiness != -1 &&
+	    (h->memory_swappiness < 0 || h->memory_swappiness > 100)) {
+		snprintf(err, errlen, "Invalid value: %lld, valid memory swappiness range is 0-100",
+		         (long long)h->memory_swappiness);
+		return -1;
+	}
+	if (h->memory_swappiness != -1 && !cgroup_v1_has("memory.swappiness")) {
+		snprintf(err, errlen,
+		         "Your kernel does not support memory swappiness (no memory.swappiness: "
+		         "cgroup v2 has none): --memory-swappiness %lld cannot be applied",
+		         (long long)h->memory_swappiness);
+		return -1;
+	}
 	if (h->blkio_weight != 0 && (h->blkio_weight < 10 || h->blkio_weight > 1000)) {
 		snprintf(err, errlen,
 		         "Invalid blkio weight %lld: range of blkio weight is from 10 to 1000",

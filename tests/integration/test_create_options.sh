@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# create/run options of the seed and Docker beyond the basics (issue 19, first part): resources
+# at create (--blkio-weight, --kernel-memory, --memory-swappiness), --read-only, --annotation,
+# --label-file; each with its Docker API field (docker-py too), bad values refused at create.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+start_daemon main || it_abort "the daemon must start"
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+cgv() { cg_file "$1" "$IT_CGNAME/$(ifield "$3" '{{.Id}}')" "$2"; }
+run_bb() { isula run -d --name "$1" "${@:2}" --external-rootfs "$BB" none sleep 1000; }
+
+# Resources at create.
+expect_ok "run --memory-swappiness 10" run_bb sw --memory-swappiness 10
+expect_eq "memory.swappiness written" 10 "$(cgv memory memory.swappiness sw)"
+expect_eq "inspect shows MemorySwappiness" 10 "$(ifield sw '{{.HostConfig.MemorySwappiness}}')"
+expect_fail_code "--memory-swappiness 101 is refused, naming it" 125 \
+	"Invalid value: 101, valid memory swappiness range is 0-100" \
+	isula create --memory-swappiness 101 --external-rootfs "$BB" none true
+run_capture isula run -d --name bw --blkio-weight 300 --external-rootfs "$BB" none sleep 1000
+if [ "$LAST_RC" -eq 0 ]; then
+	expect_match "--blkio-weight 300 is written" 300 \
+		"$(cgv blkio blkio.bfq.weight bw || cgv blkio blkio.weight bw)"
+else
+	expect_match "--blkio-weight without a weight file is refused" "does not support blkio weight" \
+		"$LAST_OUT"
+fi
+expect_fail_code "--blkio-weight 5 is refused at create" 125 \
+	"range of blkio weight is from 10 to 1000" \
+	isula create --blkio-weight 5 --external-rootfs "$BB" none true
+run_capture isula run -d --name km --kernel-memory 64m --external-rootfs "$BB" none sleep 1000
+if [ "$LAST_RC" -eq 0 ]; then
+	expect_eq "--kernel-memory written" $((64 << 20)) "$(cgv memory memory.kmem.limit_in_bytes km)"
+else
+	expect_match "an unsupported --kernel-memory is refused naming the file" \
+		"memory.kmem.limit_in_bytes" "$LAST_OUT"
+fi
+expect_fail_code "--kernel-memory 1m is refused" 125 "minimum kernel memory limit allowed is 4MB" \
+	isula create --kernel-memory 1m --external-rootfs "$BB" none true
+
+# --read-only.
+expect_ok "run --read-only" run_bb ro --read-only
+expect_match "the root is read-only inside" "Read-only file system" \
+	"$(isula exec ro touch /probe 2>&1)"
+expect_eq "inspect shows ReadonlyRootfs" true "$(ifield ro '{{.HostConfig.ReadonlyRootfs}}')"
+expect_match "the OCI spec says so" '"readonly": true' \
+	"$(cat "$LCR/$(ifield ro '{{.Id}}')/config.json")"
+expect_ok "... and the host's rootfs dir stays writable" touch "$BB/host-probe"
+expect_ok "a --read-only system container boots its init" isula run -d --name rosys --read-only \
+	--system-container --external-rootfs "$BB" none sleep 1000
+expect_ok "... with /tmp writable (its tmpfs)" isula exec rosys touch /tmp/x
+
+# --annotation and --label-file.
+printf '# labels\ncom.example.a=1\n\n  com.example.b=two words\nbare\n' >"$IT_TMP/labels"
+expect_ok "run --label-file --label --annotation" run_bb meta --label-file "$IT_TMP/labels" \
+	--label com.example.a=override --annotation io.example.x=y --annotation note=z
+expect_eq "labels from the file, --label wins" "override|two words|" \
+	"$(ifield meta '{{index .Config.Labels "com.example.a"}}|{{index .Config.Labels "com.example.b"}}|{{index .Config.Labels "bare"}}')"
+expect_eq "inspect shows HostConfig.Annotations" "map[io.example.x:y note:z]" \
+	"$(ifield meta '{{.HostConfig.Annotations}}')"
+expect_match "the OCI spec carries them" '"io.example.x": "y"' \
+	"$(cat "$LCR/$(ifield meta '{{.Id}}')/config.json")"
+expect_fail_code "--annotation without = is refused" 125 "expected KEY=VALUE" \
+	isula create --annotation novalue --external-rootfs "$BB" none true
+expect_fail_code "a missing --label-file is refused, naming it" 125 "$IT_TMP/nofile" \
+	isula create --label-file "$IT_TMP/nofile" --external-rootfs "$BB" none true
+
+# The Docker API fields through docker-py.
+out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
+import sys, docker
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+hc = api.create_host_config(read_only=True, mem_swappiness=20)
+hc["ExternalRootfs"] = sys.argv[2]
+cid = api.create_container("none", ["sleep", "1000"], host_config=hc)["Id"]
+api.start(cid)
+h = api.inspect_container(cid)["HostConfig"]
+print(h["ReadonlyRootfs"], h["MemorySwappiness"])
+api.remove_container(cid, force=True)
+PY
+)
+expect_eq "docker-py: read_only and mem_swappiness" "True 20" "$out"
+isula rm -f sw bw km ro rosys meta >/dev/null 2>&1
+assert_no_leftovers
+it_finish
