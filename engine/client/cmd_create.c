@@ -29,6 +29,9 @@ enum {
 	C_KERNEL_MEMORY,
 	C_MEMORY_SWAPPINESS,
 	C_READ_ONLY,
+	C_PID,
+	C_IPC,
+	C_UTS,
 	C_HOSTNAME,
 	C_VOLUME,
 	C_USER,
@@ -99,6 +102,9 @@ static const struct cli_option g_opts[C_COUNT] = {
                              "Tune container memory swappiness (0 to 100)"},
     [C_READ_ONLY] = {"read-only", 0, CLI_BOOL, NULL,
                      "Mount the container's root filesystem as read only"},
+    [C_PID] = {"pid", 0, CLI_STRING, "MODE", "PID namespace to use: host or container:NAME"},
+    [C_IPC] = {"ipc", 0, CLI_STRING, "MODE", "IPC namespace to use: host or container:NAME"},
+    [C_UTS] = {"uts", 0, CLI_STRING, "MODE", "UTS namespace to use: host or container:NAME"},
     [C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
     [C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
     [C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]",
@@ -331,6 +337,14 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	yajl_gen_array_close(g);
 	if (cli_bool(v, C_READ_ONLY))
 		jg_kbool(g, "ReadonlyRootfs", true);
+	static const struct {
+		size_t idx;
+		const char *key;
+	} modes[] = {{C_PID, "PidMode"}, {C_IPC, "IpcMode"}, {C_UTS, "UTSMode"}};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (cli_string(v, modes[i].idx))
+			jg_kstr(g, modes[i].key, cli_string(v, modes[i].idx));
+	}
 	const char *restart = cli_string(v, C_RESTART);
 	if (restart) {
 		struct restart_policy rp;

@@ -75,6 +75,7 @@ void host_config_free(struct host_config *h)
 	strv_free(h->log_opts);
 	strv_free(h->binds);
 	strv_free(h->annotations);
+	ns_modes_free(&h->ns);
 	for (size_t i = 0; i < h->n_ulimits; i++)
 		free(h->ulimits[i].name);
 	free(h->ulimits);
@@ -175,6 +176,7 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	jg_kint(g, "MemorySwappiness", h->memory_swappiness);
 	jg_kbool(g, "ReadonlyRootfs", h->readonly_rootfs);
 	jg_kmap_from_kv(g, "Annotations", h->annotations);
+	ns_modes_gen(g, &h->ns);
 	jg_key(g, "Ulimits");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < h->n_ulimits; i++) {
@@ -357,6 +359,7 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	h->memory_swappiness = json_get_int(node, "MemorySwappiness", -1);
 	h->readonly_rootfs = json_get_bool(node, "ReadonlyRootfs", false);
 	h->annotations = kv_from_map(json_get(node, "Annotations"), ANNOTATION_MAX);
+	ns_modes_parse(node, &h->ns);
 	yajl_val rp = json_get(node, "RestartPolicy");
 	const char *rname = json_get_str(rp, "Name");
 	if (restart_policy_from_name(rname ? rname : "",

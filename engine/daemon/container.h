@@ -13,6 +13,7 @@
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
 #include "net_config.h"
+#include "ns_modes.h"
 #include "security_config.h"
 #include "sysopt_config.h"
 
@@ -51,6 +52,7 @@ struct host_config {
 	int64_t memory_swappiness; /* 0..100, -1: unset */
 	bool readonly_rootfs;
 	char **annotations; /* "key=value": the OCI spec's, shown in inspect */
+	struct ns_modes ns;  /* --pid, --ipc, --uts */
 	struct ulimit *ulimits;
 	size_t n_ulimits;
 	char *hook_spec;

@@ -120,6 +120,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	    security_config_validate(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, e.msg, sizeof(e.msg)) < 0 ||
 	    sysopt_validate(c, e.msg, sizeof(e.msg)) < 0 || container_net_validate(c, &e) < 0 ||
+	    ns_modes_validate(&c->host.ns, c->host.system_container, e.msg, sizeof(e.msg)) < 0 ||
 	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, e.msg, sizeof(e.msg)) < 0) {
 		resp_error_from(resp, &e);
 		container_free(c);

@@ -465,6 +465,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	phase_timer_start(&pt);
 	if (!state_dir || check_hooks_kept(c, err, errlen) < 0 ||
 	    check_command(c, argv, err, errlen) < 0 ||
+	    ns_modes_check_joined(&c->host.ns, err, errlen) < 0 ||
 	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
 		goto out;
 	if (mkdir_p(state_dir, 0700) < 0) {

@@ -65,6 +65,41 @@ expect_fail_code "--annotation without = is refused" 125 "expected KEY=VALUE" \
 expect_fail_code "a missing --label-file is refused, naming it" 125 "$IT_TMP/nofile" \
 	isula create --label-file "$IT_TMP/nofile" --external-rootfs "$BB" none true
 
+# --pid, --ipc, --uts: container:NAME and host.
+nsid() { isula exec "$1" readlink "/proc/1/ns/$2" 2>&1; }
+expect_ok "run nsa" run_bb nsa
+expect_ok "run --pid/--ipc/--uts container:nsa" run_bb nsb --pid container:nsa --ipc container:nsa \
+	--uts container:nsa
+for k in pid ipc uts; do
+	expect_eq "nsb is in nsa's $k namespace" "$(nsid nsa "$k")" "$(isula exec nsb readlink "/proc/self/ns/$k" 2>&1)"
+done
+expect_eq "nsb sees nsa's processes (two sleeps)" 2 "$(isula exec nsb ps 2>&1 | grep -c 'sleep 1000')"
+expect_eq "inspect shows the modes" "container:nsa container:nsa container:nsa" \
+	"$(ifield nsb '{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}}')"
+host_name=$(hostname)
+expect_ok "run --pid host --ipc host --uts host" run_bb nsh --pid host --ipc host --uts host
+for k in pid ipc uts; do
+	expect_eq "nsh is in the host's $k namespace" "$(readlink "/proc/self/ns/$k")" \
+		"$(isula exec nsh readlink "/proc/self/ns/$k" 2>&1)"
+done
+expect_eq "the host's hostname was not changed by the start" "$host_name" "$(hostname)"
+expect_ok "stop of the --pid host container" isula stop -t 1 nsh
+expect_fail_code "--pid with a bad value is refused" 125 'Invalid --pid value "bogus"' \
+	isula create --pid bogus --external-rootfs "$BB" none true
+expect_fail_code "--ipc with a bad value is refused, naming the choices" 125 "private, shareable" \
+	isula create --ipc bogus --external-rootfs "$BB" none true
+expect_fail_code "--pid host with --system-container is refused" 125 "must be pid 1" \
+	isula create --pid host --system-container --external-rootfs "$BB" none true
+expect_fail_code "--uts host with --system-container is refused" 125 "sets the hostname" \
+	isula create --uts host --system-container --external-rootfs "$BB" none true
+isula create --name nsx --pid container:nsgone --external-rootfs "$BB" none sleep 1 >/dev/null
+expect_fail "start with --pid container: of an unknown container fails, naming it" \
+	"--pid container:nsgone" isula start nsx
+isula stop -t 0 nsa >/dev/null
+expect_fail "start with --ipc container: of a stopped container fails" "is not running" \
+	isula run -d --ipc container:nsa --external-rootfs "$BB" none sleep 1
+isula rm -f nsa nsb nsh nsx >/dev/null 2>&1
+
 # The Docker API fields through docker-py.
 out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
 import sys, docker
@@ -80,5 +115,6 @@ PY
 )
 expect_eq "docker-py: read_only and mem_swappiness" "True 20" "$out"
 isula rm -f sw bw km ro rosys meta >/dev/null 2>&1
+isula rm -f $(isula ps -aq) >/dev/null 2>&1
 assert_no_leftovers
 it_finish
