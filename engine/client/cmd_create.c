@@ -71,6 +71,7 @@ enum {
 	C_OOM_KILL_DISABLE,
 	C_CAP_ADD,
 	C_GROUP_ADD,
+	C_SECURITY_OPT,
 	C_CAP_DROP,
 	C_DEVICE,
 	C_NET,
@@ -168,6 +169,8 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_CAP_ADD] = {"cap-add", 0, CLI_LIST, "CAP", "Add Linux capabilities (or ALL)"},
     [C_CAP_DROP] = {"cap-drop", 0, CLI_LIST, "CAP", "Drop Linux capabilities (or ALL)"},
     [C_GROUP_ADD] = {"group-add", 0, CLI_LIST, "GROUP", "Add additional groups to join"},
+    [C_SECURITY_OPT] = {"security-opt", 0, CLI_LIST, "OPTION",
+                        "Security options: no-new-privileges, seccomp=PROFILE.json|unconfined"},
     [C_DEVICE] = {"device", 0, CLI_LIST, "HOST[:CTR][:RWM]", "Add a host device to the container"},
     [C_NET] = {"net", 0, CLI_STRING, "MODE",
                "Connect a container to a network: none, host, container:NAME or a network "
@@ -199,6 +202,7 @@ static const struct create_security_flags g_sec_flags = {
     .cap_add = C_CAP_ADD,
     .cap_drop = C_CAP_DROP,
     .group_add = C_GROUP_ADD,
+    .security_opt = C_SECURITY_OPT,
     .device = C_DEVICE,
 };
 

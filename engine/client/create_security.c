@@ -1,10 +1,13 @@
 #include "create_security.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/device_spec.h"
+#include "core/fileutil.h"
 #include "core/json.h"
 #include "engine/sysctl_policy.h"
 #include "core/units.h"
@@ -18,6 +21,40 @@ static void gen_list(yajl_gen g, const char *key, struct cli_values *v, size_t i
 	for (size_t i = 0; i < cli_list_len(v, idx); i++)
 		jg_str(g, cli_list_at(v, idx, i));
 	yajl_gen_array_close(g);
+}
+
+/* SecurityOpt as Docker's client sends it: seccomp=FILE becomes seccomp=<the file's JSON>. */
+static int gen_security_opts(yajl_gen g, struct cli_values *v, size_t idx)
+{
+	if (cli_list_len(v, idx) == 0)
+		return 0;
+	jg_key(g, "SecurityOpt");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < cli_list_len(v, idx); i++) {
+		const char *o = cli_list_at(v, idx, i);
+		bool file = (strncmp(o, "seccomp=", 8) == 0 || strncmp(o, "seccomp:", 8) == 0) &&
+		            strcmp(o + 8, "unconfined") != 0;
+		if (!file) {
+			jg_str(g, o);
+			continue;
+		}
+		char *text = read_file(o + 8, 1 << 20, NULL);
+		if (!text) {
+			fprintf(stderr, "opening seccomp profile (%s) failed: %s\n", o + 8,
+			        strerror(errno));
+			return -1;
+		}
+		size_t len = strlen(text) + 9;
+		char *opt = malloc(len);
+		if (opt) {
+			snprintf(opt, len, "seccomp=%s", text);
+			jg_str(g, opt);
+		}
+		free(opt);
+		free(text);
+	}
+	yajl_gen_array_close(g);
+	return 0;
 }
 
 static int gen_sysctls(yajl_gen g, struct cli_values *v, size_t idx)
@@ -102,6 +139,8 @@ int create_gen_security(yajl_gen g, struct cli_values *v, const struct create_se
 	gen_list(g, "CapAdd", v, ix->cap_add);
 	gen_list(g, "CapDrop", v, ix->cap_drop);
 	gen_list(g, "GroupAdd", v, ix->group_add);
+	if (gen_security_opts(g, v, ix->security_opt) < 0)
+		return -1;
 	if (cli_is_set(v, ix->oom_kill_disable))
 		jg_kbool(g, "OomKillDisable", cli_bool(v, ix->oom_kill_disable));
 	return 0;

@@ -17,6 +17,7 @@
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
 #include "rootfs_files.h"
+#include "host/seccomp_json.h"
 #include "host/seccomp_profile.h"
 #include "sysopt.h"
 #include "core/strbuf.h"
@@ -232,8 +233,15 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 	/* A user-remapped container's root is nobody on the host already. */
 	uid_t uid;
 	gid_t gid;
-	char *profile =
-	    seccomp_profile_render(caps, h->system_container, user_remap_root(h, &uid, &gid));
+	bool unconfined;
+	const char *json = security_opt_seccomp(&h->sec, &unconfined);
+	if (unconfined)
+		return 0; /* --security-opt seccomp=unconfined */
+	char *profile = json ? seccomp_json_translate(json, caps, err, errlen)
+	                     : seccomp_profile_render(caps, h->system_container,
+	                                              user_remap_root(h, &uid, &gid));
+	if (!profile && json)
+		return -1; /* err says why */
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
 	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
@@ -279,6 +287,8 @@ static int add_confinement(struct strbuf *f, const struct container *c,
 	if (ret < 0)
 		return -1;
 	add_masks(f);
+	if (security_opt_no_new_privs(&h->sec))
+		lxc_conf_line(f, "lxc.no_new_privs", "1");
 	return write_seccomp(f, caps, h, env->container_dir, err, errlen);
 }
 

@@ -9,6 +9,7 @@
 
 #include "host/capabilities.h"
 #include "host/cgroup_info.h"
+#include "host/seccomp_json.h"
 #include "container.h"
 #include "core/json.h"
 #include "net_files.h"
@@ -28,6 +29,7 @@ void security_config_gen(yajl_gen g, const struct security_config *s)
 	jg_kstrv(g, "CapAdd", s->cap_add);
 	jg_kstrv(g, "CapDrop", s->cap_drop);
 	jg_kstrv(g, "GroupAdd", s->group_add);
+	jg_kstrv(g, "SecurityOpt", s->security_opt);
 	jg_key(g, "Devices");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < s->n_devices; i++) {
@@ -106,6 +108,7 @@ int security_config_parse(yajl_val node, struct security_config *s, char *err, s
 	s->cap_add = json_get_strv(node, "CapAdd");
 	s->cap_drop = json_get_strv(node, "CapDrop");
 	s->group_add = json_get_strv(node, "GroupAdd");
+	s->security_opt = json_get_strv(node, "SecurityOpt");
 	if (parse_sysctls(json_get(node, "Sysctls"), s, err, errlen) < 0 ||
 	    parse_devices(json_get(node, "Devices"), s, err, errlen) < 0)
 		return -1;
@@ -122,6 +125,7 @@ void security_config_free(struct security_config *s)
 	strv_free(s->cap_add);
 	strv_free(s->cap_drop);
 	strv_free(s->group_add);
+	strv_free(s->security_opt);
 	for (size_t i = 0; i < s->n_devices; i++)
 		device_spec_free(&s->devices[i]);
 	free(s->devices);
@@ -158,6 +162,71 @@ static int check_each(char *const *list, value_check check, char *err, size_t er
 	for (size_t i = 0; list && list[i]; i++) {
 		if (check(list[i], err, errlen) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* "no-new-privileges" alone or with :true/=true/:false/=false; its value, or -1 if it is not. */
+static int nnp_value(const char *o)
+{
+	static const char name[] = "no-new-privileges";
+	if (strncmp(o, name, sizeof(name) - 1) != 0)
+		return -1;
+	const char *v = o + sizeof(name) - 1;
+	if (!*v)
+		return 1;
+	if (*v != ':' && *v != '=')
+		return -1;
+	return strcmp(v + 1, "true") == 0 ? 1 : strcmp(v + 1, "false") == 0 ? 0 : -1;
+}
+
+bool security_opt_no_new_privs(const struct security_config *s)
+{
+	bool on = false;
+	for (size_t i = 0; s->security_opt && s->security_opt[i]; i++) {
+		int v = nnp_value(s->security_opt[i]);
+		if (v >= 0)
+			on = v == 1;
+	}
+	return on;
+}
+
+const char *security_opt_seccomp(const struct security_config *s, bool *unconfined)
+{
+	const char *profile = NULL;
+	*unconfined = false;
+	for (size_t i = 0; s->security_opt && s->security_opt[i]; i++) {
+		const char *o = s->security_opt[i];
+		if (strncmp(o, "seccomp=", 8) != 0 && strncmp(o, "seccomp:", 8) != 0)
+			continue;
+		*unconfined = strcmp(o + 8, "unconfined") == 0;
+		profile = *unconfined ? NULL : o + 8;
+	}
+	return profile;
+}
+
+/* Each SecurityOpt known, a seccomp profile one that translates (checked with every
+ * capability: which rules apply depends on the container's, not whether the text is sound). */
+static int check_security_opts(const struct security_config *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; s->security_opt && s->security_opt[i]; i++) {
+		const char *o = s->security_opt[i];
+		if (nnp_value(o) >= 0)
+			continue;
+		if (strncmp(o, "seccomp=", 8) == 0 || strncmp(o, "seccomp:", 8) == 0) {
+			if (strcmp(o + 8, "unconfined") == 0)
+				continue;
+			char *text = seccomp_json_translate(o + 8, ~0ULL, err, errlen);
+			free(text);
+			if (!text)
+				return -1;
+			continue;
+		}
+		snprintf(err, errlen,
+		         "Invalid --security-opt \"%.80s\": supported are no-new-privileges and "
+		         "seccomp=PROFILE.json|unconfined",
+		         o);
+		return -1;
 	}
 	return 0;
 }
@@ -226,7 +295,7 @@ int security_config_validate(const struct host_config *h, char *err, size_t errl
 	    capability_list_check(s->cap_add, "--cap-add", err, errlen) < 0 ||
 	    capability_list_check(s->cap_drop, "--cap-drop", err, errlen) < 0 ||
 	    check_each(s->group_add, check_group_add, err, errlen) < 0 ||
-	    check_devices(s, err, errlen) < 0)
+	    check_security_opts(s, err, errlen) < 0 || check_devices(s, err, errlen) < 0)
 		return -1;
 	if (s->oom_kill_disable && !cgroup_v1_has("memory.oom_control")) {
 		snprintf(

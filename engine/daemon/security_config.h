@@ -21,6 +21,7 @@ struct security_config {
 	bool oom_kill_disable;
 	char **cap_add, **cap_drop;
 	char **group_add; /* group names of the container's /etc/group or gids, resolved at start */
+	char **security_opt; /* Docker's SecurityOpt: no-new-privileges, seccomp=unconfined|JSON */
 	struct device_spec *devices;
 	size_t n_devices;
 };
@@ -36,5 +37,9 @@ void security_config_free(struct security_config *s);
 /* The checks of a create request: every value of every field, host devices present, the
  * kernel able to do what is asked. */
 int security_config_validate(const struct host_config *h, char *err, size_t errlen);
+/* From SecurityOpt: no-new-privileges asked; the seccomp JSON profile given (NULL: none) and
+ * whether seccomp is off (seccomp=unconfined). */
+bool security_opt_no_new_privs(const struct security_config *s);
+const char *security_opt_seccomp(const struct security_config *s, bool *unconfined);
 
 #endif

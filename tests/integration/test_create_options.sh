@@ -100,6 +100,40 @@ expect_fail "start with --ipc container: of a stopped container fails" "is not r
 	isula run -d --ipc container:nsa --external-rootfs "$BB" none sleep 1
 isula rm -f nsa nsb nsh nsx >/dev/null 2>&1
 
+# --security-opt: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json (Docker's format).
+status_field() { isula exec "$1" sh -c "grep '^$2:' /proc/self/status" 2>&1 | awk '{print $2}'; }
+expect_ok "run with the defaults" run_bb sd
+expect_eq "default: NoNewPrivs 0, a seccomp filter (2)" "0 2" \
+	"$(status_field sd NoNewPrivs) $(status_field sd Seccomp)"
+expect_ok "run --security-opt no-new-privileges" run_bb snnp --security-opt no-new-privileges
+expect_eq "NoNewPrivs is 1 inside" 1 "$(status_field snnp NoNewPrivs)"
+expect_ok "run --security-opt seccomp=unconfined" run_bb sunc --security-opt seccomp=unconfined
+expect_eq "no seccomp filter inside" 0 "$(status_field sunc Seccomp)"
+cat >"$IT_TMP/nomkdir.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+              {"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "includes": {"caps": ["CAP_SYS_ADMIN"]}}]}
+JSON
+expect_ok "run --security-opt seccomp=PROFILE.json" run_bb sprof --security-opt "seccomp=$IT_TMP/nomkdir.json"
+expect_match "the profile's rule holds: mkdir fails with EPERM" "Operation not permitted" \
+	"$(isula exec sprof mkdir /tmp/newdir 2>&1)"
+expect_ok "a rule for a capability the container lacks is left out: chmod works" \
+	isula exec sprof chmod 600 /etc/hostname
+expect_ok "other calls run" isula exec sprof touch /tmp/file
+printf '{"defaultAction": "SCMP_ACT_BOGUS"}' >"$IT_TMP/bad.json"
+expect_fail_code "a profile with an unknown action is refused at create, naming it" 125 \
+	"unsupported defaultAction SCMP_ACT_BOGUS" \
+	isula create --security-opt "seccomp=$IT_TMP/bad.json" --external-rootfs "$BB" none true
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mk\\ndir"], "action": "SCMP_ACT_ERRNO"}]}' \
+	>"$IT_TMP/inject.json"
+expect_fail_code "a syscall name with a line break is refused" 125 "invalid syscall name" \
+	isula create --security-opt "seccomp=$IT_TMP/inject.json" --external-rootfs "$BB" none true
+expect_fail "a missing profile file is named by the client" "$IT_TMP/nofile.json" \
+	isula create --security-opt "seccomp=$IT_TMP/nofile.json" --external-rootfs "$BB" none true
+expect_fail_code "an unknown --security-opt is refused" 125 'Invalid --security-opt "label=disable"' \
+	isula create --security-opt label=disable --external-rootfs "$BB" none true
+isula rm -f sd snnp sunc sprof >/dev/null 2>&1
+
 # The Docker API fields through docker-py.
 out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
 import sys, docker
