@@ -14,7 +14,7 @@
 #include "core/version.h"
 #include "engine/list_filter.h"
 
-enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER };
+enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER, Q_FORMAT, Q_COUNT };
 
 /* Builds {"key":["v1","v2"],...} from -f key=value flags. */
 static char *filters_json(struct cli_values *v, char *err, size_t errlen)
@@ -109,6 +109,154 @@ static void ps_table(yajl_val list, bool no_trunc)
 	free(cells);
 }
 
+/* Docker's ps template fields of one container, as a JSON object for the template engine. */
+static yajl_val ps_fields(yajl_val e, bool no_trunc, time_t now)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	const char *id = json_get_str(e, "Id"), *cmd = json_get_str(e, "Command");
+	char buf[1200], ago[64];
+	snprintf(buf, sizeof(buf), "%.*s", no_trunc ? 64 : 12, id ? id : "");
+	jg_kstr(g, "ID", buf);
+	jg_kstr(g, "Image", json_get_str(e, "Image"));
+	if (!cmd)
+		cmd = "";
+	if (!no_trunc && strlen(cmd) > 20)
+		snprintf(buf, sizeof(buf), "\"%.19s…\"", cmd);
+	else
+		snprintf(buf, sizeof(buf), "\"%s\"", cmd);
+	jg_kstr(g, "Command", buf);
+	time_t created = (time_t)json_get_int(e, "Created", now);
+	struct tm tm;
+	if (localtime_r(&created, &tm))
+		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S %z %Z", &tm);
+	jg_kstr(g, "CreatedAt", buf);
+	format_human_duration(now - created, ago, sizeof(ago));
+	snprintf(buf, sizeof(buf), "%s ago", ago);
+	jg_kstr(g, "RunningFor", buf);
+	char *ports = ports_cell(json_get(e, "Ports"));
+	jg_kstr(g, "Ports", ports);
+	free(ports);
+	jg_kstr(g, "Status", json_get_str(e, "Status"));
+	jg_kstr(g, "State", json_get_str(e, "State"));
+	yajl_val names = json_get(e, "Names");
+	const char *name = names && YAJL_IS_ARRAY(names) && names->u.array.len &&
+	                           YAJL_IS_STRING(names->u.array.values[0])
+	                       ? YAJL_GET_STRING(names->u.array.values[0])
+	                       : "";
+	jg_kstr(g, "Names", name[0] == '/' ? name + 1 : name);
+	/* Labels as Docker prints them ("k=v,k2=v2"); .Label "k" is index .LabelMap "k" here. */
+	yajl_val labels = json_get(e, "Labels");
+	struct strbuf lb = {0};
+	for (size_t i = 0; labels && YAJL_IS_OBJECT(labels) && i < labels->u.object.len; i++) {
+		const char *lv = YAJL_GET_STRING(labels->u.object.values[i]);
+		strbuf_printf(&lb, "%s%s=%s", i ? "," : "", labels->u.object.keys[i], lv ? lv : "");
+	}
+	jg_kstr(g, "Labels", lb.data ? lb.data : "");
+	strbuf_free(&lb);
+	jg_key(g, "LabelMap");
+	jg_value(g, labels && YAJL_IS_OBJECT(labels) ? labels : NULL);
+	jg_kstr(g, "Mounts", "");
+	jg_kstr(g, "Size", "");
+	yajl_gen_map_close(g);
+	char *text = jg_finish(g, NULL);
+	yajl_val out = text ? json_parse(text, NULL, 0) : NULL;
+	free(text);
+	return out;
+}
+
+/* Docker's header of each field, for "table" templates. */
+static const char g_ps_headers[] =
+    "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Command\":\"COMMAND\","
+    "\"CreatedAt\":\"CREATED AT\",\"RunningFor\":\"CREATED\",\"Ports\":\"PORTS\","
+    "\"Status\":\"STATUS\",\"State\":\"STATE\",\"Names\":\"NAMES\",\"Labels\":\"LABELS\","
+    "\"LabelMap\":{},\"Mounts\":\"MOUNTS\",\"Size\":\"SIZE\"}";
+
+/* Prints lines whose cells are tab-separated as aligned columns (3 spaces apart). */
+static void print_aligned(char **lines, size_t n)
+{
+	size_t width[64] = {0};
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			size_t col = 0;
+			for (char *p = lines[i]; p; col++) {
+				char *tab = strchr(p, '\t');
+				size_t len = tab ? (size_t)(tab - p) : strlen(p);
+				if (pass == 0 && col < 64 && tab && len > width[col])
+					width[col] = len;
+				if (pass == 1)
+					printf("%.*s%*s", (int)len, p,
+					       tab && col < 64 ? (int)(width[col] - len + 3) : 0,
+					       "");
+				p = tab ? tab + 1 : NULL;
+			}
+			if (pass == 1)
+				putchar('\n');
+		}
+	}
+}
+
+/* Docker's: a typed "\\t" or "\\n" in --format is a tab or a line break (the shell passes
+ * them literally). In place. */
+static void unescape_format(char *f)
+{
+	char *w = f;
+	for (const char *r = f; *r; r++) {
+		if (r[0] == '\\' && (r[1] == 't' || r[1] == 'n')) {
+			*w++ = r[1] == 't' ? '\t' : '\n';
+			r++;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+static int ps_formatted(yajl_val list, const char *format_arg, bool no_trunc)
+{
+	char *format = strdup(format_arg);
+	if (!format)
+		return 1;
+	unescape_format(format);
+	bool table = strncmp(format, "table", 5) == 0 && (format[5] == ' ' || !format[5]);
+	const char *tmpl = table ? format + 5 + (format[5] == ' ') : format;
+	if (table && !*tmpl)
+		tmpl = "{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}"
+		       "\t{{.Names}}";
+	size_t n = list->u.array.len + 1;
+	char **lines = calloc(n, sizeof(char *));
+	char err[512] = "";
+	size_t used = 0;
+	int code = 0;
+	time_t now = time(NULL);
+	if (table) {
+		yajl_val h = json_parse(g_ps_headers, NULL, 0);
+		lines[used] = h ? inspect_template_render(tmpl, h, err, sizeof(err)) : NULL;
+		if (h)
+			yajl_tree_free(h);
+		code = lines[used++] ? 0 : 1;
+	}
+	for (size_t i = 0; code == 0 && i < list->u.array.len; i++) {
+		yajl_val f = ps_fields(list->u.array.values[i], no_trunc, now);
+		lines[used] = f ? inspect_template_render(tmpl, f, err, sizeof(err)) : NULL;
+		if (f)
+			yajl_tree_free(f);
+		code = lines[used++] ? 0 : 1;
+	}
+	if (code == 0 && table)
+		print_aligned(lines, used);
+	for (size_t i = 0; code == 0 && !table && i < used; i++)
+		printf("%s\n", lines[i]);
+	if (code)
+		fprintf(stderr, "Error: invalid --format template: %s\n",
+		        err[0] ? err : "out of memory");
+	for (size_t i = 0; i < used; i++)
+		free(lines[i]);
+	free(lines);
+	free(format);
+	return code;
+}
+
 int cmd_ps(struct client *cl, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
@@ -119,10 +267,12 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 	    [3] = {"quiet", 'q', CLI_BOOL, NULL, "Only display container IDs"},
 	    [4] = {"no-trunc", 0, CLI_BOOL, NULL, "Don't truncate output"},
 	    [5] = {"filter", 'f', CLI_LIST, "KEY=VALUE", "Filter output (id, name, status, label)"},
+	    [6] = {"format", 0, CLI_STRING, "TEMPLATE",
+	           "Pretty-print containers using a Go template (\"table ...\" adds headers)"},
 	};
 	int code = 0;
-	struct cli_values *v = parse_command_flags(cl, "isula ps [OPTIONS]", opts, 6, 1, 0, argc,
-	                                           argv, false, 0, &code);
+	struct cli_values *v = parse_command_flags(cl, "isula ps [OPTIONS]", opts, Q_COUNT, 1, 0,
+	                                           argc, argv, false, 0, &code);
 	if (!v)
 		return code;
 	char err[512];
@@ -150,6 +300,8 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 				printf("%.*s\n", cli_bool(v, Q_NO_TRUNC) ? 64 : 12, id ? id : "");
 			}
 			code = 0;
+		} else if (cli_string(v, Q_FORMAT)) {
+			code = ps_formatted(list, cli_string(v, Q_FORMAT), cli_bool(v, Q_NO_TRUNC));
 		} else {
 			ps_table(list, cli_bool(v, Q_NO_TRUNC));
 			code = 0;

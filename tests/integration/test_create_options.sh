@@ -134,6 +134,21 @@ expect_fail_code "an unknown --security-opt is refused" 125 'Invalid --security-
 	isula create --security-opt label=disable --external-rootfs "$BB" none true
 isula rm -f sd snnp sunc sprof >/dev/null 2>&1
 
+# ps --format, as Docker's.
+run_bb fmt -l team=blue >/dev/null
+fid=$(ifield fmt '{{.Id}}')
+expect_eq "ps --format with fields" "${fid:0:12} fmt running blue" \
+	"$(isula ps -f name=fmt --format '{{.ID}} {{.Names}} {{.State}} {{index .LabelMap "team"}}' 2>&1)"
+expect_eq "ps --no-trunc --format {{.ID}}: the whole id" "$fid" \
+	"$(isula ps --no-trunc -f name=fmt --format '{{.ID}}' 2>&1)"
+out=$(isula ps -f name=fmt --format 'table {{.Names}}\t{{.Status}}\t{{.Labels}}' 2>&1)
+expect_match "ps --format 'table ...': Docker's headers" "NAMES   STATUS" "$(head -n 1 <<<"$out")"
+expect_match "... and the row under them" "fmt     Up " "$(sed -n 2p <<<"$out")"
+expect_match "... labels as k=v" "team=blue" "$out"
+expect_fail "ps --format with a broken template says so" "invalid --format template" \
+	isula ps --format '{{.ID'
+isula rm -f fmt >/dev/null
+
 # The Docker API fields through docker-py.
 out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
 import sys, docker
