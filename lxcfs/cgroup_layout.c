@@ -36,6 +36,8 @@ static const char *v2_name(enum cg_ctrl c)
 		return "io";
 	case CG_CPUACCT:
 		return "";
+	case CG_CPU:
+		return "cpu";
 	default:
 		return NULL;
 	}

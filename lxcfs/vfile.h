@@ -22,6 +22,9 @@ enum vfile {
 
 /* lxcfs -u: containers see no swap. */
 void vfile_set_swap(bool enabled);
+/* lxcfs --disable-cfs: a CFS quota (cpu.max, cpu.cfs_quota_us) no longer caps the cpus shown
+ * in cpuinfo, stat and cpu/online; only a cpuset does. */
+void vfile_set_cfs(bool enabled);
 /* Replaces out's content. Whatever the container's cgroups cannot tell comes from the host
  * file. 0, or -errno (ENOMEM, or the host file's own error). */
 int vfile_render(enum vfile f, const struct view *v, struct strbuf *out);

@@ -35,14 +35,14 @@ cg_make() {
 		# Controllers must be enabled in every ancestor's subtree_control.
 		parent=$CGROOT
 		for part in ${path//\// }; do
-			echo "+memory +cpuset +io" >"$parent/cgroup.subtree_control" 2>/dev/null
+			echo "+memory +cpuset +io +cpu" >"$parent/cgroup.subtree_control" 2>/dev/null
 			parent=$parent/$part
 		done
 		[ -z "$mem" ] || echo "$mem" >"$d/memory.max" || return 1
 		[ -z "$cpus" ] || echo "$cpus" >"$d/cpuset.cpus" || return 1
 		return 0
 	fi
-	for c in memory cpuset cpuacct blkio; do
+	for c in memory cpuset cpuacct blkio cpu; do
 		mkdir -p "$CGROOT/$c/$path" || return 1
 	done
 	# A v1 cpuset needs cpus and mems before a task may join: inherit the parent's.
@@ -67,6 +67,22 @@ cg_join_cmds() {
 	echo "echo 0 >$CGROOT/cpuset/$cpus/cgroup.procs"
 	echo "echo 0 >$CGROOT/cpuacct/$mem/cgroup.procs"
 	echo "echo 0 >$CGROOT/blkio/$mem/cgroup.procs"
+	echo "echo 0 >$CGROOT/cpu/$mem/cgroup.procs"
+}
+
+# cg_quota PATH QUOTA PERIOD: a CFS quota on cgroup PATH (made by cg_make).
+cg_quota() {
+	if unified; then
+		echo "$2 $3" >"$CGROOT/$1/cpu.max"
+	else
+		echo "$3" >"$CGROOT/cpu/$1/cpu.cfs_period_us" && echo "$2" >"$CGROOT/cpu/$1/cpu.cfs_quota_us"
+	fi
+}
+
+# as_host_in PATH CMD: shell command CMD run by a process of lxcfs' own pid namespace that
+# joined cgroup PATH (memory, cpuset and the rest).
+as_host_in() {
+	sh -c "$(cg_join_cmds "$1" "$1") && $2"
 }
 
 # ctr_start NAME MEMPATH CPUSETPATH: a new pid namespace whose init joins the cgroups, then
@@ -131,7 +147,8 @@ stop_lxcfs() {
 # ---------------------------------------------------------------------------------- CLI
 
 expect_ok "lxcfs --help" "$LXCFS" --help
-expect_match "--help shows the usage line" "lxcfs [-f] [-d] [-u] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]" "$LAST_OUT"
+expect_match "--help shows the usage line" "lxcfs [-f] [-d] [-u] [-l] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]" "$LAST_OUT"
+expect_match "--help names --disable-cfs" "--disable-cfs" "$LAST_OUT"
 expect_ok "lxcfs --version" "$LXCFS" --version
 expect_match "--version names lxcfs" "lxcfs " "$LAST_OUT"
 expect_fail_code "an unknown flag is refused" 2 "unknown shorthand flag: 'z'" "$LXCFS" -z "$MNT"
@@ -220,8 +237,71 @@ expect_eq "container b: a lower inner limit wins" "32768" \
 	"$(in_ctr b cat "$MNT/proc/meminfo" | field MemTotal)"
 expect_eq "container b has every cpu" "$host_cpus" "$(in_ctr b cat "$MNT/proc/cpuinfo" | nprocs)"
 expect_eq "the host still sees the host's MemTotal" "$host_total" "$(field MemTotal <"$MNT/proc/meminfo")"
-expect_eq "a host process inside the 64 MiB cgroup still sees the host" "$host_total" \
-	"$(sh -c "$(cg_join_cmds "$CG/outer/inner" "$CG/outer") && cat $MNT/proc/meminfo" | field MemTotal)"
+
+# A reader of lxcfs' own pid namespace gets the view of its own cgroups (upstream's
+# behaviour): a host service confined by a cgroup, a --pid host container.
+h_join="$(cg_join_cmds "$CG/outer/inner" "$CG/outer")"
+expect_eq "a host process inside the 64 MiB cgroup sees MemTotal: 65536 kB" "65536" \
+	"$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "... its cpuset's one processor in cpuinfo" "1" \
+	"$(sh -c "$h_join && cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... cpu/online 0" "0" "$(sh -c "$h_join && cat $MNT/sys/devices/system/cpu/online")"
+expect_eq "... one cpu line in stat" "cpu cpu0" \
+	"$(sh -c "$h_join && cat $MNT/proc/stat" | grep '^cpu' | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+h_swaps=$(sh -c "$h_join && cat $MNT/proc/swaps" | awk 'NR > 1 { print $3 }')
+h_swap_total=$(sh -c "$h_join && cat $MNT/proc/meminfo" | field SwapTotal)
+expect_eq "... swaps agrees with its meminfo's SwapTotal" "$([ "$h_swap_total" = 0 ] || echo "$h_swap_total")" "$h_swaps"
+h_up=$(sh -c "$h_join && cut -d. -f1 $MNT/proc/uptime")
+expect_ok "... and the host's uptime (${h_up}s vs ${up_host}s)" test "$h_up" -ge "$up_host"
+cg_make "$CG/free" "" "" || it_abort "cannot create $CG/free"
+h_free="$(cg_join_cmds "$CG/free" "$CG/free")"
+expect_eq "a host process in a cgroup without limits sees the host's MemTotal" "$host_total" \
+	"$(sh -c "$h_free && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "... every cpu" "$host_cpus" "$(sh -c "$h_free && cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... the host's stat lines" "$(grep -c . /proc/stat)" \
+	"$(sh -c "$h_free && cat $MNT/proc/stat" | grep -c .)"
+expect_eq "... the host's diskstats lines" "$(wc -l </proc/diskstats)" \
+	"$(sh -c "$h_free && cat $MNT/proc/diskstats" | wc -l)"
+
+# A CFS quota shows as ceil(quota / period) cpus; with a cpuset too the smaller wins.
+cg_make "$CG/q15" "" "" && cg_quota "$CG/q15" 150000 100000 || it_abort "cannot set a quota on $CG/q15"
+cg_make "$CG/q05" "" "" && cg_quota "$CG/q05" 50000 100000 || it_abort "cannot set a quota on $CG/q05"
+cg_make "$CG/qset" "" "$last_cpu" && cg_quota "$CG/qset" 150000 100000 || it_abort "cannot set $CG/qset"
+ctr_start q15 "$CG/q15" "$CG/q15" || it_abort "container q15 did not start"
+ctr_start q05 "$CG/q05" "$CG/q05" || it_abort "container q05 did not start"
+want15=$((host_cpus < 2 ? host_cpus : 2))
+expect_eq "quota 150000/100000: cpuinfo shows $want15 cpus (2, or the host's if fewer)" "$want15" \
+	"$(in_ctr q15 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... cpu/online 0-$((want15 - 1))" "$([ "$want15" = 1 ] && echo 0 || echo "0-$((want15 - 1))")" \
+	"$(in_ctr q15 cat "$MNT/sys/devices/system/cpu/online")"
+expect_eq "quota 50000/100000: cpuinfo shows 1 cpu" "1" "$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... cpu/online 0" "0" "$(in_ctr q05 cat "$MNT/sys/devices/system/cpu/online")"
+expect_eq "... stat has the total and one cpu line" "cpu cpu0" \
+	"$(in_ctr q05 cat "$MNT/proc/stat" | grep '^cpu' | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "quota 1.5 cpus and a cpuset of one: the cpuset's 1 wins" "1" \
+	"$(as_host_in "$CG/qset" "cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "a host process in the 0.5-cpu quota cgroup sees 1 cpu" "1" \
+	"$(as_host_in "$CG/q05" "cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... and the host's MemTotal (no memory limit)" "$host_total" \
+	"$(as_host_in "$CG/q05" "cat $MNT/proc/meminfo" | field MemTotal)"
+
+# SIGUSR2: every reader gets the host's files, until the next SIGUSR2 (upstream's kill switch
+# for a view that misbehaves, without unmounting anything in the containers).
+kill -USR2 "$LXCFS_PID"
+wait_for "after SIGUSR2 a container sees the host's MemTotal" 5 \
+	eval '[ "$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)" = "$host_total" ]'
+expect_eq "... and every cpu" "$host_cpus" "$(in_ctr a cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... through its view (.views/PID) too" "$host_total" \
+	"$(field MemTotal <"$MNT/.views/${CTR_PID[a]}/proc/meminfo")"
+expect_eq "... and so does a host process in the 64 MiB cgroup" "$host_total" \
+	"$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "... and the 0.5-cpu container" "$host_cpus" "$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+kill -USR2 "$LXCFS_PID"
+wait_for "a second SIGUSR2 brings the container's view back" 5 \
+	eval '[ "$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)" = 65536 ]'
+expect_eq "... in .views too" "65536" "$(field MemTotal <"$MNT/.views/${CTR_PID[a]}/proc/meminfo")"
+expect_eq "... and the host process's" "65536" "$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_ok "lxcfs lives on after two SIGUSR2" lxcfs_alive
 
 # A limit changed while the container runs shows at once (isula update).
 if unified; then
@@ -419,18 +499,25 @@ fi
 stop_lxcfs
 expect_eq "SIGTERM unmounts" "" "$(findmnt -n -o FSTYPE "$MNT")"
 expect_ok "SIGTERM removes the pid file" test ! -e "$PIDFILE"
-expect_ok "lxcfs starts with LXCFS_INITPID_FALLBACK=1" env LXCFS_INITPID_FALLBACK=1 "$LXCFS" -p "$PIDFILE" "$MNT"
+expect_ok "lxcfs starts with LXCFS_INITPID_FALLBACK=1 and --disable-cfs" \
+	env LXCFS_INITPID_FALLBACK=1 "$LXCFS" --disable-cfs -p "$PIDFILE" "$MNT"
 LXCFS_PID=$(cat "$PIDFILE" 2>/dev/null)
 expect_eq "without the kernel's pid translation: a process that entered with setns" "49152" \
 	"$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)"
 expect_eq "... and a child of the init" "32768" "$(by_init b "cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "--disable-cfs: the 0.5-cpu container sees every cpu" "$host_cpus" \
+	"$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... and a cpuset still counts" "1" "$(as_host_in "$CG/qset" "cat $MNT/proc/cpuinfo" | nprocs)"
 stop_lxcfs
 
 # ------------------------------------------------------------------- kill -9
 
-expect_ok "lxcfs starts again (foreground, -d)" sh -c "$LXCFS -f -d -p $PIDFILE $MNT >$IT_TMP/lxcfs-fg.log 2>&1 &"
+expect_ok "lxcfs starts again (foreground, -d, upstream's --enable-cfs)" \
+	sh -c "$LXCFS -f -d --enable-cfs -p $PIDFILE $MNT >$IT_TMP/lxcfs-fg.log 2>&1 &"
 wait_for "it serves" 5 grep -q . "$MNT/proc/uptime"
 LXCFS_PID=$(cat "$PIDFILE" 2>/dev/null)
+expect_eq "quotas count again: the 0.5-cpu container sees 1 cpu" "1" \
+	"$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
 expect_match "-d logs the requests" "opcode: READ" "$(cat "$IT_TMP/lxcfs-fg.log")"
 # Readers in flight when it dies must not hang.
 in_ctr a sh -c "for i in \$(seq 200); do cat $MNT/proc/meminfo >/dev/null 2>&1 & done; wait" &
