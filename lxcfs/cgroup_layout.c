@@ -144,6 +144,24 @@ int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct strbu
 	return fd_cache_read(h->dirfd, rel, true, out) < 0 ? -1 : 0;
 }
 
+int cgroup_v2_file(const char *path, const char *file, struct strbuf *out)
+{
+	char rel[PATH_MAX];
+	if (g.v2.dirfd < 0 || !path || rel_path(&g.v2, path, file, rel, sizeof(rel)) < 0)
+		return -1;
+	return fd_cache_read(g.v2.dirfd, rel, true, out) < 0 ? -1 : 0;
+}
+
+int cgroup_dir_open(enum cg_ctrl c, const char *path)
+{
+	enum cg_mode mode = cgroup_mode(c);
+	if (mode == CG_ABSENT || !path)
+		return -1;
+	const struct hierarchy *h = mode == CG_V1 ? &g.v1[c] : &g.v2;
+	const char *rel = cgroup_hier_rel(&(struct cgroup_hier){.root = h->root}, path);
+	return openat(h->dirfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 int cgroup_file_u64(enum cg_ctrl c, const char *path, const char *file, uint64_t *v)
 {
 	struct strbuf text = {0};

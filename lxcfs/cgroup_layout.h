@@ -22,6 +22,11 @@ const char *cgroup_of(const struct pid_cgroups *pc, enum cg_ctrl c);
 /* The content of controller c's FILE in cgroup PATH into out (through the fd cache).
  * 0, or -1 when the controller, the cgroup or the file is missing. */
 int cgroup_file(enum cg_ctrl c, const char *path, const char *file, struct strbuf *out);
+/* FILE of cgroup PATH of the unified (v2) hierarchy, whatever the controllers' mode (a hybrid
+ * host mounts it beside the v1 ones); -1 when there is none or no such file. */
+int cgroup_v2_file(const char *path, const char *file, struct strbuf *out);
+/* The directory of cgroup PATH of controller c, opened O_DIRECTORY (close it); -1 when missing. */
+int cgroup_dir_open(enum cg_ctrl c, const char *path);
 /* Its first number; UINT64_MAX for "max"; -1 when missing or not a number. */
 int cgroup_file_u64(enum cg_ctrl c, const char *path, const char *file, uint64_t *v);
 

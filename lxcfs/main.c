@@ -20,6 +20,7 @@
 #include "core/fileutil.h"
 #include "fuse_ops.h"
 #include "initpid.h"
+#include "load_sampler.h"
 #include "pinned.h"
 #include "core/log.h"
 #include "core/pidfile.h"
@@ -74,17 +75,16 @@ static void usage(FILE *out)
 {
 	cli_print_help(out, "lxcfs [-f] [-d] [-u] [-l] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]",
 	               options, NOPTIONS);
-	fprintf(
-	    out,
-	    "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,"
-	    "loadavg}\nand sys/devices/system/cpu/online under MOUNTPOINT (default "
-	    "%s), each reader\nseeing the limits of its container (a reader of lxcfs' own pid "
-	    "namespace: those of\nits own cgroups). A CPU quota shows as ceil(quota/period) cpus, "
-	    "a cpuset as its\ncpus, the smaller wins. MOUNTPOINT/.views/PID/ serves the same "
-	    "files in the view of\nprocess PID, whoever reads: lxcfs-toolkit mounts a "
-	    "container's from its init's.\nSIGUSR2 switches every reader to the host's files "
-	    "and back.\n",
-	    DEFAULT_MOUNTPOINT);
+	fprintf(out,
+	        "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,loadavg,\n"
+	        "slabinfo}, proc/pressure/{cpu,memory,io} and sys/devices/system/cpu/online\n"
+	        "under MOUNTPOINT (default %s), each reader seeing the limits of\n"
+	        "its container (a reader of lxcfs' own pid namespace: those of its own cgroups).\n"
+	        "A CPU quota shows as ceil(quota/period) cpus, a cpuset as its cpus; the smaller\n"
+	        "wins. MOUNTPOINT/.views/PID/ serves the same files in the view of process PID,\n"
+	        "whoever reads: lxcfs-toolkit mounts a container's from its init's. SIGUSR2\n"
+	        "switches every reader to the host's files and back.\n",
+	        DEFAULT_MOUNTPOINT);
 }
 
 /* -o options lxcfs always sets itself, or that fuse3 no longer has: accepted, not passed. */
@@ -284,9 +284,16 @@ int main(int argc, char **argv)
 	const char *reap = getenv("LXCFS_REAP_SECONDS");
 	if (fuse_ops_start_reaper(reap && atoi(reap) > 0 ? (unsigned)atoi(reap) : 30) < 0)
 		LOG_WARN("no reaper thread: the views of exited containers stay until unmount");
+	/* LXCFS_LOADAVG_INTERVAL_MS: the sampling interval of -l (tests; 5000 otherwise). */
+	const char *interval = getenv("LXCFS_LOADAVG_INTERVAL_MS");
+	if (cli_bool(v, OPT_LOADAVG) &&
+	    load_sampler_start(interval && atoi(interval) > 0 ? (unsigned)atoi(interval) : 5000) <
+	        0)
+		LOG_WARN("no load sampler thread: proc/loadavg shows the host's");
 	LOG_INFO("serving %s", abs);
 	/* The loop ends with the number of the signal that stopped it, or a negative errno. */
 	rc = serve(se) < 0 ? 1 : 0;
+	load_sampler_stop();
 	fuse_ops_stop_reaper();
 	fuse_remove_signal_handlers(se);
 	fuse_session_unmount(se);

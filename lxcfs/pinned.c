@@ -10,7 +10,7 @@
 
 /* Slot numbers go into inode numbers (slot << 5): far below 2^59. */
 #define MAX_SLOTS (1 << 20)
-#define FILES_PER_SLOT 16
+#define FILES_PER_SLOT 32
 
 struct slot {
 	pid_t pid;

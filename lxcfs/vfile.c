@@ -14,6 +14,7 @@
 #include "cpuinfo_render.h"
 #include "disk_render.h"
 #include "fd_cache.h"
+#include "load_sampler.h"
 #include "meminfo_render.h"
 #include "stat_render.h"
 
@@ -43,6 +44,10 @@ static const struct {
     [VF_UPTIME] = {"/proc/uptime", true},
     [VF_LOADAVG] = {"/proc/loadavg", true},
     [VF_CPU_ONLINE] = {"/sys/devices/system/cpu/online", true},
+    [VF_SLABINFO] = {"/proc/slabinfo", false},
+    [VF_PRESSURE_CPU] = {"/proc/pressure/cpu", true},
+    [VF_PRESSURE_MEMORY] = {"/proc/pressure/memory", true},
+    [VF_PRESSURE_IO] = {"/proc/pressure/io", true},
 };
 
 /* The host's file f into buf. 0, or -errno. */
@@ -444,9 +449,43 @@ static int render_partitions(enum vfile f, const struct view *v, struct strbuf *
 	return ret;
 }
 
-/* loadavg: the host's (per-cgroup load needs sampling every few seconds: lxcfs -l). */
-static int render_host(enum vfile f, const struct view *v, struct strbuf *out)
+/* loadavg: the load of the container's tasks when lxcfs -l samples them, else the host's. The
+ * tasks are those of its cpu cgroup (cpuacct's or memory's where it has none). */
+static int render_loadavg(enum vfile f, const struct view *v, struct strbuf *out)
 {
+	static const enum cg_ctrl ctrls[] = {CG_CPU, CG_CPUACCT, CG_MEMORY};
+	if (!load_sampler_running() || v->host || shared_unconfined(v))
+		return host_file(f, out);
+	for (size_t i = 0; i < sizeof(ctrls) / sizeof(ctrls[0]); i++) {
+		const char *cg = view_cgroup(v, ctrls[i]);
+		if (cg)
+			return load_sampler_render(ctrls[i], cg, out) == 0 ? 0 : host_file(f, out);
+	}
+	return host_file(f, out);
+}
+
+/* slabinfo: v1's memory.kmem.slabinfo of the container's memory cgroup where the kernel has
+ * it (v2 has no per-cgroup slabinfo), else the host's. */
+static int render_slabinfo(enum vfile f, const struct view *v, struct strbuf *out)
+{
+	const char *cg = view_cgroup(v, CG_MEMORY);
+	if (cg && cgroup_mode(CG_MEMORY) == CG_V1 && !shared_unconfined(v) &&
+	    cgroup_file(CG_MEMORY, cg, "memory.kmem.slabinfo", out) == 0 && out->len > 0)
+		return 0;
+	return host_file(f, out);
+}
+
+/* pressure/{cpu,memory,io}: the container's cgroup v2 *.pressure files (every cgroup of the
+ * unified hierarchy has them, whichever hierarchy holds the controllers), else the host's. */
+static int render_pressure(enum vfile f, const struct view *v, struct strbuf *out)
+{
+	static const char *const names[VF_N] = {[VF_PRESSURE_CPU] = "cpu.pressure",
+	                                        [VF_PRESSURE_MEMORY] = "memory.pressure",
+	                                        [VF_PRESSURE_IO] = "io.pressure"};
+	const char *cg = v->host ? NULL : v->cg.unified;
+	if (cg && strcmp(cg, "/") != 0 && !shared_unconfined(v) &&
+	    cgroup_v2_file(cg, names[f], out) == 0 && out->len > 0)
+		return 0;
 	return host_file(f, out);
 }
 
@@ -458,8 +497,12 @@ static int (*const renderers[VF_N])(enum vfile, const struct view *, struct strb
     [VF_PARTITIONS] = render_partitions,
     [VF_SWAPS] = render_mem,
     [VF_UPTIME] = render_uptime,
-    [VF_LOADAVG] = render_host,
+    [VF_LOADAVG] = render_loadavg,
     [VF_CPU_ONLINE] = render_cpu_online,
+    [VF_SLABINFO] = render_slabinfo,
+    [VF_PRESSURE_CPU] = render_pressure,
+    [VF_PRESSURE_MEMORY] = render_pressure,
+    [VF_PRESSURE_IO] = render_pressure,
 };
 
 int vfile_render(enum vfile f, const struct view *v, struct strbuf *out)

@@ -52,6 +52,8 @@ cg_make() {
 		[ -n "$(cat "$d/$part/cpuset.cpus")" ] || cat "$d/cpuset.cpus" >"$d/$part/cpuset.cpus"
 		d=$d/$part
 	done
+	# The unified hierarchy a hybrid host mounts beside (pressure files).
+	[ ! -d "$CGROOT/unified" ] || mkdir -p "$CGROOT/unified/$path" || return 1
 	[ -z "$mem" ] || echo "$mem" >"$CGROOT/memory/$path/memory.limit_in_bytes" || return 1
 	[ -z "$cpus" ] || echo "$cpus" >"$CGROOT/cpuset/$path/cpuset.cpus" || return 1
 }
@@ -68,6 +70,7 @@ cg_join_cmds() {
 	echo "echo 0 >$CGROOT/cpuacct/$mem/cgroup.procs"
 	echo "echo 0 >$CGROOT/blkio/$mem/cgroup.procs"
 	echo "echo 0 >$CGROOT/cpu/$mem/cgroup.procs"
+	[ ! -d "$CGROOT/unified" ] || echo "echo 0 >$CGROOT/unified/$mem/cgroup.procs"
 }
 
 # cg_quota PATH QUOTA PERIOD: a CFS quota on cgroup PATH (made by cg_make).
@@ -172,8 +175,11 @@ expect_fail "a second lxcfs with the same pid file is refused" "pid file $PIDFIL
 expect_fail "a second lxcfs on the same mount point is refused" "already mounted by a running lxcfs" \
 	"$LXCFS" -p "$IT_TMP/second.pid" "$MNT"
 expect_ok "... and leaves no pid file" test ! -e "$IT_TMP/second.pid"
-expect_eq "the proc files" "cpuinfo diskstats loadavg meminfo partitions stat swaps uptime" \
+expect_eq "the proc files" "cpuinfo diskstats loadavg meminfo partitions pressure slabinfo stat swaps uptime" \
 	"$(ls "$MNT/proc" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the pressure files" "cpu io memory" "$(ls "$MNT/proc/pressure" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "slabinfo is root's only (0400), as the kernel's" "400" "$(stat -c %a "$MNT/proc/slabinfo")"
+expect_fail "... another user may not read it" "Permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups cat "$MNT/proc/slabinfo"
 expect_ok "sys/devices/system/cpu/online exists" test -f "$MNT/sys/devices/system/cpu/online"
 expect_fail "the files are read-only" "Permission denied" sh -c "echo x >$MNT/proc/meminfo"
 
@@ -186,6 +192,11 @@ expect_eq "a host process sees every cpu" "$host_cpus" "$(nprocs <"$MNT/proc/cpu
 expect_eq "a host process sees the host's cpu/online" "$(cat /sys/devices/system/cpu/online)" \
 	"$(cat "$MNT/sys/devices/system/cpu/online")"
 expect_eq "a host process sees the host's partitions" "$(cat /proc/partitions)" "$(cat "$MNT/proc/partitions")"
+expect_eq "root on the host reads the host's slabinfo" "$(head -n 2 /proc/slabinfo)" "$(head -n 2 "$MNT/proc/slabinfo")"
+if [ -r /proc/pressure/cpu ]; then
+	expect_eq "a host process sees the host's pressure lines" "some full" \
+		"$(awk '{ print $1 }' "$MNT/proc/pressure/memory" | tr '\n' ' ' | sed 's/ $//')"
+fi
 up_host=$(cut -d. -f1 /proc/uptime)
 up_mnt=$(cut -d. -f1 "$MNT/proc/uptime")
 expect_ok "a host process sees the host's uptime ($up_mnt s vs $up_host s)" \
@@ -226,6 +237,22 @@ expect_eq "stat has the total and one cpu line" "cpu cpu0" \
 expect_match "stat keeps the host's other lines" "btime $(awk '$1 == "btime" { print $2 }' /proc/stat)" "$a_stat"
 a_up=$(in_ctr a cat "$MNT/proc/uptime" | cut -d. -f1)
 expect_ok "uptime counts from the container's start (${a_up}s)" test "$a_up" -lt 60 -a "$a_up" -lt "$up_host"
+total_of() { awk '$1 == "some" { sub("total=", "", $5); print $5 }'; }
+if [ -r /proc/pressure/cpu ] && [ -r "$CGROOT/unified/$CG/outer/inner/cpu.pressure" -o -r "$CGROOT/$CG/outer/inner/cpu.pressure" ]; then
+	for r in cpu memory io; do
+		c=$(in_ctr a cat "$MNT/proc/pressure/$r")
+		h=$(cat "/proc/pressure/$r")
+		# The host's total is above the cgroup's unless neither stalled (no memory pressure).
+		op=-lt
+		[ "$(total_of <<<"$h")" != 0 ] || op=-le
+		expect_ok "pressure/$r: the container's stall total ($(total_of <<<"$c")) is its cgroup's, below the host's ($(total_of <<<"$h"))" \
+			test -n "$(total_of <<<"$c")" -a "$(total_of <<<"$c")" $op "$(total_of <<<"$h")"
+	done
+else
+	it_log "skip: pressure per container (no PSI, or no unified hierarchy here)"
+fi
+expect_match "a container's slabinfo (the host's where its cgroup has none)" "slabinfo - version" \
+	"$(in_ctr a head -n 1 "$MNT/proc/slabinfo")"
 swap_total=$(field SwapTotal <<<"$a_meminfo")
 swap_rows=$(in_ctr a cat "$MNT/proc/swaps" | awk 'NR > 1 { print $3 }')
 if [ "$swap_total" = 0 ]; then
@@ -512,12 +539,44 @@ stop_lxcfs
 
 # ------------------------------------------------------------------- kill -9
 
-expect_ok "lxcfs starts again (foreground, -d, upstream's --enable-cfs)" \
-	sh -c "$LXCFS -f -d --enable-cfs -p $PIDFILE $MNT >$IT_TMP/lxcfs-fg.log 2>&1 &"
+# -l samples every 250 ms here instead of 5 s, so that the averages move 20 times faster.
+expect_ok "lxcfs starts again (foreground, -d, -l, upstream's --enable-cfs)" \
+	sh -c "LXCFS_LOADAVG_INTERVAL_MS=250 $LXCFS -f -d -l --enable-cfs -p $PIDFILE $MNT >$IT_TMP/lxcfs-fg.log 2>&1 &"
 wait_for "it serves" 5 grep -q . "$MNT/proc/uptime"
 LXCFS_PID=$(cat "$PIDFILE" 2>/dev/null)
 expect_eq "quotas count again: the 0.5-cpu container sees 1 cpu" "1" \
 	"$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+
+# --------------------------------------------------------------------- loadavg (-l)
+
+load1() { awk '{ print $1 }'; }
+above() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x > y) }'; }
+b_load=$(in_ctr b cat "$MNT/proc/loadavg")
+expect_ok "a container's loadavg has the kernel's format ($b_load)" grep -Eqx \
+	'[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+/[0-9]+ [0-9]+' <<<"$b_load"
+busy=$(by_init b "for i in 1 2 3; do nice -n 19 sh -c 'while :; do :; done' >/dev/null 2>&1 & echo \$!; done")
+expect_eq "three busy loops run in container b" "3" "$(wc -w <<<"$busy")"
+wait_for "b's 1-minute load rises above 0.5" 60 \
+	eval 'above "$(in_ctr b cat "$MNT/proc/loadavg" | load1)" 0.5'
+b_load=$(in_ctr b cat "$MNT/proc/loadavg")
+running=$(awk '{ split($4, a, "/"); print a[1] }' <<<"$b_load")
+total=$(awk '{ split($4, a, "/"); print a[2] }' <<<"$b_load")
+expect_ok "... its runnable/total field counts b's tasks ($running/$total)" \
+	test "$running" -ge 1 -a "$running" -le 4 -a "$total" -ge 4 -a "$total" -lt 50
+b_last=$(awk '{ print $5 }' <<<"$b_load")
+host_last=$(awk '{ print $5 }' /proc/loadavg)
+expect_ok "... its last pid is one of b's namespace ($b_last, the host's $host_last)" \
+	test "$b_last" -ge 2 -a "$b_last" -lt "$host_last"
+expect_ok "... b's view (.views) shows it too" \
+	above "$(load1 <"$MNT/.views/${CTR_PID[b]}/proc/loadavg")" 0.5
+expect_ok "container a (idle) stays below 0.5 ($(in_ctr a cat "$MNT/proc/loadavg"))" \
+	above 0.5 "$(in_ctr a cat "$MNT/proc/loadavg" | load1)"
+wait_for "a host process sees the host's loadavg" 10 \
+	eval '[ "$(cut -d" " -f1-3 "$MNT/proc/loadavg")" = "$(cut -d" " -f1-3 /proc/loadavg)" ]'
+by_init b "kill $(echo $busy)" >/dev/null
+wait_for "after the loops end b's 1-minute load falls below 0.5" 60 \
+	eval 'above 0.5 "$(in_ctr b cat "$MNT/proc/loadavg" | load1)"'
+expect_ok "lxcfs lives on" lxcfs_alive
 expect_match "-d logs the requests" "opcode: READ" "$(cat "$IT_TMP/lxcfs-fg.log")"
 # Readers in flight when it dies must not hang.
 in_ctr a sh -c "for i in \$(seq 200); do cat $MNT/proc/meminfo >/dev/null 2>&1 & done; wait" &
