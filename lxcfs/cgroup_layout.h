@@ -10,7 +10,8 @@
 
 enum cg_mode { CG_ABSENT, CG_V1, CG_V2 };
 
-/* 0, or -1 with a message on stderr when /proc/self/mountinfo cannot be read. */
+/* 0, or -1 with a message on stderr when /proc/self/mountinfo cannot be read. With
+ * LXCFS_CGROUP_V2_ONLY=1 in the environment only the unified hierarchy is used (tests). */
 int cgroup_layout_init(void);
 void cgroup_layout_free(void);
 enum cg_mode cgroup_mode(enum cg_ctrl c);

@@ -295,7 +295,8 @@ static int render_stat(enum vfile f, const struct view *v, struct strbuf *out)
 	/* A reader of our own namespace whose cgroups do not limit its cpus: the host's. */
 	if (!own_cpus && v->shared)
 		return host_file(VF_STAT, out);
-	if (!own_cpus)
+	/* No cpus of its own: the host's online ones (v2's cpu.stat is spread over them). */
+	if (!own_cpus && host_online(&set) < 0)
 		memset(&set, 0xff, sizeof(set));
 	if (!own_cpus)
 		full = set;
