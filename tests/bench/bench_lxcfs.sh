@@ -163,7 +163,8 @@ for f in "${FILES[@]}"; do
 done
 # Our lxcfs processes first, then the harness's clean-up (with the script's exit code).
 trap 'rc=$?; finish; (exit $rc); bench_cleanup' EXIT
-"$OURS" -p "$BENCH_TMP/ours.pid" "$BENCH_TMP/ours" || die "our lxcfs did not start"
+# With -l: the load sampler's cost with many containers is part of the memory figure below.
+"$OURS" -l -p "$BENCH_TMP/ours.pid" "$BENCH_TMP/ours" || die "our lxcfs did not start"
 setsid "$DEB" -f -p "$BENCH_TMP/deb.pid" "$BENCH_TMP/deb" >"$BENCH_TMP/deb.log" 2>&1 </dev/null &
 wait_mounted "$BENCH_TMP/ours" || die "our lxcfs does not answer on $BENCH_TMP/ours"
 wait_mounted "$BENCH_TMP/deb" || die "Debian's lxcfs does not answer on $BENCH_TMP/deb"
@@ -245,8 +246,9 @@ result "first meminfo read in a new container, ours" "$(median "${first_ours[@]}
 result "first meminfo read in a new container, Debian" "$(median "${first_deb[@]}")" us
 
 # Memory with many containers: NCTR pid namespaces in cgroups of their own, each reading its
-# files once through its view (.views/INIT) and once through the top-level files, then
-# sleeping; our lxcfs' resident memory and open files after that.
+# files (and loadavg) once through its view (.views/INIT) and once through the top-level
+# files, then sleeping; our lxcfs' resident memory and open files after that, and the cpu the
+# load sampler then takes.
 if [ "$NCTR" -gt 0 ]; then
 	ours_pid=$(cat "$BENCH_TMP/ours.pid")
 	rss0=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$ours_pid/status")
@@ -256,7 +258,7 @@ if [ "$NCTR" -gt 0 ]; then
 		cg_make "$CGPARENT/many-$i"
 		unshare -fp sh -c "$(cg_join "$CGPARENT/many-$i")
 			hp=\$(cut -d' ' -f4 /proc/self/stat)
-			for f in ${FILES[*]}; do
+			for f in ${FILES[*]} loadavg; do
 				cat $BENCH_TMP/ours/.views/\$hp/proc/\$f $BENCH_TMP/ours/proc/\$f >/dev/null || exit 1
 			done
 			touch $BENCH_TMP/many/$i
@@ -271,6 +273,14 @@ if [ "$NCTR" -gt 0 ]; then
 	result "our lxcfs RSS before the $NCTR containers" "$rss0" kB
 	result "our lxcfs RSS with $NCTR containers read (peak $hwm kB)" "$rss" kB
 	result "our lxcfs open files with $NCTR containers read" "$fds" fds
+	# The load sampler now tracks every container's cgroup: lxcfs' cpu time over 20 s of
+	# nobody reading (4 sampling rounds).
+	ticks() { awk '{ print $14 + $15 }' "/proc/$ours_pid/stat"; }
+	t0=$(ticks)
+	sleep 20
+	t1=$(ticks)
+	result "our lxcfs cpu while sampling the load of $NCTR containers (-l, every 5 s)" \
+		"$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz / 20 * 100 }')" "% of a cpu"
 	for i in $(seq 1 "$NCTR"); do
 		pids=$(cat "$CGROOT/memory/$CGPARENT/many-$i/cgroup.procs" "$CGROOT/$CGPARENT/many-$i/cgroup.procs" 2>/dev/null) || true
 		[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
