@@ -16,8 +16,12 @@
 #include "proc_parse.h"
 
 #define BUCKETS 1024
-/* Sub-cgroups deeper than this below a container's are not counted (upstream's is 3). */
+/* Sub-cgroups deeper than this below a container's are not counted (upstream's is 3), nor
+ * more than MAX_DIRS of them or more than MAX_THREADS threads: a container that makes
+ * cgroups or threads without end costs the sampler a bounded time. */
 #define MAX_DEPTH 6
+#define MAX_DIRS 1024
+#define MAX_THREADS 65536
 
 struct entry {
 	enum cg_ctrl ctrl;
@@ -67,7 +71,8 @@ static struct entry **find(enum cg_ctrl c, const char *path)
 
 struct count {
 	unsigned running, active, total;
-	long newest_tid; /* the thread started last (pids wrap: not the highest) */
+	unsigned dirs, seen; /* cgroups and thread ids looked at */
+	long newest_tid;     /* the thread started last (pids wrap: not the highest) */
 	uint64_t newest_start;
 };
 
@@ -114,7 +119,8 @@ static int count_dir(int dirfd, const char *list, int depth, struct strbuf *buf,
 {
 	if (read_all(dirfd, list, buf) < 0)
 		return -1;
-	for (char *p = buf->data; p && *p;) {
+	c->dirs++;
+	for (char *p = buf->data; p && *p && c->seen < MAX_THREADS; c->seen++) {
 		char *end;
 		long tid = strtol(p, &end, 10);
 		if (end == p)
@@ -143,7 +149,7 @@ static int count_dir(int dirfd, const char *list, int depth, struct strbuf *buf,
 		return 0;
 	}
 	struct dirent *de;
-	while ((de = readdir(d))) {
+	while (c->dirs < MAX_DIRS && (de = readdir(d))) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
 		int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
