@@ -85,7 +85,8 @@ int main(int argc, char **argv)
 				char c;
 				double t0 = now_us();
 				if (pread(eof_fd[f], &c, 1, bytes[f]) != 0) {
-					fprintf(stderr, "readlat: %s: no end of file\n", argv[2 + f]);
+					fprintf(stderr, "readlat: %s: no end of file\n",
+					        argv[2 + f]);
 					return 1;
 				}
 				t[(size_t)f * iters + i] = now_us() - t0;
