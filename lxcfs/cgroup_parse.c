@@ -4,7 +4,7 @@
 
 static const char *const ctrl_names[CG_NCTRL] = {
     [CG_MEMORY] = "memory", [CG_CPUSET] = "cpuset",   [CG_CPUACCT] = "cpuacct",
-    [CG_BLKIO] = "blkio",   [CG_DEVICES] = "devices",
+    [CG_BLKIO] = "blkio",   [CG_DEVICES] = "devices", [CG_CPU] = "cpu",
 };
 
 const char *cg_ctrl_name(enum cg_ctrl c)

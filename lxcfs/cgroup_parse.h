@@ -8,7 +8,7 @@
 #include "host/cgroup_mounts.h" /* word_list_has */
 
 /* The controllers the virtual files read. */
-enum cg_ctrl { CG_MEMORY, CG_CPUSET, CG_CPUACCT, CG_BLKIO, CG_DEVICES, CG_NCTRL };
+enum cg_ctrl { CG_MEMORY, CG_CPUSET, CG_CPUACCT, CG_BLKIO, CG_DEVICES, CG_CPU, CG_NCTRL };
 
 const char *cg_ctrl_name(enum cg_ctrl c);
 

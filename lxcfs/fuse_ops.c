@@ -130,12 +130,28 @@ static const struct node nodes[] = {
     [14] = {"loadavg", 2, VF_LOADAVG},
     [15] = {"online", 6, VF_CPU_ONLINE},
     [16] = {".views", 1, -1}, /* looked up, never listed: its entries are pids */
+    [17] = {"slabinfo", 2, VF_SLABINFO},
+    [18] = {"pressure", 2, -1},
+    [19] = {"cpu", 18, VF_PRESSURE_CPU},
+    [20] = {"memory", 18, VF_PRESSURE_MEMORY},
+    [21] = {"io", 18, VF_PRESSURE_IO},
 };
 #define NNODES (sizeof(nodes) / sizeof(nodes[0]))
-/* Nodes below 16 are mirrored in each MOUNT/.views/PID (1 being PID itself). */
-#define NMIRROR 16
 /* A pinned inode: slot << SLOT_SHIFT | node. */
 #define SLOT_SHIFT 5
+_Static_assert(NNODES <= (1u << SLOT_SHIFT), "a node number must fit below SLOT_SHIFT");
+
+/* Every node but .views is mirrored in each MOUNT/.views/PID (1 being PID itself). */
+static bool mirrored(unsigned node)
+{
+	return node >= 1 && node < NNODES && node != INO_VIEWS;
+}
+
+/* Files only root may read, as the kernel's own (0400). */
+static bool root_only(unsigned node)
+{
+	return nodes[node].vf == VF_SLABINFO;
+}
 
 /* Where an inode sits: slot 0 for the static tree, else the pinned view's slot; node
  * indexes nodes[]. */
@@ -153,7 +169,7 @@ static bool decode(fuse_ino_t ino, struct where *w)
 	}
 	w->slot = (int)(ino >> SLOT_SHIFT);
 	w->node = (unsigned)(ino & ((1u << SLOT_SHIFT) - 1));
-	return w->node >= 1 && w->node < NMIRROR && nodes[w->node].name;
+	return mirrored(w->node) && nodes[w->node].name;
 }
 
 static fuse_ino_t encode(int slot, unsigned node)
@@ -199,11 +215,11 @@ static void fill_attr(fuse_ino_t ino, unsigned node, struct stat *st)
 	if (nodes[node].vf < 0) {
 		st->st_mode = S_IFDIR | 0555;
 		st->st_nlink = 2;
-		for (size_t i = 2; i < NMIRROR; i++)
-			st->st_nlink += nodes[i].parent == node && nodes[i].vf < 0;
+		for (unsigned i = 2; i < NNODES; i++)
+			st->st_nlink += mirrored(i) && nodes[i].parent == node && nodes[i].vf < 0;
 	} else {
 		/* Size 0 like /proc: readers read to EOF, the content is made per read. */
-		st->st_mode = S_IFREG | 0444;
+		st->st_mode = S_IFREG | (root_only(node) ? 0400 : 0444);
 		st->st_nlink = 1;
 	}
 	st->st_blksize = 4096;
@@ -295,8 +311,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	memset(&e, 0, sizeof(e));
 	e.attr_timeout = e.entry_timeout = CACHE_SECONDS;
 	unsigned node = 0;
-	for (unsigned i = 2; i < (p.slot ? NMIRROR : NNODES); i++) {
-		if (nodes[i].parent == p.node && strcmp(nodes[i].name, name) == 0) {
+	for (unsigned i = 2; i < NNODES; i++) {
+		if ((!p.slot || mirrored(i)) && nodes[i].parent == p.node &&
+		    strcmp(nodes[i].name, name) == 0) {
 			node = i;
 			break;
 		}
@@ -437,8 +454,8 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	inos[n] = w.slot && w.node == 1 ? INO_VIEWS : encode(w.slot, nodeof[n]);
 	n++;
 	/* .views lists nothing: its entries are whatever pid is asked for. */
-	for (unsigned i = 2; i < NMIRROR && w.node != INO_VIEWS; i++) {
-		if (nodes[i].parent == w.node) {
+	for (unsigned i = 2; i < NNODES && w.node != INO_VIEWS; i++) {
+		if (mirrored(i) && nodes[i].parent == w.node) {
 			names[n] = nodes[i].name;
 			nodeof[n] = i;
 			inos[n++] = encode(w.slot, i);
@@ -537,7 +554,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
-	if ((fi->flags & O_ACCMODE) != O_RDONLY) {
+	if ((fi->flags & O_ACCMODE) != O_RDONLY ||
+	    (root_only(w.node) && fuse_req_ctx(req)->uid != 0)) {
 		fuse_reply_err(req, EACCES);
 		return;
 	}

@@ -1,6 +1,6 @@
 /* lxcfs: a FUSE filesystem whose /proc files show each reader its container's limits.
  *
- *   lxcfs [-f] [-d] [-u] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]   (default /var/lib/lxcfs)
+ *   lxcfs [-f] [-d] [-u] [-l] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]   (default /var/lib/lxcfs)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,11 +20,13 @@
 #include "core/fileutil.h"
 #include "fuse_ops.h"
 #include "initpid.h"
+#include "load_sampler.h"
 #include "pinned.h"
 #include "core/log.h"
 #include "core/pidfile.h"
 #include "core/version.h"
 #include "vfile.h"
+#include "view.h"
 #include "core/paths.h"
 #include "host/mountinfo.h"
 
@@ -33,7 +35,18 @@
 /* Worker threads: readers beyond this wait in the kernel's queue, they are not refused. */
 #define MAX_THREADS 16
 
-enum { OPT_FOREGROUND, OPT_DEBUG, OPT_PIDFILE, OPT_FUSE, OPT_NOSWAP, OPT_HELP, OPT_VERSION };
+enum {
+	OPT_FOREGROUND,
+	OPT_DEBUG,
+	OPT_PIDFILE,
+	OPT_FUSE,
+	OPT_NOSWAP,
+	OPT_LOADAVG,
+	OPT_NOCFS,
+	OPT_CFS,
+	OPT_HELP,
+	OPT_VERSION
+};
 
 static const struct cli_option options[] = {
     [OPT_FOREGROUND] = {"foreground", 'f', CLI_BOOL, NULL, "Stay in the foreground"},
@@ -45,6 +58,14 @@ static const struct cli_option options[] = {
                   "FUSE mount options, comma separated (allow_other and direct_io are "
                   "always on)"},
     [OPT_NOSWAP] = {"disable-swap", 'u', CLI_BOOL, NULL, "Show containers no swap"},
+    [OPT_LOADAVG] = {"enable-loadavg", 'l', CLI_BOOL, NULL,
+                     "Show each container the load average of its own tasks in proc/loadavg "
+                     "(sampled every 5 s)"},
+    [OPT_NOCFS] = {"disable-cfs", 0, CLI_BOOL, NULL,
+                   "Let a CPU quota (cpu.max, cpu.cfs_quota_us) no longer cap the cpus shown; "
+                   "only a cpuset does"},
+    [OPT_CFS] = {"enable-cfs", 0, CLI_BOOL, NULL,
+                 "Accepted for upstream's scripts: quotas cap the cpus shown by default"},
     [OPT_HELP] = {"help", 'h', CLI_BOOL, NULL, "Print this help"},
     [OPT_VERSION] = {"version", 'v', CLI_BOOL, NULL, "Print the version"},
 };
@@ -52,16 +73,18 @@ static const struct cli_option options[] = {
 
 static void usage(FILE *out)
 {
-	cli_print_help(out, "lxcfs [-f] [-d] [-u] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]", options,
-	               NOPTIONS);
-	fprintf(
-	    out,
-	    "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,"
-	    "loadavg}\nand sys/devices/system/cpu/online under MOUNTPOINT (default "
-	    "%s), each reader\nseeing the limits of its container. MOUNTPOINT/.views/PID/ serves "
-	    "the same files\nin the view of process PID, whoever reads: lxcfs-toolkit mounts a "
-	    "container's\nfrom its init's.\n",
-	    DEFAULT_MOUNTPOINT);
+	cli_print_help(out, "lxcfs [-f] [-d] [-u] [-l] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]",
+	               options, NOPTIONS);
+	fprintf(out,
+	        "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,loadavg,\n"
+	        "slabinfo}, proc/pressure/{cpu,memory,io} and sys/devices/system/cpu/online\n"
+	        "under MOUNTPOINT (default %s), each reader seeing the limits of\n"
+	        "its container (a reader of lxcfs' own pid namespace: those of its own cgroups).\n"
+	        "A CPU quota shows as ceil(quota/period) cpus, a cpuset as its cpus; the smaller\n"
+	        "wins. MOUNTPOINT/.views/PID/ serves the same files in the view of process PID,\n"
+	        "whoever reads: lxcfs-toolkit mounts a container's from its init's. SIGUSR2\n"
+	        "switches every reader to the host's files and back.\n",
+	        DEFAULT_MOUNTPOINT);
 }
 
 /* -o options lxcfs always sets itself, or that fuse3 no longer has: accepted, not passed. */
@@ -174,6 +197,11 @@ static void raise_nofile(void)
 	}
 }
 
+static void on_sigusr2(int sig)
+{
+	view_toggle();
+}
+
 static int serve(struct fuse_session *se)
 {
 	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
@@ -215,6 +243,7 @@ int main(int argc, char **argv)
 	    cli_string(v, OPT_PIDFILE) ? cli_string(v, OPT_PIDFILE) : DEFAULT_PIDFILE;
 	log_init(debug ? LOG_LVL_DEBUG : LOG_LVL_WARN, NULL);
 	vfile_set_swap(!cli_bool(v, OPT_NOSWAP));
+	vfile_set_cfs(!cli_bool(v, OPT_NOCFS));
 
 	int rc = 1, pidfd = -1;
 	char abs[PATH_MAX];
@@ -245,16 +274,26 @@ int main(int argc, char **argv)
 		fuse_session_unmount(se);
 		goto out;
 	}
-	/* lxcfs' reload and toggle signals: nothing to reload here, and never a reason to die. */
+	/* SIGUSR1 is upstream's reload: nothing to reload here, and never a reason to die.
+	 * SIGUSR2 toggles every view off (the host's files) and on again. */
 	signal(SIGUSR1, SIG_IGN);
-	signal(SIGUSR2, SIG_IGN);
+	struct sigaction sa = {.sa_handler = on_sigusr2, .sa_flags = SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
 	/* LXCFS_REAP_SECONDS: how often the views of exited containers are let go (tests). */
 	const char *reap = getenv("LXCFS_REAP_SECONDS");
 	if (fuse_ops_start_reaper(reap && atoi(reap) > 0 ? (unsigned)atoi(reap) : 30) < 0)
 		LOG_WARN("no reaper thread: the views of exited containers stay until unmount");
+	/* LXCFS_LOADAVG_INTERVAL_MS: the sampling interval of -l (tests; 5000 otherwise). */
+	const char *interval = getenv("LXCFS_LOADAVG_INTERVAL_MS");
+	if (cli_bool(v, OPT_LOADAVG) &&
+	    load_sampler_start(interval && atoi(interval) > 0 ? (unsigned)atoi(interval) : 5000) <
+	        0)
+		LOG_WARN("no load sampler thread: proc/loadavg shows the host's");
 	LOG_INFO("serving %s", abs);
 	/* The loop ends with the number of the signal that stopped it, or a negative errno. */
 	rc = serve(se) < 0 ? 1 : 0;
+	load_sampler_stop();
 	fuse_ops_stop_reaper();
 	fuse_remove_signal_handlers(se);
 	fuse_session_unmount(se);

@@ -10,7 +10,7 @@
 
 /* Slot numbers go into inode numbers (slot << 5): far below 2^59. */
 #define MAX_SLOTS (1 << 20)
-#define FILES_PER_SLOT 16
+#define FILES_PER_SLOT 32
 
 struct slot {
 	pid_t pid;
@@ -18,7 +18,7 @@ struct slot {
 	 * -1 once the reaper found it gone. */
 	struct proc_pin pin;
 	uint64_t nlookup;
-	bool host; /* a process of lxcfs' own pid namespace: it sees the host, like its readers */
+	bool host; /* a process of lxcfs' own pid namespace: a shared view, like its readers' */
 	pthread_mutex_t lock[FILES_PER_SLOT];
 	struct pinned_file file[FILES_PER_SLOT];
 };
@@ -140,14 +140,17 @@ void pinned_forget(int slot, uint64_t n)
 void pinned_view(int slot, struct view *v)
 {
 	v->host = true;
+	v->shared = false;
+	if (!view_enabled())
+		return;
 	pthread_rwlock_rdlock(&g.lock);
 	struct slot *s = slot_at(slot);
-	if (s && !s->host && s->pin.cgfd >= 0 &&
-	    proc_pin_cgroups(&s->pin, v->text, sizeof(v->text)) == 0) {
+	if (s && s->pin.cgfd >= 0 && proc_pin_cgroups(&s->pin, v->text, sizeof(v->text)) == 0) {
 		v->init.pid = s->pid;
 		v->init.start = s->pin.start;
 		pid_cgroups_parse(v->text, &v->cg);
 		v->host = false;
+		v->shared = s->host;
 	}
 	pthread_rwlock_unlock(&g.lock);
 }

@@ -31,7 +31,7 @@ void pinned_forget(int slot, uint64_t n);
 void pinned_ref(int slot, uint64_t n);
 /* The slot's view; the host's once its process is gone. */
 void pinned_view(int slot, struct view *v);
-/* File index k (< 16) of the slot, locked; unlock with pinned_file_unlock. NULL for a slot
+/* File index k (< 32) of the slot, locked; unlock with pinned_file_unlock. NULL for a slot
  * that is not live. */
 struct pinned_file *pinned_file_lock(int slot, unsigned k);
 void pinned_file_unlock(int slot, unsigned k);

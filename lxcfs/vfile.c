@@ -10,17 +10,25 @@
 #include <unistd.h>
 
 #include "cgroup_layout.h"
+#include "cpu_quota.h"
 #include "cpuinfo_render.h"
 #include "disk_render.h"
 #include "fd_cache.h"
+#include "load_sampler.h"
 #include "meminfo_render.h"
 #include "stat_render.h"
 
 static bool g_swap = true;
+static bool g_cfs = true;
 
 void vfile_set_swap(bool enabled)
 {
 	g_swap = enabled;
+}
+
+void vfile_set_cfs(bool enabled)
+{
+	g_cfs = enabled;
 }
 
 static const struct {
@@ -36,6 +44,10 @@ static const struct {
     [VF_UPTIME] = {"/proc/uptime", true},
     [VF_LOADAVG] = {"/proc/loadavg", true},
     [VF_CPU_ONLINE] = {"/sys/devices/system/cpu/online", true},
+    [VF_SLABINFO] = {"/proc/slabinfo", false},
+    [VF_PRESSURE_CPU] = {"/proc/pressure/cpu", true},
+    [VF_PRESSURE_MEMORY] = {"/proc/pressure/memory", true},
+    [VF_PRESSURE_IO] = {"/proc/pressure/io", true},
 };
 
 /* The host's file f into buf. 0, or -errno. */
@@ -56,8 +68,8 @@ static void scratch_free(struct scratch *s)
 	strbuf_free(&s->c);
 }
 
-/* The lowest value of a v2 limit file along path and its ancestors (the root has none). */
-static uint64_t v2_min_along(const char *path, const char *file)
+/* The lowest value of a memory limit file along path and its ancestors (the root has none). */
+static uint64_t mem_min_along(const char *path, const char *file)
 {
 	char p[PATH_MAX];
 	uint64_t low = UINT64_MAX;
@@ -97,8 +109,8 @@ static int gather_mem(const struct view *v, bool want_swap, struct mem_numbers *
 		return -1;
 	if (want_swap)
 		cgroup_file_u64(CG_MEMORY, cg, "memory.swap.current", &swap);
-	mem_numbers_v2(m, stat->data, v2_min_along(cg, "memory.max"), current,
-	               v2_min_along(cg, "memory.swap.max"), swap);
+	mem_numbers_v2(m, stat->data, mem_min_along(cg, "memory.max"), current,
+	               mem_min_along(cg, "memory.swap.max"), swap);
 	return 0;
 }
 
@@ -111,7 +123,9 @@ static int render_mem(enum vfile f, const struct view *v, struct strbuf *out)
 	int ret = host_file(VF_MEMINFO, &s.b);
 	/* A host without swap: the container's swap numbers are all 0 whatever they say. */
 	bool want_swap = g_swap && ret == 0 && meminfo_value(s.b.data, "SwapTotal", 0) > 0;
-	if (ret == 0 && gather_mem(v, want_swap, &m, &s.a) < 0) {
+	/* A reader of our own namespace whose cgroup sets no limit below the host's memory. */
+	if (ret == 0 && (gather_mem(v, want_swap, &m, &s.a) < 0 ||
+	                 (v->shared && m.limit / 1024 >= meminfo_value(s.b.data, "MemTotal", 0)))) {
 		ret = host_file(f, out);
 	} else if (ret == 0) {
 		strbuf_reset(out);
@@ -155,12 +169,82 @@ static int view_cpuset(const struct view *v, struct cpuset *set)
 	return ret;
 }
 
+/* The cpus a CFS quota along the view's cpu cgroup and its ancestors allows (the lowest);
+ * 0 when none does, or lxcfs --disable-cfs. */
+static unsigned view_quota_cpus(const struct view *v)
+{
+	const char *cg = g_cfs ? view_cgroup(v, CG_CPU) : NULL;
+	if (!cg)
+		return 0;
+	bool v1 = cgroup_mode(CG_CPU) == CG_V1;
+	struct scratch s = {0};
+	unsigned low = 0;
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s", cg);
+	while (p[0] && strcmp(p, "/") != 0) {
+		unsigned n = 0;
+		if (!v1) {
+			if (cgroup_file(CG_CPU, p, "cpu.max", &s.a) == 0)
+				n = cfs_quota_cpus_v2(s.a.data);
+		} else if (cgroup_file(CG_CPU, p, "cpu.cfs_quota_us", &s.a) == 0 &&
+		           s.a.data[0] != '-' &&
+		           cgroup_file(CG_CPU, p, "cpu.cfs_period_us", &s.b) == 0) {
+			n = cfs_quota_cpus_v1(s.a.data, s.b.data);
+		}
+		if (n && (!low || n < low))
+			low = n;
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	scratch_free(&s);
+	return low;
+}
+
+/* The host's online cpus. */
+static int host_online(struct cpuset *set)
+{
+	struct strbuf text = {0};
+	int ret = host_file(VF_CPU_ONLINE, &text) == 0 && cpuset_parse(text.data, set) == 0 &&
+	                  !cpuset_is_empty(set)
+	              ? 0
+	              : -1;
+	strbuf_free(&text);
+	return ret;
+}
+
+/* The host cpus the view may use, renumbered from 0 by the renderers: its cpuset (or every
+ * online cpu), cut to the first N when a CFS quota allows N (the smaller wins). full, when
+ * given, gets the set before that cut. -1 when the host's files apply: no cpuset of its own
+ * and no quota, or, for a reader of our own namespace, neither one narrower than the host. */
+static int view_cpus(const struct view *v, struct cpuset *set, struct cpuset *full)
+{
+	bool own = view_cpuset(v, set) == 0;
+	unsigned quota = view_quota_cpus(v);
+	if (!own && !quota)
+		return -1;
+	if (!own && host_online(set) < 0)
+		return -1;
+	if (full)
+		*full = *set;
+	unsigned n = cpuset_count(set);
+	if (quota && quota < n)
+		cpuset_keep_first(set, quota);
+	if (v->shared && (!quota || quota >= n)) {
+		struct cpuset online;
+		if (host_online(&online) < 0 || cpuset_is_subset(&online, set))
+			return -1;
+	}
+	return 0;
+}
+
 static int render_cpuinfo(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	struct cpuset set;
 	struct strbuf hosttext = {0};
 	int ret;
-	if (view_cpuset(v, &set) < 0) {
+	if (view_cpus(v, &set, NULL) < 0) {
 		ret = host_file(VF_CPUINFO, out);
 	} else if ((ret = host_file(VF_CPUINFO, &hosttext)) == 0) {
 		strbuf_reset(out);
@@ -175,7 +259,7 @@ static int render_cpuinfo(enum vfile f, const struct view *v, struct strbuf *out
 static int render_cpu_online(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	struct cpuset set;
-	if (view_cpuset(v, &set) < 0)
+	if (view_cpus(v, &set, NULL) < 0)
 		return host_file(VF_CPU_ONLINE, out);
 	strbuf_reset(out);
 	cpu_online_render(cpuset_count(&set), out);
@@ -206,14 +290,23 @@ static size_t gather_cpu_usage(const struct view *v, const struct cpuset *set, s
 
 static int render_stat(enum vfile f, const struct view *v, struct strbuf *out)
 {
-	struct cpuset set;
-	bool own_cpus = view_cpuset(v, &set) == 0;
-	if (!own_cpus)
+	struct cpuset set, full;
+	bool own_cpus = view_cpus(v, &set, &full) == 0;
+	/* A reader of our own namespace whose cgroups do not limit its cpus: the host's. */
+	if (!own_cpus && v->shared)
+		return host_file(VF_STAT, out);
+	/* No cpus of its own: the host's online ones (v2's cpu.stat is spread over them). */
+	if (!own_cpus && host_online(&set) < 0)
 		memset(&set, 0xff, sizeof(set));
+	if (!own_cpus)
+		full = set;
 	struct cpu_usage *u = calloc(CPUSET_MAX, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	size_t n = gather_cpu_usage(v, &set, u, CPUSET_MAX);
+	size_t n = gather_cpu_usage(v, &full, u, CPUSET_MAX);
+	/* Time spent on cpus a quota hides is shown on those it leaves. */
+	if (n)
+		cpu_usage_fold(u, CPUSET_MAX, &full, &set);
 	struct strbuf hosttext = {0};
 	int ret;
 	if (!own_cpus && n == 0) {
@@ -249,7 +342,8 @@ static double cpu_seconds(const struct view *v)
 
 static int render_uptime(enum vfile f, const struct view *v, struct strbuf *out)
 {
-	if (v->host)
+	/* A reader of our own namespace: the host's uptime, whatever its cgroups. */
+	if (v->host || v->shared)
 		return host_file(VF_UPTIME, out);
 	struct timespec now;
 	clock_gettime(CLOCK_BOOTTIME, &now);
@@ -258,13 +352,34 @@ static int render_uptime(enum vfile f, const struct view *v, struct strbuf *out)
 		age = 0;
 	/* Like the host's second number: idle time summed over the cpus the container has. */
 	struct cpuset set;
-	long ncpu =
-	    view_cpuset(v, &set) == 0 ? (long)cpuset_count(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = view_cpus(v, &set, NULL) == 0 ? (long)cpuset_count(&set)
+	                                          : sysconf(_SC_NPROCESSORS_ONLN);
 	double used = cpu_seconds(v);
 	double idle = age * (double)ncpu - (used > 0 ? used : 0);
 	strbuf_reset(out);
 	strbuf_printf(out, "%.2f %.2f\n", age, idle > 0 ? idle : 0);
 	return 0;
+}
+
+/* A reader of our own namespace whose cgroups limit neither its memory nor its cpus: the
+ * host's files, as for a reader in the root cgroup. */
+static bool shared_unconfined(const struct view *v)
+{
+	if (!v->shared)
+		return false;
+	struct cpuset set;
+	if (view_cpus(v, &set, NULL) == 0)
+		return false;
+	const char *cg = view_cgroup(v, CG_MEMORY);
+	if (!cg)
+		return true;
+	uint64_t limit = mem_min_along(cg, cgroup_mode(CG_MEMORY) == CG_V1 ? "memory.limit_in_bytes"
+	                                                                   : "memory.max");
+	struct strbuf meminfo = {0};
+	bool unlimited = host_file(VF_MEMINFO, &meminfo) < 0 ||
+	                 limit / 1024 >= meminfo_value(meminfo.data, "MemTotal", 0);
+	strbuf_free(&meminfo);
+	return unlimited;
 }
 
 /* The container's block I/O counters per device. */
@@ -305,7 +420,7 @@ static void gather_disk_io(enum cg_mode mode, const char *cg, struct disk_io_tab
 static int render_diskstats(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	const char *cg = view_cgroup(v, CG_BLKIO);
-	if (!cg)
+	if (!cg || shared_unconfined(v))
 		return host_file(VF_DISKSTATS, out);
 	struct disk_io_table t = {0};
 	gather_disk_io(cgroup_mode(CG_BLKIO), cg, &t);
@@ -325,7 +440,7 @@ static int render_partitions(enum vfile f, const struct view *v, struct strbuf *
 	const char *cg = view_cgroup(v, CG_DEVICES);
 	struct scratch s = {0};
 	int ret;
-	if (!cg || cgroup_file(CG_DEVICES, cg, "devices.list", &s.a) < 0) {
+	if (!cg || shared_unconfined(v) || cgroup_file(CG_DEVICES, cg, "devices.list", &s.a) < 0) {
 		ret = host_file(VF_PARTITIONS, out);
 	} else if ((ret = host_file(VF_PARTITIONS, &s.b)) == 0) {
 		strbuf_reset(out);
@@ -335,9 +450,43 @@ static int render_partitions(enum vfile f, const struct view *v, struct strbuf *
 	return ret;
 }
 
-/* loadavg: the host's (per-cgroup load needs sampling every few seconds: lxcfs -l). */
-static int render_host(enum vfile f, const struct view *v, struct strbuf *out)
+/* loadavg: the load of the container's tasks when lxcfs -l samples them, else the host's. The
+ * tasks are those of its cpu cgroup (cpuacct's or memory's where it has none). */
+static int render_loadavg(enum vfile f, const struct view *v, struct strbuf *out)
 {
+	static const enum cg_ctrl ctrls[] = {CG_CPU, CG_CPUACCT, CG_MEMORY};
+	if (!load_sampler_running() || v->host || shared_unconfined(v))
+		return host_file(f, out);
+	for (size_t i = 0; i < sizeof(ctrls) / sizeof(ctrls[0]); i++) {
+		const char *cg = view_cgroup(v, ctrls[i]);
+		if (cg)
+			return load_sampler_render(ctrls[i], cg, out) == 0 ? 0 : host_file(f, out);
+	}
+	return host_file(f, out);
+}
+
+/* slabinfo: v1's memory.kmem.slabinfo of the container's memory cgroup where the kernel has
+ * it (v2 has no per-cgroup slabinfo), else the host's. */
+static int render_slabinfo(enum vfile f, const struct view *v, struct strbuf *out)
+{
+	const char *cg = view_cgroup(v, CG_MEMORY);
+	if (cg && cgroup_mode(CG_MEMORY) == CG_V1 && !shared_unconfined(v) &&
+	    cgroup_file(CG_MEMORY, cg, "memory.kmem.slabinfo", out) == 0 && out->len > 0)
+		return 0;
+	return host_file(f, out);
+}
+
+/* pressure/{cpu,memory,io}: the container's cgroup v2 *.pressure files (every cgroup of the
+ * unified hierarchy has them, whichever hierarchy holds the controllers), else the host's. */
+static int render_pressure(enum vfile f, const struct view *v, struct strbuf *out)
+{
+	static const char *const names[VF_N] = {[VF_PRESSURE_CPU] = "cpu.pressure",
+	                                        [VF_PRESSURE_MEMORY] = "memory.pressure",
+	                                        [VF_PRESSURE_IO] = "io.pressure"};
+	const char *cg = v->host ? NULL : v->cg.unified;
+	if (cg && strcmp(cg, "/") != 0 && !shared_unconfined(v) &&
+	    cgroup_v2_file(cg, names[f], out) == 0 && out->len > 0)
+		return 0;
 	return host_file(f, out);
 }
 
@@ -349,8 +498,12 @@ static int (*const renderers[VF_N])(enum vfile, const struct view *, struct strb
     [VF_PARTITIONS] = render_partitions,
     [VF_SWAPS] = render_mem,
     [VF_UPTIME] = render_uptime,
-    [VF_LOADAVG] = render_host,
+    [VF_LOADAVG] = render_loadavg,
     [VF_CPU_ONLINE] = render_cpu_online,
+    [VF_SLABINFO] = render_slabinfo,
+    [VF_PRESSURE_CPU] = render_pressure,
+    [VF_PRESSURE_MEMORY] = render_pressure,
+    [VF_PRESSURE_IO] = render_pressure,
 };
 
 int vfile_render(enum vfile f, const struct view *v, struct strbuf *out)

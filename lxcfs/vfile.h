@@ -17,11 +17,18 @@ enum vfile {
 	VF_UPTIME,
 	VF_LOADAVG,
 	VF_CPU_ONLINE,
+	VF_SLABINFO,
+	VF_PRESSURE_CPU,
+	VF_PRESSURE_MEMORY,
+	VF_PRESSURE_IO,
 	VF_N
 };
 
 /* lxcfs -u: containers see no swap. */
 void vfile_set_swap(bool enabled);
+/* lxcfs --disable-cfs: a CFS quota (cpu.max, cpu.cfs_quota_us) no longer caps the cpus shown
+ * in cpuinfo, stat and cpu/online; only a cpuset does. */
+void vfile_set_cfs(bool enabled);
 /* Replaces out's content. Whatever the container's cgroups cannot tell comes from the host
  * file. 0, or -errno (ENOMEM, or the host file's own error). */
 int vfile_render(enum vfile f, const struct view *v, struct strbuf *out);

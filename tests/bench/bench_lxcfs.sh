@@ -10,9 +10,14 @@
 #
 #   target: median of each of meminfo, cpuinfo, stat, uptime <= 0.5 x Debian's
 #           first read from a brand-new container (new pid namespace + cgroup) <= 1 ms
+#   also:   the top-level files read by a process of the host's pid namespace in a limited
+#           cgroup (both lxcfs give it its cgroup's view); the floor of any read, one FUSE
+#           round trip (a read at the end of an open file); our lxcfs' memory and open files
+#           after BENCH_LXCFS_CONTAINERS containers each read their files.
 #
-#   BENCH_LXCFS_READS=2000   reads of each file per lxcfs
-#   BENCH_LXCFS_FIRST=15     new containers for the first-read figure (per lxcfs)
+#   BENCH_LXCFS_READS=2000      reads of each file per lxcfs
+#   BENCH_LXCFS_FIRST=15        new containers for the first-read figure (per lxcfs)
+#   BENCH_LXCFS_CONTAINERS=500  containers for the memory figure (0: skip)
 #
 # Debian's lxcfs is installed with apt-get if missing; if its systemd service starts with the
 # package it is stopped and disabled again, so nothing stays mounted on /var/lib/lxcfs.
@@ -23,6 +28,7 @@ bench_init lxcfs
 
 READS=${BENCH_LXCFS_READS:-2000}
 FIRST=${BENCH_LXCFS_FIRST:-15}
+NCTR=${BENCH_LXCFS_CONTAINERS:-500}
 OURS=$BIN/lxcfs
 DEB=/usr/bin/lxcfs
 FILES=(meminfo cpuinfo stat uptime)
@@ -55,6 +61,16 @@ install_debian_lxcfs() {
 	if findmnt -n /var/lib/lxcfs >/dev/null 2>&1 && [ "$was_active" = no ]; then
 		fusermount3 -u /var/lib/lxcfs 2>/dev/null || umount -l /var/lib/lxcfs || true
 	fi
+}
+
+# wait_n DIR N: DIR holds N files (within 120 s).
+wait_n() {
+	local _
+	for _ in $(seq 1 1200); do
+		[ "$(find "$1" -type f | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # wait_mounted DIR: the lxcfs on DIR answers.
@@ -147,7 +163,8 @@ for f in "${FILES[@]}"; do
 done
 # Our lxcfs processes first, then the harness's clean-up (with the script's exit code).
 trap 'rc=$?; finish; (exit $rc); bench_cleanup' EXIT
-"$OURS" -p "$BENCH_TMP/ours.pid" "$BENCH_TMP/ours" || die "our lxcfs did not start"
+# With -l: the load sampler's cost with many containers is part of the memory figure below.
+"$OURS" -l -p "$BENCH_TMP/ours.pid" "$BENCH_TMP/ours" || die "our lxcfs did not start"
 setsid "$DEB" -f -p "$BENCH_TMP/deb.pid" "$BENCH_TMP/deb" >"$BENCH_TMP/deb.log" 2>&1 </dev/null &
 wait_mounted "$BENCH_TMP/ours" || die "our lxcfs does not answer on $BENCH_TMP/ours"
 wait_mounted "$BENCH_TMP/deb" || die "Debian's lxcfs does not answer on $BENCH_TMP/deb"
@@ -167,6 +184,8 @@ args=()
 for f in "${FILES[@]}"; do
 	args+=("$CTR/ours/$f" "$CTR/deb/$f" "$BENCH_TMP/ours/proc/$f")
 done
+# The floor: one round trip to each lxcfs that does nothing but answer (a read at the end).
+args+=("eof:$BENCH_TMP/ours/proc/meminfo" "eof:$BENCH_TMP/deb/proc/meminfo")
 log "timing $READS reads of each file on each mount (alternating)"
 # A warm-up round, then the measured one.
 in_container "$CGPARENT/steady" "$BENCH_TMP/readlat" 200 "${args[@]}" >/dev/null ||
@@ -187,6 +206,27 @@ for f in "${FILES[@]}"; do
 		"$(awk -v a="$t" -v b="$d" 'BEGIN { printf "%.2f", a / b }')" x
 done
 
+result "floor: one FUSE round trip (read at EOF), ours" "$(med "eof:$BENCH_TMP/ours/proc/meminfo")" us
+result "floor: one FUSE round trip (read at EOF), Debian" "$(med "eof:$BENCH_TMP/deb/proc/meminfo")" us
+
+# A process of the host's pid namespace in a limited cgroup reads the top-level files: both
+# give it the view of its own cgroup.
+got=$(sh -c "$(cg_join "$CGPARENT/steady") awk '\$1 == \"MemTotal:\" { print \$2 }' $BENCH_TMP/ours/proc/meminfo")
+[ "$got" = "$want_kb" ] || die "our lxcfs shows MemTotal $got kB to a host process in a $want_kb kB cgroup"
+args=()
+for f in "${FILES[@]}"; do
+	args+=("$BENCH_TMP/ours/proc/$f" "$BENCH_TMP/deb/proc/$f")
+done
+sh -c "$(cg_join "$CGPARENT/steady") exec \"\$0\" \"\$@\"" "$BENCH_TMP/readlat" "$READS" "${args[@]}" \
+	>"$BENCH_TMP/shared.txt" || die "readlat failed (host reader)"
+smed() { awk -v f="$1" '$1 == f { print $2 }' "$BENCH_TMP/shared.txt"; }
+for f in "${FILES[@]}"; do
+	o=$(smed "$BENCH_TMP/ours/proc/$f")
+	d=$(smed "$BENCH_TMP/deb/proc/$f")
+	result "$f host-pidns reader in a cgroup: ours $o us, Debian $d us, ours / Debian" \
+		"$(awk -v a="$o" -v b="$d" 'BEGIN { printf "%.2f", a / b }')" x
+done
+
 # First read from a container lxcfs has never seen: new pid namespace, new cgroup, its files
 # mounted as its start mounts them.
 log "first reads from $FIRST new containers per lxcfs"
@@ -204,3 +244,45 @@ for i in $(seq 1 "$FIRST"); do
 done
 result "first meminfo read in a new container, ours" "$(median "${first_ours[@]}")" us "<=1000"
 result "first meminfo read in a new container, Debian" "$(median "${first_deb[@]}")" us
+
+# Memory with many containers: NCTR pid namespaces in cgroups of their own, each reading its
+# files (and loadavg) once through its view (.views/INIT) and once through the top-level
+# files, then sleeping; our lxcfs' resident memory and open files after that, and the cpu the
+# load sampler then takes.
+if [ "$NCTR" -gt 0 ]; then
+	ours_pid=$(cat "$BENCH_TMP/ours.pid")
+	rss0=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$ours_pid/status")
+	log "$NCTR containers reading their files"
+	mkdir -p "$BENCH_TMP/many"
+	for i in $(seq 1 "$NCTR"); do
+		cg_make "$CGPARENT/many-$i"
+		unshare -fp sh -c "$(cg_join "$CGPARENT/many-$i")
+			hp=\$(cut -d' ' -f4 /proc/self/stat)
+			for f in ${FILES[*]} loadavg; do
+				cat $BENCH_TMP/ours/.views/\$hp/proc/\$f $BENCH_TMP/ours/proc/\$f >/dev/null || exit 1
+			done
+			touch $BENCH_TMP/many/$i
+			exec sleep 600" </dev/null >/dev/null 2>&1 &
+		# A few at a time: the machine is shared.
+		[ $((i % 20)) -ne 0 ] || wait_n "$BENCH_TMP/many" "$i"
+	done
+	wait_n "$BENCH_TMP/many" "$NCTR" || die "not all $NCTR containers read their files"
+	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$ours_pid/status")
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$ours_pid/status")
+	fds=$(find "/proc/$ours_pid/fd" -mindepth 1 | wc -l)
+	result "our lxcfs RSS before the $NCTR containers" "$rss0" kB
+	result "our lxcfs RSS with $NCTR containers read (peak $hwm kB)" "$rss" kB
+	result "our lxcfs open files with $NCTR containers read" "$fds" fds
+	# The load sampler now tracks every container's cgroup: lxcfs' cpu time over 20 s of
+	# nobody reading (4 sampling rounds).
+	ticks() { awk '{ print $14 + $15 }' "/proc/$ours_pid/stat"; }
+	t0=$(ticks)
+	sleep 20
+	t1=$(ticks)
+	result "our lxcfs cpu while sampling the load of $NCTR containers (-l, every 5 s)" \
+		"$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz / 20 * 100 }')" "% of a cpu"
+	for i in $(seq 1 "$NCTR"); do
+		pids=$(cat "$CGROOT/memory/$CGPARENT/many-$i/cgroup.procs" "$CGROOT/$CGPARENT/many-$i/cgroup.procs" 2>/dev/null) || true
+		[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+	done
+fi

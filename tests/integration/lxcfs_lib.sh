@@ -11,7 +11,7 @@ lxcfs_up() { "$TOOLKIT" --mount-point "$MNT" check-lxcfs >/dev/null 2>&1; }
 start_lxcfs() {
 	(ASAN_OPTIONS="log_path=$LXDIR/sanitizer${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
 		UBSAN_OPTIONS="print_stacktrace=1:log_path=$LXDIR/sanitizer${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-		"$LXCFS_BIN" -p "$LXDIR/lxcfs.pid" "$MNT" >>"$LXDIR/lxcfs.log" 2>&1 </dev/null &)
+		"$LXCFS_BIN" ${LXCFS_ARGS:-} -p "$LXDIR/lxcfs.pid" "$MNT" >>"$LXDIR/lxcfs.log" 2>&1 </dev/null &)
 	wait_for "lxcfs ($LXCFS_BIN) serves on $MNT" 10 lxcfs_up || return 1
 	LXCFS_PID=$(cat "$LXDIR/lxcfs.pid")
 }

@@ -35,14 +35,14 @@ cg_make() {
 		# Controllers must be enabled in every ancestor's subtree_control.
 		parent=$CGROOT
 		for part in ${path//\// }; do
-			echo "+memory +cpuset +io" >"$parent/cgroup.subtree_control" 2>/dev/null
+			echo "+memory +cpuset +io +cpu" >"$parent/cgroup.subtree_control" 2>/dev/null
 			parent=$parent/$part
 		done
 		[ -z "$mem" ] || echo "$mem" >"$d/memory.max" || return 1
 		[ -z "$cpus" ] || echo "$cpus" >"$d/cpuset.cpus" || return 1
 		return 0
 	fi
-	for c in memory cpuset cpuacct blkio; do
+	for c in memory cpuset cpuacct blkio cpu; do
 		mkdir -p "$CGROOT/$c/$path" || return 1
 	done
 	# A v1 cpuset needs cpus and mems before a task may join: inherit the parent's.
@@ -52,6 +52,8 @@ cg_make() {
 		[ -n "$(cat "$d/$part/cpuset.cpus")" ] || cat "$d/cpuset.cpus" >"$d/$part/cpuset.cpus"
 		d=$d/$part
 	done
+	# The unified hierarchy a hybrid host mounts beside (pressure files).
+	[ ! -d "$CGROOT/unified" ] || mkdir -p "$CGROOT/unified/$path" || return 1
 	[ -z "$mem" ] || echo "$mem" >"$CGROOT/memory/$path/memory.limit_in_bytes" || return 1
 	[ -z "$cpus" ] || echo "$cpus" >"$CGROOT/cpuset/$path/cpuset.cpus" || return 1
 }
@@ -67,6 +69,23 @@ cg_join_cmds() {
 	echo "echo 0 >$CGROOT/cpuset/$cpus/cgroup.procs"
 	echo "echo 0 >$CGROOT/cpuacct/$mem/cgroup.procs"
 	echo "echo 0 >$CGROOT/blkio/$mem/cgroup.procs"
+	echo "echo 0 >$CGROOT/cpu/$mem/cgroup.procs"
+	[ ! -d "$CGROOT/unified" ] || echo "echo 0 >$CGROOT/unified/$mem/cgroup.procs"
+}
+
+# cg_quota PATH QUOTA PERIOD: a CFS quota on cgroup PATH (made by cg_make).
+cg_quota() {
+	if unified; then
+		echo "$2 $3" >"$CGROOT/$1/cpu.max"
+	else
+		echo "$3" >"$CGROOT/cpu/$1/cpu.cfs_period_us" && echo "$2" >"$CGROOT/cpu/$1/cpu.cfs_quota_us"
+	fi
+}
+
+# as_host_in PATH CMD: shell command CMD run by a process of lxcfs' own pid namespace that
+# joined cgroup PATH (memory, cpuset and the rest).
+as_host_in() {
+	sh -c "$(cg_join_cmds "$1" "$1") && $2"
 }
 
 # ctr_start NAME MEMPATH CPUSETPATH: a new pid namespace whose init joins the cgroups, then
@@ -131,7 +150,8 @@ stop_lxcfs() {
 # ---------------------------------------------------------------------------------- CLI
 
 expect_ok "lxcfs --help" "$LXCFS" --help
-expect_match "--help shows the usage line" "lxcfs [-f] [-d] [-u] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]" "$LAST_OUT"
+expect_match "--help shows the usage line" "lxcfs [-f] [-d] [-u] [-l] [-p PIDFILE] [-o OPTIONS] [MOUNTPOINT]" "$LAST_OUT"
+expect_match "--help names --disable-cfs" "--disable-cfs" "$LAST_OUT"
 expect_ok "lxcfs --version" "$LXCFS" --version
 expect_match "--version names lxcfs" "lxcfs " "$LAST_OUT"
 expect_fail_code "an unknown flag is refused" 2 "unknown shorthand flag: 'z'" "$LXCFS" -z "$MNT"
@@ -155,8 +175,11 @@ expect_fail "a second lxcfs with the same pid file is refused" "pid file $PIDFIL
 expect_fail "a second lxcfs on the same mount point is refused" "already mounted by a running lxcfs" \
 	"$LXCFS" -p "$IT_TMP/second.pid" "$MNT"
 expect_ok "... and leaves no pid file" test ! -e "$IT_TMP/second.pid"
-expect_eq "the proc files" "cpuinfo diskstats loadavg meminfo partitions stat swaps uptime" \
+expect_eq "the proc files" "cpuinfo diskstats loadavg meminfo partitions pressure slabinfo stat swaps uptime" \
 	"$(ls "$MNT/proc" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the pressure files" "cpu io memory" "$(ls "$MNT/proc/pressure" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "slabinfo is root's only (0400), as the kernel's" "400" "$(stat -c %a "$MNT/proc/slabinfo")"
+expect_fail "... another user may not read it" "Permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups cat "$MNT/proc/slabinfo"
 expect_ok "sys/devices/system/cpu/online exists" test -f "$MNT/sys/devices/system/cpu/online"
 expect_fail "the files are read-only" "Permission denied" sh -c "echo x >$MNT/proc/meminfo"
 
@@ -169,6 +192,11 @@ expect_eq "a host process sees every cpu" "$host_cpus" "$(nprocs <"$MNT/proc/cpu
 expect_eq "a host process sees the host's cpu/online" "$(cat /sys/devices/system/cpu/online)" \
 	"$(cat "$MNT/sys/devices/system/cpu/online")"
 expect_eq "a host process sees the host's partitions" "$(cat /proc/partitions)" "$(cat "$MNT/proc/partitions")"
+expect_eq "root on the host reads the host's slabinfo" "$(head -n 2 /proc/slabinfo)" "$(head -n 2 "$MNT/proc/slabinfo")"
+if [ -r /proc/pressure/cpu ]; then
+	expect_eq "a host process sees the host's pressure lines" "some full" \
+		"$(awk '{ print $1 }' "$MNT/proc/pressure/memory" | tr '\n' ' ' | sed 's/ $//')"
+fi
 up_host=$(cut -d. -f1 /proc/uptime)
 up_mnt=$(cut -d. -f1 "$MNT/proc/uptime")
 expect_ok "a host process sees the host's uptime ($up_mnt s vs $up_host s)" \
@@ -209,6 +237,22 @@ expect_eq "stat has the total and one cpu line" "cpu cpu0" \
 expect_match "stat keeps the host's other lines" "btime $(awk '$1 == "btime" { print $2 }' /proc/stat)" "$a_stat"
 a_up=$(in_ctr a cat "$MNT/proc/uptime" | cut -d. -f1)
 expect_ok "uptime counts from the container's start (${a_up}s)" test "$a_up" -lt 60 -a "$a_up" -lt "$up_host"
+total_of() { awk '$1 == "some" { sub("total=", "", $5); print $5 }'; }
+if [ -r /proc/pressure/cpu ] && [ -r "$CGROOT/unified/$CG/outer/inner/cpu.pressure" -o -r "$CGROOT/$CG/outer/inner/cpu.pressure" ]; then
+	for r in cpu memory io; do
+		c=$(in_ctr a cat "$MNT/proc/pressure/$r")
+		h=$(cat "/proc/pressure/$r")
+		# The host's total is above the cgroup's unless neither stalled (no memory pressure).
+		op=-lt
+		[ "$(total_of <<<"$h")" != 0 ] || op=-le
+		expect_ok "pressure/$r: the container's stall total ($(total_of <<<"$c")) is its cgroup's, below the host's ($(total_of <<<"$h"))" \
+			test -n "$(total_of <<<"$c")" -a "$(total_of <<<"$c")" $op "$(total_of <<<"$h")"
+	done
+else
+	it_log "skip: pressure per container (no PSI, or no unified hierarchy here)"
+fi
+expect_match "a container's slabinfo (the host's where its cgroup has none)" "slabinfo - version" \
+	"$(in_ctr a head -n 1 "$MNT/proc/slabinfo")"
 swap_total=$(field SwapTotal <<<"$a_meminfo")
 swap_rows=$(in_ctr a cat "$MNT/proc/swaps" | awk 'NR > 1 { print $3 }')
 if [ "$swap_total" = 0 ]; then
@@ -220,8 +264,71 @@ expect_eq "container b: a lower inner limit wins" "32768" \
 	"$(in_ctr b cat "$MNT/proc/meminfo" | field MemTotal)"
 expect_eq "container b has every cpu" "$host_cpus" "$(in_ctr b cat "$MNT/proc/cpuinfo" | nprocs)"
 expect_eq "the host still sees the host's MemTotal" "$host_total" "$(field MemTotal <"$MNT/proc/meminfo")"
-expect_eq "a host process inside the 64 MiB cgroup still sees the host" "$host_total" \
-	"$(sh -c "$(cg_join_cmds "$CG/outer/inner" "$CG/outer") && cat $MNT/proc/meminfo" | field MemTotal)"
+
+# A reader of lxcfs' own pid namespace gets the view of its own cgroups (upstream's
+# behaviour): a host service confined by a cgroup, a --pid host container.
+h_join="$(cg_join_cmds "$CG/outer/inner" "$CG/outer")"
+expect_eq "a host process inside the 64 MiB cgroup sees MemTotal: 65536 kB" "65536" \
+	"$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "... its cpuset's one processor in cpuinfo" "1" \
+	"$(sh -c "$h_join && cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... cpu/online 0" "0" "$(sh -c "$h_join && cat $MNT/sys/devices/system/cpu/online")"
+expect_eq "... one cpu line in stat" "cpu cpu0" \
+	"$(sh -c "$h_join && cat $MNT/proc/stat" | grep '^cpu' | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+h_swaps=$(sh -c "$h_join && cat $MNT/proc/swaps" | awk 'NR > 1 { print $3 }')
+h_swap_total=$(sh -c "$h_join && cat $MNT/proc/meminfo" | field SwapTotal)
+expect_eq "... swaps agrees with its meminfo's SwapTotal" "$([ "$h_swap_total" = 0 ] || echo "$h_swap_total")" "$h_swaps"
+h_up=$(sh -c "$h_join && cut -d. -f1 $MNT/proc/uptime")
+expect_ok "... and the host's uptime (${h_up}s vs ${up_host}s)" test "$h_up" -ge "$up_host"
+cg_make "$CG/free" "" "" || it_abort "cannot create $CG/free"
+h_free="$(cg_join_cmds "$CG/free" "$CG/free")"
+expect_eq "a host process in a cgroup without limits sees the host's MemTotal" "$host_total" \
+	"$(sh -c "$h_free && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "... every cpu" "$host_cpus" "$(sh -c "$h_free && cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... the host's stat lines" "$(grep -c . /proc/stat)" \
+	"$(sh -c "$h_free && cat $MNT/proc/stat" | grep -c .)"
+expect_eq "... the host's diskstats lines" "$(wc -l </proc/diskstats)" \
+	"$(sh -c "$h_free && cat $MNT/proc/diskstats" | wc -l)"
+
+# A CFS quota shows as ceil(quota / period) cpus; with a cpuset too the smaller wins.
+cg_make "$CG/q15" "" "" && cg_quota "$CG/q15" 150000 100000 || it_abort "cannot set a quota on $CG/q15"
+cg_make "$CG/q05" "" "" && cg_quota "$CG/q05" 50000 100000 || it_abort "cannot set a quota on $CG/q05"
+cg_make "$CG/qset" "" "$last_cpu" && cg_quota "$CG/qset" 150000 100000 || it_abort "cannot set $CG/qset"
+ctr_start q15 "$CG/q15" "$CG/q15" || it_abort "container q15 did not start"
+ctr_start q05 "$CG/q05" "$CG/q05" || it_abort "container q05 did not start"
+want15=$((host_cpus < 2 ? host_cpus : 2))
+expect_eq "quota 150000/100000: cpuinfo shows $want15 cpus (2, or the host's if fewer)" "$want15" \
+	"$(in_ctr q15 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... cpu/online 0-$((want15 - 1))" "$([ "$want15" = 1 ] && echo 0 || echo "0-$((want15 - 1))")" \
+	"$(in_ctr q15 cat "$MNT/sys/devices/system/cpu/online")"
+expect_eq "quota 50000/100000: cpuinfo shows 1 cpu" "1" "$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... cpu/online 0" "0" "$(in_ctr q05 cat "$MNT/sys/devices/system/cpu/online")"
+expect_eq "... stat has the total and one cpu line" "cpu cpu0" \
+	"$(in_ctr q05 cat "$MNT/proc/stat" | grep '^cpu' | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "quota 1.5 cpus and a cpuset of one: the cpuset's 1 wins" "1" \
+	"$(as_host_in "$CG/qset" "cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "a host process in the 0.5-cpu quota cgroup sees 1 cpu" "1" \
+	"$(as_host_in "$CG/q05" "cat $MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... and the host's MemTotal (no memory limit)" "$host_total" \
+	"$(as_host_in "$CG/q05" "cat $MNT/proc/meminfo" | field MemTotal)"
+
+# SIGUSR2: every reader gets the host's files, until the next SIGUSR2 (upstream's kill switch
+# for a view that misbehaves, without unmounting anything in the containers).
+kill -USR2 "$LXCFS_PID"
+wait_for "after SIGUSR2 a container sees the host's MemTotal" 5 \
+	eval '[ "$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)" = "$host_total" ]'
+expect_eq "... and every cpu" "$host_cpus" "$(in_ctr a cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... through its view (.views/PID) too" "$host_total" \
+	"$(field MemTotal <"$MNT/.views/${CTR_PID[a]}/proc/meminfo")"
+expect_eq "... and so does a host process in the 64 MiB cgroup" "$host_total" \
+	"$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "... and the 0.5-cpu container" "$host_cpus" "$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+kill -USR2 "$LXCFS_PID"
+wait_for "a second SIGUSR2 brings the container's view back" 5 \
+	eval '[ "$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)" = 65536 ]'
+expect_eq "... in .views too" "65536" "$(field MemTotal <"$MNT/.views/${CTR_PID[a]}/proc/meminfo")"
+expect_eq "... and the host process's" "65536" "$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
+expect_ok "lxcfs lives on after two SIGUSR2" lxcfs_alive
 
 # A limit changed while the container runs shows at once (isula update).
 if unified; then
@@ -419,18 +526,57 @@ fi
 stop_lxcfs
 expect_eq "SIGTERM unmounts" "" "$(findmnt -n -o FSTYPE "$MNT")"
 expect_ok "SIGTERM removes the pid file" test ! -e "$PIDFILE"
-expect_ok "lxcfs starts with LXCFS_INITPID_FALLBACK=1" env LXCFS_INITPID_FALLBACK=1 "$LXCFS" -p "$PIDFILE" "$MNT"
+expect_ok "lxcfs starts with LXCFS_INITPID_FALLBACK=1 and --disable-cfs" \
+	env LXCFS_INITPID_FALLBACK=1 "$LXCFS" --disable-cfs -p "$PIDFILE" "$MNT"
 LXCFS_PID=$(cat "$PIDFILE" 2>/dev/null)
 expect_eq "without the kernel's pid translation: a process that entered with setns" "49152" \
 	"$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)"
 expect_eq "... and a child of the init" "32768" "$(by_init b "cat $MNT/proc/meminfo" | field MemTotal)"
+expect_eq "--disable-cfs: the 0.5-cpu container sees every cpu" "$host_cpus" \
+	"$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... and a cpuset still counts" "1" "$(as_host_in "$CG/qset" "cat $MNT/proc/cpuinfo" | nprocs)"
 stop_lxcfs
 
 # ------------------------------------------------------------------- kill -9
 
-expect_ok "lxcfs starts again (foreground, -d)" sh -c "$LXCFS -f -d -p $PIDFILE $MNT >$IT_TMP/lxcfs-fg.log 2>&1 &"
+# -l samples every 250 ms here instead of 5 s, so that the averages move 20 times faster.
+expect_ok "lxcfs starts again (foreground, -d, -l, upstream's --enable-cfs)" \
+	sh -c "LXCFS_LOADAVG_INTERVAL_MS=250 $LXCFS -f -d -l --enable-cfs -p $PIDFILE $MNT >$IT_TMP/lxcfs-fg.log 2>&1 &"
 wait_for "it serves" 5 grep -q . "$MNT/proc/uptime"
 LXCFS_PID=$(cat "$PIDFILE" 2>/dev/null)
+expect_eq "quotas count again: the 0.5-cpu container sees 1 cpu" "1" \
+	"$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+
+# --------------------------------------------------------------------- loadavg (-l)
+
+load1() { awk '{ print $1 }'; }
+above() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x > y) }'; }
+b_load=$(in_ctr b cat "$MNT/proc/loadavg")
+expect_ok "a container's loadavg has the kernel's format ($b_load)" grep -Eqx \
+	'[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+/[0-9]+ [0-9]+' <<<"$b_load"
+busy=$(by_init b "for i in 1 2 3; do nice -n 19 sh -c 'while :; do :; done' >/dev/null 2>&1 & echo \$!; done")
+expect_eq "three busy loops run in container b" "3" "$(wc -w <<<"$busy")"
+wait_for "b's 1-minute load rises above 0.5" 60 \
+	eval 'above "$(in_ctr b cat "$MNT/proc/loadavg" | load1)" 0.5'
+b_load=$(in_ctr b cat "$MNT/proc/loadavg")
+running=$(awk '{ split($4, a, "/"); print a[1] }' <<<"$b_load")
+total=$(awk '{ split($4, a, "/"); print a[2] }' <<<"$b_load")
+expect_ok "... its runnable/total field counts b's tasks ($running/$total)" \
+	test "$running" -ge 1 -a "$running" -le 4 -a "$total" -ge 4 -a "$total" -lt 50
+b_last=$(awk '{ print $5 }' <<<"$b_load")
+host_last=$(awk '{ print $5 }' /proc/loadavg)
+expect_ok "... its last pid is one of b's namespace ($b_last, the host's $host_last)" \
+	test "$b_last" -ge 2 -a "$b_last" -lt "$host_last"
+expect_ok "... b's view (.views) shows it too" \
+	above "$(load1 <"$MNT/.views/${CTR_PID[b]}/proc/loadavg")" 0.5
+expect_ok "container a (idle) stays below 0.5 ($(in_ctr a cat "$MNT/proc/loadavg"))" \
+	above 0.5 "$(in_ctr a cat "$MNT/proc/loadavg" | load1)"
+wait_for "a host process sees the host's loadavg" 10 \
+	eval '[ "$(cut -d" " -f1-3 "$MNT/proc/loadavg")" = "$(cut -d" " -f1-3 /proc/loadavg)" ]'
+by_init b "kill $(echo $busy)" >/dev/null
+wait_for "after the loops end b's 1-minute load falls below 0.5" 60 \
+	eval 'above 0.5 "$(in_ctr b cat "$MNT/proc/loadavg" | load1)"'
+expect_ok "lxcfs lives on" lxcfs_alive
 expect_match "-d logs the requests" "opcode: READ" "$(cat "$IT_TMP/lxcfs-fg.log")"
 # Readers in flight when it dies must not hang.
 in_ctr a sh -c "for i in \$(seq 200); do cat $MNT/proc/meminfo >/dev/null 2>&1 & done; wait" &

@@ -105,6 +105,14 @@ expect_match "the prestart hook logged its work" "lxcfs mounted over" \
 	"$(cat "$HK/prestart.log" 2>&1)"
 expect_limits bb "bb" 65536 1
 expect_uptime bb "bb"
+# The files lxcfs serves beyond the seed's (issue 17): the container's slabinfo and pressure.
+expect_match "bb's /proc/slabinfo is lxcfs' (bound by the hook)" "fuse.lxcfs" \
+	"$(in_ctr bb grep ' /proc/slabinfo ' /proc/self/mountinfo)"
+if [ -r /proc/pressure/cpu ]; then
+	expect_match "bb's /proc/pressure/cpu is lxcfs' too" "fuse.lxcfs" \
+		"$(in_ctr bb grep ' /proc/pressure/cpu ' /proc/self/mountinfo)"
+	expect_match "... and reads as a pressure file" "some avg10=" "$(rd bb /proc/pressure/cpu)"
+fi
 
 # `isula update` shows at once inside (the seed's example; two CPUs if the host has them).
 new_cpus=1 cpuset=0
@@ -122,6 +130,18 @@ expect_limits bb "bb after updating back" 65536 1
 expect_eq "bb after updating back: cpuinfo ends where one processor's text ends" \
 	"$(rd bb /proc/cpuinfo | wc -c)" "$(in_ctr bb sh -c 'while read -r l; do echo "$l"; done </proc/cpuinfo' | wc -c)"
 isula update --cpuset-cpus "$cpuset" --memory 128m bb >/dev/null
+# A CFS quota counts as ceil(quota / period) cpus (`isula update --cpu-quota`), the smaller of
+# it and the cpuset winning.
+if [ "$host_cpus" -ge 2 ]; then
+	expect_ok "isula update --cpu-quota 50000 --cpu-period 100000 bb (half a cpu)" \
+		isula update --cpu-quota 50000 --cpu-period 100000 bb
+	expect_eq "bb with a quota of 0.5 cpu and a cpuset of 2: cpuinfo shows 1" "1" "$(cpus_of bb)"
+	# (nproc counts the cpus of the affinity mask, which a quota leaves alone.)
+	expect_eq "... and cpu/online 0" "0" "$(rd bb /sys/devices/system/cpu/online)"
+	expect_ok "isula update --cpu-quota 150000 bb (1.5 cpus)" isula update --cpu-quota 150000 bb
+	expect_eq "bb with a quota of 1.5 cpus: cpuinfo shows 2" "2" "$(cpus_of bb)"
+	expect_ok "isula update --cpu-quota -1 bb (no quota)" isula update --cpu-quota -1 bb
+fi
 
 # ------------------------------------------------------------- systemd container
 SD=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"

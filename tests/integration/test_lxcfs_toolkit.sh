@@ -73,11 +73,13 @@ expect_fail "LXCFS_MOUNT_POINT is honoured" "lxcfs is not mounted on /nonexisten
 
 # How many of the files lxcfs serves the toolkit puts over a container's own.
 nserved=0
-for f in cpuinfo meminfo stat diskstats partitions swaps uptime loadavg; do
-	[ -e "$MNT/proc/$f" ] && nserved=$((nserved + 1))
+# (those of the container's /proc that exist: pressure/* only with PSI).
+for f in cpuinfo meminfo stat diskstats partitions swaps uptime loadavg slabinfo pressure/cpu \
+	pressure/memory pressure/io; do
+	[ -e "$MNT/proc/$f" ] && [ -e "/proc/$f" ] && nserved=$((nserved + 1))
 done
 [ -e "$MNT/sys/devices/system/cpu/online" ] && nserved=$((nserved + 1))
-it_log "lxcfs serves $nserved of the 9 files"
+it_log "lxcfs serves $nserved of the 13 files"
 
 # ---------------------------------------------------------------- remount / umount ID
 isula run -d --name tk1 -m 64m --cpuset-cpus 0 --external-rootfs "$BB" none sleep 1000 \

@@ -19,9 +19,11 @@ static void test_hybrid_host(void **state)
 	              "7:devices:/lxc/c1\n"
 	              "0::/lxc/c1\n";
 	struct pid_cgroups pc;
-	assert_int_equal(pid_cgroups_parse(text, &pc), 6);
+	/* cpu,cpuacct gives both the cpu (quota) and the cpuacct (usage) controllers. */
+	assert_int_equal(pid_cgroups_parse(text, &pc), 7);
 	assert_string_equal(pc.v1[CG_MEMORY], "/lxc/c1");
 	assert_string_equal(pc.v1[CG_CPUACCT], "/lxc/c1");
+	assert_string_equal(pc.v1[CG_CPU], "/lxc/c1");
 	assert_string_equal(pc.v1[CG_CPUSET], "/lxc/c1");
 	assert_string_equal(pc.v1[CG_BLKIO], "/lxc/c1");
 	assert_string_equal(pc.v1[CG_DEVICES], "/lxc/c1");
@@ -35,6 +37,7 @@ static void test_separate_hierarchies(void **state)
 	struct pid_cgroups pc;
 	pid_cgroups_parse(text, &pc);
 	assert_string_equal(pc.v1[CG_CPUACCT], "/a");
+	assert_string_equal(pc.v1[CG_CPU], "/b");
 	assert_string_equal(pc.v1[CG_MEMORY], "/m");
 	assert_null(pc.v1[CG_CPUSET]);
 	assert_null(pc.unified);
@@ -59,7 +62,8 @@ static void test_no_false_controller_match(void **state)
 	/* "cpu" must not be taken for "cpuset" or "cpuacct", nor "memory" for "memory2". */
 	char text[] = "3:cpu:/x\n5:memoryx:/y\nbroken line\n6::relative\n";
 	struct pid_cgroups pc;
-	assert_int_equal(pid_cgroups_parse(text, &pc), 0);
+	assert_int_equal(pid_cgroups_parse(text, &pc), 1);
+	assert_string_equal(pc.v1[CG_CPU], "/x");
 	assert_null(pc.v1[CG_CPUSET]);
 	assert_null(pc.v1[CG_CPUACCT]);
 	assert_null(pc.v1[CG_MEMORY]);

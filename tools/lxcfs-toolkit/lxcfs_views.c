@@ -14,9 +14,11 @@
 #define FUSE_SUPER_MAGIC 0x65735546
 
 const char *const lxcfs_view_files[LXCFS_VIEW_COUNT] = {
-    "proc/cpuinfo",   "proc/meminfo",    "proc/stat",
-    "proc/diskstats", "proc/partitions", "proc/swaps",
-    "proc/uptime",    "proc/loadavg",    "sys/devices/system/cpu/online",
+    "proc/cpuinfo",     "proc/meminfo",      "proc/stat",
+    "proc/diskstats",   "proc/partitions",   "proc/swaps",
+    "proc/uptime",      "proc/loadavg",      "sys/devices/system/cpu/online",
+    "proc/slabinfo",    "proc/pressure/cpu", "proc/pressure/memory",
+    "proc/pressure/io",
 };
 
 static void dead_or_failed(const char *mount_point, const char *what, int err, char *why,

@@ -8,10 +8,11 @@
 #include "core/paths.h"
 
 #define LXCFS_DEFAULT_MOUNT_POINT LXCFS_DEFAULT_MOUNTPOINT
-#define LXCFS_VIEW_COUNT 9
+#define LXCFS_VIEW_COUNT 13
 
 /* The files put over a container's own, as paths relative to both the lxcfs mount point
- * and the container's root: the seed's seven /proc files, then loadavg and cpu/online. */
+ * and the container's root: the seed's seven /proc files, loadavg, cpu/online, slabinfo and
+ * pressure/{cpu,memory,io} (a container whose /proc lacks one is left without it). */
 extern const char *const lxcfs_view_files[LXCFS_VIEW_COUNT];
 
 /* 0 if lxcfs is mounted on mount_point and answers reads; else -1 with why naming the mount
