@@ -172,7 +172,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-paramete
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
 	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
 	units json_log sysopt_specs env_target hook_spec inspect_template \
-	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json
+	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json bind_spec
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -191,6 +191,7 @@ FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check h
 FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
 FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_LIB_seccomp_json := host/seccomp_json host/capabilities core/json core/strbuf core/strv core/utf8
+FUZZ_LIB_bind_spec := engine/bind_spec
 FUZZ_LIB_cni := engine/cni_result engine/cni_conf engine/port_spec core/json core/strv core/utf8
 FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
 FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log

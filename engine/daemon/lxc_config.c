@@ -11,6 +11,7 @@
 #include "container_net.h"
 #include "core/fileutil.h"
 #include "log_config.h"
+#include "engine/bind_spec.h"
 #include "engine/lxc_conf.h"
 #include "lxc_security.h"
 #include "core/strv.h"
@@ -101,42 +102,22 @@ static bool in_runtime_tree(const char *dst)
 	return false;
 }
 
-/* Bind mounts from -v host:container[:ro|rw]. The target is relative to the rootfs. A
+/* Bind mounts from -v host:container[:options] (engine/bind_spec.h). The target is relative
+ * to the rootfs. A
  * read-only bind into a runtime tree is mounted read-write and its target listed in late_ro,
  * made read-only by a hook once liblxc is done (add_late_ro). */
 static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_ro, char *err,
                      size_t errlen)
 {
 	for (size_t i = 0; binds && binds[i]; i++) {
-		char *spec = strdup(binds[i]);
-		if (!spec)
+		struct bind_spec b;
+		if (bind_spec_parse(binds[i], &b, err, errlen) < 0)
 			return -1;
-		char *save = NULL;
-		char *src = strtok_r(spec, ":", &save);
-		char *dst = strtok_r(NULL, ":", &save);
-		char *mode = strtok_r(NULL, ":", &save);
-		bool ok = src && dst && src[0] == '/' && dst[0] == '/' &&
-		          (!mode || strcmp(mode, "ro") == 0 || strcmp(mode, "rw") == 0);
-		if (!ok) {
-			snprintf(err, errlen,
-			         "Invalid volume specification '%s': expected "
-			         "/host/path:/container/path[:ro|rw]",
-			         binds[i]);
-			free(spec);
-			return -1;
-		}
-		if (strchr(src, ' ') || strchr(dst, ' ')) {
-			snprintf(err, errlen,
-			         "Invalid volume specification '%s': spaces in paths "
-			         "are not supported",
-			         binds[i]);
-			free(spec);
-			return -1;
-		}
-		bool ro = mode && strcmp(mode, "ro") == 0, late = ro && in_runtime_tree(dst);
-		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s 0 0", src,
-		              dst + 1, is_directory(src) ? "dir" : "file",
-		              ro && !late ? ",ro" : "");
+		const char *src = b.src, *dst = b.dst;
+		bool ro = b.ro, late = ro && in_runtime_tree(dst);
+		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s%s%s 0 0", src,
+		              dst + 1, is_directory(src) ? "dir" : "file", ro && !late ? ",ro" : "",
+		              b.propagation ? "," : "", b.propagation ? b.propagation : "");
 		if (late)
 			strbuf_printf(late_ro, "%s\n", dst);
 		/* The host's /dev as the container's (Docker's -v /dev:/dev): liblxc must create
@@ -145,7 +126,7 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 			lxc_conf_line(f, "lxc.autodev", "0");
 			lxc_conf_line(f, "lxc.pty.max", "0");
 		}
-		free(spec);
+		bind_spec_free(&b);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "container_net.h"
 #include "core/fileutil.h"
 #include "core/json.h"
+#include "engine/bind_spec.h"
 #include "engine/list_filter.h"
 #include "routes.h"
 #include "store.h"
@@ -25,6 +26,30 @@ static void gen_path_args(yajl_gen g, const struct container *c)
 	jg_kstr(g, "Path", argv && argv[0] ? argv[0] : "");
 	jg_kstrv(g, "Args", argv && argv[0] ? argv + 1 : NULL);
 	strv_free(argv);
+}
+
+/* Docker's top-level Mounts: one entry per -v bind. */
+static void gen_mounts(yajl_gen g, const struct host_config *h)
+{
+	jg_key(g, "Mounts");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; h->binds && h->binds[i]; i++) {
+		struct bind_spec b;
+		char err[256];
+		if (bind_spec_parse(h->binds[i], &b, err, sizeof(err)) < 0)
+			continue;
+		const char *opts = strchr(strchr(h->binds[i], ':') + 1, ':');
+		yajl_gen_map_open(g);
+		jg_kstr(g, "Type", "bind");
+		jg_kstr(g, "Source", b.src);
+		jg_kstr(g, "Destination", b.dst);
+		jg_kstr(g, "Mode", opts ? opts + 1 : "");
+		jg_kbool(g, "RW", !b.ro);
+		jg_kstr(g, "Propagation", b.propagation ? b.propagation : "");
+		yajl_gen_map_close(g);
+		bind_spec_free(&b);
+	}
+	yajl_gen_array_close(g);
 }
 
 static void gen_inspect(yajl_gen g, const struct container *c)
@@ -50,9 +75,7 @@ static void gen_inspect(yajl_gen g, const struct container *c)
 	jg_kstr(g, "Platform", "linux");
 	jg_key(g, "HostConfig");
 	host_config_gen(g, &c->host);
-	jg_key(g, "Mounts");
-	yajl_gen_array_open(g);
-	yajl_gen_array_close(g);
+	gen_mounts(g, &c->host);
 	jg_key(g, "Config");
 	container_config_gen(g, &c->config);
 	jg_key(g, "NetworkSettings");

@@ -49,6 +49,31 @@ expect_match "-v DIR:/data:ro is read-only" "Read-only file system" \
 expect_ok "... without the remount hook" test ! -e "$LCR/$id/ro-remount"
 isula rm -f rbdata >/dev/null
 
+# -v options as Docker's: ro|rw, a propagation, z/Z accepted; Mounts in inspect.
+mkdir -p "$IT_TMP/prop" "$IT_TMP/priv"
+mount --bind "$IT_TMP/prop" "$IT_TMP/prop" && mount --make-rshared "$IT_TMP/prop"
+mount --bind "$IT_TMP/priv" "$IT_TMP/priv" && mount --make-rshared "$IT_TMP/priv"
+expect_ok "run -v SRC:DST:ro,rslave,z" isula run -d --name rbprop -v "$IT_TMP/prop:/prop:ro,rslave,z" \
+	-v "$IT_TMP/priv:/priv:rprivate" --external-rootfs "$BB" none sleep 1000
+mkdir -p "$IT_TMP/prop/sub" "$IT_TMP/priv/sub"
+mount -t tmpfs rbprop "$IT_TMP/prop/sub" && mount -t tmpfs rbpriv "$IT_TMP/priv/sub"
+expect_match "rslave: a mount made on the host afterwards shows inside" "rbprop" \
+	"$(isula exec rbprop cat /proc/mounts 2>&1)"
+expect_eq "rprivate: it does not" "" "$(isula exec rbprop grep rbpriv /proc/mounts 2>&1)"
+expect_match "ro holds on the rslave bind" "Read-only file system" \
+	"$(isula exec rbprop touch /prop/x 2>&1)"
+mounts=$(ifield rbprop '{{json .Mounts}}')
+expect_match "inspect shows the ro rslave bind in Mounts" \
+	"\"Source\":\"$IT_TMP/prop\",\"Destination\":\"/prop\",\"Mode\":\"ro,rslave,z\",\"RW\":false,\"Propagation\":\"rslave\"" \
+	"$mounts"
+expect_match "... and the rprivate one" "\"Destination\":\"/priv\",\"Mode\":\"rprivate\",\"RW\":true" "$mounts"
+isula rm -f rbprop >/dev/null
+umount "$IT_TMP/prop/sub" "$IT_TMP/priv/sub" "$IT_TMP/prop" "$IT_TMP/priv"
+expect_fail_code "an unknown -v option is refused, naming it" 125 'unknown option "bogus"' \
+	isula create -v "$IT_TMP/data:/data:ro,bogus" --external-rootfs "$BB" none true
+expect_fail_code "two propagations are refused" 125 "two propagations" \
+	isula create -v "$IT_TMP/data:/data:shared,slave" --external-rootfs "$BB" none true
+
 # A start that fails in liblxc: the error is the cause, not "Failed to receive ...".
 echo file >"$IT_TMP/afile"
 expect_fail "a bind of a file onto a directory fails the start" "Failed to mount" \
