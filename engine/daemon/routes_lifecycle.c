@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "container_net.h"
 #include "events.h"
@@ -83,12 +85,22 @@ static struct container *new_container(yajl_val body, const char *name, char *er
 		return NULL;
 	}
 	c->name = strdup(name && *name ? name : c->id);
-	if (!c->config.hostname) {
-		c->config.hostname = malloc(13);
-		if (c->config.hostname)
-			snprintf(c->config.hostname, 13, "%.12s", c->id);
-	}
 	return c;
+}
+
+/* The hostname when none is given, once the network mode is known: the seed's "localhost"
+ * without a network, the host's with --net host, Docker's short ID on a network. */
+static void default_hostname(struct container *c)
+{
+	if (c->config.hostname)
+		return;
+	const char *mode = c->host.net.mode ? c->host.net.mode : "none";
+	char name[HOST_NAME_MAX + 1] = "";
+	if (strcmp(mode, "none") == 0)
+		snprintf(name, sizeof(name), "localhost");
+	else if (strcmp(mode, "host") != 0 || gethostname(name, sizeof(name) - 1) < 0 || !name[0])
+		snprintf(name, sizeof(name), "%.12s", c->id);
+	c->config.hostname = strdup(name);
 }
 
 void route_container_create(const struct request *req, struct response *resp)
@@ -132,6 +144,7 @@ void route_container_create(const struct request *req, struct response *resp)
 		return;
 	}
 	resources_apply_defaults(&c->host);
+	default_hostname(c);
 	phase_timer_mark(&pt, "parse+validate");
 	if (store_add(c, err, sizeof(err)) < 0) {
 		resp_error(resp, 409, "%s", err);

@@ -44,6 +44,13 @@ pick_port() {
 
 # ------------------------------------------------------------------ the default network
 run_bb --name c1 --external-rootfs "$BB" none sleep 600 >/dev/null
+expect_eq "on a network the default hostname is Docker's short ID" "$(id_of c1 | cut -c1-12)" \
+	"$(isula exec c1 hostname 2>&1)"
+run_bb --name hn-none --net none --external-rootfs "$BB" none sleep 600 >/dev/null
+expect_eq "with --net none it is the seed's localhost" localhost "$(isula exec hn-none hostname 2>&1)"
+run_bb --name hn-host --net host --external-rootfs "$BB" none sleep 600 >/dev/null
+expect_eq "with --net host it is the host's" "$(hostname)" "$(isula exec hn-host hostname 2>&1)"
+isula rm -f hn-none hn-host >/dev/null
 expect_eq "c1 runs on the default network" running "$(status_of c1)"
 BR=$(bridge_of bridge)
 [ -n "$BR" ] && ip link show "$BR" >/dev/null 2>&1 && pass "the default network 'bridge' was made with its own bridge ($BR)" ||
