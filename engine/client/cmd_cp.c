@@ -19,18 +19,22 @@
 	"isula cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n"                                      \
 	"\tisula cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH"
 
-enum { O_HOST_IDX, O_ARCHIVE_IDX, O_HELP_IDX, O_COUNT };
+enum { O_HOST_IDX, O_ARCHIVE_IDX, O_PAUSE_IDX, O_HELP_IDX, O_COUNT };
 
 static const struct cli_option g_cp_opts[O_COUNT] = {
     [O_HOST_IDX] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
     [O_ARCHIVE_IDX] = {"archive", 'a', CLI_BOOL, NULL,
                        "Archive mode (copy all uid/gid information, setuid/setgid bits and "
                        "device nodes)"},
+    [O_PAUSE_IDX] = {"pause", 0, CLI_BOOL, NULL,
+                     "Freeze the container during the copy (default true; --pause=false not)"},
     [O_HELP_IDX] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 };
 
 /* Connects and sends the head of a request on /containers/CTR/archive?path=PATH; a PUT's
  * body follows in chunks. 0, or -1 with the message printed. */
+static bool g_cp_pause = true; /* --pause, for this one command */
+
 static int archive_request(const struct client *cl, const char *method, const char *ctr,
                            const char *path, struct http_conn *conn)
 {
@@ -40,7 +44,9 @@ static int archive_request(const struct client *cl, const char *method, const ch
 	int ret = -1;
 	if (!ectr || !epath || !target)
 		goto out;
-	snprintf(target, len, "/v1.41/containers/%s/archive?path=%s", ectr, epath);
+	/* The seed's: the container is frozen while a copy reads or writes it (not for a stat). */
+	snprintf(target, len, "/v1.41/containers/%s/archive?path=%s%s", ectr, epath,
+	         g_cp_pause && strcmp(method, "HEAD") != 0 ? "&pause=1" : "");
 	if (api_connect(cl, conn) < 0)
 		goto out;
 	conn->capture_name = PATH_STAT_HEADER;
@@ -437,6 +443,7 @@ int cmd_cp(struct client *cl, int argc, char **argv)
 	                                           O_HOST_IDX, argc, argv, false, 0, &code);
 	if (!v)
 		return code;
+	g_cp_pause = !cli_is_set(v, O_PAUSE_IDX) || cli_bool(v, O_PAUSE_IDX);
 	if (cli_npositional(v) != 2) {
 		fprintf(stderr, "\"isula cp\" requires exactly 2 arguments.\nUsage:  %s\n",
 		        CP_USAGE);

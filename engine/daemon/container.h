@@ -108,6 +108,7 @@ struct container {
 	char *broken;
 	pthread_mutex_t op_lock; /* serialises lifecycle operations on this container */
 	int refs;
+	int cp_freezes; /* copies under way that froze it (isula cp), store lock */
 	bool removed;
 	unsigned exits;           /* exits seen since the daemon started: wait next-exit */
 	int log_readers;          /* attach streams following the log: auto-remove waits */

@@ -129,6 +129,45 @@ void container_thaw_if_paused(struct container *c)
 	store_unlock();
 }
 
+bool container_cp_freeze(struct container *c)
+{
+	store_lock();
+	bool go = c->state.status == STATUS_RUNNING && !c->state.paused;
+	bool first = go && c->cp_freezes++ == 0;
+	store_unlock();
+	char err[512];
+	if (first && container_freeze(c, err, sizeof(err)) < 0)
+		LOG_WARN("cp into or out of %s runs unfrozen: %s", c->id, err);
+	return go;
+}
+
+void container_cp_thaw(struct container *c, bool frozen)
+{
+	if (!frozen)
+		return;
+	store_lock();
+	bool last = --c->cp_freezes == 0 && !c->state.paused;
+	store_unlock();
+	char err[512];
+	if (last && container_thaw(c, err, sizeof(err)) < 0)
+		LOG_WARN("%s", err);
+}
+
+void container_thaw_stray(struct container *c)
+{
+	store_lock();
+	bool paused = c->state.paused;
+	store_unlock();
+	char *rel = paused ? NULL : container_cgroup_rel(c);
+	char err[512];
+	if (rel && freezer_reached(rel, true)) {
+		LOG_WARN("%s was frozen though not paused (a copy cut short): thawed", c->id);
+		if (container_thaw(c, err, sizeof(err)) < 0)
+			LOG_WARN("%s", err);
+	}
+	free(rel);
+}
+
 /* A weight file shows only in non-root cgroups: look in the root's first children. */
 static const char *probe_weight_file(void)
 {

@@ -29,6 +29,13 @@ const char *cgroup_blkio_weight_file(void);
 /* True when memory.kmem.limit_in_bytes exists and really takes a limit (newer kernels keep
  * the file but ignore writes). Probed once in a scratch cgroup. */
 bool cgroup_kmem_supported(void);
+/* isula cp's freeze (the seed: the container is frozen while it copies): a running container
+ * not paused by its user is frozen by the first of the copies under way; the last one thaws
+ * it unless it was paused meanwhile. Returns whether container_cp_thaw is owed. */
+bool container_cp_freeze(struct container *c);
+void container_cp_thaw(struct container *c, bool frozen);
+/* At reattach: a container frozen though not paused (a daemon killed mid-copy) is thawed. */
+void container_thaw_stray(struct container *c);
 
 /* Writes the limits that differ between old and new to the running container's cgroups.
  * On a failed write every value already written is put back; 0, or -1 with err naming the

@@ -14,6 +14,7 @@
 #include "engine/cp_path.h"
 #include "core/log.h"
 #include "engine/path_stat.h"
+#include "container_cgroup.h"
 #include "routes.h"
 #include "runtime.h"
 #include "store.h"
@@ -88,6 +89,8 @@ struct tar_job {
 	int root_fd;
 	char *path, *top;
 	int result;
+	struct container *c; /* referenced while frozen for the copy, else NULL */
+	bool frozen;
 };
 
 static void *tar_job_run(void *arg)
@@ -127,13 +130,18 @@ static void tar_job_free(void *cls)
 	if (!j->joined)
 		pthread_join(j->thread, NULL);
 	close(j->root_fd);
+	if (j->c) {
+		container_cp_thaw(j->c, j->frozen);
+		store_put(j->c);
+	}
 	free(j->path);
 	free(j->top);
 	free(j);
 }
 
 /* Streams the tar from a thread through a pipe: libarchive pushes, libmicrohttpd pulls. */
-static void start_tar_stream(struct response *resp, int root_fd, const char *path, const char *top)
+static void start_tar_stream(struct response *resp, int root_fd, const char *path, const char *top,
+                             struct container *freeze)
 {
 	struct tar_job *j = calloc(1, sizeof(*j));
 	int p[2] = {-1, -1};
@@ -144,7 +152,18 @@ static void start_tar_stream(struct response *resp, int root_fd, const char *pat
 	j->rfd = p[0];
 	j->wfd = p[1];
 	j->root_fd = root_fd;
+	if (freeze) { /* frozen until the stream is done */
+		store_lock();
+		freeze->refs++;
+		store_unlock();
+		j->c = freeze;
+		j->frozen = container_cp_freeze(freeze);
+	}
 	if (pthread_create(&j->thread, NULL, tar_job_run, j) != 0) {
+		if (j->c) {
+			container_cp_thaw(j->c, j->frozen);
+			store_put(j->c);
+		}
 		resp_error(resp, 500, "cannot start the archive of %s", path);
 		goto fail;
 	}
@@ -191,7 +210,7 @@ void route_container_archive_get(const struct request *req, struct response *res
 		resp_empty(resp, 200);
 		goto fail; /* done: nothing to stream */
 	}
-	start_tar_stream(resp, root_fd, path, top);
+	start_tar_stream(resp, root_fd, path, top, req_query_bool(req, "pause") ? c : NULL);
 	root_fd = -1;
 fail:
 	if (root_fd >= 0)
@@ -242,7 +261,10 @@ void route_container_archive_put(const struct request *req, struct response *res
 		goto out;
 	}
 	opts.check_only = false;
-	if (tar_extract(tar_fd_read, &fd, root_fd, path, &opts, &e) < 0) {
+	bool frozen = req_query_bool(req, "pause") && container_cp_freeze(c);
+	int rc = tar_extract(tar_fd_read, &fd, root_fd, path, &opts, &e);
+	container_cp_thaw(c, frozen);
+	if (rc < 0) {
 		resp_error(resp, http_status_of(e.code), "extracting into %s in container %s: %s",
 		           path, c->name, e.msg);
 		goto out;

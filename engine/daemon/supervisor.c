@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "container_net.h"
 #include "runtime.h"
+#include "container_cgroup.h"
 #include "store.h"
 
 #define BACKOFF_FIRST_MS 100
@@ -335,6 +336,7 @@ static void restore_one(struct container *c)
 		store_save_state(c);
 		store_unlock();
 		container_net_load(c);
+		container_thaw_stray(c);
 		supervisor_watch(c, monitor, pin.pidfd);
 		LOG_INFO("reattached to %s (monitor %d)", c->id, monitor);
 		return;

@@ -243,6 +243,35 @@ expect_fail "cp onto ctr:/etc/passwd/ says it is not a directory" \
 	'destination "st:/etc/passwd/" is not a directory' isula cp "$T/new" st:/etc/passwd/
 expect_eq "... and /etc/passwd is untouched" "$PW_BEFORE" "$(md5sum <"$BB/etc/passwd")"
 
+# The seed's freeze: a running container is frozen while isula cp reads or writes it (the
+# reader stalled on purpose keeps the copy, and so the freeze, going); not with --pause=false,
+# not for Docker's clients, and a container its user paused stays paused.
+isula run -d --name frz --external-rootfs "$BB" none sh -c 'sleep 1000' >/dev/null
+head -c 8388608 /dev/urandom >"$BB/big"
+frz_state() { cat "$CGROOT/freezer/$IT_CGNAME/$(ifield frz '{{.Id}}')/freezer.state" 2>/dev/null; }
+is_frozen() { [ "$(frz_state)" = FROZEN ]; }
+isula cp frz:/big - | (sleep 30; cat >/dev/null) &
+stalled=$!
+wait_for "isula cp out: the container is frozen while the copy runs" 20 is_frozen
+kill "$stalled" 2>/dev/null
+wait "$stalled" 2>/dev/null
+pkill -f "isula cp frz:/big" 2>/dev/null
+wait_for "... and thawed when the copy is over" 20 eval '[ "$(frz_state)" = THAWED ]'
+expect_eq "... and not marked paused" false "$(ifield frz '{{.State.Paused}}')"
+isula cp --pause=false frz:/big - | (sleep 3; cat >/dev/null) &
+stalled=$!
+sleep 1
+expect_eq "--pause=false: not frozen during the copy" THAWED "$(frz_state)"
+wait "$stalled" 2>/dev/null
+expect_ok "isula cp into it works (frozen for the write)" isula cp "$T/f1" frz:/tmp/
+expect_eq "... thawed after" THAWED "$(frz_state)"
+isula pause frz >/dev/null
+expect_ok "cp out of a paused container" isula cp frz:/etc/hostname "$T/frz_host"
+expect_eq "... it stays paused" "FROZEN true" "$(frz_state) $(ifield frz '{{.State.Paused}}')"
+isula unpause frz >/dev/null
+isula rm -f frz >/dev/null
+rm -f "$BB/big"
+
 expect_ok "rm -f the containers" isula rm -f st sys
 assert_no_leftovers
 it_finish
