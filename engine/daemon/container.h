@@ -52,7 +52,7 @@ struct host_config {
 	int64_t memory_swappiness; /* 0..100, -1: unset */
 	bool readonly_rootfs;
 	char **annotations; /* "key=value": the OCI spec's, shown in inspect */
-	struct ns_modes ns;  /* --pid, --ipc, --uts */
+	struct ns_modes ns; /* --pid, --ipc, --uts */
 	struct ulimit *ulimits;
 	size_t n_ulimits;
 	char *hook_spec;
