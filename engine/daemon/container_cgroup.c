@@ -12,6 +12,7 @@
 
 #include "host/cgroup_fs.h"
 #include "host/cgroup_info.h"
+#include "host/cgroup_v2_values.h"
 #include "host/cgroup_view.h"
 #include "core/fileutil.h"
 #include "core/log.h"
@@ -398,9 +399,7 @@ static int apply_cpu(struct undo_log *log, const char *rel, const struct host_co
 			return -1;
 	}
 	if (n->cpu_shares != o->cpu_shares && n->cpu_shares > 0) {
-		/* v2 weight 1..10000 from v1 shares 2..262144, as runc converts them. */
-		int64_t s = n->cpu_shares < 2 ? 2 : n->cpu_shares > 262144 ? 262144 : n->cpu_shares;
-		fmt_i64(val, sizeof(val), v2 ? 1 + ((s - 2) * 9999) / 262142 : n->cpu_shares);
+		fmt_i64(val, sizeof(val), v2 ? cgroup_v2_cpu_weight(n->cpu_shares) : n->cpu_shares);
 		if (logged_write(log, "cpu", rel, v2 ? "cpu.weight" : "cpu.shares", val, err,
 		                 errlen) < 0)
 			return -1;
@@ -408,12 +407,7 @@ static int apply_cpu(struct undo_log *log, const char *rel, const struct host_co
 	bool period = n->cpu_period != o->cpu_period && n->cpu_period > 0;
 	bool quota = n->cpu_quota != o->cpu_quota && n->cpu_quota != 0;
 	if (v2 && (period || quota)) {
-		int64_t p = n->cpu_period > 0 ? n->cpu_period : 100000;
-		if (n->cpu_quota > 0)
-			snprintf(val, sizeof(val), "%lld %lld", (long long)n->cpu_quota,
-			         (long long)p);
-		else
-			snprintf(val, sizeof(val), "max %lld", (long long)p);
+		cgroup_v2_cpu_max(n->cpu_quota, n->cpu_period, val, sizeof(val));
 		return logged_write(log, NULL, rel, "cpu.max", val, err, errlen);
 	}
 	if (period) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host/cgroup_info.h"
+#include "host/cgroup_v2_values.h"
 #include "host/cgroup_view.h"
 #include "container_cgroup.h"
 #include "container_net.h"
@@ -57,12 +58,22 @@ static void add_resources(struct strbuf *f, const struct host_config *h)
 		              (long long)(h->memory_swap - h->memory));
 	else if (h->memory_swap == -1 && cgroup_is_unified())
 		lxc_conf_line(f, "lxc.cgroup2.memory.swap.max", "max");
-	if (h->cpu_shares > 0)
+	/* v2 has one weight and one cpu.max for what v1 splits (runc's conversions). */
+	bool v2_cpu = !cgroup_v1_has("cpu.shares") && cgroup_is_unified();
+	if (h->cpu_shares > 0 && !v2_cpu)
 		add_cgroup_int(f, "cpu.shares", NULL, h->cpu_shares);
-	if (h->cpu_period > 0)
+	else if (h->cpu_shares > 0)
+		lxc_conf_line(f, "lxc.cgroup2.cpu.weight", "%lld",
+		              (long long)cgroup_v2_cpu_weight(h->cpu_shares));
+	if (h->cpu_period > 0 && !v2_cpu)
 		add_cgroup_int(f, "cpu.cfs_period_us", NULL, h->cpu_period);
-	if (h->cpu_quota != 0)
+	if (h->cpu_quota != 0 && !v2_cpu)
 		add_cgroup_int(f, "cpu.cfs_quota_us", NULL, h->cpu_quota);
+	if ((h->cpu_period > 0 || h->cpu_quota != 0) && v2_cpu) {
+		char max[64];
+		cgroup_v2_cpu_max(h->cpu_quota, h->cpu_period, max, sizeof(max));
+		lxc_conf_line(f, "lxc.cgroup2.cpu.max", "%s", max);
+	}
 	if (h->cpuset_cpus)
 		add_cgroup(f, "cpuset.cpus", "cpuset.cpus", h->cpuset_cpus);
 	if (h->cpuset_mems)
