@@ -36,9 +36,9 @@ static void print_row(char **cells, size_t cols, const size_t *width)
 {
 	for (size_t c = 0; c < cols; c++) {
 		if (c + 1 == cols)
-			printf("%s\n", cells[c]);
+			printf("%s\n", cells[c] ? cells[c] : "");
 		else
-			printf("%-*s   ", (int)width[c], cells[c]);
+			printf("%-*s   ", (int)width[c], cells[c] ? cells[c] : "");
 	}
 }
 
@@ -55,58 +55,6 @@ static char *ports_cell(yajl_val ports)
 	}
 	char *t = strbuf_take(&b);
 	return t ? t : strdup("");
-}
-
-static void ps_table(yajl_val list, bool no_trunc)
-{
-	static const char *head[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
-	                             "STATUS",       "PORTS", "NAMES"};
-	enum { COLS = 7 };
-	size_t rows = list->u.array.len;
-	char **cells = calloc((rows + 1) * COLS, sizeof(char *));
-	size_t width[COLS] = {0};
-	for (size_t c = 0; c < COLS; c++)
-		cells[c] = strdup(head[c]);
-	time_t now = time(NULL);
-	for (size_t r = 0; r < rows; r++) {
-		yajl_val e = list->u.array.values[r];
-		char **row = cells + (r + 1) * COLS;
-		const char *id = json_get_str(e, "Id");
-		char buf[1200];
-		snprintf(buf, sizeof(buf), "%.*s", no_trunc ? 64 : 12, id ? id : "");
-		row[0] = strdup(buf);
-		row[1] = strdup(json_get_str(e, "Image") ? json_get_str(e, "Image") : "");
-		const char *cmd = json_get_str(e, "Command");
-		if (!cmd)
-			cmd = "";
-		if (!no_trunc && strlen(cmd) > 20)
-			snprintf(buf, sizeof(buf), "\"%.19s…\"", cmd);
-		else
-			snprintf(buf, sizeof(buf), "\"%s\"", cmd);
-		row[2] = strdup(buf);
-		char ago[64];
-		format_human_duration(now - json_get_int(e, "Created", now), ago, sizeof(ago));
-		snprintf(buf, sizeof(buf), "%s ago", ago);
-		row[3] = strdup(buf);
-		row[4] = strdup(json_get_str(e, "Status") ? json_get_str(e, "Status") : "");
-		row[5] = ports_cell(json_get(e, "Ports"));
-		yajl_val names = json_get(e, "Names");
-		const char *name = names && YAJL_IS_ARRAY(names) && names->u.array.len &&
-		                           YAJL_IS_STRING(names->u.array.values[0])
-		                       ? YAJL_GET_STRING(names->u.array.values[0])
-		                       : "";
-		row[6] = strdup(name[0] == '/' ? name + 1 : name);
-	}
-	for (size_t i = 0; i < (rows + 1) * COLS; i++) {
-		size_t len = strlen(cells[i]);
-		if (len > width[i % COLS])
-			width[i % COLS] = len;
-	}
-	for (size_t r = 0; r <= rows; r++)
-		print_row(cells + r * COLS, COLS, width);
-	for (size_t i = 0; i < (rows + 1) * COLS; i++)
-		free(cells[i]);
-	free(cells);
 }
 
 /* Docker's ps template fields of one container, as a JSON object for the template engine. */
@@ -163,6 +111,42 @@ static yajl_val ps_fields(yajl_val e, bool no_trunc, time_t now)
 	yajl_val out = text ? json_parse(text, NULL, 0) : NULL;
 	free(text);
 	return out;
+}
+
+static void ps_table(yajl_val list, bool no_trunc)
+{
+	static const char *head[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+	                             "STATUS",       "PORTS", "NAMES"};
+	static const char *field[] = {"ID",     "Image", "Command", "RunningFor",
+	                              "Status", "Ports", "Names"};
+	enum { COLS = 7 };
+	size_t rows = list->u.array.len;
+	char **cells = calloc((rows + 1) * COLS, sizeof(char *));
+	size_t width[COLS] = {0};
+	if (!cells)
+		return;
+	for (size_t c = 0; c < COLS; c++)
+		cells[c] = strdup(head[c]);
+	time_t now = time(NULL);
+	for (size_t r = 0; r < rows; r++) {
+		yajl_val f = ps_fields(list->u.array.values[r], no_trunc, now);
+		for (size_t c = 0; c < COLS; c++) {
+			const char *v = json_get_str(f, field[c]);
+			cells[(r + 1) * COLS + c] = strdup(v ? v : "");
+		}
+		if (f)
+			yajl_tree_free(f);
+	}
+	for (size_t i = 0; i < (rows + 1) * COLS; i++) {
+		size_t len = cells[i] ? strlen(cells[i]) : 0;
+		if (len > width[i % COLS])
+			width[i % COLS] = len;
+	}
+	for (size_t r = 0; r <= rows; r++)
+		print_row(cells + r * COLS, COLS, width);
+	for (size_t i = 0; i < (rows + 1) * COLS; i++)
+		free(cells[i]);
+	free(cells);
 }
 
 /* Docker's header of each field, for "table" templates. */

@@ -41,9 +41,6 @@ char **container_init_env(const struct container_config *cfg)
 	char **env = NULL;
 	if (strv_find_env(cfg->env, "PATH", 4) < 0)
 		strv_push(&env, DEFAULT_PATH_ENV);
-	/* Docker's and iSulad's: the container's hostname, unless -e gives its own. */
-	if (cfg->hostname && strv_find_env(cfg->env, "HOSTNAME", 8) < 0)
-		strv_pushf(&env, "HOSTNAME=%s", cfg->hostname);
 	if (cfg->tty && strv_find_env(cfg->env, "TERM", 4) < 0)
 		strv_push(&env, "TERM=xterm");
 	for (size_t i = 0; cfg->env && cfg->env[i]; i++)

@@ -142,48 +142,41 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 	return 0;
 }
 
-/* The last start-host hook (after the OCI ones, which may still write there): the listed
- * binds go read-only. The list is a file: bind targets never reach a hook's command line. */
-static int add_late_ro(struct strbuf *f, const struct strbuf *late_ro,
-                       const struct lxc_config_env *env, char *err, size_t errlen)
+int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
+                       const char *file, const char *text, size_t len, char *err, size_t errlen)
 {
-	if (!late_ro->len)
-		return 0;
-	char *path = path_join(env->container_dir, "ro-remount");
+	char *path = path_join(env->container_dir, file);
 	int ret = -1;
 	if (!path)
 		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, late_ro->data, late_ro->len, 0600) < 0)
+	else if (write_file_if_changed(path, text, len, 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
-		lxc_conf_line(f, "lxc.hook.start-host", "%s ro-remount-hook %s", env->monitor_path,
-		              path);
+		lxc_conf_line(f, "lxc.hook.start-host", "%s %s %s", env->monitor_path, hook, path);
 		ret = 0;
 	}
 	free(path);
 	return ret;
 }
 
+/* The last start-host hook (after the OCI ones, which may still write there): the listed
+ * binds go read-only. */
+static int add_late_ro(struct strbuf *f, const struct strbuf *late_ro,
+                       const struct lxc_config_env *env, char *err, size_t errlen)
+{
+	if (!late_ro->len)
+		return 0;
+	return lxc_hook_with_file(f, env, "ro-remount-hook", "ro-remount", late_ro->data,
+	                          late_ro->len, err, errlen);
+}
+
 /* The container reads its own limits in its cgroupfs (host/cgroup_view.h): copied into its
- * inner cgroup by a start-host hook, before its init runs. The cgroup path (an API caller's
- * --cgroup-parent is in it) reaches the hook in a file, never on its command line. */
+ * inner cgroup by a start-host hook, before its init runs. */
 static int add_cgroup_view(struct strbuf *f, const char *cg, const struct lxc_config_env *env,
                            char *err, size_t errlen)
 {
-	char *path = path_join(env->container_dir, "cgroup-view");
-	size_t len = strlen(cg);
-	int ret = -1;
-	if (!path)
-		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, cg, len, 0600) < 0)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	else {
-		lxc_conf_line(f, "lxc.hook.start-host", "%s cgroup-view-hook %s", env->monitor_path,
-		              path);
-		ret = 0;
-	}
-	free(path);
-	return ret;
+	return lxc_hook_with_file(f, env, "cgroup-view-hook", "cgroup-view", cg, strlen(cg), err,
+	                          errlen);
 }
 
 static void add_system_mounts(struct strbuf *f, const struct host_config *h)
@@ -207,6 +200,10 @@ static void add_system_mounts(struct strbuf *f, const struct host_config *h)
 static void add_env(struct strbuf *f, const struct container_config *cfg)
 {
 	char **env = container_init_env(cfg);
+	/* Docker's and iSulad's HOSTNAME, unless -e gives its own (the init's environment only:
+	 * --env-target-file writes the configured one, as the seed shows it). */
+	if (cfg->hostname && strv_find_env(env, "HOSTNAME", 8) < 0)
+		strv_pushf(&env, "HOSTNAME=%s", cfg->hostname);
 	for (size_t i = 0; env && env[i]; i++)
 		lxc_conf_line(f, "lxc.environment", "%s", env[i]);
 	strv_free(env);

@@ -26,6 +26,11 @@ struct lxc_config_env {
 	size_t n_groups;
 };
 
+/* A start-host hook `isulad-monitor HOOK <container_dir>/FILE` whose input is text, written to
+ * FILE first (only when it changed): values an API caller controls (paths, cgroup names,
+ * sysctls) never reach a hook's command line, which liblxc runs through a shell. */
+int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
+                       const char *file, const char *text, size_t len, char *err, size_t errlen);
 /* The config text (malloc'd), or NULL with err naming the value that cannot be expressed. */
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
                         size_t errlen);

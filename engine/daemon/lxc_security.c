@@ -300,23 +300,15 @@ static int add_sysctls(struct strbuf *f, char *const *sysctls, const struct lxc_
 {
 	if (!sysctls || !sysctls[0])
 		return 0;
-	char *path = path_join(env->container_dir, "sysctl");
 	struct strbuf t = {0};
 	for (size_t i = 0; sysctls[i]; i++)
 		strbuf_printf(&t, "%s\n", sysctls[i]);
-	char *text = strbuf_take(&t);
-	int ret = -1;
-	if (!text || !path)
+	int ret =
+	    t.data ? lxc_hook_with_file(f, env, "sysctl-hook", "sysctl", t.data, t.len, err, errlen)
+	           : -1;
+	if (!t.data)
 		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	else {
-		lxc_conf_line(f, "lxc.hook.start-host", "%s sysctl-hook %s", env->monitor_path,
-		              path);
-		ret = 0;
-	}
-	free(text);
-	free(path);
+	strbuf_free(&t);
 	return ret;
 }
 

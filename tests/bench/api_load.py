@@ -11,31 +11,20 @@ Prints one number (or the lines) on stdout; any HTTP error aborts with its text.
 """
 import json
 import os
-import socket
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_time  # noqa: E402
+
 
 def call(sock, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else b""
-    req = (f"{method} /v1.41{path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-           f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock)
-    s.sendall(req)
-    chunks = []
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        chunks.append(b)
-    s.close()
-    head, _, payload = b"".join(chunks).partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head else 0
-    if status >= 300:
-        raise RuntimeError(f"{method} {path}: HTTP {status}: {payload[:200]!r}")
-    return payload
+    """api_time's request, with an HTTP error raised (the threads report it)."""
+    try:
+        return api_time.call(sock, method, path, body)
+    except SystemExit as e:
+        raise RuntimeError(str(e)) from None
 
 
 def create(sock, rootfs, argv):

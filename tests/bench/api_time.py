@@ -50,4 +50,5 @@ def main():
     print("%.2f" % statistics.median(ts[1:]))
 
 
-main()
+if __name__ == "__main__":
+    main()
