@@ -231,6 +231,8 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = pid_start_time(monitor);
+	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
+	         monitor > 0 ? boot_id_current() : "");
 	c->state.paused = false;
 	store_save_state(c);
 	char pid[16];
@@ -504,6 +506,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	store_lock();
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = pid_start_time(monitor);
+	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
+	         boot_id_current());
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
