@@ -249,6 +249,14 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 	struct lxc_container *ct = open_lxc(c->id);
 	int64_t deadline = monotonic_ms() + g_runtime.start_timeout_ms;
 	int ret = -1;
+	if (!ct) {
+		/* Nothing could tell when it runs, nor stop it later: the monitor goes now (its
+		 * init with it), rather than a container running that the daemon calls stopped. */
+		snprintf(err, errlen, "Start container error: liblxc cannot open container %s",
+		         c->id);
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+			waitpid(monitor, NULL, 0);
+	}
 	while (ct) {
 		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 		if (poll(&pfd, 1, 1) > 0) {
