@@ -29,38 +29,6 @@ spec() {
 	echo "$H/$1.json"
 }
 
-STRACE_PID=""
-# all_traced PID: every thread of PID has a tracer.
-all_traced() {
-	local t
-	for t in /proc/"$1"/task/*/status; do
-		grep -q '^TracerPid:[[:space:]]*[1-9]' "$t" 2>/dev/null || return 1
-	done
-}
-# strace_on ARGS...: strace (with ARGS) attached to every thread of the current daemon, which
-# must still answer before the fault is aimed at it: an attach that raced a new thread and
-# left it stopped is undone and tried again (up to 3 times), rather than hanging the command
-# under test.
-strace_on() {
-	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
-	for try in 1 2 3; do
-		strace -f -qq -o /dev/null -p "$dpid" "$@" 2>/dev/null &
-		STRACE_PID=$!
-		if poll 10 all_traced "$dpid" && poll 10 timeout 3 "$ISULA" version >/dev/null; then
-			return 0
-		fi
-		it_log "strace attach $try left the daemon unanswering: again"
-		strace_off
-	done
-	fail "strace attaches to the daemon, which still answers"
-}
-strace_off() {
-	[ -n "$STRACE_PID" ] || return 0
-	kill -TERM "$STRACE_PID" 2>/dev/null
-	wait "$STRACE_PID" 2>/dev/null
-	STRACE_PID=""
-}
-it_on_cleanup strace_off
 
 # restart_main: the daemon is dead (or is killed now); a new one starts on the same dirs.
 restart_main() {
