@@ -144,8 +144,11 @@ static void push_stdio_options(char ***margv, const struct container *c, const c
 	}
 }
 
+/* The monitor starts the container only once it reads "g" on fd 3 (go_fd here): after the
+ * daemon has recorded it, so that a daemon killed in between leaves no container running
+ * that the next daemon cannot find (the monitor sees EOF and exits). */
 static pid_t spawn_monitor(const struct container *c, const char *state_dir, char **argv,
-                           int log_fd)
+                           int log_fd, int go_fd)
 {
 	char **margv = NULL;
 	strv_push(&margv, "isulad-monitor");
@@ -153,14 +156,16 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	strv_push(&margv, c->id);
 	strv_push(&margv, g_paths.lxcpath);
 	strv_push(&margv, state_dir);
+	strv_push(&margv, "--go-fd");
+	strv_push(&margv, "3");
 	push_stdio_options(&margv, c, state_dir);
 	strv_push(&margv, "--");
 	for (size_t i = 0; argv[i]; i++)
 		strv_push(&margv, argv[i]);
 	/* SIGPIPE back at its default matters: the container inherits it (`yes | head`). */
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int stdio[3] = {null_fd, log_fd, log_fd};
-	pid_t pid = null_fd < 0 ? -1 : spawn_with_stdio(g_runtime.monitor_path, margv, stdio);
+	int fds[4] = {null_fd, log_fd, log_fd, go_fd};
+	pid_t pid = null_fd < 0 ? -1 : spawn_with_fds(g_runtime.monitor_path, margv, fds, 4);
 	if (null_fd >= 0)
 		close(null_fd);
 	strv_free(margv);
@@ -464,7 +469,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 {
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
-	int ret = -1, log_fd = -1, pidfd = -1;
+	int ret = -1, log_fd = -1, pidfd = -1, go[2] = {-1, -1};
 	bool channel_mounted = false;
 	struct net_pending *net = NULL;
 	if (!state_dir || check_hooks_kept(c, err, errlen) < 0 ||
@@ -498,7 +503,13 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open the monitor log: %s", strerror(errno));
 		goto out;
 	}
-	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd);
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "cannot make a pipe for the container monitor: %s",
+		         strerror(errno));
+		goto out;
+	}
+	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd, go[0]);
+	close(go[0]);
 	if (monitor < 0) {
 		snprintf(err, errlen, "cannot fork the container monitor: %s", strerror(errno));
 		goto out;
@@ -510,7 +521,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		waitpid(monitor, NULL, 0);
 		goto out;
 	}
-	/* Recorded before waiting, so a daemon killed right now still finds the monitor. */
+	/* Recorded (on disk) before the container may start, so a daemon killed from now on
+	 * finds the monitor again. */
 	store_lock();
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = pid_start_time(monitor);
@@ -519,6 +531,25 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
+	if (store_save_result(c) < 0 || write(go[1], "g", 1) != 1) {
+		snprintf(err, errlen,
+		         "Start container error: cannot record the container's monitor: %s",
+		         strerror(errno));
+		close(go[1]);
+		go[1] = -1;
+		waitpid(monitor, NULL, 0); /* it sees EOF and exits without starting anything */
+		close(pidfd);
+		pidfd = -1;
+		store_lock();
+		c->state.monitor_pid = 0;
+		c->state.monitor_start_time = 0;
+		c->state.monitor_boot_id[0] = '\0';
+		store_save_state(c);
+		store_unlock();
+		goto out;
+	}
+	close(go[1]);
+	go[1] = -1;
 	if (net) {
 		char net_err[1024] = "";
 		int nr = container_net_finish(c, net, net_err, sizeof(net_err));
@@ -547,6 +578,8 @@ out:
 	}
 	if (log_fd >= 0)
 		close(log_fd);
+	if (go[1] >= 0)
+		close(go[1]);
 	strv_free(argv);
 	free(state_dir);
 	return ret;
