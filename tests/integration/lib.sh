@@ -382,11 +382,17 @@ none_stopped() {
 }
 # strace_on_quiet ARGS...: strace_on for faults counted from the attach (when=N): the check
 # that the daemon runs sends it no request (a request's writes would be counted), it only
-# waits until no thread is left in a tracing stop.
+# waits until no thread is left in a tracing stop. With STRACE_NOFOLLOW=1 only the daemon's
+# threads are traced, not the programs it starts (container monitors, hooks: detached at their
+# execve).
 strace_on_quiet() {
 	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
+	local who=(-f -p "$dpid")
+	if [ "${STRACE_NOFOLLOW:-0}" = 1 ]; then
+		who=(-f -b execve -p "$dpid")
+	fi
 	for try in 1 2 3; do
-		strace -f -qq -o /dev/null -p "$dpid" "$@" 2>/dev/null &
+		strace -qq -o /dev/null "${who[@]}" "$@" 2>/dev/null &
 		STRACE_PID=$!
 		if poll 10 all_traced "$dpid" && poll 10 none_stopped "$dpid"; then
 			return 0
