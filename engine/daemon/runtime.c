@@ -836,6 +836,11 @@ static void recover_one(const char *name)
 		container_free(c);
 	} else {
 		sweep_temp_files(dir);
+		/* exit.json is written (atomically) by the monitor, which can be killed too. */
+		char *state = store_state_dir(id);
+		if (state)
+			sweep_temp_files(state);
+		free(state);
 	}
 	free(v2);
 	free(dir);

@@ -107,9 +107,11 @@ id=$(isula create --name tmpc --external-rootfs "$BB" none sleep 1000)
 kill_daemon main
 echo '{"partial' >"$LCR/$id/config.v2.json.tmp4242"
 echo '{"partial' >"$LCR/$id/hostconfig.json.tmp77"
+mkdir -p "$STATE/$id"
+echo '{"partial' >"$STATE/$id/exit.json.tmp99" # the monitor's, killed while writing
 start_daemon main || it_abort "the daemon restarts"
 expect_eq "stale temp files of atomic writes are removed at start" "" \
-	"$(ls "$LCR/$id" | grep '\.tmp[0-9]')"
+	"$(ls "$LCR/$id" "$STATE/$id" | grep '\.tmp[0-9]')"
 expect_ok "the container with them is intact" isula start tmpc
 expect_ok "rm -f it" isula rm -f tmpc
 
