@@ -15,6 +15,7 @@
 #include "events.h"
 #include "core/log.h"
 #include "container_net.h"
+#include "engine/net_gate.h"
 #include "runtime.h"
 #include "store.h"
 
@@ -317,6 +318,22 @@ void supervisor_stop(void)
 	close(g_wakefd);
 }
 
+/* A start on a CNI network whose daemon was killed during the ADD: its init waits for a gate
+ * nobody opens, and liblxc answers no command until the start timeout (the restore would wait
+ * as long). That start was never answered: it fails now. */
+static void abandon_net_gate(const struct container *c)
+{
+	char *ns = container_net_ns_path(c->id);
+	char *state_dir = ns && path_exists(ns) ? store_state_dir(c->id) : NULL;
+	if (state_dir &&
+	    net_gate_abandon(state_dir, "the daemon restarted during the network setup") == 1)
+		LOG_WARN("container %s: its start was cut by a daemon restart during the network "
+		         "setup: it fails",
+		         c->id);
+	free(state_dir);
+	free(ns);
+}
+
 static void restore_one(struct container *c)
 {
 	store_lock();
@@ -333,6 +350,7 @@ static void restore_one(struct container *c)
 	/* The pidfd first, then the start time: a monitor pid reused in between is refused. */
 	struct pid_pin pin;
 	if (this_boot && monitor > 0 && start != 0 && pid_pin_open(monitor, start, &pin) == 0) {
+		abandon_net_gate(c);
 		pid_t init_pid = runtime_init_pid(c->id);
 		store_lock();
 		if (init_pid > 0) {

@@ -363,10 +363,14 @@ all_traced() {
 # must still answer before the fault is aimed at it: an attach that raced a new thread and
 # left it stopped is undone and tried again (up to 3 times), rather than hanging the command
 # under test.
+# With STRACE_NOFOLLOW=1 only the daemon's threads are traced, not the programs it starts
+# (container monitors, hooks: detached at their execve).
 strace_on() {
 	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
+	local who=(-f -p "$dpid")
+	[ "${STRACE_NOFOLLOW:-0}" = 1 ] && who=(-f -b execve -p "$dpid")
 	for try in 1 2 3; do
-		strace -f -qq -o /dev/null -p "$dpid" "$@" 2>/dev/null &
+		strace -qq -o /dev/null "${who[@]}" "$@" 2>/dev/null &
 		STRACE_PID=$!
 		if poll 10 all_traced "$dpid" && poll 10 timeout 3 "$ISULA" version >/dev/null; then
 			return 0
@@ -382,15 +386,11 @@ none_stopped() {
 }
 # strace_on_quiet ARGS...: strace_on for faults counted from the attach (when=N): the check
 # that the daemon runs sends it no request (a request's writes would be counted), it only
-# waits until no thread is left in a tracing stop. With STRACE_NOFOLLOW=1 only the daemon's
-# threads are traced, not the programs it starts (container monitors, hooks: detached at their
-# execve).
+# waits until no thread is left in a tracing stop. STRACE_NOFOLLOW as for strace_on.
 strace_on_quiet() {
 	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
 	local who=(-f -p "$dpid")
-	if [ "${STRACE_NOFOLLOW:-0}" = 1 ]; then
-		who=(-f -b execve -p "$dpid")
-	fi
+	[ "${STRACE_NOFOLLOW:-0}" = 1 ] && who=(-f -b execve -p "$dpid")
 	for try in 1 2 3; do
 		strace -qq -o /dev/null "${who[@]}" "$@" 2>/dev/null &
 		STRACE_PID=$!
