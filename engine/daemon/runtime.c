@@ -465,6 +465,27 @@ static int check_hooks_kept(const struct container *c, char *err, size_t errlen)
 	return ret;
 }
 
+static void remove_cgroups(const struct container *c);
+
+/* A monitor that was killed leaves its cgroups and the container's (liblxc removes them on a
+ * clean exit), and liblxc refuses to start in an existing monitor cgroup ("Failed to create
+ * monitor cgroup": every later start and restart failed). Removed first, once the processes
+ * left in them (the init, killed with its monitor) are gone; a few rmdirs of nothing else. */
+static void remove_stale_cgroups(const struct container *c)
+{
+	char *cg = container_cgroup_rel(c);
+	char mon[600];
+	snprintf(mon, sizeof(mon), MONITOR_CGROUP "/%s", c->id);
+	for (int i = 0; i < 100; i++) {
+		int left = cgroup_remove_everywhere(mon) + (cg ? cgroup_remove_everywhere(cg) : 0);
+		if (left == 0)
+			break;
+		struct timespec ts = {0, 20 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	free(cg);
+}
+
 int runtime_start(struct container *c, char *err, size_t errlen)
 {
 	char **argv = build_argv(c);
@@ -480,6 +501,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
 		goto out;
 	}
+	remove_stale_cgroups(c);
 	exit_record_clear(state_dir);
 	net_gate_reset(state_dir);
 	const char *stale[] = {"lxc.log", OCI_HOOK_ERROR_FILE};
