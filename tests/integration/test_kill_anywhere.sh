@@ -137,8 +137,8 @@ plan_ops() {
 			local pid
 			pid=$(pid_of "$P")
 			echo "  host kill of $P's init ($pid)" >>"$LOG"
-			[[ "$pid" =~ ^[1-9][0-9]*$ ]] && kill -9 "$pid" 2>/dev/null
-			WANT[$P]=any
+			# (it ran long: the back-off is short, it comes back within the deadline)
+			[[ "$pid" =~ ^[1-9][0-9]*$ ]] && kill -9 "$pid" 2>/dev/null && WANT[$P]=running
 		fi
 	done
 }
@@ -160,7 +160,7 @@ after_start() {
 	local id=$1
 	if [ "$RC" = 0 ]; then
 		WANT[$id]=running
-		[ "${KIND[$id]}" = al ] && WANT[$id]=any
+		[ "${KIND[$id]}" = al ] || [ "${KIND[$id]}" = fl ] && WANT[$id]=any
 		# Its prestart hook ran (if it has one).
 		if [ -f "$H/${TAG[$id]}.json" ] && [ -n "${STARTS[$id]}" ] && [ "$(starts_of "${TAG[$id]}")" -le "${STARTS[$id]}" ]; then
 			bad+=("acknowledged start of ${NAME[$id]} ($id) did not run its prestart hook")
@@ -403,7 +403,11 @@ for ((it = 1; it <= ITER; it++)); do
 			kill -9 "$mon" 2>/dev/null
 			N_MKILL=$((N_MKILL + 1))
 			echo "  SIGKILL of monitor $mon of ${NAME[$mid]} ($mid)" >>"$LOG"
-			[ "${KIND[$mid]}" = al ] || [ "${KIND[$mid]}" = fl ] || WANT[$mid]=stopped
+			case ${KIND[$mid]} in
+			al) WANT[$mid]=running ;; # restarted by its policy
+			fl) ;;
+			*) WANT[$mid]=stopped ;;
+			esac
 			rnd 2
 			[ "$R" = 0 ] && restart_daemon && N_DKILL=$((N_DKILL + 1))
 		fi
