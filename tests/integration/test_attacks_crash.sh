@@ -141,7 +141,7 @@ mkdir -p "$STATE/$id"
 echo '{"partial' >"$STATE/$id/exit.json.tmp99" # the monitor's, killed while writing
 start_daemon main || it_abort "the daemon restarts"
 expect_eq "stale temp files of atomic writes are removed at start" "" \
-	"$(ls "$LCR/$id" "$STATE/$id" | grep '\.tmp[0-9]')"
+	"$(find "$LCR/$id" "$STATE/$id" -name '*.tmp[0-9]*')"
 expect_ok "the container with them is intact" isula start tmpc
 expect_ok "rm -f it" isula rm -f tmpc
 

@@ -22,7 +22,7 @@ it_log "seed $SEED, $ITER iterations (KILL_SEED=$SEED KILL_ITER=$ITER replays)"
 RANDOM=$SEED
 # The default CNI network on: some containers join it (netns files, leases, rules to leave
 # nothing of), the others have --net none.
-IT_NETWORK=1
+export IT_NETWORK=1
 start_daemon main || it_abort "the daemon must start"
 BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
 SD=$(copy_rootfs systemd) || it_abort "a systemd rootfs copy is needed"
@@ -46,7 +46,7 @@ rnd() { R=$((RANDOM % $1)); }
 
 # ------------------------------------------------------------------------------ the model
 # By container ID: what the API acknowledged of it.
-declare -A NAME=() KIND=() TAG=() CHAN=() WANT=() SHARES=() STARTS=()
+declare -A NAME=() KIND=() TAG=() WANT=() SHARES=() STARTS=()
 GONE=()                # IDs whose rm was acknowledged
 declare -A PEND_KIND=() # create not acknowledged (name -> kind): may or may not exist
 N_DKILL=0 N_MKILL=0 N_OPS=0 N_ACKED=0 N_FAILS=0
@@ -122,8 +122,8 @@ plan_ops() {
 			launch "after_nothing" "$ISULA" exec "$P" true
 		elif [ "$R" -lt 56 ] && pick_id; then
 			rnd 1000
-			local v=$((R + 2))
-			launch "after_update $P $v" "$ISULA" update --cpu-shares "$v" "$P"
+			local shares=$((R + 2))
+			launch "after_update $P $shares" "$ISULA" update --cpu-shares "$shares" "$P"
 		elif [ "$R" -lt 64 ] && pick_id; then
 			launch "after_rename $P r$OPN" "$ISULA" rename "$P" "r$OPN"
 		elif [ "$R" -lt 78 ] && pick_id; then
@@ -151,8 +151,6 @@ after_create() {
 	if [ "$RC" = 0 ] && is_hex64 "$OUT"; then
 		id=$OUT
 		NAME[$id]=$name KIND[$id]=$kind TAG[$id]=$name WANT[$id]=stopped SHARES[$id]=0
-		CHAN[$id]=""
-		grep -q -- "$CH/$name:" "$LOG" && CHAN[$id]=$CH/$name
 		unset "PEND_KIND[$name]"
 	fi
 }
@@ -181,7 +179,7 @@ after_rm() {
 		RM_OPEN+=("$1")
 	fi
 }
-forget() { unset "NAME[$1]" "KIND[$1]" "TAG[$1]" "CHAN[$1]" "WANT[$1]" "SHARES[$1]" "STARTS[$1]"; }
+forget() { unset "NAME[$1]" "KIND[$1]" "TAG[$1]" "WANT[$1]" "SHARES[$1]" "STARTS[$1]"; }
 
 # settle_ops: waits for the launched ops and applies their answers.
 settle_ops() {
@@ -201,7 +199,7 @@ settle_ops() {
 # -------------------------------------------------------------------------- the invariants
 # resync: after a restart, what unanswered operations left open is read back from the daemon.
 resync() {
-	local name id kind out
+	local name id kind
 	for name in "${!PEND_KIND[@]}"; do
 		kind=${PEND_KIND[$name]}
 		id=$(ifield "$name" '{{.Id}}')
@@ -209,8 +207,6 @@ resync() {
 		is_hex64 "$id" || continue
 		[ -n "${NAME[$id]:-}" ] && continue
 		NAME[$id]=$name KIND[$id]=$kind TAG[$id]=$name WANT[$id]=any SHARES[$id]=0
-		CHAN[$id]=""
-		grep -q -- "$CH/$name:" "$LOG" && CHAN[$id]=$CH/$name
 		echo "  unanswered create of $name landed: $id" >>"$LOG"
 	done
 	for id in "${RM_OPEN[@]}"; do
@@ -267,7 +263,8 @@ check_line() {
 
 # leftovers: what is on disk or in the kernel that no present container owns.
 leftovers() {
-	local present=" $(ids | tr '\n' ' ') " e b id m
+	local present e b id m
+	present=" $(ids | tr '\n' ' ') "
 	find "$LCR" "$STATE" -name '*.tmp*' 2>/dev/null | sed 's/^/temp file: /'
 	for e in "$LCR"/* "$LCR"/.[!.]*; do
 		[ -e "$e" ] || continue
@@ -323,7 +320,7 @@ no_leftovers() { [ -z "$(leftovers)" ]; }
 
 # check_all DESC: every invariant, each polled up to a deadline.
 check_all() {
-	local desc=$1 id out listed line all=() t0
+	local desc=$1 id listed line all=() t0
 	t0=$(now_us)
 	declare -A first=()
 	# One inspect of them all first; only what does not hold at once is polled one by one.
@@ -376,14 +373,14 @@ monitor_of() {
 bad=() OP_PIDS=() OP_NUMS=() RM_OPEN=()
 sid=$(isula create -t --system-container --name sd --hook-spec "$(spec sd)" --net none \
 	--external-rootfs "$SD" none init) || it_abort "create the systemd container"
-NAME[$sid]=sd KIND[$sid]=sd TAG[$sid]=sd CHAN[$sid]="" WANT[$sid]=stopped SHARES[$sid]=0
+NAME[$sid]=sd KIND[$sid]=sd TAG[$sid]=sd WANT[$sid]=stopped SHARES[$sid]=0
 fid=$(isula create --name flap --restart always --net none --external-rootfs "$BB" none \
 	sh -c 'sleep 2; exit 3') || it_abort "create the flapping always container"
-NAME[$fid]=flap KIND[$fid]=fl TAG[$fid]=flap CHAN[$fid]="" WANT[$fid]=any SHARES[$fid]=0
+NAME[$fid]=flap KIND[$fid]=fl TAG[$fid]=flap WANT[$fid]=any SHARES[$fid]=0
 expect_ok "start the flapping --restart always container" isula start flap
 aid=$(isula run -d --name al0 --restart always --external-rootfs "$BB" none sleep 1000) ||
 	it_abort "run an always container"
-NAME[$aid]=al0 KIND[$aid]=al TAG[$aid]=al0 CHAN[$aid]="" WANT[$aid]=any SHARES[$aid]=0
+NAME[$aid]=al0 KIND[$aid]=al TAG[$aid]=al0 WANT[$aid]=any SHARES[$aid]=0
 
 # ------------------------------------------------------------------------------- the loop
 t_loop=$(now_us)
@@ -391,7 +388,7 @@ for ((it = 1; it <= ITER; it++)); do
 	echo "iteration $it ($((($(now_us) - t_loop) / 1000000)) s)" >>"$LOG"
 	plan_ops
 	rnd 100
-	running=($(isula ps -q --no-trunc 2>/dev/null))
+	mapfile -t running < <(isula ps -q --no-trunc 2>/dev/null)
 	if [ "$R" -lt 20 ] && [ ${#running[@]} -gt 0 ]; then
 		# A running container's monitor is SIGKILLed.
 		rnd ${#running[@]}
