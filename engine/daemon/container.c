@@ -220,6 +220,7 @@ void container_state_gen(yajl_gen g, const struct container *c, bool internal)
 		jg_kbool(g, "ManuallyStopped", s->manually_stopped);
 		jg_kint(g, "MonitorPid", s->monitor_pid);
 		jg_kint(g, "MonitorStartTime", (int64_t)s->monitor_start_time);
+		jg_kstr(g, "MonitorBootId", s->monitor_boot_id[0] ? s->monitor_boot_id : NULL);
 	}
 	yajl_gen_map_close(g);
 }
@@ -402,5 +403,11 @@ int container_state_parse(yajl_val node, struct container_state *s)
 	s->paused = s->status == STATUS_RUNNING && json_get_bool(node, "Paused", false);
 	s->monitor_pid = (pid_t)json_get_int(node, "MonitorPid", 0);
 	s->monitor_start_time = (unsigned long long)json_get_int(node, "MonitorStartTime", 0);
+	/* Kept as written (checked at reattach): a stamp that is not an id is not this boot's. */
+	const char *boot = json_get_str(node, "MonitorBootId");
+	snprintf(s->monitor_boot_id, sizeof(s->monitor_boot_id), "%s",
+	         !boot                        ? ""
+	         : strlen(boot) > BOOT_ID_LEN ? "?"
+	                                      : boot);
 	return 0;
 }

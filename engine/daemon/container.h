@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/idgen.h"
+#include "host/boot_id.h"
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
 #include "net_config.h"
@@ -89,6 +90,9 @@ struct container_state {
 	bool paused;           /* running, with its cgroup frozen */
 	pid_t monitor_pid;
 	unsigned long long monitor_start_time; /* /proc/PID/stat starttime, guards PID reuse */
+	/* The boot the monitor ran in (host/boot_id.h): a pid and start time of another boot
+	 * can name a stranger. "" in records of versions before it was kept. */
+	char monitor_boot_id[BOOT_ID_LEN + 1];
 };
 
 struct container {

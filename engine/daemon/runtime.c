@@ -145,8 +145,11 @@ static void push_stdio_options(char ***margv, const struct container *c, const c
 	}
 }
 
+/* The monitor starts the container only once it reads "g" on fd 3 (go_fd here): after the
+ * daemon has recorded it, so that a daemon killed in between leaves no container running
+ * that the next daemon cannot find (the monitor sees EOF and exits). */
 static pid_t spawn_monitor(const struct container *c, const char *state_dir, char **argv,
-                           int log_fd)
+                           int log_fd, int go_fd)
 {
 	char **margv = NULL;
 	strv_push(&margv, "isulad-monitor");
@@ -154,14 +157,16 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	strv_push(&margv, c->id);
 	strv_push(&margv, g_paths.lxcpath);
 	strv_push(&margv, state_dir);
+	strv_push(&margv, "--go-fd");
+	strv_push(&margv, "3");
 	push_stdio_options(&margv, c, state_dir);
 	strv_push(&margv, "--");
 	for (size_t i = 0; argv[i]; i++)
 		strv_push(&margv, argv[i]);
 	/* SIGPIPE back at its default matters: the container inherits it (`yes | head`). */
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int stdio[3] = {null_fd, log_fd, log_fd};
-	pid_t pid = null_fd < 0 ? -1 : spawn_with_stdio(g_runtime.monitor_path, margv, stdio);
+	int fds[4] = {null_fd, log_fd, log_fd, go_fd};
+	pid_t pid = null_fd < 0 ? -1 : spawn_with_fds(g_runtime.monitor_path, margv, fds, 4);
 	if (null_fd >= 0)
 		close(null_fd);
 	strv_free(margv);
@@ -232,6 +237,8 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	clock_gettime(CLOCK_REALTIME, &c->state.started_at);
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = pid_start_time(monitor);
+	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
+	         monitor > 0 ? boot_id_current() : "");
 	c->state.paused = false;
 	store_save_state(c);
 	char pid[16];
@@ -248,6 +255,14 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 	struct lxc_container *ct = open_lxc(c->id);
 	int64_t deadline = monotonic_ms() + g_runtime.start_timeout_ms;
 	int ret = -1;
+	if (!ct) {
+		/* Nothing could tell when it runs, nor stop it later: the monitor goes now (its
+		 * init with it), rather than a container running that the daemon calls stopped. */
+		snprintf(err, errlen, "Start container error: liblxc cannot open container %s",
+		         c->id);
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+			waitpid(monitor, NULL, 0);
+	}
 	while (ct) {
 		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 		if (poll(&pfd, 1, 1) > 0) {
@@ -454,11 +469,32 @@ static int check_hooks_kept(const struct container *c, char *err, size_t errlen)
 	return ret;
 }
 
+static void remove_cgroups(const struct container *c);
+
+/* A monitor that was killed leaves its cgroups and the container's (liblxc removes them on a
+ * clean exit), and liblxc refuses to start in an existing monitor cgroup ("Failed to create
+ * monitor cgroup": every later start and restart failed). Removed first, once the processes
+ * left in them (the init, killed with its monitor) are gone; a few rmdirs of nothing else. */
+static void remove_stale_cgroups(const struct container *c)
+{
+	char *cg = container_cgroup_rel(c);
+	char mon[600];
+	snprintf(mon, sizeof(mon), MONITOR_CGROUP "/%s", c->id);
+	for (int i = 0; i < 100; i++) {
+		int left = cgroup_remove_everywhere(mon) + (cg ? cgroup_remove_everywhere(cg) : 0);
+		if (left == 0)
+			break;
+		struct timespec ts = {0, 20 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	free(cg);
+}
+
 int runtime_start(struct container *c, char *err, size_t errlen)
 {
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
-	int ret = -1, log_fd = -1, pidfd = -1;
+	int ret = -1, log_fd = -1, pidfd = -1, go[2] = {-1, -1};
 	bool channel_mounted = false;
 	struct net_pending *net = NULL;
 	struct phase_timer pt;
@@ -472,6 +508,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
 		goto out;
 	}
+	remove_stale_cgroups(c);
 	exit_record_clear(state_dir);
 	net_gate_reset(state_dir);
 	const char *stale[] = {"lxc.log", OCI_HOOK_ERROR_FILE};
@@ -498,7 +535,13 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open the monitor log: %s", strerror(errno));
 		goto out;
 	}
-	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd);
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "cannot make a pipe for the container monitor: %s",
+		         strerror(errno));
+		goto out;
+	}
+	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd, go[0]);
+	close(go[0]);
 	if (monitor < 0) {
 		snprintf(err, errlen, "cannot fork the container monitor: %s", strerror(errno));
 		goto out;
@@ -511,13 +554,35 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		waitpid(monitor, NULL, 0);
 		goto out;
 	}
-	/* Recorded before waiting, so a daemon killed right now still finds the monitor. */
+	/* Recorded (on disk) before the container may start, so a daemon killed from now on
+	 * finds the monitor again. */
 	store_lock();
 	c->state.monitor_pid = monitor;
 	c->state.monitor_start_time = pid_start_time(monitor);
+	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
+	         boot_id_current());
 	c->state.manually_stopped = false;
 	store_save_state(c);
 	store_unlock();
+	if (store_save_result(c) < 0 || write(go[1], "g", 1) != 1) {
+		snprintf(err, errlen,
+		         "Start container error: cannot record the container's monitor: %s",
+		         strerror(errno));
+		close(go[1]);
+		go[1] = -1;
+		waitpid(monitor, NULL, 0); /* it sees EOF and exits without starting anything */
+		close(pidfd);
+		pidfd = -1;
+		store_lock();
+		c->state.monitor_pid = 0;
+		c->state.monitor_start_time = 0;
+		c->state.monitor_boot_id[0] = '\0';
+		store_save_state(c);
+		store_unlock();
+		goto out;
+	}
+	close(go[1]);
+	go[1] = -1;
 	phase_timer_mark(&pt, "record-monitor");
 	if (net) {
 		char net_err[1024] = "";
@@ -551,6 +616,8 @@ out:
 	}
 	if (log_fd >= 0)
 		close(log_fd);
+	if (go[1] >= 0)
+		close(go[1]);
 	strv_free(argv);
 	free(state_dir);
 	return ret;
@@ -807,6 +874,11 @@ static void recover_one(const char *name)
 		container_free(c);
 	} else {
 		sweep_temp_files(dir);
+		/* exit.json is written (atomically) by the monitor, which can be killed too. */
+		char *state = store_state_dir(id);
+		if (state)
+			sweep_temp_files(state);
+		free(state);
 	}
 	free(v2);
 	free(dir);

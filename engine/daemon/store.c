@@ -177,6 +177,12 @@ int store_rename(struct container *c, const char *name, char **old_name, char *e
 		snprintf(err, errlen, "cannot save the new name: %s", strerror(saved));
 		return -EIO;
 	}
+	/* The rename of config.v2.json into place lasts a power loss once its dir is synced
+	 * (a state save does not sync it: the state of a run does not outlive the boot). */
+	char *dir = store_container_dir(c->id);
+	if (dir && fsync_dir(dir) < 0 && errno != ENOENT)
+		LOG_WARN("cannot sync %s: %s", dir, strerror(errno));
+	free(dir);
 	store_lock();
 	store_broadcast();
 	store_unlock();

@@ -15,6 +15,7 @@
 #include "events.h"
 #include "core/log.h"
 #include "container_net.h"
+#include "engine/net_gate.h"
 #include "runtime.h"
 #include "container_cgroup.h"
 #include "store.h"
@@ -179,6 +180,7 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	s->paused = false;
 	s->monitor_pid = 0;
 	s->monitor_start_time = 0;
+	s->monitor_boot_id[0] = '\0';
 	if (should_restart(c, rec)) {
 		int64_t ran = timespec_ms(&s->finished_at) - timespec_ms(&s->started_at);
 		if (ran >= BACKOFF_RESET_AFTER_MS || c->restart_delay_ms == 0)
@@ -317,16 +319,39 @@ void supervisor_stop(void)
 	close(g_wakefd);
 }
 
+/* A start on a CNI network whose daemon was killed during the ADD: its init waits for a gate
+ * nobody opens, and liblxc answers no command until the start timeout (the restore would wait
+ * as long). That start was never answered: it fails now. */
+static void abandon_net_gate(const struct container *c)
+{
+	char *ns = container_net_ns_path(c->id);
+	char *state_dir = ns && path_exists(ns) ? store_state_dir(c->id) : NULL;
+	if (state_dir &&
+	    net_gate_abandon(state_dir, "the daemon restarted during the network setup") == 1)
+		LOG_WARN("container %s: its start was cut by a daemon restart during the network "
+		         "setup: it fails",
+		         c->id);
+	free(state_dir);
+	free(ns);
+}
+
 static void restore_one(struct container *c)
 {
 	store_lock();
 	pid_t monitor = c->state.monitor_pid;
 	unsigned long long start = c->state.monitor_start_time;
 	bool was_running = c->state.status == STATUS_RUNNING;
+	/* A record of another boot: its pid and start time may well name a process of this
+	 * boot (early pids and start times repeat from boot to boot), never its monitor. */
+	bool this_boot = boot_id_is_current(c->state.monitor_boot_id);
 	store_unlock();
+	if (monitor > 0 && !this_boot)
+		LOG_WARN("container %s: its monitor %d ran in another boot: not reattached", c->id,
+		         monitor);
 	/* The pidfd first, then the start time: a monitor pid reused in between is refused. */
 	struct pid_pin pin;
-	if (monitor > 0 && start != 0 && pid_pin_open(monitor, start, &pin) == 0) {
+	if (this_boot && monitor > 0 && start != 0 && pid_pin_open(monitor, start, &pin) == 0) {
+		abandon_net_gate(c);
 		pid_t init_pid = runtime_init_pid(c->id);
 		store_lock();
 		if (init_pid > 0) {

@@ -97,7 +97,7 @@ static int exit_code_from_lxc(int status)
 }
 
 /* The options between STATE_DIR and "--"; returns the index of "--", or -1. */
-static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts *o)
+static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts *o, int *go_fd)
 {
 	for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
 		if (strcmp(argv[i], "--stdin-once") == 0) {
@@ -113,6 +113,9 @@ static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts
 			o->log_path = v;
 		else if (strcmp(argv[i], "--stdin") == 0)
 			o->stdin_fifo = v;
+		else if (strcmp(argv[i], "--go-fd") == 0 && parse_int64(v, &n) == 0 && n >= 3 &&
+		         n < 1024)
+			*go_fd = (int)n;
 		else if (strcmp(argv[i], "--log-max-size") == 0 && parse_int64(v, &n) == 0)
 			o->log_max_size = n;
 		else if (strcmp(argv[i], "--log-max-file") == 0 && parse_int64(v, &n) == 0 &&
@@ -124,10 +127,30 @@ static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts
 	return i < argc ? i : -1;
 }
 
+/* --go-fd: the daemon writes "g" once it has recorded this monitor; EOF first means it died
+ * before (or gave up the start): a container it could not find again must not run. */
+static bool daemon_says_go(int go_fd)
+{
+	if (go_fd < 0)
+		return true;
+	char b = 0;
+	ssize_t n;
+	do
+		n = read(go_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	close(go_fd);
+	if (n == 1 && b == 'g')
+		return true;
+	fprintf(stderr, "isulad-monitor: the daemon did not record this start: not started\n");
+	return false;
+}
+
 static int run_container(const char *name, const char *lxcpath, const char *state_dir,
-                         struct monitor_stdio_opts *o, char **argv)
+                         struct monitor_stdio_opts *o, int go_fd, char **argv)
 {
 	setsid();
+	if (!daemon_says_go(go_fd))
+		return 1;
 	struct lxc_container *c = lxc_container_new(name, lxcpath);
 	if (!c) {
 		fprintf(stderr, "isulad-monitor: cannot load container %s in %s\n", name, lxcpath);
@@ -193,10 +216,12 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
 		return proc_rw_hook(argc - 2, argv + 2);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
-	int dashes =
-	    argc >= 7 && strcmp(argv[1], "start") == 0 ? parse_options(argc, argv, 5, &o) : -1;
+	int go_fd = -1;
+	int dashes = argc >= 7 && strcmp(argv[1], "start") == 0
+	                 ? parse_options(argc, argv, 5, &o, &go_fd)
+	                 : -1;
 	if (dashes > 0 && dashes + 1 < argc)
-		return run_container(argv[2], argv[3], argv[4], &o, argv + dashes + 1);
+		return run_container(argv[2], argv[3], argv[4], &o, go_fd, argv + dashes + 1);
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE]\n"
 	                "       isulad-monitor oci-hooks prestart|poststart|poststop BUNDLE "

@@ -27,6 +27,20 @@ int net_gate_release(const char *state_dir, const char *why)
 	return gate_file(state_dir, NET_FAILED_FILE, why);
 }
 
+int net_gate_abandon(const char *state_dir, const char *why)
+{
+	char *ready = path_join(state_dir, NET_READY_FILE);
+	char *failed = path_join(state_dir, NET_FAILED_FILE);
+	int ret = -1;
+	if (ready && failed)
+		ret = path_exists(ready) || path_exists(failed) ? 0 : 1;
+	free(ready);
+	free(failed);
+	if (ret == 1 && net_gate_release(state_dir, why) < 0)
+		ret = -1;
+	return ret;
+}
+
 void net_gate_reset(const char *state_dir)
 {
 	const char *names[] = {NET_READY_FILE, NET_FAILED_FILE};

@@ -12,6 +12,10 @@
 
 /* Daemon side: opens the gate (why NULL) or closes it for good with why; 0 or -1. */
 int net_gate_release(const char *state_dir, const char *why);
+/* Daemon side, at a restart: a start whose daemon died before deciding would wait until its
+ * limit (and liblxc answer no command meanwhile); closes the gate with why unless it was
+ * decided. 1 if it closed it, 0 if it was decided, -1 on error. */
+int net_gate_abandon(const char *state_dir, const char *why);
 /* Daemon side, before a start: removes the last start's gate files. */
 void net_gate_reset(const char *state_dir);
 /* Hook side: 0 once ready, -1 when failed or after limit_ms. */

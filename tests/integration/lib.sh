@@ -16,6 +16,7 @@
 #   wait_for DESC TIMEOUT CMD...       CMD succeeds within TIMEOUT s (polled every 0.1 s)
 #   poll TIMEOUT CMD...                the same without counting (returns 0/1)
 #   assert_no_leftovers [NAME...]      no container cgroups, dirs or mounts left behind
+#   strace_on ARGS... / strace_off     strace (with ARGS, e.g. fault injection) on the daemon
 #   it_on_cleanup CMD                  cleanup also runs CMD (eval'd), after the daemons stop
 #   it_finish                          clean up, print "N passed, N failed", exit 1 on failures
 #
@@ -346,6 +347,68 @@ kill_daemon() {
 	DAEMON_PID[$1]=""
 }
 
+# -------------------------------------------------------------------------------- strace
+# Faults injected into the current daemon's syscalls (strace --inject): strace_on ARGS...
+# attaches, strace_off detaches (cleanup does too).
+
+STRACE_PID=""
+# all_traced PID: every thread of PID has a tracer.
+all_traced() {
+	local t
+	for t in /proc/"$1"/task/*/status; do
+		grep -q '^TracerPid:[[:space:]]*[1-9]' "$t" 2>/dev/null || return 1
+	done
+}
+# strace_on ARGS...: strace (with ARGS) attached to every thread of the current daemon, which
+# must still answer before the fault is aimed at it: an attach that raced a new thread and
+# left it stopped is undone and tried again (up to 3 times), rather than hanging the command
+# under test.
+# With STRACE_NOFOLLOW=1 only the daemon's threads are traced, not the programs it starts
+# (container monitors, hooks: detached at their execve).
+strace_on() {
+	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
+	local who=(-f -p "$dpid")
+	[ "${STRACE_NOFOLLOW:-0}" = 1 ] && who=(-f -b execve -p "$dpid")
+	for try in 1 2 3; do
+		strace -qq -o /dev/null "${who[@]}" "$@" 2>/dev/null &
+		STRACE_PID=$!
+		if poll 10 all_traced "$dpid" && poll 10 timeout 3 "$ISULA" version >/dev/null; then
+			return 0
+		fi
+		it_log "strace attach $try left the daemon unanswering: again"
+		strace_off
+	done
+	fail "strace attaches to the daemon, which still answers"
+}
+# none_stopped PID: no thread of PID sits in a tracing stop (state t).
+none_stopped() {
+	! grep -q '^State:[[:space:]]*t' /proc/"$1"/task/*/status 2>/dev/null
+}
+# strace_on_quiet ARGS...: strace_on for faults counted from the attach (when=N): the check
+# that the daemon runs sends it no request (a request's writes would be counted), it only
+# waits until no thread is left in a tracing stop. STRACE_NOFOLLOW as for strace_on.
+strace_on_quiet() {
+	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
+	local who=(-f -p "$dpid")
+	[ "${STRACE_NOFOLLOW:-0}" = 1 ] && who=(-f -b execve -p "$dpid")
+	for try in 1 2 3; do
+		strace -qq -o /dev/null "${who[@]}" "$@" 2>/dev/null &
+		STRACE_PID=$!
+		if poll 10 all_traced "$dpid" && poll 10 none_stopped "$dpid"; then
+			return 0
+		fi
+		it_log "strace attach $try left a daemon thread stopped: again"
+		strace_off
+	done
+	fail "strace attaches to the daemon, which still runs"
+}
+strace_off() {
+	[ -n "$STRACE_PID" ] || return 0
+	kill -TERM "$STRACE_PID" 2>/dev/null
+	wait "$STRACE_PID" 2>/dev/null
+	STRACE_PID=""
+}
+
 # ------------------------------------------------------------------------------- cleanup
 
 # Container ids on disk for daemon NAME (works without the daemon).
@@ -442,6 +505,7 @@ it_cleanup() {
 	IT_CLEANED=1
 	trap '' INT TERM HUP
 	[ -n "$IT_TMP" ] && [ -d "$IT_TMP" ] || return 0
+	strace_off
 	local name ids lcr id pid
 	for name in "${IT_DAEMONS[@]}"; do
 		use_daemon "$name"
@@ -525,7 +589,10 @@ assert_no_leftovers() {
 	fi
 	for name in "${names[@]}"; do
 		local d=$IT_TMP/daemon-$name
-		left=$(find "$d/graph/engines/lcr" "$d/state" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)
+		# (state/netns is the daemon's own dir of netns files: it must be empty)
+		left=$(find "$d/graph/engines/lcr" "$d/state" -mindepth 1 -maxdepth 1 -type d \
+			! -path "$d/state/netns" 2>/dev/null
+			find "$d/state/netns" -mindepth 1 2>/dev/null)
 		if [ -z "$left" ]; then
 			pass "no container dirs left in $name's graph and state"
 		else

@@ -29,38 +29,6 @@ spec() {
 	echo "$H/$1.json"
 }
 
-STRACE_PID=""
-# all_traced PID: every thread of PID has a tracer.
-all_traced() {
-	local t
-	for t in /proc/"$1"/task/*/status; do
-		grep -q '^TracerPid:[[:space:]]*[1-9]' "$t" 2>/dev/null || return 1
-	done
-}
-# strace_on ARGS...: strace (with ARGS) attached to every thread of the current daemon, which
-# must still answer before the fault is aimed at it: an attach that raced a new thread and
-# left it stopped is undone and tried again (up to 3 times), rather than hanging the command
-# under test.
-strace_on() {
-	local dpid=${DAEMON_PID[$CUR_DAEMON]} try
-	for try in 1 2 3; do
-		strace -f -qq -o /dev/null -p "$dpid" "$@" 2>/dev/null &
-		STRACE_PID=$!
-		if poll 10 all_traced "$dpid" && poll 10 timeout 3 "$ISULA" version >/dev/null; then
-			return 0
-		fi
-		it_log "strace attach $try left the daemon unanswering: again"
-		strace_off
-	done
-	fail "strace attaches to the daemon, which still answers"
-}
-strace_off() {
-	[ -n "$STRACE_PID" ] || return 0
-	kill -TERM "$STRACE_PID" 2>/dev/null
-	wait "$STRACE_PID" 2>/dev/null
-	STRACE_PID=""
-}
-it_on_cleanup strace_off
 
 # restart_main: the daemon is dead (or is killed now); a new one starts on the same dirs.
 restart_main() {
@@ -134,14 +102,46 @@ for n in 1 2 3 4 5 6; do
 	[ "$acked" = 1 ] && break
 done
 
+# --------------------------------------------------- §4.4 SIGKILL at each rename of a start
+# The daemon's own renames (the monitor is not traced): the state that records the monitor is
+# one of them. Whatever the moment, after a restart Running tells the truth: a container
+# never runs unknown to the daemon.
+procs_of() { find "$CGROOT/pids/$IT_CGNAME/$1" -name cgroup.procs -exec cat {} + 2>/dev/null; }
+truthful() {
+	local run
+	run=$(isula inspect -f '{{.State.Running}}' "$1" 2>/dev/null)
+	{ [ "$run" = true ] && [ -n "$(procs_of "$1")" ]; } ||
+		{ [ "$run" = false ] && [ -z "$(procs_of "$1")" ]; }
+}
+sid=$(isula create --name st --external-rootfs "$BB" none sleep 1000)
+for n in 1 2 3 4 5 6; do
+	STRACE_NOFOLLOW=1 strace_on -e trace=rename -e inject=rename:signal=SIGKILL:when=$n
+	run_capture timeout 60 "$ISULA" start st
+	[ "$LAST_RC" -eq 0 ] && acked=1 || acked=0
+	restart_main
+	if poll 10 truthful "$sid"; then
+		pass "start killed at rename $n: after a restart, Running iff its init runs"
+	else
+		fail "start killed at rename $n: after a restart, Running iff its init runs" \
+			"$(isula inspect -f '{{.State.Status}} {{.State.Pid}}' st) procs: $(procs_of "$sid")"
+	fi
+	[ "$acked" = 1 ] && expect_eq "start killed at rename $n: the acknowledged start runs" \
+		true "$(isula inspect -f '{{.State.Running}}' st)"
+	isula stop -t 0 st >/dev/null 2>&1
+	[ "$acked" = 1 ] && break
+done
+isula rm -f st >/dev/null
+
 # ------------------------------------------------------------- stale temp files are swept
 id=$(isula create --name tmpc --external-rootfs "$BB" none sleep 1000)
 kill_daemon main
 echo '{"partial' >"$LCR/$id/config.v2.json.tmp4242"
 echo '{"partial' >"$LCR/$id/hostconfig.json.tmp77"
+mkdir -p "$STATE/$id"
+echo '{"partial' >"$STATE/$id/exit.json.tmp99" # the monitor's, killed while writing
 start_daemon main || it_abort "the daemon restarts"
 expect_eq "stale temp files of atomic writes are removed at start" "" \
-	"$(ls "$LCR/$id" | grep '\.tmp[0-9]')"
+	"$(find "$LCR/$id" "$STATE/$id" -name '*.tmp[0-9]*')"
 expect_ok "the container with them is intact" isula start tmpc
 expect_ok "rm -f it" isula rm -f tmpc
 
@@ -181,6 +181,36 @@ restart_main
 expect_eq "the new name survives a daemon restart" "slow2" \
 	"$(isula inspect -f '{{.Name}}' slow2 2>/dev/null)"
 isula rm -f slow2 other >/dev/null
+
+# ------------------------- SIGKILL while a start waits for its network: the restart is quick
+# Every program the daemon starts (the monitor, the CNI plugins) is held 3 s after its
+# execve; the daemon is killed while the start waits for the CNI ADD. The init waits for a
+# network gate the dead daemon never opens, and liblxc answers no command meanwhile: the
+# next daemon must not wait for it (it did, up to the 2-minute start timeout).
+IT_NETWORK=1 start_daemon net || it_abort "a daemon with the default network starts"
+nid=$(isula create --name n1 --external-rootfs "$BB" none sleep 1000)
+strace_on -e trace=execve -e inject=execve:delay_exit=3000000
+isula start n1 >/dev/null 2>&1 &
+starter=$!
+# monitor_recorded: the monitor runs and the state names it.
+monitor_recorded() {
+	pgrep -f "isulad-monitor start $nid" >/dev/null &&
+		grep -q '"MonitorPid":[1-9]' "$LCR/$nid/config.v2.json" 2>/dev/null
+}
+wait_for "the start has made its netns and recorded its monitor" 10 eval \
+	'test -e "$STATE/netns/$nid" && monitor_recorded'
+kill_daemon net
+strace_off
+wait "$starter" 2>/dev/null
+t0=$(now_us)
+IT_NETWORK=1 start_daemon net || it_abort "the daemon with the network restarts"
+pass "the daemon comes up in $((($(now_us) - t0) / 1000)) ms (< 5 s)"
+wait_for "the cut start ends: the container is exited" 20 is_status n1 exited
+expect_match "the daemon says why" "restart during the network setup" \
+	"$(grep "$nid" "$GRAPH/isulad.log")"
+expect_ok "it starts now" isula start n1
+expect_ok "rm -f it" isula rm -f n1
+use_daemon main
 
 assert_no_leftovers
 it_finish

@@ -102,6 +102,38 @@ expect_eq "after SIGTERM restart: running with the same Pid" "running $pid" \
 expect_ok "kill works on the reattached container" isula kill survivor
 expect_eq "killed: ExitCode 137" 137 "$(ifield survivor '{{.State.ExitCode}}')"
 
+# ------------------------------------------- a record of another boot is never reattached
+# After a host reboot the state says "running" with a monitor pid and start time that a
+# process of the new boot can have too. Stand-in: the record's boot id is rewritten while the
+# daemon is down, so its (live) monitor is that stranger: it must not be reattached to, nor
+# touched.
+bid=$(isula run -d --name other-boot --external-rootfs "$BB" none sleep 300)
+bpid=$(pid_of other-boot)
+bmon=$(awk '{ print $4 }' "/proc/$bpid/stat" 2>/dev/null)
+expect_eq "the state records this boot's id with the monitor" \
+	"$(cat /proc/sys/kernel/random/boot_id)" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["State"]["MonitorBootId"])' \
+		"$LCR/$bid/config.v2.json" 2>&1)"
+kill_daemon a
+python3 - "$LCR/$bid/config.v2.json" <<'EOF'
+import json, sys, uuid
+p = sys.argv[1]
+d = json.load(open(p))
+d["State"]["MonitorBootId"] = str(uuid.uuid4())
+json.dump(d, open(p, "w"))
+EOF
+start_daemon a || it_abort "daemon a restarts"
+expect_eq "another boot's record: not running, no pid" "exited 0" \
+	"$(ifield other-boot '{{.State.Status}} {{.State.Pid}}')"
+expect_match "the daemon says why" "ran in another boot: not reattached" \
+	"$(grep "$bid" "$GRAPH/isulad.log")"
+pid_alive "$bmon" && pid_alive "$bpid" &&
+	pass "the stranger (its monitor and init) is left alone" ||
+	fail "the stranger (its monitor and init) is left alone" "monitor '$bmon', init '$bpid'"
+lxc-stop -k -n "$bid" -P "$LCR" >/dev/null 2>&1
+expect_pid_gone "(the stand-in stranger is stopped by hand)" "$bpid"
+expect_ok "rm of the container of another boot" isula rm -f other-boot
+
 # ------------------------------------------------------------- two daemons side by side
 start_daemon b || it_abort "daemon b must start"
 bid=$(isula run -d --name only-in-b --external-rootfs "$BB" none sleep 300)
