@@ -211,12 +211,14 @@ FUZZ_LIB_lxcfs := host/cpuset host/cgroup_mounts host/mountinfo core/fileutil co
 FUZZ_OBJ_lxcfs := lxcfs/cgroup_parse lxcfs/proc_parse lxcfs/cpuinfo_render lxcfs/meminfo_render \
 	lxcfs/stat_render lxcfs/disk_render
 FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units core/strbuf \
+	host/seccomp_json \
 	engine/restart_policy engine/oci_hooks core/fileutil host/capabilities host/cgroup_info \
 	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
 	engine/device_spec engine/host_channel engine/ns_change_opt engine/port_spec \
 	host/cgroup_mounts host/mountinfo host/ns_exec
 FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
-	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files
+	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files \
+	engine/daemon/ns_modes
 FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)
 FUZZ_OBJ_update_body := $(FUZZ_OBJ_create_body) engine/daemon/update_config
 FUZZ_LIB_filters := engine/list_filter core/json core/strv core/utf8 core/strbuf

@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include "core/json.h"
-#include "engine/lxc_conf.h"
-#include "store.h"
 
 #define JOIN_PREFIX "container:"
 
@@ -25,7 +23,7 @@ static char *const *slot(const struct ns_modes *m, size_t k)
 	return (char *const *)((const char *)m + g_kinds[k].off);
 }
 
-static bool is_own(const char *v)
+bool ns_modes_is_own(const char *v)
 {
 	return !v || !*v || strcmp(v, "private") == 0 || strcmp(v, "shareable") == 0;
 }
@@ -66,14 +64,14 @@ int ns_modes_validate(const struct ns_modes *m, bool system_container, char *err
 		         g_kinds[k].flag, v, ipc ? " (or private, shareable)" : "");
 		return -1;
 	}
-	if (system_container && !is_own(m->uts)) {
+	if (system_container && !ns_modes_is_own(m->uts)) {
 		snprintf(err, errlen,
 		         "--uts %s cannot be used with --system-container: its init sets the "
 		         "hostname of the UTS namespace it is in",
 		         m->uts);
 		return -1;
 	}
-	if (system_container && !is_own(m->pid)) {
+	if (system_container && !ns_modes_is_own(m->pid)) {
 		snprintf(err, errlen,
 		         "--pid %s cannot be used with --system-container: its init must be pid 1 "
 		         "of a pid namespace of its own",
@@ -83,62 +81,27 @@ int ns_modes_validate(const struct ns_modes *m, bool system_container, char *err
 	return 0;
 }
 
-/* The init pid of the running container NAME, or 0 with err. */
-static pid_t joined_pid(const char *flag, const char *mode, char *err, size_t errlen)
-{
-	struct error e;
-	struct container *o = store_lookup(mode + strlen(JOIN_PREFIX), &e);
-	if (!o) {
-		snprintf(err, errlen, "%s %s: %s", flag, mode, e.msg);
-		return 0;
-	}
-	store_lock();
-	pid_t pid = o->state.status == STATUS_RUNNING ? o->state.pid : 0;
-	store_unlock();
-	store_put(o);
-	if (pid <= 0)
-		snprintf(err, errlen, "%s %s: container %s is not running", flag, mode,
-		         mode + strlen(JOIN_PREFIX));
-	return pid;
-}
-
-int ns_modes_check_joined(const struct ns_modes *m, char *err, size_t errlen)
-{
-	for (size_t k = 0; k < N_KINDS; k++) {
-		const char *v = *slot(m, k);
-		if (v && strncmp(v, JOIN_PREFIX, strlen(JOIN_PREFIX)) == 0 &&
-		    joined_pid(g_kinds[k].flag, v, err, errlen) <= 0)
-			return -1;
-	}
-	return 0;
-}
-
-void ns_modes_lxc_config(struct strbuf *f, const struct ns_modes *m, bool user_ns)
-{
-	char keep[32] = "";
-	for (size_t k = 0; k < N_KINDS; k++) {
-		const char *v = *slot(m, k);
-		if (is_own(v))
-			continue;
-		if (strcmp(v, "host") == 0) {
-			size_t n = strlen(keep);
-			snprintf(keep + n, sizeof(keep) - n, "%s%s", n ? " " : "", g_kinds[k].kind);
-			continue;
-		}
-		char why[256];
-		pid_t pid = joined_pid(g_kinds[k].flag, v, why, sizeof(why));
-		char key[64];
-		snprintf(key, sizeof(key), "lxc.namespace.share.%s", g_kinds[k].kind);
-		/* A container that stopped meanwhile: the start fails on this line, named. */
-		lxc_conf_line(f, key, "/proc/%d/ns/%s", pid > 0 ? (int)pid : 0, g_kinds[k].kind);
-	}
-	/* liblxc clones every namespace not kept, a user namespace too: without a mapping of its
-	 * own (user_ns) the host's is kept with the others. */
-	if (keep[0])
-		lxc_conf_line(f, "lxc.namespace.keep", "%s%s", keep, user_ns ? "" : " user");
-}
-
 bool ns_modes_own_uts(const struct ns_modes *m)
 {
-	return is_own(m->uts);
+	return ns_modes_is_own(m->uts);
+}
+
+size_t ns_modes_count(void)
+{
+	return N_KINDS;
+}
+
+const char *ns_modes_kind(size_t k)
+{
+	return g_kinds[k].kind;
+}
+
+const char *ns_modes_flag(size_t k)
+{
+	return g_kinds[k].flag;
+}
+
+const char *ns_modes_value(const struct ns_modes *m, size_t k)
+{
+	return *slot(m, k);
 }

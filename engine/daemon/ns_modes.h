@@ -23,11 +23,18 @@ void ns_modes_free(struct ns_modes *m);
 /* Each value well-formed (a system container keeps its own pid namespace: its init must be
  * pid 1); -1 with err naming the flag and value. */
 int ns_modes_validate(const struct ns_modes *m, bool system_container, char *err, size_t errlen);
-/* Before a start: every container:NAME exists and runs. */
+/* ns_modes_join.c. Before a start: every container:NAME exists and runs. */
 int ns_modes_check_joined(const struct ns_modes *m, char *err, size_t errlen);
 /* liblxc's lines for them (nothing for the container's own); user_ns: the container has a
  * user namespace of its own (--user-remap). */
 void ns_modes_lxc_config(struct strbuf *f, const struct ns_modes *m, bool user_ns);
+/* The three kinds, for ns_modes_join.c: count, "pid", "--pid", a container's value. */
+size_t ns_modes_count(void);
+const char *ns_modes_kind(size_t k);
+const char *ns_modes_flag(size_t k);
+const char *ns_modes_value(const struct ns_modes *m, size_t k);
+/* "", NULL, private, shareable: the container's own namespace. */
+bool ns_modes_is_own(const char *v);
 /* Whether the container has its own UTS namespace (then, only then, its hostname is set). */
 bool ns_modes_own_uts(const struct ns_modes *m);
 
