@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/fileutil.h"
@@ -33,6 +34,31 @@ static unsigned long kept_flags(const struct statvfs *sv)
 	return f;
 }
 
+/* In the container's mount namespace (its init is pid): each listed path read-only. */
+static int remount_all(char *list, int64_t pid)
+{
+	char ns[64];
+	snprintf(ns, sizeof(ns), "/proc/%lld/ns/mnt", (long long)pid);
+	int fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0) {
+		fprintf(stderr, "ro-remount-hook: cannot enter %s: %s\n", ns, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	char *save = NULL;
+	for (char *p = strtok_r(list, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		struct statvfs sv;
+		if (p[0] != '/' || statvfs(p, &sv) < 0 ||
+		    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(&sv), NULL) <
+		        0) {
+			fprintf(stderr, "ro-remount-hook: cannot make %s read-only: %s\n", p,
+			        p[0] == '/' ? strerror(errno) : "not an absolute path");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int monitor_ro_remount_hook(const char *file)
 {
 	const char *pid_s = getenv("LXC_PID");
@@ -47,30 +73,16 @@ int monitor_ro_remount_hook(const char *file)
 		fprintf(stderr, "ro-remount-hook: cannot read %s: %s\n", file, strerror(errno));
 		return 1;
 	}
-	char ns[64];
-	snprintf(ns, sizeof(ns), "/proc/%lld/ns/mnt", (long long)pid);
-	int fd = open(ns, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0) {
-		fprintf(stderr, "ro-remount-hook: cannot enter %s: %s\n", ns, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(list);
-		return 1;
-	}
-	close(fd);
-	int ret = 0;
-	char *save = NULL;
-	for (char *p = strtok_r(list, "\n", &save); p && ret == 0;
-	     p = strtok_r(NULL, "\n", &save)) {
-		struct statvfs sv;
-		if (p[0] != '/' || statvfs(p, &sv) < 0 ||
-		    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(&sv), NULL) <
-		        0) {
-			fprintf(stderr, "ro-remount-hook: cannot make %s read-only: %s\n", p,
-			        p[0] == '/' ? strerror(errno) : "not an absolute path");
-			ret = 1;
-		}
-	}
+	/* The remounts happen in a child: this process keeps the host's mount namespace (and
+	 * /proc), where the sanitizers' exit-time leak check must look. */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(remount_all(list, pid));
+	int status = 0, ret = 1;
+	if (child < 0)
+		fprintf(stderr, "ro-remount-hook: fork: %s\n", strerror(errno));
+	else if (waitpid(child, &status, 0) == child && WIFEXITED(status))
+		ret = WEXITSTATUS(status);
 	free(list);
 	return ret;
 }
