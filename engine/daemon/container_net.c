@@ -318,21 +318,7 @@ static void pending_free(struct net_pending *p)
 /* --net container:X: X must run. */
 static int check_joined(const char *mode, char *err, size_t errlen)
 {
-	struct error e;
-	struct container *o = store_lookup(mode + 10, &e);
-	if (!o) {
-		snprintf(err, errlen, "--net %s: %s", mode, e.msg);
-		return -1;
-	}
-	store_lock();
-	bool running = o->state.status == STATUS_RUNNING;
-	store_unlock();
-	store_put(o);
-	if (!running) {
-		snprintf(err, errlen, "--net %s: container %s is not running", mode, mode + 10);
-		return -1;
-	}
-	return 0;
+	return ns_modes_joined_pid("--net", mode, err, errlen) > 0 ? 0 : -1;
 }
 
 int container_net_begin(struct container *c, struct net_pending **out, char *err, size_t errlen)

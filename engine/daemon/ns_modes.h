@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
@@ -23,7 +24,10 @@ void ns_modes_free(struct ns_modes *m);
 /* Each value well-formed (a system container keeps its own pid namespace: its init must be
  * pid 1); -1 with err naming the flag and value. */
 int ns_modes_validate(const struct ns_modes *m, bool system_container, char *err, size_t errlen);
-/* ns_modes_join.c. Before a start: every container:NAME exists and runs. */
+/* ns_modes_join.c. The init pid of the running container named by mode
+ * ("container:NAME"), or 0 with err naming flag and mode (--net's joining too). */
+pid_t ns_modes_joined_pid(const char *flag, const char *mode, char *err, size_t errlen);
+/* Before a start: every container:NAME exists and runs. */
 int ns_modes_check_joined(const struct ns_modes *m, char *err, size_t errlen);
 /* liblxc's lines for them (nothing for the container's own); user_ns: the container has a
  * user namespace of its own (--user-remap). */

@@ -9,8 +9,7 @@
 
 #define JOIN_PREFIX "container:"
 
-/* The init pid of the running container NAME, or 0 with err. */
-static pid_t joined_pid(const char *flag, const char *mode, char *err, size_t errlen)
+pid_t ns_modes_joined_pid(const char *flag, const char *mode, char *err, size_t errlen)
 {
 	struct error e;
 	struct container *o = store_lookup(mode + strlen(JOIN_PREFIX), &e);
@@ -33,7 +32,7 @@ int ns_modes_check_joined(const struct ns_modes *m, char *err, size_t errlen)
 	for (size_t k = 0; k < ns_modes_count(); k++) {
 		const char *v = ns_modes_value(m, k);
 		if (v && strncmp(v, JOIN_PREFIX, strlen(JOIN_PREFIX)) == 0 &&
-		    joined_pid(ns_modes_flag(k), v, err, errlen) <= 0)
+		    ns_modes_joined_pid(ns_modes_flag(k), v, err, errlen) <= 0)
 			return -1;
 	}
 	return 0;
@@ -53,7 +52,7 @@ void ns_modes_lxc_config(struct strbuf *f, const struct ns_modes *m, bool user_n
 			continue;
 		}
 		char why[256];
-		pid_t pid = joined_pid(ns_modes_flag(k), v, why, sizeof(why));
+		pid_t pid = ns_modes_joined_pid(ns_modes_flag(k), v, why, sizeof(why));
 		char key[64];
 		snprintf(key, sizeof(key), "lxc.namespace.share.%s", ns_modes_kind(k));
 		/* A container that stopped meanwhile: the start fails on this line, named. */

@@ -187,6 +187,17 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 	return ret < 0 ? 1 : 0;
 }
 
+long long monitor_hook_pid(const char *hook)
+{
+	const char *pid_s = getenv("LXC_PID");
+	int64_t pid;
+	if (!pid_s || parse_int64(pid_s, &pid) < 0 || pid <= 0) {
+		fprintf(stderr, "%s: LXC_PID is not set: not run as lxc.hook.start-host\n", hook);
+		return -1;
+	}
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	proc_restore_nofile();

@@ -8,6 +8,9 @@ int monitor_exec(int argc, char **argv);
 int monitor_sysctl_hook(const char *file);
 int monitor_ro_remount_hook(const char *file);
 int monitor_cgroup_view_hook(const char *file);
+/* The container's init pid that liblxc gives a start-host hook (LXC_PID), or -1 after telling
+ * stderr that HOOK was not run as one. */
+long long monitor_hook_pid(const char *hook);
 /* Appends a line to the container's monitor log (<state_dir>/monitor.log). */
 void monitor_log(const char *state_dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A start-host hook's reason for failing the start: logged, and left in the state dir where

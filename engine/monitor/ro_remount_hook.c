@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "core/fileutil.h"
-#include "core/units.h"
 #include "monitor.h"
 
 /* The flags a bind remount must repeat (the kernel refuses to drop locked ones). */
@@ -35,10 +34,10 @@ static unsigned long kept_flags(const struct statvfs *sv)
 }
 
 /* In the container's mount namespace (its init is pid): each listed path read-only. */
-static int remount_all(char *list, int64_t pid)
+static int remount_all(char *list, long long pid)
 {
 	char ns[64];
-	snprintf(ns, sizeof(ns), "/proc/%lld/ns/mnt", (long long)pid);
+	snprintf(ns, sizeof(ns), "/proc/%lld/ns/mnt", pid);
 	int fd = open(ns, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0) {
 		fprintf(stderr, "ro-remount-hook: cannot enter %s: %s\n", ns, strerror(errno));
@@ -61,13 +60,9 @@ static int remount_all(char *list, int64_t pid)
 
 int monitor_ro_remount_hook(const char *file)
 {
-	const char *pid_s = getenv("LXC_PID");
-	int64_t pid;
-	if (!pid_s || parse_int64(pid_s, &pid) < 0 || pid <= 0) {
-		fprintf(stderr, "ro-remount-hook: LXC_PID is not set: not run as "
-		                "lxc.hook.start-host\n");
+	long long pid = monitor_hook_pid("ro-remount-hook");
+	if (pid < 0)
 		return 1;
-	}
 	char *list = read_file(file, 1 << 20, NULL);
 	if (!list) {
 		fprintf(stderr, "ro-remount-hook: cannot read %s: %s\n", file, strerror(errno));

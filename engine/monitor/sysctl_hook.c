@@ -9,17 +9,12 @@
 #include "monitor.h"
 #include "core/strv.h"
 #include "host/sysctl_apply.h"
-#include "core/units.h"
 
 int monitor_sysctl_hook(const char *file)
 {
-	const char *pid_s = getenv("LXC_PID");
-	int64_t pid;
-	if (!pid_s || parse_int64(pid_s, &pid) < 0 || pid <= 0) {
-		fprintf(stderr,
-		        "sysctl-hook: LXC_PID is not set: not run as lxc.hook.start-host\n");
+	long long pid = monitor_hook_pid("sysctl-hook");
+	if (pid < 0)
 		return 1;
-	}
 	char *text = read_file(file, 1 << 20, NULL);
 	if (!text) {
 		perror(file);

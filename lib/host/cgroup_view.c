@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fileutil.h"
 #include "host/cgroup_fs.h"
 #include "host/cgroup_info.h"
 
@@ -34,22 +35,13 @@ static const struct limit_file v2_files[] = {
     {NULL, "cpu.max", false},    {NULL, "cpu.weight", false},      {NULL, "pids.max", false},
 };
 
-static char *inner_rel(const char *rel, const char *inner)
-{
-	size_t len = strlen(rel) + strlen(inner) + 2;
-	char *p = malloc(len);
-	if (p)
-		snprintf(p, len, "%s/%s", rel, inner);
-	return p;
-}
-
 int cgroup_view_mirror(const char *rel, const char *inner, char *err, size_t errlen)
 {
 	bool v2 = cgroup_is_unified();
 	const struct limit_file *files = v2 ? v2_files : v1_files;
 	size_t n =
 	    v2 ? sizeof(v2_files) / sizeof(v2_files[0]) : sizeof(v1_files) / sizeof(v1_files[0]);
-	char *in = inner_rel(rel, inner);
+	char *in = path_join(rel, inner);
 	if (!in) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -79,7 +71,7 @@ void cgroup_view_release_quota(const char *rel, const char *inner)
 {
 	if (cgroup_is_unified())
 		return; /* v2 does not compare cpu.max across levels */
-	char *in = inner_rel(rel, inner);
+	char *in = path_join(rel, inner);
 	if (in)
 		cgroup_write("cpu", in, "cpu.cfs_quota_us", "-1");
 	free(in);
