@@ -3,6 +3,16 @@
 
 LXCFS_PID=""
 
+# The suite's lxcfs and toolkit from this build, its dirs made (call after it_setup).
+lxcfs_suite_setup() {
+	LXCFS_BIN=$BIN/lxcfs
+	TOOLKIT=$BIN/lxcfs-toolkit
+	{ [ -x "$LXCFS_BIN" ] && [ -x "$TOOLKIT" ]; } || it_abort "build first: no $LXCFS_BIN or $TOOLKIT"
+	LXDIR=$IT_TMP/lxcfs
+	MNT=$LXDIR/mnt
+	mkdir -p "$MNT"
+}
+
 lxcfs_up() { "$TOOLKIT" --mount-point "$MNT" check-lxcfs >/dev/null 2>&1; }
 
 # Started from a subshell: not a job of this shell, so kill -9 prints no job notice. Under

@@ -11,13 +11,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lxcfs_lib.sh"
 it_setup
 
-LXCFS_BIN=$BIN/lxcfs
-TOOLKIT=$BIN/lxcfs-toolkit
-{ [ -x "$LXCFS_BIN" ] && [ -x "$TOOLKIT" ]; } || it_abort "build first: no $LXCFS_BIN or $TOOLKIT"
-
-LXDIR=$IT_TMP/lxcfs
-MNT=$LXDIR/mnt
-mkdir -p "$MNT"
+lxcfs_suite_setup
 
 # ---------------------------------------------------------------------------- lxcfs
 it_on_cleanup stop_lxcfs
