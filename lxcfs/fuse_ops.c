@@ -15,9 +15,11 @@
 #include "vfile.h"
 
 /* Two trees with the same files:
- *   MOUNT/proc/..., MOUNT/sys/...  each reader sees the view of its own pid namespace, so the
- *     inodes are shared by every container and never hold text in the page cache (direct_io:
- *     every read(2) comes here; open, read and the read that finds the end are 3 round trips).
+ *   MOUNT/proc/..., MOUNT/sys/...  each reader sees the view of its own pid namespace: a
+ *     reader in a container's is given that container's pinned inode of the file (below) at
+ *     each lookup; the others share one inode that never holds text in the page cache
+ *     (direct_io: every read(2) comes here; open, read and the read that finds the end are 3
+ *     round trips).
  *   MOUNT/.views/PID/proc/...  the view of process PID (a container's init) whoever reads:
  *     the toolkit mounts these, so a container has inodes of its own and the text may live
  *     in the page cache. Each open that finds no other handle open stores the freshly made
@@ -296,6 +298,32 @@ static void pinned_entry_attr(const struct where *w, struct stat *st)
 	pinned_file_unlock(w->slot, w->node);
 }
 
+/* A file of the static tree. A reader in a container's pid namespace is given the inode of
+ * that container's pinned view (as if it had walked MOUNT/.views/INIT/...): its open then
+ * stores the text in the page cache and the reads that follow, the one at the end included,
+ * need no round trip. Everyone else (the host, a reader of our own namespace, views turned
+ * off) gets the shared inode, each read made for its reader (direct_io). The name is never
+ * cached (entry_timeout 0): each walk asks again, so a reader of another container, or of the
+ * host, never lands on an inode that is not its own. */
+static void lookup_static_file(fuse_req_t req, unsigned node, struct fuse_entry_param *e)
+{
+	struct view v;
+	view_of_reader(fuse_req_ctx(req)->pid, &v);
+	int slot = !v.host && !v.shared ? pinned_acquire(v.init.pid) : -ESRCH;
+	e->entry_timeout = 0;
+	e->ino = encode(slot > 0 ? slot : 0, node);
+	fill_attr(e->ino, node, &e->attr);
+	if (slot > 0) {
+		struct where w = {slot, node};
+		pinned_entry_attr(&w, &e->attr);
+		e->attr_timeout = PINNED_ATTR_SECONDS;
+		reply_entry(req, e, slot);
+		return;
+	}
+	e->attr_timeout = 0; /* stat asks each time: the size of the asker's text */
+	fuse_reply_entry(req, e);
+}
+
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct where p;
@@ -322,14 +350,16 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_entry(req, &e); /* ino 0: a cached "no such entry" */
 		return;
 	}
+	if (!p.slot && nodes[node].vf >= 0) {
+		lookup_static_file(req, node, &e);
+		return;
+	}
 	e.ino = encode(p.slot, node);
 	fill_attr(e.ino, node, &e.attr);
-	if (nodes[node].vf >= 0 && p.slot) {
+	if (nodes[node].vf >= 0) {
 		struct where w = {p.slot, node};
 		pinned_entry_attr(&w, &e.attr);
 		e.attr_timeout = PINNED_ATTR_SECONDS;
-	} else if (nodes[node].vf >= 0) {
-		e.attr_timeout = 0; /* stat asks each time: the size of the asker's text */
 	}
 	if (p.slot)
 		pinned_ref(p.slot, 1);

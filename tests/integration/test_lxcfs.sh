@@ -265,6 +265,20 @@ expect_eq "container b: a lower inner limit wins" "32768" \
 expect_eq "container b has every cpu" "$host_cpus" "$(in_ctr b cat "$MNT/proc/cpuinfo" | nprocs)"
 expect_eq "the host still sees the host's MemTotal" "$host_total" "$(field MemTotal <"$MNT/proc/meminfo")"
 
+# Readers of two containers and the host, interleaved on the same top-level file: a container
+# reader is given its container's inode at each lookup, the host the shared one; none may
+# ever see another's numbers (each loop counts the reads that showed a wrong MemTotal).
+wrong_reads() { echo "n=0; for i in \$(seq 300); do t=\$(awk '\$1 == \"MemTotal:\" { print \$2 }' $MNT/proc/meminfo); [ \"\$t\" = $1 ] || n=\$((n + 1)); done; echo \$n"; }
+in_ctr a sh -c "$(wrong_reads 65536)" >"$IT_TMP/mix-a" 2>&1 &
+mix_a=$!
+in_ctr b sh -c "$(wrong_reads 32768)" >"$IT_TMP/mix-b" 2>&1 &
+mix_b=$!
+sh -c "$(wrong_reads "$host_total")" >"$IT_TMP/mix-host" 2>&1
+wait "$mix_a" "$mix_b"
+expect_eq "300 interleaved reads by container a: none showed another's MemTotal" "0" "$(cat "$IT_TMP/mix-a")"
+expect_eq "... by container b: none" "0" "$(cat "$IT_TMP/mix-b")"
+expect_eq "... by the host: none" "0" "$(cat "$IT_TMP/mix-host")"
+
 # A reader of lxcfs' own pid namespace gets the view of its own cgroups (upstream's
 # behaviour): a host service confined by a cgroup, a --pid host container.
 h_join="$(cg_join_cmds "$CG/outer/inner" "$CG/outer")"
