@@ -26,6 +26,7 @@
 #include "core/idgen.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/durable_batch.h"
 #include "core/phase_timer.h"
 #include "log_config.h"
 #include "lxc_config.h"
@@ -398,6 +399,10 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 		free(dir);
 		return -1;
 	}
+	/* At create every file of the bundle is new: made durable together, one journal commit
+	 * for the files and one for the directory, however many there are. A start rewrites
+	 * at most the lxc config, on its own. */
+	bool batch = !for_start && durable_batch_begin() == 0;
 	char *text = dir ? lxc_config_render(c, &env, err, errlen) : NULL;
 	char **argv = build_argv(c);
 	size_t spec_len = 0;
@@ -413,6 +418,13 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	            write_bundle_file(dir, "config", text, strlen(text), err, errlen) == 0) &&
 	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, err, errlen) == 0) {
 		ret = 0;
+	}
+	if (batch && ret == 0 && durable_batch_commit() < 0) {
+		snprintf(err, errlen, "cannot write the container's config in %s: %s", dir,
+		         strerror(errno));
+		ret = -1;
+	} else if (batch && ret < 0) {
+		durable_batch_abort();
 	}
 	strv_free(argv);
 	free(spec);

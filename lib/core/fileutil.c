@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "core/durable_batch.h"
+
 /* send() for sockets, write() for the rest: one loop for both. */
 static int write_loop(int fd, const char *p, size_t n, bool sock)
 {
@@ -51,7 +53,14 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 		free(tmp);
 		return -1;
 	}
-	if (fd_write_all(fd, data, len) < 0 || fsync(fd) < 0)
+	if (fd_write_all(fd, data, len) < 0)
+		goto fail;
+	/* In this thread's batch: made durable and renamed at its commit. */
+	if (durable_batch_take(path, tmp, fd)) {
+		free(tmp);
+		return 0;
+	}
+	if (fsync(fd) < 0)
 		goto fail;
 	close(fd);
 	fd = -1;
@@ -72,6 +81,8 @@ fail : {
 
 int fsync_dir(const char *path)
 {
+	if (durable_batch_take_dir(path))
+		return 0;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

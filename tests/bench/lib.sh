@@ -243,23 +243,26 @@ busybox_rootfs() {
 }
 
 # busybox_run_pair I [ISULA-FLAGS...]: one `isula run -d FLAGS` and one `lxc-start -d` of the
-# plain lxc container bbI (made beforehand), each running `sh -c 'sleep 1000'` on the busybox
-# rootfs, in alternating order (odd I: isula first); their times (ms) are appended to ISULA_MS
-# and LXC_MS.
+# plain lxc container bbI (made beforehand), each running BB_CMD on the busybox rootfs, in
+# alternating order (odd I: isula first); their times (ms) are appended to ISULA_MS and
+# LXC_MS, the engine container's id to ISULA_IDS.
 ISULA_MS=()
 LXC_MS=()
+ISULA_IDS=()
+BB_CMD=(sh -c 'sleep 1000')
 busybox_run_pair() {
-	local i=$1 side t0 sides="isula lxc"
+	local i=$1 side t0 id sides="isula lxc"
 	shift
 	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
 	for side in $sides; do
 		t0=${EPOCHREALTIME/./}
 		if [ "$side" = isula ]; then
-			"$ISULA" run -d "$@" --external-rootfs "$BUSYBOX_ROOTFS" none sh -c 'sleep 1000' \
-				>/dev/null || die "isula run -d $* --external-rootfs $BUSYBOX_ROOTFS failed"
+			id=$("$ISULA" run -d "$@" --external-rootfs "$BUSYBOX_ROOTFS" none "${BB_CMD[@]}") ||
+				die "isula run -d $* --external-rootfs $BUSYBOX_ROOTFS failed"
 			ISULA_MS+=("$(ms_between "$t0" "${EPOCHREALTIME/./}")")
+			ISULA_IDS+=("$id")
 		else
-			lxc-start -n "bb$i" -P "$LXCPATH" -d -- sh -c 'sleep 1000' ||
+			lxc-start -n "bb$i" -P "$LXCPATH" -d -- "${BB_CMD[@]}" ||
 				die "lxc-start -n bb$i -P $LXCPATH -d failed"
 			LXC_MS+=("$(ms_between "$t0" "${EPOCHREALTIME/./}")")
 		fi

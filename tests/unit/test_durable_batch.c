@@ -1,0 +1,139 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/durable_batch.h"
+#include "core/fileutil.h"
+
+static char g_dir[] = "/tmp/test-durable-batch.XXXXXX";
+
+static char *at(const char *name)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
+	return path;
+}
+
+static char *content(const char *name)
+{
+	return read_file(at(name), 4096, NULL);
+}
+
+static size_t temp_files(void)
+{
+	size_t n = 0;
+	DIR *d = opendir(g_dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += is_atomic_temp_name(e->d_name);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	remove_tree(g_dir);
+	return 0;
+}
+
+static void assert_content(const char *name, const char *want)
+{
+	char *got = content(name);
+	if (!want) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Nothing changes before the commit; then every file holds its last content. */
+static void commit_renames_all(void **state)
+{
+	assert_int_equal(atomic_write_file(at("a"), "old-a", 5, 0600), 0);
+	assert_int_equal(durable_batch_begin(), 0);
+	assert_int_equal(durable_batch_begin(), -1);
+	assert_int_equal(errno, EBUSY);
+	assert_int_equal(atomic_write_file(at("a"), "new-a", 5, 0600), 0);
+	assert_int_equal(atomic_write_file(at("b"), "first-b", 7, 0600), 0);
+	assert_int_equal(atomic_write_file(at("b"), "last-b", 6, 0600), 0);
+	assert_int_equal(fsync_dir(g_dir), 0);
+	assert_content("a", "old-a");
+	assert_content("b", NULL);
+	assert_int_equal(temp_files(), 2); /* one temp name per thread and path: a's, b's */
+	assert_int_equal(durable_batch_commit(), 0);
+	assert_content("a", "new-a");
+	assert_content("b", "last-b");
+	assert_int_equal(temp_files(), 0);
+	/* After the commit writes go straight to their files again. */
+	assert_int_equal(atomic_write_file(at("a"), "later", 5, 0600), 0);
+	assert_content("a", "later");
+}
+
+static void abort_changes_nothing(void **state)
+{
+	assert_int_equal(atomic_write_file(at("c"), "kept", 4, 0600), 0);
+	assert_int_equal(durable_batch_begin(), 0);
+	assert_int_equal(atomic_write_file(at("c"), "dropped", 7, 0600), 0);
+	assert_int_equal(atomic_write_file(at("d"), "dropped", 7, 0600), 0);
+	durable_batch_abort();
+	assert_content("c", "kept");
+	assert_content("d", NULL);
+	assert_int_equal(temp_files(), 0);
+}
+
+/* A rename that fails (its directory went) fails the commit with its errno; what was
+ * renamed before stays, nothing after it lands, no temp file is left. */
+static void failed_commit_reports(void **state)
+{
+	char sub[300];
+	snprintf(sub, sizeof(sub), "%s/sub", g_dir);
+	assert_int_equal(mkdir_p(sub, 0700), 0);
+	assert_int_equal(durable_batch_begin(), 0);
+	assert_int_equal(atomic_write_file(at("e"), "e", 1, 0600), 0);
+	assert_int_equal(atomic_write_file(at("sub/f"), "f", 1, 0600), 0);
+	assert_int_equal(atomic_write_file(at("g"), "g", 1, 0600), 0);
+	/* The temp file of sub/f is in sub: moving sub away makes its rename fail. */
+	char moved[320];
+	snprintf(moved, sizeof(moved), "%s/moved", g_dir);
+	assert_int_equal(rename(sub, moved), 0);
+	assert_int_equal(durable_batch_commit(), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_content("e", "e");
+	assert_content("g", NULL);
+	assert_int_equal(temp_files(), 0);
+	/* The temp file of a rename that failed is removed too: a directory in the way. */
+	char in_way[320];
+	snprintf(in_way, sizeof(in_way), "%s/h", g_dir);
+	assert_int_equal(mkdir_p(in_way, 0700), 0);
+	assert_int_equal(atomic_write_file(at("h/x"), "x", 1, 0600), 0);
+	assert_int_equal(durable_batch_begin(), 0);
+	assert_int_equal(atomic_write_file(at("h"), "h", 1, 0600), 0);
+	assert_int_equal(durable_batch_commit(), -1);
+	assert_int_equal(temp_files(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(commit_renames_all),
+	    cmocka_unit_test(abort_changes_nothing),
+	    cmocka_unit_test(failed_commit_reports),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
