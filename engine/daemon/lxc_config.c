@@ -237,7 +237,7 @@ static void add_console(struct strbuf *f, const struct container *c,
 
 /* OCI prestart hooks run from lxc.hook.start-host: in the host's namespaces once the
  * container's exist, before its init runs (LXC_PID is that init). Poststop hooks run from the
- * post-stop hook the engine always has. */
+ * post-stop hook, which the engine always has (to refuse liblxc's reboot). */
 static void add_oci_hooks(struct strbuf *f, const struct container *c,
                           const struct lxc_config_env *env)
 {
@@ -249,8 +249,7 @@ static void add_oci_hooks(struct strbuf *f, const struct container *c,
 		lxc_conf_line(f, "lxc.hook.post-stop", "%s post-stop-hook %s --oci-hooks %s",
 		              env->monitor_path, env->state_dir, env->container_dir);
 	else
-		lxc_conf_line(f, "lxc.hook.post-stop", "%s post-stop-hook %s", env->monitor_path,
-		              env->state_dir);
+		lxc_conf_line(f, "lxc.hook.post-stop", "%s", LXC_HOOK_REFUSE_REBOOT);
 }
 
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,

@@ -80,7 +80,7 @@ const char *lxc_conf_value_problem(const char *key, const char *value)
 		return NULL;
 	if (strcmp(key, "lxc.mount.entry") == 0)
 		return mount_entry_problem(value);
-	if (starts_with(key, "lxc.hook.")) {
+	if (starts_with(key, "lxc.hook.") && strcmp(value, LXC_HOOK_REFUSE_REBOOT) != 0) {
 		for (size_t i = 0; i < len; i++) {
 			if (!is_hook_char((unsigned char)value[i]) &&
 			    !(value[i] == ' ' && i > 0 && value[i - 1] != ' '))

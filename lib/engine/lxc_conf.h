@@ -10,6 +10,13 @@
 
 #include "core/strbuf.h"
 
+/* The post-stop hook of a container without OCI poststop hooks: it only refuses liblxc's
+ * in-monitor reboot (the daemon restarts a rebooted container freshly; the monitor tells a
+ * reboot by its init's SIGHUP). Shell code in the hook itself, so a stop costs no exec of
+ * the monitor; liblxc runs a hook as `sh -c "HOOK NAME lxc post-stop"`, and the ':' at the
+ * end takes those words. The one hook value with shell syntax the checker lets through. */
+#define LXC_HOOK_REFUSE_REBOOT "case $LXC_TARGET in reboot) exit 1 ;; esac; :"
+
 /* Why value cannot be the value of the line of key (a static message: "contains a control
  * character"...), or NULL when it can. key may be NULL (the rules every key shares). */
 const char *lxc_conf_value_problem(const char *key, const char *value);

@@ -57,6 +57,10 @@ static void mount_entries_and_hooks(void **state)
 	assert_non_null(lxc_conf_value_problem("lxc.hook.start-host", "/bin/x; reboot"));
 	assert_non_null(lxc_conf_value_problem("lxc.hook.mount", "/bin/x $(id)"));
 	assert_non_null(lxc_conf_value_problem("lxc.hook.mount", "/bin/x  y"));
+	/* The engine's own shell snippet passes, exactly as it is and nothing near it. */
+	assert_null(lxc_conf_value_problem("lxc.hook.post-stop", LXC_HOOK_REFUSE_REBOOT));
+	assert_non_null(lxc_conf_value_problem("lxc.hook.post-stop", LXC_HOOK_REFUSE_REBOOT " x"));
+	assert_non_null(lxc_conf_value_problem("lxc.hook.post-stop", "x; " LXC_HOOK_REFUSE_REBOOT));
 	assert_null(lxc_conf_field_problem("/dev/null"));
 	assert_string_equal(lxc_conf_field_problem("/a b"), "contains a space");
 	assert_string_equal(lxc_conf_field_problem("/a\\b"), "contains a backslash");
