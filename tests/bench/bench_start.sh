@@ -154,38 +154,7 @@ clear_both() {
 	remove_engine_containers
 	lxc_kill_all
 }
-log "$BATCH at once and $BATCH in a row, $ROUNDS rounds per side"
-at_isula=() at_lxc=() row_i=() row_l=()
-for r in $(seq 1 "$ROUNDS"); do
-	sides="isula lxc"
-	[ $((r % 2)) -eq 0 ] && sides="lxc isula"
-	for side in $sides; do
-		if [ "$side" = isula ]; then
-			at_isula+=("$(batch_isula)")
-			clear_both
-			row_i+=("$(row_isula)")
-		else
-			at_lxc+=("$(batch_lxc)")
-			clear_both
-			row_l+=("$(row_lxc)")
-		fi
-		[ "$r" -eq "$ROUNDS" ] || clear_both
-	done
-done
-ai=$(median "${at_isula[@]}")
-al=$(median "${at_lxc[@]}")
-ri=$(median "${row_i[@]}")
-rl=$(median "${row_l[@]}")
-result "$BATCH isula run -d at once, all running (ms)" "$ai" ms
-result "$BATCH lxc-start -d at once, all running (ms)" "$al" ms
-result "at once ratio isula / lxc-start" "$(ratio "$ai" "$al")" x "<=1.1"
-result "$BATCH isula run -d in a row (ms)" "$ri" ms
-result "$BATCH lxc-start -d in a row (ms)" "$rl" ms
-result "isula: at once / in a row" "$(ratio "$ai" "$ri")" x "<=1"
-
-# --------------------------------------------------------------------------- memory
-# The last round's containers of both sides still run.
-# mem_of PIDS...: "RSS ANON" means in KiB.
+# mem_of PIDS...: "RSS ANON N": means over the N processes in KiB.
 mem_of() {
 	local p rss=0 anon=0 n=0
 	for p in "$@"; do
@@ -204,13 +173,50 @@ monitors() { # PATTERN: pids whose command line starts with it and names the tem
 		case $cmd in "$1"*"$BENCH_TMP/"*) echo "${p#/proc/}" ;; esac
 	done
 }
-read -r mrss manon mn < <(mem_of $(monitors "isulad-monitor start"))
-read -r lrss lanon ln < <(mem_of $(monitors "[lxc monitor]"))
-result "isulad-monitor RSS per container ($mn measured)" "$mrss" KiB
-result "isulad-monitor anonymous per container" "$manon" KiB
-result "[lxc monitor] RSS per container ($ln measured)" "$lrss" KiB
-result "[lxc monitor] anonymous per container" "$lanon" KiB
+log "$BATCH at once and $BATCH in a row, $ROUNDS rounds per side"
+at_isula=() at_lxc=() row_i=() row_l=()
+for r in $(seq 1 "$ROUNDS"); do
+	sides="isula lxc"
+	[ $((r % 2)) -eq 0 ] && sides="lxc isula"
+	for side in $sides; do
+		clear_both
+		if [ "$side" = isula ]; then
+			at_isula+=("$(batch_isula)")
+			clear_both
+			row_i+=("$(row_isula)")
+			# The monitors of BATCH running containers (each monitor and its log copier).
+			# shellcheck disable=SC2046 # one pid per word
+			read -r mrss manon mn < <(mem_of $(monitors "isulad-monitor start"))
+		else
+			at_lxc+=("$(batch_lxc)")
+			clear_both
+			row_l+=("$(row_lxc)")
+			# shellcheck disable=SC2046
+			read -r lrss lanon ln < <(mem_of $(monitors "[lxc monitor]"))
+		fi
+	done
+done
 clear_both
+ai=$(median "${at_isula[@]}")
+al=$(median "${at_lxc[@]}")
+ri=$(median "${row_i[@]}")
+rl=$(median "${row_l[@]}")
+result "$BATCH isula run -d at once, all running (ms)" "$ai" ms
+result "$BATCH lxc-start -d at once, all running (ms)" "$al" ms
+result "at once ratio isula / lxc-start" "$(ratio "$ai" "$al")" x "<=1.1"
+result "$BATCH isula run -d in a row (ms)" "$ri" ms
+result "$BATCH lxc-start -d in a row (ms)" "$rl" ms
+result "isula: at once / in a row" "$(ratio "$ai" "$ri")" x "<=1"
+
+# --------------------------------------------------------------------------- memory
+# Per running container: the engine has a monitor and its log copier per container, liblxc
+# one monitor.
+result "isulad-monitor RSS per process ($mn processes, $BATCH containers)" "$mrss" KiB
+result "isulad-monitor anonymous per process" "$manon" KiB
+result "isulad-monitor RSS per container" "$((mrss * mn / BATCH))" KiB
+result "isulad-monitor anonymous per container" "$((manon * mn / BATCH))" KiB
+result "[lxc monitor] RSS per container ($ln processes)" "$lrss" KiB
+result "[lxc monitor] anonymous per container" "$lanon" KiB
 
 if [ "$MANY" -gt 0 ]; then
 	log "$MANY containers running, 10 started at a time"
