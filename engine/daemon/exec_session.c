@@ -279,6 +279,15 @@ static int open_pty(int *master, int *slave)
 		close(*master);
 		return -1;
 	}
+	/* Only a relay: the command's own pty, in the container, does the terminal's work
+	 * (echo, \n to \r\n). With ONLCR this one would turn that \r\n into \r\r\n on its way
+	 * out: liblxc turns OPOST back on here but keeps the ONLCR it finds. */
+	struct termios t;
+	if (tcgetattr(*slave, &t) == 0) {
+		cfmakeraw(&t);
+		t.c_oflag &= ~(tcflag_t)ONLCR;
+		tcsetattr(*slave, TCSANOW, &t);
+	}
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* `isulad-monitor exec`: runs one command inside a running container (liblxc attach) with
  * the stdio it was given, and exits with the command's exit code (128+N for a signal). With
- * --tty its stdio is a pty: it becomes its controlling terminal, and liblxc gives the command
- * a pty of the container's own devpts and copies between the two (window size included). */
+ * --tty its stdio is a pty: it becomes its controlling terminal, and the command gets a pty
+ * of the container's own devpts, copied to and from by exec_tty.c (window size included). */
 #include <errno.h>
 #include <lxc/attach_options.h>
 #include <lxc/lxccontainer.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/fileutil.h"
+#include "exec_tty.h"
 #include "monitor.h"
 #include "core/strv.h"
 
@@ -148,9 +149,8 @@ int monitor_exec(int argc, char **argv)
 	opts.groups.list = gids;
 	opts.attach_flags |= LXC_ATTACH_SETGROUPS;
 	opts.initial_cwd = (char *)a.cwd;
-	if (a.tty)
-		opts.attach_flags |= LXC_ATTACH_TERMINAL;
-	int status = c->attach_run_wait(c, &opts, a.argv[0], (const char *const *)a.argv);
+	int status = a.tty ? exec_tty_run(c, &opts, a.argv)
+	                   : c->attach_run_wait(c, &opts, a.argv[0], (const char *const *)a.argv);
 	lxc_container_put(c);
 	strv_free(a.env);
 	if (status < 0)

@@ -183,6 +183,16 @@ in_pty "$ISULA exec -it ex sh -c 'exit 3'" >/dev/null
 expect_eq "exec -it: the command's exit code (3)" 3 "$?"
 out=$(in_pty "$ISULA exec -it ex sh -c 'echo to-err >&2'")
 expect_eq "exec -it: stderr comes through the pty" "to-err" "${out#^@}"
+# Bytes as Docker gives them: the container's pty makes "\r\n" of "\n", nothing after it
+# adds another "\r" (liblxc's own attach terminal gave "hi\r\r\n").
+expect_eq "exec -t echo hi: exactly 'hi\\r\\n'" "68 69 0d 0a" \
+	"$("$ISULA" exec -t ex echo hi | od -An -tx1 | xargs)"
+expect_eq "... two lines: 'a\\r\\nb\\r\\n'" "61 0d 0a 62 0d 0a" \
+	"$("$ISULA" exec -t ex printf 'a\nb\n' | od -An -tx1 | xargs)"
+expect_eq "... through the Docker CLI too" "68 69 0d 0a" \
+	"$(docker -H "unix://$SOCK" exec -t ex echo hi | od -An -tx1 | xargs)"
+run_split isula exec -t ex sh -c 'exit 7'
+expect_eq "exec -t: the command's exit code (7)" 7 "$RC"
 # The client's terminal is resized while the command runs: the pty inside follows.
 out=$(in_pty "sh -c '$ISULA exec -it ex sh -c \"stty size; sleep 1.5; stty size\" </dev/tty & sleep 0.6; stty cols 99 rows 33; wait'")
 expect_eq "exec -it: a resize of the client's terminal reaches the pty" "45 123
