@@ -333,8 +333,12 @@ expect_eq "... and the host's MemTotal (no memory limit)" "$host_total" \
 # (the container's cpuk is the k-th host cpu it may use).
 HC=/sys/devices/system/cpu
 MC=$MNT/sys/devices/system/cpu
-cpu_names() { ls "$1" | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
-other_names() { ls "$1" | grep -vE '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//'; }
+# The names of a listing (one a line): its cpuN in number order, or the others sorted.
+cpus_in() { grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
+others_in() { grep -vE '^cpu[0-9]+$' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
+names() { find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n'; }
+cpu_names() { names "$1" | cpus_in; }
+other_names() { names "$1" | others_in; }
 # A topology file that tells the host's cpus apart (the cpus of the core), where there is one.
 topo=topology/core_cpus_list
 [ -e "$HC/cpu0/$topo" ] || topo=topology/thread_siblings_list
@@ -345,8 +349,8 @@ host_find_count() {
 	for c in $1; do n=$((n + $(find "$HC/cpu$c" | wc -l))); done
 	echo "$n"
 }
-expect_eq "a host process lists the host's directory as it is" "$(ls "$HC" | tr '\n' ' ')" \
-	"$(ls "$MC" | tr '\n' ' ')"
+expect_eq "a host process lists the host's directory as it is" "$(names "$HC" | LC_ALL=C sort | tr '\n' ' ')" \
+	"$(names "$MC" | LC_ALL=C sort | tr '\n' ' ')"
 expect_eq "... every cpu" "$(cpu_names "$HC")" "$(cpu_names "$MC")"
 expect_eq "... cpu0's $topo is the host cpu0's" "$(cat "$HC/cpu0/$topo")" "$(cat "$MC/cpu0/$topo")"
 expect_eq "... cpu$last_cpu's too" "$(cat "$HC/cpu$last_cpu/$topo")" "$(cat "$MC/cpu$last_cpu/$topo")"
@@ -355,9 +359,9 @@ expect_eq "... the links as the host's (cpu0/subsystem)" "$(readlink "$HC/cpu0/s
 expect_eq "... find walks the host's $(host_find_count "$(seq 0 "$last_cpu")") entries" \
 	"$(host_find_count "$(seq 0 "$last_cpu")")" "$(find "$MC" | wc -l)"
 
-expect_eq "container a (cpuset $last_cpu) lists cpu0 only" "cpu0" "$(in_ctr a ls "$MC" | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "container a (cpuset $last_cpu) lists cpu0 only" "cpu0" "$(in_ctr a ls "$MC" | cpus_in)"
 expect_eq "... and the host's other entries (online its own)" "$(other_names "$HC")" \
-	"$(in_ctr a ls "$MC" | grep -vE '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')"
+	"$(in_ctr a ls "$MC" | others_in)"
 expect_eq "... its cpu0/$topo is the host cpu$last_cpu's" "$(cat "$HC/cpu$last_cpu/$topo")" \
 	"$(in_ctr a cat "$MC/cpu0/$topo")"
 expect_eq "... its cpu0/topology/core_id is the host cpu$last_cpu's" "$(cat "$HC/cpu$last_cpu/topology/core_id")" \
@@ -378,7 +382,7 @@ expect_eq "interleaved: the host's cpu0, a's cpu0, the host's cpu0" \
 	"$(cat "$MC/cpu0/$topo") $(in_ctr a cat "$MC/cpu0/$topo") $(cat "$MC/cpu0/$topo")"
 expect_eq "interleaved listings: the host's, a's, the host's" \
 	"$(cpu_names "$HC")|cpu0|$(cpu_names "$HC")" \
-	"$(cpu_names "$MC")|$(in_ctr a ls "$MC" | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')|$(cpu_names "$MC")"
+	"$(cpu_names "$MC")|$(in_ctr a ls "$MC" | cpus_in)|$(cpu_names "$MC")"
 # Writes refused, whoever asks: a container must never take a host cpu offline. ("1" is
 # written: had it gone through, the cpu would only stay online.)
 if [ -e "$HC/cpu$last_cpu/online" ]; then
@@ -399,15 +403,15 @@ expect_fail "... nor one beyond the host's cpus" "No such file or directory" ls 
 
 expect_eq "quota of 1.5 cpus, no cpuset (q15): cpu0..cpu$((want15 - 1))" \
 	"$(seq 0 $((want15 - 1)) | sed 's/^/cpu/' | tr '\n' ' ' | sed 's/ $//')" \
-	"$(in_ctr q15 ls "$MC" | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')"
+	"$(in_ctr q15 ls "$MC" | cpus_in)"
 expect_eq "... cpu$((want15 - 1)) is the host's cpu$((want15 - 1))" "$(cat "$HC/cpu$((want15 - 1))/$topo")" \
 	"$(in_ctr q15 cat "$MC/cpu$((want15 - 1))/$topo")"
 expect_eq "quota of 0.5 cpu (q05): cpu0 only" "cpu0" \
-	"$(in_ctr q05 ls "$MC" | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')"
+	"$(in_ctr q05 ls "$MC" | cpus_in)"
 expect_eq "a host process in the cpuset-of-one cgroup: cpu0 only" "cpu0" \
-	"$(as_host_in "$CG/qset" "ls $MC" | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')"
+	"$(as_host_in "$CG/qset" "ls $MC" | cpus_in)"
 expect_eq "container b (no cpuset of its own): every cpu" "$(cpu_names "$HC")" \
-	"$(in_ctr b ls "$MC" | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//')"
+	"$(in_ctr b ls "$MC" | cpus_in)"
 # The view of a container's init (what lxcfs-toolkit mounts), whoever reads.
 VCA=$MNT/.views/${CTR_PID[a]}/sys/devices/system/cpu
 expect_eq "a's view (.views) lists cpu0 only, for a host reader too" "cpu0" "$(cpu_names "$VCA")"
@@ -433,7 +437,7 @@ expect_eq "... and so does a host process in the 64 MiB cgroup" "$host_total" \
 	"$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
 expect_eq "... and the 0.5-cpu container" "$host_cpus" "$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
 expect_eq "... and every cpuN directory in container a" "$(cpu_names "$HC")" \
-	"$(in_ctr a ls "$MC" | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//')"
+	"$(in_ctr a ls "$MC" | cpus_in)"
 kill -USR2 "$LXCFS_PID"
 wait_for "a second SIGUSR2 brings the container's view back" 5 \
 	eval '[ "$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)" = 65536 ]'

@@ -57,7 +57,7 @@ free_total() { in_ctr "$1" free "${@:2}" | awk '$1 == "Mem:" { print $2 }'; }
 uptime_of() { rd "$1" /proc/uptime | cut -d. -f1; }
 # cpus_dirs_of NAME: the cpuN directories the container lists in /sys/devices/system/cpu.
 cpu_dirs_of() { in_ctr "$1" ls /sys/devices/system/cpu | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
-host_cpu_dirs=$(ls /sys/devices/system/cpu | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//')
+host_cpu_dirs=$(find /sys/devices/system/cpu -mindepth 1 -maxdepth 1 -name 'cpu[0-9]*' -printf '%f\n' | sort -V | tr '\n' ' ' | sed 's/ $//')
 # A topology file that tells the host's cpus apart.
 topo=topology/core_cpus_list
 [ -e "/sys/devices/system/cpu/cpu0/$topo" ] || topo=topology/thread_siblings_list

@@ -86,10 +86,11 @@ it_log "lxcfs serves $nserved of the 13 files"
 CPU_DIR=no
 [ -e "$MNT/sys/devices/system/cpu/cpu0" ] && CPU_DIR=yes
 # The cpuN a container lists: ours its cpuset's, Debian's lxcfs 5.0.3 every host cpu.
+host_cpu_dirs=$(find /sys/devices/system/cpu -mindepth 1 -maxdepth 1 -name 'cpu[0-9]*' -printf '%f\n' | sort -V | tr '\n' ' ' | sed 's/ $//')
 one_cpu=cpu0
-[ -d "$MNT/.views" ] || one_cpu=$(ls /sys/devices/system/cpu | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')
+[ -d "$MNT/.views" ] || one_cpu=$host_cpu_dirs
 it_log "lxcfs serves cpuN directories in sys/devices/system/cpu: $CPU_DIR"
-cpu_dirs_of() { isula exec "$1" ls /sys/devices/system/cpu 2>&1 | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//'; }
+cpu_dirs_of() { isula exec "$1" ls /sys/devices/system/cpu 2>&1 | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
 # The lxcfs mounts on the container's cpu directory and on its online file.
 cpu_mounts_of() {
 	echo "dir:$(views_of "$1" | awk '$5 == "/sys/devices/system/cpu"' | grep -c .)" \
@@ -169,8 +170,7 @@ old_layout() {
 if [ "$CPU_DIR" = yes ]; then
 	expect_ok "the old layout is made in tk1" old_layout
 	expect_eq "... online alone is lxcfs'" "dir:0 online:1" "$(cpu_mounts_of tk1)"
-	expect_eq "... and tk1 lists the host's cpus" "$(ls /sys/devices/system/cpu | grep -E '^cpu[0-9]+$' | tr '\n' ' ' | sed 's/ $//')" \
-		"$(cpu_dirs_of tk1)"
+	expect_eq "... and tk1 lists the host's cpus" "$host_cpu_dirs" "$(cpu_dirs_of tk1)"
 	expect_ok "remount tk1 over the old layout" tk remount tk1
 	expect_eq "... the directory replaces the online file" "dir:1 online:0" "$(cpu_mounts_of tk1)"
 	expect_eq "... one view per served file" "$nserved" "$(nviews_of tk1)"
