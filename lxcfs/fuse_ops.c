@@ -1,5 +1,6 @@
 #include "fuse_ops.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -11,7 +12,11 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "cpu_dir.h"
+#include "dir_list.h"
 #include "pinned.h"
+#include "read_only_ops.h"
+#include "sys_passthrough.h"
 #include "vfile.h"
 
 /* Two trees with the same files:
@@ -26,7 +31,9 @@
  *     text in the page cache before it answers, so open is the only round trip.
  *
  * The static tree never changes: the kernel may keep its names and attributes as long as it
- * likes. */
+ * likes. Its sys/devices/system/cpu (in both trees) holds, beside "online", the host's other
+ * entries passed through (sys_passthrough.c, inodes of their own: pt_inodes.h), the cpuN
+ * directories as the directory's view numbers its cpus. */
 #define CACHE_SECONDS 86400.0
 /* How long the kernel trusts a pinned file's size: a process that keeps the file open and
  * reads it again (top, vmstat) sees numbers at most this old. */
@@ -35,6 +42,8 @@
 #define SIZE_CAP (64LL << 20)
 /* The inode of MOUNT/.views. */
 #define INO_VIEWS 16
+/* The inode of MOUNT/sys/devices/system/cpu. */
+#define INO_CPU_DIR 6
 
 static struct fuse_session *g_session;
 
@@ -142,6 +151,9 @@ static const struct node nodes[] = {
 /* A pinned inode: slot << SLOT_SHIFT | node. */
 #define SLOT_SHIFT 5
 _Static_assert(NNODES <= (1u << SLOT_SHIFT), "a node number must fit below SLOT_SHIFT");
+/* Pass-through inodes have a bit of their own, above every pinned one. */
+_Static_assert(((uint64_t)PINNED_MAX_SLOTS << SLOT_SHIFT) < PT_INO_BIT,
+               "pinned inodes must stay below the pass-through ones");
 
 /* Every node but .views is mirrored in each MOUNT/.views/PID (1 being PID itself). */
 static bool mirrored(unsigned node)
@@ -164,6 +176,8 @@ struct where {
 
 static bool decode(fuse_ino_t ino, struct where *w)
 {
+	if (pt_is_ino(ino))
+		return false;
 	if (ino < (1u << SLOT_SHIFT)) {
 		w->slot = 0;
 		w->node = (unsigned)ino;
@@ -219,6 +233,9 @@ static void fill_attr(fuse_ino_t ino, unsigned node, struct stat *st)
 		st->st_nlink = 2;
 		for (unsigned i = 2; i < NNODES; i++)
 			st->st_nlink += mirrored(i) && nodes[i].parent == node && nodes[i].vf < 0;
+		/* Its cpuN directories depend on the reader: 1, "not counted" (as btrfs). */
+		if (node == INO_CPU_DIR)
+			st->st_nlink = 1;
 	} else {
 		/* Size 0 like /proc: readers read to EOF, the content is made per read. */
 		st->st_mode = S_IFREG | (root_only(node) ? 0400 : 0444);
@@ -324,8 +341,33 @@ static void lookup_static_file(fuse_req_t req, unsigned node, struct fuse_entry_
 	fuse_reply_entry(req, e);
 }
 
+/* The cpus of the view a cpu directory shows (a pinned view's, or the reader's in the static
+ * tree); false: the host's. */
+static bool dir_view_cpus(fuse_req_t req, int slot, struct cpuset *set)
+{
+	struct view v;
+	if (slot)
+		pinned_view(slot, &v);
+	else
+		view_of_reader(fuse_req_ctx(req)->pid, &v);
+	return vfile_cpus(&v, set) == 0;
+}
+
+/* A name of a cpu directory that is not lxcfs' own file: the host's entry. */
+static void lookup_cpu_dir(fuse_req_t req, fuse_ino_t dir, int slot, const char *name)
+{
+	struct cpuset set;
+	/* Only a cpuN name depends on the view. */
+	bool own = cpu_dir_names_cpu(name) && dir_view_cpus(req, slot, &set);
+	sys_pt_lookup_cpu_dir(req, dir, name, own ? &set : NULL, slot == 0);
+}
+
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	if (pt_is_ino(parent)) {
+		sys_pt_lookup(req, parent, name);
+		return;
+	}
 	struct where p;
 	if (!decode(parent, &p)) {
 		fuse_reply_err(req, ENOENT);
@@ -345,6 +387,10 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 			node = i;
 			break;
 		}
+	}
+	if (!node && p.node == INO_CPU_DIR) {
+		lookup_cpu_dir(req, parent, p.slot, name);
+		return;
 	}
 	if (!node) {
 		fuse_reply_entry(req, &e); /* ino 0: a cached "no such entry" */
@@ -368,7 +414,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void forget_one(fuse_ino_t ino, uint64_t n)
 {
-	if (ino >= (1u << SLOT_SHIFT))
+	if (pt_is_ino(ino))
+		pt_forget(ino, n);
+	else if (ino >= (1u << SLOT_SHIFT))
 		pinned_forget((int)(ino >> SLOT_SHIFT), n);
 }
 
@@ -430,6 +478,10 @@ static void pinned_getattr(fuse_req_t req, const struct where *w, struct handle 
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (pt_is_ino(ino)) {
+		sys_pt_getattr(req, ino);
+		return;
+	}
 	struct where w;
 	if (!decode(ino, &w)) {
 		fuse_reply_err(req, ENOENT);
@@ -463,47 +515,78 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_attr(req, &st, 0);
 }
 
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	if (pt_is_ino(ino))
+		sys_pt_readlink(req, ino);
+	else
+		fuse_reply_err(req, EINVAL);
+}
+
+/* ----------------------------------------------------------------------- directories */
+
+/* The listing of a directory of the tree: its nodes, and in a cpu directory the host's
+ * entries as the directory's view sees them. 0 or -errno. */
+static int list_static_dir(fuse_req_t req, fuse_ino_t ino, const struct where *w,
+                           struct dir_list *l)
+{
+	/* A view's directory sits in .views; the static root is its own parent. */
+	fuse_ino_t up =
+	    w->slot && w->node == 1 ? INO_VIEWS : encode(w->slot, nodes[w->node].parent);
+	int ret = dir_list_add(l, ".", ino, DT_DIR);
+	if (ret == 0)
+		ret = dir_list_add(l, "..", up, DT_DIR);
+	/* .views lists nothing: its entries are whatever pid is asked for. */
+	for (unsigned i = 2; ret == 0 && i < NNODES && w->node != INO_VIEWS; i++) {
+		if (mirrored(i) && nodes[i].parent == w->node)
+			ret = dir_list_add(l, nodes[i].name, encode(w->slot, i),
+			                   nodes[i].vf < 0 ? DT_DIR : DT_REG);
+	}
+	if (ret == 0 && w->node == INO_CPU_DIR) {
+		struct cpuset set;
+		ret = sys_pt_list_cpu_dir(ino, dir_view_cpus(req, w->slot, &set) ? &set : NULL, l);
+	}
+	return ret;
+}
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct where w;
+	bool pt = pt_is_ino(ino), known = pt || decode(ino, &w);
+	if (!known || (!pt && nodes[w.node].vf >= 0)) {
+		fuse_reply_err(req, known ? ENOTDIR : ENOENT);
+		return;
+	}
+	struct dir_list *l = calloc(1, sizeof(*l));
+	int ret = !l   ? -ENOMEM
+	          : pt ? sys_pt_opendir(req, ino, l)
+	               : list_static_dir(req, ino, &w, l);
+	if (ret < 0) {
+		if (l)
+			dir_list_free(l);
+		free(l);
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)l;
+	if (fuse_reply_open(req, fi) != 0) {
+		dir_list_free(l);
+		free(l);
+	}
+}
+
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                        struct fuse_file_info *fi)
 {
-	struct where w;
-	if (!decode(ino, &w) || nodes[w.node].vf >= 0) {
-		fuse_reply_err(req, decode(ino, &w) ? ENOTDIR : ENOENT);
-		return;
-	}
-	const char *names[NNODES + 2];
-	fuse_ino_t inos[NNODES + 2];
-	unsigned nodeof[NNODES + 2];
-	size_t n = 0;
-	names[n] = ".";
-	nodeof[n] = w.node;
-	inos[n++] = ino;
-	names[n] = "..";
-	/* A view's directory sits in .views; the static root is its own parent. */
-	nodeof[n] = w.slot && w.node == 1 ? INO_VIEWS : nodes[w.node].parent;
-	inos[n] = w.slot && w.node == 1 ? INO_VIEWS : encode(w.slot, nodeof[n]);
-	n++;
-	/* .views lists nothing: its entries are whatever pid is asked for. */
-	for (unsigned i = 2; i < NNODES && w.node != INO_VIEWS; i++) {
-		if (mirrored(i) && nodes[i].parent == w.node) {
-			names[n] = nodes[i].name;
-			nodeof[n] = i;
-			inos[n++] = encode(w.slot, i);
-		}
-	}
-	char buf[4096];
-	size_t used = 0;
-	/* The offset of an entry is its index + 1: where the next call goes on. */
-	for (size_t k = off < 0 ? 0 : (size_t)off; k < n; k++) {
-		struct stat st;
-		fill_attr(inos[k], nodeof[k], &st);
-		size_t want = fuse_add_direntry(req, buf + used, sizeof(buf) - used, names[k], &st,
-		                                (off_t)k + 1);
-		if (used + want > size || used + want > sizeof(buf))
-			break;
-		used += want;
-	}
-	fuse_reply_buf(req, buf, used);
+	dir_list_reply(req, (const struct dir_list *)(uintptr_t)fi->fh, size, off);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct dir_list *l = (struct dir_list *)(uintptr_t)fi->fh;
+	dir_list_free(l);
+	free(l);
+	fuse_reply_err(req, 0);
 }
 
 /* ------------------------------------------------------------------------- open, read */
@@ -513,7 +596,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
  * open of the static tree first claims a size larger than any text; the page cache is dropped
  * when the open completes, the first page read comes to us, and its short read sets the size
  * to this reader's text. (read(2) goes straight to us: direct_io.) */
-static void grow_for_splice(fuse_ino_t ino)
+void fuse_ops_grow_for_splice(fuse_ino_t ino)
 {
 	static const char nl = '\n';
 	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(1);
@@ -575,6 +658,10 @@ static void handle_free(struct handle *h)
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (pt_is_ino(ino)) {
+		sys_pt_open(req, ino, fi);
+		return;
+	}
 	struct where w;
 	if (!decode(ino, &w)) {
 		fuse_reply_err(req, ENOENT);
@@ -611,7 +698,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	} else {
 		fi->direct_io = 1; /* no page cache for read(2): each reader gets its own view */
 		fi->keep_cache = 0;
-		grow_for_splice(ino);
+		fuse_ops_grow_for_splice(ino);
 	}
 	if (fuse_reply_open(req, fi) != 0) {
 		/* The opener was interrupted: the kernel will not release this handle. */
@@ -624,6 +711,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
+	if (pt_is_ino(ino)) {
+		sys_pt_read(req, size, off, fi);
+		return;
+	}
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
 	struct where w;
 	decode(ino, &w);
@@ -653,6 +744,10 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (pt_is_ino(ino)) {
+		sys_pt_release(req, fi);
+		return;
+	}
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
 	/* The last read may still be between its reply (which let the reader close the file)
 	 * and its unlock: wait for that before the handle goes. */
@@ -671,7 +766,18 @@ const struct fuse_lowlevel_ops lxcfs_ops = {
     .forget = op_forget,
     .forget_multi = op_forget_multi,
     .getattr = op_getattr,
+    .setattr = ro_setattr,
+    .readlink = op_readlink,
+    .mknod = ro_mknod,
+    .mkdir = ro_mkdir,
+    .unlink = ro_unlink,
+    .rmdir = ro_unlink,
+    .symlink = ro_symlink,
+    .rename = ro_rename,
+    .link = ro_link,
+    .opendir = op_opendir,
     .readdir = op_readdir,
+    .releasedir = op_releasedir,
     .open = op_open,
     .read = op_read,
     .release = op_release,

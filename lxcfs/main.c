@@ -22,6 +22,7 @@
 #include "initpid.h"
 #include "load_sampler.h"
 #include "pinned.h"
+#include "sys_passthrough.h"
 #include "core/log.h"
 #include "core/pidfile.h"
 #include "core/version.h"
@@ -77,7 +78,8 @@ static void usage(FILE *out)
 	               options, NOPTIONS);
 	fprintf(out,
 	        "\nServes proc/{cpuinfo,meminfo,stat,diskstats,partitions,swaps,uptime,loadavg,\n"
-	        "slabinfo}, proc/pressure/{cpu,memory,io} and sys/devices/system/cpu/online\n"
+	        "slabinfo}, proc/pressure/{cpu,memory,io} and sys/devices/system/cpu/ (online,\n"
+	        "the host's other entries read-only, the cpuN of the reader's cpus as cpu0...)\n"
 	        "under MOUNTPOINT (default %s), each reader seeing the limits of\n"
 	        "its container (a reader of lxcfs' own pid namespace: those of its own cgroups).\n"
 	        "A CPU quota shows as ceil(quota/period) cpus, a cpuset as its cpus; the smaller\n"
@@ -256,6 +258,10 @@ int main(int argc, char **argv)
 	raise_nofile();
 	if (cgroup_layout_init() < 0 || initpid_init() < 0)
 		goto out;
+	if (sys_pt_init(NULL) < 0)
+		LOG_WARN("cannot open /sys/devices/system/cpu (%s): sys/devices/system/cpu "
+		         "serves only online",
+		         strerror(errno));
 	pidfd = pidfile_lock(pidpath, "lxcfs", err, sizeof(err));
 	if (pidfd < 0) {
 		fprintf(stderr, "lxcfs: %s\n", err);
@@ -307,6 +313,7 @@ out:
 	}
 	initpid_free();
 	pinned_free_all();
+	sys_pt_close();
 	fd_cache_clear();
 	cgroup_layout_free();
 	cli_values_free(v);

@@ -8,8 +8,7 @@
 
 #include "initpid.h"
 
-/* Slot numbers go into inode numbers (slot << 5): far below 2^59. */
-#define MAX_SLOTS (1 << 20)
+#define MAX_SLOTS PINNED_MAX_SLOTS
 #define FILES_PER_SLOT 32
 
 struct slot {

@@ -13,6 +13,9 @@
 
 #include "view.h"
 
+/* Slot numbers go into inode numbers (slot << 5): far below pt_inodes.h's PT_INO_BIT. */
+#define PINNED_MAX_SLOTS (1 << 20)
+
 /* Per-slot bookkeeping of one file's page cache (see fuse_ops.c); guarded by its lock. */
 struct pinned_file {
 	unsigned open; /* handles open on the inode, as far as the daemon knows */

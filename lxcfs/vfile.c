@@ -239,6 +239,11 @@ static int view_cpus(const struct view *v, struct cpuset *set, struct cpuset *fu
 	return 0;
 }
 
+int vfile_cpus(const struct view *v, struct cpuset *set)
+{
+	return view_cpus(v, set, NULL);
+}
+
 static int render_cpuinfo(enum vfile f, const struct view *v, struct strbuf *out)
 {
 	struct cpuset set;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "core/strbuf.h"
+#include "host/cpuset.h"
 #include "view.h"
 
 enum vfile {
@@ -29,6 +30,9 @@ void vfile_set_swap(bool enabled);
 /* lxcfs --disable-cfs: a CFS quota (cpu.max, cpu.cfs_quota_us) no longer caps the cpus shown
  * in cpuinfo, stat and cpu/online; only a cpuset does. */
 void vfile_set_cfs(bool enabled);
+/* The host cpus the view may use (its k-th is the container's cpu k in every file): 0 and
+ * set, or -1 when the host's apply (the host's view, no cpuset or quota of its own). */
+int vfile_cpus(const struct view *v, struct cpuset *set);
 /* Replaces out's content. Whatever the container's cgroups cannot tell comes from the host
  * file. 0, or -errno (ENOMEM, or the host file's own error). */
 int vfile_render(enum vfile f, const struct view *v, struct strbuf *out);

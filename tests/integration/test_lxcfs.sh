@@ -326,6 +326,105 @@ expect_eq "a host process in the 0.5-cpu quota cgroup sees 1 cpu" "1" \
 expect_eq "... and the host's MemTotal (no memory limit)" "$host_total" \
 	"$(as_host_in "$CG/q05" "cat $MNT/proc/meminfo" | field MemTotal)"
 
+# ------------------------------------------------------------- sys/devices/system/cpu
+
+# The host's entries of /sys/devices/system/cpu, passed through read-only, and the cpuN
+# directories of the reader's cpus, renumbered from 0 as cpuinfo, stat and online number them
+# (the container's cpuk is the k-th host cpu it may use).
+HC=/sys/devices/system/cpu
+MC=$MNT/sys/devices/system/cpu
+# The names of a listing (one a line): its cpuN in number order, or the others sorted.
+cpus_in() { grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
+others_in() { grep -vE '^cpu[0-9]+$' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
+names() { find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n'; }
+cpu_names() { names "$1" | cpus_in; }
+other_names() { names "$1" | others_in; }
+# A topology file that tells the host's cpus apart (the cpus of the core), where there is one.
+topo=topology/core_cpus_list
+[ -e "$HC/cpu0/$topo" ] || topo=topology/thread_siblings_list
+# The host's entries, the cpuN directories aside but those of the cpus in $1 ("" for all).
+host_find_count() {
+	local n c
+	n=$(find "$HC" -path "$HC/cpu[0-9]*" -prune -o -print | wc -l)
+	for c in $1; do n=$((n + $(find "$HC/cpu$c" | wc -l))); done
+	echo "$n"
+}
+expect_eq "a host process lists the host's directory as it is" "$(names "$HC" | LC_ALL=C sort | tr '\n' ' ')" \
+	"$(names "$MC" | LC_ALL=C sort | tr '\n' ' ')"
+expect_eq "... every cpu" "$(cpu_names "$HC")" "$(cpu_names "$MC")"
+expect_eq "... cpu0's $topo is the host cpu0's" "$(cat "$HC/cpu0/$topo")" "$(cat "$MC/cpu0/$topo")"
+expect_eq "... cpu$last_cpu's too" "$(cat "$HC/cpu$last_cpu/$topo")" "$(cat "$MC/cpu$last_cpu/$topo")"
+expect_eq "... the links as the host's (cpu0/subsystem)" "$(readlink "$HC/cpu0/subsystem")" \
+	"$(readlink "$MC/cpu0/subsystem")"
+expect_eq "... find walks the host's $(host_find_count "$(seq 0 "$last_cpu")") entries" \
+	"$(host_find_count "$(seq 0 "$last_cpu")")" "$(find "$MC" | wc -l)"
+
+expect_eq "container a (cpuset $last_cpu) lists cpu0 only" "cpu0" "$(in_ctr a ls "$MC" | cpus_in)"
+expect_eq "... and the host's other entries (online its own)" "$(other_names "$HC")" \
+	"$(in_ctr a ls "$MC" | others_in)"
+expect_eq "... its cpu0/$topo is the host cpu$last_cpu's" "$(cat "$HC/cpu$last_cpu/$topo")" \
+	"$(in_ctr a cat "$MC/cpu0/$topo")"
+expect_eq "... its cpu0/topology/core_id is the host cpu$last_cpu's" "$(cat "$HC/cpu$last_cpu/topology/core_id")" \
+	"$(in_ctr a cat "$MC/cpu0/topology/core_id")"
+expect_eq "... through a child of its init too" "$(cat "$HC/cpu$last_cpu/$topo")" \
+	"$(by_init a "cat $MC/cpu0/$topo")"
+expect_fail "... it has no cpu1" "No such file or directory" in_ctr a ls "$MC/cpu1"
+expect_fail "... no cpu$last_cpu by the host's name" "No such file or directory" in_ctr a ls "$MC/cpu$last_cpu/"
+expect_ok "ls -R of the directory in container a completes" in_ctr a ls -R "$MC"
+expect_eq "find in container a walks the host's entries with one cpu's" "$(host_find_count "$last_cpu")" \
+	"$(in_ctr a find "$MC" | wc -l)"
+expect_ok "... without an error" in_ctr a find "$MC" -type f -name uevent
+expect_eq "busybox cat (sendfile) of a pass-through file gives its whole text" \
+	"$(cat "$HC/cpu$last_cpu/$topo")" "$(in_ctr a busybox cat "$MC/cpu0/$topo")"
+# Readers of different views on the same names, one after the other: each its own.
+expect_eq "interleaved: the host's cpu0, a's cpu0, the host's cpu0" \
+	"$(cat "$HC/cpu0/$topo") $(cat "$HC/cpu$last_cpu/$topo") $(cat "$HC/cpu0/$topo")" \
+	"$(cat "$MC/cpu0/$topo") $(in_ctr a cat "$MC/cpu0/$topo") $(cat "$MC/cpu0/$topo")"
+expect_eq "interleaved listings: the host's, a's, the host's" \
+	"$(cpu_names "$HC")|cpu0|$(cpu_names "$HC")" \
+	"$(cpu_names "$MC")|$(in_ctr a ls "$MC" | cpus_in)|$(cpu_names "$MC")"
+# Writes refused, whoever asks: a container must never take a host cpu offline. ("1" is
+# written: had it gone through, the cpu would only stay online.)
+if [ -e "$HC/cpu$last_cpu/online" ]; then
+	expect_fail "container a cannot write its cpu0/online (host cpu$last_cpu)" "Permission denied" \
+		in_ctr a sh -c "echo 1 >$MC/cpu0/online"
+	expect_fail "... nor can the host through lxcfs" "Permission denied" sh -c "echo 1 >$MC/cpu$last_cpu/online"
+	expect_eq "... the host cpu stays online" "1" "$(cat "$HC/cpu$last_cpu/online")"
+	expect_eq "... and the file shows no write bit" "444" "$(stat -c %a "$MC/cpu$last_cpu/online")"
+else
+	it_log "skip: writes to cpuN/online (the host's cpu$last_cpu has no online file)"
+fi
+expect_fail "a pass-through file cannot be truncated" "Permission denied" truncate -s 0 "$MC/cpu0/uevent"
+expect_fail "... nor a new file made" "Permission denied" sh -c "echo x >$MC/newfile"
+expect_fail "... nor one removed" "Permission denied" rm -f "$MC/cpu0/uevent"
+expect_fail "... nor a directory made" "Permission denied" mkdir "$MC/cpu0/x"
+expect_fail "a name that is no cpu's (cpu01) is not found" "No such file or directory" ls "$MC/cpu01"
+expect_fail "... nor one beyond the host's cpus" "No such file or directory" ls "$MC/cpu1023"
+
+expect_eq "quota of 1.5 cpus, no cpuset (q15): cpu0..cpu$((want15 - 1))" \
+	"$(seq 0 $((want15 - 1)) | sed 's/^/cpu/' | tr '\n' ' ' | sed 's/ $//')" \
+	"$(in_ctr q15 ls "$MC" | cpus_in)"
+expect_eq "... cpu$((want15 - 1)) is the host's cpu$((want15 - 1))" "$(cat "$HC/cpu$((want15 - 1))/$topo")" \
+	"$(in_ctr q15 cat "$MC/cpu$((want15 - 1))/$topo")"
+expect_eq "quota of 0.5 cpu (q05): cpu0 only" "cpu0" \
+	"$(in_ctr q05 ls "$MC" | cpus_in)"
+expect_eq "a host process in the cpuset-of-one cgroup: cpu0 only" "cpu0" \
+	"$(as_host_in "$CG/qset" "ls $MC" | cpus_in)"
+expect_eq "container b (no cpuset of its own): every cpu" "$(cpu_names "$HC")" \
+	"$(in_ctr b ls "$MC" | cpus_in)"
+# The view of a container's init (what lxcfs-toolkit mounts), whoever reads.
+VCA=$MNT/.views/${CTR_PID[a]}/sys/devices/system/cpu
+expect_eq "a's view (.views) lists cpu0 only, for a host reader too" "cpu0" "$(cpu_names "$VCA")"
+expect_eq "... with the host's other entries" "$(other_names "$HC")" "$(other_names "$VCA")"
+expect_eq "... its cpu0 is the host cpu$last_cpu" "$(cat "$HC/cpu$last_cpu/$topo")" "$(cat "$VCA/cpu0/$topo")"
+expect_eq "... its online is a's" "0" "$(cat "$VCA/online")"
+expect_ok "... ls -R of it completes" ls -R "$VCA"
+expect_eq "... find walks the host's entries with one cpu's" "$(host_find_count "$last_cpu")" \
+	"$(find "$VCA" | wc -l)"
+if [ -e "$HC/cpu$last_cpu/online" ]; then
+	expect_fail "... its cpu0/online cannot be written" "Permission denied" sh -c "echo 1 >$VCA/cpu0/online"
+fi
+
 # SIGUSR2: every reader gets the host's files, until the next SIGUSR2 (upstream's kill switch
 # for a view that misbehaves, without unmounting anything in the containers).
 kill -USR2 "$LXCFS_PID"
@@ -337,6 +436,8 @@ expect_eq "... through its view (.views/PID) too" "$host_total" \
 expect_eq "... and so does a host process in the 64 MiB cgroup" "$host_total" \
 	"$(sh -c "$h_join && cat $MNT/proc/meminfo" | field MemTotal)"
 expect_eq "... and the 0.5-cpu container" "$host_cpus" "$(in_ctr q05 cat "$MNT/proc/cpuinfo" | nprocs)"
+expect_eq "... and every cpuN directory in container a" "$(cpu_names "$HC")" \
+	"$(in_ctr a ls "$MC" | cpus_in)"
 kill -USR2 "$LXCFS_PID"
 wait_for "a second SIGUSR2 brings the container's view back" 5 \
 	eval '[ "$(in_ctr a cat "$MNT/proc/meminfo" | field MemTotal)" = 65536 ]'

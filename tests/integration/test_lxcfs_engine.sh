@@ -55,6 +55,12 @@ cpus_of() { rd "$1" /proc/cpuinfo | grep -c '^processor'; }
 # free_total NAME [-m]: the "Mem:" line's total of free inside.
 free_total() { in_ctr "$1" free "${@:2}" | awk '$1 == "Mem:" { print $2 }'; }
 uptime_of() { rd "$1" /proc/uptime | cut -d. -f1; }
+# cpus_dirs_of NAME: the cpuN directories the container lists in /sys/devices/system/cpu.
+cpu_dirs_of() { in_ctr "$1" ls /sys/devices/system/cpu | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
+host_cpu_dirs=$(find /sys/devices/system/cpu -mindepth 1 -maxdepth 1 -name 'cpu[0-9]*' -printf '%f\n' | sort -V | tr '\n' ' ' | sed 's/ $//')
+# A topology file that tells the host's cpus apart.
+topo=topology/core_cpus_list
+[ -e "/sys/devices/system/cpu/cpu0/$topo" ] || topo=topology/thread_siblings_list
 
 # expect_limits NAME DESC MEM_KB CPUS [free]: /proc/meminfo, nproc and /proc/cpuinfo show the
 # limits, and with "free" also free (procps; busybox's free asks sysinfo(2), which no FUSE
@@ -99,6 +105,15 @@ expect_match "the prestart hook logged its work" "lxcfs mounted over" \
 	"$(cat "$HK/prestart.log" 2>&1)"
 expect_limits bb "bb" 65536 1
 expect_uptime bb "bb"
+# /sys/devices/system/cpu is lxcfs' (issue 17): the container's cpus only, renumbered from 0.
+bb_cpu_mount=$(in_ctr bb grep ' /sys/devices/system/cpu ' /proc/self/mountinfo)
+expect_match "bb's /sys/devices/system/cpu is lxcfs' (bound by the hook)" " - fuse.lxcfs " "$bb_cpu_mount"
+expect_match "... read-only" " /sys/devices/system/cpu ro," "$bb_cpu_mount"
+expect_eq "bb (--cpuset-cpus 0) lists cpu0 only" "cpu0" "$(cpu_dirs_of bb)"
+expect_eq "... busybox nproc --all counts 1" "1" "$(in_ctr bb nproc --all)"
+expect_eq "... its cpu0/$topo is the host cpu0's" "$(cat /sys/devices/system/cpu/cpu0/$topo)" \
+	"$(rd bb /sys/devices/system/cpu/cpu0/$topo)"
+expect_ok "... find over the directory completes" in_ctr bb find /sys/devices/system/cpu -name uevent
 # The files lxcfs serves beyond the seed's (issue 17): the container's slabinfo and pressure.
 expect_match "bb's /proc/slabinfo is lxcfs' (bound by the hook)" "fuse.lxcfs" \
 	"$(in_ctr bb grep ' /proc/slabinfo ' /proc/self/mountinfo)"
@@ -117,6 +132,16 @@ expect_ok "isula update --cpuset-cpus $cpuset --memory 128m bb" \
 	isula update --cpuset-cpus "$cpuset" --memory 128m bb
 expect_limits bb "bb after update" 131072 "$new_cpus"
 expect_eq "bb still has the same init" "$bb_pid" "$(pid_of bb)"
+if [ "$host_cpus" -ge 2 ]; then
+	wait_for "bb lists cpu0 cpu1 after the update" 5 eval '[ "$(cpu_dirs_of bb)" = "cpu0 cpu1" ]'
+	expect_eq "... its cpu1/$topo is the host cpu1's" "$(cat /sys/devices/system/cpu/cpu1/$topo)" \
+		"$(rd bb /sys/devices/system/cpu/cpu1/$topo)"
+	if [ -e /sys/devices/system/cpu/cpu1/online ]; then
+		expect_fail "... its cpu1/online cannot be written (\"1\", harmless had it gone through)" \
+			"Read-only file system" in_ctr bb sh -c 'echo 1 >/sys/devices/system/cpu/cpu1/online'
+		expect_eq "... the host's cpu1 stays online" "1" "$(cat /sys/devices/system/cpu/cpu1/online)"
+	fi
+fi
 # And back: the shorter texts are not padded with the longer ones' ends (busybox cat reads
 # through the page cache up to the size the kernel holds).
 expect_ok "isula update --cpuset-cpus 0 --memory 64m bb" isula update --cpuset-cpus 0 --memory 64m bb
@@ -130,6 +155,7 @@ if [ "$host_cpus" -ge 2 ]; then
 	expect_ok "isula update --cpu-quota 50000 --cpu-period 100000 bb (half a cpu)" \
 		isula update --cpu-quota 50000 --cpu-period 100000 bb
 	expect_eq "bb with a quota of 0.5 cpu and a cpuset of 2: cpuinfo shows 1" "1" "$(cpus_of bb)"
+	wait_for "... and it lists cpu0 only" 5 eval '[ "$(cpu_dirs_of bb)" = cpu0 ]'
 	# (nproc counts the cpus of the affinity mask, which a quota leaves alone.)
 	expect_eq "... and cpu/online 0" "0" "$(rd bb /sys/devices/system/cpu/online)"
 	expect_ok "isula update --cpu-quota 150000 bb (1.5 cpus)" isula update --cpu-quota 150000 bb
@@ -147,6 +173,7 @@ wait_for "systemd boots to 'running' with the views" 60 sd_running ||
 	it_log "failed units: $(in_ctr sd systemctl --failed --no-legend | head -n 5)"
 expect_limits sd "sd" 262144 1 free
 expect_uptime sd "sd"
+expect_eq "sd (--cpuset-cpus 0) lists cpu0 only" "cpu0" "$(cpu_dirs_of sd)"
 sd_pid=$(pid_of sd)
 
 # ------------------------------------------------------------------- lxcfs killed
@@ -161,6 +188,7 @@ expect_ok "lxcfs-toolkit umount all with lxcfs dead" tk umount all
 expect_eq "... covers both containers" 2 "$(grep -c 'lxcfs unmounted from' <<<"$LAST_OUT")"
 expect_eq "bb reads the host's MemTotal again" "$host_memtotal" "$(memtotal_of bb)"
 expect_eq "bb reads the host's $host_cpus processors again" "$host_cpus" "$(cpus_of bb)"
+expect_eq "bb lists the host's cpu directories again" "$host_cpu_dirs" "$(cpu_dirs_of bb)"
 expect_eq "sd reads the host's MemTotal again" "$host_memtotal" "$(memtotal_of sd)"
 expect_eq "free -m in sd shows the host's total" "$(free -m | awk '$1 == "Mem:" { print $2 }')" \
 	"$(free_total sd -m)"
@@ -170,19 +198,26 @@ start_lxcfs || it_abort "lxcfs must restart on the same mount point"
 expect_ok "lxcfs-toolkit remount all after the restart" tk remount all
 expect_eq "... covers both containers" 2 "$(grep -c 'lxcfs mounted over' <<<"$LAST_OUT")"
 expect_limits bb "bb after restart + remount all" 131072 "$new_cpus"
+expect_eq "bb lists its cpus again" "$(seq 0 $((new_cpus - 1)) | sed 's/^/cpu/' | tr '\n' ' ' | sed 's/ $//')" \
+	"$(cpu_dirs_of bb)"
 expect_limits sd "sd after restart + remount all" 262144 1 free
 expect_eq "bb was not restarted (same pid)" "$bb_pid" "$(pid_of bb)"
 expect_eq "sd was not restarted (same pid)" "$sd_pid" "$(pid_of sd)"
 expect_ok "sd's systemd still answers" in_ctr sd systemctl is-system-running
 
-# A container started while lxcfs is up again gets the view from its first read, too.
-expect_ok "a second busybox container with the hook spec runs" \
-	isula run -d --name bb2 -m 64m --cpuset-cpus 0 --hook-spec "$SPEC" \
+# A container started while lxcfs is up again gets the view from its first read, too. Its
+# cpuset is the host's last cpu: its cpu0 is that cpu's directory.
+last=$((host_cpus - 1))
+expect_ok "a second busybox container with the hook spec and --cpuset-cpus $last runs" \
+	isula run -d --name bb2 -m 64m --cpuset-cpus "$last" --hook-spec "$SPEC" \
 	--external-rootfs "$BB" none sh -c 'head -n 1 /proc/meminfo; sleep 1000'
 bb2_first() { [ -n "$(isula logs bb2 2>&1)" ]; }
 poll 10 bb2_first
 expect_eq "bb2's first read of /proc/meminfo is the view" "MemTotal:          65536 kB" \
 	"$(isula logs bb2 2>&1)"
+expect_eq "bb2 lists cpu0 only" "cpu0" "$(cpu_dirs_of bb2)"
+expect_eq "... its cpu0/$topo is the host cpu$last's" "$(cat /sys/devices/system/cpu/cpu$last/$topo)" \
+	"$(rd bb2 /sys/devices/system/cpu/cpu0/$topo)"
 
 # ------------------------------------------------------------------------- cleanup
 expect_ok "rm -f the containers with their views" isula rm -f bb bb2 sd

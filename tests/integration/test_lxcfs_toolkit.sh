@@ -7,7 +7,9 @@
 # start-host hook, rollback when one mount fails, and the errors for bad input.
 #
 # lxcfs: $LXCFS_BIN if set, else build/bin/lxcfs when it has been built, else Debian's
-# /usr/bin/lxcfs (both serve the same proc/... and sys/devices/system/cpu/online files).
+# /usr/bin/lxcfs (both serve the same proc/... files, and sys/devices/system/cpu with cpuN
+# directories: the toolkit mounts that directory whole; from an lxcfs that serves only its
+# online file, that file).
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lxcfs_lib.sh"
@@ -78,8 +80,22 @@ for f in cpuinfo meminfo stat diskstats partitions swaps uptime loadavg slabinfo
 	pressure/memory pressure/io; do
 	[ -e "$MNT/proc/$f" ] && [ -e "/proc/$f" ] && nserved=$((nserved + 1))
 done
+# (the cpu directory whole, or its online file alone: one mount either way)
 [ -e "$MNT/sys/devices/system/cpu/online" ] && nserved=$((nserved + 1))
 it_log "lxcfs serves $nserved of the 13 files"
+CPU_DIR=no
+[ -e "$MNT/sys/devices/system/cpu/cpu0" ] && CPU_DIR=yes
+# The cpuN a container lists: ours its cpuset's, Debian's lxcfs 5.0.3 every host cpu.
+host_cpu_dirs=$(find /sys/devices/system/cpu -mindepth 1 -maxdepth 1 -name 'cpu[0-9]*' -printf '%f\n' | sort -V | tr '\n' ' ' | sed 's/ $//')
+one_cpu=cpu0
+[ -d "$MNT/.views" ] || one_cpu=$host_cpu_dirs
+it_log "lxcfs serves cpuN directories in sys/devices/system/cpu: $CPU_DIR"
+cpu_dirs_of() { isula exec "$1" ls /sys/devices/system/cpu 2>&1 | grep -E '^cpu[0-9]+$' | sort -V | tr '\n' ' ' | sed 's/ $//'; }
+# The lxcfs mounts on the container's cpu directory and on its online file.
+cpu_mounts_of() {
+	echo "dir:$(views_of "$1" | awk '$5 == "/sys/devices/system/cpu"' | grep -c .)" \
+		"online:$(views_of "$1" | awk '$5 == "/sys/devices/system/cpu/online"' | grep -c .)"
+}
 
 # ---------------------------------------------------------------- remount / umount ID
 isula run -d --name tk1 -m 64m --cpuset-cpus 0 --external-rootfs "$BB" none sleep 1000 \
@@ -96,6 +112,22 @@ expect_eq "remount reports the files mounted" \
 expect_view tk1 "after remount tk1"
 expect_eq "after remount tk1: /sys/devices/system/cpu/online is the cpuset" 0 \
 	"$(in_ctr tk1 /sys/devices/system/cpu/online)"
+if [ "$CPU_DIR" = yes ]; then
+	expect_eq "after remount tk1: its cpu directory is lxcfs', not its online file alone" \
+		"dir:1 online:0" "$(cpu_mounts_of tk1)"
+	expect_eq "... it lists its one cpu (cpuset 0): $one_cpu" "$one_cpu" "$(cpu_dirs_of tk1)"
+	expect_eq "... busybox nproc --all counts them" "$(wc -w <<<"$one_cpu")" \
+		"$(isula exec tk1 nproc --all 2>&1)"
+	expect_eq "... cpu0/topology/core_id is the host cpu0's" \
+		"$(cat /sys/devices/system/cpu/cpu0/topology/core_id)" \
+		"$(in_ctr tk1 /sys/devices/system/cpu/cpu0/topology/core_id)"
+	expect_match "... the directory is mounted read-only" " /sys/devices/system/cpu ro," \
+		"$(views_of tk1)"
+	expect_fail "... nothing under it can be written" "Read-only file system" \
+		isula exec tk1 sh -c 'echo 1 >/sys/devices/system/cpu/cpu0/uevent'
+else
+	expect_eq "after remount tk1: its online file is lxcfs'" "dir:0 online:1" "$(cpu_mounts_of tk1)"
+fi
 up=$(in_ctr tk1 /proc/uptime | cut -d. -f1)
 [ -n "$up" ] && [ "$up" -lt 120 ] && pass "after remount tk1: /proc/uptime counts from the container's start ($up s)" ||
 	fail "after remount tk1: /proc/uptime counts from the container's start" "uptime: '$up'" \
@@ -123,6 +155,32 @@ expect_ok "remount tk1 again" tk remount "${tk1_id:0:8}"
 expect_eq "a second remount replaces the views instead of stacking them" "$nserved" \
 	"$(nviews_of tk1)"
 expect_view tk1 "after a second remount"
+
+# A container whose online file a toolkit before the cpu directory mounted (that file alone,
+# over the container's sysfs): remount puts the directory in its place, umount takes it off.
+# The old layout is made in the container: the view's directory is moved aside, its online
+# file bound over sysfs', the directory unmounted.
+old_layout() {
+	nsenter -t "$(pid_of tk1)" -m sh -c 'mkdir -p /tmp/lx-old &&
+		mount --bind /sys/devices/system/cpu /tmp/lx-old &&
+		umount /sys/devices/system/cpu &&
+		mount --bind /tmp/lx-old/online /sys/devices/system/cpu/online &&
+		umount /tmp/lx-old' 2>&1
+}
+if [ "$CPU_DIR" = yes ]; then
+	expect_ok "the old layout is made in tk1" old_layout
+	expect_eq "... online alone is lxcfs'" "dir:0 online:1" "$(cpu_mounts_of tk1)"
+	expect_eq "... and tk1 lists the host's cpus" "$host_cpu_dirs" "$(cpu_dirs_of tk1)"
+	expect_ok "remount tk1 over the old layout" tk remount tk1
+	expect_eq "... the directory replaces the online file" "dir:1 online:0" "$(cpu_mounts_of tk1)"
+	expect_eq "... one view per served file" "$nserved" "$(nviews_of tk1)"
+	expect_eq "... $one_cpu" "$one_cpu" "$(cpu_dirs_of tk1)"
+	expect_eq "... and online is still the cpuset's" 0 "$(in_ctr tk1 /sys/devices/system/cpu/online)"
+	expect_ok "the old layout again" old_layout
+	expect_ok "umount tk1 over the old layout" tk umount tk1
+	expect_eq "... takes off every view, the online file too" 0 "$(nviews_of tk1)"
+	expect_ok "remount tk1 for what follows" tk remount tk1
+fi
 
 expect_ok "umount tk1 (by ID)" tk umount "$tk1_id"
 expect_eq "umount reports the files unmounted" \
@@ -263,9 +321,25 @@ clear_mount_point
 start_lxcfs || it_abort "lxcfs must restart"
 
 # ------------------------------------------------------------- skipping and rollback
-# Inside tk2, an empty tmpfs over /sys/devices/system/cpu: the container has no cpu/online.
 tk2_pid=$(pid_of tk2)
-if [ -e "$MNT/sys/devices/system/cpu/online" ]; then
+if [ "$CPU_DIR" = yes ]; then
+	# Inside tk2, an empty tmpfs over /sys/devices/system: the container has no cpu directory.
+	nsenter -t "$tk2_pid" -m mount -t tmpfs tk-test /sys/devices/system
+	expect_ok "remount when the container lacks a target" tk remount tk2
+	expect_match "... skips it and says so" \
+		"lxcfs mounted over $((nserved - 1)) files (not in the container: sys/devices/system/cpu)" \
+		"$LAST_OUT"
+	expect_view tk2 "tk2 without a cpu directory"
+	tk umount tk2 >/dev/null
+	# A file where the cpu directory goes: that mount fails, the earlier ones are undone.
+	nsenter -t "$tk2_pid" -m touch /sys/devices/system/cpu
+	expect_fail "remount when a mount fails: exit 1, names the target" \
+		"cannot mount the lxcfs view on /sys/devices/system/cpu: it is not a directory" \
+		tk remount tk2
+	expect_host tk2 "after the failed remount the earlier views are rolled back"
+	nsenter -t "$tk2_pid" -m umount /sys/devices/system
+elif [ -e "$MNT/sys/devices/system/cpu/online" ]; then
+	# Inside tk2, an empty tmpfs over /sys/devices/system/cpu: the container has no cpu/online.
 	nsenter -t "$tk2_pid" -m mount -t tmpfs tk-test /sys/devices/system/cpu
 	expect_ok "remount when the container lacks a target" tk remount tk2
 	expect_match "... skips it and says so" \

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,33 @@
 #define FUSE_SUPER_MAGIC 0x65735546
 
 const char *const lxcfs_view_files[LXCFS_VIEW_COUNT] = {
-    "proc/cpuinfo",     "proc/meminfo",      "proc/stat",
-    "proc/diskstats",   "proc/partitions",   "proc/swaps",
-    "proc/uptime",      "proc/loadavg",      "sys/devices/system/cpu/online",
-    "proc/slabinfo",    "proc/pressure/cpu", "proc/pressure/memory",
+    "proc/cpuinfo",
+    "proc/meminfo",
+    "proc/stat",
+    "proc/diskstats",
+    "proc/partitions",
+    "proc/swaps",
+    "proc/uptime",
+    "proc/loadavg",
+    [LXCFS_VIEW_CPU_DIR] = "sys/devices/system/cpu",
+    [LXCFS_VIEW_CPU_ONLINE] = "sys/devices/system/cpu/online",
+    "proc/slabinfo",
+    "proc/pressure/cpu",
+    "proc/pressure/memory",
     "proc/pressure/io",
 };
+
+/* Whether target i is to be mounted from the view vfd: the whole cpu directory where lxcfs
+ * serves the cpuN directories in it, else its online file alone (an lxcfs that serves only
+ * that file: the container keeps its own cpuN, as before). */
+static bool wanted(int vfd, int i)
+{
+	static const char cpu0[] = "sys/devices/system/cpu/cpu0";
+	if (i != LXCFS_VIEW_CPU_DIR && i != LXCFS_VIEW_CPU_ONLINE)
+		return true;
+	bool whole = faccessat(vfd, cpu0, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return i == LXCFS_VIEW_CPU_DIR ? whole : !whole;
+}
 
 static void dead_or_failed(const char *mount_point, const char *what, int err, char *why,
                            size_t whylen)
@@ -113,6 +135,8 @@ int lxcfs_views_clone(const char *mount_point, int pid, int fds[LXCFS_VIEW_COUNT
 	if (vfd < 0)
 		return -1;
 	for (int i = 0; i < LXCFS_VIEW_COUNT; i++) {
+		if (!wanted(vfd, i))
+			continue;
 		fds[i] = open_tree(vfd, lxcfs_view_files[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (fds[i] >= 0) {
 			n++;

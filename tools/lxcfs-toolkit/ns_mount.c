@@ -63,13 +63,16 @@ static int mount_views(const int *fds, struct ns_mount_result *res)
 		target_path(path, sizeof(path), i);
 		struct stat st;
 		const char *why = NULL;
+		bool dir = lxcfs_view_is_dir(i);
 		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT) {
 				res->missing_mask |= 1u << i;
 				continue;
 			}
 			why = strerror(errno);
-		} else if (!S_ISREG(st.st_mode)) {
+		} else if (dir && !S_ISDIR(st.st_mode)) {
+			why = "it is not a directory";
+		} else if (!dir && !S_ISREG(st.st_mode)) {
 			why = S_ISDIR(st.st_mode) ? "it is a directory, not a file"
 			                          : "it is not a file";
 		}
@@ -78,8 +81,12 @@ static int mount_views(const int *fds, struct ns_mount_result *res)
 		if (!why) {
 			done[i] = true;
 			/* Attaching under a shared mount made it shared; as a slave it sends
-			 * nothing back, so no mount made in the container reaches the host. */
-			struct mount_attr attr = {.propagation = MS_SLAVE};
+			 * nothing back, so no mount made in the container reaches the host. A
+			 * directory is read-only too: whatever lxcfs serves it from (Debian's
+			 * passes writes to the host's sysfs), no write under it leaves the
+			 * container (cpuN/online: lxc/lxcfs#629). */
+			struct mount_attr attr = {.propagation = MS_SLAVE,
+			                          .attr_set = dir ? MOUNT_ATTR_RDONLY : 0};
 			if (mount_setattr(fds[i], "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
 				why = strerror(errno);
 		}
