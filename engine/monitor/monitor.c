@@ -149,9 +149,14 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
                          struct monitor_stdio_opts *o, int go_fd, char **argv)
 {
 	setsid();
-	if (!daemon_says_go(go_fd))
-		return 1;
+	/* The config is read while the daemon records this monitor: only the start itself
+	 * waits for its go. */
 	struct lxc_container *c = lxc_container_new(name, lxcpath);
+	if (!daemon_says_go(go_fd)) {
+		if (c)
+			lxc_container_put(c);
+		return 1;
+	}
 	if (!c) {
 		fprintf(stderr, "isulad-monitor: cannot load container %s in %s\n", name, lxcpath);
 		return 1;
