@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "blkio_config.h"
 #include "core/idgen.h"
 #include "host/boot_id.h"
 #include "engine/oci_hooks.h"
@@ -49,6 +50,7 @@ struct host_config {
 	char *cpuset_cpus, *cpuset_mems;
 	int64_t pids_limit;
 	int64_t blkio_weight;      /* 10..1000, 0: unset */
+	struct blkio_config blkio; /* per-device weights and throttling */
 	int64_t kernel_memory;     /* bytes, 0: unset */
 	int64_t memory_swappiness; /* 0..100, -1: unset */
 	bool readonly_rootfs;

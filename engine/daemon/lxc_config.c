@@ -91,7 +91,10 @@ static void add_resources(struct strbuf *f, const struct host_config *h)
 	if (weight) {
 		snprintf(key, sizeof(key), "lxc.cgroup%s.%s", cgroup_is_unified() ? "2" : "",
 		         weight);
-		lxc_conf_line(f, key, "%lld", (long long)h->blkio_weight);
+		lxc_conf_line(f, key, "%lld",
+		              (long long)(strcmp(weight, "io.weight") == 0
+		                              ? cgroup_v2_io_weight(h->blkio_weight)
+		                              : h->blkio_weight));
 	}
 	for (size_t i = 0; i < h->n_ulimits; i++) {
 		snprintf(key, sizeof(key), "lxc.prlimit.%s", h->ulimits[i].name);
@@ -299,6 +302,9 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		strbuf_puts(f, sec);
 	free(sec);
 	add_resources(f, h);
+	struct blkio_layout io;
+	blkio_layout_host(&io);
+	bool io_ok = sec_ok && blkio_lxc_config(f, &h->blkio, &io, err, errlen) == 0;
 	add_env(f, cfg);
 	if (cfg->workdir)
 		lxc_conf_line(f, "lxc.init.cwd", "%s", cfg->workdir);
@@ -318,8 +324,11 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	add_oci_hooks(f, c, env);
 	free(cg);
 	struct strbuf late_ro = {0};
-	bool ok = sec_ok && add_binds(f, h->binds, &late_ro, err, errlen) == 0 &&
-	          add_late_ro(f, &late_ro, env, err, errlen) == 0;
+	char blkio_ro[96];
+	bool ok = sec_ok && io_ok && add_binds(f, h->binds, &late_ro, err, errlen) == 0;
+	if (blkio_ro_mount(&h->blkio, &io, blkio_ro, sizeof(blkio_ro)))
+		strbuf_printf(&late_ro, "%s\n", blkio_ro);
+	ok = ok && add_late_ro(f, &late_ro, env, err, errlen) == 0;
 	strbuf_free(&late_ro);
 	/* A refusal inside lxc_security_config is reported here too. */
 	if (lxc_conf_end(ok ? err : NULL, ok ? errlen : 0) < 0)

@@ -264,6 +264,13 @@ int validate_resources(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
+int validate_storage(const struct host_config *h, char *err, size_t errlen)
+{
+	struct blkio_layout l;
+	blkio_layout_host(&l);
+	return blkio_config_validate(&h->blkio, &l, err, errlen);
+}
+
 /* 0 without a problem; else -1 with "Invalid WHAT 'VALUE': it WHY". */
 static int refuse(const char *what, const char *value, const char *why, char *err, size_t errlen)
 {

@@ -1,0 +1,39 @@
+#include "create_storage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/json.h"
+
+static int gen_blkio(yajl_gen g, struct cli_values *v, enum blkio_kind k, size_t idx)
+{
+	if (cli_list_len(v, idx) == 0)
+		return 0;
+	jg_key(g, blkio_api_field(k));
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < cli_list_len(v, idx); i++) {
+		char err[1024], *path;
+		int64_t value;
+		if (blkio_spec_parse(k, cli_list_at(v, idx, i), &path, &value, err, sizeof(err)) <
+		    0) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+		yajl_gen_map_open(g);
+		jg_kstr(g, "Path", path);
+		jg_kint(g, blkio_api_value(k), value);
+		yajl_gen_map_close(g);
+		free(path);
+	}
+	yajl_gen_array_close(g);
+	return 0;
+}
+
+int create_gen_storage(yajl_gen g, struct cli_values *v, const struct create_storage_flags *ix)
+{
+	for (int k = 0; k < BLKIO_KINDS; k++) {
+		if (gen_blkio(g, v, k, ix->blkio[k]) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# create/run's storage options (issue 19): per-device block IO (--blkio-weight-device,
+# --device-read-bps/--device-write-bps/--device-read-iops/--device-write-iops), each with its
+# Docker API field (docker-py too), proven in the container's cgroup and by throttled reads;
+# bad values refused at create naming them. Block devices are loop devices over files of the
+# temp dir, detached by the cleanup.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+LOOPS=()
+# new_loop SIZE: NEW_LOOP is a loop device over a new file, detached at cleanup.
+new_loop() {
+	local img
+	NEW_LOOP=""
+	img=$(mktemp "$IT_TMP/disk.XXXXXX") && truncate -s "$1" "$img" &&
+		NEW_LOOP=$(losetup -f --show "$img") || return 1
+	LOOPS+=("$NEW_LOOP")
+}
+detach_loops() {
+	local l
+	for l in "${LOOPS[@]}"; do
+		losetup -d "$l" 2>/dev/null
+	done
+}
+it_on_cleanup detach_loops
+start_daemon main || it_abort "the daemon must start"
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+cgv() { cg_file "$1" "$IT_CGNAME/$(ifield "$3" '{{.Id}}')" "$2"; }
+run_bb() { isula run -d --name "$1" "${@:2}" --external-rootfs "$BB" none sleep 1000; }
+
+# ------------------------------------------------------------------- per-device block IO
+new_loop 64M || it_abort "a loop device is needed"
+L=$NEW_LOOP
+MM=$(lsblk -dno MAJ:MIN "$L" | tr -d ' ')
+expect_ok "run with the four throttles" run_bb thr --device "$L" --device-read-bps "$L:1mb" \
+	--device-write-bps "$L:2m" --device-read-iops "$L:100" --device-write-iops "$L:200"
+expect_eq "blkio.throttle.read_bps_device" "$MM 1048576" "$(cgv blkio blkio.throttle.read_bps_device thr)"
+expect_eq "blkio.throttle.write_bps_device" "$MM 2097152" "$(cgv blkio blkio.throttle.write_bps_device thr)"
+expect_eq "blkio.throttle.read_iops_device" "$MM 100" "$(cgv blkio blkio.throttle.read_iops_device thr)"
+expect_eq "blkio.throttle.write_iops_device" "$MM 200" "$(cgv blkio blkio.throttle.write_iops_device thr)"
+expect_eq "inspect shows BlkioDeviceReadBps" "[{\"Path\":\"$L\",\"Rate\":1048576}]" \
+	"$(ifield thr '{{json .HostConfig.BlkioDeviceReadBps}}')"
+expect_eq "inspect shows BlkioDeviceWriteIOps" "[{\"Path\":\"$L\",\"Rate\":200}]" \
+	"$(ifield thr '{{json .HostConfig.BlkioDeviceWriteIOps}}')"
+# 3 MiB at 1 MiB/s: two seconds at least, however loaded the machine (a lower bound only).
+t0=$(now_us)
+isula exec thr dd if="$L" of=/dev/null bs=1M count=3 iflag=direct >/dev/null 2>&1
+t1=$(now_us)
+if [ $((t1 - t0)) -ge 1500000 ]; then
+	pass "reads from the device inside are throttled to 1 MiB/s"
+else
+	fail "reads from the device inside are throttled to 1 MiB/s" "3 MiB in $(((t1 - t0) / 1000)) ms"
+fi
+expect_eq "v1 throttling is flat: the rule is also in the cgroup the container runs in" \
+	"$MM 1048576" "$(cgv blkio ns/blkio.throttle.read_bps_device thr)"
+expect_fail "the container cannot clear it: its blkio hierarchy is read-only inside" \
+	"Read-only file system" isula exec thr sh -c \
+	"echo '$MM 0' >/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device"
+expect_ok "... and its other cgroup hierarchies stay as they were (memory writable)" \
+	isula exec thr sh -c "test -w /sys/fs/cgroup/memory/memory.limit_in_bytes"
+
+if echo bfq >"/sys/block/${L#/dev/}/queue/scheduler" 2>/dev/null; then
+	expect_ok "run --blkio-weight-device on a bfq device" run_bb wd --blkio-weight-device "$L:300"
+	expect_eq "blkio.bfq.weight_device holds it" "$MM 300" \
+		"$(cgv blkio blkio.bfq.weight_device wd | grep "^$MM ")"
+	expect_eq "inspect shows BlkioWeightDevice" "[{\"Path\":\"$L\",\"Weight\":300}]" \
+		"$(ifield wd '{{json .HostConfig.BlkioWeightDevice}}')"
+	echo none >"/sys/block/${L#/dev/}/queue/scheduler"
+	expect_fail "a start once the device's scheduler is no longer bfq fails, saying so" \
+		"scheduler of the device ($MM) is none" isula restart -t 0 wd
+else
+	fail "bfq can be selected for $L" "$(cat "/sys/block/${L#/dev/}/queue/scheduler")"
+fi
+expect_fail_code "--blkio-weight-device on a device without bfq is refused (the seed's words)" \
+	125 "please check whether current OS support blkio weight device configuration for bfq" \
+	isula create --blkio-weight-device "$L:300" --external-rootfs "$BB" none true
+expect_fail_code "a weight out of range is refused, naming it" 125 \
+	"value 5 for $L: allowed is a weight from 10 to 1000" \
+	isula create --blkio-weight-device "$L:5" --external-rootfs "$BB" none true
+expect_fail_code "a rate without a number is refused, naming it" 125 \
+	"Invalid --device-read-bps '$L:fast'" \
+	isula create --device-read-bps "$L:fast" --external-rootfs "$BB" none true
+expect_fail_code "an IO count with a fraction is refused" 125 "Invalid --device-write-iops '$L:1.5'" \
+	isula create --device-write-iops "$L:1.5" --external-rootfs "$BB" none true
+touch "$IT_TMP/plainfile"
+expect_fail_code "a path that is not a block device is refused, naming it" 125 \
+	"$IT_TMP/plainfile is not a block device" \
+	isula create --device-read-bps "$IT_TMP/plainfile:1mb" --external-rootfs "$BB" none true
+expect_fail_code "a missing device is refused, naming it" 125 "/dev/nosuchdisk: No such file" \
+	isula create --device-write-bps /dev/nosuchdisk:1mb --external-rootfs "$BB" none true
+out=$(python3 - "$SOCK" "$BB" "$L" <<'PY' 2>&1
+import sys, docker
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+dev = sys.argv[3]
+hc = api.create_host_config(device_write_bps=[{"Path": dev, "Rate": 4096000}],
+                            device_read_iops=[{"Path": dev, "Rate": 77}])
+hc["ExternalRootfs"] = sys.argv[2]
+cid = api.create_container("none", ["sleep", "1000"], host_config=hc, name="dpy")["Id"]
+api.start(cid)
+h = api.inspect_container(cid)["HostConfig"]
+print(h["BlkioDeviceWriteBps"][0]["Rate"], h["BlkioDeviceReadIOps"][0]["Rate"])
+hc = api.create_host_config(device_read_bps=[{"Path": dev, "Rate": 0}])
+hc["ExternalRootfs"] = sys.argv[2]
+try:
+    api.create_container("none", ["true"], host_config=hc)
+except docker.errors.APIError as e:
+    print(e.status_code, e.explanation)
+PY
+)
+expect_match "docker-py: device_write_bps and device_read_iops" "4096000 77" "$out"
+expect_eq "docker-py: the write rate is in the cgroup" "$MM 4096000" \
+	"$(cgv blkio blkio.throttle.write_bps_device dpy)"
+expect_match "docker-py: a rate of 0 is refused (400), naming it" \
+	"400 Invalid --device-read-bps (BlkioDeviceReadBps) value 0 for $L" "$out"
+
+# shellcheck disable=SC2046
+isula rm -f $(isula ps -aq) >/dev/null 2>&1
+assert_no_leftovers
+it_finish
