@@ -32,6 +32,7 @@ enum {
 	C_DEVICE_WRITE_BPS,
 	C_DEVICE_READ_IOPS,
 	C_DEVICE_WRITE_IOPS,
+	C_HUGETLB_LIMIT,
 	C_KERNEL_MEMORY,
 	C_MEMORY_SWAPPINESS,
 	C_READ_ONLY,
@@ -114,6 +115,8 @@ static const struct cli_option g_opts[C_COUNT] = {
                             "Limit read rate (IO per second) from a device"},
     [C_DEVICE_WRITE_IOPS] = {"device-write-iops", 0, CLI_LIST, "DEVICE:N",
                              "Limit write rate (IO per second) to a device"},
+    [C_HUGETLB_LIMIT] = {"hugetlb-limit", 0, CLI_LIST, "[PAGESIZE:]LIMIT",
+                         "Huge page limit, e.g. 2MB:32MB (default page size: the host's)"},
     [C_KERNEL_MEMORY] = {"kernel-memory", 0, CLI_STRING, "BYTES", "Kernel memory limit"},
     [C_MEMORY_SWAPPINESS] = {"memory-swappiness", 0, CLI_STRING, "N",
                              "Tune container memory swappiness (0 to 100)"},
@@ -231,6 +234,7 @@ static const struct create_storage_flags g_storage_flags = {
             [BLKIO_READ_IOPS] = C_DEVICE_READ_IOPS,
             [BLKIO_WRITE_IOPS] = C_DEVICE_WRITE_IOPS,
         },
+    .hugetlb = C_HUGETLB_LIMIT,
 };
 
 static int fail(const char *fmt, const char *a, const char *b)

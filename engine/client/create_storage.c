@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "core/json.h"
+#include "engine/hugetlb_spec.h"
 
 static int gen_blkio(yajl_gen g, struct cli_values *v, enum blkio_kind k, size_t idx)
 {
@@ -29,11 +30,36 @@ static int gen_blkio(yajl_gen g, struct cli_values *v, enum blkio_kind k, size_t
 	return 0;
 }
 
+/* iSulad's Hugetlbs [{PageSize, Limit}]; the daemon knows the host's page sizes. */
+static int gen_hugetlb(yajl_gen g, struct cli_values *v, size_t idx)
+{
+	if (cli_list_len(v, idx) == 0)
+		return 0;
+	jg_key(g, "Hugetlbs");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < cli_list_len(v, idx); i++) {
+		char err[1024], *page_size;
+		int64_t limit;
+		if (hugetlb_spec_parse(cli_list_at(v, idx, i), &page_size, &limit, err,
+		                       sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+		yajl_gen_map_open(g);
+		jg_kstr(g, "PageSize", page_size);
+		jg_kint(g, "Limit", limit);
+		yajl_gen_map_close(g);
+		free(page_size);
+	}
+	yajl_gen_array_close(g);
+	return 0;
+}
+
 int create_gen_storage(yajl_gen g, struct cli_values *v, const struct create_storage_flags *ix)
 {
 	for (int k = 0; k < BLKIO_KINDS; k++) {
 		if (gen_blkio(g, v, k, ix->blkio[k]) < 0)
 			return -1;
 	}
-	return 0;
+	return gen_hugetlb(g, v, ix->hugetlb);
 }

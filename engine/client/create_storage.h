@@ -14,6 +14,7 @@
 /* Positions of the flags in the command's option table. */
 struct create_storage_flags {
 	size_t blkio[BLKIO_KINDS];
+	size_t hugetlb;
 };
 
 /* Emits the fields into the open HostConfig map; -1 after printing what is wrong. */

@@ -11,6 +11,7 @@
 
 #include "blkio_config.h"
 #include "core/idgen.h"
+#include "hugetlb_config.h"
 #include "host/boot_id.h"
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
@@ -51,6 +52,7 @@ struct host_config {
 	int64_t pids_limit;
 	int64_t blkio_weight;      /* 10..1000, 0: unset */
 	struct blkio_config blkio; /* per-device weights and throttling */
+	struct hugetlb_config hugetlb;
 	int64_t kernel_memory;     /* bytes, 0: unset */
 	int64_t memory_swappiness; /* 0..100, -1: unset */
 	bool readonly_rootfs;

@@ -305,6 +305,14 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	struct blkio_layout io;
 	blkio_layout_host(&io);
 	bool io_ok = sec_ok && blkio_lxc_config(f, &h->blkio, &io, err, errlen) == 0;
+	struct strbuf hybrid_v2 = {0};
+	strbuf_printf(&hybrid_v2, "%s\n", cg ? cg : c->id);
+	size_t hybrid_start = hybrid_v2.len;
+	hugetlb_lxc_config(f, &h->hugetlb, hugetlb_cgroup_v2(), !cgroup_is_unified(), &hybrid_v2);
+	if (io_ok && hybrid_v2.len > hybrid_start)
+		io_ok = lxc_hook_with_file(f, env, "cgroup2-limits-hook", "cgroup2-limits",
+		                           hybrid_v2.data, hybrid_v2.len, err, errlen) == 0;
+	strbuf_free(&hybrid_v2);
 	add_env(f, cfg);
 	if (cfg->workdir)
 		lxc_conf_line(f, "lxc.init.cwd", "%s", cfg->workdir);

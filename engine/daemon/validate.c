@@ -264,11 +264,14 @@ int validate_resources(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
-int validate_storage(const struct host_config *h, char *err, size_t errlen)
+int validate_storage(struct host_config *h, char *err, size_t errlen)
 {
 	struct blkio_layout l;
 	blkio_layout_host(&l);
-	return blkio_config_validate(&h->blkio, &l, err, errlen);
+	if (blkio_config_validate(&h->blkio, &l, err, errlen) < 0 ||
+	    hugetlb_config_resolve(&h->hugetlb, err, errlen) < 0)
+		return -1;
+	return 0;
 }
 
 /* 0 without a problem; else -1 with "Invalid WHAT 'VALUE': it WHY". */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # create/run's storage options (issue 19): per-device block IO (--blkio-weight-device,
-# --device-read-bps/--device-write-bps/--device-read-iops/--device-write-iops), each with its
+# --device-read-bps/--device-write-bps/--device-read-iops/--device-write-iops), --hugetlb-limit,
+# each with its
 # Docker API field (docker-py too), proven in the container's cgroup and by throttled reads;
 # bad values refused at create naming them. Block devices are loop devices over files of the
 # temp dir, detached by the cleanup.
@@ -112,6 +113,72 @@ expect_eq "docker-py: the write rate is in the cgroup" "$MM 4096000" \
 	"$(cgv blkio blkio.throttle.write_bps_device dpy)"
 expect_match "docker-py: a rate of 0 is refused (400), naming it" \
 	"400 Invalid --device-read-bps (BlkioDeviceReadBps) value 0 for $L" "$out"
+
+# ------------------------------------------------------------------------ --hugetlb-limit
+# hugetlb_file CTR FILE: the file in the container's cgroup, in the v1 hugetlb hierarchy or
+# the v2 tree (where a hybrid host like this one may have hugetlb alone).
+hugetlb_file() {
+	local id d
+	id=$(ifield "$1" '{{.Id}}')
+	for d in "$CGROOT/hugetlb" "$CGROOT/unified" "$CGROOT"; do
+		[ -f "$d/$IT_CGNAME/$id/$2" ] && { cat "$d/$IT_CGNAME/$id/$2"; return; }
+	done
+}
+if [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]; then
+	v1_hugetlb=$(awk '$5 ~ /hugetlb/ && $9 == "cgroup" { print }' /proc/self/mountinfo)
+	expect_ok "run --hugetlb-limit 2MB:32MB" run_bb huge --hugetlb-limit 2MB:32MB
+	if [ -n "$v1_hugetlb" ]; then
+		expect_eq "hugetlb.2MB.limit_in_bytes holds it" $((32 << 20)) \
+			"$(hugetlb_file huge hugetlb.2MB.limit_in_bytes)"
+	else
+		expect_eq "hugetlb.2MB.max of the v2 tree holds it" $((32 << 20)) \
+			"$(hugetlb_file huge hugetlb.2MB.max)"
+	fi
+	expect_eq "inspect shows Hugetlbs" '[{"PageSize":"2MB","Limit":33554432}]' \
+		"$(ifield huge '{{json .HostConfig.Hugetlbs}}')"
+	dflt=$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)
+	expect_ok "--hugetlb-limit without a page size takes the host's default" \
+		run_bb hugedef --hugetlb-limit 64m
+	expect_match "... ${dflt}kB" "\"Limit\":67108864" "$(ifield hugedef '{{json .HostConfig.Hugetlbs}}')"
+	expect_ok "a restart applies it again" isula restart -t 0 huge
+	expect_eq "... (running, limit in place)" "running $((32 << 20))" \
+		"$(status_of huge) $(hugetlb_file huge hugetlb.2MB.max)$(hugetlb_file huge hugetlb.2MB.limit_in_bytes)"
+else
+	fail "this host has 2 MB huge pages (/sys/kernel/mm/hugepages/hugepages-2048kB)"
+fi
+sizes=$(for f in /sys/kernel/mm/hugepages/hugepages-*kB; do
+	kb=${f##*-}; kb=${kb%kB}
+	if [ "$kb" -ge 1048576 ]; then echo "$((kb >> 20))GB"; elif [ "$kb" -ge 1024 ]; then echo "$((kb >> 10))MB"; else echo "${kb}KB"; fi
+done | sort -h | paste -sd, | sed 's/,/, /g')
+expect_fail_code "an unsupported page size is refused, naming the host's" 125 \
+	"page size 4MB: this host supports $sizes" \
+	isula create --hugetlb-limit 4MB:32MB --external-rootfs "$BB" none true
+expect_fail_code "a page size that is no size is refused" 125 "page size '3MB' is not a size" \
+	isula create --hugetlb-limit 3MB:32MB --external-rootfs "$BB" none true
+expect_fail_code "a limit of 0 is refused" 125 "with a limit greater than 0" \
+	isula create --hugetlb-limit 2MB:0 --external-rootfs "$BB" none true
+expect_fail_code "one page size twice is refused" 125 "page size 2MB is given twice" \
+	isula create --hugetlb-limit 2MB:32MB --hugetlb-limit 2m:64MB --external-rootfs "$BB" none true
+out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
+import sys, docker
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+hc = api.create_host_config()
+hc["ExternalRootfs"] = sys.argv[2]
+hc["Hugetlbs"] = [{"PageSize": "2MB", "Limit": 16777216}]
+cid = api.create_container("none", ["sleep", "1000"], host_config=hc, name="hugepy")["Id"]
+api.start(cid)
+print(api.inspect_container(cid)["HostConfig"]["Hugetlbs"])
+hc["Hugetlbs"] = [{"PageSize": "7MB", "Limit": 1}]
+try:
+    api.create_container("none", ["true"], host_config=hc)
+except docker.errors.APIError as e:
+    print(e.status_code, e.explanation)
+PY
+)
+expect_match "docker-py: iSulad's Hugetlbs field" "[{'PageSize': '2MB', 'Limit': 16777216}]" "$out"
+expect_eq "docker-py: the limit is in the cgroup" $((16 << 20)) \
+	"$(hugetlb_file hugepy hugetlb.2MB.max)$(hugetlb_file hugepy hugetlb.2MB.limit_in_bytes)"
+expect_match "docker-py: a bad page size is refused (400)" "400 Invalid --hugetlb-limit (Hugetlbs) page size '7MB'" "$out"
 
 # shellcheck disable=SC2046
 isula rm -f $(isula ps -aq) >/dev/null 2>&1
