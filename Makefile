@@ -193,7 +193,8 @@ FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
 FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_LIB_seccomp_json := host/seccomp_json host/capabilities core/json core/strbuf core/strv core/utf8
 FUZZ_LIB_bind_spec := engine/bind_spec
-FUZZ_LIB_storage_specs := engine/blkio_spec engine/hugetlb_spec core/units
+FUZZ_LIB_storage_specs := engine/blkio_spec engine/hugetlb_spec engine/mount_spec \
+	engine/bind_spec core/units
 FUZZ_LIB_cni := engine/cni_result engine/cni_conf engine/port_spec core/json core/strv core/utf8
 FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
 FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log
@@ -218,9 +219,9 @@ FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units c
 	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
 	engine/device_spec engine/host_channel engine/ns_change_opt engine/port_spec \
 	host/cgroup_mounts host/mountinfo host/ns_exec engine/blkio_spec engine/hugetlb_spec \
-	host/hugetlb
+	host/hugetlb engine/mount_spec engine/bind_spec core/path_clean
 FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
-	engine/daemon/blkio_config engine/daemon/hugetlb_config \
+	engine/daemon/blkio_config engine/daemon/hugetlb_config engine/daemon/mount_config \
 	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files \
 	engine/daemon/ns_modes
 FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)

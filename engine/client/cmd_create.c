@@ -41,6 +41,7 @@ enum {
 	C_UTS,
 	C_HOSTNAME,
 	C_VOLUME,
+	C_MOUNT,
 	C_USER,
 	C_WORKDIR,
 	C_RESTART,
@@ -127,6 +128,10 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_UTS] = {"uts", 0, CLI_STRING, "MODE", "UTS namespace to use: host or container:NAME"},
     [C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
     [C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
+    [C_MOUNT] = {"mount", 0, CLI_LIST, "type=bind|tmpfs,...",
+                 "Attach a filesystem mount to the container: type=bind,src=PATH,dst=PATH"
+                 "[,readonly][,bind-propagation=MODE] or type=tmpfs,dst=PATH[,tmpfs-size=SIZE]"
+                 "[,tmpfs-mode=OCTAL]"},
     [C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]",
                 "Username or UID (format: <name|uid>[:<group|gid>])"},
     [C_WORKDIR] = {"workdir", 'w', CLI_STRING, "DIR", "Working directory inside the container"},
@@ -235,6 +240,7 @@ static const struct create_storage_flags g_storage_flags = {
             [BLKIO_WRITE_IOPS] = C_DEVICE_WRITE_IOPS,
         },
     .hugetlb = C_HUGETLB_LIMIT,
+    .mount = C_MOUNT,
 };
 
 static int fail(const char *fmt, const char *a, const char *b)

@@ -15,6 +15,7 @@
 struct create_storage_flags {
 	size_t blkio[BLKIO_KINDS];
 	size_t hugetlb;
+	size_t mount;
 };
 
 /* Emits the fields into the open HostConfig map; -1 after printing what is wrong. */

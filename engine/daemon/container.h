@@ -12,6 +12,7 @@
 #include "blkio_config.h"
 #include "core/idgen.h"
 #include "hugetlb_config.h"
+#include "mount_config.h"
 #include "host/boot_id.h"
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
@@ -45,6 +46,7 @@ struct host_config {
 	char *external_rootfs;
 	char *cgroup_parent;
 	char **binds;
+	struct mount_config mounts; /* --mount, after the binds */
 	struct restart_policy restart;
 	int64_t memory, memory_swap, memory_reservation;
 	int64_t cpu_shares, cpu_quota, cpu_period;

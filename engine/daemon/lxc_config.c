@@ -116,10 +116,30 @@ static bool in_runtime_tree(const char *dst)
 	return false;
 }
 
-/* Bind mounts from -v host:container[:options] (engine/bind_spec.h). The target is relative
- * to the rootfs. A
- * read-only bind into a runtime tree is mounted read-write and its target listed in late_ro,
- * made read-only by a hook once liblxc is done (add_late_ro). */
+/* One mount entry (the target is relative to the rootfs). A read-only mount into a runtime
+ * tree is mounted read-write and its target listed in late_ro, made read-only by a hook once
+ * liblxc is done (add_late_ro). */
+static void add_mount_entry(struct strbuf *f, const char *src, const char *dst, const char *type,
+                            const char *opts, bool ro, struct strbuf *late_ro)
+{
+	bool late = ro && in_runtime_tree(dst);
+	lxc_conf_line(f, "lxc.mount.entry", "%s %s %s %s%s 0 0", src, dst + 1, type, opts,
+	              ro && !late ? ",ro" : "");
+	if (late)
+		strbuf_printf(late_ro, "%s\n", dst);
+}
+
+static void add_bind_entry(struct strbuf *f, const char *src, const char *dst, bool recursive,
+                           const char *propagation, bool ro, struct strbuf *late_ro)
+{
+	char opts[96];
+	snprintf(opts, sizeof(opts), "%s,create=%s%s%s", recursive ? "rbind" : "bind",
+	         is_directory(src) ? "dir" : "file", propagation ? "," : "",
+	         propagation ? propagation : "");
+	add_mount_entry(f, src, dst, "none", opts, ro, late_ro);
+}
+
+/* Bind mounts from -v host:container[:options] (engine/bind_spec.h). */
 static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_ro, char *err,
                      size_t errlen)
 {
@@ -127,22 +147,41 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 		struct bind_spec b;
 		if (bind_spec_parse(binds[i], &b, err, errlen) < 0)
 			return -1;
-		const char *src = b.src, *dst = b.dst;
-		bool ro = b.ro, late = ro && in_runtime_tree(dst);
-		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s%s%s 0 0", src,
-		              dst + 1, is_directory(src) ? "dir" : "file", ro && !late ? ",ro" : "",
-		              b.propagation ? "," : "", b.propagation ? b.propagation : "");
-		if (late)
-			strbuf_printf(late_ro, "%s\n", dst);
+		add_bind_entry(f, b.src, b.dst, true, b.propagation, b.ro, late_ro);
 		/* The host's /dev as the container's (Docker's -v /dev:/dev): liblxc must create
 		 * nothing in it (no device nodes, no devpts of its own, no ptmx link). */
-		if (strcmp(dst, "/dev") == 0 || strcmp(dst, "/dev/") == 0) {
+		if (strcmp(b.dst, "/dev") == 0 || strcmp(b.dst, "/dev/") == 0) {
 			lxc_conf_line(f, "lxc.autodev", "0");
 			lxc_conf_line(f, "lxc.pty.max", "0");
 		}
 		bind_spec_free(&b);
 	}
 	return 0;
+}
+
+/* --mount's (engine/mount_spec.h), after the binds: one onto a bind's target covers it.
+ * tmpfs as Docker mounts it: noexec, nosuid, nodev. */
+static void add_mounts(struct strbuf *f, const struct mount_config *mounts, struct strbuf *late_ro)
+{
+	for (size_t i = 0; i < mounts->n; i++) {
+		const struct mount_spec *m = &mounts->v[i];
+		if (m->type == MOUNT_BIND) {
+			add_bind_entry(f, m->source, m->target, !m->nonrecursive, m->propagation,
+			               m->readonly, late_ro);
+			continue;
+		}
+		char opts[128] = "rw,nosuid,nodev,noexec", part[48];
+		if (m->tmpfs_size > 0) {
+			snprintf(part, sizeof(part), ",size=%lld", (long long)m->tmpfs_size);
+			strcat(opts, part);
+		}
+		if (m->tmpfs_mode > 0) {
+			snprintf(part, sizeof(part), ",mode=%llo", (long long)m->tmpfs_mode);
+			strcat(opts, part);
+		}
+		strcat(opts, ",create=dir");
+		add_mount_entry(f, "tmpfs", m->target, "tmpfs", opts, m->readonly, late_ro);
+	}
 }
 
 int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
@@ -334,6 +373,7 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	struct strbuf late_ro = {0};
 	char blkio_ro[96];
 	bool ok = sec_ok && io_ok && add_binds(f, h->binds, &late_ro, err, errlen) == 0;
+	add_mounts(f, &h->mounts, &late_ro);
 	if (blkio_ro_mount(&h->blkio, &io, blkio_ro, sizeof(blkio_ro)))
 		strbuf_printf(&late_ro, "%s\n", blkio_ro);
 	ok = ok && add_late_ro(f, &late_ro, env, err, errlen) == 0;

@@ -269,7 +269,8 @@ int validate_storage(struct host_config *h, char *err, size_t errlen)
 	struct blkio_layout l;
 	blkio_layout_host(&l);
 	if (blkio_config_validate(&h->blkio, &l, err, errlen) < 0 ||
-	    hugetlb_config_resolve(&h->hugetlb, err, errlen) < 0)
+	    hugetlb_config_resolve(&h->hugetlb, err, errlen) < 0 ||
+	    mount_config_validate(&h->mounts, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -370,6 +371,12 @@ int validate_config_values(const struct container *c, char *err, size_t errlen)
 	for (size_t i = 0; i < s->n_devices; i++) {
 		if (check_field("device path on host", s->devices[i].host, err, errlen) < 0 ||
 		    check_field("device path in container", s->devices[i].ctr, err, errlen) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < h->mounts.n; i++) {
+		const struct mount_spec *m = &h->mounts.v[i];
+		if ((m->source && check_field("mount source", m->source, err, errlen) < 0) ||
+		    check_field("mount target", m->target, err, errlen) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < h->n_ulimits; i++) {

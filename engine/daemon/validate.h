@@ -17,7 +17,8 @@ int validate_rootfs_exposure(const char *rootfs, char *err, size_t errlen);
 int validate_resources(const struct host_config *h, char *err, size_t errlen);
 /* The storage options' checks against this host, completing what the host decides:
  * --blkio-weight-device and the --device-read/write-bps/iops devices (blkio_config.h),
- * --hugetlb-limit's page sizes (the host's default when none is given). */
+ * --hugetlb-limit's page sizes (the host's default when none is given), --mount's bind
+ * sources. */
 int validate_storage(struct host_config *h, char *err, size_t errlen);
 /* Docker's and iSulad's defaults of a create's resources, after validate_resources: a memory
  * limit without a swap limit gets swap twice the memory, where the host can limit swap. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # create/run's storage options (issue 19): per-device block IO (--blkio-weight-device,
 # --device-read-bps/--device-write-bps/--device-read-iops/--device-write-iops), --hugetlb-limit,
-# each with its
+# --mount type=bind|tmpfs, each with its
 # Docker API field (docker-py too), proven in the container's cgroup and by throttled reads;
 # bad values refused at create naming them. Block devices are loop devices over files of the
 # temp dir, detached by the cleanup.
@@ -179,6 +179,98 @@ expect_match "docker-py: iSulad's Hugetlbs field" "[{'PageSize': '2MB', 'Limit':
 expect_eq "docker-py: the limit is in the cgroup" $((16 << 20)) \
 	"$(hugetlb_file hugepy hugetlb.2MB.max)$(hugetlb_file hugepy hugetlb.2MB.limit_in_bytes)"
 expect_match "docker-py: a bad page size is refused (400)" "400 Invalid --hugetlb-limit (Hugetlbs) page size '7MB'" "$out"
+
+# --------------------------------------------------------------------------------- --mount
+M=$IT_TMP/mnt
+mkdir -p "$M/a" "$M/b" "$M/ro" "$M/prop" "$M/vol"
+echo from-a >"$M/a/marker"
+echo from-b >"$M/b/marker"
+echo from-vol >"$M/vol/marker"
+mount --bind "$M/prop" "$M/prop" && mount --make-rshared "$M/prop"
+expect_ok "run with bind and tmpfs --mounts" run_bb mnt \
+	--mount "type=bind,source=$M/a,target=/data" \
+	--mount "type=bind,src=$M/ro,dst=/rodata,readonly" \
+	--mount "type=bind,src=$M/prop,dst=/prop,bind-propagation=rslave" \
+	--mount type=tmpfs,destination=/scratch,tmpfs-size=8m,tmpfs-mode=1770 \
+	--mount type=tmpfs,dst=/rotmp,ro=true \
+	-v "$M/vol:/both" --mount "type=bind,src=$M/b,dst=/both"
+expect_eq "the bind is visible inside" from-a "$(isula exec mnt cat /data/marker 2>&1)"
+expect_ok "... and written through to the host" isula exec mnt sh -c 'echo in >/data/new'
+expect_eq "... (on the host)" in "$(cat "$M/a/new" 2>&1)"
+expect_match "readonly: writes are refused" "Read-only file system" \
+	"$(isula exec mnt touch /rodata/x 2>&1)"
+mkdir -p "$M/prop/sub" && mount -t tmpfs mntprop "$M/prop/sub"
+expect_match "bind-propagation=rslave: a host mount made afterwards shows inside" "mntprop" \
+	"$(isula exec mnt cat /proc/mounts 2>&1)"
+umount "$M/prop/sub"
+expect_match "tmpfs: mounted with its size, noexec nosuid nodev" \
+	"tmpfs /scratch tmpfs rw,nosuid,nodev,noexec,relatime,size=8192k,mode=1770" \
+	"$(isula exec mnt grep ' /scratch ' /proc/mounts 2>&1)"
+expect_eq "tmpfs: its mode" 1770 "$(isula exec mnt stat -c %a /scratch 2>&1)"
+expect_ok "tmpfs: writable" isula exec mnt sh -c 'echo x >/scratch/f'
+expect_match "tmpfs readonly: writes are refused" "Read-only file system" \
+	"$(isula exec mnt touch /rotmp/x 2>&1)"
+expect_eq "--mount wins over -v on the same destination (applied after it)" from-b \
+	"$(isula exec mnt cat /both/marker 2>&1)"
+mounts=$(ifield mnt '{{json .Mounts}}')
+expect_match "inspect Mounts: the bind" \
+	"{\"Type\":\"bind\",\"Source\":\"$M/a\",\"Destination\":\"/data\",\"Mode\":\"\",\"RW\":true,\"Propagation\":\"rprivate\"}" \
+	"$mounts"
+expect_match "inspect Mounts: the read-only bind" "\"Destination\":\"/rodata\",\"Mode\":\"\",\"RW\":false" "$mounts"
+expect_match "inspect Mounts: the tmpfs" \
+	"{\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/scratch\",\"Mode\":\"\",\"RW\":true" "$mounts"
+expect_eq "inspect Mounts: one entry for /both, the --mount's" "1 1" \
+	"$(grep -o '"Destination":"/both"' <<<"$mounts" | wc -l) $(grep -o "\"Source\":\"$M/b\",\"Destination\":\"/both\"" <<<"$mounts" | wc -l)"
+expect_match "inspect HostConfig.Mounts: Docker's fields" \
+	'{"Type":"tmpfs","Source":"","Target":"/scratch","ReadOnly":false,"TmpfsOptions":{"SizeBytes":8388608,"Mode":1016}}' \
+	"$(ifield mnt '{{json .HostConfig.Mounts}}')"
+expect_ok "a restart mounts them again" isula restart -t 0 mnt
+expect_eq "... (the bind)" from-a "$(isula exec mnt cat /data/marker 2>&1)"
+isula rm -f mnt >/dev/null
+umount "$M/prop"
+mount_refused() { expect_fail_code "$1" 125 "$2" isula create --mount "$3" --external-rootfs "$BB" none true; }
+mount_refused "type=volume is refused: no volumes" "Invalid mount type 'volume': not supported (no volumes" \
+	"type=volume,src=myvol,dst=/v"
+mount_refused "type=squashfs is refused: no images" "Invalid mount type 'squashfs': not supported (no images" \
+	"type=squashfs,src=/img.sqfs,dst=/v"
+mount_refused "no type is refused (Docker's default is volume)" "type is required: bind or tmpfs" "src=$M/a,dst=/v"
+mount_refused "a bind without source is refused" "type bind needs a source" "type=bind,dst=/v"
+mount_refused "a tmpfs with a source is refused" "type tmpfs takes no source" "type=tmpfs,src=$M/a,dst=/v"
+mount_refused "a bad propagation is refused, naming it" "bind-propagation 'sideways'" \
+	"type=bind,src=$M/a,dst=/v,bind-propagation=sideways"
+mount_refused "an unknown key is refused, naming it" "unexpected key 'colour'" "type=bind,src=$M/a,dst=/v,colour=red"
+mount_refused "a non-octal tmpfs-mode is refused" "tmpfs-mode '999'" "type=tmpfs,dst=/v,tmpfs-mode=999"
+mount_refused "tmpfs options on a bind are refused" "tmpfs-size and tmpfs-mode need type=tmpfs" \
+	"type=bind,src=$M/a,dst=/v,tmpfs-size=1m"
+mount_refused "a relative target is refused" "target 'v' must be an absolute path" "type=tmpfs,dst=v"
+mount_refused "target / is refused" "target can't be '/'" "type=tmpfs,dst=/"
+mount_refused "a missing bind source is refused, naming it" "bind source path $M/none: No such file" \
+	"type=bind,src=$M/none,dst=/v"
+mount_refused "a stray quote is refused" "malformed field" 'type=bind,src=/a"b,dst=/v'
+expect_fail_code "two --mounts onto one target are refused" 125 "duplicate mount point /v" \
+	isula create --mount type=tmpfs,dst=/v --mount "type=bind,src=$M/a,dst=/v/" --external-rootfs "$BB" none true
+out=$(python3 - "$SOCK" "$BB" "$M/ro" <<'PY' 2>&1
+import sys, docker
+from docker.types import Mount
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+hc = api.create_host_config(mounts=[Mount("/pyro", sys.argv[3], type="bind", read_only=True),
+                                    Mount("/pytmp", None, type="tmpfs", tmpfs_size="4m")])
+hc["ExternalRootfs"] = sys.argv[2]
+cid = api.create_container("none", ["sleep", "1000"], host_config=hc, name="mntpy")["Id"]
+api.start(cid)
+print(sorted((m["Destination"], m["Type"], m["RW"]) for m in api.inspect_container(cid)["Mounts"]))
+hc = api.create_host_config(mounts=[Mount("/v", "myvolume")])
+hc["ExternalRootfs"] = sys.argv[2]
+try:
+    api.create_container("none", ["true"], host_config=hc)
+except docker.errors.APIError as e:
+    print(e.status_code, e.explanation)
+PY
+)
+expect_match "docker-py: bind and tmpfs Mounts" "[('/pyro', 'bind', False), ('/pytmp', 'tmpfs', True)]" "$out"
+expect_match "docker-py: the tmpfs has its size" "size=4096k" "$(isula exec mntpy grep ' /pytmp ' /proc/mounts 2>&1)"
+expect_match "docker-py: a volume mount is refused (400), naming the type" \
+	"400 Invalid --mount (Mounts entry 1): Invalid mount type 'volume'" "$out"
 
 # shellcheck disable=SC2046
 isula rm -f $(isula ps -aq) >/dev/null 2>&1
