@@ -143,7 +143,8 @@ static const struct cli_option g_opts[C_COUNT] = {
                             "Extend some features only needed by running system container"},
     [C_EXTERNAL_ROOTFS] =
         {"external-rootfs", 0, CLI_STRING, "PATH",
-         "Specify the custom rootfs that is not managed by isulad for the container, directory"},
+         "Specify the custom rootfs that is not managed by isulad for the container, directory "
+         "or block device"},
     [C_ENTRYPOINT] = {"entrypoint", 0, CLI_STRING, "CMD",
                       "Entrypoint to run when starting the container"},
     [C_LABEL] = {"label", 'l', CLI_LIST, "KEY=VALUE", "Set metadata on the container"},

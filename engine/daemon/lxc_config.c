@@ -16,6 +16,7 @@
 #include "engine/lxc_conf.h"
 #include "lxc_security.h"
 #include "core/strv.h"
+#include "rootfs_block.h"
 #include "sysopt.h"
 #include "core/strbuf.h"
 
@@ -310,7 +311,9 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	if (ns_modes_own_uts(&h->ns))
 		lxc_conf_line(f, "lxc.uts.name", "%s", cfg->hostname ? cfg->hostname : "localhost");
 	ns_modes_lxc_config(f, &h->ns, h->sys.user_remap != NULL);
-	lxc_conf_line(f, "lxc.rootfs.path", "dir:%s", h->external_rootfs);
+	char *rootfs = rootfs_dir(c);
+	lxc_conf_line(f, "lxc.rootfs.path", "dir:%s", rootfs ? rootfs : "");
+	free(rootfs);
 	if (h->readonly_rootfs) /* --read-only: liblxc binds the rootfs, then remounts it ro */
 		lxc_conf_line(f, "lxc.rootfs.options", "ro");
 	container_net_lxc_config(f, c, env->monitor_path, env->state_dir, env->start_timeout_ms);

@@ -12,6 +12,7 @@
 #include "host/cpuset.h"
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
+#include "rootfs_block.h"
 #include "sysopt.h"
 
 #define MIN_MEMORY (4LL << 20)
@@ -36,13 +37,22 @@ int validate_rootfs(const struct container *c, struct error *e)
 	if (stat(rootfs, &st) < 0)
 		return error_set(e, ERR_INVALID, "Invalid external rootfs '%s': %s", rootfs,
 		                 strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return error_set(e, ERR_INVALID, "Invalid external rootfs '%s': not a directory",
+	if (!S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return error_set(e, ERR_INVALID,
+		                 "Invalid external rootfs '%s': not a directory or a block device",
 		                 rootfs);
 	if (strcmp(image, "none") != 0 && strcmp(image, "empty") != 0 &&
 	    strcmp(image, "none:latest") != 0)
 		return error_set(e, ERR_INVALID,
 		                 "Invalid image '%s' with --external-rootfs: use none", image);
+	/* A block device's mount point is in the container's own state dir (0700). */
+	if (S_ISBLK(st.st_mode)) {
+		if (rootfs_block_check(c, e->msg, sizeof(e->msg)) < 0) {
+			e->code = ERR_INVALID;
+			return -1;
+		}
+		return 0;
+	}
 	/* A remapped root makes nothing a host user could abuse. */
 	uid_t uid;
 	gid_t gid;

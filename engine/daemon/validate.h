@@ -7,9 +7,10 @@
 #include "container.h"
 #include "core/error.h"
 
-/* The container's root: --external-rootfs given, absolute, a directory, kept from other host
- * users, with the image none. -1 with e: ERR_NOT_FOUND "No such image: ..." when no rootfs
- * is given (there are no images), ERR_INVALID otherwise. */
+/* The container's root: --external-rootfs given, absolute, a directory kept from other host
+ * users or a block device not mounted elsewhere (rootfs_block.h), with the image none. -1 with e:
+ * ERR_NOT_FOUND "No such image: ..." when no rootfs is given (there are no images), ERR_INVALID
+ * otherwise. */
 int validate_rootfs(const struct container *c, struct error *e);
 /* 0 when some directory on the rootfs's path keeps other host users out (rootfs_exposure.c);
  * else -1 with err saying why that matters and how to fix it. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # create/run's storage options (issue 19): per-device block IO (--blkio-weight-device,
 # --device-read-bps/--device-write-bps/--device-read-iops/--device-write-iops), --hugetlb-limit,
-# --mount type=bind|tmpfs, each with its
+# --mount type=bind|tmpfs, --external-rootfs on a block device (mounted by the engine while the
+# container runs), each with its
 # Docker API field (docker-py too), proven in the container's cgroup and by throttled reads;
 # bad values refused at create naming them. Block devices are loop devices over files of the
 # temp dir, detached by the cleanup.
@@ -271,6 +272,67 @@ expect_match "docker-py: bind and tmpfs Mounts" "[('/pyro', 'bind', False), ('/p
 expect_match "docker-py: the tmpfs has its size" "size=4096k" "$(isula exec mntpy grep ' /pytmp ' /proc/mounts 2>&1)"
 expect_match "docker-py: a volume mount is refused (400), naming the type" \
 	"400 Invalid --mount (Mounts entry 1): Invalid mount type 'volume'" "$out"
+
+# ------------------------------------------------------- --external-rootfs a block device
+# An ext4 image made from the busybox rootfs, on a loop device.
+mounts_of() { findmnt -rn -S "$1" -o TARGET 2>/dev/null; }
+img=$IT_TMP/rootfs.ext4
+if truncate -s 64M "$img" && mkfs.ext4 -q -d "$BB" "$img" && BL=$(losetup -f --show "$img"); then
+	LOOPS+=("$BL")
+	expect_ok "run --external-rootfs on a block device" isula run -d --name blk \
+		--external-rootfs "$BL" none sleep 1000
+	bid=$(ifield blk '{{.Id}}')
+	expect_eq "the engine mounted it on the container's state dir" "$STATE/$bid/rootfs" "$(mounts_of "$BL")"
+	expect_match "exec runs in it" "BusyBox" "$(isula exec blk sh -c 'busybox 2>&1 | head -n 1' 2>&1)"
+	expect_ok "the container writes to it" isula exec blk sh -c 'echo kept >/written'
+	expect_eq "inspect shows the device as ExternalRootfs" "$BL" "$(ifield blk '{{.HostConfig.ExternalRootfs}}')"
+	expect_eq "cp out of the running container" "kept" "$(isula cp blk:/written - 2>&1 | tar -xO)"
+	expect_ok "stop" isula stop -t 0 blk
+	expect_eq "stopped: no mount of the device left" "" "$(mounts_of "$BL")"
+	expect_fail "cp of a stopped block-rootfs container says why" "mounted only while the container runs" \
+		isula cp blk:/written "$IT_TMP/x"
+	expect_ok "start again" isula start blk
+	expect_eq "... what it wrote is there (the device's filesystem)" kept "$(isula exec blk cat /written 2>&1)"
+	# A daemon killed while the container runs: the container ends meanwhile; the daemon
+	# started again records the exit and unmounts.
+	bpid=$(pid_of blk)
+	kill_daemon main
+	kill -KILL "$bpid"
+	wait_for "the container's monitor ends with it" 20 sh -c "! lxc-info -n '$bid' -P '$LCR' 2>/dev/null | grep -q RUNNING"
+	start_daemon main
+	wait_for "the restarted daemon records the exit" 10 is_status blk exited
+	expect_eq "... and unmounts the device" "" "$(mounts_of "$BL")"
+	mkdir -p "$IT_TMP/elsewhere"
+	mount "$BL" "$IT_TMP/elsewhere"
+	expect_fail "a start while the device is mounted read-write elsewhere is refused, naming the mount" \
+		"mounted read-write at $IT_TMP/elsewhere" isula start blk
+	expect_fail_code "... and so is a create" 125 "mounted read-write at $IT_TMP/elsewhere" \
+		isula create --external-rootfs "$BL" none true
+	umount "$IT_TMP/elsewhere"
+	expect_ok "rm" isula rm blk
+	expect_ok "run --read-only on the device" isula run -d --name blkro --read-only \
+		--external-rootfs "$BL" none sleep 1000
+	expect_match "... mounted read-only on the host" "ro" \
+		"$(findmnt -rn -S "$BL" -o OPTIONS 2>/dev/null | cut -d, -f1)"
+	expect_match "... and read-only inside" "Read-only file system" "$(isula exec blkro touch /x 2>&1)"
+	expect_ok "rm -f of the running container" isula rm -f blkro
+	expect_eq "rm -f: no mount left" "" "$(mounts_of "$BL")"
+	expect_ok "a system container on the device" isula run -d --name blksys --system-container \
+		--external-rootfs "$BL" none sleep 1000
+	expect_eq "... gets its /etc/hostname written in the device's filesystem" localhost \
+		"$(isula exec blksys cat /etc/hostname 2>&1)"
+	expect_ok "rm -f" isula rm -f blksys
+	expect_eq "... no mount left" "" "$(mounts_of "$BL")"
+	expect_ok "the image's filesystem is clean (e2fsck -n)" e2fsck -fn "$img"
+else
+	fail "an ext4 image of the busybox rootfs on a loop device"
+fi
+new_loop 16M && blank=$NEW_LOOP
+expect_ok "a device without a filesystem is created" isula create --name blank --external-rootfs "$blank" none true
+expect_fail "... its start fails, naming the types tried" "types tried: ext3, ext2, ext4" isula start blank
+expect_eq "... and leaves no mount" "" "$(findmnt -rn -o TARGET | grep "$STATE/" )"
+expect_fail_code "a character device is refused" 125 "not a directory or a block device" \
+	isula create --external-rootfs /dev/null none true
 
 # shellcheck disable=SC2046
 isula rm -f $(isula ps -aq) >/dev/null 2>&1
