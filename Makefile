@@ -41,6 +41,11 @@ endif
 # lib/ in layers, each using only the ones before it: core, host, engine (ARCHITECTURE.md).
 LIB_SRC := $(wildcard lib/core/*.c lib/host/*.c lib/engine/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The default seccomp profile compiled in (lib/host/seccomp_profile.h) from the file `make
+# install` ships as /etc/isulad/seccomp_default.json: one source for both.
+SECCOMP_DEFAULT := packaging/etc/seccomp_default.json
+SECCOMP_GEN := $(BUILD)/gen/seccomp_default_json.c
+LIB_OBJ += $(BUILD)/obj/gen/seccomp_default_json.o
 LIBCOMMON := $(BUILD)/libcommon.a
 # lib/hotplug/, the layer after engine: what isulad-tools applies and syscontainer-hooks
 # re-applies. Its own archive, so that only those two (and the unit tests) link netlink and udev.
@@ -81,6 +86,18 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(SECCOMP_GEN): $(SECCOMP_DEFAULT)
+	@mkdir -p $(dir $@)
+	@{ printf '/* Generated from %s by make. */\n#include "host/seccomp_profile.h"\n' $<; \
+		printf 'const char seccomp_default_json[] =\n'; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+		printf ';\n'; } >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/seccomp_default_json.o: $(SECCOMP_GEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -322,6 +339,7 @@ COMPLETIONS := isula isulad-tools
 # configuration (installed only when absent, never over a user's edit; `make uninstall`
 # removes it only while it is still the shipped one).
 INSTALL_CONFIG := $(SYSCONFDIR)/isulad/daemon.json $(SYSCONFDIR)/sysconfig/iSulad \
+	$(SYSCONFDIR)/isulad/seccomp_default.json \
 	$(SYSCONFDIR)/isulad-tools/hookspec.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json
 INSTALL_FILES := $(BINS:$(BUILD)/bin/%=$(BINDIR)/%) $(UNITS:%=$(UNITDIR)/%) \
 	$(COMPLETIONS:%=$(BASHCOMPDIR)/%) \
@@ -359,6 +377,8 @@ install: all $(MAN_PAGES)
 			>$(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; \
 		chmod 0644 $(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; done
 	$(call install_conf,packaging/etc/daemon.json,$(SYSCONFDIR)/isulad/daemon.json,0640)
+	@# The containers' default seccomp profile, the seed's editable one.
+	$(call install_conf,$(SECCOMP_DEFAULT),$(SYSCONFDIR)/isulad/seccomp_default.json,0640)
 	$(call install_conf,packaging/etc/iSulad.sysconfig,$(SYSCONFDIR)/sysconfig/iSulad,0640)
 	@# syscontainer-tools' sample hook spec, where the seed's examples take it from.
 	$(call install_conf,policies/syscontainer-hooks.json,$(SYSCONFDIR)/isulad-tools/hookspec.json,0640)
@@ -371,6 +391,7 @@ uninstall:
 	rm -f $(INSTALL_FILES:%=$(DESTDIR)%)
 	@set -e; printf '%s %s\n' \
 		packaging/etc/daemon.json $(SYSCONFDIR)/isulad/daemon.json \
+		$(SECCOMP_DEFAULT) $(SYSCONFDIR)/isulad/seccomp_default.json \
 		packaging/etc/iSulad.sysconfig $(SYSCONFDIR)/sysconfig/iSulad \
 		policies/syscontainer-hooks.json $(SYSCONFDIR)/isulad-tools/hookspec.json \
 		policies/authz-broker/policy.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json | \
