@@ -41,6 +41,11 @@ endif
 # lib/ in layers, each using only the ones before it: core, host, engine (ARCHITECTURE.md).
 LIB_SRC := $(wildcard lib/core/*.c lib/host/*.c lib/engine/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The default seccomp profile compiled in (lib/host/seccomp_profile.h) from the file `make
+# install` ships as /etc/isulad/seccomp_default.json: one source for both.
+SECCOMP_DEFAULT := packaging/etc/seccomp_default.json
+SECCOMP_GEN := $(BUILD)/gen/seccomp_default_json.c
+LIB_OBJ += $(BUILD)/obj/gen/seccomp_default_json.o
 LIBCOMMON := $(BUILD)/libcommon.a
 # lib/hotplug/, the layer after engine: what isulad-tools applies and syscontainer-hooks
 # re-applies. Its own archive, so that only those two (and the unit tests) link netlink and udev.
@@ -81,6 +86,18 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(SECCOMP_GEN): $(SECCOMP_DEFAULT)
+	@mkdir -p $(dir $@)
+	@{ printf '/* Generated from %s by make. */\n#include "host/seccomp_profile.h"\n' $<; \
+		printf 'const char seccomp_default_json[] =\n'; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+		printf ';\n'; } >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/seccomp_default_json.o: $(SECCOMP_GEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -172,7 +189,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-paramete
 FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf8 proc_stat \
 	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
 	units json_log sysopt_specs env_target hook_spec inspect_template \
-	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json bind_spec
+	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json bind_spec \
+	storage_specs
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -192,6 +210,8 @@ FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
 FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_LIB_seccomp_json := host/seccomp_json host/capabilities core/json core/strbuf core/strv core/utf8
 FUZZ_LIB_bind_spec := engine/bind_spec
+FUZZ_LIB_storage_specs := engine/blkio_spec engine/hugetlb_spec engine/mount_spec \
+	engine/bind_spec core/units
 FUZZ_LIB_cni := engine/cni_result engine/cni_conf engine/port_spec core/json core/strv core/utf8
 FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
 FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log
@@ -215,8 +235,10 @@ FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units c
 	engine/restart_policy engine/oci_hooks core/fileutil host/capabilities host/cgroup_info \
 	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
 	engine/device_spec engine/host_channel engine/ns_change_opt engine/port_spec \
-	host/cgroup_mounts host/mountinfo host/ns_exec
+	host/cgroup_mounts host/mountinfo host/ns_exec engine/blkio_spec engine/hugetlb_spec \
+	host/hugetlb engine/mount_spec engine/bind_spec core/path_clean
 FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
+	engine/daemon/blkio_config engine/daemon/hugetlb_config engine/daemon/mount_config \
 	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files \
 	engine/daemon/ns_modes
 FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)
@@ -317,6 +339,7 @@ COMPLETIONS := isula isulad-tools
 # configuration (installed only when absent, never over a user's edit; `make uninstall`
 # removes it only while it is still the shipped one).
 INSTALL_CONFIG := $(SYSCONFDIR)/isulad/daemon.json $(SYSCONFDIR)/sysconfig/iSulad \
+	$(SYSCONFDIR)/isulad/seccomp_default.json \
 	$(SYSCONFDIR)/isulad-tools/hookspec.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json
 INSTALL_FILES := $(BINS:$(BUILD)/bin/%=$(BINDIR)/%) $(UNITS:%=$(UNITDIR)/%) \
 	$(COMPLETIONS:%=$(BASHCOMPDIR)/%) \
@@ -354,6 +377,8 @@ install: all $(MAN_PAGES)
 			>$(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; \
 		chmod 0644 $(DESTDIR)$(LOCALSTATEDIR)/lib/$$d/hooks/hookspec.json; done
 	$(call install_conf,packaging/etc/daemon.json,$(SYSCONFDIR)/isulad/daemon.json,0640)
+	@# The containers' default seccomp profile, the seed's editable one.
+	$(call install_conf,$(SECCOMP_DEFAULT),$(SYSCONFDIR)/isulad/seccomp_default.json,0640)
 	$(call install_conf,packaging/etc/iSulad.sysconfig,$(SYSCONFDIR)/sysconfig/iSulad,0640)
 	@# syscontainer-tools' sample hook spec, where the seed's examples take it from.
 	$(call install_conf,policies/syscontainer-hooks.json,$(SYSCONFDIR)/isulad-tools/hookspec.json,0640)
@@ -366,6 +391,7 @@ uninstall:
 	rm -f $(INSTALL_FILES:%=$(DESTDIR)%)
 	@set -e; printf '%s %s\n' \
 		packaging/etc/daemon.json $(SYSCONFDIR)/isulad/daemon.json \
+		$(SECCOMP_DEFAULT) $(SYSCONFDIR)/isulad/seccomp_default.json \
 		packaging/etc/iSulad.sysconfig $(SYSCONFDIR)/sysconfig/iSulad \
 		policies/syscontainer-hooks.json $(SYSCONFDIR)/isulad-tools/hookspec.json \
 		policies/authz-broker/policy.json $(LOCALSTATEDIR)/lib/authz-broker/policy.json | \

@@ -7,6 +7,7 @@
 #include "client.h"
 #include "create_net.h"
 #include "create_security.h"
+#include "create_storage.h"
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "engine/restart_policy.h"
@@ -26,6 +27,12 @@ enum {
 	C_LABEL_FILE,
 	C_ANNOTATION,
 	C_BLKIO_WEIGHT,
+	C_BLKIO_WEIGHT_DEVICE,
+	C_DEVICE_READ_BPS,
+	C_DEVICE_WRITE_BPS,
+	C_DEVICE_READ_IOPS,
+	C_DEVICE_WRITE_IOPS,
+	C_HUGETLB_LIMIT,
 	C_KERNEL_MEMORY,
 	C_MEMORY_SWAPPINESS,
 	C_READ_ONLY,
@@ -34,6 +41,7 @@ enum {
 	C_UTS,
 	C_HOSTNAME,
 	C_VOLUME,
+	C_MOUNT,
 	C_USER,
 	C_WORKDIR,
 	C_RESTART,
@@ -98,6 +106,18 @@ static const struct cli_option g_opts[C_COUNT] = {
                       "Set annotations on the container (its OCI spec's)"},
     [C_BLKIO_WEIGHT] = {"blkio-weight", 0, CLI_STRING, "N",
                         "Block IO (relative weight), between 10 and 1000"},
+    [C_BLKIO_WEIGHT_DEVICE] = {"blkio-weight-device", 0, CLI_LIST, "DEVICE:WEIGHT",
+                               "Block IO weight of a device (10 to 1000)"},
+    [C_DEVICE_READ_BPS] = {"device-read-bps", 0, CLI_LIST, "DEVICE:RATE",
+                           "Limit read rate (bytes per second) from a device, e.g. 1mb"},
+    [C_DEVICE_WRITE_BPS] = {"device-write-bps", 0, CLI_LIST, "DEVICE:RATE",
+                            "Limit write rate (bytes per second) to a device, e.g. 1mb"},
+    [C_DEVICE_READ_IOPS] = {"device-read-iops", 0, CLI_LIST, "DEVICE:N",
+                            "Limit read rate (IO per second) from a device"},
+    [C_DEVICE_WRITE_IOPS] = {"device-write-iops", 0, CLI_LIST, "DEVICE:N",
+                             "Limit write rate (IO per second) to a device"},
+    [C_HUGETLB_LIMIT] = {"hugetlb-limit", 0, CLI_LIST, "[PAGESIZE:]LIMIT",
+                         "Huge page limit, e.g. 2MB:32MB (default page size: the host's)"},
     [C_KERNEL_MEMORY] = {"kernel-memory", 0, CLI_STRING, "BYTES", "Kernel memory limit"},
     [C_MEMORY_SWAPPINESS] = {"memory-swappiness", 0, CLI_STRING, "N",
                              "Tune container memory swappiness (0 to 100)"},
@@ -108,6 +128,10 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_UTS] = {"uts", 0, CLI_STRING, "MODE", "UTS namespace to use: host or container:NAME"},
     [C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
     [C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
+    [C_MOUNT] = {"mount", 0, CLI_LIST, "type=bind|tmpfs,...",
+                 "Attach a filesystem mount to the container: type=bind,src=PATH,dst=PATH"
+                 "[,readonly][,bind-propagation=MODE] or type=tmpfs,dst=PATH[,tmpfs-size=SIZE]"
+                 "[,tmpfs-mode=OCTAL]"},
     [C_USER] = {"user", 'u', CLI_STRING, "UID[:GID]",
                 "Username or UID (format: <name|uid>[:<group|gid>])"},
     [C_WORKDIR] = {"workdir", 'w', CLI_STRING, "DIR", "Working directory inside the container"},
@@ -119,7 +143,8 @@ static const struct cli_option g_opts[C_COUNT] = {
                             "Extend some features only needed by running system container"},
     [C_EXTERNAL_ROOTFS] =
         {"external-rootfs", 0, CLI_STRING, "PATH",
-         "Specify the custom rootfs that is not managed by isulad for the container, directory"},
+         "Specify the custom rootfs that is not managed by isulad for the container, directory "
+         "or block device"},
     [C_ENTRYPOINT] = {"entrypoint", 0, CLI_STRING, "CMD",
                       "Entrypoint to run when starting the container"},
     [C_LABEL] = {"label", 'l', CLI_LIST, "KEY=VALUE", "Set metadata on the container"},
@@ -204,6 +229,19 @@ static const struct create_security_flags g_sec_flags = {
     .group_add = C_GROUP_ADD,
     .security_opt = C_SECURITY_OPT,
     .device = C_DEVICE,
+};
+
+static const struct create_storage_flags g_storage_flags = {
+    .blkio =
+        {
+            [BLKIO_WEIGHT_DEVICE] = C_BLKIO_WEIGHT_DEVICE,
+            [BLKIO_READ_BPS] = C_DEVICE_READ_BPS,
+            [BLKIO_WRITE_BPS] = C_DEVICE_WRITE_BPS,
+            [BLKIO_READ_IOPS] = C_DEVICE_READ_IOPS,
+            [BLKIO_WRITE_IOPS] = C_DEVICE_WRITE_IOPS,
+        },
+    .hugetlb = C_HUGETLB_LIMIT,
+    .mount = C_MOUNT,
 };
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -372,7 +410,8 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_size(g, v, C_KERNEL_MEMORY, "KernelMemory", false) < 0 ||
 	    gen_int(g, v, C_MEMORY_SWAPPINESS, "MemorySwappiness") < 0 ||
 	    gen_kv_map(g, v, C_ANNOTATION, "Annotations") < 0 || gen_ulimits(g, v) < 0 ||
-	    gen_log_config(g, v) < 0 || create_gen_security(g, v, &g_sec_flags) < 0)
+	    gen_log_config(g, v) < 0 || create_gen_security(g, v, &g_sec_flags) < 0 ||
+	    create_gen_storage(g, v, &g_storage_flags) < 0)
 		return -1;
 	const struct sysopt_flags sf = {
 	    .user_remap = cli_string(v, C_USER_REMAP),

@@ -1,5 +1,9 @@
 /* isula exec: POST /containers/{id}/exec, then /exec/{id}/start (hijacked unless -d), then the
- * exec's exit code from /exec/{id}/json, which becomes isula's own. */
+ * exec's exit code from /exec/{id}/json, which becomes isula's own.
+ *
+ * Without -i, -t or -d, the seed's "-it by default" applies when the user is at a terminal
+ * (stdin and stdout both ttys); output piped or input redirected keeps Docker's default (no
+ * tty, no input), so scripts read the command's output as it is. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +26,14 @@ static const struct cli_option g_opts[X_COUNT] = {
     [X_WORKDIR] = {"workdir", 'w', CLI_STRING, "DIR", "Working directory inside the container"},
 };
 
-static char *exec_config(const struct cli_values *v, bool detach)
+static char *exec_config(const struct cli_values *v, bool detach, bool interactive, bool tty)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_map_open(g);
-	jg_kbool(g, "AttachStdin", cli_bool(v, X_INTERACTIVE) && !detach);
+	jg_kbool(g, "AttachStdin", interactive && !detach);
 	jg_kbool(g, "AttachStdout", !detach);
 	jg_kbool(g, "AttachStderr", !detach);
-	jg_kbool(g, "Tty", cli_bool(v, X_TTY));
+	jg_kbool(g, "Tty", tty);
 	jg_kbool(g, "Detach", detach);
 	jg_key(g, "Cmd");
 	yajl_gen_array_open(g);
@@ -73,12 +77,16 @@ int cmd_exec(struct client *cl, int argc, char **argv)
 	if (!v)
 		return code;
 	bool detach = cli_bool(v, X_DETACH), tty = cli_bool(v, X_TTY);
-	if (tty && cli_bool(v, X_INTERACTIVE) && !detach && !isatty(STDIN_FILENO)) {
+	bool interactive = cli_bool(v, X_INTERACTIVE);
+	if (!cli_is_set(v, X_DETACH) && !cli_is_set(v, X_TTY) && !cli_is_set(v, X_INTERACTIVE) &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		interactive = tty = true;
+	if (tty && interactive && !detach && !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "the input device is not a TTY\n");
 		cli_values_free(v);
 		return 1;
 	}
-	char *body = exec_config(v, detach);
+	char *body = exec_config(v, detach, interactive, tty);
 	char path[512];
 	container_path(path, sizeof(path), cli_positional(v, 0), "/exec");
 	struct api_response r;
@@ -108,7 +116,7 @@ int cmd_exec(struct client *cl, int argc, char **argv)
 	if (conn && api_hijack(cl, path, start_body, conn) == 0) {
 		char resize[160];
 		snprintf(resize, sizeof(resize), "/exec/%s/resize", exec_id);
-		stream_run(cl, conn, tty, cli_bool(v, X_INTERACTIVE), resize);
+		stream_run(cl, conn, tty, interactive, resize);
 		http_close(conn);
 		snprintf(path, sizeof(path), "/exec/%s/json", exec_id);
 		code = api_exit_code(cl, "GET", path, "ExitCode");

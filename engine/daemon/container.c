@@ -77,6 +77,9 @@ void host_config_free(struct host_config *h)
 		free(h->ulimits[i].name);
 	free(h->ulimits);
 	security_config_free(&h->sec);
+	blkio_config_free(&h->blkio);
+	hugetlb_config_free(&h->hugetlb);
+	mount_config_free(&h->mounts);
 	sysopt_config_free(&h->sys);
 	net_config_free(&h->net);
 	memset(h, 0, sizeof(*h));
@@ -169,6 +172,9 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	jg_kint(g, "MemorySwap", h->memory_swap);
 	jg_kint(g, "PidsLimit", h->pids_limit);
 	jg_kint(g, "BlkioWeight", h->blkio_weight);
+	blkio_config_gen(g, &h->blkio);
+	hugetlb_config_gen(g, &h->hugetlb);
+	mount_config_gen(g, &h->mounts);
 	jg_kint(g, "KernelMemory", h->kernel_memory);
 	jg_kint(g, "MemorySwappiness", h->memory_swappiness);
 	jg_kbool(g, "ReadonlyRootfs", h->readonly_rootfs);
@@ -365,7 +371,10 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	                             err, errlen) < 0)
 		return -1;
 	if (parse_log_config(json_get(node, "LogConfig"), h, err, errlen) < 0 ||
-	    security_config_parse(node, &h->sec, err, errlen) < 0)
+	    security_config_parse(node, &h->sec, err, errlen) < 0 ||
+	    blkio_config_parse(node, &h->blkio, err, errlen) < 0 ||
+	    hugetlb_config_parse(node, &h->hugetlb, err, errlen) < 0 ||
+	    mount_config_parse(node, &h->mounts, err, errlen) < 0)
 		return -1;
 	if (sysopt_config_parse(node, &h->sys, err, errlen) < 0 ||
 	    net_config_parse(node, NULL, &h->net, err, errlen) < 0)

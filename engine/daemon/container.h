@@ -9,7 +9,10 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "blkio_config.h"
 #include "core/idgen.h"
+#include "hugetlb_config.h"
+#include "mount_config.h"
 #include "host/boot_id.h"
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
@@ -43,12 +46,15 @@ struct host_config {
 	char *external_rootfs;
 	char *cgroup_parent;
 	char **binds;
+	struct mount_config mounts; /* --mount, after the binds */
 	struct restart_policy restart;
 	int64_t memory, memory_swap, memory_reservation;
 	int64_t cpu_shares, cpu_quota, cpu_period;
 	char *cpuset_cpus, *cpuset_mems;
 	int64_t pids_limit;
 	int64_t blkio_weight;      /* 10..1000, 0: unset */
+	struct blkio_config blkio; /* per-device weights and throttling */
+	struct hugetlb_config hugetlb;
 	int64_t kernel_memory;     /* bytes, 0: unset */
 	int64_t memory_swappiness; /* 0..100, -1: unset */
 	bool readonly_rootfs;

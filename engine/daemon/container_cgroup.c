@@ -1,6 +1,5 @@
 #include "container_cgroup.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -169,46 +168,54 @@ void container_thaw_stray(struct container *c)
 	free(rel);
 }
 
-/* A weight file shows only in non-root cgroups: look in the root's first children. */
-static const char *probe_weight_file(void)
+/* The first of names that a cgroup of ctrl's hierarchy (v2: the tree) offers. Weight files
+ * show only below the root: looked for in a scratch cgroup made for the probe. */
+static const char *probe_child_file(const char *ctrl, const char *const *names, size_t n)
 {
-	bool v2 = cgroup_is_unified();
-	char *dir = cgroup_path(v2 ? NULL : "blkio", "", NULL);
-	const char *names[] = {v2 ? "io.weight" : "blkio.weight",
-	                       v2 ? "io.bfq.weight" : "blkio.bfq.weight"};
-	DIR *d = dir ? opendir(dir) : NULL;
+	char rel[64];
+	snprintf(rel, sizeof(rel), "isulad-probe-%d", (int)getpid());
+	char *dir = cgroup_path(ctrl, rel, NULL);
+	bool made = dir && mkdir(dir, 0755) == 0;
 	const char *found = NULL;
-	struct dirent *de;
-	while (d && !found && (de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		for (size_t i = 0; i < 2 && !found; i++) {
-			char path[512];
-			snprintf(path, sizeof(path), "%s/%s/%s", dir, de->d_name, names[i]);
-			if (access(path, F_OK) == 0)
-				found = names[i];
-		}
+	for (size_t i = 0; dir && i < n && !found; i++) {
+		char *path = path_join(dir, names[i]);
+		if (path && access(path, F_OK) == 0)
+			found = names[i];
+		free(path);
 	}
-	if (d)
-		closedir(d);
+	if (made)
+		rmdir(dir);
 	free(dir);
 	return found;
 }
 
-static const char *g_weight_file;
+static const char *g_weight_file, *g_weight_device_file;
 static bool g_kmem_ok;
 static pthread_once_t g_weight_once = PTHREAD_ONCE_INIT;
 static pthread_once_t g_kmem_once = PTHREAD_ONCE_INIT;
 
 static void init_weight_file(void)
 {
-	g_weight_file = probe_weight_file();
+	bool v2 = cgroup_is_unified();
+	const char *weight[] = {v2 ? "io.weight" : "blkio.weight",
+	                        v2 ? "io.bfq.weight" : "blkio.bfq.weight"};
+	/* v2: bfq's file takes the blkio range as it is (runc's choice for per-device weights). */
+	const char *device[] = {v2 ? "io.bfq.weight" : "blkio.weight_device",
+	                        v2 ? "io.weight" : "blkio.bfq.weight_device"};
+	g_weight_file = probe_child_file(v2 ? NULL : "blkio", weight, 2);
+	g_weight_device_file = probe_child_file(v2 ? NULL : "blkio", device, 2);
 }
 
 const char *cgroup_blkio_weight_file(void)
 {
 	pthread_once(&g_weight_once, init_weight_file);
 	return g_weight_file;
+}
+
+const char *cgroup_blkio_weight_device_file(void)
+{
+	pthread_once(&g_weight_once, init_weight_file);
+	return g_weight_device_file;
 }
 
 static void init_kmem(void)
@@ -500,7 +507,9 @@ static int apply_other(struct undo_log *log, const char *rel, const struct host_
 	}
 	if (n->blkio_weight != o->blkio_weight && n->blkio_weight > 0) {
 		const char *file = cgroup_blkio_weight_file();
-		fmt_i64(val, sizeof(val), n->blkio_weight);
+		bool io_weight = file && strcmp(file, "io.weight") == 0;
+		fmt_i64(val, sizeof(val),
+		        io_weight ? cgroup_v2_io_weight(n->blkio_weight) : n->blkio_weight);
 		if (!file) {
 			snprintf(err, errlen, "this kernel has no blkio weight file");
 			return -1;

@@ -26,6 +26,9 @@ void container_thaw_if_paused(struct container *c);
 /* The cgroup file that takes a blkio weight on this host ("blkio.weight",
  * "blkio.bfq.weight", "io.weight", "io.bfq.weight"), or NULL. */
 const char *cgroup_blkio_weight_file(void);
+/* The file that takes per-device weights "MAJ:MIN W" ("blkio.weight_device" of CFQ,
+ * "blkio.bfq.weight_device", "io.bfq.weight", "io.weight"), or NULL. */
+const char *cgroup_blkio_weight_device_file(void);
 /* True when memory.kmem.limit_in_bytes exists and really takes a limit (newer kernels keep
  * the file but ignore writes). Probed once in a scratch cgroup. */
 bool cgroup_kmem_supported(void);

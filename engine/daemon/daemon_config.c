@@ -24,6 +24,7 @@ enum {
 	OPT_LOG_DRIVER,
 	OPT_LOG_OPT,
 	OPT_HOOK_SPEC,
+	OPT_SECCOMP_PROFILE,
 	OPT_CGROUP_PARENT,
 	OPT_START_TIMEOUT,
 	OPT_GROUP,
@@ -57,6 +58,10 @@ static const struct cli_option g_opts[OPT_COUNT] = {
                      "Set daemon log driver options, such as: log-path=/tmp/logs/"},
     [OPT_HOOK_SPEC] = {"hook-spec", 0, CLI_STRING, "FILE",
                        "Default hook spec file applied to all containers"},
+    [OPT_SECCOMP_PROFILE] = {"seccomp-profile", 0, CLI_STRING, "FILE",
+                             "Default seccomp profile of the containers, Docker's JSON format "
+                             "(default " ISULAD_DEFAULT_SECCOMP_PROFILE
+                             " when present, else the built-in one)"},
     [OPT_CGROUP_PARENT] = {"cgroup-parent", 0, CLI_STRING, "PATH",
                            "Set parent cgroup for all containers"},
     [OPT_START_TIMEOUT] = {"start-timeout", 0, CLI_STRING, "DURATION",
@@ -114,6 +119,7 @@ static const struct {
     {"log-driver", K_STRING},
     {"log-opts", K_OBJECT},
     {"hook-spec", K_STRING},
+    {"seccomp-profile", K_STRING},
     {"cgroup-parent", K_STRING},
     {"start-timeout", K_STRING},
     {"group", K_STRING},
@@ -366,6 +372,7 @@ static int apply_file(struct daemon_config *cfg, const char *file, bool required
 		take_str(&cfg->log_level, json_get_str(root, "log-level"));
 		take_str(&cfg->log_driver, json_get_str(root, "log-driver"));
 		take_str(&cfg->hook_spec, json_get_str(root, "hook-spec"));
+		take_str(&cfg->seccomp_profile, json_get_str(root, "seccomp-profile"));
 		take_str(&cfg->cgroup_parent, json_get_str(root, "cgroup-parent"));
 		take_str(&cfg->group, json_get_str(root, "group"));
 		take_str(&cfg->cni_bin_dir, json_get_str(root, "cni-bin-dir"));
@@ -463,6 +470,7 @@ static int apply_flags(struct daemon_config *cfg, struct cli_values *v, const ch
 	take_str(&cfg->log_level, cli_string(v, OPT_LOG_LEVEL));
 	take_str(&cfg->log_driver, cli_string(v, OPT_LOG_DRIVER));
 	take_str(&cfg->hook_spec, cli_string(v, OPT_HOOK_SPEC));
+	take_str(&cfg->seccomp_profile, cli_string(v, OPT_SECCOMP_PROFILE));
 	take_str(&cfg->cgroup_parent, cli_string(v, OPT_CGROUP_PARENT));
 	take_str(&cfg->group, cli_string(v, OPT_GROUP));
 	take_str(&cfg->cni_bin_dir, cli_string(v, OPT_CNI_BIN_DIR));
@@ -637,6 +645,7 @@ void daemon_config_free(struct daemon_config *cfg)
 	free(cfg->log_level);
 	free(cfg->log_driver);
 	free(cfg->hook_spec);
+	free(cfg->seccomp_profile);
 	free(cfg->cni_bin_dir);
 	free(cfg->cni_conf_dir);
 	free(cfg->bridge);

@@ -17,6 +17,9 @@ struct daemon_config {
 	 * the defaults of every container's log, as "k=v" (driver none: disable-log=true). */
 	char **container_log_opts;
 	char *hook_spec;
+	/* "seccomp-profile" / --seccomp-profile: the containers' default seccomp profile; NULL:
+	 * ISULAD_DEFAULT_SECCOMP_PROFILE when it exists, else the compiled-in one. */
+	char *seccomp_profile;
 	/* Networking: "cni-bin-dir" (':'-separated), "cni-conf-dir", "bridge" ("none": no
 	 * default network), "bip" (its gateway/prefix). */
 	char *cni_bin_dir, *cni_conf_dir, *bridge, *bip;

@@ -16,6 +16,7 @@
 #include "engine/lxc_conf.h"
 #include "lxc_security.h"
 #include "core/strv.h"
+#include "rootfs_block.h"
 #include "sysopt.h"
 #include "core/strbuf.h"
 
@@ -91,7 +92,10 @@ static void add_resources(struct strbuf *f, const struct host_config *h)
 	if (weight) {
 		snprintf(key, sizeof(key), "lxc.cgroup%s.%s", cgroup_is_unified() ? "2" : "",
 		         weight);
-		lxc_conf_line(f, key, "%lld", (long long)h->blkio_weight);
+		lxc_conf_line(f, key, "%lld",
+		              (long long)(strcmp(weight, "io.weight") == 0
+		                              ? cgroup_v2_io_weight(h->blkio_weight)
+		                              : h->blkio_weight));
 	}
 	for (size_t i = 0; i < h->n_ulimits; i++) {
 		snprintf(key, sizeof(key), "lxc.prlimit.%s", h->ulimits[i].name);
@@ -113,10 +117,30 @@ static bool in_runtime_tree(const char *dst)
 	return false;
 }
 
-/* Bind mounts from -v host:container[:options] (engine/bind_spec.h). The target is relative
- * to the rootfs. A
- * read-only bind into a runtime tree is mounted read-write and its target listed in late_ro,
- * made read-only by a hook once liblxc is done (add_late_ro). */
+/* One mount entry (the target is relative to the rootfs). A read-only mount into a runtime
+ * tree is mounted read-write and its target listed in late_ro, made read-only by a hook once
+ * liblxc is done (add_late_ro). */
+static void add_mount_entry(struct strbuf *f, const char *src, const char *dst, const char *type,
+                            const char *opts, bool ro, struct strbuf *late_ro)
+{
+	bool late = ro && in_runtime_tree(dst);
+	lxc_conf_line(f, "lxc.mount.entry", "%s %s %s %s%s 0 0", src, dst + 1, type, opts,
+	              ro && !late ? ",ro" : "");
+	if (late)
+		strbuf_printf(late_ro, "%s\n", dst);
+}
+
+static void add_bind_entry(struct strbuf *f, const char *src, const char *dst, bool recursive,
+                           const char *propagation, bool ro, struct strbuf *late_ro)
+{
+	char opts[96];
+	snprintf(opts, sizeof(opts), "%s,create=%s%s%s", recursive ? "rbind" : "bind",
+	         is_directory(src) ? "dir" : "file", propagation ? "," : "",
+	         propagation ? propagation : "");
+	add_mount_entry(f, src, dst, "none", opts, ro, late_ro);
+}
+
+/* Bind mounts from -v host:container[:options] (engine/bind_spec.h). */
 static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_ro, char *err,
                      size_t errlen)
 {
@@ -124,22 +148,41 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 		struct bind_spec b;
 		if (bind_spec_parse(binds[i], &b, err, errlen) < 0)
 			return -1;
-		const char *src = b.src, *dst = b.dst;
-		bool ro = b.ro, late = ro && in_runtime_tree(dst);
-		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s%s%s 0 0", src,
-		              dst + 1, is_directory(src) ? "dir" : "file", ro && !late ? ",ro" : "",
-		              b.propagation ? "," : "", b.propagation ? b.propagation : "");
-		if (late)
-			strbuf_printf(late_ro, "%s\n", dst);
+		add_bind_entry(f, b.src, b.dst, true, b.propagation, b.ro, late_ro);
 		/* The host's /dev as the container's (Docker's -v /dev:/dev): liblxc must create
 		 * nothing in it (no device nodes, no devpts of its own, no ptmx link). */
-		if (strcmp(dst, "/dev") == 0 || strcmp(dst, "/dev/") == 0) {
+		if (strcmp(b.dst, "/dev") == 0 || strcmp(b.dst, "/dev/") == 0) {
 			lxc_conf_line(f, "lxc.autodev", "0");
 			lxc_conf_line(f, "lxc.pty.max", "0");
 		}
 		bind_spec_free(&b);
 	}
 	return 0;
+}
+
+/* --mount's (engine/mount_spec.h), after the binds: one onto a bind's target covers it.
+ * tmpfs as Docker mounts it: noexec, nosuid, nodev. */
+static void add_mounts(struct strbuf *f, const struct mount_config *mounts, struct strbuf *late_ro)
+{
+	for (size_t i = 0; i < mounts->n; i++) {
+		const struct mount_spec *m = &mounts->v[i];
+		if (m->type == MOUNT_BIND) {
+			add_bind_entry(f, m->source, m->target, !m->nonrecursive, m->propagation,
+			               m->readonly, late_ro);
+			continue;
+		}
+		char opts[128] = "rw,nosuid,nodev,noexec", part[48];
+		if (m->tmpfs_size > 0) {
+			snprintf(part, sizeof(part), ",size=%lld", (long long)m->tmpfs_size);
+			strcat(opts, part);
+		}
+		if (m->tmpfs_mode > 0) {
+			snprintf(part, sizeof(part), ",mode=%llo", (long long)m->tmpfs_mode);
+			strcat(opts, part);
+		}
+		strcat(opts, ",create=dir");
+		add_mount_entry(f, "tmpfs", m->target, "tmpfs", opts, m->readonly, late_ro);
+	}
 }
 
 int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
@@ -267,7 +310,9 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	if (ns_modes_own_uts(&h->ns))
 		lxc_conf_line(f, "lxc.uts.name", "%s", cfg->hostname ? cfg->hostname : "localhost");
 	ns_modes_lxc_config(f, &h->ns, h->sys.user_remap != NULL);
-	lxc_conf_line(f, "lxc.rootfs.path", "dir:%s", h->external_rootfs);
+	char *rootfs = rootfs_dir(c);
+	lxc_conf_line(f, "lxc.rootfs.path", "dir:%s", rootfs ? rootfs : "");
+	free(rootfs);
 	if (h->readonly_rootfs) /* --read-only: liblxc binds the rootfs, then remounts it ro */
 		lxc_conf_line(f, "lxc.rootfs.options", "ro");
 	container_net_lxc_config(f, c, env->monitor_path, env->state_dir, env->start_timeout_ms);
@@ -298,6 +343,17 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 		strbuf_puts(f, sec);
 	free(sec);
 	add_resources(f, h);
+	struct blkio_layout io;
+	blkio_layout_host(&io);
+	bool io_ok = sec_ok && blkio_lxc_config(f, &h->blkio, &io, err, errlen) == 0;
+	struct strbuf hybrid_v2 = {0};
+	strbuf_printf(&hybrid_v2, "%s\n", cg ? cg : c->id);
+	size_t hybrid_start = hybrid_v2.len;
+	hugetlb_lxc_config(f, &h->hugetlb, hugetlb_cgroup_v2(), !cgroup_is_unified(), &hybrid_v2);
+	if (io_ok && hybrid_v2.len > hybrid_start)
+		io_ok = lxc_hook_with_file(f, env, "cgroup2-limits-hook", "cgroup2-limits",
+		                           hybrid_v2.data, hybrid_v2.len, err, errlen) == 0;
+	strbuf_free(&hybrid_v2);
 	add_env(f, cfg);
 	if (cfg->workdir)
 		lxc_conf_line(f, "lxc.init.cwd", "%s", cfg->workdir);
@@ -317,8 +373,12 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	add_oci_hooks(f, c, env);
 	free(cg);
 	struct strbuf late_ro = {0};
-	bool ok = sec_ok && add_binds(f, h->binds, &late_ro, err, errlen) == 0 &&
-	          add_late_ro(f, &late_ro, env, err, errlen) == 0;
+	char blkio_ro[96];
+	bool ok = sec_ok && io_ok && add_binds(f, h->binds, &late_ro, err, errlen) == 0;
+	add_mounts(f, &h->mounts, &late_ro);
+	if (blkio_ro_mount(&h->blkio, &io, blkio_ro, sizeof(blkio_ro)))
+		strbuf_printf(&late_ro, "%s\n", blkio_ro);
+	ok = ok && add_late_ro(f, &late_ro, env, err, errlen) == 0;
 	strbuf_free(&late_ro);
 	/* A refusal inside lxc_security_config is reported here too. */
 	if (lxc_conf_end(ok ? err : NULL, ok ? errlen : 0) < 0)

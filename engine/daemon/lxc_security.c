@@ -237,10 +237,14 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 	const char *json = security_opt_seccomp(&h->sec, &unconfined);
 	if (unconfined)
 		return 0; /* --security-opt seccomp=unconfined */
-	char *profile = json ? seccomp_json_translate(json, caps, err, errlen)
-	                     : seccomp_profile_render(caps, h->system_container,
-	                                              user_remap_root(h, &uid, &gid));
-	if (!profile && json)
+	bool remapped = user_remap_root(h, &uid, &gid);
+	struct seccomp_target t = {.caps = caps,
+	                           .system_container = h->system_container,
+	                           .user_namespaces = h->system_container && remapped};
+	char *profile =
+	    json ? seccomp_json_translate(json, &t, err, errlen)
+	         : seccomp_profile_render(caps, h->system_container, remapped, err, errlen);
+	if (!profile)
 		return -1; /* err says why */
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;

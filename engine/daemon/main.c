@@ -24,6 +24,7 @@
 #include "core/sd_notify.h"
 #include "core/proc_spawn.h"
 #include "routes.h"
+#include "host/seccomp_profile.h"
 #include "runtime.h"
 #include "server.h"
 #include "server_tls.h"
@@ -148,6 +149,30 @@ static int check_default_hook_spec(const char *path)
 	return 0;
 }
 
+/* The containers' default seccomp profile, read once: a file named by the flag or daemon.json
+ * must be there; the default path may be absent (the compiled-in profile then). A file that
+ * cannot be read or used stops the daemon, naming it. */
+static int load_seccomp_profile(const char *given)
+{
+	const char *path = given ? given : ISULAD_DEFAULT_SECCOMP_PROFILE;
+	char *text = read_file(path, 4 << 20, NULL);
+	char err[1024] = "";
+	if (!text && errno == ENOENT && !given) {
+		LOG_INFO("no %s: the built-in default seccomp profile applies", path);
+		return 0;
+	}
+	if (!text)
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+	else if (seccomp_profile_set_default(text, err, sizeof(err)) == 0)
+		LOG_INFO("default seccomp profile: %s", path);
+	free(text);
+	if (!err[0])
+		return 0;
+	fprintf(stderr, "isulad: seccomp profile %s: %s\n", path, err);
+	LOG_ERROR("seccomp profile %s: %s", path, err);
+	return -1;
+}
+
 /* Every container's supervision, attach, exec and API connection holds fds: the soft limit
  * (often 1024) would be reached long before the hard one. The monitors put the old one back
  * (NOFILE_ENV), so containers keep the limit they had. */
@@ -232,7 +257,8 @@ int main(int argc, char **argv)
 	cfg.container_log_opts = NULL;
 	g_runtime.default_hook_spec = cfg.hook_spec;
 	cfg.hook_spec = NULL;
-	if (check_default_hook_spec(g_runtime.default_hook_spec) < 0)
+	if (check_default_hook_spec(g_runtime.default_hook_spec) < 0 ||
+	    load_seccomp_profile(cfg.seccomp_profile) < 0)
 		goto fail;
 	if (!g_runtime.monitor_path || access(g_runtime.monitor_path, X_OK) < 0) {
 		fprintf(stderr, "isulad: cannot find isulad-monitor next to isulad (%s)\n",

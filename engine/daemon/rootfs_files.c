@@ -1,4 +1,5 @@
 #include "rootfs_files.h"
+#include "rootfs_block.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,9 +55,12 @@ static void write_one(const struct container *c, int rootfs, const char *path, c
 
 void rootfs_write_network_files(const struct container *c)
 {
-	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfs < 0)
+	char err[1024];
+	int rootfs = rootfs_open_dir(c, err, sizeof(err));
+	if (rootfs < 0) {
+		LOG_WARN("network files not written: %s", err);
 		return;
+	}
 	int etc = rootfs_open(rootfs, "/etc", O_PATH | O_DIRECTORY, 0);
 	if (etc < 0) {
 		LOG_WARN("rootfs %s has no /etc; network files not written",

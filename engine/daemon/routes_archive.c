@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "engine/path_stat.h"
 #include "container_cgroup.h"
+#include "rootfs_block.h"
 #include "routes.h"
 #include "runtime.h"
 #include "store.h"
@@ -40,14 +41,10 @@ static int open_container_root(struct container *c, struct response *resp)
 		if (fd >= 0)
 			return fd;
 	}
-	if (!c->host.external_rootfs) {
-		resp_error(resp, 500, "container %s has no rootfs", c->name);
-		return -1;
-	}
-	int fd = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char err[1024];
+	int fd = rootfs_open_dir(c, err, sizeof(err));
 	if (fd < 0)
-		resp_error(resp, 500, "cannot open the rootfs %s of container %s: %s",
-		           c->host.external_rootfs, c->name, strerror(errno));
+		resp_error(resp, 409, "container %s: %s", c->name, err);
 	return fd;
 }
 

@@ -130,6 +130,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	if (validate_config_values(c, e.msg, sizeof(e.msg)) < 0 || validate_rootfs(c, &e) < 0 ||
 	    validate_resources(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    security_config_validate(&c->host, e.msg, sizeof(e.msg)) < 0 ||
+	    validate_storage(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, e.msg, sizeof(e.msg)) < 0 ||
 	    sysopt_validate(c, e.msg, sizeof(e.msg)) < 0 || container_net_validate(c, &e) < 0 ||
 	    ns_modes_validate(&c->host.ns, c->host.system_container, e.msg, sizeof(e.msg)) < 0 ||

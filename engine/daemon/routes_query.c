@@ -28,7 +28,17 @@ static void gen_path_args(yajl_gen g, const struct container *c)
 	strv_free(argv);
 }
 
-/* Docker's top-level Mounts: one entry per -v bind. */
+static bool mounted_over(const struct host_config *h, const char *dst)
+{
+	for (size_t i = 0; i < h->mounts.n; i++) {
+		if (strcmp(h->mounts.v[i].target, dst) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Docker's top-level Mounts: one entry per destination, -v's binds then --mount's (which
+ * cover a bind onto the same destination). */
 static void gen_mounts(yajl_gen g, const struct host_config *h)
 {
 	jg_key(g, "Mounts");
@@ -38,6 +48,10 @@ static void gen_mounts(yajl_gen g, const struct host_config *h)
 		char err[256];
 		if (bind_spec_parse(h->binds[i], &b, err, sizeof(err)) < 0)
 			continue;
+		if (mounted_over(h, b.dst)) {
+			bind_spec_free(&b);
+			continue;
+		}
 		const char *opts = strchr(strchr(h->binds[i], ':') + 1, ':');
 		yajl_gen_map_open(g);
 		jg_kstr(g, "Type", "bind");
@@ -49,6 +63,8 @@ static void gen_mounts(yajl_gen g, const struct host_config *h)
 		yajl_gen_map_close(g);
 		bind_spec_free(&b);
 	}
+	for (size_t i = 0; i < h->mounts.n; i++)
+		mount_inspect_gen(g, &h->mounts.v[i]);
 	yajl_gen_array_close(g);
 }
 

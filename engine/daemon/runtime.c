@@ -1,4 +1,5 @@
 #include "runtime.h"
+#include "rootfs_block.h"
 #include "core/proc_spawn.h"
 
 #include <dirent.h>
@@ -320,10 +321,10 @@ static int check_command(const struct container *c, char **argv, char *err, size
 		snprintf(err, errlen, "No command specified");
 		return -1;
 	}
-	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char why[1024];
+	int rootfs = rootfs_open_dir(c, why, sizeof(why));
 	if (rootfs < 0) {
-		snprintf(err, errlen, "Start container error: rootfs %s: %s",
-		         c->host.external_rootfs, strerror(errno));
+		snprintf(err, errlen, "Start container error: %s", why);
 		return -1;
 	}
 	int i = strv_find_env(c->config.env, "PATH", 4);
@@ -344,8 +345,9 @@ static int check_command(const struct container *c, char **argv, char *err, size
 static int resolve_user(const struct container *c, struct lxc_config_env *env, char *err,
                         size_t errlen)
 {
-	int rootfs = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *passwd = NULL, *group = NULL;
+	char *passwd = NULL, *group = NULL, why[1024];
+	/* At create a block rootfs is not mounted: no user db then (the start looks again). */
+	int rootfs = rootfs_open_dir(c, why, sizeof(why));
 	char msg[512];
 	int ret = rootfs >= 0 ? rootfs_read_user_db(rootfs, &passwd, &group, msg, sizeof(msg)) : 0;
 	if (ret == 0 && c->config.user)
@@ -507,11 +509,12 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
 	int ret = -1, log_fd = -1, pidfd = -1, go[2] = {-1, -1};
-	bool channel_mounted = false;
+	bool channel_mounted = false, rootfs_mounted = false;
 	struct net_pending *net = NULL;
 	struct phase_timer pt;
 	phase_timer_start(&pt);
 	if (!state_dir || check_hooks_kept(c, err, errlen) < 0 ||
+	    rootfs_block_mount(c, &rootfs_mounted, err, errlen) < 0 ||
 	    check_command(c, argv, err, errlen) < 0 ||
 	    ns_modes_check_joined(&c->host.ns, err, errlen) < 0 ||
 	    sysopt_prepare_start(c, &channel_mounted, err, errlen) < 0)
@@ -625,6 +628,8 @@ out:
 	if (ret < 0) {
 		container_net_teardown(c);
 		sysopt_start_failed(c, channel_mounted, err, errlen);
+		if (rootfs_mounted)
+			rootfs_block_unmount(c);
 	}
 	if (log_fd >= 0)
 		close(log_fd);
@@ -778,6 +783,7 @@ static void remove_dir_logged(const char *dir)
 static void finish_removal(const struct container *c, const char *dir)
 {
 	sysopt_remove(c);
+	rootfs_block_unmount(c); /* never removed through its mount point */
 	char *state = store_state_dir(c->id);
 	remove_dir_logged(state);
 	free(state);

@@ -216,7 +216,8 @@ static int check_security_opts(const struct security_config *s, char *err, size_
 		if (strncmp(o, "seccomp=", 8) == 0 || strncmp(o, "seccomp:", 8) == 0) {
 			if (strcmp(o + 8, "unconfined") == 0)
 				continue;
-			char *text = seccomp_json_translate(o + 8, ~0ULL, err, errlen);
+			struct seccomp_target all = {.caps = ~0ULL};
+			char *text = seccomp_json_translate(o + 8, &all, err, errlen);
 			free(text);
 			if (!text)
 				return -1;

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "container_net.h"
 #include "engine/net_gate.h"
+#include "rootfs_block.h"
 #include "runtime.h"
 #include "container_cgroup.h"
 #include "store.h"
@@ -165,6 +166,7 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	/* Before the exit shows: a stop returns once the network is released, and a restart
 	 * starts from nothing. */
 	container_net_teardown(c);
+	rootfs_block_unmount(c);
 	store_lock();
 	struct container_state *s = &c->state;
 	s->status = STATUS_EXITED;
@@ -368,6 +370,7 @@ static void restore_one(struct container *c)
 	}
 	if (monitor <= 0 && !was_running) {
 		container_net_teardown(c); /* a daemon killed during a start or a DEL */
+		rootfs_block_unmount(c);
 		return;
 	}
 	char *state_dir = store_state_dir(c->id);

@@ -2,6 +2,10 @@
  * container's life; each option's own work is in sysopt_<option>.c. */
 #include "sysopt.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rootfs_block.h"
 #include "store.h"
 
 int sysopt_validate(const struct container *c, char *err, size_t errlen)
@@ -27,9 +31,16 @@ int sysopt_create(struct container *c, char *err, size_t errlen)
 int sysopt_prepare_start(const struct container *c, bool *channel_mounted, char *err, size_t errlen)
 {
 	*channel_mounted = false;
-	if (kernel_modules_load(c, err, errlen) < 0 ||
-	    user_remap_prepare(&c->host, g_paths.lxcpath, err, errlen) < 0 ||
-	    host_channel_mount(&c->host, channel_mounted, err, errlen) < 0)
+	char *rootfs = rootfs_dir(c);
+	int ret = rootfs ? 0 : -1;
+	if (!rootfs)
+		snprintf(err, errlen, "out of memory");
+	if (ret == 0 && (kernel_modules_load(c, err, errlen) < 0 ||
+	                 user_remap_prepare(&c->host, g_paths.lxcpath, rootfs, err, errlen) < 0 ||
+	                 host_channel_mount(&c->host, channel_mounted, err, errlen) < 0))
+		ret = -1;
+	free(rootfs);
+	if (ret < 0)
 		return -1;
 	if (c->host.sys.env_target_file && env_merge_write(c, err, errlen) < 0) {
 		sysopt_start_failed(c, *channel_mounted, NULL, 0);

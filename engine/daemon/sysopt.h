@@ -42,7 +42,8 @@ bool user_remap_root(const struct host_config *h, uid_t *uid, gid_t *gid);
 int user_remap_validate(const struct host_config *h, char *err, size_t errlen);
 /* Before a start: the engine directories and the rootfs reachable by the mapped root, and
  * the rootfs owned by mapped ids; err says which path blocks and why. */
-int user_remap_prepare(const struct host_config *h, const char *lxcpath, char *err, size_t errlen);
+int user_remap_prepare(const struct host_config *h, const char *lxcpath, const char *rootfs,
+                       char *err, size_t errlen);
 void user_remap_lxc_config(struct strbuf *f, const struct host_config *h);
 
 int ns_change_opt_validate(const struct host_config *h, char *err, size_t errlen);

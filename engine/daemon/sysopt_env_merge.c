@@ -14,6 +14,7 @@
 #include "engine/lxc_conf.h"
 #include "host/rootfs_path.h"
 #include "core/strv.h"
+#include "rootfs_block.h"
 #include "sysopt.h"
 #include "core/utf8.h"
 
@@ -21,11 +22,7 @@
 
 static int open_rootfs(const struct container *c, char *err, size_t errlen)
 {
-	int fd = open(c->host.external_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		snprintf(err, errlen, "cannot open the rootfs %s: %s", c->host.external_rootfs,
-		         strerror(errno));
-	return fd;
+	return rootfs_open_dir(c, err, errlen);
 }
 
 int env_merge_validate(const struct container *c, char *err, size_t errlen)
@@ -35,6 +32,8 @@ int env_merge_validate(const struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "env target file path must be absolute path: %s", path);
 		return -1;
 	}
+	if (rootfs_is_block(&c->host))
+		return 0; /* its filesystem is looked at when it is mounted, at start */
 	int rootfs = open_rootfs(c, err, errlen);
 	if (rootfs < 0)
 		return -1;

@@ -140,7 +140,8 @@ static void open_engine_dirs(const char *lxcpath)
 	free(dir);
 }
 
-int user_remap_prepare(const struct host_config *h, const char *lxcpath, char *err, size_t errlen)
+int user_remap_prepare(const struct host_config *h, const char *lxcpath, const char *rootfs,
+                       char *err, size_t errlen)
 {
 	struct user_remap r;
 	if (!parse_effective(h, &r))
@@ -148,7 +149,7 @@ int user_remap_prepare(const struct host_config *h, const char *lxcpath, char *e
 	open_engine_dirs(lxcpath);
 	struct stat st;
 	if (check_reachable(h, &r, "engine directory", lxcpath, &st, err, errlen) < 0 ||
-	    check_reachable(h, &r, "rootfs", h->external_rootfs, &st, err, errlen) < 0)
+	    check_reachable(h, &r, "rootfs", rootfs, &st, err, errlen) < 0)
 		return -1;
 	if (!user_remap_maps(r.uid, r.offset, st.st_uid) ||
 	    !user_remap_maps(r.gid, r.offset, st.st_gid)) {
@@ -157,7 +158,7 @@ int user_remap_prepare(const struct host_config *h, const char *lxcpath, char *e
 		    "Start container error: the rootfs %s is not accessible to the container's "
 		    "ids: it is owned by %u:%u, outside uids %u-%llu and gids %u-%llu of "
 		    "--user-remap %s (shift the rootfs's owners by the remap uid and gid first)",
-		    h->external_rootfs, (unsigned)st.st_uid, (unsigned)st.st_gid, r.uid,
+		    rootfs, (unsigned)st.st_uid, (unsigned)st.st_gid, r.uid,
 		    (unsigned long long)r.uid + r.offset - 1, r.gid,
 		    (unsigned long long)r.gid + r.offset - 1, h->sys.user_remap);
 		return -1;

@@ -12,6 +12,7 @@
 #include "host/cpuset.h"
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
+#include "rootfs_block.h"
 #include "sysopt.h"
 
 #define MIN_MEMORY (4LL << 20)
@@ -36,13 +37,22 @@ int validate_rootfs(const struct container *c, struct error *e)
 	if (stat(rootfs, &st) < 0)
 		return error_set(e, ERR_INVALID, "Invalid external rootfs '%s': %s", rootfs,
 		                 strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return error_set(e, ERR_INVALID, "Invalid external rootfs '%s': not a directory",
+	if (!S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return error_set(e, ERR_INVALID,
+		                 "Invalid external rootfs '%s': not a directory or a block device",
 		                 rootfs);
 	if (strcmp(image, "none") != 0 && strcmp(image, "empty") != 0 &&
 	    strcmp(image, "none:latest") != 0)
 		return error_set(e, ERR_INVALID,
 		                 "Invalid image '%s' with --external-rootfs: use none", image);
+	/* A block device's mount point is in the container's own state dir (0700). */
+	if (S_ISBLK(st.st_mode)) {
+		if (rootfs_block_check(c, e->msg, sizeof(e->msg)) < 0) {
+			e->code = ERR_INVALID;
+			return -1;
+		}
+		return 0;
+	}
 	/* A remapped root makes nothing a host user could abuse. */
 	uid_t uid;
 	gid_t gid;
@@ -264,6 +274,17 @@ int validate_resources(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
+int validate_storage(struct host_config *h, char *err, size_t errlen)
+{
+	struct blkio_layout l;
+	blkio_layout_host(&l);
+	if (blkio_config_validate(&h->blkio, &l, err, errlen) < 0 ||
+	    hugetlb_config_resolve(&h->hugetlb, err, errlen) < 0 ||
+	    mount_config_validate(&h->mounts, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 /* 0 without a problem; else -1 with "Invalid WHAT 'VALUE': it WHY". */
 static int refuse(const char *what, const char *value, const char *why, char *err, size_t errlen)
 {
@@ -360,6 +381,12 @@ int validate_config_values(const struct container *c, char *err, size_t errlen)
 	for (size_t i = 0; i < s->n_devices; i++) {
 		if (check_field("device path on host", s->devices[i].host, err, errlen) < 0 ||
 		    check_field("device path in container", s->devices[i].ctr, err, errlen) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < h->mounts.n; i++) {
+		const struct mount_spec *m = &h->mounts.v[i];
+		if ((m->source && check_field("mount source", m->source, err, errlen) < 0) ||
+		    check_field("mount target", m->target, err, errlen) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < h->n_ulimits; i++) {

@@ -15,6 +15,7 @@
  *   isulad-monitor sysctl-hook FILE            (lxc.hook.start-host, see sysctl_hook.c)
  *   isulad-monitor ro-remount-hook FILE        (lxc.hook.start-host, see ro_remount_hook.c)
  *   isulad-monitor cgroup-view-hook FILE       (lxc.hook.start-host, see cgroup_view_hook.c)
+ *   isulad-monitor cgroup2-limits-hook FILE    (lxc.hook.start-host, see cgroup2_limits_hook.c)
  *   isulad-monitor devices-hook STATE_DIR FILE [--v1]
  *   isulad-monitor net-wait STATE_DIR LIMIT_MS  (lxc.hook.start-host, see net_wait.c)
  *                                              (lxc.hook.start-host, see devices_hook.c)
@@ -223,6 +224,8 @@ int main(int argc, char **argv)
 		return monitor_ro_remount_hook(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "cgroup-view-hook") == 0)
 		return monitor_cgroup_view_hook(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "cgroup2-limits-hook") == 0)
+		return monitor_cgroup2_limits_hook(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "devices-hook") == 0)
 		return monitor_devices_hook(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)

@@ -8,6 +8,8 @@ int monitor_exec(int argc, char **argv);
 int monitor_sysctl_hook(const char *file);
 int monitor_ro_remount_hook(const char *file);
 int monitor_cgroup_view_hook(const char *file);
+/* lxc.hook.start-host writing v2 limits liblxc leaves out on a hybrid host. */
+int monitor_cgroup2_limits_hook(const char *file);
 /* The container's init pid that liblxc gives a start-host hook (LXC_PID), or -1 after telling
  * stderr that HOOK was not run as one. */
 long long monitor_hook_pid(const char *hook);

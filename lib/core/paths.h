@@ -7,6 +7,8 @@
 #define ISULAD_DEFAULT_HOST "unix:///var/run/isulad.sock"
 #define ISULAD_DEFAULT_GRAPH "/var/lib/isulad"
 #define ISULAD_DEFAULT_STATE "/var/run/isulad"
+/* The containers' default seccomp profile (Docker's JSON format), when there is one. */
+#define ISULAD_DEFAULT_SECCOMP_PROFILE "/etc/isulad/seccomp_default.json"
 /* lxcfs's mount point. */
 #define LXCFS_DEFAULT_MOUNTPOINT "/var/lib/lxcfs"
 

@@ -7,7 +7,7 @@
 static const char *const g_propagations[] = {"shared", "rshared", "slave",
                                              "rslave", "private", "rprivate"};
 
-static const char *propagation_of(const char *o)
+const char *bind_propagation_of(const char *o)
 {
 	for (size_t i = 0; i < sizeof(g_propagations) / sizeof(g_propagations[0]); i++) {
 		if (strcmp(o, g_propagations[i]) == 0)
@@ -16,7 +16,7 @@ static const char *propagation_of(const char *o)
 	return NULL;
 }
 
-static bool path_ok(const char *p)
+bool bind_path_ok(const char *p)
 {
 	if (!p || p[0] != '/')
 		return false;
@@ -50,7 +50,7 @@ int bind_spec_parse(const char *spec, struct bind_spec *out, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (!path_ok(out->src) || !path_ok(out->dst)) {
+	if (!bind_path_ok(out->src) || !bind_path_ok(out->dst)) {
 		bind_spec_free(out);
 		return invalid(spec, "paths must be absolute, without blanks", err, errlen);
 	}
@@ -59,7 +59,7 @@ int bind_spec_parse(const char *spec, struct bind_spec *out, char *err, size_t e
 	int ret = 0;
 	for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o && ret == 0;
 	     o = strtok_r(NULL, ",", &save)) {
-		const char *p = propagation_of(o);
+		const char *p = bind_propagation_of(o);
 		if (strcmp(o, "ro") == 0 || strcmp(o, "rw") == 0) {
 			ret = mode_seen ? invalid(spec, "ro or rw twice", err, errlen) : 0;
 			mode_seen = true;

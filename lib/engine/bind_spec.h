@@ -16,5 +16,9 @@ struct bind_spec {
 /* 0, or -1 with err naming the spec and what is allowed. */
 int bind_spec_parse(const char *spec, struct bind_spec *out, char *err, size_t errlen);
 void bind_spec_free(struct bind_spec *b);
+/* The static name of a propagation ("shared", "rslave"...), or NULL for another word. */
+const char *bind_propagation_of(const char *name);
+/* Absolute, without blanks or control characters: a field of a liblxc mount entry. */
+bool bind_path_ok(const char *path);
 
 #endif

@@ -74,6 +74,30 @@ int cgroup_write(const char *ctrl, const char *rel, const char *file, const char
 	return ret;
 }
 
+int cgroup2_write_delegated(const char *rel, const char *file, const char *value,
+                            const char **where)
+{
+	char ctrl[32] = "+";
+	size_t n = strcspn(file, ".");
+	*where = file;
+	if (n == 0 || n + 2 > sizeof(ctrl) || !file[n])
+		return -EINVAL;
+	memcpy(ctrl + 1, file, n);
+	ctrl[n + 1] = '\0';
+	/* The root, then each ancestor: the prefixes of rel before each '/'. */
+	int ret = cgroup_write(NULL, "", "cgroup.subtree_control", ctrl);
+	for (const char *p = strchr(rel, '/'); ret == 0 && p; p = strchr(p + 1, '/')) {
+		char anc[PATH_MAX];
+		snprintf(anc, sizeof(anc), "%.*s", (int)(p - rel), rel);
+		ret = cgroup_write(NULL, anc, "cgroup.subtree_control", ctrl);
+	}
+	if (ret < 0) {
+		*where = "cgroup.subtree_control";
+		return ret;
+	}
+	return cgroup_write(NULL, rel, file, value);
+}
+
 struct walk_item {
 	char *rel;
 	unsigned depth;

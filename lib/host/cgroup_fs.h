@@ -19,6 +19,14 @@ char *cgroup_read(const char *ctrl, const char *rel, const char *file);
 int64_t cgroup_read_int(const char *ctrl, const char *rel, const char *file, int64_t dflt);
 /* Writes value in one write(2). 0, or -errno. */
 int cgroup_write(const char *ctrl, const char *rel, const char *file, const char *value);
+/* The v2 tree: writes value to rel's file once the file's controller ("hugetlb" of
+ * "hugetlb.2MB.max") is on in the cgroup.subtree_control of each of rel's ancestors, root
+ * down. On a hybrid host liblxc turns none of the tree's controllers on (and ignores its
+ * lxc.cgroup2 lines), so one that only the tree has (hugetlb beside v1 hierarchies) is
+ * turned on here. 0, or -errno (with *where the file that failed, static or in the caller's
+ * arguments). */
+int cgroup2_write_delegated(const char *rel, const char *file, const char *value,
+                            const char **where);
 /* Every pid in cgroup.procs of rel and the cgroups below it (malloc'd, *n entries). */
 int cgroup_collect_pids(const char *ctrl, const char *rel, pid_t **pids, size_t *n);
 /* Bounds of a walk over a tree a container can shape. */

@@ -30,6 +30,72 @@ static const struct limit_file v1_files[] = {
     {"pids", "pids.max", false},
 };
 
+/* v1 blkio throttling is flat: a limit binds only the processes of its own cgroup, so the
+ * inner cgroup needs the rules itself (v2's io.max is hierarchical). One "MAJ:MIN VALUE" rule
+ * per write; a device ruled in the inner cgroup but no longer above gets 0 (no rule). */
+static const char *const v1_device_files[] = {
+    "blkio.throttle.read_bps_device",
+    "blkio.throttle.write_bps_device",
+    "blkio.throttle.read_iops_device",
+    "blkio.throttle.write_iops_device",
+};
+
+/* The next line of *text (its start, its length in *len), *text moved past it; NULL at the
+ * end. */
+static const char *take_line(const char **text, size_t *len)
+{
+	const char *l = *text;
+	if (!l || !*l)
+		return NULL;
+	*len = strcspn(l, "\n");
+	*text = l + *len + (l[*len] ? 1 : 0);
+	return l;
+}
+
+/* Whether rules has a line for the device dev ("MAJ:MIN", len bytes). */
+static bool has_device(const char *rules, const char *dev, size_t len)
+{
+	size_t n;
+	for (const char *l; (l = take_line(&rules, &n));) {
+		if (n > len && strncmp(l, dev, len) == 0 && l[len] == ' ')
+			return true;
+	}
+	return false;
+}
+
+static int mirror_device_rules(const char *rel, const char *in, const char *file, char *err,
+                               size_t errlen)
+{
+	char *want = cgroup_read("blkio", rel, file);
+	if (!want)
+		return 0; /* no throttling on this host */
+	char *have = cgroup_read("blkio", in, file);
+	int ret = 0;
+	char line[96] = "";
+	size_t n;
+	const char *p = have;
+	for (const char *l; ret == 0 && (l = take_line(&p, &n));) {
+		size_t dev = strcspn(l, " \n");
+		if (dev < 48 && !has_device(want, l, dev)) {
+			snprintf(line, sizeof(line), "%.*s 0", (int)dev, l);
+			ret = cgroup_write("blkio", in, file, line);
+		}
+	}
+	p = want;
+	for (const char *l; ret == 0 && (l = take_line(&p, &n));) {
+		if (n < sizeof(line)) {
+			snprintf(line, sizeof(line), "%.*s", (int)n, l);
+			ret = cgroup_write("blkio", in, file, line);
+		}
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "cannot copy %s to the container's cgroup (%s): %s", file,
+		         line, strerror(-ret));
+	free(want);
+	free(have);
+	return ret < 0 ? -1 : 0;
+}
+
 static const struct limit_file v2_files[] = {
     {NULL, "memory.max", false}, {NULL, "memory.swap.max", false}, {NULL, "memory.low", false},
     {NULL, "cpu.max", false},    {NULL, "cpu.weight", false},      {NULL, "pids.max", false},
@@ -63,6 +129,9 @@ int cgroup_view_mirror(const char *rel, const char *inner, char *err, size_t err
 		}
 		free(value);
 	}
+	for (size_t i = 0;
+	     !v2 && ret == 0 && i < sizeof(v1_device_files) / sizeof(v1_device_files[0]); i++)
+		ret = mirror_device_rules(rel, in, v1_device_files[i], err, errlen);
 	free(in);
 	return ret;
 }

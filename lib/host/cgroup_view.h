@@ -12,7 +12,9 @@
 #define CGROUP_VIEW_INNER "ns"
 
 /* Copies rel's memory, cpu and pids limit files to rel/inner (v1 hierarchies, or the v2 tree
- * on a unified host). A file the host lacks is skipped. 0, or -1 with err naming the file. */
+ * on a unified host), and on v1 the blkio throttling rules, which bind only the processes of
+ * their own cgroup (one write per device). A file the host lacks is skipped. 0, or -1 with
+ * err naming the file. */
 int cgroup_view_mirror(const char *rel, const char *inner, char *err, size_t errlen);
 /* Before rel's CFS quota is lowered (v1 refuses a parent below its children): the inner
  * cgroup's quota is lifted; cgroup_view_mirror sets it again afterwards. */

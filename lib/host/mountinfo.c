@@ -51,9 +51,15 @@ int mountinfo_parse_line(char *line, struct mountinfo_entry *e)
 	char *cur = line;
 	char *id = next_field(&cur), *parent = next_field(&cur), *devno = next_field(&cur);
 	char *root = next_field(&cur), *mnt = next_field(&cur), *opts = next_field(&cur);
-	if (!opts || parse_id(id, &e->mount_id) < 0 || parse_id(parent, &e->parent_id) < 0 ||
-	    !strchr(devno, ':'))
+	int maj, min;
+	char *colon = opts ? strchr(devno, ':') : NULL;
+	if (!colon || parse_id(id, &e->mount_id) < 0 || parse_id(parent, &e->parent_id) < 0)
 		return -1;
+	*colon = '\0';
+	if (parse_id(devno, &maj) < 0 || parse_id(colon + 1, &min) < 0)
+		return -1;
+	e->major = (unsigned)maj;
+	e->minor = (unsigned)min;
 	/* Optional fields run up to the lone "-"; they are kept as one string, so the spaces
 	 * that next_field cut between them are put back. */
 	char *opt_start = cur, *opt_end = NULL;

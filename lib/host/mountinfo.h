@@ -6,6 +6,7 @@
 struct mountinfo_entry {
 	int mount_id;
 	int parent_id;
+	unsigned major, minor;   /* st_dev of the filesystem's files */
 	const char *root;        /* the mounted part of its filesystem, unescaped */
 	const char *mount_point; /* relative to the reading process's root, unescaped */
 	const char *options;     /* per-mount options */

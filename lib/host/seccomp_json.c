@@ -71,14 +71,39 @@ static bool has_any_cap(yajl_val list, uint64_t caps)
 	return false;
 }
 
-/* Docker's conditions: includes.caps (one of them held), excludes.caps (none held). */
-static bool rule_applies(yajl_val rule, uint64_t caps)
+/* One of the engine's conditions of a filter: -1 (err set) when present but not a boolean,
+ * else whether it is present and true. */
+static int flag_of(yajl_val filter, const char *key, const char *which, char *err, size_t errlen)
 {
-	yajl_val inc = json_get(json_get(rule, "includes"), "caps");
-	yajl_val exc = json_get(json_get(rule, "excludes"), "caps");
-	if (inc && YAJL_IS_ARRAY(inc) && inc->u.array.len > 0 && !has_any_cap(inc, caps))
-		return false;
-	return !has_any_cap(exc, caps);
+	yajl_val v = json_get(filter, key);
+	if (!v || YAJL_IS_NULL(v))
+		return 0;
+	if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v)) {
+		snprintf(err, errlen, "seccomp profile: %s.%s must be true or false", which, key);
+		return -1;
+	}
+	return YAJL_IS_TRUE(v) ? 1 : 0;
+}
+
+/* 1 when the rule applies to t, 0 when not, -1 with err for a malformed condition: Docker's
+ * includes.caps (one of them held), excludes.caps (none held), and the engine's
+ * systemContainer and userNamespaces (seccomp_json.h). */
+static int rule_applies(yajl_val rule, const struct seccomp_target *t, char *err, size_t errlen)
+{
+	yajl_val incl = json_get(rule, "includes"), excl = json_get(rule, "excludes");
+	int in_sys = flag_of(incl, "systemContainer", "includes", err, errlen);
+	int in_userns = flag_of(incl, "userNamespaces", "includes", err, errlen);
+	int ex_sys = flag_of(excl, "systemContainer", "excludes", err, errlen);
+	int ex_userns = flag_of(excl, "userNamespaces", "excludes", err, errlen);
+	if (in_sys < 0 || in_userns < 0 || ex_sys < 0 || ex_userns < 0)
+		return -1;
+	yajl_val inc = json_get(incl, "caps"), exc = json_get(excl, "caps");
+	if (inc && YAJL_IS_ARRAY(inc) && inc->u.array.len > 0 && !has_any_cap(inc, t->caps))
+		return 0;
+	if ((in_sys && !t->system_container) || (in_userns && !t->user_namespaces) ||
+	    (ex_sys && t->system_container) || (ex_userns && t->user_namespaces))
+		return 0;
+	return !has_any_cap(exc, t->caps);
 }
 
 /* " [index,value,op(,valueTwo)]" for each of the rule's args into b. */
@@ -119,15 +144,16 @@ static int add_args(yajl_val args, struct strbuf *b, const char *name, char *err
 	return 0;
 }
 
-static int add_rule(yajl_val rule, bool allow_default, uint64_t caps, struct strbuf *b, char *err,
-                    size_t errlen)
+static int add_rule(yajl_val rule, bool allow_default, const struct seccomp_target *t,
+                    struct strbuf *b, char *err, size_t errlen)
 {
 	if (!YAJL_IS_OBJECT(rule)) {
 		snprintf(err, errlen, "seccomp profile: each of \"syscalls\" must be an object");
 		return -1;
 	}
-	if (!rule_applies(rule, caps))
-		return 0;
+	int applies = rule_applies(rule, t, err, errlen);
+	if (applies <= 0)
+		return applies;
 	char abuf[32];
 	const char *action_name = json_get_str(rule, "action");
 	const char *action =
@@ -167,7 +193,8 @@ static int add_rule(yajl_val rule, bool allow_default, uint64_t caps, struct str
 	return 0;
 }
 
-char *seccomp_json_translate(const char *json, uint64_t caps, char *err, size_t errlen)
+char *seccomp_json_translate(const char *json, const struct seccomp_target *t, char *err,
+                             size_t errlen)
 {
 	char perr[256] = "";
 	yajl_val root = json_parse(json, perr, sizeof(perr));
@@ -198,8 +225,7 @@ char *seccomp_json_translate(const char *json, uint64_t caps, char *err, size_t 
 		int ret = 0;
 		for (size_t i = 0; rules && YAJL_IS_ARRAY(rules) && i < rules->u.array.len && !ret;
 		     i++)
-			ret = add_rule(rules->u.array.values[i], allow_default, caps, &b, err,
-			               errlen);
+			ret = add_rule(rules->u.array.values[i], allow_default, t, &b, err, errlen);
 		if (ret == 0)
 			out = strbuf_take(&b);
 	}

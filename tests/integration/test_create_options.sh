@@ -134,6 +134,42 @@ expect_fail_code "an unknown --security-opt is refused" 125 'Invalid --security-
 	isula create --security-opt label=disable --external-rootfs "$BB" none true
 isula rm -f sd snnp sunc sprof >/dev/null 2>&1
 
+# The default profile file (the seed's /etc/isulad/seccomp_default.json; --seccomp-profile):
+# the shipped one edited to deny mkdir as well.
+python3 - "$REPO/packaging/etc/seccomp_default.json" "$IT_TMP/seccomp_default.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"].append({"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})
+json.dump(p, open(sys.argv[2], "w"))
+PY
+if start_daemon prof --seccomp-profile "$IT_TMP/seccomp_default.json"; then
+	expect_ok "a daemon with an edited default profile: run" run_bb pmk
+	expect_match "its rule holds: mkdir fails" "Operation not permitted" \
+		"$(isula exec pmk mkdir /tmp/d 2>&1)"
+	expect_match "... and the shipped rules too: unshare(CLONE_NEWUSER) fails" "Operation not permitted" \
+		"$(isula exec pmk unshare -U true 2>&1)"
+	expect_ok "seccomp=unconfined bypasses it" run_bb punc --security-opt seccomp=unconfined
+	expect_ok "... mkdir works there" isula exec punc mkdir /tmp/d
+	expect_ok "a profile of its own replaces it" run_bb pown --security-opt "seccomp=$IT_TMP/nomkdir.json"
+	expect_ok "... (chmod, denied only with CAP_SYS_ADMIN there, works)" isula exec pown chmod 600 /etc/hostname
+	isula rm -f pmk punc pown >/dev/null 2>&1
+	stop_daemon prof
+fi
+use_daemon main
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_SOMETIMES"}]}' \
+	>"$IT_TMP/bad_default.json"
+daemon_refuses "a bad default profile stops the daemon, naming the file and the error" \
+	"seccomp profile $IT_TMP/bad_default.json: seccomp profile: unsupported action SCMP_ACT_SOMETIMES" \
+	--seccomp-profile "$IT_TMP/bad_default.json"
+echo '{"defaultAction": ' >"$IT_TMP/broken.json"
+daemon_refuses "a default profile that is no JSON stops the daemon" "$IT_TMP/broken.json: seccomp profile: not a JSON object" \
+	--seccomp-profile "$IT_TMP/broken.json"
+daemon_refuses "a default profile named but missing stops the daemon" \
+	"seccomp profile $IT_TMP/missing.json: No such file or directory" --seccomp-profile "$IT_TMP/missing.json"
+mkdir -p "$IT_TMP/dj" && printf '{"seccomp-profile": "%s"}' "$IT_TMP/bad_default.json" >"$IT_TMP/dj/daemon.json"
+daemon_refuses "daemon.json's seccomp-profile is read too" "unsupported action SCMP_ACT_SOMETIMES" \
+	--config-file "$IT_TMP/dj/daemon.json"
+
 # ps --format, as Docker's.
 run_bb fmt -l team=blue >/dev/null
 fid=$(ifield fmt '{{.Id}}')

@@ -203,6 +203,23 @@ out=$(script -qec "stty cols 123 rows 45; $ISULA exec -it ex sh -c 'read l; echo
 [[ "$out" == *got-typed* ]] && pass "exec -it: typed input reaches the command" ||
 	fail "exec -it: typed input reaches the command" "output: '$out'"
 
+# No -i, -t or -d at a terminal: the seed's "-it by default"; piped or redirected: Docker's.
+out=$(in_pty "$ISULA exec ex sh -c 'tty; stty size'")
+[[ "$out" =~ /dev/pts/[0-9]+$'\n'"45 123" ]] && pass "exec without flags at a terminal: a pty (the seed's -it)" ||
+	fail "exec without flags at a terminal: a pty (the seed's -it)" "output: '$out'"
+out=$(script -qec "stty cols 123 rows 45; $ISULA exec ex sh -c 'read l; echo got-\$l'" /dev/null \
+	< <(sleep 0.5; printf 'typed\r'; sleep 1) | tr -d '\r')
+[[ "$out" == *got-typed* ]] && pass "exec without flags at a terminal: typed input reaches the command" ||
+	fail "exec without flags at a terminal: typed input reaches the command" "output: '$out'"
+expect_eq "exec without flags, output piped: no tty (Docker's)" "not a tty" \
+	"$(in_pty "$ISULA exec ex tty | cat")"
+expect_eq "exec without flags, input redirected: no tty (Docker's)" "not a tty" \
+	"$(in_pty "$ISULA exec ex tty </dev/null")"
+expect_eq "exec -i at a terminal: no tty (a flag given: no default)" "not a tty" \
+	"$(in_pty "$ISULA exec -i ex tty")"
+expect_eq "exec -d=false at a terminal: no tty either" "not a tty" \
+	"$(in_pty "$ISULA exec -d=false ex tty")"
+
 # Ctrl-P Ctrl-Q typed on the terminal detach: the client ends at once (exit 0), the command
 # goes on.
 # (script itself stays until its input ends: the client's own end time is what counts.)

@@ -15,7 +15,8 @@ for f in /usr/bin/isulad /usr/bin/isula /usr/bin/isulad-monitor /usr/bin/lxcfs \
 	/usr/bin/lxcfs-toolkit /usr/bin/isulad-tools /usr/bin/syscontainer-hooks \
 	/usr/bin/authz-broker /usr/lib/systemd/system/isulad.service \
 	/usr/lib/systemd/system/lxcfs.service /usr/lib/systemd/system/authz.service \
-	/etc/isulad/daemon.json /etc/sysconfig/iSulad /etc/isulad-tools/hookspec.json \
+	/etc/isulad/daemon.json /etc/isulad/seccomp_default.json /etc/sysconfig/iSulad \
+	/etc/isulad-tools/hookspec.json \
 	/var/lib/authz-broker/policy.json /usr/share/man/man1/isula.1 /usr/share/man/man8/isulad.8 \
 	/usr/share/man/man5/isulad-daemon.json.5 /usr/share/bash-completion/completions/isula \
 	/usr/share/bash-completion/completions/isulad-tools; do
@@ -27,6 +28,8 @@ expect_eq "nothing outside /usr, /etc and /var" "" "$outside"
 expect_eq "policy.json is 0640" 640 "$(stat -c %a "$T/std/var/lib/authz-broker/policy.json")"
 expect_eq "/var/lib/authz-broker is 0750" 750 "$(stat -c %a "$T/std/var/lib/authz-broker")"
 expect_eq "daemon.json is 0640" 640 "$(stat -c %a "$T/std/etc/isulad/daemon.json")"
+expect_eq "seccomp_default.json is 0640, the shipped profile" "640 same" \
+	"$(stat -c %a "$T/std/etc/isulad/seccomp_default.json") $(cmp -s "$REPO/packaging/etc/seccomp_default.json" "$T/std/etc/isulad/seccomp_default.json" && echo same)"
 
 expect_ok "make install with PREFIX, SYSCONFDIR and LOCALSTATEDIR elsewhere" "${MK[@]}" install \
 	DESTDIR="$T/opt" PREFIX=/opt/isl SYSCONFDIR=/opt/isl/etc LOCALSTATEDIR=/opt/isl/var

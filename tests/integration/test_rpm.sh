@@ -58,7 +58,7 @@ expect_eq "RPM: policy.json 0640" 640 "$(stat -c %a "$root/var/lib/authz-broker/
 expect_eq "RPM: /var/lib/authz-broker 0750" 750 "$(stat -c %a "$root/var/lib/authz-broker")"
 expect_eq "RPM: daemon.json 0640" 640 "$(stat -c %a "$root/etc/isulad/daemon.json")"
 cfgs=$("${RPMQ[@]}" -qac 2>/dev/null | sort | xargs)
-expect_eq "RPM: configuration is %config" "/etc/isulad-tools/hookspec.json /etc/isulad/daemon.json /etc/sysconfig/iSulad /var/lib/authz-broker/policy.json" "$cfgs"
+expect_eq "RPM: configuration is %config" "/etc/isulad-tools/hookspec.json /etc/isulad/daemon.json /etc/isulad/seccomp_default.json /etc/sysconfig/iSulad /var/lib/authz-broker/policy.json" "$cfgs"
 missing=$(for b in "$root"/usr/bin/*; do ldd "$b" | grep 'not found' | sed "s|^|$b: |"; done)
 expect_eq "no installed binary misses a library (ldd)" "" "$missing"
 expect_ok "the installed isula runs" "$root/usr/bin/isula" --help

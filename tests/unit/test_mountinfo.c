@@ -16,6 +16,8 @@ static void parses_a_line_with_optional_fields(void **state)
 	assert_int_equal(mountinfo_parse_line(line, &e), 0);
 	assert_int_equal(e.mount_id, 36);
 	assert_int_equal(e.parent_id, 35);
+	assert_int_equal(e.major, 98);
+	assert_int_equal(e.minor, 0);
 	assert_string_equal(e.root, "/mnt1");
 	assert_string_equal(e.mount_point, "/mnt2");
 	assert_string_equal(e.options, "rw,noatime");
@@ -76,11 +78,13 @@ static void rejects_malformed_lines(void **state)
 	char no_sep[] = "36 35 98:0 / /mnt rw shared:1 ext3 /dev/root rw";
 	char short_line[] = "36 35 98:0 /";
 	char bad_id[] = "x 35 98:0 / /mnt rw - ext3 /dev/root rw";
+	char bad_dev[] = "36 35 98:x / /mnt rw - ext3 /dev/root rw";
 	char no_source[] = "36 35 98:0 / /mnt rw - ext3";
 	char empty[] = "";
 	assert_int_equal(mountinfo_parse_line(no_sep, &e), -1);
 	assert_int_equal(mountinfo_parse_line(short_line, &e), -1);
 	assert_int_equal(mountinfo_parse_line(bad_id, &e), -1);
+	assert_int_equal(mountinfo_parse_line(bad_dev, &e), -1);
 	assert_int_equal(mountinfo_parse_line(no_source, &e), -1);
 	assert_int_equal(mountinfo_parse_line(empty, &e), -1);
 }

@@ -13,7 +13,8 @@
 
 static char *tr(const char *json, uint64_t caps, char *err)
 {
-	return seccomp_json_translate(json, caps, err, 256);
+	struct seccomp_target t = {.caps = caps};
+	return seccomp_json_translate(json, &t, err, 256);
 }
 
 static void denylist_from_allow_default(void **state)
@@ -76,9 +77,39 @@ static void refusals_name_the_problem(void **state)
 	assert_null(tr("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":99999}", 0, err));
 }
 
+/* The engine's own conditions: systemContainer and userNamespaces. */
+static void engine_conditions(void **state)
+{
+	char err[256];
+	const char *p = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+	                "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\","
+	                "\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"],\"systemContainer\":true}},"
+	                "{\"names\":[\"umount2\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,"
+	                "\"includes\":{\"systemContainer\":true}},"
+	                "{\"names\":[\"clone3\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38,"
+	                "\"excludes\":{\"userNamespaces\":true}}]}";
+	struct seccomp_target plain = {0}, sys = {.system_container = true},
+	                      userns = {.system_container = true, .user_namespaces = true};
+	char *t = seccomp_json_translate(p, &plain, err, sizeof(err));
+	assert_string_equal(t, "2\ndenylist\nmount errno 1\nclone3 errno 38\n");
+	free(t);
+	t = seccomp_json_translate(p, &sys, err, sizeof(err));
+	assert_string_equal(t, "2\ndenylist\numount2 errno 13\nclone3 errno 38\n");
+	free(t);
+	t = seccomp_json_translate(p, &userns, err, sizeof(err));
+	assert_string_equal(t, "2\ndenylist\numount2 errno 13\n");
+	free(t);
+	assert_null(seccomp_json_translate("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
+	                                   "[{\"names\":[\"x\"],\"action\":\"SCMP_ACT_ERRNO\","
+	                                   "\"includes\":{\"systemContainer\":\"yes\"}}]}",
+	                                   &plain, err, sizeof(err)));
+	assert_non_null(strstr(err, "includes.systemContainer must be true or false"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(engine_conditions),
 	    cmocka_unit_test(denylist_from_allow_default),
 	    cmocka_unit_test(allowlist_and_capability_conditions),
 	    cmocka_unit_test(refusals_name_the_problem),

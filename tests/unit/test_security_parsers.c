@@ -334,7 +334,8 @@ static bool has_line(const char *text, const char *line)
 static void test_seccomp_profile(void **state)
 {
 	uint64_t defaults = (1 << 0) | (1 << 1) | (1 << 13) | (1 << 27);
-	char *p = seccomp_profile_render(defaults, false, false);
+	char err[256];
+	char *p = seccomp_profile_render(defaults, false, false, err, sizeof(err));
 	assert_true(strncmp(p, "2\ndenylist\n", 11) == 0);
 	assert_true(has_line(p, "keyctl errno 1"));
 	assert_true(has_line(p, "kexec_load errno 1"));
@@ -343,12 +344,12 @@ static void test_seccomp_profile(void **state)
 	assert_true(has_line(p, "reboot errno 1"));
 	assert_true(has_line(p, "clone3 errno 38"));
 	assert_true(has_line(p, "clone errno 1 [0,268435456,SCMP_CMP_MASKED_EQ,268435456]"));
-	assert_false(has_line(p, "reject_force_umount"));
+	assert_false(has_line(p, "umount2 errno 13 [1,1,SCMP_CMP_MASKED_EQ,1]"));
 	free(p);
 
 	/* A system container keeps what systemd needs, never kexec or keyrings. */
 	uint64_t sys = defaults | (1 << 22);
-	p = seccomp_profile_render(sys, true, false);
+	p = seccomp_profile_render(sys, true, false, err, sizeof(err));
 	const char *allowed[] = {"mount",  "umount2",    "unshare", "reboot", "name_to_handle_at",
 	                         "fsopen", "move_mount", NULL};
 	char line[64];
@@ -364,25 +365,60 @@ static void test_seccomp_profile(void **state)
 	assert_true(has_line(p, "unshare errno 1 [0,268435456,SCMP_CMP_MASKED_EQ,268435456]"));
 	assert_true(has_line(p, "clone3 errno 38"));
 	assert_null(strstr(p, "clone errno 1 [0,131072"));
-	assert_true(has_line(p, "reject_force_umount"));
+	/* liblxc's reject_force_umount: no umount -f of a mount shared with the host. */
+	assert_true(has_line(p, "umount2 errno 13 [1,1,SCMP_CMP_MASKED_EQ,1]"));
 	free(p);
 
 	/* A user-remapped system container, or one with CAP_SYS_ADMIN, may make them. */
-	p = seccomp_profile_render(sys, true, true);
+	p = seccomp_profile_render(sys, true, true, err, sizeof(err));
 	assert_null(strstr(p, "clone"));
 	assert_null(strstr(p, "unshare"));
 	free(p);
-	p = seccomp_profile_render(sys | (1ULL << 21), true, false);
+	p = seccomp_profile_render(sys | (1ULL << 21), true, false, err, sizeof(err));
 	assert_null(strstr(p, "clone"));
 	assert_null(strstr(p, "unshare"));
 	free(p);
 
 	/* A capability given back lets its syscalls through. */
-	p = seccomp_profile_render(defaults | (1ULL << 25) | (1ULL << 21), false, false);
+	p = seccomp_profile_render(defaults | (1ULL << 25) | (1ULL << 21), false, false, err,
+	                           sizeof(err));
 	assert_false(has_line(p, "clock_settime errno 1"));
 	assert_false(has_line(p, "mount errno 1"));
 	assert_false(has_line(p, "bpf errno 1"));
 	assert_null(strstr(p, "clone"));
+	assert_true(has_line(p, "keyctl errno 1"));
+	free(p);
+}
+
+/* The daemon's default profile: a file's JSON in place of the compiled-in one, checked. */
+static void test_seccomp_default_file(void **state)
+{
+	char err[256] = "";
+	const char *nomkdir = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+	                      "[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	assert_int_equal(seccomp_profile_set_default(nomkdir, err, sizeof(err)), 0);
+	char *p = seccomp_profile_render(0, false, false, err, sizeof(err));
+	assert_string_equal(p, "2\ndenylist\nmkdir errno 1\nmkdirat errno 1\n");
+	free(p);
+	/* A bad one is refused and the one in place stays. */
+	assert_int_equal(
+	    seccomp_profile_set_default("{\"defaultAction\":\"SCMP_ACT_NOPE\"}", err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "unsupported defaultAction SCMP_ACT_NOPE"));
+	assert_int_equal(seccomp_profile_set_default("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+	                                             "\"syscalls\":[{\"names\":[\"x\"],"
+	                                             "\"action\":\"SCMP_ACT_ERRNO\",\"excludes\":"
+	                                             "{\"userNamespaces\":1}}]}",
+	                                             err, sizeof(err)),
+	                 -1);
+	assert_non_null(strstr(err, "excludes.userNamespaces must be true or false"));
+	p = seccomp_profile_render(0, false, false, err, sizeof(err));
+	assert_non_null(strstr(p, "mkdir errno 1"));
+	free(p);
+	/* NULL: the compiled-in one again. */
+	assert_int_equal(seccomp_profile_set_default(NULL, err, sizeof(err)), 0);
+	p = seccomp_profile_render(0, false, false, err, sizeof(err));
+	assert_null(strstr(p, "mkdir"));
 	assert_true(has_line(p, "keyctl errno 1"));
 	free(p);
 }
@@ -415,7 +451,8 @@ int main(void)
 	    cmocka_unit_test(test_device_spec),       cmocka_unit_test(test_device_spec_rejects),
 	    cmocka_unit_test(test_extra_host),        cmocka_unit_test(test_dns_checks),
 	    cmocka_unit_test(test_resolv_render),     cmocka_unit_test(test_hosts_render),
-	    cmocka_unit_test(test_seccomp_profile),   cmocka_unit_test(test_shm_size_units),
+	    cmocka_unit_test(test_seccomp_profile),   cmocka_unit_test(test_seccomp_default_file),
+	    cmocka_unit_test(test_shm_size_units),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
