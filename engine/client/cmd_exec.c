@@ -5,6 +5,7 @@
  * (stdin and stdout both ttys); output piped or input redirected keeps Docker's default (no
  * tty, no input), so scripts read the command's output as it is. */
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +50,16 @@ static char *exec_config(const struct cli_values *v, bool detach, bool interacti
 		jg_kstr(g, "User", cli_string(v, X_USER));
 	if (cli_string(v, X_WORKDIR))
 		jg_kstr(g, "WorkingDir", cli_string(v, X_WORKDIR));
+	/* The pty starts at the terminal's size (the resize after the start could come after
+	 * the command asked). */
+	struct winsize ws;
+	if (tty && !detach && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+		jg_key(g, "ConsoleSize");
+		yajl_gen_array_open(g);
+		yajl_gen_integer(g, ws.ws_row);
+		yajl_gen_integer(g, ws.ws_col);
+		yajl_gen_array_close(g);
+	}
 	yajl_gen_map_close(g);
 	return jg_finish(g, NULL);
 }

@@ -302,6 +302,12 @@ static int make_stdio(const struct exec_session *s, bool detach, int child[3],
 		if (open_pty(&master, &slave) < 0)
 			return -1;
 		io->in = io->out = master;
+		/* The client's terminal size from the start: a command that asks at once (stty
+		 * size) must not see 0x0 before the first resize arrives. */
+		if (s->rows && s->cols) {
+			struct winsize ws = {.ws_row = s->rows, .ws_col = s->cols};
+			ioctl(master, TIOCSWINSZ, &ws);
+		}
 		child[0] = slave;
 		child[1] = dup(slave);
 		child[2] = dup(slave);

@@ -20,7 +20,8 @@ struct exec_session {
 	bool started, running;
 	int exit_code;
 	pid_t pid;
-	int pty_master; /* -1 unless tty and running: resize goes here */
+	int pty_master;            /* -1 unless tty and running: resize goes here */
+	unsigned short rows, cols; /* the pty's size from the start (ConsoleSize); 0: none */
 	time_t finished;
 	int refs;
 	struct exec_session *next;

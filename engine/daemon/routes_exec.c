@@ -14,6 +14,22 @@
 
 #define ERRLEN 1024
 
+/* ConsoleSize [height, width] (Docker's API 1.42): the pty's size from the start. Anything
+ * else, or sizes out of a terminal's range, is ignored like an absent field. */
+static void console_size(yajl_val body, struct exec_session *s)
+{
+	yajl_val v = json_get(body, "ConsoleSize");
+	if (!v || !YAJL_IS_ARRAY(v) || v->u.array.len != 2 ||
+	    !YAJL_IS_INTEGER(v->u.array.values[0]) || !YAJL_IS_INTEGER(v->u.array.values[1]))
+		return;
+	long long h = YAJL_GET_INTEGER(v->u.array.values[0]);
+	long long w = YAJL_GET_INTEGER(v->u.array.values[1]);
+	if (h > 0 && h <= 65535 && w > 0 && w <= 65535) {
+		s->rows = (unsigned short)h;
+		s->cols = (unsigned short)w;
+	}
+}
+
 void route_exec_create(const struct request *req, struct response *resp)
 {
 	struct container *c = route_find_container(req, resp);
@@ -33,6 +49,7 @@ void route_exec_create(const struct request *req, struct response *resp)
 		    json_get_bool(body, "AttachStdout", false),
 		    json_get_bool(body, "AttachStderr", false), &e);
 		if (s) {
+			console_size(body, s);
 			yajl_gen g = yajl_gen_alloc(NULL);
 			yajl_gen_map_open(g);
 			jg_kstr(g, "Id", s->id);

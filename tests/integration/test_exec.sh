@@ -34,9 +34,11 @@ expect_no_helpers() {
 }
 
 # in_pty CMD: runs the shell command CMD under a pty of its own whose size is 123x45 (script
-# exits with CMD's exit code); prints the output with the pty's CRs removed.
+# exits with CMD's exit code); prints the output with the pty's CRs removed, and the "^@"
+# the pty echoes when script passes on its stdin's end (before or after CMD's output,
+# depending on when the client restored the terminal).
 in_pty() {
-	script -qec "stty cols 123 rows 45; $1" /dev/null </dev/null | tr -d '\r'
+	script -qec "stty cols 123 rows 45; $1" /dev/null </dev/null | tr -d '\r' | sed 's/\^@//g'
 	return "${PIPESTATUS[0]}"
 }
 
@@ -182,7 +184,7 @@ out=$(in_pty "$ISULA exec -t ex sh -c 'tty; stty size'")
 in_pty "$ISULA exec -it ex sh -c 'exit 3'" >/dev/null
 expect_eq "exec -it: the command's exit code (3)" 3 "$?"
 out=$(in_pty "$ISULA exec -it ex sh -c 'echo to-err >&2'")
-expect_eq "exec -it: stderr comes through the pty" "to-err" "${out#^@}"
+expect_eq "exec -it: stderr comes through the pty" "to-err" "$out"
 # Bytes as Docker gives them: the container's pty makes "\r\n" of "\n", nothing after it
 # adds another "\r" (liblxc's own attach terminal gave "hi\r\r\n").
 expect_eq "exec -t echo hi: exactly 'hi\\r\\n'" "68 69 0d 0a" \
@@ -193,10 +195,19 @@ expect_eq "... through the Docker CLI too" "68 69 0d 0a" \
 	"$(docker -H "unix://$SOCK" exec -t ex echo hi | od -An -tx1 | xargs)"
 run_split isula exec -t ex sh -c 'exit 7'
 expect_eq "exec -t: the command's exit code (7)" 7 "$RC"
+# ConsoleSize (Docker API 1.42) in the exec's create: the pty has that size from the start,
+# before any resize (the race a command asking at once would lose).
+eid=$(curl -s --max-time 10 --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+	-d '{"Cmd":["sh","-c","stty size >/tmp/cs"],"Tty":true,"ConsoleSize":[31,77]}' \
+	http://x/v1.41/containers/ex/exec | sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p')
+curl -s --max-time 10 --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+	-d '{"Detach":true,"Tty":true}' "http://x/v1.41/exec/$eid/start" >/dev/null
+wait_for "an exec created with ConsoleSize [31,77] ran" 10 isula exec ex test -s /tmp/cs
+expect_eq "... its pty had that size from the start" "31 77" "$(isula exec ex cat /tmp/cs)"
 # The client's terminal is resized while the command runs: the pty inside follows.
 out=$(in_pty "sh -c '$ISULA exec -it ex sh -c \"stty size; sleep 1.5; stty size\" </dev/tty & sleep 0.6; stty cols 99 rows 33; wait'")
 expect_eq "exec -it: a resize of the client's terminal reaches the pty" "45 123
-33 99" "${out#^@}"
+33 99" "$out"
 # Typed input reaches the command through the pty.
 out=$(script -qec "stty cols 123 rows 45; $ISULA exec -it ex sh -c 'read l; echo got-\$l'" /dev/null \
 	< <(sleep 0.5; printf 'typed\r'; sleep 1) | tr -d '\r')
