@@ -161,6 +161,31 @@ static void spawn_detached(void *(*fn)(void *), struct container *c)
 	pthread_attr_destroy(&attr);
 }
 
+/* The next restart of c, after a run of ran_ms: the delay doubles from BACKOFF_FIRST_MS up to
+ * BACKOFF_MAX_MS, and starts over after a run of BACKOFF_RESET_AFTER_MS (store lock held). */
+static void schedule_restart_locked(struct container *c, int64_t ran_ms)
+{
+	if (ran_ms >= BACKOFF_RESET_AFTER_MS || c->restart_delay_ms == 0)
+		c->restart_delay_ms = BACKOFF_FIRST_MS;
+	else if (c->restart_delay_ms < BACKOFF_MAX_MS)
+		c->restart_delay_ms = c->restart_delay_ms * 2 > BACKOFF_MAX_MS
+		                          ? BACKOFF_MAX_MS
+		                          : c->restart_delay_ms * 2;
+	c->state.status = STATUS_RESTARTING;
+	c->state.restart_count++;
+	c->restart_due_ms = monotonic_ms() + c->restart_delay_ms;
+	wake_loop();
+}
+
+/* A restart that failed to start is tried again, as Docker's restart manager does, while the
+ * policy would restart a failed container: a start can fail for a moment (a loaded host, a
+ * busy cgroup) and must not leave an `always` container stopped for good. */
+static bool retry_failed_restart(const struct container *c)
+{
+	struct exit_record failed = {.exit_code = 1};
+	return c->host.restart.kind != RESTART_ON_REBOOT && should_restart(c, &failed);
+}
+
 void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 {
 	/* Before the exit shows: a stop returns once the network is released, and a restart
@@ -184,19 +209,10 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	s->monitor_start_time = 0;
 	s->monitor_boot_id[0] = '\0';
 	if (should_restart(c, rec)) {
-		int64_t ran = timespec_ms(&s->finished_at) - timespec_ms(&s->started_at);
-		if (ran >= BACKOFF_RESET_AFTER_MS || c->restart_delay_ms == 0)
-			c->restart_delay_ms = BACKOFF_FIRST_MS;
-		else if (c->restart_delay_ms < BACKOFF_MAX_MS)
-			c->restart_delay_ms = c->restart_delay_ms * 2 > BACKOFF_MAX_MS
-			                          ? BACKOFF_MAX_MS
-			                          : c->restart_delay_ms * 2;
-		s->status = STATUS_RESTARTING;
-		s->restart_count++;
-		c->restart_due_ms = monotonic_ms() + c->restart_delay_ms;
+		schedule_restart_locked(c,
+		                        timespec_ms(&s->finished_at) - timespec_ms(&s->started_at));
 		LOG_INFO("container %s exited (%d), restarting in %lld ms", c->id, rec->exit_code,
 		         (long long)c->restart_delay_ms);
-		wake_loop();
 	} else if (c->host.auto_remove && !c->removed) {
 		spawn_detached(auto_remove_thread, c);
 	}
@@ -222,10 +238,16 @@ static void *restart_thread(void *arg)
 	if (go) {
 		char err[1024] = "";
 		if (runtime_start(c, err, sizeof(err)) < 0) {
-			LOG_ERROR("restart of %s failed: %s", c->id, err);
 			store_lock();
-			if (c->state.status == STATUS_RESTARTING)
-				c->state.status = STATUS_EXITED;
+			if (c->state.status == STATUS_RESTARTING && retry_failed_restart(c)) {
+				schedule_restart_locked(c, 0);
+				LOG_ERROR("restart of %s failed: %s; trying again in %lld ms",
+				          c->id, err, (long long)c->restart_delay_ms);
+			} else {
+				LOG_ERROR("restart of %s failed: %s", c->id, err);
+				if (c->state.status == STATUS_RESTARTING)
+					c->state.status = STATUS_EXITED;
+			}
 			store_save_state(c);
 			store_broadcast();
 			store_unlock();

@@ -122,6 +122,20 @@ sleep 1
 expect_eq "on-reboot with a host kill -9: not restarted" "exited 0 137" \
 	"$(status_of "$id") $(rc_of "$id") $(exit_of "$id")"
 
+# --------------------------------------------------------- a restart that fails to start
+# A restart that cannot start for a moment (its rootfs gone) is tried again with backoff, as
+# Docker's restart manager does: an always container must not stay stopped for good.
+R2=$(copy_rootfs busybox) || it_abort "a second busybox rootfs copy is needed"
+id=$(run_bb --restart always --external-rootfs "$R2" none sh -c 'sleep 1; exit 3')
+mv "$R2" "$R2.away"
+retried() { grep -q "restart of $1 failed: .*; trying again in" "$GRAPH/isulad.log"; }
+wait_for "always: a restart that fails to start is retried" 20 retried "$id"
+expect_ok "... and the container is not left exited meanwhile" \
+	sh -c "[ \"\$($ISULA inspect -f '{{.State.Status}}' $id)\" = restarting ]"
+mv "$R2.away" "$R2"
+wait_for "... once its rootfs is back it runs again" 30 is_status "$id" running
+isula rm -f "$id" >/dev/null
+
 # ------------------------------------------------------------------------------- the end
 ids=$(isula ps -a -q --no-trunc)
 # shellcheck disable=SC2086
