@@ -76,7 +76,7 @@ static int post_stop_hook(int argc, char **argv)
 	bool reboot = target && strcmp(target, "reboot") == 0;
 	char *path = path_join(state_dir, EXIT_TARGET_FILE);
 	if (path && target)
-		atomic_write_file(path, target, strlen(target), 0600);
+		atomic_replace_file(path, target, strlen(target), 0600);
 	free(path);
 	if (argc >= 5 && strcmp(argv[3], "--oci-hooks") == 0) {
 		char *env[] = {reboot ? "CONTAINER_ACTION=reboot" : "CONTAINER_ACTION=shutdown",

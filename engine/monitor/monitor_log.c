@@ -35,6 +35,6 @@ void monitor_start_error(const char *state_dir, const char *err)
 	monitor_log(state_dir, "%s", err);
 	char *path = path_join(state_dir, OCI_HOOK_ERROR_FILE);
 	if (path)
-		atomic_write_file(path, err, strlen(err), 0600);
+		atomic_replace_file(path, err, strlen(err), 0600);
 	free(path);
 }

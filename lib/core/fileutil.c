@@ -40,7 +40,8 @@ int sock_send_all(int sock, const void *data, size_t len)
 	return write_loop(sock, data, len, true);
 }
 
-int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode)
+static int write_and_rename(const char *path, const void *data, size_t len, mode_t mode,
+                            bool durable)
 {
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
@@ -56,11 +57,11 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 	if (fd_write_all(fd, data, len) < 0)
 		goto fail;
 	/* In this thread's batch: made durable and renamed at its commit. */
-	if (durable_batch_take(path, tmp, fd)) {
+	if (durable && durable_batch_take(path, tmp, fd)) {
 		free(tmp);
 		return 0;
 	}
-	if (fsync(fd) < 0)
+	if (durable && fsync(fd) < 0)
 		goto fail;
 	close(fd);
 	fd = -1;
@@ -77,6 +78,16 @@ fail : {
 	errno = saved;
 	return -1;
 }
+}
+
+int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_and_rename(path, data, len, mode, true);
+}
+
+int atomic_replace_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_and_rename(path, data, len, mode, false);
 }
 
 int fsync_dir(const char *path)

@@ -9,6 +9,11 @@
 /* Writes data to path via a temp file, fsync and rename, so readers see the old or the new
  * content, never a mix. Returns 0 or -1 with errno set. */
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* The same without the fsync: readers still see the old or the new content, and so does a
+ * daemon started after a crash, but a power loss may leave either or an empty file. For the
+ * files of one run that mean nothing after a reboot (exit records, start gates, a start's
+ * error). 0, or -1 with errno set. */
+int atomic_replace_file(const char *path, const void *data, size_t len, mode_t mode);
 /* atomic_write_file unless path already holds exactly those bytes (a restart usually
  * regenerates the same file: no second write and fsync then). 0, or -1 with errno. */
 int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode);

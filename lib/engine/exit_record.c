@@ -18,7 +18,7 @@ int exit_record_write(const char *state_dir, const struct exit_record *rec)
 	                 rec->exit_code, rec->reboot ? "true" : "false",
 	                 rec->started ? "true" : "false", when);
 	char *path = path_join(state_dir, EXIT_RECORD_FILE);
-	int ret = path ? atomic_write_file(path, buf, (size_t)n, 0600) : -1;
+	int ret = path ? atomic_replace_file(path, buf, (size_t)n, 0600) : -1;
 	free(path);
 	return ret;
 }

@@ -13,7 +13,7 @@
 static int gate_file(const char *state_dir, const char *name, const char *text)
 {
 	char *path = path_join(state_dir, name);
-	int ret = path ? atomic_write_file(path, text, strlen(text), 0600) : -1;
+	int ret = path ? atomic_replace_file(path, text, strlen(text), 0600) : -1;
 	free(path);
 	return ret;
 }

@@ -76,6 +76,9 @@ bench_init() {
 	LCRPATH=$GRAPH/engines/lcr
 	CGPARENT=isulad-bench-$$
 	mkdir -p "$GRAPH" "$STATE" "$LXCPATH"
+	# The daemon's state dir on a tmpfs, as its default (/var/run/isulad) is on a host: what
+	# it holds lasts one boot (liblxc's own runtime state is in /run/lxc likewise).
+	mount -t tmpfs -o mode=0700 isulad-bench-state "$STATE" || die "cannot mount a tmpfs on $STATE"
 	echo '{}' >"$BENCH_TMP/daemon.json"
 	export ISULAD_HOST=unix://$SOCK
 	trap bench_cleanup EXIT
