@@ -129,8 +129,10 @@ struct container {
 	pthread_mutex_t save_lock;
 	char *save_config, *save_host; /* pending config.v2.json / hostconfig.json, or NULL */
 	size_t save_config_len, save_host_len;
-	int save_errno;   /* of the last write: 0 or an errno */
-	bool save_queued; /* on the saving thread's list */
+	int save_errno;     /* of the last write: 0 or an errno */
+	bool save_queued;   /* on the saving thread's list */
+	bool save_unsynced; /* every pending snapshot asked for no fsync (store_save_state_unsynced)
+	                     */
 };
 
 const char *container_status_name(enum container_status s);

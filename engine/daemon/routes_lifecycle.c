@@ -210,14 +210,27 @@ static bool is_running(struct container *c)
 	return running;
 }
 
-/* Marks a user's stop or kill so restart policies leave the container stopped. */
-static void mark_manual_stop(struct container *c)
+/* Marks a user's stop or kill so restart policies leave the container stopped. Synced when
+ * the answer follows at once (kill); a stop syncs its end instead (save_stopped). */
+static void mark_manual_stop(struct container *c, bool synced)
 {
 	store_lock();
 	c->state.manually_stopped = true;
 	supervisor_cancel_restart_locked(c);
-	store_save_state(c);
+	if (synced)
+		store_save_state(c);
+	else
+		store_save_state_unsynced(c);
 	store_broadcast();
+	store_unlock();
+}
+
+/* What a stop acknowledges, on disk before its answer: the mark and the exit (whose own save
+ * by the supervisor is not synced). */
+static void save_stopped(struct container *c)
+{
+	store_lock();
+	store_save_state(c);
 	store_unlock();
 }
 
@@ -259,14 +272,17 @@ void route_container_stop(const struct request *req, struct response *resp)
 	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
-	mark_manual_stop(c);
+	mark_manual_stop(c, false);
 	pthread_mutex_lock(&c->op_lock);
 	char err[ERRLEN];
-	if (!is_running(c))
+	if (!is_running(c)) {
+		save_stopped(c);
 		resp_empty(resp, 304);
-	else if (runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0)
+	} else if (runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0) {
+		save_stopped(c);
 		resp_error(resp, 500, "%s", err);
-	else {
+	} else {
+		save_stopped(c);
 		events_emit(c, "stop", NULL);
 		resp_empty(resp, 204);
 	}
@@ -279,7 +295,7 @@ void route_container_restart(const struct request *req, struct response *resp)
 	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
-	mark_manual_stop(c);
+	mark_manual_stop(c, false); /* the start's save syncs what the restart ends with */
 	pthread_mutex_lock(&c->op_lock);
 	char err[ERRLEN];
 	if (is_running(c) && runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0)
@@ -310,7 +326,7 @@ void route_container_kill(const struct request *req, struct response *resp)
 		resp_error(resp, 409, "Container %s is not running", c->id);
 	} else {
 		if (sig == SIGKILL)
-			mark_manual_stop(c);
+			mark_manual_stop(c, true);
 		char num[16];
 		snprintf(num, sizeof(num), "%d", sig);
 		if (runtime_kill(c, sig, err, sizeof(err)) < 0)
@@ -331,7 +347,7 @@ void route_container_delete(const struct request *req, struct response *resp)
 	bool force = req_query_bool(req, "force");
 	char err[ERRLEN];
 	if (force)
-		mark_manual_stop(c);
+		mark_manual_stop(c, true);
 	pthread_mutex_lock(&c->op_lock);
 	/* A broken container's state cannot tell: liblxc knows whether it still runs. */
 	bool broken_running = c->broken && runtime_lxc_running(c->id);

@@ -577,7 +577,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
 	         boot_id_current());
 	c->state.manually_stopped = false;
-	store_save_state(c);
+	/* A crashed daemon finds it in the page cache; a power loss ends the run anyway (and
+	 * the running state is synced before the start answers). */
+	store_save_state_unsynced(c);
 	store_unlock();
 	if (store_save_result(c) < 0 || write(go[1], "g", 1) != 1) {
 		snprintf(err, errlen,

@@ -265,10 +265,13 @@ char *store_state_dir(const char *id)
 	return path_join(g_paths.state, id);
 }
 
-static int write_json_in(const char *dir, const char *file, const char *data, size_t len)
+static int write_json_in(const char *dir, const char *file, const char *data, size_t len,
+                         bool synced)
 {
 	char *path = path_join(dir, file);
-	int ret = path ? atomic_write_file(path, data, len, 0600) : -1;
+	int ret = !path    ? -1
+	          : synced ? atomic_write_file(path, data, len, 0600)
+	                   : atomic_replace_file(path, data, len, 0600);
 	int saved = errno;
 	/* rm moved the dir away meanwhile (a save racing the removal): nothing is lost. */
 	if (ret < 0 && !(saved == ENOENT && !is_directory(dir)))
@@ -282,7 +285,7 @@ static int write_json_in(const char *dir, const char *file, const char *data, si
  * exist (see runtime_recover_dirs); a full save also syncs the dir. Only a full save (create,
  * update) makes the dir: a state save must not bring back the dir of a removed container. */
 static int write_files(const char *id, const char *config, size_t len, const char *host,
-                       size_t hlen)
+                       size_t hlen, bool synced)
 {
 	char *dir = store_container_dir(id);
 	int ret = -1;
@@ -290,8 +293,8 @@ static int write_files(const char *id, const char *config, size_t len, const cha
 	if (dir && !host && !is_directory(dir))
 		ret = 0;
 	else if (dir && (!host || mkdir_p(dir, 0700) == 0) &&
-	         (!host || write_json_in(dir, "hostconfig.json", host, hlen) == 0) &&
-	         (!config || write_json_in(dir, "config.v2.json", config, len) == 0) &&
+	         (!host || write_json_in(dir, "hostconfig.json", host, hlen, true) == 0) &&
+	         (!config || write_json_in(dir, "config.v2.json", config, len, synced) == 0) &&
 	         (!host || fsync_dir(dir) == 0))
 		ret = 0;
 	int saved = errno;
@@ -308,10 +311,13 @@ static void write_pending(struct container *c)
 	pthread_mutex_lock(&g_store.lock);
 	char *config = c->save_config, *host = c->save_host;
 	size_t len = c->save_config_len, hlen = c->save_host_len;
+	bool synced = !c->save_unsynced;
 	c->save_config = c->save_host = NULL;
+	c->save_unsynced = false;
 	pthread_mutex_unlock(&g_store.lock);
 	if (config || host) {
-		c->save_errno = write_files(c->id, config, len, host, hlen) == 0 ? 0 : errno;
+		c->save_errno =
+		    write_files(c->id, config, len, host, hlen, synced) == 0 ? 0 : errno;
 	}
 	pthread_mutex_unlock(&c->save_lock);
 	free(config);
@@ -333,7 +339,7 @@ static void flush_pending(void)
 /* Renders config.v2.json (state and config) and, with host_too, hostconfig.json, and queues
  * them for this thread's store_unlock (lock held). A newer snapshot replaces an unwritten
  * older one; an unwritten hostconfig.json is kept. */
-static int save_files(struct container *c, bool host_too)
+static int save_files(struct container *c, bool host_too, bool synced)
 {
 	/* A broken container's files are what is left of it: never overwritten. */
 	if (c->broken)
@@ -364,6 +370,8 @@ static int save_files(struct container *c, bool host_too)
 		errno = ENOMEM;
 		return -1;
 	}
+	/* Unsynced only while every snapshot pending asked for no sync. */
+	c->save_unsynced = !synced && (!c->save_config || c->save_unsynced);
 	free(c->save_config);
 	c->save_config = config;
 	c->save_config_len = len;
@@ -389,12 +397,17 @@ static int save_files(struct container *c, bool host_too)
 
 int store_save(struct container *c)
 {
-	return save_files(c, true);
+	return save_files(c, true, true);
 }
 
 int store_save_state(struct container *c)
 {
-	return save_files(c, false);
+	return save_files(c, false, true);
+}
+
+int store_save_state_unsynced(struct container *c)
+{
+	return save_files(c, false, false);
 }
 
 int store_save_result(struct container *c)
@@ -413,7 +426,7 @@ int store_save_host_config(struct container *c)
 	size_t hlen = 0;
 	char *host = jg_finish(g, &hlen);
 	pthread_mutex_lock(&c->save_lock);
-	int ret = host ? write_files(c->id, NULL, 0, host, hlen) : -1;
+	int ret = host ? write_files(c->id, NULL, 0, host, hlen, true) : -1;
 	pthread_mutex_unlock(&c->save_lock);
 	free(host);
 	return ret;

@@ -48,6 +48,10 @@ void store_put_all(struct container **v, size_t n);
 int store_save(struct container *c);
 /* The same for config.v2.json only: state changes leave the host config as it is. */
 int store_save_state(struct container *c);
+/* The same, written and renamed but not synced: it outlasts a crash of the daemon, not a power
+ * loss. For a step before the synced save that acknowledges the operation (a stop's mark
+ * before its signal, a start's monitor before its go); a synced save pending beside it wins. */
+int store_save_state_unsynced(struct container *c);
 /* After store_unlock (lock not held): 0 if the last write of c's files succeeded, else -1
  * with errno. */
 int store_save_result(struct container *c);

@@ -216,7 +216,9 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	} else if (c->host.auto_remove && !c->removed) {
 		spawn_detached(auto_remove_thread, c);
 	}
-	store_save_state(c);
+	/* Not synced: after a power loss every container has ended anyway; a stop syncs what
+	 * it acknowledges itself. */
+	store_save_state_unsynced(c);
 	store_broadcast();
 	store_unlock();
 }
