@@ -240,6 +240,8 @@ static char **helper_argv(const struct exec_session *s, const struct exec_ids *i
 	strv_push(&argv, g_paths.lxcpath);
 	if (s->tty)
 		strv_push(&argv, "--tty");
+	if (s->term_kills)
+		strv_push(&argv, "--term-kills");
 	if (s->user) {
 		snprintf(num, sizeof(num), "%u", (unsigned)ids->uid);
 		strv_push(&argv, "--uid");
@@ -495,6 +497,16 @@ static void finish_now(struct exec_session *s, struct exec_stdio *io)
 	int status = 0;
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	exec_session_ended(s, status); /* first: a resize must not reach a closed pty */
+	if (io->out >= 0)
+		close(io->out);
+	if (io->err >= 0)
+		close(io->err);
+	io->in = io->out = io->err = -1;
+}
+
+void exec_session_ended(struct exec_session *s, int status)
+{
 	store_lock();
 	s->running = false;
 	s->pty_master = -1;
@@ -502,11 +514,6 @@ static void finish_now(struct exec_session *s, struct exec_stdio *io)
 	s->finished = time(NULL);
 	store_broadcast();
 	store_unlock();
-	if (io->out >= 0)
-		close(io->out);
-	if (io->err >= 0)
-		close(io->err);
-	io->in = io->out = io->err = -1;
 	LOG_INFO("exec %s in %s exited with %d", s->id, s->c->id, s->exit_code);
 	emit_exec_die(s);
 }

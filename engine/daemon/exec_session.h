@@ -16,6 +16,9 @@ struct exec_session {
 	char **cmd, **env;
 	char *user, *workdir;
 	bool tty, attach_stdin, attach_stdout, attach_stderr;
+	/* Set before the start (health checks): the command leads a process group that a
+	 * SIGTERM to the helper (pid) kills. */
+	bool term_kills;
 	/* under the store lock */
 	bool started, running;
 	int exit_code;
@@ -52,6 +55,9 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 /* After the relay: closes io, drains what the helper still writes, reaps it and records the
  * exit code (in a thread of its own when wait is false). */
 void exec_session_finish(struct exec_session *s, struct exec_stdio *io, bool wait);
+/* For a caller that relays and reaps the helper itself (exec_capture.c): records the end
+ * (status as waitpid gives it) and emits exec_die. */
+void exec_session_ended(struct exec_session *s, int status);
 int exec_session_resize(struct exec_session *s, unsigned short rows, unsigned short cols);
 
 #endif
