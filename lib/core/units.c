@@ -287,7 +287,8 @@ void format_go_duration(int64_t ns, char *buf, size_t len)
 			prec = 3;
 			unit = 1;
 		}
-		p = put_int(put_frac(p, &u, prec), u);
+		p = put_frac(p, &u, prec);
+		p = put_int(p, u);
 		snprintf(buf, len, "%s%.*s%s", negative ? "-" : "", (int)(end - p), p, units[unit]);
 		return;
 	}
