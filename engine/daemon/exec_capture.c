@@ -120,7 +120,7 @@ void exec_capture_run(struct container *c, char **argv, const char *user, int64_
 		snprintf(cap->err, sizeof(cap->err), "%s", e.msg);
 		return;
 	}
-	s->term_kills = true;
+	s->health_check = true;
 	emit_action(s, "exec_create"); /* as Docker does for its health checks */
 	struct exec_stdio io;
 	int started = exec_session_start(s, false, &io, &e);

@@ -59,7 +59,9 @@ static void prune_locked(void)
 	struct exec_session **pp = &g_sessions;
 	while (*pp) {
 		struct exec_session *s = *pp;
-		bool stale = s->started && !s->running && now - s->finished > KEEP_FINISHED_S;
+		/* A health check's, nobody asks after: at once (one every interval). */
+		bool stale = s->started && !s->running &&
+		             (now - s->finished > KEEP_FINISHED_S || s->health_check);
 		if ((stale || s->c->removed) && s->refs == 1) {
 			*pp = s->next;
 			s->refs = 0;
@@ -240,7 +242,7 @@ static char **helper_argv(const struct exec_session *s, const struct exec_ids *i
 	strv_push(&argv, g_paths.lxcpath);
 	if (s->tty)
 		strv_push(&argv, "--tty");
-	if (s->term_kills)
+	if (s->health_check)
 		strv_push(&argv, "--term-kills");
 	if (s->user) {
 		snprintf(num, sizeof(num), "%u", (unsigned)ids->uid);
@@ -429,7 +431,8 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	s->pid = pid;
 	s->pty_master = s->tty ? io->out : -1;
 	store_unlock();
-	LOG_INFO("exec %s in %s: pid %d", s->id, s->c->id, (int)pid);
+	log_msg(s->health_check ? LOG_LVL_DEBUG : LOG_LVL_INFO, "exec %s in %s: pid %d", s->id,
+	        s->c->id, (int)pid);
 	ret = 0;
 	if (detach)
 		exec_session_finish(s, io, false);
@@ -514,7 +517,8 @@ void exec_session_ended(struct exec_session *s, int status)
 	s->finished = time(NULL);
 	store_broadcast();
 	store_unlock();
-	LOG_INFO("exec %s in %s exited with %d", s->id, s->c->id, s->exit_code);
+	log_msg(s->health_check ? LOG_LVL_DEBUG : LOG_LVL_INFO, "exec %s in %s exited with %d",
+	        s->id, s->c->id, s->exit_code);
 	emit_exec_die(s);
 }
 

@@ -16,9 +16,10 @@ struct exec_session {
 	char **cmd, **env;
 	char *user, *workdir;
 	bool tty, attach_stdin, attach_stdout, attach_stderr;
-	/* Set before the start (health checks): the command leads a process group that a
-	 * SIGTERM to the helper (pid) kills. */
-	bool term_kills;
+	/* Set before the start, for the daemon's own checks (health.c): the command leads a
+	 * process group that a SIGTERM to the helper (pid) kills, and its start and end are
+	 * logged at debug level (one every interval otherwise fills the log). */
+	bool health_check;
 	/* under the store lock */
 	bool started, running;
 	int exit_code;
