@@ -73,7 +73,8 @@ static void watch_free(struct watch *w)
 static void wake_loop(void)
 {
 	uint64_t one = 1;
-	if (g_wakefd >= 0 && write(g_wakefd, &one, sizeof(one)) < 0)
+	int fd = __atomic_load_n(&g_wakefd, __ATOMIC_ACQUIRE);
+	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
 		LOG_WARN("supervisor wake-up failed: %s", strerror(errno));
 }
 
@@ -355,7 +356,8 @@ void supervisor_stop(void)
 	while (g_watches)
 		watch_free(g_watches);
 	close(g_epfd);
-	close(g_wakefd);
+	/* A health check finishing during the shutdown may still wake us: not on a closed fd. */
+	close(__atomic_exchange_n(&g_wakefd, -1, __ATOMIC_ACQ_REL));
 }
 
 /* A start on a CNI network whose daemon was killed during the ADD: its init waits for a gate

@@ -148,7 +148,6 @@ expect_ok "make it fail again" isula exec rs rm /ok
 wait_for "failing (streak 2), still healthy below the retries" $WAIT \
 	eval '[ "$(hq rs .FailingStreak)" -ge 2 ] 2>/dev/null'
 expect_eq "... healthy" healthy "$(hq rs .Status)"
-before=$(log_count rs)
 expect_ok "isula restart" isula restart -t 0 rs
 expect_eq "after a restart: starting, streak 0 (until a check ran)" starting "$(hq rs .Status)"
 wait_for "checks run again after the restart" $WAIT \
@@ -288,6 +287,7 @@ if command -v docker >/dev/null; then
 		"$(D events --since "$T0" --until "$(($(date +%s) + 1))" --filter event=health_status 2>&1)"
 fi
 isula rm -f dk dpy hc >/dev/null 2>&1
-isula rm -f $(isula ps -aq) >/dev/null 2>&1
+mapfile -t left < <(isula ps -aq)
+[ ${#left[@]} -eq 0 ] || isula rm -f "${left[@]}" >/dev/null 2>&1
 assert_no_leftovers
 it_finish
