@@ -18,6 +18,7 @@
 #include "store.h"
 
 #define KILL_GRACE_MS 2000 /* after the SIGTERM that kills the command's group, for the helper */
+#define START_TIMEOUT_MS 30000 /* for the command to start at all (Docker's) */
 #define DRAIN_READS                                                                                \
 	64 /* reads of what is left once the helper ended (a writer it left                        \
 	    * behind must not keep us here) */
@@ -59,19 +60,26 @@ static bool wait_exit(int pidfd, int64_t ms)
 	}
 }
 
-/* Relays the output into cap until the helper ends or the deadline; true when it ended. */
-static bool relay(int pidfd, int fds[2], int64_t deadline, struct exec_capture *cap, size_t max)
+enum relay_end { RELAY_ENDED, RELAY_TIMED_OUT, RELAY_NOT_STARTED };
+
+/* Relays the output into cap until the helper ends or a deadline: START_TIMEOUT_MS for the
+ * command to start (while *started is open), then timeout_ms from its start (Docker's: the
+ * time a start takes is not the check's). */
+static enum relay_end relay(int pidfd, int fds[2], int *started, int64_t timeout_ms,
+                            struct exec_capture *cap, size_t max)
 {
+	int64_t deadline = monotonic_ms() + (*started >= 0 ? START_TIMEOUT_MS : timeout_ms);
 	for (;;) {
 		int64_t left = deadline - monotonic_ms();
 		if (left <= 0)
-			return false;
-		struct pollfd p[3] = {{.fd = fds[0], .events = POLLIN},
+			return *started >= 0 ? RELAY_NOT_STARTED : RELAY_TIMED_OUT;
+		struct pollfd p[4] = {{.fd = fds[0], .events = POLLIN},
 		                      {.fd = fds[1], .events = POLLIN},
-		                      {.fd = pidfd, .events = POLLIN}};
-		int n = poll(p, 3, left > INT_MAX ? INT_MAX : (int)left);
+		                      {.fd = pidfd, .events = POLLIN},
+		                      {.fd = *started, .events = POLLIN}};
+		int n = poll(p, 4, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno != EINTR)
-			return false;
+			return RELAY_TIMED_OUT;
 		for (int i = 0; n > 0 && i < 2; i++) {
 			if (p[i].revents && !read_some(fds[i], cap, max)) {
 				close(fds[i]);
@@ -79,7 +87,12 @@ static bool relay(int pidfd, int fds[2], int64_t deadline, struct exec_capture *
 			}
 		}
 		if (n > 0 && p[2].revents)
-			return true;
+			return RELAY_ENDED;
+		if (n > 0 && p[3].revents) {
+			close(*started);
+			*started = -1;
+			deadline = monotonic_ms() + timeout_ms;
+		}
 	}
 }
 
@@ -140,14 +153,19 @@ void exec_capture_run(struct container *c, char **argv, const char *user, int64_
 			fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	bool ended = false;
+	enum relay_end end = RELAY_NOT_STARTED;
 	if (pidfd < 0)
 		snprintf(cap->err, sizeof(cap->err), "pidfd_open of the exec helper: %s",
 		         strerror(errno));
 	else
-		ended = relay(pidfd, fds, monotonic_ms() + timeout_ms, cap, max);
+		end = relay(pidfd, fds, &io.started, timeout_ms, cap, max);
+	bool ended = end == RELAY_ENDED;
 	if (!ended) {
-		cap->timed_out = pidfd >= 0;
+		cap->timed_out = end == RELAY_TIMED_OUT;
+		if (pidfd >= 0 && end == RELAY_NOT_STARTED)
+			snprintf(cap->err, sizeof(cap->err),
+			         "timed out starting the health check (%ds)",
+			         START_TIMEOUT_MS / 1000);
 		kill(pid, SIGTERM); /* the helper kills the command's whole group */
 		if (pidfd < 0 || !wait_exit(pidfd, KILL_GRACE_MS)) {
 			LOG_WARN("exec %s in %s: the helper outlived its SIGTERM: killed", s->id,
@@ -164,6 +182,8 @@ void exec_capture_run(struct container *c, char **argv, const char *user, int64_
 		if (fds[i] >= 0)
 			close(fds[i]);
 	}
+	if (io.started >= 0)
+		close(io.started);
 	if (pidfd >= 0)
 		close(pidfd);
 	store_lock();

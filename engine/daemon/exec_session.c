@@ -242,8 +242,11 @@ static char **helper_argv(const struct exec_session *s, const struct exec_ids *i
 	strv_push(&argv, g_paths.lxcpath);
 	if (s->tty)
 		strv_push(&argv, "--tty");
-	if (s->health_check)
+	if (s->health_check) {
 		strv_push(&argv, "--term-kills");
+		strv_push(&argv, "--started-fd");
+		strv_push(&argv, "4");
+	}
 	if (s->user) {
 		snprintf(num, sizeof(num), "%u", (unsigned)ids->uid);
 		strv_push(&argv, "--uid");
@@ -370,13 +373,14 @@ fail : {
 }
 }
 
-static pid_t spawn_helper(char **argv, const int child[3], char **env)
+/* started_w: fd 4 of the helper (--started-fd), or -1. */
+static pid_t spawn_helper(char **argv, const int child[3], char **env, int started_w)
 {
 	int envfd = env_memfd(env);
 	if (envfd < 0)
 		return -1;
-	int fds[4] = {child[0], child[1], child[2], envfd};
-	pid_t pid = spawn_with_fds(g_runtime.monitor_path, argv, fds, 4);
+	int fds[5] = {child[0], child[1], child[2], envfd, started_w};
+	pid_t pid = spawn_with_fds(g_runtime.monitor_path, argv, fds, started_w >= 0 ? 5 : 4);
 	int saved = errno;
 	close(envfd);
 	errno = saved;
@@ -395,7 +399,7 @@ static void emit_exec_die(struct exec_session *s)
 
 int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, struct error *e)
 {
-	io->in = io->out = io->err = -1;
+	io->in = io->out = io->err = io->started = -1;
 	store_lock();
 	bool was_started = s->started;
 	bool running = container_running(s->c);
@@ -421,8 +425,16 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 		error_set(e, ERR_INTERNAL, "cannot set up the exec's stdio: %s", strerror(errno));
 		goto out;
 	}
+	int started[2] = {-1, -1};
+	if (s->health_check && pipe2(started, O_CLOEXEC) < 0) {
+		error_set(e, ERR_INTERNAL, "cannot set up the exec's stdio: %s", strerror(errno));
+		goto out;
+	}
+	io->started = started[0];
 	argv = helper_argv(s, &ids);
-	pid_t pid = spawn_helper(argv, child, env);
+	pid_t pid = spawn_helper(argv, child, env, started[1]);
+	if (started[1] >= 0)
+		close(started[1]);
 	if (pid < 0) {
 		error_set(e, ERR_INTERNAL, "cannot start the exec helper: %s", strerror(errno));
 		goto out;
@@ -439,9 +451,9 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 out:
 	close_fds(child, 3);
 	if (ret < 0) {
-		int ours[3] = {io->in, io->out == io->in ? -1 : io->out, io->err};
-		close_fds(ours, 3);
-		io->in = io->out = io->err = -1;
+		int ours[4] = {io->in, io->out == io->in ? -1 : io->out, io->err, io->started};
+		close_fds(ours, 4);
+		io->in = io->out = io->err = io->started = -1;
 		store_lock();
 		s->running = false;
 		s->exit_code = fail_code;

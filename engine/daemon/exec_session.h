@@ -45,6 +45,9 @@ char *exec_session_action(const struct exec_session *s, const char *what);
 /* stdio the helper was started with, for the caller to relay (-1 where none). */
 struct exec_stdio {
 	int in, out, err;
+	/* A health check's: readable (a byte, or its end) once the command runs, so its timeout
+	 * leaves out the time the start took. -1 for other sessions. */
+	int started;
 };
 
 /* Starts the helper. With detach, its output is discarded and nothing is returned in io.
