@@ -251,6 +251,10 @@ FUZZ_OBJ_container_texts := engine/daemon/ps_output
 FUZZ_LIB_api_args := engine/signals engine/restart_policy engine/cp_path core/path_clean \
 	core/units
 FUZZ_LIB_hook_spec := engine/oci_hooks core/json core/strv core/utf8 core/fileutil
+# lib/core/fileutil's atomic writes join an open durable batch (lib/core/durable_batch): every
+# target that links the one links the other.
+$(foreach n,$(FUZZ_NAMES),$(if $(filter core/fileutil,$(FUZZ_LIB_$(n))),\
+	$(eval FUZZ_LIB_$(n) += core/durable_batch)))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 # fuzz-smoke's inputs per target; fewer for the slow ones (they write files), so
 # that the whole smoke run stays within a couple of minutes.
