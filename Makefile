@@ -190,7 +190,7 @@ FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf
 	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
 	units json_log sysopt_specs env_target hook_spec inspect_template \
 	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json bind_spec \
-	storage_specs
+	storage_specs health
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
@@ -236,12 +236,14 @@ FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units c
 	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
 	engine/device_spec engine/host_channel engine/ns_change_opt engine/port_spec \
 	host/cgroup_mounts host/mountinfo host/ns_exec engine/blkio_spec engine/hugetlb_spec \
-	host/hugetlb engine/mount_spec engine/bind_spec core/path_clean
+	host/hugetlb engine/mount_spec engine/bind_spec core/path_clean engine/healthcheck
 FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
 	engine/daemon/blkio_config engine/daemon/hugetlb_config engine/daemon/mount_config \
 	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files \
-	engine/daemon/ns_modes
+	engine/daemon/ns_modes engine/daemon/health_state
 FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)
+FUZZ_LIB_health := core/json core/strv core/utf8 core/strbuf core/timeutil core/units
+FUZZ_OBJ_health := engine/daemon/health_state
 FUZZ_OBJ_update_body := $(FUZZ_OBJ_create_body) engine/daemon/update_config
 FUZZ_LIB_filters := engine/list_filter core/json core/strv core/utf8 core/strbuf
 FUZZ_LIB_container_texts := host/passwd engine/hook_state core/json core/strv core/utf8
@@ -249,6 +251,10 @@ FUZZ_OBJ_container_texts := engine/daemon/ps_output
 FUZZ_LIB_api_args := engine/signals engine/restart_policy engine/cp_path core/path_clean \
 	core/units
 FUZZ_LIB_hook_spec := engine/oci_hooks core/json core/strv core/utf8 core/fileutil
+# lib/core/fileutil's atomic writes join an open durable batch (lib/core/durable_batch): every
+# target that links the one links the other.
+$(foreach n,$(FUZZ_NAMES),$(if $(filter core/fileutil,$(FUZZ_LIB_$(n))),\
+	$(eval FUZZ_LIB_$(n) += core/durable_batch)))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 # fuzz-smoke's inputs per target; fewer for the slow ones (they write files), so
 # that the whole smoke run stays within a couple of minutes.

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "create_health.h"
 #include "create_net.h"
 #include "create_security.h"
 #include "create_storage.h"
@@ -87,6 +88,13 @@ enum {
 	C_IP,
 	C_MAC_ADDRESS,
 	C_PUBLISH,
+	C_HEALTH_CMD,
+	C_HEALTH_INTERVAL,
+	C_HEALTH_TIMEOUT,
+	C_HEALTH_START_PERIOD,
+	C_HEALTH_RETRIES,
+	C_HEALTH_EXIT_ON_UNHEALTHY,
+	C_NO_HEALTHCHECK,
 	C_COUNT
 };
 
@@ -205,6 +213,21 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_MAC_ADDRESS] = {"mac-address", 0, CLI_STRING, "MAC", "Container MAC address"},
     [C_PUBLISH] = {"publish", 'p', CLI_LIST, "[IP:]HOSTPORT:CTRPORT[/PROTO]",
                    "Publish a container's port to the host"},
+    [C_HEALTH_CMD] = {"health-cmd", 0, CLI_STRING, "CMD",
+                      "Command to run to check health (in the container, by /bin/sh -c)"},
+    [C_HEALTH_INTERVAL] = {"health-interval", 0, CLI_STRING, "DURATION",
+                           "Time between running the check (ms|s|m|h) (default 30s)"},
+    [C_HEALTH_TIMEOUT] = {"health-timeout", 0, CLI_STRING, "DURATION",
+                          "Maximum time to allow one check to run (ms|s|m|h) (default 30s)"},
+    [C_HEALTH_START_PERIOD] = {"health-start-period", 0, CLI_STRING, "DURATION",
+                               "Start period for the container to initialize before starting "
+                               "health-retries countdown (ms|s|m|h) (default 0s)"},
+    [C_HEALTH_RETRIES] = {"health-retries", 0, CLI_STRING, "N",
+                          "Consecutive failures needed to report unhealthy (default 3)"},
+    [C_HEALTH_EXIT_ON_UNHEALTHY] = {"health-exit-on-unhealthy", 0, CLI_BOOL, NULL,
+                                    "Kill the container when it turns unhealthy"},
+    [C_NO_HEALTHCHECK] = {"no-healthcheck", 0, CLI_BOOL, NULL,
+                          "Disable any container-specified HEALTHCHECK"},
 };
 
 static const struct create_net_flags g_net_flags = {
@@ -242,6 +265,16 @@ static const struct create_storage_flags g_storage_flags = {
         },
     .hugetlb = C_HUGETLB_LIMIT,
     .mount = C_MOUNT,
+};
+
+static const struct create_health_flags g_health_flags = {
+    .cmd = C_HEALTH_CMD,
+    .interval = C_HEALTH_INTERVAL,
+    .timeout = C_HEALTH_TIMEOUT,
+    .start_period = C_HEALTH_START_PERIOD,
+    .retries = C_HEALTH_RETRIES,
+    .exit_on_unhealthy = C_HEALTH_EXIT_ON_UNHEALTHY,
+    .no_healthcheck = C_NO_HEALTHCHECK,
 };
 
 static int fail(const char *fmt, const char *a, const char *b)
@@ -546,7 +579,7 @@ static char *build_request(struct cli_values *v, bool is_run)
 	}
 	jg_kmap_from_kv(g, "Labels", labels);
 	strv_free(labels);
-	if (gen_host_config(g, v) < 0) {
+	if (create_gen_health(g, v, &g_health_flags) < 0 || gen_host_config(g, v) < 0) {
 		yajl_gen_free(g);
 		goto done;
 	}

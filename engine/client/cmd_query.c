@@ -250,7 +250,8 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 	           "Display all containers (default shows just running)"},
 	    [3] = {"quiet", 'q', CLI_BOOL, NULL, "Only display container IDs"},
 	    [4] = {"no-trunc", 0, CLI_BOOL, NULL, "Don't truncate output"},
-	    [5] = {"filter", 'f', CLI_LIST, "KEY=VALUE", "Filter output (id, name, status, label)"},
+	    [5] = {"filter", 'f', CLI_LIST, "KEY=VALUE",
+	           "Filter output (id, name, status, label, health)"},
 	    [6] = {"format", 0, CLI_STRING, "TEMPLATE",
 	           "Pretty-print containers using a Go template (\"table ...\" adds headers)"},
 	};

@@ -58,6 +58,7 @@ void container_config_free(struct container_config *c)
 	strv_free(c->cmd);
 	strv_free(c->entrypoint);
 	strv_free(c->labels);
+	healthcheck_free(c->healthcheck);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -120,6 +121,7 @@ void container_free(struct container *c)
 	oci_hooks_free(&c->hooks);
 	free(c->net.network);
 	free(c->state.error);
+	health_state_free(&c->state.health);
 	free(c->save_config);
 	free(c->save_host);
 	free(c->broken);
@@ -143,6 +145,7 @@ void container_config_gen(yajl_gen g, const struct container_config *c)
 	jg_kstr(g, "WorkingDir", c->workdir);
 	jg_kstr(g, "Image", c->image);
 	jg_kmap_from_kv(g, "Labels", c->labels);
+	healthcheck_gen(g, c->healthcheck);
 	yajl_gen_map_close(g);
 }
 
@@ -221,6 +224,7 @@ void container_state_gen(yajl_gen g, const struct container *c, bool internal)
 	jg_kstr(g, "Error", s->error);
 	gen_time(g, "StartedAt", &s->started_at);
 	gen_time(g, "FinishedAt", &s->finished_at);
+	health_state_gen(g, &s->health);
 	if (internal) {
 		jg_kint(g, "RestartCount", s->restart_count);
 		jg_kbool(g, "ManuallyStopped", s->manually_stopped);
@@ -279,6 +283,11 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 	out->attach_stdin = json_get_bool(node, "AttachStdin", false);
 	out->stdin_once = json_get_bool(node, "StdinOnce", false);
 	out->labels = kv_from_map(json_get(node, "Labels"), LABEL_MAX);
+	/* Docker's key, or iSulad's (the seed's inspect shows HealthCheck). */
+	yajl_val hc = json_get(node, "Healthcheck");
+	if (healthcheck_parse(hc ? hc : json_get(node, "HealthCheck"), &out->healthcheck, err,
+	                      errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -418,5 +427,6 @@ int container_state_parse(yajl_val node, struct container_state *s)
 	         !boot                        ? ""
 	         : strlen(boot) > BOOT_ID_LEN ? "?"
 	                                      : boot);
+	health_state_parse(json_get(node, "Health"), &s->health);
 	return 0;
 }

@@ -14,8 +14,10 @@
 #include "hugetlb_config.h"
 #include "mount_config.h"
 #include "host/boot_id.h"
+#include "engine/healthcheck.h"
 #include "engine/oci_hooks.h"
 #include "engine/restart_policy.h"
+#include "health_state.h"
 #include "net_config.h"
 #include "ns_modes.h"
 #include "security_config.h"
@@ -37,6 +39,7 @@ struct container_config {
 	char *image;
 	bool tty, open_stdin, attach_stdin;
 	bool stdin_once; /* the first attach's end of input closes the init's stdin (run -i) */
+	struct healthcheck *healthcheck; /* Config.Healthcheck; NULL: none given */
 };
 
 struct host_config {
@@ -99,6 +102,7 @@ struct container_state {
 	/* The boot the monitor ran in (host/boot_id.h): a pid and start time of another boot
 	 * can name a stranger. "" in records of versions before it was kept. */
 	char monitor_boot_id[BOOT_ID_LEN + 1];
+	struct health_state health; /* State.Health (health.c runs the checks) */
 };
 
 struct container {
@@ -124,6 +128,11 @@ struct container {
 	int log_readers;          /* attach streams following the log: auto-remove waits */
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
+	/* health.c, store lock: when the next check is due (0: none is: no check, not running,
+	 * paused, or one under way), and the run of the container a check belongs to (each
+	 * start and exit moves it on: a late result of an earlier run is dropped). */
+	int64_t health_due_ms;
+	unsigned health_run;
 	/* store.c's deferred saves: rendered under the store lock, written after it (in
 	 * order, under save_lock), so that a slow disk never holds the store lock. */
 	pthread_mutex_t save_lock;

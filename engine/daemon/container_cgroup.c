@@ -15,6 +15,7 @@
 #include "host/cgroup_view.h"
 #include "core/fileutil.h"
 #include "core/log.h"
+#include "health.h"
 #include "runtime.h"
 #include "store.h"
 
@@ -124,6 +125,7 @@ void container_thaw_if_paused(struct container *c)
 		LOG_WARN("%s", err);
 	store_lock();
 	c->state.paused = false;
+	health_paused_locked(c, false);
 	store_save_state(c);
 	store_broadcast();
 	store_unlock();

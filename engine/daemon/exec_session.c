@@ -59,7 +59,9 @@ static void prune_locked(void)
 	struct exec_session **pp = &g_sessions;
 	while (*pp) {
 		struct exec_session *s = *pp;
-		bool stale = s->started && !s->running && now - s->finished > KEEP_FINISHED_S;
+		/* A health check's, nobody asks after: at once (one every interval). */
+		bool stale = s->started && !s->running &&
+		             (now - s->finished > KEEP_FINISHED_S || s->health_check);
 		if ((stale || s->c->removed) && s->refs == 1) {
 			*pp = s->next;
 			s->refs = 0;
@@ -240,6 +242,11 @@ static char **helper_argv(const struct exec_session *s, const struct exec_ids *i
 	strv_push(&argv, g_paths.lxcpath);
 	if (s->tty)
 		strv_push(&argv, "--tty");
+	if (s->health_check) {
+		strv_push(&argv, "--term-kills");
+		strv_push(&argv, "--started-fd");
+		strv_push(&argv, "4");
+	}
 	if (s->user) {
 		snprintf(num, sizeof(num), "%u", (unsigned)ids->uid);
 		strv_push(&argv, "--uid");
@@ -366,13 +373,14 @@ fail : {
 }
 }
 
-static pid_t spawn_helper(char **argv, const int child[3], char **env)
+/* started_w: fd 4 of the helper (--started-fd), or -1. */
+static pid_t spawn_helper(char **argv, const int child[3], char **env, int started_w)
 {
 	int envfd = env_memfd(env);
 	if (envfd < 0)
 		return -1;
-	int fds[4] = {child[0], child[1], child[2], envfd};
-	pid_t pid = spawn_with_fds(g_runtime.monitor_path, argv, fds, 4);
+	int fds[5] = {child[0], child[1], child[2], envfd, started_w};
+	pid_t pid = spawn_with_fds(g_runtime.monitor_path, argv, fds, started_w >= 0 ? 5 : 4);
 	int saved = errno;
 	close(envfd);
 	errno = saved;
@@ -391,7 +399,7 @@ static void emit_exec_die(struct exec_session *s)
 
 int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *io, struct error *e)
 {
-	io->in = io->out = io->err = -1;
+	io->in = io->out = io->err = io->started = -1;
 	store_lock();
 	bool was_started = s->started;
 	bool running = container_running(s->c);
@@ -417,8 +425,16 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 		error_set(e, ERR_INTERNAL, "cannot set up the exec's stdio: %s", strerror(errno));
 		goto out;
 	}
+	int started[2] = {-1, -1};
+	if (s->health_check && pipe2(started, O_CLOEXEC) < 0) {
+		error_set(e, ERR_INTERNAL, "cannot set up the exec's stdio: %s", strerror(errno));
+		goto out;
+	}
+	io->started = started[0];
 	argv = helper_argv(s, &ids);
-	pid_t pid = spawn_helper(argv, child, env);
+	pid_t pid = spawn_helper(argv, child, env, started[1]);
+	if (started[1] >= 0)
+		close(started[1]);
 	if (pid < 0) {
 		error_set(e, ERR_INTERNAL, "cannot start the exec helper: %s", strerror(errno));
 		goto out;
@@ -427,16 +443,17 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 	s->pid = pid;
 	s->pty_master = s->tty ? io->out : -1;
 	store_unlock();
-	LOG_INFO("exec %s in %s: pid %d", s->id, s->c->id, (int)pid);
+	log_msg(s->health_check ? LOG_LVL_DEBUG : LOG_LVL_INFO, "exec %s in %s: pid %d", s->id,
+	        s->c->id, (int)pid);
 	ret = 0;
 	if (detach)
 		exec_session_finish(s, io, false);
 out:
 	close_fds(child, 3);
 	if (ret < 0) {
-		int ours[3] = {io->in, io->out == io->in ? -1 : io->out, io->err};
-		close_fds(ours, 3);
-		io->in = io->out = io->err = -1;
+		int ours[4] = {io->in, io->out == io->in ? -1 : io->out, io->err, io->started};
+		close_fds(ours, 4);
+		io->in = io->out = io->err = io->started = -1;
 		store_lock();
 		s->running = false;
 		s->exit_code = fail_code;
@@ -495,6 +512,16 @@ static void finish_now(struct exec_session *s, struct exec_stdio *io)
 	int status = 0;
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	exec_session_ended(s, status); /* first: a resize must not reach a closed pty */
+	if (io->out >= 0)
+		close(io->out);
+	if (io->err >= 0)
+		close(io->err);
+	io->in = io->out = io->err = -1;
+}
+
+void exec_session_ended(struct exec_session *s, int status)
+{
 	store_lock();
 	s->running = false;
 	s->pty_master = -1;
@@ -502,12 +529,8 @@ static void finish_now(struct exec_session *s, struct exec_stdio *io)
 	s->finished = time(NULL);
 	store_broadcast();
 	store_unlock();
-	if (io->out >= 0)
-		close(io->out);
-	if (io->err >= 0)
-		close(io->err);
-	io->in = io->out = io->err = -1;
-	LOG_INFO("exec %s in %s exited with %d", s->id, s->c->id, s->exit_code);
+	log_msg(s->health_check ? LOG_LVL_DEBUG : LOG_LVL_INFO, "exec %s in %s exited with %d",
+	        s->id, s->c->id, s->exit_code);
 	emit_exec_die(s);
 }
 

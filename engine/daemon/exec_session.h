@@ -16,6 +16,10 @@ struct exec_session {
 	char **cmd, **env;
 	char *user, *workdir;
 	bool tty, attach_stdin, attach_stdout, attach_stderr;
+	/* Set before the start, for the daemon's own checks (health.c): the command leads a
+	 * process group that a SIGTERM to the helper (pid) kills, and its start and end are
+	 * logged at debug level (one every interval otherwise fills the log). */
+	bool health_check;
 	/* under the store lock */
 	bool started, running;
 	int exit_code;
@@ -41,6 +45,9 @@ char *exec_session_action(const struct exec_session *s, const char *what);
 /* stdio the helper was started with, for the caller to relay (-1 where none). */
 struct exec_stdio {
 	int in, out, err;
+	/* A health check's: readable (a byte, or its end) once the command runs, so its timeout
+	 * leaves out the time the start took. -1 for other sessions. */
+	int started;
 };
 
 /* Starts the helper. With detach, its output is discarded and nothing is returned in io.
@@ -52,6 +59,9 @@ int exec_session_start(struct exec_session *s, bool detach, struct exec_stdio *i
 /* After the relay: closes io, drains what the helper still writes, reaps it and records the
  * exit code (in a thread of its own when wait is false). */
 void exec_session_finish(struct exec_session *s, struct exec_stdio *io, bool wait);
+/* For a caller that relays and reaps the helper itself (exec_capture.c): records the end
+ * (status as waitpid gives it) and emits exec_die. */
+void exec_session_ended(struct exec_session *s, int status);
 int exec_session_resize(struct exec_session *s, unsigned short rows, unsigned short cols);
 
 #endif

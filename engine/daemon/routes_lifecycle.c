@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/phase_timer.h"
+#include "engine/healthcheck.h"
 #include "log_config.h"
 #include "oci_spec.h"
 #include "routes.h"
@@ -127,8 +128,9 @@ void route_container_create(const struct request *req, struct response *resp)
 	/* Every check refuses with 400 but validate_rootfs, whose code tells a missing image
 	 * (404) apart. */
 	struct error e = {.code = ERR_INVALID};
-	if (validate_config_values(c, e.msg, sizeof(e.msg)) < 0 || validate_rootfs(c, &e) < 0 ||
-	    validate_resources(&c->host, e.msg, sizeof(e.msg)) < 0 ||
+	if (validate_config_values(c, e.msg, sizeof(e.msg)) < 0 ||
+	    healthcheck_validate(c->config.healthcheck, e.msg, sizeof(e.msg)) < 0 ||
+	    validate_rootfs(c, &e) < 0 || validate_resources(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    security_config_validate(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    validate_storage(&c->host, e.msg, sizeof(e.msg)) < 0 ||
 	    log_config_resolve(&c->host, g_runtime.container_log_opts, e.msg, sizeof(e.msg)) < 0 ||

@@ -9,6 +9,7 @@
 #include "host/cgroup_mounts.h"
 #include "container_cgroup.h"
 #include "events.h"
+#include "health.h"
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -45,9 +46,10 @@ static void set_paused(struct container *c, struct response *resp, bool pause)
 	} else {
 		store_lock();
 		c->state.paused = pause;
+		events_emit_locked(c, pause ? "pause" : "unpause", NULL);
+		health_paused_locked(c, pause);
 		store_save_state(c);
 		store_broadcast();
-		events_emit_locked(c, pause ? "pause" : "unpause", NULL);
 		store_unlock();
 		LOG_INFO("%s %s", pause ? "paused" : "unpaused", c->id);
 		resp_empty(resp, 204);

@@ -8,6 +8,7 @@
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "engine/bind_spec.h"
+#include "engine/healthcheck.h"
 #include "engine/list_filter.h"
 #include "routes.h"
 #include "store.h"
@@ -114,6 +115,25 @@ void route_container_inspect(const struct request *req, struct response *resp)
 	resp_json(resp, 200, jg_finish(g, NULL));
 }
 
+/* What Docker adds to "Up ...": (Paused), or the health of a checked container. */
+static const char *health_suffix(const struct container *c)
+{
+	if (c->state.paused)
+		return " (Paused)";
+	if (!healthcheck_active(c->config.healthcheck))
+		return "";
+	switch (c->state.health.status) {
+	case HEALTH_STARTING:
+		return " (health: starting)";
+	case HEALTH_HEALTHY:
+		return " (healthy)";
+	case HEALTH_UNHEALTHY:
+		return " (unhealthy)";
+	default:
+		return "";
+	}
+}
+
 /* Docker's human status column: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
 static void human_status(const struct container *c, char *buf, size_t len)
 {
@@ -127,7 +147,7 @@ static void human_status(const struct container *c, char *buf, size_t len)
 	switch (c->state.status) {
 	case STATUS_RUNNING:
 		format_human_duration(now.tv_sec - c->state.started_at.tv_sec, ago, sizeof(ago));
-		snprintf(buf, len, "Up %s%s", ago, c->state.paused ? " (Paused)" : "");
+		snprintf(buf, len, "Up %s%s", ago, health_suffix(c));
 		return;
 	case STATUS_RESTARTING:
 		format_human_duration(now.tv_sec - c->state.finished_at.tv_sec, ago, sizeof(ago));
@@ -175,11 +195,36 @@ static bool match_label(const void *item, const char *want)
 	return route_label_match(c->config.labels, want);
 }
 
+/* Docker's health filter: a checked container's status, "none" for one without a check. */
+static const char *health_of(const struct container *c)
+{
+	return healthcheck_active(c->config.healthcheck) && c->state.health.status != HEALTH_NONE
+	           ? health_status_name(c->state.health.status)
+	           : "none";
+}
+
+static bool match_health(const void *item, const char *want)
+{
+	return strcmp(health_of(item), want) == 0;
+}
+
+static bool health_value_unknown(const void *item, const char *want)
+{
+	static const char *const known[] = {"starting", "healthy", "unhealthy", "none"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(want, known[i]) == 0)
+			return false;
+	}
+	*(const char **)item = want;
+	return true;
+}
+
 static bool filters_match(yajl_val f, const struct container *c)
 {
 	return list_filter_any(f, "status", match_status, c) &&
 	       list_filter_any(f, "name", match_name, c) && list_filter_any(f, "id", match_id, c) &&
-	       list_filter_any(f, "label", match_label, c);
+	       list_filter_any(f, "label", match_label, c) &&
+	       list_filter_any(f, "health", match_health, c);
 }
 
 /* ?filters={"key": [...]}: NULL (and ok) when absent; NULL after answering 400 when it is
@@ -263,11 +308,21 @@ static int cmp_created_desc(const void *a, const void *b)
 void route_container_list(const struct request *req, struct response *resp)
 {
 	bool all = req_query_bool(req, "all");
-	static const char *const known[] = {"status", "name", "id", "label", NULL};
+	static const char *const known[] = {"status", "name", "id", "label", "health", NULL};
 	bool ok;
 	yajl_val filters = route_filters(req, resp, known, &ok);
 	if (!ok)
 		return;
+	const char *bad = NULL;
+	if (json_get(filters, "health") &&
+	    list_filter_any(filters, "health", health_value_unknown, &bad) && bad) {
+		resp_error(resp, 400,
+		           "Unrecognised filter value for health: %s: allowed are starting, "
+		           "healthy, unhealthy, none",
+		           bad);
+		yajl_tree_free(filters);
+		return;
+	}
 	size_t n;
 	struct container **list = store_list(&n);
 	qsort(list, n, sizeof(*list), cmp_created_desc);

@@ -21,6 +21,7 @@
 #include "container_cgroup.h"
 #include "container_net.h"
 #include "events.h"
+#include "health.h"
 #include "engine/exit_record.h"
 #include "engine/net_gate.h"
 #include "core/fileutil.h"
@@ -242,6 +243,7 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
 	         monitor > 0 ? boot_id_current() : "");
 	c->state.paused = false;
+	health_started_locked(c);
 	store_save_state(c);
 	char pid[16];
 	snprintf(pid, sizeof(pid), "%d", (int)init_pid);

@@ -1,6 +1,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "events.h"
 #include "core/log.h"
 #include "container_net.h"
+#include "health.h"
 #include "engine/net_gate.h"
 #include "rootfs_block.h"
 #include "runtime.h"
@@ -71,8 +73,14 @@ static void watch_free(struct watch *w)
 static void wake_loop(void)
 {
 	uint64_t one = 1;
-	if (write(g_wakefd, &one, sizeof(one)) < 0)
+	int fd = __atomic_load_n(&g_wakefd, __ATOMIC_ACQUIRE);
+	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
 		LOG_WARN("supervisor wake-up failed: %s", strerror(errno));
+}
+
+void supervisor_wake(void)
+{
+	wake_loop();
 }
 
 void supervisor_watch(struct container *c, pid_t monitor, int pidfd)
@@ -197,6 +205,7 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	s->status = STATUS_EXITED;
 	s->exit_code = rec->exit_code;
 	c->exits++;
+	health_stopped_locked(c);
 	char code[16];
 	snprintf(code, sizeof(code), "%d", rec->exit_code);
 	events_emit_locked(c, "die", "exitCode", code, NULL);
@@ -260,8 +269,14 @@ static void *restart_thread(void *arg)
 	return NULL;
 }
 
-/* Starts due restarts; returns the ms until the next one, or -1. */
-static int run_due_restarts(void)
+static void keep_earliest(int64_t *next, int64_t in_ms)
+{
+	if (in_ms >= 0 && (*next < 0 || in_ms < *next))
+		*next = in_ms;
+}
+
+/* Starts due restarts and health checks; returns the ms until the next one, or -1. */
+static int run_due_timers(void)
 {
 	size_t n;
 	struct container **all = store_list(&n);
@@ -269,18 +284,19 @@ static int run_due_restarts(void)
 	store_lock();
 	for (size_t i = 0; i < n; i++) {
 		struct container *c = all[i];
+		keep_earliest(&next, health_run_due_locked(c, now));
 		if (c->restart_due_ms == 0)
 			continue;
 		if (c->restart_due_ms <= now) {
 			c->restart_due_ms = 0;
 			spawn_detached(restart_thread, c);
-		} else if (next < 0 || c->restart_due_ms - now < next) {
-			next = c->restart_due_ms - now;
+		} else {
+			keep_earliest(&next, c->restart_due_ms - now);
 		}
 	}
 	store_unlock();
 	store_put_all(all, n);
-	return (int)next;
+	return next > INT_MAX ? INT_MAX : (int)next;
 }
 
 static void handle_monitor_exit(struct watch *w)
@@ -304,7 +320,7 @@ static void *supervisor_loop(void *arg)
 {
 	struct epoll_event events[32];
 	while (!__atomic_load_n(&g_stopping, __ATOMIC_ACQUIRE)) {
-		int timeout = run_due_restarts();
+		int timeout = run_due_timers();
 		int n = epoll_wait(g_epfd, events, 32, timeout);
 		for (int i = 0; i < n; i++) {
 			if (events[i].data.ptr == NULL) {
@@ -342,7 +358,8 @@ void supervisor_stop(void)
 	while (g_watches)
 		watch_free(g_watches);
 	close(g_epfd);
-	close(g_wakefd);
+	/* A health check finishing during the shutdown may still wake us: not on a closed fd. */
+	close(__atomic_exchange_n(&g_wakefd, -1, __ATOMIC_ACQ_REL));
 }
 
 /* A start on a CNI network whose daemon was killed during the ADD: its init waits for a gate
@@ -383,6 +400,7 @@ static void restore_one(struct container *c)
 		if (init_pid > 0) {
 			c->state.status = STATUS_RUNNING;
 			c->state.pid = init_pid;
+			health_started_locked(c); /* starting again, as the seed says */
 		}
 		store_save_state(c);
 		store_unlock();

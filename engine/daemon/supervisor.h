@@ -17,6 +17,8 @@ void supervisor_watch(struct container *c, pid_t monitor, int pidfd);
 void supervisor_record_exit(struct container *c, const struct exit_record *rec);
 /* Cancels a pending restart (manual stop/kill/rm). Call with the store lock held. */
 void supervisor_cancel_restart_locked(struct container *c);
+/* Makes the loop look again at what is due (a restart, a health check); any lock held. */
+void supervisor_wake(void);
 /* Daemon start: reattach to live monitors, record exits that happened while it was down. */
 void supervisor_restore_all(void);
 

@@ -218,6 +218,96 @@ int parse_duration_ms(const char *s, int64_t *out)
 	return 0;
 }
 
+int parse_go_duration(const char *s, int64_t *ns)
+{
+	bool negative = false;
+	int64_t v;
+
+	if (s == NULL || ns == NULL)
+		return -1;
+	if (*s == '+' || *s == '-')
+		negative = *s++ == '-';
+	if (strcmp(s, "0") == 0) {
+		*ns = 0;
+		return 0;
+	}
+	if (*s == '\0' || parse_go_duration_ns(s, &v) != 0)
+		return -1;
+	*ns = negative ? -v : v;
+	return 0;
+}
+
+/* Writes v's digits, then its fraction of prec digits (trailing zeros and a bare point
+ * dropped), before *end; returns the new start. Go's fmtFrac and fmtInt. */
+static char *put_frac(char *end, uint64_t *v, int prec)
+{
+	bool print = false;
+	for (int i = 0; i < prec; i++) {
+		unsigned digit = (unsigned)(*v % 10);
+		print = print || digit != 0;
+		if (print)
+			*--end = (char)('0' + digit);
+		*v /= 10;
+	}
+	if (print)
+		*--end = '.';
+	return end;
+}
+
+static char *put_int(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return end;
+}
+
+void format_go_duration(int64_t ns, char *buf, size_t len)
+{
+	char tmp[40];
+	char *end = tmp + sizeof(tmp), *p = end;
+	bool negative = ns < 0;
+	uint64_t u = negative ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+
+	if (buf == NULL || len == 0)
+		return;
+	if (u < 1000000000ULL) {
+		/* Under a second: the largest unit that keeps a whole part (ns, µs, ms). */
+		static const char *const units[] = {"ns", "\xc2\xb5s", "ms"};
+		int prec = 0, unit = 0;
+		if (u == 0) {
+			snprintf(buf, len, "0s");
+			return;
+		}
+		if (u >= 1000000ULL) {
+			prec = 6;
+			unit = 2;
+		} else if (u >= 1000ULL) {
+			prec = 3;
+			unit = 1;
+		}
+		p = put_frac(p, &u, prec);
+		p = put_int(p, u);
+		snprintf(buf, len, "%s%.*s%s", negative ? "-" : "", (int)(end - p), p, units[unit]);
+		return;
+	}
+	*--p = 's';
+	p = put_frac(p, &u, 9);
+	p = put_int(p, u % 60); /* u is whole seconds now */
+	u /= 60;
+	if (u > 0) {
+		*--p = 'm';
+		p = put_int(p, u % 60);
+		u /= 60;
+		if (u > 0) {
+			*--p = 'h';
+			p = put_int(p, u);
+		}
+	}
+	snprintf(buf, len, "%s%.*s", negative ? "-" : "", (int)(end - p), p);
+}
+
 /* Mirrors docker/go-units HumanDuration, including its rounding of hours. */
 void format_human_duration(int64_t seconds, char *buf, size_t len)
 {

@@ -26,6 +26,12 @@ int parse_uint64(const char *s, uint64_t *out);
  * overflowing input.
  */
 int parse_duration_ms(const char *s, int64_t *out);
+/* Go's time.ParseDuration: an optional sign, then "<decimal><unit>" terms ("1m30s", "1.5h",
+ * "500ms"), or "0" alone. Nanoseconds in *ns. Returns 0, or -1 for empty, malformed (a number
+ * without unit), or beyond int64 input. */
+int parse_go_duration(const char *s, int64_t *ns);
+/* Go's Duration.String: "1m30s", "1.5s", "500ms", "2h0m0s", "0s", "-1s". len >= 32 holds any. */
+void format_go_duration(int64_t ns, char *buf, size_t len);
 
 /* docker/go-units HumanDuration: "Less than a second", "About a minute", "3 days", ... */
 void format_human_duration(int64_t seconds, char *buf, size_t len);

@@ -1,6 +1,7 @@
 /* Fuzzes the container create body's parsers (engine/daemon: container_config_parse,
  * host_config_parse with its security, sysopt and network parts, net_config_parse over the
- * whole body) as route_container_create runs them (the checks after them read host state,
+ * whole body) as route_container_create runs them, with the check of Config.Healthcheck
+ * (healthcheck_validate) (the checks after them read host state,
  * and the lxc config checker they use has its own target). Invariants: a refusal says why; what was
  * accepted, written in its disk form (config.v2.json / hostconfig.json), parses again, and the
  * second disk form is the same text (a container that cannot be read back after a restart is lost);
@@ -11,6 +12,7 @@
 
 #include "core/json.h"
 #include "engine/daemon/container.h"
+#include "engine/healthcheck.h"
 #include "tests/fuzz/fuzz_input.h"
 
 static char *disk_form(const struct container *c)
@@ -85,6 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	if (healthcheck_validate(c->config.healthcheck, err, sizeof(err)) < 0 && !err[0])
+		abort();
 	char *disk = disk_form(c);
 	if (disk) {
 		yajl_val again = json_parse(disk, err, sizeof(err));

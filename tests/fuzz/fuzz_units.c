@@ -1,8 +1,8 @@
 /* Fuzzes the number, size, duration and time parsers (lib/core/units, lib/core/timeutil): the
  * first byte picks one, the rest is its input (a C string). Invariants: an accepted integer,
- * size or duration prints back to a text that parses to the same value; sizes and durations
- * are never negative; a parsed time has 0 <= nanoseconds < 10^9 and formats and parses back to
- * the same instant; no overflow or other UB (UBSan). */
+ * size or duration (Go's too: format_go_duration) prints back to a text that parses to the same
+ * value; sizes and durations are never negative; a parsed time has 0 <= nanoseconds < 10^9 and
+ * formats and parses back to the same instant; no overflow or other UB (UBSan). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!s)
 		return 0;
 	char buf[128];
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0: {
 		int64_t v, w;
 		if (parse_int64(s, &v) == 0) {
@@ -95,6 +95,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct timespec now = {.tv_sec = 1700000000, .tv_nsec = 123456789}, ts;
 		if (time_parse_point(s, &now, &ts) == 0)
 			check_time(&ts);
+		break;
+	}
+	case 6: {
+		/* Go's ParseDuration and Duration.String: what prints parses back the same. */
+		int64_t v, w;
+		if (parse_go_duration(s, &v) == 0) {
+			format_go_duration(v, buf, sizeof(buf));
+			if (parse_go_duration(buf, &w) < 0 || w != v)
+				abort();
+		}
 		break;
 	}
 	default: {
