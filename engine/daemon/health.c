@@ -118,7 +118,9 @@ static bool apply_result(struct probe *p, struct health_result *r)
 		    changed && c->state.health.status == HEALTH_UNHEALTHY && hc->exit_on_unhealthy;
 		if (!kill_it)
 			schedule_locked(c);
-		store_save_state(c);
+		/* Every check would otherwise cost a journal commit; a health state means nothing
+		 * after a power loss (the run is over) and a crashed daemon reads it back. */
+		store_save_state_unsynced(c);
 	}
 	store_unlock();
 	return kill_it;
