@@ -53,6 +53,8 @@ static void attach_free(struct console_attach *a)
 	free(a);
 }
 
+#define REPLAY_CATCH_UP_MS 100
+
 /* What the console has ready to read now (at most max bytes), without waiting. */
 static char *drain_ready(int fd, size_t max, size_t *len)
 {
@@ -78,6 +80,14 @@ static void replay_console(struct console_attach *a, int fd)
 	size_t len, pending_len;
 	char *log = runtime_console_log(a->con, &len);
 	char *pending = drain_ready(a->ptx, REPLAY_PENDING_MAX, &pending_len);
+	/* liblxc logs the output before it passes it on here: on a loaded host the end of the
+	 * history may still be on its way, and would come again after it. A moment's wait for
+	 * it when there is history and nothing pending yet. */
+	struct pollfd p = {.fd = a->ptx, .events = POLLIN};
+	if (log && len > 0 && pending && pending_len == 0 && poll(&p, 1, REPLAY_CATCH_UP_MS) > 0) {
+		free(pending);
+		pending = drain_ready(a->ptx, REPLAY_PENDING_MAX, &pending_len);
+	}
 	size_t shared = log && pending ? overlap_suffix_prefix(log, len, pending, pending_len) : 0;
 	if (shared == (size_t)-1)
 		shared = 0;
