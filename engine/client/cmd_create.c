@@ -573,48 +573,6 @@ int cmd_create(struct client *cl, int argc, char **argv)
 	return id ? 0 : EXIT_DAEMON_ERROR;
 }
 
-static int post_simple(struct client *cl, const char *fmt, const char *id, struct api_response *r)
-{
-	char path[256];
-	snprintf(path, sizeof(path), fmt, id);
-	if (api_call(cl, "POST", path, NULL, r) < 0)
-		return -1;
-	if (r->status >= 400) {
-		print_daemon_error(r);
-		api_response_free(r);
-		return -1;
-	}
-	return 0;
-}
-
-/* Registers a wait on the container before it starts, so that a command which ends (and, with
- * --rm, is removed) at once still reports its exit code. */
-static int open_exit_wait(struct client *cl, const char *id, bool auto_remove,
-                          struct http_conn *conn)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "/containers/%s/wait?condition=%s", id,
-	         auto_remove ? "removed" : "next-exit");
-	return api_open_ok(cl, "POST", path, NULL, conn);
-}
-
-static int read_exit_wait(struct http_conn *conn)
-{
-	char *body = NULL;
-	int code = EXIT_DAEMON_ERROR;
-	if (http_read_body_all(conn, &body, NULL) == 0) {
-		yajl_val root = json_parse(body, NULL, 0);
-		code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
-		if (root)
-			yajl_tree_free(root);
-	} else {
-		fprintf(stderr, "Error: lost the connection to the daemon while waiting\n");
-	}
-	free(body);
-	http_close(conn);
-	return code;
-}
-
 int cmd_run(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
@@ -623,62 +581,36 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	if (!v)
 		return code;
 	char *id = create_container(cl, v, true);
-	struct api_response r = {0};
-	struct http_conn *wait_conn = NULL, *out_conn = NULL;
-	bool tty = cli_bool(v, C_TTY);
-	bool detach = cli_bool(v, C_DETACH), auto_remove = cli_bool(v, C_RM);
 	code = EXIT_DAEMON_ERROR;
 	if (!id)
 		goto out;
-	if (!detach) {
-		wait_conn = malloc(sizeof(*wait_conn));
-		if (!wait_conn || open_exit_wait(cl, id, auto_remove, wait_conn) < 0) {
-			free(wait_conn);
-			wait_conn = NULL;
-		}
-	}
-	/* Without a tty the output comes from the container's log: attached before the start,
-	 * none of it is missed. (A -t console can only be had once the container runs.) */
-	if (!detach && !tty) {
-		char path[200];
-		snprintf(path, sizeof(path),
-		         "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1", id,
-		         cli_bool(v, C_INTERACTIVE) ? 1 : 0);
-		out_conn = malloc(sizeof(*out_conn));
-		if (out_conn && api_hijack(cl, path, NULL, out_conn) < 0) {
-			free(out_conn);
-			out_conn = NULL;
-		}
-	}
-	if (post_simple(cl, "/containers/%s/start", id, &r) < 0) {
-		/* Docker leaves a failed run's container; --rm asks for it to go. */
-		if (auto_remove) {
-			char path[128];
-			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
-			if (api_call(cl, "DELETE", path, NULL, &r) == 0)
-				api_response_free(&r);
-		}
+	if (!cli_bool(v, C_DETACH)) {
+		code = start_attached(cl, id, cli_bool(v, C_TTY), cli_bool(v, C_INTERACTIVE),
+		                      cli_bool(v, C_RM));
+		if (code < 0)
+			code = EXIT_DAEMON_ERROR;
 		goto out;
 	}
-	api_response_free(&r);
-	if (detach) {
+	char path[160];
+	struct api_response r;
+	snprintf(path, sizeof(path), "/containers/%s/start", id);
+	if (api_call(cl, "POST", path, NULL, &r) < 0)
+		goto out;
+	if (r.status >= 400) {
+		print_daemon_error(&r);
+		/* Docker leaves a failed run's container; --rm asks for it to go. */
+		if (cli_bool(v, C_RM)) {
+			api_response_free(&r);
+			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+			if (api_call(cl, "DELETE", path, NULL, &r) < 0)
+				goto out;
+		}
+	} else {
 		printf("%s\n", id);
 		code = 0;
-	} else if (wait_conn) {
-		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
-		int attached =
-		    tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE), true) : 0;
-		if (out_conn)
-			stream_run(cl, out_conn, false, cli_bool(v, C_INTERACTIVE), NULL);
-		code = attached == 1 ? 0 : read_exit_wait(wait_conn);
 	}
+	api_response_free(&r);
 out:
-	if (wait_conn)
-		http_close(wait_conn);
-	free(wait_conn);
-	if (out_conn)
-		http_close(out_conn);
-	free(out_conn);
 	free(id);
 	cli_values_free(v);
 	return code;

@@ -114,8 +114,16 @@ struct container {
 	int refs;
 	int cp_freezes; /* copies under way that froze it (isula cp), store lock */
 	bool removed;
-	unsigned exits;           /* exits seen since the daemon started: wait next-exit */
-	int log_readers;          /* attach streams following the log: auto-remove waits */
+	unsigned exits;  /* exits seen since the daemon started: wait next-exit */
+	int log_readers; /* attach streams following the log: auto-remove waits */
+	/* The console log a -t container's current run began (empty) in: an attach that comes
+	 * once the run has ended (run -t, start -a of a command that ends at once) is sent the
+	 * run's output from it. store lock */
+	struct {
+		bool valid;
+		dev_t dev;
+		ino_t ino;
+	} tty_log_mark;
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
 	/* store.c's deferred saves: rendered under the store lock, written after it (in

@@ -227,6 +227,31 @@ int runtime_open_stdin(const struct container *c, char *err, size_t errlen)
 	return fd;
 }
 
+/* A -t run's console log starts empty (liblxc empties it at each start when it bounds its
+ * size, as the engine does by default; emptied here in every case), so that an attach coming
+ * after the run has ended can send all of it. Before the monitor may start the container.
+ * Store lock held. */
+static void mark_tty_log(struct container *c)
+{
+	c->tty_log_mark.valid = false;
+	struct container_log_settings ls;
+	log_config_settings(&c->host, &ls);
+	if (!c->config.tty || ls.disabled)
+		return;
+	char *path = log_config_path(c->id);
+	int fd =
+	    path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		c->tty_log_mark.dev = st.st_dev;
+		c->tty_log_mark.ino = st.st_ino;
+		c->tty_log_mark.valid = true;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(path);
+}
+
 static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 {
 	store_lock();
@@ -574,6 +599,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
 	         boot_id_current());
 	c->state.manually_stopped = false;
+	mark_tty_log(c);
 	store_save_state(c);
 	store_unlock();
 	if (store_save_result(c) < 0 || write(go[1], "g", 1) != 1) {
