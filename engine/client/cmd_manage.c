@@ -29,13 +29,14 @@ static int post_to_each(struct client *cl, const struct cli_values *v, const cha
 		snprintf(path, sizeof(path), path_fmt, esc ? esc : name);
 		free(esc);
 		struct api_response r;
+		/* 1 as Docker's and iSulad's pause/unpause/update (125 is run/create's only) */
 		if (api_call(cl, "POST", path, body, &r) < 0) {
-			code = EXIT_DAEMON_ERROR;
+			code = 1;
 			break;
 		}
 		if (r.status >= 400) {
 			print_daemon_error(&r);
-			code = EXIT_DAEMON_ERROR;
+			code = 1;
 		} else {
 			printf("%s\n", name);
 		}

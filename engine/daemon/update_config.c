@@ -75,8 +75,8 @@ int host_config_update_parse(yajl_val body, const struct host_config *cur, struc
 	if (json_get_int(body, "Memory", 0) > 0 && json_get_int(body, "MemorySwap", 0) == 0 &&
 	    cur->memory_swap > 0 && n->memory > cur->memory_swap) {
 		snprintf(err, errlen,
-		         "Memory limit %lld should be smaller than already set memoryswap limit "
-		         "%lld, update the memoryswap at the same time",
+		         "Memory limit should be smaller than already set memoryswap limit, update "
+		         "the memoryswap at the same time (memory %lld, memoryswap %lld)",
 		         (long long)n->memory, (long long)cur->memory_swap);
 		return -1;
 	}

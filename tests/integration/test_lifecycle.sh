@@ -180,6 +180,15 @@ out=$(isula ps -a -f name=ps-exit)
 	pass "ps -a -f name= lists the named one only" ||
 	fail "ps -a -f name= lists the named one only" "$out"
 expect_fail "ps with an unknown filter key is refused" "Invalid filter" isula ps -a -f bogus=1
+# -l / -n N: the last created, whatever their state (ps-exit was created after ps-run).
+expect_eq "ps -l -q: the latest created (exited) one" "${exit_id:0:12}" "$(isula ps -l -q)"
+expect_eq "ps -n 2 -q: the two last created, newest first" "${exit_id:0:12} ${run_id:0:12}" \
+	"$(isula ps -n 2 -q | paste -sd' ')"
+out=$(isula ps --last 1)
+[[ "$out" == *ps-exit* && "$out" == *"Exited (3)"* && "$out" != *ps-run* ]] &&
+	pass "ps --last 1: the table of that one" || fail "ps --last 1: the table of that one" "$out"
+expect_eq "ps -n -1: every running one (the default)" "$(isula ps -q)" "$(isula ps -n -1 -q)"
+expect_fail_code "ps -n x is refused" 125 "Invalid value x for flag --last" isula ps -n x
 
 # ------------------------------------------------------------------------------- inspect
 iid=$(isula create --name insp --restart on-failure:3 --external-rootfs "$BB" none sleep 300)
@@ -319,6 +328,7 @@ if command -v docker >/dev/null; then
 	expect_ok "docker rm -f" D rm -f dk2
 	expect_ok "docker rm -f: gone" gone "$rid"
 	expect_fail "docker start of an unknown container" "No such container" D start nosuch
+	expect_eq "docker ps -l: the latest created, as isula ps -l" "$(isula ps -l -q)" "$(D ps -l -q)"
 	expect_ok "the rootfs survives docker rm" test -x "$BB/bin/sh"
 else
 	fail "the docker CLI is installed for these tests"

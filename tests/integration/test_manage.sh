@@ -33,7 +33,7 @@ expect_match "paused: ps shows (Paused)" "(Paused)" "$(isula ps)"
 s1=$(log_size pz)
 sleep 0.5
 expect_eq "paused: the container makes no progress" "$s1" "$(log_size pz)"
-expect_fail_code "pause of a paused container is refused" 125 "is already paused" isula pause pz
+expect_fail_code "pause of a paused container is refused: exit 1 (Docker, iSulad)" 1 "is already paused" isula pause pz
 expect_eq "unpause prints the name given" pz "$(isula unpause pz 2>&1)"
 expect_eq "unpaused: running again" "running false" "$(ifield pz '{{.State.Status}} {{.State.Paused}}')"
 expect_eq "unpaused: the freezer cgroup is THAWED" THAWED "$(cgv freezer freezer.state pz)"
@@ -44,7 +44,7 @@ expect_ok "pause again" isula pause pz
 expect_ok "stop of a paused container" isula stop -t 1 pz
 expect_eq "stop of a paused container: exited, not paused" "exited false" \
 	"$(ifield pz '{{.State.Status}} {{.State.Paused}}')"
-expect_fail_code "pause of a stopped container is refused" 125 "is not running" isula pause pz
+expect_fail_code "pause of a stopped container is refused" 1 "is not running" isula pause pz
 expect_fail "pause of an unknown container" "No such container: nosuch" isula pause nosuch
 expect_ok "start after a paused stop" isula start pz
 expect_ok "pause, then kill" isula pause pz
@@ -120,16 +120,16 @@ expect_eq "update survives restart: cpuset" 0 "$(cgv cpuset cpuset.cpus up)"
 
 # Bad values: refused with the value named, nothing changed in cgroups or on disk.
 hc_before=$(hostcfg up)
-expect_fail_code "update --cpu-period 10 is refused" 125 "Invalid CPU period 10" \
+expect_fail_code "update --cpu-period 10 is refused: exit 1 (Docker, iSulad)" 1 "Invalid CPU period 10" \
 	isula update --cpu-shares 700 --cpu-period 10 up
-expect_fail_code "update --cpuset-cpus beyond the host is refused" 125 "Requested CPUs are not available" \
+expect_fail_code "update --cpuset-cpus beyond the host is refused" 1 "Requested CPUs are not available" \
 	isula update --cpu-shares 700 --cpuset-cpus 0-1000 up
-expect_fail_code "update -m below 4MB is refused" 125 "minimum memory limit allowed is 4MB" \
+expect_fail_code "update -m below 4MB is refused" 1 "minimum memory limit allowed is 4MB" \
 	isula update --cpu-shares 700 -m 1m up
-expect_fail_code "update --blkio-weight 5 is refused" 125 "range of blkio weight is from 10 to 1000" \
+expect_fail_code "update --blkio-weight 5 is refused" 1 "range of blkio weight is from 10 to 1000" \
 	isula update --blkio-weight 5 up
-expect_fail_code "update -m above the swap limit without swap is refused, naming both" 125 \
-	"Memory limit $((300 << 20)) should be smaller than already set memoryswap limit $((192 << 20))" \
+expect_fail_code "update -m above the swap limit without swap is refused, naming both" 1 \
+	"Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time (memory $((300 << 20)), memoryswap $((192 << 20)))" \
 	isula update -m 300m up
 expect_fail_code "update with a malformed size" 125 "Invalid value 12q for flag --memory" isula update -m 12q up
 expect_fail "update without flags" "You must provide one or more flags" isula update up
@@ -185,8 +185,8 @@ expect_eq "... and the swap limit is in the cgroup" $((1000 << 20)) \
 expect_ok "update -m below that swap limit keeps it" isula update -m 600M sw
 expect_eq "... memory and swap limits" "$((600 << 20)) $((1000 << 20))" \
 	"$(cgv memory memory.limit_in_bytes sw) $(cgv memory memory.memsw.limit_in_bytes sw)"
-expect_fail_code "update -m above it is refused, naming both" 125 \
-	"Memory limit $((1200 << 20)) should be smaller than already set memoryswap limit $((1000 << 20))" \
+expect_fail_code "update -m above it is refused, naming both" 1 \
+	"(memory $((1200 << 20)), memoryswap $((1000 << 20)))" \
 	isula update -m 1200M sw
 ticker sw2 -m 64m --memory-swap -1 >/dev/null
 expect_eq "--memory-swap -1 (unlimited) is kept as is" -1 "$(ifield sw2 '{{.HostConfig.MemorySwap}}')"
