@@ -48,6 +48,7 @@ enum {
 	C_CPU_SHARES,
 	C_CPU_QUOTA,
 	C_CPU_PERIOD,
+	C_CPUS,
 	C_CPUSET_CPUS,
 	C_CPUSET_MEMS,
 	C_PIDS_LIMIT,
@@ -79,6 +80,7 @@ enum {
 	C_IP,
 	C_MAC_ADDRESS,
 	C_PUBLISH,
+	C_STOP_SIGNAL,
 	C_COUNT
 };
 
@@ -132,6 +134,7 @@ static const struct cli_option g_opts[C_COUNT] = {
                      "Limit CPU CFS (Completely Fair Scheduler) quota"},
     [C_CPU_PERIOD] = {"cpu-period", 0, CLI_STRING, "N",
                       "Limit CPU CFS (Completely Fair Scheduler) period"},
+    [C_CPUS] = {"cpus", 0, CLI_STRING, "NUMBER", "Number of CPUs (e.g. 1.5)"},
     [C_CPUSET_CPUS] = {"cpuset-cpus", 0, CLI_STRING, "LIST",
                        "CPUs in which to allow execution (e.g. 0-3, 0,1)"},
     [C_CPUSET_MEMS] = {"cpuset-mems", 0, CLI_STRING, "LIST",
@@ -180,6 +183,8 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_MAC_ADDRESS] = {"mac-address", 0, CLI_STRING, "MAC", "Container MAC address"},
     [C_PUBLISH] = {"publish", 'p', CLI_LIST, "[IP:]HOSTPORT:CTRPORT[/PROTO]",
                    "Publish a container's port to the host"},
+    [C_STOP_SIGNAL] = {"stop-signal", 0, CLI_STRING, "SIGNAL",
+                       "Signal to stop the container (default SIGTERM)"},
 };
 
 static const struct create_net_flags g_net_flags = {
@@ -226,6 +231,21 @@ static int gen_size(yajl_gen g, struct cli_values *v, size_t idx, const char *ke
 		return fail("Invalid value %s for flag --%s: expected a size like 512m or 1g", s,
 		            g_opts[idx].long_name);
 	jg_kint(g, key, bytes);
+	return 0;
+}
+
+/* --cpus NUMBER as Docker's NanoCpus. */
+static int gen_nano_cpus(yajl_gen g, struct cli_values *v, size_t idx)
+{
+	const char *s = cli_string(v, idx);
+	if (!s)
+		return 0;
+	int64_t n;
+	if (parse_nano_cpus(s, &n) < 0)
+		return fail("Invalid value %s for flag --cpus: expected a number of CPUs like 1.5 "
+		            "(9 decimals at most)%s",
+		            s, "");
+	jg_kint(g, "NanoCpus", n);
 	return 0;
 }
 
@@ -366,7 +386,7 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_size(g, v, C_MEMORY_RESERVATION, "MemoryReservation", false) < 0 ||
 	    gen_int(g, v, C_CPU_SHARES, "CpuShares") < 0 ||
 	    gen_int(g, v, C_CPU_QUOTA, "CpuQuota") < 0 ||
-	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
+	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 || gen_nano_cpus(g, v, C_CPUS) < 0 ||
 	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 ||
 	    gen_int(g, v, C_BLKIO_WEIGHT, "BlkioWeight") < 0 ||
 	    gen_size(g, v, C_KERNEL_MEMORY, "KernelMemory", false) < 0 ||
@@ -489,6 +509,8 @@ static char *build_request(struct cli_values *v, bool is_run)
 		jg_kstr(g, "User", cli_string(v, C_USER));
 	if (cli_string(v, C_WORKDIR))
 		jg_kstr(g, "WorkingDir", cli_string(v, C_WORKDIR));
+	if (cli_string(v, C_STOP_SIGNAL))
+		jg_kstr(g, "StopSignal", cli_string(v, C_STOP_SIGNAL));
 	jg_kbool(g, "Tty", cli_bool(v, C_TTY));
 	jg_kbool(g, "OpenStdin", cli_bool(v, C_INTERACTIVE));
 	/* Docker's run -i: the client's end of input is the end of the container's. */

@@ -14,6 +14,7 @@
 #include "log_config.h"
 #include "engine/bind_spec.h"
 #include "engine/lxc_conf.h"
+#include "engine/signals.h"
 #include "lxc_security.h"
 #include "core/strv.h"
 #include "sysopt.h"
@@ -65,13 +66,15 @@ static void add_resources(struct strbuf *f, const struct host_config *h)
 	else if (h->cpu_shares > 0)
 		lxc_conf_line(f, "lxc.cgroup2.cpu.weight", "%lld",
 		              (long long)cgroup_v2_cpu_weight(h->cpu_shares));
-	if (h->cpu_period > 0 && !v2_cpu)
-		add_cgroup_int(f, "cpu.cfs_period_us", NULL, h->cpu_period);
-	if (h->cpu_quota != 0 && !v2_cpu)
-		add_cgroup_int(f, "cpu.cfs_quota_us", NULL, h->cpu_quota);
-	if ((h->cpu_period > 0 || h->cpu_quota != 0) && v2_cpu) {
+	int64_t quota, period;
+	host_config_cfs(h, &quota, &period);
+	if (period > 0 && !v2_cpu)
+		add_cgroup_int(f, "cpu.cfs_period_us", NULL, period);
+	if (quota != 0 && !v2_cpu)
+		add_cgroup_int(f, "cpu.cfs_quota_us", NULL, quota);
+	if ((period > 0 || quota != 0) && v2_cpu) {
 		char max[64];
-		cgroup_v2_cpu_max(h->cpu_quota, h->cpu_period, max, sizeof(max));
+		cgroup_v2_cpu_max(quota, period, max, sizeof(max));
 		lxc_conf_line(f, "lxc.cgroup2.cpu.max", "%s", max);
 	}
 	if (h->cpuset_cpus)
@@ -287,7 +290,12 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	 * cgroup on exit so that liblxc can remove the container's own. */
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor", MONITOR_CGROUP "/%s", c->id);
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor.pivot", MONITOR_CGROUP);
-	if (!h->system_container)
+	/* What stop sends first: --stop-signal, else SIGTERM (Docker's), else for a system
+	 * container liblxc's default (SIGPWR: its init shuts down). */
+	int stop_sig = c->config.stop_signal ? signal_parse(c->config.stop_signal) : -1;
+	if (stop_sig > 0)
+		lxc_conf_line(f, "lxc.signal.halt", "%d", stop_sig);
+	else if (!h->system_container)
 		lxc_conf_line(f, "lxc.signal.halt", "SIGTERM");
 	if (h->system_container)
 		add_system_mounts(f, h);

@@ -192,6 +192,47 @@ ticker sw2 -m 64m --memory-swap -1 >/dev/null
 expect_eq "--memory-swap -1 (unlimited) is kept as is" -1 "$(ifield sw2 '{{.HostConfig.MemorySwap}}')"
 isula rm -f sw sw2 >/dev/null
 
+# --cpus (Docker's NanoCpus): a quota over a 100 ms period, exclusive with --cpu-period/quota.
+ticker nc --cpus 1.5 >/dev/null
+expect_eq "--cpus 1.5: NanoCpus, CpuQuota left 0" "1500000000 0" \
+	"$(ifield nc '{{.HostConfig.NanoCpus}} {{.HostConfig.CpuQuota}}')"
+expect_eq "--cpus 1.5: the cgroup's quota and period" "150000 100000" \
+	"$(cgv cpu cpu.cfs_quota_us nc) $(cgv cpu cpu.cfs_period_us nc)"
+expect_eq "--cpus 1.5: the container reads them" "150000 100000" \
+	"$(isula exec nc cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us |
+		paste -sd' ')"
+expect_fail_code "update --cpus with --cpu-period is refused" 1 \
+	"Nano CPUs and CPU Period cannot both be set" isula update --cpus 1.3 --cpu-period 20000 nc
+expect_fail_code "update --cpu-quota of a --cpus container is refused" 1 \
+	"CPU Quota cannot be updated as NanoCPUs has already been set" isula update --cpu-quota 20000 nc
+expect_ok "update --cpus 0.5" isula update --cpus 0.5 nc
+expect_eq "update --cpus 0.5: the quota" 50000 "$(cgv cpu cpu.cfs_quota_us nc)"
+expect_ok "restart of the --cpus container" isula restart -t 0 nc
+expect_eq "... keeps its quota" 50000 "$(cgv cpu cpu.cfs_quota_us nc)"
+expect_fail_code "--cpus with --cpu-quota is refused at create" 125 \
+	"Nano CPUs and CPU Quota cannot both be set" \
+	isula create --cpus 1 --cpu-quota 20000 --external-rootfs "$BB" none true
+expect_fail_code "--cpus beyond the host's CPUs is refused" 125 "Range of CPUs is from 0.01 to" \
+	isula create --cpus 100000 --external-rootfs "$BB" none true
+expect_fail_code "--cpus abc is refused by isula" 125 "Invalid value abc for flag --cpus" \
+	isula create --cpus abc --external-rootfs "$BB" none true
+ticker qp --cpu-period 20000 --cpu-quota 10000 >/dev/null
+expect_fail_code "update --cpus of a --cpu-period container is refused" 1 \
+	"Nano CPUs cannot be updated as CPU Period has already been set" isula update --cpus 1 qp
+# update --restart (Docker's RestartPolicy in the update body); not with --rm.
+expect_ok "update --restart on-failure:3" isula update --restart on-failure:3 qp
+expect_eq "update --restart: the policy" "on-failure 3" \
+	"$(ifield qp '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}')"
+isula run -d --rm --name rmd --external-rootfs "$BB" none sleep 300 >/dev/null
+expect_fail_code "update --restart always of an --rm container is refused" 1 "--restart and --rm" \
+	isula update --restart always rmd
+expect_ok "update --restart no of an --rm container" isula update --restart no rmd
+if command -v docker >/dev/null; then
+	expect_ok "docker update --cpus 0.25" timeout 30 docker -H "unix://$SOCK" update --cpus 0.25 nc
+	expect_eq "docker update --cpus: the quota" 25000 "$(cgv cpu cpu.cfs_quota_us nc)"
+fi
+isula rm -f nc qp rmd >/dev/null
+
 # ------------------------------------------------------------------------------------- top
 top_out=$(isula top up 2>&1)
 expect_match "top has ps -ef titles" "UID" "$(head -n 1 <<<"$top_out")"
