@@ -8,6 +8,7 @@
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2_values.h"
 #include "host/cgroup_view.h"
+#include "host/mount_propagation.h"
 #include "container_cgroup.h"
 #include "container_net.h"
 #include "core/fileutil.h"
@@ -128,6 +129,11 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 		if (bind_spec_parse(binds[i], &b, err, errlen) < 0)
 			return -1;
 		const char *src = b.src, *dst = b.dst;
+		/* A propagation the source's mount cannot give is refused, not silently dropped. */
+		if (mount_propagation_check(src, b.propagation, err, errlen) < 0) {
+			bind_spec_free(&b);
+			return -1;
+		}
 		bool ro = b.ro, late = ro && in_runtime_tree(dst);
 		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s%s%s 0 0", src,
 		              dst + 1, is_directory(src) ? "dir" : "file", ro && !late ? ",ro" : "",
