@@ -1,3 +1,4 @@
+#include "ipc_shm.h"
 #include "lxc_security.h"
 
 #include <ctype.h>
@@ -328,9 +329,7 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 	} else {
 		ret = add_confinement(f, c, env, err, errlen);
 	}
-	lxc_conf_line(f, "lxc.mount.entry",
-	              "tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,create=dir 0 0",
-	              (long long)h->sec.shm_size);
+	ipc_shm_lxc_config(f, c);
 	if (ret == 0)
 		ret = add_sysctls(f, h->sec.sysctls, env, err, errlen);
 	if (h->sec.oom_kill_disable && cgroup_v1_has("memory.oom_control"))

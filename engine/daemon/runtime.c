@@ -19,6 +19,7 @@
 #include "host/cgroup_info.h"
 #include "container_cgroup.h"
 #include "container_net.h"
+#include "ipc_shm.h"
 #include "events.h"
 #include "engine/exit_record.h"
 #include "engine/net_gate.h"
@@ -563,7 +564,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	phase_timer_mark(&pt, "net-begin");
 	if (c->host.system_container && !net)
 		rootfs_write_network_files(c);
-	if (write_bundle(c, state_dir, true, err, errlen) < 0 ||
+	if (ipc_shm_prepare(c, err, errlen) < 0 ||
+	    write_bundle(c, state_dir, true, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
 	phase_timer_mark(&pt, "bundle");
@@ -803,6 +805,7 @@ static void remove_dir_logged(const char *dir)
 /* Everything of a container whose config dir is (now) at dir. */
 static void finish_removal(const struct container *c, const char *dir)
 {
+	ipc_shm_release(dir);
 	sysopt_remove(c);
 	char *state = store_state_dir(c->id);
 	remove_dir_logged(state);
@@ -842,6 +845,7 @@ void runtime_remove_incomplete(const struct container *c, bool with_channel)
 	if (with_channel)
 		sysopt_remove(c);
 	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
+	ipc_shm_release(dirs[0]);
 	for (size_t i = 0; i < 2; i++) {
 		remove_dir_logged(dirs[i]);
 		free(dirs[i]);

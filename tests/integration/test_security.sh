@@ -209,6 +209,32 @@ fi
 expect_eq "inspect: Privileged true" true "$(ifield pv '{{.HostConfig.Privileged}}')"
 expect_ok "rm -f pv" isula rm -f pv
 
+# ------------------------------------------------------------- IPC modes and /dev/shm
+# shareable: a host tmpfs (<dir>/mounts/shm, create to rm) that a joiner binds too, so POSIX
+# shared memory (files in /dev/shm) is shared with the namespace; host: the host's /dev/shm.
+ish=$(timeout 30 "$ISULA" create --ipc shareable --shm-size 8m --external-rootfs "$BB" none \
+	sh -c 'sleep 1000')
+ishm="$LCR/$ish/mounts/shm"
+expect_ok "--ipc shareable: its /dev/shm is mounted on the host at create" findmnt -rn "$ishm"
+expect_ok "start of the shareable container" isula start "$ish"
+in_ct "$ish" sh -c 'echo shm-shared >/dev/shm/seg' >/dev/null
+SB2=$(copy_rootfs busybox) || it_abort "another busybox rootfs copy is needed"
+ijo=$(timeout 30 "$ISULA" run -d --ipc container:"$ish" --external-rootfs "$SB2" none sh -c 'sleep 1000')
+expect_eq "--ipc container: of a shareable one: its /dev/shm files" shm-shared \
+	"$(in_ct "$ijo" cat /dev/shm/seg)"
+expect_eq "... and its IPC namespace" "$(readlink "/proc/$(pid_of "$ish")/ns/ipc")" \
+	"$(readlink "/proc/$(pid_of "$ijo")/ns/ipc")"
+expect_eq "--shm-size holds for the shareable tmpfs (8 MB)" 8192 \
+	"$(in_ct "$ish" df -k /dev/shm | awk 'NR == 2 { print $2 }')"
+expect_ok "restart of the shareable container" isula restart -t 0 "$ish"
+expect_eq "its /dev/shm outlives a restart (lives until rm)" shm-shared "$(in_ct "$ish" cat /dev/shm/seg)"
+echo host-shm >"/dev/shm/isulad-it-$$"
+iho=$(run_bb --ipc host)
+expect_eq "--ipc host: the host's /dev/shm" host-shm "$(in_ct "$iho" cat "/dev/shm/isulad-it-$$")"
+rm -f "/dev/shm/isulad-it-$$"
+expect_ok "rm -f of the joiner, host and shareable containers" isula rm -f "$ijo" "$iho" "$ish"
+expect_fail "the shareable tmpfs is unmounted at rm" "" findmnt -rn "$ishm"
+
 # ------------------------------------------------------------------------ oom-kill-disable
 if [ -f "$CGROOT/memory/memory.oom_control" ]; then
 	# A string that doubles forever: its page faults (user-space ones, the only kind that waits
