@@ -105,6 +105,8 @@ void ipc_shm_lxc_config(struct strbuf *f, const struct container *c)
 	}
 	if (src)
 		lxc_conf_line(f, "lxc.mount.entry", "%s dev/shm none rbind,create=dir 0 0", src);
+	else if (ipc && strcmp(ipc, "none") == 0)
+		; /* Docker's none: a namespace of its own and no /dev/shm mounted */
 	else
 		lxc_conf_line(
 		    f, "lxc.mount.entry",

@@ -1,8 +1,8 @@
 /* /dev/shm by IPC mode, as Docker: a "shareable" container's is a tmpfs on the host
  * (<container dir>/mounts/shm, from create to rm) bound into it, so that a container joining
  * its IPC namespace (--ipc container:NAME) binds the same one: POSIX shared memory is files
- * there, not in the namespace. --ipc host gets the host's /dev/shm. Others get a tmpfs of their
- * own (--shm-size), as before. */
+ * there, not in the namespace. --ipc host gets the host's /dev/shm, --ipc none none. Others
+ * get a tmpfs of their own (--shm-size). */
 #ifndef ENGINE_IPC_SHM_H
 #define ENGINE_IPC_SHM_H
 

@@ -232,7 +232,12 @@ echo host-shm >"/dev/shm/isulad-it-$$"
 iho=$(run_bb --ipc host)
 expect_eq "--ipc host: the host's /dev/shm" host-shm "$(in_ct "$iho" cat "/dev/shm/isulad-it-$$")"
 rm -f "/dev/shm/isulad-it-$$"
-expect_ok "rm -f of the joiner, host and shareable containers" isula rm -f "$ijo" "$iho" "$ish"
+ino=$(run_bb --ipc none)
+expect_eq "--ipc none (Docker's): its own IPC namespace" 1 \
+	"$([ "$(readlink "/proc/$(pid_of "$ino")/ns/ipc")" != "$(readlink /proc/self/ns/ipc)" ] && echo 1)"
+expect_eq "... and no /dev/shm mounted" "" "$(in_ct "$ino" grep ' /dev/shm ' /proc/mounts)"
+expect_ok "rm -f of the joiner, host, none and shareable containers" \
+	isula rm -f "$ijo" "$iho" "$ino" "$ish"
 expect_fail "the shareable tmpfs is unmounted at rm" "" findmnt -rn "$ishm"
 
 # ------------------------------------------------------------------------ oom-kill-disable
