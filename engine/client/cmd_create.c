@@ -75,6 +75,7 @@ enum {
 	C_SECURITY_OPT,
 	C_CAP_DROP,
 	C_DEVICE,
+	C_DEVICE_CGROUP_RULE,
 	C_NET,
 	C_NETWORK,
 	C_IP,
@@ -176,6 +177,8 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_SECURITY_OPT] = {"security-opt", 0, CLI_LIST, "OPTION",
                         "Security options: no-new-privileges, seccomp=PROFILE.json|unconfined"},
     [C_DEVICE] = {"device", 0, CLI_LIST, "HOST[:CTR][:RWM]", "Add a host device to the container"},
+    [C_DEVICE_CGROUP_RULE] = {"device-cgroup-rule", 0, CLI_LIST, "RULE",
+                              "Add a rule to the devices cgroup allow list (e.g. 'c 1:3 rwm')"},
     [C_NET] = {"net", 0, CLI_STRING, "MODE",
                "Connect a container to a network: none, host, container:NAME or a network "
                "(default bridge)"},
@@ -210,6 +213,7 @@ static const struct create_security_flags g_sec_flags = {
     .group_add = C_GROUP_ADD,
     .security_opt = C_SECURITY_OPT,
     .device = C_DEVICE,
+    .device_cgroup_rule = C_DEVICE_CGROUP_RULE,
 };
 
 static int fail(const char *fmt, const char *a, const char *b)

@@ -1,4 +1,3 @@
-#include "ipc_shm.h"
 #include "lxc_security.h"
 
 #include <ctype.h>
@@ -11,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "ipc_shm.h"
 #include "host/capabilities.h"
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2.h"
@@ -108,6 +108,16 @@ static int add_devices(struct strbuf *f, const struct host_config *h, bool cgrou
 			strbuf_printf(rules, "%s\n", rule);
 		lxc_conf_line(f, "lxc.mount.entry", "%s %s none bind,create=file 0 0", d->host,
 		              d->ctr + 1);
+	}
+	/* --device-cgroup-rule: access to devices the container may make itself (mknod) */
+	for (size_t i = 0; h->sec.device_cgroup_rules && h->sec.device_cgroup_rules[i]; i++) {
+		const char *rule = h->sec.device_cgroup_rules[i];
+		if (device_cgroup_rule_check(rule, err, errlen) < 0)
+			return -1;
+		if (cgroup_rules)
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%s", rule);
+		if (rules)
+			strbuf_printf(rules, "%s\n", rule);
 	}
 	return 0;
 }

@@ -168,7 +168,36 @@ if [ -n "$LOOP" ]; then
 	expect_fail "--device HOST:CTR:r: opening for write is refused" "Operation not permitted" \
 		"$ISULA" exec devro sh -c 'echo x >/dev/ro'
 	expect_ok "rm -f devro" isula rm -f "$ro"
+	# --device-cgroup-rule (Docker's DeviceCgroupRules): a node the container makes itself.
+	dr=$(run_bb --name devrule --device-cgroup-rule "b $maj:* r")
+	expect_ok "--device-cgroup-rule 'b MAJ:* r': a mknod'ed node of that major is readable" \
+		"$ISULA" exec devrule sh -c "mknod /dev/probe b $maj $min && dd if=/dev/probe of=/dev/null count=1"
+	expect_fail "... and not writable" "Operation not permitted" \
+		"$ISULA" exec devrule sh -c 'echo x >/dev/probe'
+	expect_match "... the rule in the container's devices.list" "b $maj:* r" \
+		"$(in_ct devrule cat /sys/fs/cgroup/devices/devices.list)"
+	expect_eq "inspect: DeviceCgroupRules" "[\"b $maj:* r\"]" \
+		"$(ifield devrule '{{json .HostConfig.DeviceCgroupRules}}')"
+	expect_ok "rm -f devrule" isula rm -f "$dr"
 fi
+out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
+import sys, docker
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+hc = api.create_host_config(device_cgroup_rules=["c 10:237 r"])
+hc["ExternalRootfs"] = sys.argv[2]
+cid = api.create_container("none", ["sleep", "1000"], host_config=hc)["Id"]
+api.start(cid)
+ex = api.exec_create(cid, ["cat", "/sys/fs/cgroup/devices/devices.list"])["Id"]
+print("c 10:237 r" in api.exec_start(ex).decode(), api.inspect_container(cid)["HostConfig"]["DeviceCgroupRules"])
+api.remove_container(cid, force=True)
+PY
+)
+expect_eq "docker-py: device_cgroup_rules reach the devices cgroup" "True ['c 10:237 r']" "$out"
+for bad in 'b *:*' 'd *:* r' 'c 1:x rwm' 'c 1:3 rwmx' 'c 1:3 rr'; do
+	expect_fail_code "--device-cgroup-rule '$bad' is refused, naming it" 125 \
+		"Invalid value \"$bad\" for --device-cgroup-rule" \
+		isula create --device-cgroup-rule "$bad" --external-rootfs "$BB" none true
+done
 
 # ------------------------------------------------------------------- capability arithmetic
 all=()
