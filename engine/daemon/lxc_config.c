@@ -135,9 +135,11 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 			return -1;
 		}
 		bool ro = b.ro, late = ro && in_runtime_tree(dst);
-		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s%s%s 0 0", src,
+		/* Docker's default is rprivate: on a host whose / is shared, liblxc's would let
+		 * the host's later mounts below the source into the container. */
+		lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,create=%s%s,%s 0 0", src,
 		              dst + 1, is_directory(src) ? "dir" : "file", ro && !late ? ",ro" : "",
-		              b.propagation ? "," : "", b.propagation ? b.propagation : "");
+		              b.propagation ? b.propagation : "rprivate");
 		if (late)
 			strbuf_printf(late_ro, "%s\n", dst);
 		/* The host's /dev as the container's (Docker's -v /dev:/dev): liblxc must create

@@ -47,7 +47,8 @@ static void gen_mounts(yajl_gen g, const struct host_config *h)
 		jg_kstr(g, "Destination", b.dst);
 		jg_kstr(g, "Mode", opts ? opts + 1 : "");
 		jg_kbool(g, "RW", !b.ro);
-		jg_kstr(g, "Propagation", b.propagation ? b.propagation : "");
+		jg_kstr(g, "Propagation",
+		        b.propagation ? b.propagation : "rprivate"); /* Docker's */
 		yajl_gen_map_close(g);
 		bind_spec_free(&b);
 	}

@@ -93,6 +93,16 @@ mount -t tmpfs rbpsin "$IT_TMP/psrc/in"
 expect_match "... and a host mount made afterwards shows inside" rbpsin \
 	"$(isula exec rbps cat /proc/mounts 2>&1)"
 isula rm -f rbps >/dev/null 2>&1
+umount "$IT_TMP/psrc/in"
+# Without a propagation, Docker's rprivate: even from a shared source nothing comes in later.
+expect_ok "a bind without a propagation from the shared source" isula run -d --name rbps \
+	-v "$IT_TMP/psrc:/p" --external-rootfs "$BB" none sleep 100
+mount -t tmpfs rbpsdef "$IT_TMP/psrc/in"
+expect_eq "... a host mount made afterwards does not show inside (rprivate)" "" \
+	"$(isula exec rbps grep rbpsdef /proc/mounts 2>&1)"
+expect_match "... inspect: Propagation rprivate" '"Propagation":"rprivate"' \
+	"$(ifield rbps '{{json .Mounts}}')"
+isula rm -f rbps >/dev/null 2>&1
 umount "$IT_TMP/psrc/in" "$IT_TMP/psrc"
 
 # A start that fails in liblxc: the error is the cause, not "Failed to receive ...".
