@@ -194,26 +194,26 @@ FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_device_rule := host/bpf_devices
-FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil
-FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil
+FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil core/durable_batch
+FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil core/durable_batch
 FUZZ_LIB_mountinfo := host/mountinfo
 FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
 FUZZ_LIB_utf8 := core/utf8
-FUZZ_LIB_proc_stat := host/pid_pin core/fileutil
+FUZZ_LIB_proc_stat := host/pid_pin core/fileutil core/durable_batch
 FUZZ_LIB_hotplug_record := hotplug/record host/ns_exec core/json core/strv core/utf8 \
-	core/fileutil core/error
+	core/fileutil core/durable_batch core/error
 FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check hotplug/path_spec \
 	hotplug/device_args hotplug/list_json hotplug/record host/ns_exec host/inet_addr \
-	engine/device_spec core/path_clean core/hex core/json core/strv core/utf8 core/fileutil \
+	engine/device_spec core/path_clean core/hex core/json core/strv core/utf8 core/fileutil core/durable_batch \
 	core/error core/units
-FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil
+FUZZ_LIB_authz_policy := core/json core/strv core/utf8 core/fileutil core/durable_batch
 FUZZ_OBJ_authz_policy := authz/policy
 FUZZ_LIB_seccomp_json := host/seccomp_json host/capabilities core/json core/strbuf core/strv core/utf8
 FUZZ_LIB_bind_spec := engine/bind_spec
 FUZZ_LIB_storage_specs := engine/blkio_spec engine/hugetlb_spec engine/mount_spec \
 	engine/bind_spec core/units
 FUZZ_LIB_cni := engine/cni_result engine/cni_conf engine/port_spec core/json core/strv core/utf8
-FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil
+FUZZ_LIB_daemon_log_opts := core/units core/log core/fileutil core/durable_batch
 FUZZ_OBJ_daemon_log_opts := engine/daemon/daemon_log
 FUZZ_LIB_units := core/units core/timeutil
 FUZZ_LIB_json_log := engine/json_log_codec engine/json_log_read core/json_text core/strbuf \
@@ -226,13 +226,13 @@ FUZZ_LIB_inspect_template := core/json core/strv core/utf8 core/json_text core/s
 FUZZ_OBJ_inspect_template := engine/client/inspect_template engine/client/inspect_print \
 	engine/client/event_line
 FUZZ_LIB_tar_extract := engine/tar_extract engine/tar_write engine/archive_dl engine/cp_path \
-	host/rootfs_path core/path_clean core/fileutil core/error
-FUZZ_LIB_lxcfs := host/cpuset host/cgroup_mounts host/mountinfo core/fileutil core/strbuf
+	host/rootfs_path core/path_clean core/fileutil core/durable_batch core/error
+FUZZ_LIB_lxcfs := host/cpuset host/cgroup_mounts host/mountinfo core/fileutil core/durable_batch core/strbuf
 FUZZ_OBJ_lxcfs := lxcfs/cgroup_parse lxcfs/proc_parse lxcfs/cpuinfo_render lxcfs/meminfo_render \
 	lxcfs/stat_render lxcfs/disk_render
 FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units core/strbuf \
 	host/seccomp_json \
-	engine/restart_policy engine/oci_hooks core/fileutil host/capabilities host/cgroup_info \
+	engine/restart_policy engine/oci_hooks core/fileutil core/durable_batch host/capabilities host/cgroup_info \
 	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
 	engine/device_spec engine/host_channel engine/ns_change_opt engine/port_spec \
 	host/cgroup_mounts host/mountinfo host/ns_exec engine/blkio_spec engine/hugetlb_spec \

@@ -88,6 +88,18 @@ int cmd_attach(struct client *cl, int argc, char **argv);
 /* Streams a running container's console until it stops (0) or the user detaches (1); -1 on
  * errors (printed). replay: first the console output from before the attach (run -t). */
 int attach_stream(struct client *cl, const char *id, bool tty, bool in, bool replay);
+/* What attaching to a container needs to know of it. */
+struct ctr_brief {
+	char *id;
+	bool tty, open_stdin, running;
+};
+/* Fills b (b->id to be freed) from inspect of ref: 0, or -1 after printing the error. */
+int container_brief(struct client *cl, const char *ref, struct ctr_brief *b);
+/* start_attached.c: starts container id with the terminal attached (run without -d, start
+ * -a) until it stops; returns its exit code (0 if the user detached), -1 when it could not
+ * be started or waited for (the error printed). auto_remove: --rm (a failed start removes
+ * it). */
+int start_attached(struct client *cl, const char *id, bool tty, bool interactive, bool auto_remove);
 int cmd_ps(struct client *cl, int argc, char **argv);
 int cmd_inspect(struct client *cl, int argc, char **argv);
 /* GETs make_path(REF) for every positional REF of v and prints the answers as inspect does (a

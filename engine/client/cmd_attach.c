@@ -14,13 +14,7 @@ static const struct cli_option g_opts[A_COUNT] = {
     [A_HELP] = {"help", 0, CLI_BOOL, NULL, "Print usage"},
 };
 
-struct ctr_brief {
-	char *id;
-	bool tty, open_stdin;
-};
-
-/* Id, tty and stdin from inspect; -1 after printing the error. */
-static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b)
+int container_brief(struct client *cl, const char *ref, struct ctr_brief *b)
 {
 	char path[512];
 	container_path(path, sizeof(path), ref, "/json");
@@ -36,6 +30,9 @@ static int inspect_brief(struct client *cl, const char *ref, struct ctr_brief *b
 		b->id = id ? strdup(id) : NULL;
 		b->tty = json_get_bool(cfg, "Tty", false);
 		b->open_stdin = json_get_bool(cfg, "OpenStdin", false);
+		const char *state_path[] = {"State", NULL};
+		b->running =
+		    json_get_bool(yajl_tree_get(root, state_path, yajl_t_object), "Running", false);
 		ret = b->id ? 0 : -1;
 		yajl_tree_free(root);
 	} else {
@@ -72,9 +69,15 @@ int cmd_attach(struct client *cl, int argc, char **argv)
 		return code;
 	struct ctr_brief b = {0};
 	code = EXIT_DAEMON_ERROR;
-	int ret = inspect_brief(cl, cli_positional(v, 0), &b) == 0
-	              ? attach_stream(cl, b.id, b.tty, b.open_stdin, false)
-	              : -1;
+	int ret = container_brief(cl, cli_positional(v, 0), &b);
+	if (ret == 0 && !b.running) {
+		/* (the daemon would follow it until its next exit, for start -a) */
+		fprintf(stderr, "You cannot attach to a stopped container, start it first\n");
+		code = 1;
+		ret = -1;
+	} else if (ret == 0) {
+		ret = attach_stream(cl, b.id, b.tty, b.open_stdin, false);
+	}
 	if (ret == 1) {
 		code = 0; /* detached, the container goes on */
 	} else if (ret == 0) {

@@ -57,6 +57,7 @@ enum {
 	C_CPU_SHARES,
 	C_CPU_QUOTA,
 	C_CPU_PERIOD,
+	C_CPUS,
 	C_CPUSET_CPUS,
 	C_CPUSET_MEMS,
 	C_PIDS_LIMIT,
@@ -83,6 +84,7 @@ enum {
 	C_SECURITY_OPT,
 	C_CAP_DROP,
 	C_DEVICE,
+	C_DEVICE_CGROUP_RULE,
 	C_NET,
 	C_NETWORK,
 	C_IP,
@@ -95,6 +97,7 @@ enum {
 	C_HEALTH_RETRIES,
 	C_HEALTH_EXIT_ON_UNHEALTHY,
 	C_NO_HEALTHCHECK,
+	C_STOP_SIGNAL,
 	C_COUNT
 };
 
@@ -132,7 +135,8 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_READ_ONLY] = {"read-only", 0, CLI_BOOL, NULL,
                      "Mount the container's root filesystem as read only"},
     [C_PID] = {"pid", 0, CLI_STRING, "MODE", "PID namespace to use: host or container:NAME"},
-    [C_IPC] = {"ipc", 0, CLI_STRING, "MODE", "IPC namespace to use: host or container:NAME"},
+    [C_IPC] = {"ipc", 0, CLI_STRING, "MODE",
+               "IPC mode: host, container:NAME, shareable, private or none"},
     [C_UTS] = {"uts", 0, CLI_STRING, "MODE", "UTS namespace to use: host or container:NAME"},
     [C_HOSTNAME] = {"hostname", 'h', CLI_STRING, "NAME", "Container host name"},
     [C_VOLUME] = {"volume", 'v', CLI_LIST, "SRC:DST[:MODE]", "Bind mount a volume"},
@@ -165,6 +169,7 @@ static const struct cli_option g_opts[C_COUNT] = {
                      "Limit CPU CFS (Completely Fair Scheduler) quota"},
     [C_CPU_PERIOD] = {"cpu-period", 0, CLI_STRING, "N",
                       "Limit CPU CFS (Completely Fair Scheduler) period"},
+    [C_CPUS] = {"cpus", 0, CLI_STRING, "NUMBER", "Number of CPUs (e.g. 1.5)"},
     [C_CPUSET_CPUS] = {"cpuset-cpus", 0, CLI_STRING, "LIST",
                        "CPUs in which to allow execution (e.g. 0-3, 0,1)"},
     [C_CPUSET_MEMS] = {"cpuset-mems", 0, CLI_STRING, "LIST",
@@ -205,6 +210,8 @@ static const struct cli_option g_opts[C_COUNT] = {
     [C_SECURITY_OPT] = {"security-opt", 0, CLI_LIST, "OPTION",
                         "Security options: no-new-privileges, seccomp=PROFILE.json|unconfined"},
     [C_DEVICE] = {"device", 0, CLI_LIST, "HOST[:CTR][:RWM]", "Add a host device to the container"},
+    [C_DEVICE_CGROUP_RULE] = {"device-cgroup-rule", 0, CLI_LIST, "RULE",
+                              "Add a rule to the devices cgroup allow list (e.g. 'c 1:3 rwm')"},
     [C_NET] = {"net", 0, CLI_STRING, "MODE",
                "Connect a container to a network: none, host, container:NAME or a network "
                "(default bridge)"},
@@ -228,6 +235,8 @@ static const struct cli_option g_opts[C_COUNT] = {
                                     "Kill the container when it turns unhealthy"},
     [C_NO_HEALTHCHECK] = {"no-healthcheck", 0, CLI_BOOL, NULL,
                           "Disable any container-specified HEALTHCHECK"},
+    [C_STOP_SIGNAL] = {"stop-signal", 0, CLI_STRING, "SIGNAL",
+                       "Signal to stop the container (default SIGTERM)"},
 };
 
 static const struct create_net_flags g_net_flags = {
@@ -252,6 +261,7 @@ static const struct create_security_flags g_sec_flags = {
     .group_add = C_GROUP_ADD,
     .security_opt = C_SECURITY_OPT,
     .device = C_DEVICE,
+    .device_cgroup_rule = C_DEVICE_CGROUP_RULE,
 };
 
 static const struct create_storage_flags g_storage_flags = {
@@ -297,6 +307,21 @@ static int gen_size(yajl_gen g, struct cli_values *v, size_t idx, const char *ke
 		return fail("Invalid value %s for flag --%s: expected a size like 512m or 1g", s,
 		            g_opts[idx].long_name);
 	jg_kint(g, key, bytes);
+	return 0;
+}
+
+/* --cpus NUMBER as Docker's NanoCpus. */
+static int gen_nano_cpus(yajl_gen g, struct cli_values *v, size_t idx)
+{
+	const char *s = cli_string(v, idx);
+	if (!s)
+		return 0;
+	int64_t n;
+	if (parse_nano_cpus(s, &n) < 0)
+		return fail("Invalid value %s for flag --cpus: expected a number of CPUs like 1.5 "
+		            "(9 decimals at most)%s",
+		            s, "");
+	jg_kint(g, "NanoCpus", n);
 	return 0;
 }
 
@@ -437,7 +462,7 @@ static int gen_host_config(yajl_gen g, struct cli_values *v)
 	    gen_size(g, v, C_MEMORY_RESERVATION, "MemoryReservation", false) < 0 ||
 	    gen_int(g, v, C_CPU_SHARES, "CpuShares") < 0 ||
 	    gen_int(g, v, C_CPU_QUOTA, "CpuQuota") < 0 ||
-	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 ||
+	    gen_int(g, v, C_CPU_PERIOD, "CpuPeriod") < 0 || gen_nano_cpus(g, v, C_CPUS) < 0 ||
 	    gen_int(g, v, C_PIDS_LIMIT, "PidsLimit") < 0 ||
 	    gen_int(g, v, C_BLKIO_WEIGHT, "BlkioWeight") < 0 ||
 	    gen_size(g, v, C_KERNEL_MEMORY, "KernelMemory", false) < 0 ||
@@ -561,6 +586,8 @@ static char *build_request(struct cli_values *v, bool is_run)
 		jg_kstr(g, "User", cli_string(v, C_USER));
 	if (cli_string(v, C_WORKDIR))
 		jg_kstr(g, "WorkingDir", cli_string(v, C_WORKDIR));
+	if (cli_string(v, C_STOP_SIGNAL))
+		jg_kstr(g, "StopSignal", cli_string(v, C_STOP_SIGNAL));
 	jg_kbool(g, "Tty", cli_bool(v, C_TTY));
 	jg_kbool(g, "OpenStdin", cli_bool(v, C_INTERACTIVE));
 	/* Docker's run -i: the client's end of input is the end of the container's. */
@@ -645,48 +672,6 @@ int cmd_create(struct client *cl, int argc, char **argv)
 	return id ? 0 : EXIT_DAEMON_ERROR;
 }
 
-static int post_simple(struct client *cl, const char *fmt, const char *id, struct api_response *r)
-{
-	char path[256];
-	snprintf(path, sizeof(path), fmt, id);
-	if (api_call(cl, "POST", path, NULL, r) < 0)
-		return -1;
-	if (r->status >= 400) {
-		print_daemon_error(r);
-		api_response_free(r);
-		return -1;
-	}
-	return 0;
-}
-
-/* Registers a wait on the container before it starts, so that a command which ends (and, with
- * --rm, is removed) at once still reports its exit code. */
-static int open_exit_wait(struct client *cl, const char *id, bool auto_remove,
-                          struct http_conn *conn)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "/containers/%s/wait?condition=%s", id,
-	         auto_remove ? "removed" : "next-exit");
-	return api_open_ok(cl, "POST", path, NULL, conn);
-}
-
-static int read_exit_wait(struct http_conn *conn)
-{
-	char *body = NULL;
-	int code = EXIT_DAEMON_ERROR;
-	if (http_read_body_all(conn, &body, NULL) == 0) {
-		yajl_val root = json_parse(body, NULL, 0);
-		code = (int)json_get_int(root, "StatusCode", EXIT_DAEMON_ERROR);
-		if (root)
-			yajl_tree_free(root);
-	} else {
-		fprintf(stderr, "Error: lost the connection to the daemon while waiting\n");
-	}
-	free(body);
-	http_close(conn);
-	return code;
-}
-
 int cmd_run(struct client *cl, int argc, char **argv)
 {
 	int code = 0;
@@ -695,62 +680,36 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	if (!v)
 		return code;
 	char *id = create_container(cl, v, true);
-	struct api_response r = {0};
-	struct http_conn *wait_conn = NULL, *out_conn = NULL;
-	bool tty = cli_bool(v, C_TTY);
-	bool detach = cli_bool(v, C_DETACH), auto_remove = cli_bool(v, C_RM);
 	code = EXIT_DAEMON_ERROR;
 	if (!id)
 		goto out;
-	if (!detach) {
-		wait_conn = malloc(sizeof(*wait_conn));
-		if (!wait_conn || open_exit_wait(cl, id, auto_remove, wait_conn) < 0) {
-			free(wait_conn);
-			wait_conn = NULL;
-		}
-	}
-	/* Without a tty the output comes from the container's log: attached before the start,
-	 * none of it is missed. (A -t console can only be had once the container runs.) */
-	if (!detach && !tty) {
-		char path[200];
-		snprintf(path, sizeof(path),
-		         "/containers/%s/attach?stream=1&stdin=%d&stdout=1&stderr=1", id,
-		         cli_bool(v, C_INTERACTIVE) ? 1 : 0);
-		out_conn = malloc(sizeof(*out_conn));
-		if (out_conn && api_hijack(cl, path, NULL, out_conn) < 0) {
-			free(out_conn);
-			out_conn = NULL;
-		}
-	}
-	if (post_simple(cl, "/containers/%s/start", id, &r) < 0) {
-		/* Docker leaves a failed run's container; --rm asks for it to go. */
-		if (auto_remove) {
-			char path[128];
-			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
-			if (api_call(cl, "DELETE", path, NULL, &r) == 0)
-				api_response_free(&r);
-		}
+	if (!cli_bool(v, C_DETACH)) {
+		code = start_attached(cl, id, cli_bool(v, C_TTY), cli_bool(v, C_INTERACTIVE),
+		                      cli_bool(v, C_RM));
+		if (code < 0)
+			code = EXIT_DAEMON_ERROR;
 		goto out;
 	}
-	api_response_free(&r);
-	if (detach) {
+	char path[160];
+	struct api_response r;
+	snprintf(path, sizeof(path), "/containers/%s/start", id);
+	if (api_call(cl, "POST", path, NULL, &r) < 0)
+		goto out;
+	if (r.status >= 400) {
+		print_daemon_error(&r);
+		/* Docker leaves a failed run's container; --rm asks for it to go. */
+		if (cli_bool(v, C_RM)) {
+			api_response_free(&r);
+			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+			if (api_call(cl, "DELETE", path, NULL, &r) < 0)
+				goto out;
+		}
+	} else {
 		printf("%s\n", id);
 		code = 0;
-	} else if (wait_conn) {
-		/* -t: the console until the container stops, or Ctrl-P Ctrl-Q leaves it running. */
-		int attached =
-		    tty ? attach_stream(cl, id, true, cli_bool(v, C_INTERACTIVE), true) : 0;
-		if (out_conn)
-			stream_run(cl, out_conn, false, cli_bool(v, C_INTERACTIVE), NULL);
-		code = attached == 1 ? 0 : read_exit_wait(wait_conn);
 	}
+	api_response_free(&r);
 out:
-	if (wait_conn)
-		http_close(wait_conn);
-	free(wait_conn);
-	if (out_conn)
-		http_close(out_conn);
-	free(out_conn);
 	free(id);
 	cli_values_free(v);
 	return code;

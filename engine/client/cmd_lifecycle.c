@@ -8,7 +8,18 @@
 #include "engine/signals.h"
 #include "core/units.h"
 
-enum { L_HOST, L_HELP, L_TIME, L_FORCE, L_SIGNAL, L_VOLUMES, L_RUNTIME, L_COUNT };
+enum {
+	L_HOST,
+	L_HELP,
+	L_TIME,
+	L_FORCE,
+	L_SIGNAL,
+	L_VOLUMES,
+	L_RUNTIME,
+	L_ATTACH,
+	L_INTERACTIVE,
+	L_COUNT
+};
 
 static const struct cli_option g_opts[L_COUNT] = {
     [L_HOST] = {"host", 'H', CLI_STRING, "URL", "Daemon socket to connect to"},
@@ -20,7 +31,27 @@ static const struct cli_option g_opts[L_COUNT] = {
     [L_VOLUMES] = {"volumes", 'v', CLI_BOOL, NULL,
                    "Remove anonymous volumes (this engine makes none: nothing to remove)"},
     [L_RUNTIME] = {"runtime", 'R', CLI_STRING, "RUNTIME", "Runtime to use (lcr)"},
+    [L_ATTACH] = {"attach", 'a', CLI_BOOL, NULL, "Attach STDOUT/STDERR until the container stops"},
+    [L_INTERACTIVE] = {"interactive", 'i', CLI_BOOL, NULL, "Attach the container's STDIN"},
 };
+
+static bool flag_set(const struct cli_values *v, const size_t *map, size_t flag)
+{
+	return map[flag] != (size_t)-1 && cli_bool(v, map[flag]);
+}
+
+/* start -a / -i: one container, its output (and stdin with -i, when it was created with
+ * -i) attached before it starts; the exit code is the container's, as Docker's, and 1 when
+ * it could not be started (as start's other errors). */
+static int start_one_attached(struct client *cl, const char *ref, bool interactive)
+{
+	struct ctr_brief b = {0};
+	if (container_brief(cl, ref, &b) < 0)
+		return 1;
+	int code = start_attached(cl, b.id, b.tty, interactive && b.open_stdin, false);
+	free(b.id);
+	return code < 0 ? 1 : code;
+}
 
 struct lifecycle {
 	const char *usage;
@@ -69,7 +100,7 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 		snprintf(query, sizeof(query), "?t=%lld", (long long)t);
 	}
 	/* stop -f kills at once; rm -f removes a running container too. */
-	if (map[L_FORCE] != (size_t)-1 && cli_bool(v, map[L_FORCE]))
+	if (flag_set(v, map, L_FORCE))
 		snprintf(query, sizeof(query), "%s",
 		         strcmp(lc->method, "DELETE") == 0 ? "?force=1" : "?t=0");
 	if (map[L_SIGNAL] != (size_t)-1 && cli_string(v, map[L_SIGNAL])) {
@@ -84,6 +115,18 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 		free(esc);
 	}
 	int ret = 0;
+	if (flag_set(v, map, L_ATTACH) || flag_set(v, map, L_INTERACTIVE)) {
+		if (cli_npositional(v) != 1) {
+			fprintf(stderr,
+			        "you cannot start and attach multiple containers at once\n");
+			ret = 1;
+		} else {
+			ret = start_one_attached(cl, cli_positional(v, 0),
+			                         flag_set(v, map, L_INTERACTIVE));
+		}
+		cli_values_free(v);
+		return ret;
+	}
 	for (size_t i = 0; i < cli_npositional(v); i++) {
 		const char *name = cli_positional(v, i);
 		char *esc = url_escape(name);
@@ -115,9 +158,9 @@ static int run_lifecycle(struct client *cl, const struct lifecycle *lc, int argc
 
 int cmd_start(struct client *cl, int argc, char **argv)
 {
-	static const size_t flags[] = {L_RUNTIME};
+	static const size_t flags[] = {L_RUNTIME, L_ATTACH, L_INTERACTIVE};
 	static const struct lifecycle lc = {"isula start [OPTIONS] CONTAINER [CONTAINER...]",
-	                                    "POST", "/containers/%s/start", flags, 1};
+	                                    "POST", "/containers/%s/start", flags, 3};
 	return run_lifecycle(cl, &lc, argc, argv);
 }
 

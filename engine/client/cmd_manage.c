@@ -6,6 +6,7 @@
 #include "client.h"
 #include "core/json.h"
 #include "core/units.h"
+#include "engine/restart_policy.h"
 
 #define HOST_OPT                                                                                   \
 	{                                                                                          \
@@ -29,13 +30,14 @@ static int post_to_each(struct client *cl, const struct cli_values *v, const cha
 		snprintf(path, sizeof(path), path_fmt, esc ? esc : name);
 		free(esc);
 		struct api_response r;
+		/* 1 as Docker's and iSulad's pause/unpause/update (125 is run/create's only) */
 		if (api_call(cl, "POST", path, body, &r) < 0) {
-			code = EXIT_DAEMON_ERROR;
+			code = 1;
 			break;
 		}
 		if (r.status >= 400) {
 			print_daemon_error(&r);
-			code = EXIT_DAEMON_ERROR;
+			code = 1;
 		} else {
 			printf("%s\n", name);
 		}
@@ -119,6 +121,8 @@ enum {
 	U_KERNEL_MEMORY,
 	U_PIDS_LIMIT,
 	U_BLKIO_WEIGHT,
+	U_CPUS,
+	U_RESTART,
 	U_COUNT
 };
 
@@ -143,6 +147,9 @@ static const struct cli_option g_update_opts[U_COUNT] = {
                       "Tune container pids limit (set -1 for unlimited)"},
     [U_BLKIO_WEIGHT] = {"blkio-weight", 0, CLI_STRING, "N",
                         "Block IO (relative weight), between 10 and 1000"},
+    [U_CPUS] = {"cpus", 0, CLI_STRING, "NUMBER", "Number of CPUs (e.g. 1.5)"},
+    [U_RESTART] = {"restart", 0, CLI_STRING, "POLICY",
+                   "Restart policy: no, always, on-failure[:N], unless-stopped, on-reboot"},
 };
 
 /* One flag into the UpdateConfig body; -1 after printing what is wrong with its value. */
@@ -152,13 +159,39 @@ static int gen_update_flag(yajl_gen g, struct cli_values *v, size_t idx, const c
 	if (!s)
 		return 0;
 	const char *flag = g_update_opts[idx].long_name;
+	if (idx == U_RESTART) {
+		struct restart_policy rp;
+		char err[256];
+		if (restart_policy_parse(s, &rp, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+		jg_key(g, key);
+		yajl_gen_map_open(g);
+		jg_kstr(g, "Name", restart_policy_name(rp.kind));
+		jg_kint(g, "MaximumRetryCount", rp.max_retries);
+		yajl_gen_map_close(g);
+		return 0;
+	}
+	int64_t n;
+	if (idx == U_CPUS) {
+		if (parse_nano_cpus(s, &n) < 0) {
+			fprintf(
+			    stderr,
+			    "Invalid value %s for flag --cpus: expected a number of CPUs like 1.5 "
+			    "(9 decimals at most)\n",
+			    s);
+			return -1;
+		}
+		jg_kint(g, key, n);
+		return 0;
+	}
 	bool size = idx == U_MEMORY || idx == U_MEMORY_SWAP || idx == U_MEMORY_RESERVATION ||
 	            idx == U_KERNEL_MEMORY;
 	if (idx == U_CPUSET_CPUS || idx == U_CPUSET_MEMS) {
 		jg_kstr(g, key, s);
 		return 0;
 	}
-	int64_t n;
 	if (size && !(idx == U_MEMORY_SWAP && strcmp(s, "-1") == 0)) {
 		if (parse_byte_size(s, &n) < 0) {
 			fprintf(stderr,
@@ -183,7 +216,8 @@ int cmd_update(struct client *cl, int argc, char **argv)
 	    [U_CPUSET_MEMS] = "CpusetMems",     [U_MEMORY] = "Memory",
 	    [U_MEMORY_SWAP] = "MemorySwap",     [U_MEMORY_RESERVATION] = "MemoryReservation",
 	    [U_KERNEL_MEMORY] = "KernelMemory", [U_PIDS_LIMIT] = "PidsLimit",
-	    [U_BLKIO_WEIGHT] = "BlkioWeight",
+	    [U_BLKIO_WEIGHT] = "BlkioWeight",   [U_CPUS] = "NanoCpus",
+	    [U_RESTART] = "RestartPolicy",
 	};
 	int code = 0;
 	struct cli_values *v = parse_command_flags(cl, usage, g_update_opts, U_COUNT, U_HELP,

@@ -14,7 +14,7 @@
 #include "core/version.h"
 #include "engine/list_filter.h"
 
-enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER, Q_FORMAT, Q_COUNT };
+enum { Q_HOST, Q_HELP, Q_ALL, Q_QUIET, Q_NO_TRUNC, Q_FILTER, Q_FORMAT, Q_LATEST, Q_LAST, Q_COUNT };
 
 /* Builds {"key":["v1","v2"],...} from -f key=value flags. */
 static char *filters_json(struct cli_values *v, char *err, size_t errlen)
@@ -254,6 +254,10 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 	           "Filter output (id, name, status, label, health)"},
 	    [6] = {"format", 0, CLI_STRING, "TEMPLATE",
 	           "Pretty-print containers using a Go template (\"table ...\" adds headers)"},
+	    [7] = {"latest", 'l', CLI_BOOL, NULL,
+	           "Show the latest created container (includes all states)"},
+	    [8] = {"last", 'n', CLI_STRING, "N",
+	           "Show the N last created containers (includes all states)"},
 	};
 	int code = 0;
 	struct cli_values *v = parse_command_flags(cl, "isula ps [OPTIONS]", opts, Q_COUNT, 1, 0,
@@ -267,10 +271,23 @@ int cmd_ps(struct client *cl, int argc, char **argv)
 		cli_values_free(v);
 		return 1;
 	}
+	/* Docker's: -l is -n 1; -1 (the default) shows them all */
+	int64_t last = -1;
+	if (cli_string(v, Q_LAST) &&
+	    (parse_int64(cli_string(v, Q_LAST), &last) < 0 || last < -1 || last > INT32_MAX)) {
+		fprintf(stderr,
+		        "Invalid value %s for flag --last: expected an integer, -1 for all\n",
+		        cli_string(v, Q_LAST));
+		free(filters);
+		cli_values_free(v);
+		return 125;
+	}
+	if (cli_bool(v, Q_LATEST))
+		last = 1;
 	char *esc = url_escape(filters);
 	char path[4096];
-	snprintf(path, sizeof(path), "/containers/json?all=%d&filters=%s",
-	         cli_bool(v, Q_ALL) ? 1 : 0, esc ? esc : "");
+	snprintf(path, sizeof(path), "/containers/json?all=%d&limit=%lld&filters=%s",
+	         cli_bool(v, Q_ALL) ? 1 : 0, (long long)last, esc ? esc : "");
 	free(esc);
 	free(filters);
 	struct api_response r;

@@ -124,6 +124,7 @@ int create_gen_security(yajl_gen g, struct cli_values *v, const struct create_se
 	    gen_devices(g, v, ix->device) < 0)
 		return -1;
 	gen_list(g, "Dns", v, ix->dns);
+	gen_list(g, "DeviceCgroupRules", v, ix->device_cgroup_rule);
 	/* iSulad's --dns-opt and the seed appendix's --dns-option (Docker's) are one list. */
 	if (cli_list_len(v, ix->dns_opt) + cli_list_len(v, ix->dns_option) > 0) {
 		jg_key(g, "DnsOptions");

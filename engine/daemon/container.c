@@ -12,6 +12,17 @@
 
 #define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+void host_config_cfs(const struct host_config *h, int64_t *quota, int64_t *period)
+{
+	if (h->nano_cpus > 0) {
+		*period = NANO_CPUS_PERIOD;
+		*quota = h->nano_cpus * NANO_CPUS_PERIOD / 1000000000;
+		return;
+	}
+	*quota = h->cpu_quota;
+	*period = h->cpu_period;
+}
+
 const char *container_status_name(enum container_status s)
 {
 	switch (s) {
@@ -54,6 +65,7 @@ void container_config_free(struct container_config *c)
 	free(c->user);
 	free(c->workdir);
 	free(c->image);
+	free(c->stop_signal);
 	strv_free(c->env);
 	strv_free(c->cmd);
 	strv_free(c->entrypoint);
@@ -144,6 +156,8 @@ void container_config_gen(yajl_gen g, const struct container_config *c)
 	jg_kstrv(g, "Entrypoint", c->entrypoint);
 	jg_kstr(g, "WorkingDir", c->workdir);
 	jg_kstr(g, "Image", c->image);
+	if (c->stop_signal)
+		jg_kstr(g, "StopSignal", c->stop_signal);
 	jg_kmap_from_kv(g, "Labels", c->labels);
 	healthcheck_gen(g, c->healthcheck);
 	yajl_gen_map_close(g);
@@ -169,6 +183,7 @@ void host_config_gen(yajl_gen g, const struct host_config *h)
 	jg_kint(g, "Memory", h->memory);
 	jg_kint(g, "CpuPeriod", h->cpu_period);
 	jg_kint(g, "CpuQuota", h->cpu_quota);
+	jg_kint(g, "NanoCpus", h->nano_cpus);
 	jg_kstr(g, "CpusetCpus", h->cpuset_cpus);
 	jg_kstr(g, "CpusetMems", h->cpuset_mems);
 	jg_kint(g, "MemoryReservation", h->memory_reservation);
@@ -275,6 +290,8 @@ int container_config_parse(yajl_val node, struct container_config *out, char *er
 	out->user = dup_or_null(json_get_str(node, "User"));
 	out->workdir = dup_or_null(json_get_str(node, "WorkingDir"));
 	out->image = dup_or_null(json_get_str(node, "Image"));
+	const char *stop = json_get_str(node, "StopSignal");
+	out->stop_signal = stop && *stop ? strdup(stop) : NULL;
 	out->env = json_get_strv(node, "Env");
 	out->cmd = json_get_strv(node, "Cmd");
 	out->entrypoint = json_get_strv(node, "Entrypoint");
@@ -363,6 +380,7 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	h->cpu_shares = json_get_int(node, "CpuShares", 0);
 	h->cpu_quota = json_get_int(node, "CpuQuota", 0);
 	h->cpu_period = json_get_int(node, "CpuPeriod", 0);
+	h->nano_cpus = json_get_int(node, "NanoCpus", 0);
 	h->cpuset_cpus = dup_or_null(json_get_str(node, "CpusetCpus"));
 	h->cpuset_mems = dup_or_null(json_get_str(node, "CpusetMems"));
 	h->pids_limit = json_get_int(node, "PidsLimit", 0);

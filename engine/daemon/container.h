@@ -37,6 +37,7 @@ struct container_config {
 	char **entrypoint;
 	char **labels; /* "k=v" entries */
 	char *image;
+	char *stop_signal; /* --stop-signal as given ("SIGKILL", "15"); NULL: the default */
 	bool tty, open_stdin, attach_stdin;
 	bool stdin_once; /* the first attach's end of input closes the init's stdin (run -i) */
 	struct healthcheck *healthcheck; /* Config.Healthcheck; NULL: none given */
@@ -53,6 +54,8 @@ struct host_config {
 	struct restart_policy restart;
 	int64_t memory, memory_swap, memory_reservation;
 	int64_t cpu_shares, cpu_quota, cpu_period;
+	int64_t
+	    nano_cpus; /* --cpus in 1e-9 CPUs (Docker's NanoCpus): a quota over a 100ms period */
 	char *cpuset_cpus, *cpuset_mems;
 	int64_t pids_limit;
 	int64_t blkio_weight;      /* 10..1000, 0: unset */
@@ -124,8 +127,16 @@ struct container {
 	int refs;
 	int cp_freezes; /* copies under way that froze it (isula cp), store lock */
 	bool removed;
-	unsigned exits;           /* exits seen since the daemon started: wait next-exit */
-	int log_readers;          /* attach streams following the log: auto-remove waits */
+	unsigned exits;  /* exits seen since the daemon started: wait next-exit */
+	int log_readers; /* attach streams following the log: auto-remove waits */
+	/* The console log a -t container's current run began (empty) in: an attach that comes
+	 * once the run has ended (run -t, start -a of a command that ends at once) is sent the
+	 * run's output from it. store lock */
+	struct {
+		bool valid;
+		dev_t dev;
+		ino_t ino;
+	} tty_log_mark;
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
 	/* health.c, store lock: when the next check is due (0: none is: no check, not running,
@@ -144,6 +155,10 @@ struct container {
 	                     */
 };
 
+/* Docker's CFS period for --cpus (100ms). */
+#define NANO_CPUS_PERIOD 100000
+/* The CFS quota and period h runs under: CpuQuota/CpuPeriod, or NanoCpus' over 100ms. */
+void host_config_cfs(const struct host_config *h, int64_t *quota, int64_t *period);
 const char *container_status_name(enum container_status s);
 /* The State.Status a user sees: the status name, or "paused". Store lock held. */
 const char *container_state_name(const struct container *c);

@@ -413,19 +413,22 @@ static int apply_cpu(struct undo_log *log, const char *rel, const struct host_co
 		                 errlen) < 0)
 			return -1;
 	}
-	bool period = n->cpu_period != o->cpu_period && n->cpu_period > 0;
-	bool quota = n->cpu_quota != o->cpu_quota && n->cpu_quota != 0;
+	int64_t nq, np, oq, op;
+	host_config_cfs(n, &nq, &np);
+	host_config_cfs(o, &oq, &op);
+	bool period = np != op && np > 0;
+	bool quota = nq != oq && nq != 0;
 	if (v2 && (period || quota)) {
-		cgroup_v2_cpu_max(n->cpu_quota, n->cpu_period, val, sizeof(val));
+		cgroup_v2_cpu_max(nq, np, val, sizeof(val));
 		return logged_write(log, NULL, rel, "cpu.max", val, err, errlen);
 	}
 	if (period) {
-		fmt_i64(val, sizeof(val), n->cpu_period);
+		fmt_i64(val, sizeof(val), np);
 		if (logged_write(log, "cpu", rel, "cpu.cfs_period_us", val, err, errlen) < 0)
 			return -1;
 	}
 	if (quota) {
-		fmt_i64(val, sizeof(val), n->cpu_quota);
+		fmt_i64(val, sizeof(val), nq);
 		if (logged_write(log, "cpu", rel, "cpu.cfs_quota_us", val, err, errlen) < 0)
 			return -1;
 	}

@@ -8,12 +8,14 @@
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2_values.h"
 #include "host/cgroup_view.h"
+#include "host/mount_propagation.h"
 #include "container_cgroup.h"
 #include "container_net.h"
 #include "core/fileutil.h"
 #include "log_config.h"
 #include "engine/bind_spec.h"
 #include "engine/lxc_conf.h"
+#include "engine/signals.h"
 #include "lxc_security.h"
 #include "core/strv.h"
 #include "rootfs_block.h"
@@ -66,13 +68,15 @@ static void add_resources(struct strbuf *f, const struct host_config *h)
 	else if (h->cpu_shares > 0)
 		lxc_conf_line(f, "lxc.cgroup2.cpu.weight", "%lld",
 		              (long long)cgroup_v2_cpu_weight(h->cpu_shares));
-	if (h->cpu_period > 0 && !v2_cpu)
-		add_cgroup_int(f, "cpu.cfs_period_us", NULL, h->cpu_period);
-	if (h->cpu_quota != 0 && !v2_cpu)
-		add_cgroup_int(f, "cpu.cfs_quota_us", NULL, h->cpu_quota);
-	if ((h->cpu_period > 0 || h->cpu_quota != 0) && v2_cpu) {
+	int64_t quota, period;
+	host_config_cfs(h, &quota, &period);
+	if (period > 0 && !v2_cpu)
+		add_cgroup_int(f, "cpu.cfs_period_us", NULL, period);
+	if (quota != 0 && !v2_cpu)
+		add_cgroup_int(f, "cpu.cfs_quota_us", NULL, quota);
+	if ((period > 0 || quota != 0) && v2_cpu) {
 		char max[64];
-		cgroup_v2_cpu_max(h->cpu_quota, h->cpu_period, max, sizeof(max));
+		cgroup_v2_cpu_max(quota, period, max, sizeof(max));
 		lxc_conf_line(f, "lxc.cgroup2.cpu.max", "%s", max);
 	}
 	if (h->cpuset_cpus)
@@ -133,10 +137,11 @@ static void add_mount_entry(struct strbuf *f, const char *src, const char *dst, 
 static void add_bind_entry(struct strbuf *f, const char *src, const char *dst, bool recursive,
                            const char *propagation, bool ro, struct strbuf *late_ro)
 {
+	/* Docker's default is rprivate: on a host whose / is shared, liblxc's would let the
+	 * host's later mounts below the source into the container. */
 	char opts[96];
-	snprintf(opts, sizeof(opts), "%s,create=%s%s%s", recursive ? "rbind" : "bind",
-	         is_directory(src) ? "dir" : "file", propagation ? "," : "",
-	         propagation ? propagation : "");
+	snprintf(opts, sizeof(opts), "%s,create=%s,%s", recursive ? "rbind" : "bind",
+	         is_directory(src) ? "dir" : "file", propagation ? propagation : "rprivate");
 	add_mount_entry(f, src, dst, "none", opts, ro, late_ro);
 }
 
@@ -148,6 +153,11 @@ static int add_binds(struct strbuf *f, char *const *binds, struct strbuf *late_r
 		struct bind_spec b;
 		if (bind_spec_parse(binds[i], &b, err, errlen) < 0)
 			return -1;
+		/* A propagation the source's mount cannot give is refused, not silently dropped. */
+		if (mount_propagation_check(b.src, b.propagation, err, errlen) < 0) {
+			bind_spec_free(&b);
+			return -1;
+		}
 		add_bind_entry(f, b.src, b.dst, true, b.propagation, b.ro, late_ro);
 		/* The host's /dev as the container's (Docker's -v /dev:/dev): liblxc must create
 		 * nothing in it (no device nodes, no devpts of its own, no ptmx link). */
@@ -332,7 +342,12 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	 * cgroup on exit so that liblxc can remove the container's own. */
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor", MONITOR_CGROUP "/%s", c->id);
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor.pivot", MONITOR_CGROUP);
-	if (!h->system_container)
+	/* What stop sends first: --stop-signal, else SIGTERM (Docker's), else for a system
+	 * container liblxc's default (SIGPWR: its init shuts down). */
+	int stop_sig = c->config.stop_signal ? signal_parse(c->config.stop_signal) : -1;
+	if (stop_sig > 0)
+		lxc_conf_line(f, "lxc.signal.halt", "%d", stop_sig);
+	else if (!h->system_container)
 		lxc_conf_line(f, "lxc.signal.halt", "SIGTERM");
 	if (h->system_container)
 		add_system_mounts(f, h);

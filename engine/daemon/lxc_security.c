@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "ipc_shm.h"
 #include "host/capabilities.h"
 #include "host/cgroup_info.h"
 #include "host/cgroup_v2.h"
@@ -107,6 +108,16 @@ static int add_devices(struct strbuf *f, const struct host_config *h, bool cgrou
 			strbuf_printf(rules, "%s\n", rule);
 		lxc_conf_line(f, "lxc.mount.entry", "%s %s none bind,create=file 0 0", d->host,
 		              d->ctr + 1);
+	}
+	/* --device-cgroup-rule: access to devices the container may make itself (mknod) */
+	for (size_t i = 0; h->sec.device_cgroup_rules && h->sec.device_cgroup_rules[i]; i++) {
+		const char *rule = h->sec.device_cgroup_rules[i];
+		if (device_cgroup_rule_check(rule, err, errlen) < 0)
+			return -1;
+		if (cgroup_rules)
+			lxc_conf_line(f, "lxc.cgroup.devices.allow", "%s", rule);
+		if (rules)
+			strbuf_printf(rules, "%s\n", rule);
 	}
 	return 0;
 }
@@ -332,9 +343,7 @@ char *lxc_security_config(const struct container *c, const struct lxc_config_env
 	} else {
 		ret = add_confinement(f, c, env, err, errlen);
 	}
-	lxc_conf_line(f, "lxc.mount.entry",
-	              "tmpfs dev/shm tmpfs rw,nosuid,nodev,mode=1777,size=%lld,create=dir 0 0",
-	              (long long)h->sec.shm_size);
+	ipc_shm_lxc_config(f, c);
 	if (ret == 0)
 		ret = add_sysctls(f, h->sec.sysctls, env, err, errlen);
 	if (h->sec.oom_kill_disable && cgroup_v1_has("memory.oom_control"))

@@ -25,7 +25,8 @@ static char *const *slot(const struct ns_modes *m, size_t k)
 
 bool ns_modes_is_own(const char *v)
 {
-	return !v || !*v || strcmp(v, "private") == 0 || strcmp(v, "shareable") == 0;
+	return !v || !*v || strcmp(v, "private") == 0 || strcmp(v, "shareable") == 0 ||
+	       strcmp(v, "none") == 0;
 }
 
 void ns_modes_gen(yajl_gen g, const struct ns_modes *m)
@@ -58,10 +59,11 @@ int ns_modes_validate(const struct ns_modes *m, bool system_container, char *err
 		bool join = v && strncmp(v, JOIN_PREFIX, strlen(JOIN_PREFIX)) == 0 &&
 		            v[strlen(JOIN_PREFIX)] != '\0';
 		if (!v || !*v || join || strcmp(v, "host") == 0 ||
-		    (ipc && (strcmp(v, "private") == 0 || strcmp(v, "shareable") == 0)))
+		    (ipc && (strcmp(v, "private") == 0 || strcmp(v, "shareable") == 0 ||
+		             strcmp(v, "none") == 0)))
 			continue;
 		snprintf(err, errlen, "Invalid %s value \"%s\": expected host or container:NAME%s",
-		         g_kinds[k].flag, v, ipc ? " (or private, shareable)" : "");
+		         g_kinds[k].flag, v, ipc ? " (or private, shareable, none)" : "");
 		return -1;
 	}
 	if (system_container && !ns_modes_is_own(m->uts)) {

@@ -1,7 +1,8 @@
 /* --pid, --ipc, --uts: Docker's HostConfig PidMode, IpcMode and UTSMode. "" (the container's
  * own namespace), "host" (the host's: liblxc's lxc.namespace.keep) or "container:NAME" (a
  * running container's, joined through its init's /proc/PID/ns/KIND); IpcMode also takes
- * Docker's "private" and "shareable", which are the container's own here. */
+ * Docker's "private", "shareable" and "none", which are the container's own here (ipc_shm.h:
+ * what /dev/shm each gets). */
 #ifndef ENGINE_NS_MODES_H
 #define ENGINE_NS_MODES_H
 
@@ -37,7 +38,7 @@ size_t ns_modes_count(void);
 const char *ns_modes_kind(size_t k);
 const char *ns_modes_flag(size_t k);
 const char *ns_modes_value(const struct ns_modes *m, size_t k);
-/* "", NULL, private, shareable: the container's own namespace. */
+/* "", NULL, private, shareable, none: the container's own namespace. */
 bool ns_modes_is_own(const char *v);
 /* Whether the container has its own UTS namespace (then, only then, its hostname is set). */
 bool ns_modes_own_uts(const struct ns_modes *m);

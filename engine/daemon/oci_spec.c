@@ -325,10 +325,12 @@ static void gen_resources(yajl_gen g, const struct host_config *h, const struct 
 	yajl_gen_map_open(g);
 	if (h->cpu_shares > 0)
 		jg_kint(g, "shares", h->cpu_shares);
-	if (h->cpu_quota != 0)
-		jg_kint(g, "quota", h->cpu_quota);
-	if (h->cpu_period > 0)
-		jg_kint(g, "period", h->cpu_period);
+	int64_t quota, period;
+	host_config_cfs(h, &quota, &period);
+	if (quota != 0)
+		jg_kint(g, "quota", quota);
+	if (period > 0)
+		jg_kint(g, "period", period);
 	if (h->cpuset_cpus)
 		jg_kstr(g, "cpus", h->cpuset_cpus);
 	if (h->cpuset_mems)

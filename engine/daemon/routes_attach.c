@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -31,6 +32,10 @@ struct console_attach {
 	bool replay; /* logs=1: first what liblxc's console ring buffer holds */
 	struct console_attach *next;
 };
+
+/* How long an attach with logs=1 that finds the console gone waits for the run to be seen
+ * ended (its monitor gave the console up on the way out). */
+#define TTY_GONE_WAIT_MS 3000
 
 /* Bound on the console output read at an attach before the relay takes over. */
 #define REPLAY_PENDING_MAX (256 << 10)
@@ -118,6 +123,65 @@ static void console_stream(void *cls, int fd, const char *early, size_t early_le
 static void console_never_attached(void *cls)
 {
 	attach_free(cls);
+}
+
+/* A -t container whose run ended before its console could be taken (a foreground run -t or
+ * start -a of a command that ends at once: the console goes with the run): the run's output
+ * from its console log (tty_log_mark), the rotated part first. */
+
+/* path opened read-only when it is the file (dev, ino), else -1. */
+static int open_same_file(const char *path, dev_t dev, ino_t ino)
+{
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != dev || st.st_ino != ino)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* fd[0]: the run's first console log if it was rotated since, fd[1]: the current one (-1 when
+ * none). false when the run's log is not known. */
+static bool tty_log_open(struct container *c, int fd[2])
+{
+	fd[0] = fd[1] = -1;
+	store_lock();
+	bool valid = c->tty_log_mark.valid;
+	dev_t dev = c->tty_log_mark.dev;
+	ino_t ino = c->tty_log_mark.ino;
+	store_unlock();
+	if (!valid)
+		return false;
+	char *path = log_config_path(c->id), *rotated = NULL;
+	if (path && asprintf(&rotated, "%s.1", path) < 0)
+		rotated = NULL;
+	fd[1] = open_same_file(path, dev, ino);
+	if (fd[1] < 0) { /* rotated: the earlier part is in .1 */
+		fd[0] = open_same_file(rotated, dev, ino);
+		fd[1] = path ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	}
+	free(path);
+	free(rotated);
+	return fd[0] >= 0 || fd[1] >= 0;
+}
+
+static void tty_log_send(int fd[2], int sock)
+{
+	char buf[16384];
+	for (int i = 0; i < 2; i++) {
+		ssize_t n;
+		while (fd[i] >= 0 && (n = read(fd[i], buf, sizeof(buf))) > 0)
+			if (sock_send_all(sock, buf, (size_t)n) < 0)
+				return;
+	}
+}
+
+static void tty_log_close(int fd[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
 }
 
 /* A container without a tty: its output as written to its json-file log from the moment of
@@ -236,6 +300,158 @@ static void attach_log(const struct request *req, struct response *resp, struct 
 	             log_attach_free);
 }
 
+/* A running -t container whose console cannot be taken: when its run ends within wait_ms (the
+ * console went with it) and its log is known, the stream of the run's output is set up. */
+static bool tty_log_replay_start(struct response *resp, struct container *c, int wait_ms);
+
+/* A -t container attached to before it runs (start -a, run -t: as Docker's clients, before
+ * the start): the stream waits for the run, then relays its console (with what liblxc kept
+ * of it: all of the run's output), or, when the run ended before the console could be taken,
+ * sends its console log. Counted as a log reader, so --rm waits for it. */
+struct tty_pending {
+	struct container *c; /* referenced */
+	unsigned exits_before;
+	bool in;
+	struct winsize ws; /* the last resize asked before the console was taken */
+	bool ws_set;
+	struct tty_pending *next;
+};
+
+static struct tty_pending *g_pending; /* under the store lock */
+
+/* How long a pending attach tries to take the console of a run it saw start. */
+#define TTY_TAKE_WAIT_MS 3000
+
+static void tty_pending_free(void *cls)
+{
+	struct tty_pending *p = cls;
+	store_lock();
+	for (struct tty_pending **pp = &g_pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	p->c->log_readers--;
+	store_broadcast();
+	store_unlock();
+	store_put(p->c);
+	free(p);
+}
+
+enum tty_run { TTY_WAITING, TTY_RUNNING, TTY_ENDED, TTY_GONE };
+
+static enum tty_run tty_run_state(const struct tty_pending *p)
+{
+	if (p->c->removed)
+		return TTY_GONE;
+	if (p->c->exits != p->exits_before)
+		return TTY_ENDED;
+	return p->c->state.status == STATUS_RUNNING ? TTY_RUNNING : TTY_WAITING;
+}
+
+static void tty_pending_stream(void *cls, int fd, const char *early, size_t early_len)
+{
+	struct tty_pending *p = cls;
+	enum tty_run st;
+	for (;;) {
+		store_lock();
+		st = tty_run_state(p);
+		if (st == TTY_WAITING)
+			store_wait_change(monotonic_ms() + 200);
+		store_unlock();
+		if (st != TTY_WAITING)
+			break;
+		if (client_left(fd)) {
+			st = TTY_GONE;
+			break;
+		}
+	}
+	int ptx = -1;
+	struct runtime_console *con = NULL;
+	int64_t deadline = monotonic_ms() + TTY_TAKE_WAIT_MS;
+	while (st == TTY_RUNNING && !(con = runtime_console_take(p->c->id, &ptx))) {
+		if (monotonic_ms() > deadline || client_left(fd)) {
+			st = TTY_GONE;
+			break;
+		}
+		struct timespec ts = {0, 50 * 1000000};
+		nanosleep(&ts, NULL);
+		store_lock();
+		st = tty_run_state(p);
+		store_unlock();
+	}
+	struct console_attach *a = con ? calloc(1, sizeof(*a)) : NULL;
+	if (con && !a) {
+		close(ptx);
+		runtime_console_release(con);
+	} else if (a) {
+		*a = (struct console_attach){
+		    .c = p->c, .con = con, .ptx = ptx, .in = p->in, .replay = true};
+		store_lock();
+		p->c->refs++; /* a's own */
+		if (p->ws_set)
+			ioctl(ptx, TIOCSWINSZ, &p->ws);
+		a->next = g_attached;
+		g_attached = a;
+		store_unlock();
+		console_stream(a, fd, early, early_len); /* frees a */
+	} else if (st == TTY_ENDED) {
+		int lfd[2];
+		if (tty_log_open(p->c, lfd))
+			tty_log_send(lfd, fd);
+		tty_log_close(lfd);
+	}
+	tty_pending_free(p);
+}
+
+static void tty_attach_pending(struct response *resp, struct container *c, bool in)
+{
+	struct tty_pending *p = calloc(1, sizeof(*p));
+	if (!p) {
+		resp_error(resp, 500, "out of memory");
+		store_put(c);
+		return;
+	}
+	p->c = c;
+	p->in = in;
+	store_lock();
+	p->exits_before = c->exits;
+	c->log_readers++;
+	p->next = g_pending;
+	g_pending = p;
+	store_unlock();
+	events_emit(c, "attach", NULL);
+	resp_upgrade(resp, "application/vnd.docker.raw-stream", tty_pending_stream, p,
+	             tty_pending_free);
+}
+
+static bool tty_log_replay_start(struct response *resp, struct container *c, int wait_ms)
+{
+	int64_t deadline = monotonic_ms() + wait_ms;
+	store_lock();
+	while (c->state.status == STATUS_RUNNING && !c->removed && monotonic_ms() < deadline)
+		store_wait_change(deadline);
+	bool ended = c->state.status != STATUS_RUNNING;
+	store_unlock();
+	if (!ended)
+		return false;
+	struct tty_pending *p = calloc(1, sizeof(*p));
+	if (!p)
+		return false;
+	/* A pending attach that finds the run ended: it sends the log. */
+	p->c = c;
+	store_lock();
+	p->exits_before = c->exits - 1;
+	c->log_readers++;
+	p->next = g_pending;
+	g_pending = p;
+	store_unlock();
+	resp_upgrade(resp, "application/vnd.docker.raw-stream", tty_pending_stream, p,
+	             tty_pending_free);
+	return true;
+}
+
 void route_container_attach(const struct request *req, struct response *resp)
 {
 	struct container *c = route_find_container(req, resp);
@@ -243,21 +459,28 @@ void route_container_attach(const struct request *req, struct response *resp)
 		return;
 	store_lock();
 	bool running = c->state.status == STATUS_RUNNING;
-	bool created = c->state.status == STATUS_CREATED;
 	bool tty = c->config.tty;
 	store_unlock();
 	struct console_attach *a = NULL;
 	struct runtime_console *con = NULL;
-	if (!tty && (running || created)) {
+	/* Without a tty the output is followed in the log until the next exit, whatever the
+	 * state: as Docker's daemon, which lets `start -a` attach to a stopped container before
+	 * starting it (its CLI's `attach` refuses a stopped one itself, as isula's does). */
+	if (!tty) {
 		attach_log(req, resp, c);
 		return;
 	}
+	bool replay = req_query_bool(req, "logs");
+	const char *in = req_query(req, "stdin");
+	bool want_in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0;
 	if (!running) {
-		resp_error(resp, 409, "You cannot attach to a stopped container, start it first");
-		goto fail;
+		tty_attach_pending(resp, c, want_in);
+		return;
 	}
 	int ptx = -1;
 	con = runtime_console_take(c->id, &ptx);
+	if (!con && replay && tty_log_replay_start(resp, c, TTY_GONE_WAIT_MS))
+		return;
 	if (!con) {
 		resp_error(
 		    resp, 409,
@@ -274,12 +497,8 @@ void route_container_attach(const struct request *req, struct response *resp)
 		resp_error(resp, 500, "out of memory");
 		goto fail;
 	}
-	const char *in = req_query(req, "stdin");
-	*a = (struct console_attach){.c = c,
-	                             .con = con,
-	                             .ptx = ptx,
-	                             .in = !in || strcmp(in, "1") == 0 || strcmp(in, "true") == 0,
-	                             .replay = req_query_bool(req, "logs")};
+	*a = (struct console_attach){
+	    .c = c, .con = con, .ptx = ptx, .in = want_in, .replay = replay};
 	store_lock();
 	a->next = g_attached;
 	g_attached = a;
@@ -310,6 +529,12 @@ void route_container_resize(const struct request *req, struct response *resp)
 	for (struct console_attach *a = g_attached; a; a = a->next) {
 		if (a->c == c)
 			ioctl(a->ptx, TIOCSWINSZ, &ws);
+	}
+	for (struct tty_pending *p = g_pending; p; p = p->next) {
+		if (p->c == c) {
+			p->ws = ws;
+			p->ws_set = true;
+		}
 	}
 	store_unlock();
 	store_put(c);

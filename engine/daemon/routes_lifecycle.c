@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "ipc_shm.h"
 #include "container_net.h"
 #include "events.h"
 #include "core/fileutil.h"
@@ -168,6 +169,10 @@ void route_container_create(const struct request *req, struct response *resp)
 	phase_timer_mark(&pt, "hostconfig");
 	if (sysopt_create(c, err, sizeof(err)) < 0) {
 		runtime_remove_incomplete(c, false); /* the channel dir may not be ours */
+		goto fail;
+	}
+	if (ipc_shm_prepare(c, err, sizeof(err)) < 0) {
+		runtime_remove_incomplete(c, true);
 		goto fail;
 	}
 	phase_timer_mark(&pt, "sysopt");

@@ -1,4 +1,6 @@
 /* inspect and ps: read-only views of the container table. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,8 @@ static void gen_mounts(yajl_gen g, const struct host_config *h)
 		jg_kstr(g, "Destination", b.dst);
 		jg_kstr(g, "Mode", opts ? opts + 1 : "");
 		jg_kbool(g, "RW", !b.ro);
-		jg_kstr(g, "Propagation", b.propagation ? b.propagation : "");
+		jg_kstr(g, "Propagation",
+		        b.propagation ? b.propagation : "rprivate"); /* Docker's */
 		yajl_gen_map_close(g);
 		bind_spec_free(&b);
 	}
@@ -308,6 +311,21 @@ static int cmp_created_desc(const void *a, const void *b)
 void route_container_list(const struct request *req, struct response *resp)
 {
 	bool all = req_query_bool(req, "all");
+	/* limit=N (ps -n N, -l): the N most recently created, whatever their state (Docker's) */
+	const char *lim = req_query(req, "limit");
+	long limit = -1;
+	if (lim && *lim) {
+		char *end;
+		errno = 0;
+		limit = strtol(lim, &end, 10);
+		if (*end || errno || limit < -1 || limit > INT_MAX) {
+			resp_error(resp, 400, "Invalid limit %s: expected an integer, -1 for none",
+			           lim);
+			return;
+		}
+		if (limit > 0)
+			all = true;
+	}
 	static const char *const known[] = {"status", "name", "id", "label", "health", NULL};
 	bool ok;
 	yajl_val filters = route_filters(req, resp, known, &ok);
@@ -329,12 +347,15 @@ void route_container_list(const struct request *req, struct response *resp)
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_array_open(g);
 	store_lock();
-	for (size_t i = 0; i < n; i++) {
+	long listed = 0;
+	for (size_t i = 0; i < n && (limit <= 0 || listed < limit); i++) {
 		const struct container *c = list[i];
 		bool shown = all || c->state.status == STATUS_RUNNING ||
 		             c->state.status == STATUS_RESTARTING || json_get(filters, "status");
-		if (shown && filters_match(filters, c))
+		if (shown && filters_match(filters, c)) {
 			gen_list_entry(g, c);
+			listed++;
+		}
 	}
 	store_unlock();
 	yajl_gen_array_close(g);

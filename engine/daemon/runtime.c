@@ -20,6 +20,7 @@
 #include "host/cgroup_info.h"
 #include "container_cgroup.h"
 #include "container_net.h"
+#include "ipc_shm.h"
 #include "events.h"
 #include "health.h"
 #include "engine/exit_record.h"
@@ -227,6 +228,31 @@ int runtime_open_stdin(const struct container *c, char *err, size_t errlen)
 	free(fifo);
 	free(state_dir);
 	return fd;
+}
+
+/* A -t run's console log starts empty (liblxc empties it at each start when it bounds its
+ * size, as the engine does by default; emptied here in every case), so that an attach coming
+ * after the run has ended can send all of it. Before the monitor may start the container.
+ * Store lock held. */
+static void mark_tty_log(struct container *c)
+{
+	c->tty_log_mark.valid = false;
+	struct container_log_settings ls;
+	log_config_settings(&c->host, &ls);
+	if (!c->config.tty || ls.disabled)
+		return;
+	char *path = log_config_path(c->id);
+	int fd =
+	    path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		c->tty_log_mark.dev = st.st_dev;
+		c->tty_log_mark.ino = st.st_ino;
+		c->tty_log_mark.valid = true;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(path);
 }
 
 static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
@@ -543,7 +569,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	phase_timer_mark(&pt, "net-begin");
 	if (c->host.system_container && !net)
 		rootfs_write_network_files(c);
-	if (write_bundle(c, state_dir, true, err, errlen) < 0 ||
+	if (ipc_shm_prepare(c, err, errlen) < 0 ||
+	    write_bundle(c, state_dir, true, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
 	phase_timer_mark(&pt, "bundle");
@@ -579,6 +606,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	snprintf(c->state.monitor_boot_id, sizeof(c->state.monitor_boot_id), "%s",
 	         boot_id_current());
 	c->state.manually_stopped = false;
+	mark_tty_log(c);
 	/* A crashed daemon finds it in the page cache; a power loss ends the run anyway (and
 	 * the running state is synced before the start answers). */
 	store_save_state_unsynced(c);
@@ -786,6 +814,7 @@ static void remove_dir_logged(const char *dir)
 /* Everything of a container whose config dir is (now) at dir. */
 static void finish_removal(const struct container *c, const char *dir)
 {
+	ipc_shm_release(dir);
 	sysopt_remove(c);
 	rootfs_block_unmount(c); /* never removed through its mount point */
 	char *state = store_state_dir(c->id);
@@ -826,6 +855,7 @@ void runtime_remove_incomplete(const struct container *c, bool with_channel)
 	if (with_channel)
 		sysopt_remove(c);
 	char *dirs[] = {store_container_dir(c->id), store_state_dir(c->id)};
+	ipc_shm_release(dirs[0]);
 	for (size_t i = 0; i < 2; i++) {
 		remove_dir_logged(dirs[i]);
 		free(dirs[i]);

@@ -30,6 +30,7 @@ void security_config_gen(yajl_gen g, const struct security_config *s)
 	jg_kstrv(g, "CapDrop", s->cap_drop);
 	jg_kstrv(g, "GroupAdd", s->group_add);
 	jg_kstrv(g, "SecurityOpt", s->security_opt);
+	jg_kstrv(g, "DeviceCgroupRules", s->device_cgroup_rules);
 	jg_key(g, "Devices");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < s->n_devices; i++) {
@@ -109,6 +110,7 @@ int security_config_parse(yajl_val node, struct security_config *s, char *err, s
 	s->cap_drop = json_get_strv(node, "CapDrop");
 	s->group_add = json_get_strv(node, "GroupAdd");
 	s->security_opt = json_get_strv(node, "SecurityOpt");
+	s->device_cgroup_rules = json_get_strv(node, "DeviceCgroupRules");
 	if (parse_sysctls(json_get(node, "Sysctls"), s, err, errlen) < 0 ||
 	    parse_devices(json_get(node, "Devices"), s, err, errlen) < 0)
 		return -1;
@@ -126,6 +128,7 @@ void security_config_free(struct security_config *s)
 	strv_free(s->cap_drop);
 	strv_free(s->group_add);
 	strv_free(s->security_opt);
+	strv_free(s->device_cgroup_rules);
 	for (size_t i = 0; i < s->n_devices; i++)
 		device_spec_free(&s->devices[i]);
 	free(s->devices);
@@ -296,7 +299,8 @@ int security_config_validate(const struct host_config *h, char *err, size_t errl
 	    capability_list_check(s->cap_add, "--cap-add", err, errlen) < 0 ||
 	    capability_list_check(s->cap_drop, "--cap-drop", err, errlen) < 0 ||
 	    check_each(s->group_add, check_group_add, err, errlen) < 0 ||
-	    check_security_opts(s, err, errlen) < 0 || check_devices(s, err, errlen) < 0)
+	    check_security_opts(s, err, errlen) < 0 || check_devices(s, err, errlen) < 0 ||
+	    check_each(s->device_cgroup_rules, device_cgroup_rule_check, err, errlen) < 0)
 		return -1;
 	if (s->oom_kill_disable && !cgroup_v1_has("memory.oom_control")) {
 		snprintf(

@@ -1,6 +1,7 @@
 /* The HostConfig fields of the security and /etc flags, with Docker's names: Sysctls, ShmSize,
  * Dns, DnsOptions, DnsSearch, ExtraHosts, OomKillDisable, CapAdd, CapDrop, GroupAdd, Devices
- * ({PathOnHost, PathInContainer, CgroupPermissions}). Privileged stays in host_config. */
+ * ({PathOnHost, PathInContainer, CgroupPermissions}), DeviceCgroupRules. Privileged stays in
+ * host_config. */
 #ifndef ENGINE_SECURITY_CONFIG_H
 #define ENGINE_SECURITY_CONFIG_H
 
@@ -24,6 +25,7 @@ struct security_config {
 	char **security_opt; /* Docker's SecurityOpt: no-new-privileges, seccomp=unconfined|JSON */
 	struct device_spec *devices;
 	size_t n_devices;
+	char **device_cgroup_rules; /* DeviceCgroupRules: "c 1:3 rwm", "b *:* r"... */
 };
 
 struct host_config;

@@ -49,6 +49,32 @@ int host_config_update_parse(yajl_val body, const struct host_config *cur, struc
 		if (v != 0)
 			*ints[i].field = v;
 	}
+	/* --cpus: the update's own values, then against the container's (Docker's rules: the
+	 * one way of limiting the CPU time that is set stays until it is unset). */
+	int64_t nano, period, quota;
+	if (body_int(body, "NanoCpus", &nano, NULL, err, errlen) < 0 ||
+	    body_int(body, "CpuPeriod", &period, NULL, err, errlen) < 0 ||
+	    body_int(body, "CpuQuota", &quota, NULL, err, errlen) < 0)
+		return -1;
+	const char *conflict = NULL;
+	if (nano > 0 && period > 0)
+		conflict = "Nano CPUs and CPU Period cannot both be set";
+	else if (nano > 0 && quota > 0)
+		conflict = "Nano CPUs and CPU Quota cannot both be set";
+	else if (nano > 0 && cur->cpu_period > 0)
+		conflict = "Nano CPUs cannot be updated as CPU Period has already been set";
+	else if (nano > 0 && cur->cpu_quota > 0)
+		conflict = "Nano CPUs cannot be updated as CPU Quota has already been set";
+	else if (period > 0 && cur->nano_cpus > 0)
+		conflict = "CPU Period cannot be updated as NanoCPUs has already been set";
+	else if (quota > 0 && cur->nano_cpus > 0)
+		conflict = "CPU Quota cannot be updated as NanoCPUs has already been set";
+	if (conflict) {
+		snprintf(err, errlen, "Conflicting options: %s", conflict);
+		return -1;
+	}
+	if (nano != 0)
+		n->nano_cpus = nano;
 	int64_t pids;
 	bool has_pids;
 	if (body_int(body, "PidsLimit", &pids, &has_pids, err, errlen) < 0)
@@ -75,8 +101,8 @@ int host_config_update_parse(yajl_val body, const struct host_config *cur, struc
 	if (json_get_int(body, "Memory", 0) > 0 && json_get_int(body, "MemorySwap", 0) == 0 &&
 	    cur->memory_swap > 0 && n->memory > cur->memory_swap) {
 		snprintf(err, errlen,
-		         "Memory limit %lld should be smaller than already set memoryswap limit "
-		         "%lld, update the memoryswap at the same time",
+		         "Memory limit should be smaller than already set memoryswap limit, update "
+		         "the memoryswap at the same time (memory %lld, memoryswap %lld)",
 		         (long long)n->memory, (long long)cur->memory_swap);
 		return -1;
 	}

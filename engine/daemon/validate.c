@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "host/cgroup_info.h"
@@ -13,6 +14,7 @@
 #include "core/fileutil.h"
 #include "engine/lxc_conf.h"
 #include "rootfs_block.h"
+#include "engine/signals.h"
 #include "sysopt.h"
 
 #define MIN_MEMORY (4LL << 20)
@@ -140,6 +142,34 @@ static int check_memory(const struct host_config *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* --cpus: Docker's rules (not with a period or quota of its own; 0.01 to the host's CPUs). */
+static int check_nano_cpus(const struct host_config *h, char *err, size_t errlen)
+{
+	if (h->nano_cpus == 0)
+		return 0;
+	if (h->nano_cpus > 0 && h->cpu_period > 0) {
+		snprintf(err, errlen,
+		         "Conflicting options: Nano CPUs and CPU Period cannot both be set");
+		return -1;
+	}
+	if (h->nano_cpus > 0 && h->cpu_quota > 0) {
+		snprintf(err, errlen,
+		         "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+		return -1;
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu < 1)
+		ncpu = 1;
+	if (h->nano_cpus < 10000000 || h->nano_cpus > (int64_t)ncpu * 1000000000) {
+		snprintf(
+		    err, errlen,
+		    "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs available",
+		    ncpu, ncpu);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_cpu(const struct host_config *h, char *err, size_t errlen)
 {
 	if (h->cpu_shares < 0) {
@@ -161,6 +191,8 @@ static int check_cpu(const struct host_config *h, char *err, size_t errlen)
 		         (long long)h->cpu_quota);
 		return -1;
 	}
+	if (check_nano_cpus(h, err, errlen) < 0)
+		return -1;
 	if (h->cpuset_cpus && check_cpuset("cpuset-cpus", h->cpuset_cpus,
 	                                   "/sys/devices/system/cpu/online", err, errlen) < 0)
 		return -1;
@@ -374,6 +406,10 @@ int validate_config_values(const struct container *c, char *err, size_t errlen)
 	    check_value("cpuset cpus", NULL, h->cpuset_cpus, err, errlen) < 0 ||
 	    check_value("cpuset mems", NULL, h->cpuset_mems, err, errlen) < 0)
 		return -1;
+	if (cfg->stop_signal && signal_parse(cfg->stop_signal) <= 0) {
+		snprintf(err, errlen, "Invalid signal: %s", cfg->stop_signal);
+		return -1;
+	}
 	if (sys->channel.host_path &&
 	    (check_field("host channel path on host", sys->channel.host_path, err, errlen) < 0 ||
 	     check_field("host channel path in container", sys->channel.ctr_path, err, errlen) < 0))

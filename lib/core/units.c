@@ -111,6 +111,20 @@ int parse_byte_size(const char *s, int64_t *out)
 	return scale_decimal(&d, mult, out);
 }
 
+int parse_nano_cpus(const char *s, int64_t *out)
+{
+	struct decimal d;
+	const char *p = s;
+
+	if (s == NULL || out == NULL || scan_decimal(&p, &d) != 0 || *p != '\0')
+		return -1;
+	for (size_t i = 9; i < d.nfrac; i++) {
+		if (d.frac[i] != '0')
+			return -1;
+	}
+	return scale_decimal(&d, 1000000000, out);
+}
+
 int parse_uint64(const char *s, uint64_t *out)
 {
 	const char *p = s;

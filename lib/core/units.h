@@ -13,6 +13,11 @@
  */
 int parse_byte_size(const char *s, int64_t *out);
 
+/* Docker's ParseCPUs (--cpus): a non-negative decimal number of CPUs ("1.5", ".25") in units
+ * of 1e-9 CPU, exactly: more than 9 digits after the point that are not all 0 are refused
+ * ("too precise"), as are signs, exponents and anything beyond INT64_MAX. Returns 0 or -1. */
+int parse_nano_cpus(const char *s, int64_t *out);
+
 /* Whole string, base 10, optional sign, range-checked. Returns 0 or -1; *out untouched on -1. */
 int parse_int64(const char *s, int64_t *out);
 

@@ -10,7 +10,7 @@
 struct bind_spec {
 	char *src, *dst;         /* malloc'd */
 	bool ro;                 /* :ro */
-	const char *propagation; /* "rslave", ... (static), or NULL: liblxc's default */
+	const char *propagation; /* "rslave", ... (static), or NULL: rprivate (Docker's default) */
 };
 
 /* 0, or -1 with err naming the spec and what is allowed. */

@@ -15,6 +15,38 @@ bool device_perms_valid(const char *perms)
 	return true;
 }
 
+/* A device number of a rule: digits (at most 10, a 32-bit number) or "*"; advances *p. */
+static bool rule_number(const char **p)
+{
+	if (**p == '*') {
+		(*p)++;
+		return true;
+	}
+	size_t n = strspn(*p, "0123456789");
+	if (n == 0 || n > 10 || (n == 10 && strncmp(*p, "4294967295", 10) > 0))
+		return false;
+	*p += n;
+	return true;
+}
+
+int device_cgroup_rule_check(const char *rule, char *err, size_t errlen)
+{
+	const char *p = rule;
+	bool ok = p && strchr("abc", p[0]) && p[0] && p[1] == ' ';
+	if (ok) {
+		p += 2;
+		ok = rule_number(&p) && *p++ == ':' && rule_number(&p) && *p++ == ' ' &&
+		     device_perms_valid(p);
+	}
+	if (!ok)
+		snprintf(
+		    err, errlen,
+		    "Invalid value \"%s\" for --device-cgroup-rule: expected TYPE MAJOR:MINOR "
+		    "PERMS (TYPE a, b or c; MAJOR and MINOR numbers or *; PERMS of r, w and m)",
+		    rule ? rule : "");
+	return ok ? 0 : -1;
+}
+
 /* An absolute path without "." or ".." components, empty components or characters that the
  * lxc config cannot carry (white space). */
 static bool clean_abs_path(const char *p)

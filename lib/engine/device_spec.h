@@ -24,6 +24,9 @@ int device_spec_split(const char *spec, char **copy, const char **host, const ch
  * way (ctr defaults to host, perms to "rwm"). */
 int device_spec_from_parts(const char *host, const char *ctr, const char *perms,
                            struct device_spec *out, char *err, size_t errlen);
+/* --device-cgroup-rule, Docker's form: "TYPE MAJOR:MINOR PERMS", TYPE one of a b c, MAJOR and
+ * MINOR a number or "*", PERMS as device_perms_valid. 0, or -1 with err naming the value. */
+int device_cgroup_rule_check(const char *rule, char *err, size_t errlen);
 /* True for a non-empty subset of "rwm" without repeats, in any order. */
 bool device_perms_valid(const char *perms);
 void device_spec_free(struct device_spec *d);

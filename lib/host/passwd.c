@@ -163,6 +163,14 @@ int user_groups_resolve(const char *spec, const char *passwd, const char *group,
 	*n = 0;
 	if (!spec)
 		spec = "0";
+	/* The process's own gid first: left out, a group it leaves with newgrp(1) or setgid
+	 * would stop restricting it (CVE-2022-36109 in Docker, CVE-2022-2989 in Podman; the
+	 * OCI runtime spec now requires it). */
+	uid_t uid;
+	gid_t gid;
+	if (user_spec_resolve(spec, passwd, group, &uid, &gid, err, errlen) < 0 ||
+	    add_gid(gid, out, max, n, err, errlen) < 0)
+		return -1;
 	char user[256];
 	const char *colon = strchr(spec, ':');
 	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);

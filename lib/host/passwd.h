@@ -12,9 +12,10 @@ int user_spec_resolve(const char *spec, const char *passwd, const char *group, u
                       gid_t *gid, char *err, size_t errlen);
 
 /* The supplementary groups of the process that user_spec_resolve(spec) runs as, as Docker
- * gives them: with no group in spec, every group of the group file that lists the user's
- * name as a member (spec NULL: root); then each of extra (--group-add: a group name of the
- * file or a gid). At most max gids, no duplicates, into out. Returns 0, or -1 with err. */
+ * gives them: its own gid (always: see passwd.c); with no group in spec, every group of the
+ * group file that lists the user's name as a member (spec NULL: root); then each of extra
+ * (--group-add: a group name of the file or a gid). At most max gids, no duplicates, into
+ * out. Returns 0, or -1 with err (also when spec cannot be resolved). */
 #define USER_GROUPS_MAX 256
 int user_groups_resolve(const char *spec, const char *passwd, const char *group, char *const *extra,
                         gid_t *out, size_t max, size_t *n, char *err, size_t errlen);

@@ -1,8 +1,9 @@
 /* Fuzzes the number, size, duration and time parsers (lib/core/units, lib/core/timeutil): the
  * first byte picks one, the rest is its input (a C string). Invariants: an accepted integer,
- * size or duration (Go's too: format_go_duration) prints back to a text that parses to the same
- * value; sizes and durations are never negative; a parsed time has 0 <= nanoseconds < 10^9 and
- * formats and parses back to the same instant; no overflow or other UB (UBSan). */
+ * size, CPU count or duration (Go's too: format_go_duration) prints back to a text that parses
+ * to the same value; sizes and durations are never negative; a parsed time has
+ * 0 <= nanoseconds < 10^9 and formats and parses back to the same instant; no overflow or
+ * other UB (UBSan). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (parse_byte_size(s, &v) == 0) {
 			snprintf(buf, sizeof(buf), "%lldb", (long long)v);
 			if (v < 0 || parse_byte_size(buf, &w) < 0 || w != v)
+				abort();
+		}
+		/* --cpus: exact, so WHOLE.NINE-DIGITS parses back to the same count */
+		if (parse_nano_cpus(s, &v) == 0) {
+			snprintf(buf, sizeof(buf), "%lld.%09lld", (long long)(v / 1000000000),
+			         (long long)(v % 1000000000));
+			if (v < 0 || parse_nano_cpus(buf, &w) < 0 || w != v)
 				abort();
 		}
 		break;

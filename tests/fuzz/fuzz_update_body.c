@@ -1,8 +1,9 @@
 /* Fuzzes the container update body's parser (engine/daemon/update_config.c) against a fixed
  * current host config. Invariants: a refusal says why; an accepted update keeps every field
  * the body leaves out (or gives as 0) at its current value and shares the current config's
- * other pointers; the cpuset strings are its own; the result renders to a hostconfig.json
- * that parses again; nothing leaks (the caller frees the two cpuset strings either way). */
+ * other pointers; NanoCpus never beside a CFS period or quota; the cpuset strings are its own; the
+ * result renders to a hostconfig.json that parses again; nothing leaks (the caller frees the two
+ * cpuset strings either way). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_kept(body, "BlkioWeight", n.blkio_weight, g_cur.blkio_weight);
 		if (!json_get(body, "PidsLimit") && n.pids_limit != g_cur.pids_limit)
 			abort();
+		/* --cpus never beside a period or quota of the container's own */
+		if (n.nano_cpus > 0 && (n.cpu_period > 0 || n.cpu_quota > 0))
+			abort();
 		if (n.binds != g_cur.binds || n.ulimits != g_cur.ulimits || !n.cpuset_cpus ||
 		    n.cpuset_cpus == g_cur.cpuset_cpus || n.pids_limit < 0)
 			abort();
@@ -74,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (!again || host_config_parse(again, &back, err, sizeof(err)) < 0))
 				abort();
 			if (again) {
-				if (back.memory != n.memory ||
+				if (back.memory != n.memory || back.nano_cpus != n.nano_cpus ||
 				    back.restart.max_retries != n.restart.max_retries)
 					abort();
 				host_config_free(&back);

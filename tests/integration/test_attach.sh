@@ -126,6 +126,56 @@ expect_eq "docker events --filter event=exec_create: both execs' creates, nothin
 	"exec_create: true|exec_create: sh -c exit 3" \
 	"$(sed -n 's/.* container \(exec_create: .*\) [0-9a-f]\{64\} (.*/\1/p' <<<"$ev" | paste -sd'|')"
 
+# ------------------------------------------------------------------ start -a / -i
+sa=$(isula create --external-rootfs "$BB" none sh -c 'echo start-a-out; echo start-a-err >&2; exit 5')
+out=$(isula start -a "$sa" 2>"$IT_TMP/err")
+rc=$?
+expect_eq "start -a: the container's stdout" start-a-out "$out"
+expect_eq "start -a: its stderr on stderr" start-a-err "$(cat "$IT_TMP/err")"
+expect_eq "start -a: the container's exit code" 5 "$rc"
+expect_eq "start -a: the container has exited" exited "$(status_of "$sa")"
+out=$(isula start --attach "$sa" 2>&1)
+rc=$?
+expect_eq "start --attach again: both streams of the second run" \
+	"$(printf 'start-a-err\nstart-a-out')" "$(sort <<<"$out")"
+expect_eq "start --attach again: its exit code" 5 "$rc"
+sb=$(isula create --external-rootfs "$BB" none sh -c 'no-such-cmd-here')
+isula start -a "$sb" >/dev/null 2>&1
+expect_eq "start -a of a command that is not found: sh's 127" 127 $?
+sc=$(isula create --external-rootfs "$BB" none true)
+expect_fail_code "start -a of two containers is refused" 1 \
+	"you cannot start and attach multiple containers at once" isula start -a "$sb" "$sc"
+expect_eq "... and starts neither" inited "$(status_of "$sc")"
+expect_fail_code "start -a of an unknown container: exit 1" 1 "No such container" \
+	isula start -a no-such-ctr
+si=$(isula create -i --external-rootfs "$BB" none sh -c 'read l; echo "got:$l"; exit 6')
+out=$(echo line-in | isula start -a -i "$si" 2>&1)
+rc=$?
+expect_eq "start -a -i: stdin reaches a -i container" got:line-in "$out"
+expect_eq "start -a -i: its exit code" 6 "$rc"
+st=$(isula create -t --external-rootfs "$BB" none sh -c 'echo tty-start-a; exit 7')
+out=$(in_pty "$ISULA start -a $st")
+rc=$?
+expect_eq "start -a of a -t container: its console" tty-start-a "$out"
+expect_eq "start -a of a -t container: its exit code" 7 "$rc"
+out=$(in_pty "$ISULA start -a $st")
+expect_eq "start -a of the -t container again: the second run's console only" tty-start-a "$out"
+bad=0
+for i in 1 2 3 4 5; do
+	out=$(in_pty "$ISULA run -t --rm --external-rootfs $BB none sh -c 'echo quick-tty-$i; exit 4'")
+	rc=$?
+	[ "$out" = "quick-tty-$i" ] && [ "$rc" = 4 ] || bad=$((bad + 1))
+done
+expect_eq "run -t --rm of an instant command: its output and exit code (5 of 5)" 0 "$bad"
+if command -v docker >/dev/null; then
+	out=$(DOCKER_CONFIG=$IT_TMP/docker timeout 20 docker -H "unix://$SOCK" start -a "$sa" 2>&1)
+	rc=$?
+	expect_eq "docker start -a of an exited container: its output" \
+		"$(printf 'start-a-err\nstart-a-out')" "$(sort <<<"$out")"
+	expect_eq "docker start -a: its exit code" 5 "$rc"
+fi
+isula rm -f "$sa" "$sb" "$sc" "$si" "$st" >/dev/null
+
 # ------------------------------------------------------------------ Docker CLI
 export DOCKER_CONFIG=$IT_TMP/docker
 if command -v docker >/dev/null; then

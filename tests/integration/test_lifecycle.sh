@@ -56,6 +56,26 @@ finished1=$(ifield life '{{.State.FinishedAt}}')
 	pass "FinishedAt ($finished1) is after StartedAt" ||
 	fail "FinishedAt is after StartedAt" "StartedAt $started1" "FinishedAt $finished1"
 expect_ok "stop of an exited container is not an error" isula stop -t 1 life
+# --stop-signal (Config.StopSignal): what stop sends first, kept as given.
+ss=$(isula run -d --stop-signal SIGUSR1 --external-rootfs "$BB" none \
+	sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done')
+expect_eq "--stop-signal: Config.StopSignal as given" SIGUSR1 "$(ifield "$ss" '{{.Config.StopSignal}}')"
+expect_ok "stop of a --stop-signal USR1 container" isula stop -t 10 "$ss"
+expect_eq "... its init got USR1 (the trap's exit code)" 42 "$(ifield "$ss" '{{.State.ExitCode}}')"
+sp=$(isula run -d --stop-signal STOP --external-rootfs "$BB" none sleep 300)
+sp_pid=$(pid_of "$sp")
+isula stop -t 3 "$sp" >/dev/null 2>&1 &
+stopper=$!
+stopped_state() { grep -q '^State:.*stopped' "/proc/$sp_pid/status"; }
+wait_for "--stop-signal STOP: stop stops the init first" 3 stopped_state
+wait "$stopper"
+expect_eq "... then kills it after the timeout" "exited 137" \
+	"$(ifield "$sp" '{{.State.Status}} {{.State.ExitCode}}')"
+expect_fail_code "--stop-signal xxx is refused" 125 "Invalid signal: xxx" \
+	isula create --stop-signal xxx --external-rootfs "$BB" none true
+expect_fail_code "--stop-signal 90 is refused" 125 "Invalid signal: 90" \
+	isula create --stop-signal 90 --external-rootfs "$BB" none true
+isula rm -f "$ss" "$sp" >/dev/null
 
 # ------------------------------------------------------------------------ start again, restart
 expect_ok "start of an exited container" isula start life
@@ -180,6 +200,15 @@ out=$(isula ps -a -f name=ps-exit)
 	pass "ps -a -f name= lists the named one only" ||
 	fail "ps -a -f name= lists the named one only" "$out"
 expect_fail "ps with an unknown filter key is refused" "Invalid filter" isula ps -a -f bogus=1
+# -l / -n N: the last created, whatever their state (ps-exit was created after ps-run).
+expect_eq "ps -l -q: the latest created (exited) one" "${exit_id:0:12}" "$(isula ps -l -q)"
+expect_eq "ps -n 2 -q: the two last created, newest first" "${exit_id:0:12} ${run_id:0:12}" \
+	"$(isula ps -n 2 -q | paste -sd' ')"
+out=$(isula ps --last 1)
+[[ "$out" == *ps-exit* && "$out" == *"Exited (3)"* && "$out" != *ps-run* ]] &&
+	pass "ps --last 1: the table of that one" || fail "ps --last 1: the table of that one" "$out"
+expect_eq "ps -n -1: every running one (the default)" "$(isula ps -q)" "$(isula ps -n -1 -q)"
+expect_fail_code "ps -n x is refused" 125 "Invalid value x for flag --last" isula ps -n x
 
 # ------------------------------------------------------------------------------- inspect
 iid=$(isula create --name insp --restart on-failure:3 --external-rootfs "$BB" none sleep 300)
@@ -319,6 +348,23 @@ if command -v docker >/dev/null; then
 	expect_ok "docker rm -f" D rm -f dk2
 	expect_ok "docker rm -f: gone" gone "$rid"
 	expect_fail "docker start of an unknown container" "No such container" D start nosuch
+	expect_eq "docker ps -l: the latest created, as isula ps -l" "$(isula ps -l -q)" "$(D ps -l -q)"
+	# Config.StopSignal and HostConfig.NanoCpus through docker-py.
+	out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
+import sys, docker
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+hc = api.create_host_config(nano_cpus=250000000)
+hc["ExternalRootfs"] = sys.argv[2]
+cid = api.create_container("none", ["sh", "-c", "trap 'exit 7' USR2; while :; do sleep 0.1; done"],
+                           host_config=hc, stop_signal="SIGUSR2")["Id"]
+api.start(cid)
+i = api.inspect_container(cid)
+api.stop(cid, timeout=10)
+print(i["Config"]["StopSignal"], i["HostConfig"]["NanoCpus"], api.inspect_container(cid)["State"]["ExitCode"])
+api.remove_container(cid, force=True)
+PY
+	)
+	expect_eq "docker-py: stop_signal (the init's trap) and nano_cpus" "SIGUSR2 250000000 7" "$out"
 	expect_ok "the rootfs survives docker rm" test -x "$BB/bin/sh"
 else
 	fail "the docker CLI is installed for these tests"

@@ -33,7 +33,7 @@ expect_match "paused: ps shows (Paused)" "(Paused)" "$(isula ps)"
 s1=$(log_size pz)
 sleep 0.5
 expect_eq "paused: the container makes no progress" "$s1" "$(log_size pz)"
-expect_fail_code "pause of a paused container is refused" 125 "is already paused" isula pause pz
+expect_fail_code "pause of a paused container is refused: exit 1 (Docker, iSulad)" 1 "is already paused" isula pause pz
 expect_eq "unpause prints the name given" pz "$(isula unpause pz 2>&1)"
 expect_eq "unpaused: running again" "running false" "$(ifield pz '{{.State.Status}} {{.State.Paused}}')"
 expect_eq "unpaused: the freezer cgroup is THAWED" THAWED "$(cgv freezer freezer.state pz)"
@@ -44,7 +44,7 @@ expect_ok "pause again" isula pause pz
 expect_ok "stop of a paused container" isula stop -t 1 pz
 expect_eq "stop of a paused container: exited, not paused" "exited false" \
 	"$(ifield pz '{{.State.Status}} {{.State.Paused}}')"
-expect_fail_code "pause of a stopped container is refused" 125 "is not running" isula pause pz
+expect_fail_code "pause of a stopped container is refused" 1 "is not running" isula pause pz
 expect_fail "pause of an unknown container" "No such container: nosuch" isula pause nosuch
 expect_ok "start after a paused stop" isula start pz
 expect_ok "pause, then kill" isula pause pz
@@ -120,16 +120,16 @@ expect_eq "update survives restart: cpuset" 0 "$(cgv cpuset cpuset.cpus up)"
 
 # Bad values: refused with the value named, nothing changed in cgroups or on disk.
 hc_before=$(hostcfg up)
-expect_fail_code "update --cpu-period 10 is refused" 125 "Invalid CPU period 10" \
+expect_fail_code "update --cpu-period 10 is refused: exit 1 (Docker, iSulad)" 1 "Invalid CPU period 10" \
 	isula update --cpu-shares 700 --cpu-period 10 up
-expect_fail_code "update --cpuset-cpus beyond the host is refused" 125 "Requested CPUs are not available" \
+expect_fail_code "update --cpuset-cpus beyond the host is refused" 1 "Requested CPUs are not available" \
 	isula update --cpu-shares 700 --cpuset-cpus 0-1000 up
-expect_fail_code "update -m below 4MB is refused" 125 "minimum memory limit allowed is 4MB" \
+expect_fail_code "update -m below 4MB is refused" 1 "minimum memory limit allowed is 4MB" \
 	isula update --cpu-shares 700 -m 1m up
-expect_fail_code "update --blkio-weight 5 is refused" 125 "range of blkio weight is from 10 to 1000" \
+expect_fail_code "update --blkio-weight 5 is refused" 1 "range of blkio weight is from 10 to 1000" \
 	isula update --blkio-weight 5 up
-expect_fail_code "update -m above the swap limit without swap is refused, naming both" 125 \
-	"Memory limit $((300 << 20)) should be smaller than already set memoryswap limit $((192 << 20))" \
+expect_fail_code "update -m above the swap limit without swap is refused, naming both" 1 \
+	"Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time (memory $((300 << 20)), memoryswap $((192 << 20)))" \
 	isula update -m 300m up
 expect_fail_code "update with a malformed size" 125 "Invalid value 12q for flag --memory" isula update -m 12q up
 expect_fail "update without flags" "You must provide one or more flags" isula update up
@@ -185,12 +185,53 @@ expect_eq "... and the swap limit is in the cgroup" $((1000 << 20)) \
 expect_ok "update -m below that swap limit keeps it" isula update -m 600M sw
 expect_eq "... memory and swap limits" "$((600 << 20)) $((1000 << 20))" \
 	"$(cgv memory memory.limit_in_bytes sw) $(cgv memory memory.memsw.limit_in_bytes sw)"
-expect_fail_code "update -m above it is refused, naming both" 125 \
-	"Memory limit $((1200 << 20)) should be smaller than already set memoryswap limit $((1000 << 20))" \
+expect_fail_code "update -m above it is refused, naming both" 1 \
+	"(memory $((1200 << 20)), memoryswap $((1000 << 20)))" \
 	isula update -m 1200M sw
 ticker sw2 -m 64m --memory-swap -1 >/dev/null
 expect_eq "--memory-swap -1 (unlimited) is kept as is" -1 "$(ifield sw2 '{{.HostConfig.MemorySwap}}')"
 isula rm -f sw sw2 >/dev/null
+
+# --cpus (Docker's NanoCpus): a quota over a 100 ms period, exclusive with --cpu-period/quota.
+ticker nc --cpus 1.5 >/dev/null
+expect_eq "--cpus 1.5: NanoCpus, CpuQuota left 0" "1500000000 0" \
+	"$(ifield nc '{{.HostConfig.NanoCpus}} {{.HostConfig.CpuQuota}}')"
+expect_eq "--cpus 1.5: the cgroup's quota and period" "150000 100000" \
+	"$(cgv cpu cpu.cfs_quota_us nc) $(cgv cpu cpu.cfs_period_us nc)"
+expect_eq "--cpus 1.5: the container reads them" "150000 100000" \
+	"$(isula exec nc cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us |
+		paste -sd' ')"
+expect_fail_code "update --cpus with --cpu-period is refused" 1 \
+	"Nano CPUs and CPU Period cannot both be set" isula update --cpus 1.3 --cpu-period 20000 nc
+expect_fail_code "update --cpu-quota of a --cpus container is refused" 1 \
+	"CPU Quota cannot be updated as NanoCPUs has already been set" isula update --cpu-quota 20000 nc
+expect_ok "update --cpus 0.5" isula update --cpus 0.5 nc
+expect_eq "update --cpus 0.5: the quota" 50000 "$(cgv cpu cpu.cfs_quota_us nc)"
+expect_ok "restart of the --cpus container" isula restart -t 0 nc
+expect_eq "... keeps its quota" 50000 "$(cgv cpu cpu.cfs_quota_us nc)"
+expect_fail_code "--cpus with --cpu-quota is refused at create" 125 \
+	"Nano CPUs and CPU Quota cannot both be set" \
+	isula create --cpus 1 --cpu-quota 20000 --external-rootfs "$BB" none true
+expect_fail_code "--cpus beyond the host's CPUs is refused" 125 "Range of CPUs is from 0.01 to" \
+	isula create --cpus 100000 --external-rootfs "$BB" none true
+expect_fail_code "--cpus abc is refused by isula" 125 "Invalid value abc for flag --cpus" \
+	isula create --cpus abc --external-rootfs "$BB" none true
+ticker qp --cpu-period 20000 --cpu-quota 10000 >/dev/null
+expect_fail_code "update --cpus of a --cpu-period container is refused" 1 \
+	"Nano CPUs cannot be updated as CPU Period has already been set" isula update --cpus 1 qp
+# update --restart (Docker's RestartPolicy in the update body); not with --rm.
+expect_ok "update --restart on-failure:3" isula update --restart on-failure:3 qp
+expect_eq "update --restart: the policy" "on-failure 3" \
+	"$(ifield qp '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}')"
+isula run -d --rm --name rmd --external-rootfs "$BB" none sleep 300 >/dev/null
+expect_fail_code "update --restart always of an --rm container is refused" 1 "--restart and --rm" \
+	isula update --restart always rmd
+expect_ok "update --restart no of an --rm container" isula update --restart no rmd
+if command -v docker >/dev/null; then
+	expect_ok "docker update --cpus 0.25" timeout 30 docker -H "unix://$SOCK" update --cpus 0.25 nc
+	expect_eq "docker update --cpus: the quota" 25000 "$(cgv cpu cpu.cfs_quota_us nc)"
+fi
+isula rm -f nc qp rmd >/dev/null
 
 # ------------------------------------------------------------------------------------- top
 top_out=$(isula top up 2>&1)

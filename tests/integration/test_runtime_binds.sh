@@ -73,6 +73,37 @@ expect_fail_code "an unknown -v option is refused, naming it" 125 'unknown optio
 	isula create -v "$IT_TMP/data:/data:ro,bogus" --external-rootfs "$BB" none true
 expect_fail_code "two propagations are refused" 125 "two propagations" \
 	isula create -v "$IT_TMP/data:/data:shared,slave" --external-rootfs "$BB" none true
+# A propagation the source's mount cannot give is refused (Docker's check), not dropped.
+mkdir -p "$IT_TMP/psrc"
+mount --bind "$IT_TMP/psrc" "$IT_TMP/psrc" && mount --make-private "$IT_TMP/psrc"
+expect_fail_code "rshared from a private mount is refused, naming it" 125 \
+	"path $IT_TMP/psrc is mounted on $IT_TMP/psrc but it is not a shared mount" \
+	isula run -d --name rbps -v "$IT_TMP/psrc:/p:rshared" --external-rootfs "$BB" none sleep 100
+isula rm -f rbps >/dev/null 2>&1
+expect_fail_code "rslave from a private mount is refused" 125 "not a shared or slave mount" \
+	isula run -d --name rbps -v "$IT_TMP/psrc:/p:rslave" --external-rootfs "$BB" none sleep 100
+isula rm -f rbps >/dev/null 2>&1
+expect_ok "rprivate from it starts" isula run -d --name rbps -v "$IT_TMP/psrc:/p:rprivate" \
+	--external-rootfs "$BB" none sleep 100
+isula rm -f rbps >/dev/null 2>&1
+mount --make-shared "$IT_TMP/psrc" && mkdir -p "$IT_TMP/psrc/in"
+expect_ok "shared once the source mount is" isula run -d --name rbps \
+	-v "$IT_TMP/psrc:/p:shared" --external-rootfs "$BB" none sleep 100
+mount -t tmpfs rbpsin "$IT_TMP/psrc/in"
+expect_match "... and a host mount made afterwards shows inside" rbpsin \
+	"$(isula exec rbps cat /proc/mounts 2>&1)"
+isula rm -f rbps >/dev/null 2>&1
+umount "$IT_TMP/psrc/in"
+# Without a propagation, Docker's rprivate: even from a shared source nothing comes in later.
+expect_ok "a bind without a propagation from the shared source" isula run -d --name rbps \
+	-v "$IT_TMP/psrc:/p" --external-rootfs "$BB" none sleep 100
+mount -t tmpfs rbpsdef "$IT_TMP/psrc/in"
+expect_eq "... a host mount made afterwards does not show inside (rprivate)" "" \
+	"$(isula exec rbps grep rbpsdef /proc/mounts 2>&1)"
+expect_match "... inspect: Propagation rprivate" '"Propagation":"rprivate"' \
+	"$(ifield rbps '{{json .Mounts}}')"
+isula rm -f rbps >/dev/null 2>&1
+umount "$IT_TMP/psrc/in" "$IT_TMP/psrc"
 
 # A start that fails in liblxc: the error is the cause, not "Failed to receive ...".
 echo file >"$IT_TMP/afile"

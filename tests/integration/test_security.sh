@@ -168,7 +168,36 @@ if [ -n "$LOOP" ]; then
 	expect_fail "--device HOST:CTR:r: opening for write is refused" "Operation not permitted" \
 		"$ISULA" exec devro sh -c 'echo x >/dev/ro'
 	expect_ok "rm -f devro" isula rm -f "$ro"
+	# --device-cgroup-rule (Docker's DeviceCgroupRules): a node the container makes itself.
+	dr=$(run_bb --name devrule --device-cgroup-rule "b $maj:* r")
+	expect_ok "--device-cgroup-rule 'b MAJ:* r': a mknod'ed node of that major is readable" \
+		"$ISULA" exec devrule sh -c "mknod /dev/probe b $maj $min && dd if=/dev/probe of=/dev/null count=1"
+	expect_fail "... and not writable" "Operation not permitted" \
+		"$ISULA" exec devrule sh -c 'echo x >/dev/probe'
+	expect_match "... the rule in the container's devices.list" "b $maj:* r" \
+		"$(in_ct devrule cat /sys/fs/cgroup/devices/devices.list)"
+	expect_eq "inspect: DeviceCgroupRules" "[\"b $maj:* r\"]" \
+		"$(ifield devrule '{{json .HostConfig.DeviceCgroupRules}}')"
+	expect_ok "rm -f devrule" isula rm -f "$dr"
 fi
+out=$(python3 - "$SOCK" "$BB" <<'PY' 2>&1
+import sys, docker
+api = docker.APIClient(base_url="unix://" + sys.argv[1], version="1.41")
+hc = api.create_host_config(device_cgroup_rules=["c 10:237 r"])
+hc["ExternalRootfs"] = sys.argv[2]
+cid = api.create_container("none", ["sleep", "1000"], host_config=hc)["Id"]
+api.start(cid)
+ex = api.exec_create(cid, ["cat", "/sys/fs/cgroup/devices/devices.list"])["Id"]
+print("c 10:237 r" in api.exec_start(ex).decode(), api.inspect_container(cid)["HostConfig"]["DeviceCgroupRules"])
+api.remove_container(cid, force=True)
+PY
+)
+expect_eq "docker-py: device_cgroup_rules reach the devices cgroup" "True ['c 10:237 r']" "$out"
+for bad in 'b *:*' 'd *:* r' 'c 1:x rwm' 'c 1:3 rwmx' 'c 1:3 rr'; do
+	expect_fail_code "--device-cgroup-rule '$bad' is refused, naming it" 125 \
+		"Invalid value \"$bad\" for --device-cgroup-rule" \
+		isula create --device-cgroup-rule "$bad" --external-rootfs "$BB" none true
+done
 
 # ------------------------------------------------------------------- capability arithmetic
 all=()
@@ -208,6 +237,37 @@ fi
 	"$ISULA" exec pv test -c /dev/net/tun
 expect_eq "inspect: Privileged true" true "$(ifield pv '{{.HostConfig.Privileged}}')"
 expect_ok "rm -f pv" isula rm -f pv
+
+# ------------------------------------------------------------- IPC modes and /dev/shm
+# shareable: a host tmpfs (<dir>/mounts/shm, create to rm) that a joiner binds too, so POSIX
+# shared memory (files in /dev/shm) is shared with the namespace; host: the host's /dev/shm.
+ish=$(timeout 30 "$ISULA" create --ipc shareable --shm-size 8m --external-rootfs "$BB" none \
+	sh -c 'sleep 1000')
+ishm="$LCR/$ish/mounts/shm"
+expect_ok "--ipc shareable: its /dev/shm is mounted on the host at create" findmnt -rn "$ishm"
+expect_ok "start of the shareable container" isula start "$ish"
+in_ct "$ish" sh -c 'echo shm-shared >/dev/shm/seg' >/dev/null
+SB2=$(copy_rootfs busybox) || it_abort "another busybox rootfs copy is needed"
+ijo=$(timeout 30 "$ISULA" run -d --ipc container:"$ish" --external-rootfs "$SB2" none sh -c 'sleep 1000')
+expect_eq "--ipc container: of a shareable one: its /dev/shm files" shm-shared \
+	"$(in_ct "$ijo" cat /dev/shm/seg)"
+expect_eq "... and its IPC namespace" "$(readlink "/proc/$(pid_of "$ish")/ns/ipc")" \
+	"$(readlink "/proc/$(pid_of "$ijo")/ns/ipc")"
+expect_eq "--shm-size holds for the shareable tmpfs (8 MB)" 8192 \
+	"$(in_ct "$ish" df -k /dev/shm | awk 'NR == 2 { print $2 }')"
+expect_ok "restart of the shareable container" isula restart -t 0 "$ish"
+expect_eq "its /dev/shm outlives a restart (lives until rm)" shm-shared "$(in_ct "$ish" cat /dev/shm/seg)"
+echo host-shm >"/dev/shm/isulad-it-$$"
+iho=$(run_bb --ipc host)
+expect_eq "--ipc host: the host's /dev/shm" host-shm "$(in_ct "$iho" cat "/dev/shm/isulad-it-$$")"
+rm -f "/dev/shm/isulad-it-$$"
+ino=$(run_bb --ipc none)
+expect_eq "--ipc none (Docker's): its own IPC namespace" 1 \
+	"$([ "$(readlink "/proc/$(pid_of "$ino")/ns/ipc")" != "$(readlink /proc/self/ns/ipc)" ] && echo 1)"
+expect_eq "... and no /dev/shm mounted" "" "$(in_ct "$ino" grep ' /dev/shm ' /proc/mounts)"
+expect_ok "rm -f of the joiner, host, none and shareable containers" \
+	isula rm -f "$ijo" "$iho" "$ino" "$ish"
+expect_fail "the shareable tmpfs is unmounted at rm" "" findmnt -rn "$ishm"
 
 # ------------------------------------------------------------------------ oom-kill-disable
 if [ -f "$CGROOT/memory/memory.oom_control" ]; then

@@ -61,26 +61,33 @@ static void supplementary_groups_by_membership(void **state)
 	                                     &n, err, sizeof(err)),
 	                 0);
 	user_groups_format(g, n, text, sizeof(text));
-	assert_string_equal(text, "1,10");
+	assert_string_equal(text, "0,1,10"); /* its own gid always comes first */
 	assert_int_equal(user_groups_resolve("app", PASSWD, GROUPS_FILE, NULL, g, USER_GROUPS_MAX,
 	                                     &n, err, sizeof(err)),
 	                 0);
 	user_groups_format(g, n, text, sizeof(text));
-	assert_string_equal(text, "10,29");
-	/* A uid is the name passwd gives it; an unknown uid has no memberships. */
+	assert_string_equal(text, "1001,10,29");
+	/* A uid is the name passwd gives it; an unknown uid has no memberships (gid 0). */
 	assert_int_equal(user_groups_resolve("1000", PASSWD, GROUPS_FILE, NULL, g, USER_GROUPS_MAX,
 	                                     &n, err, sizeof(err)),
 	                 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_int_equal(user_groups_resolve("4242", PASSWD, GROUPS_FILE, NULL, g, USER_GROUPS_MAX,
 	                                     &n, err, sizeof(err)),
 	                 0);
-	assert_int_equal(n, 0);
+	user_groups_format(g, n, text, sizeof(text));
+	assert_string_equal(text, "0");
 	/* An explicit group: only that one (Docker), no memberships. */
 	assert_int_equal(user_groups_resolve("app:staff", PASSWD, GROUPS_FILE, NULL, g,
 	                                     USER_GROUPS_MAX, &n, err, sizeof(err)),
 	                 0);
-	assert_int_equal(n, 0);
+	user_groups_format(g, n, text, sizeof(text));
+	assert_string_equal(text, "50");
+	/* A user that cannot be resolved is an error, not an empty list. */
+	assert_int_equal(user_groups_resolve("nosuchuser", PASSWD, GROUPS_FILE, NULL, g,
+	                                     USER_GROUPS_MAX, &n, err, sizeof(err)),
+	                 -1);
+	assert_non_null(strstr(err, "unable to find user nosuchuser"));
 }
 
 static void group_add_names_and_gids(void **state)
@@ -93,7 +100,7 @@ static void group_add_names_and_gids(void **state)
 	                                     &n, err, sizeof(err)),
 	                 0);
 	user_groups_format(g, n, text, sizeof(text));
-	assert_string_equal(text, "10,29,50,4000"); /* wheel once */
+	assert_string_equal(text, "1001,10,29,50,4000"); /* wheel once */
 	char *unknown[] = {"nosuch", NULL};
 	assert_int_equal(user_groups_resolve("app", PASSWD, GROUPS_FILE, unknown, g,
 	                                     USER_GROUPS_MAX, &n, err, sizeof(err)),
@@ -101,7 +108,7 @@ static void group_add_names_and_gids(void **state)
 	assert_non_null(strstr(err, "Unable to find group nosuch"));
 	/* The cap is an error, not a silent cut. */
 	assert_int_equal(
-	    user_groups_resolve("app", PASSWD, GROUPS_FILE, extra, g, 3, &n, err, sizeof(err)), -1);
+	    user_groups_resolve("app", PASSWD, GROUPS_FILE, extra, g, 4, &n, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "too many supplementary groups"));
 	/* A buffer too small for the list keeps whole numbers only. */
 	gid_t big[] = {1000, 2000, 3000};

@@ -233,6 +233,30 @@ static void test_device_spec_rejects(void **state)
 
 /* -------------------------------------------------------------------- dns and hosts */
 
+static void test_device_cgroup_rule(void **state)
+{
+	(void)state;
+	char err[256];
+	const char *good[] = {"c 1:3 rwm",   "b *:* m",  "a *:* rwm",       "c 33:* rm",
+	                      "b 11:22 rmw", "c *:23 r", "c 4294967295:0 w"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (device_cgroup_rule_check(good[i], err, sizeof(err)) != 0)
+			fail_msg("refused \"%s\": %s", good[i], err);
+	}
+	const char *bad[] = {"",          "a",          "b *:*",    "d *:* r",
+	                     "c 1:3",     "c 1:3 rwmx", "c 1:3 rr", "c 1:x r",
+	                     "c 1 3 r",   "c  1:3 r",   "c 1:3 r ", "c 4294967296:0 r",
+	                     "c -1:3 r",  "c 1:3 rw\n", "C 1:3 r",  "c **:3 r",
+	                     "c 1:3:4 r", "c 1: r",     "c :3 r",   "c 12345678901:0 r"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (device_cgroup_rule_check(bad[i], err, sizeof(err)) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_non_null(strstr(err, "for --device-cgroup-rule"));
+	}
+	assert_int_equal(device_cgroup_rule_check(NULL, err, sizeof(err)), -1);
+}
+
 static void test_extra_host(void **state)
 {
 	char *h, *ip;
@@ -444,14 +468,23 @@ static void test_shm_size_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cap_names),         cmocka_unit_test(test_cap_list_check),
-	    cmocka_unit_test(test_cap_compute),       cmocka_unit_test(test_sysctl_whitelist),
-	    cmocka_unit_test(test_sysctl_namespaces), cmocka_unit_test(test_sysctl_malformed),
-	    cmocka_unit_test(test_sysctl_split),      cmocka_unit_test(test_pid_max_release),
-	    cmocka_unit_test(test_device_spec),       cmocka_unit_test(test_device_spec_rejects),
-	    cmocka_unit_test(test_extra_host),        cmocka_unit_test(test_dns_checks),
-	    cmocka_unit_test(test_resolv_render),     cmocka_unit_test(test_hosts_render),
-	    cmocka_unit_test(test_seccomp_profile),   cmocka_unit_test(test_seccomp_default_file),
+	    cmocka_unit_test(test_cap_names),
+	    cmocka_unit_test(test_cap_list_check),
+	    cmocka_unit_test(test_cap_compute),
+	    cmocka_unit_test(test_sysctl_whitelist),
+	    cmocka_unit_test(test_sysctl_namespaces),
+	    cmocka_unit_test(test_sysctl_malformed),
+	    cmocka_unit_test(test_sysctl_split),
+	    cmocka_unit_test(test_pid_max_release),
+	    cmocka_unit_test(test_device_spec),
+	    cmocka_unit_test(test_device_spec_rejects),
+	    cmocka_unit_test(test_device_cgroup_rule),
+	    cmocka_unit_test(test_extra_host),
+	    cmocka_unit_test(test_dns_checks),
+	    cmocka_unit_test(test_resolv_render),
+	    cmocka_unit_test(test_hosts_render),
+	    cmocka_unit_test(test_seccomp_profile),
+	    cmocka_unit_test(test_seccomp_default_file),
 	    cmocka_unit_test(test_shm_size_units),
 	};
 

@@ -179,6 +179,35 @@ static void test_uint64_rejects(void **state)
 	assert_int_equal(parse_uint64("1", NULL), -1);
 }
 
+static void test_nano_cpus(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(parse_nano_cpus("1.5", &v), 0);
+	assert_true(v == 1500000000);
+	assert_int_equal(parse_nano_cpus("0.01", &v), 0);
+	assert_true(v == 10000000);
+	assert_int_equal(parse_nano_cpus(".25", &v), 0);
+	assert_true(v == 250000000);
+	assert_int_equal(parse_nano_cpus("2", &v), 0);
+	assert_true(v == 2000000000);
+	assert_int_equal(parse_nano_cpus("3.", &v), 0);
+	assert_true(v == 3000000000);
+	assert_int_equal(parse_nano_cpus("0.000000001", &v), 0);
+	assert_true(v == 1);
+	assert_int_equal(parse_nano_cpus("1.5000000000000", &v), 0); /* trailing zeros: exact */
+	assert_true(v == 1500000000);
+	const char *bad[] = {"",     ".",  "-1",           "+1",  "1e3",
+	                     "1.5x", " 1", "0.0000000001", "abc", "99999999999999999999",
+	                     "1,5"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 77;
+		if (parse_nano_cpus(bad[i], &v) != -1)
+			fail_msg("parse_nano_cpus(\"%s\") accepted", bad[i]);
+		assert_true(v == 77);
+	}
+}
+
 static int64_t ms_ok(const char *s)
 {
 	int64_t v = -12345;
@@ -329,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(test_int64_rejects),
 	    cmocka_unit_test(test_uint64),
 	    cmocka_unit_test(test_uint64_rejects),
+	    cmocka_unit_test(test_nano_cpus),
 	    cmocka_unit_test(test_duration),
 	    cmocka_unit_test(test_duration_rounds_up),
 	    cmocka_unit_test(test_duration_limits),
