@@ -108,9 +108,10 @@ static void replay_console(struct console_attach *a, int fd)
 	if (!log)
 		log = tty_log_read(a->c, TTY_LOG_REPLAY_MAX, &len);
 	char *pending = drain_ready(a->ptx, REPLAY_PENDING_MAX, &pending_len);
-	size_t shared = log && pending ? overlap_suffix_prefix(log, len, pending, pending_len) : 0;
-	if (shared == (size_t)-1)
-		shared = 0;
+	/* the live output can carry "\r\r\n" where liblxc's history has "\r\n" (its peer
+	 * terminal adds a CR) */
+	size_t shared =
+	    log && pending ? overlap_suffix_prefix_crlf(log, len, pending, pending_len) : 0;
 	if (log && len > 0)
 		sock_send_all(fd, log, len);
 	if (pending && pending_len > shared)

@@ -166,7 +166,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	[ $((i % 2)) = 0 ] && rm_flag="--name quick-$i" && kept+=("quick-$i")
 	out=$(in_pty "$ISULA run -t $rm_flag --external-rootfs $BB none sh -c 'echo quick-tty-$i; exit 4'")
 	rc=$?
-	[ "$out" = "quick-tty-$i" ] && [ "$rc" = 4 ] || bad=$((bad + 1))
+	[ "$out" = "quick-tty-$i" ] && [ "$rc" = 4 ] || { bad=$((bad + 1)); it_log "run -t $i: rc $rc, output: $(printf %q "$out")"; }
 done
 expect_eq "run -t (and --rm) of an instant command: its output once and exit code (10 of 10)" \
 	0 "$bad"
