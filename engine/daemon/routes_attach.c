@@ -37,6 +37,9 @@ struct console_attach {
  * ended (its monitor gave the console up on the way out). */
 #define TTY_GONE_WAIT_MS 3000
 
+/* Bound on a run's console log sent as its history (the log's default size). */
+#define TTY_LOG_REPLAY_MAX (1 << 20)
+
 /* Bound on the console output read at an attach before the relay takes over. */
 #define REPLAY_PENDING_MAX (256 << 10)
 
@@ -77,13 +80,35 @@ static char *drain_ready(int fd, size_t max, size_t *len)
 	return buf;
 }
 
-/* The console output of the run so far (kept by liblxc), then what came since the console
- * was taken. Output written after the take is both at the end of the history and waiting on
- * the console: that shared stretch is sent once. */
+static bool tty_log_open(struct container *c, int fd[2]);
+static void tty_log_close(int fd[2]);
+
+/* The run's console log (tty_log_mark), at most max bytes: the history when liblxc's ring
+ * buffer cannot be read any more (a run that is ending: its monitor no longer answers). */
+static char *tty_log_read(struct container *c, size_t max, size_t *len)
+{
+	int lfd[2];
+	*len = 0;
+	char *buf = tty_log_open(c, lfd) ? malloc(max) : NULL;
+	for (int i = 0; buf && i < 2; i++) {
+		ssize_t n;
+		while (lfd[i] >= 0 && *len < max && (n = read(lfd[i], buf + *len, max - *len)) > 0)
+			*len += (size_t)n;
+	}
+	tty_log_close(lfd);
+	return buf;
+}
+
+/* The console output of the run so far (kept by liblxc, or its console log when liblxc no
+ * longer answers), then what came since the console was taken. Output written after the take
+ * is both at the end of the history and waiting on the console: that shared stretch is sent
+ * once. */
 static void replay_console(struct console_attach *a, int fd)
 {
 	size_t len, pending_len;
 	char *log = runtime_console_log(a->con, &len);
+	if (!log)
+		log = tty_log_read(a->c, TTY_LOG_REPLAY_MAX, &len);
 	char *pending = drain_ready(a->ptx, REPLAY_PENDING_MAX, &pending_len);
 	/* liblxc logs the output before it passes it on here: on a loaded host the end of the
 	 * history may still be on its way, and would come again after it. A moment's wait for
@@ -93,9 +118,10 @@ static void replay_console(struct console_attach *a, int fd)
 		free(pending);
 		pending = drain_ready(a->ptx, REPLAY_PENDING_MAX, &pending_len);
 	}
-	size_t shared = log && pending ? overlap_suffix_prefix(log, len, pending, pending_len) : 0;
-	if (shared == (size_t)-1)
-		shared = 0;
+	/* the live output can carry "\r\r\n" where liblxc's history has "\r\n" (its peer
+	 * terminal adds a CR) */
+	size_t shared =
+	    log && pending ? overlap_suffix_prefix_crlf(log, len, pending, pending_len) : 0;
 	if (log && len > 0)
 		sock_send_all(fd, log, len);
 	if (pending && pending_len > shared)

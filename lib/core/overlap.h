@@ -9,4 +9,9 @@
  * b; linear time. (size_t)-1 when out of memory. */
 size_t overlap_suffix_prefix(const char *a, size_t alen, const char *b, size_t blen);
 
+/* The same where b's "\r\r\n" may stand for a's "\r\n" (a terminal that added a CR to what a
+ * recorded): the largest prefix of b, in b's own bytes, that with those collapsed repeats the
+ * end of a. 0 when none (or out of memory). */
+size_t overlap_suffix_prefix_crlf(const char *a, size_t alen, const char *b, size_t blen);
+
 #endif

@@ -160,13 +160,17 @@ expect_eq "start -a of a -t container: its console" tty-start-a "$out"
 expect_eq "start -a of a -t container: its exit code" 7 "$rc"
 out=$(in_pty "$ISULA start -a $st")
 expect_eq "start -a of the -t container again: the second run's console only" tty-start-a "$out"
-bad=0
-for i in 1 2 3 4 5; do
-	out=$(in_pty "$ISULA run -t --rm --external-rootfs $BB none sh -c 'echo quick-tty-$i; exit 4'")
+bad=0 kept=()
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	rm_flag=--rm
+	[ $((i % 2)) = 0 ] && rm_flag="--name quick-$i" && kept+=("quick-$i")
+	out=$(in_pty "$ISULA run -t $rm_flag --external-rootfs $BB none sh -c 'echo quick-tty-$i; exit 4'")
 	rc=$?
-	[ "$out" = "quick-tty-$i" ] && [ "$rc" = 4 ] || bad=$((bad + 1))
+	[ "$out" = "quick-tty-$i" ] && [ "$rc" = 4 ] || { bad=$((bad + 1)); it_log "run -t $i: rc $rc, output: $(printf %q "$out")"; }
 done
-expect_eq "run -t --rm of an instant command: its output and exit code (5 of 5)" 0 "$bad"
+expect_eq "run -t (and --rm) of an instant command: its output once and exit code (10 of 10)" \
+	0 "$bad"
+isula rm -f "${kept[@]}" >/dev/null
 if command -v docker >/dev/null; then
 	out=$(DOCKER_CONFIG=$IT_TMP/docker timeout 20 docker -H "unix://$SOCK" start -a "$sa" 2>&1)
 	rc=$?

@@ -52,6 +52,23 @@ static void agrees_with_the_naive_answer(void **state)
 	}
 }
 
+static void crlf_doubled_by_a_terminal(void **state)
+{
+	(void)state;
+	/* history "hello\r\n", live "hello\r\r\nmore": the repeat is 8 live bytes */
+	assert_int_equal(overlap_suffix_prefix_crlf("x\r\nhello\r\n", 10, "hello\r\r\nmore", 12),
+	                 8);
+	/* the plain form still matches */
+	assert_int_equal(overlap_suffix_prefix_crlf("ab\r\n", 4, "ab\r\nc", 5), 4);
+	/* a lone CR is kept */
+	assert_int_equal(overlap_suffix_prefix_crlf("a\r", 2, "a\rb", 3), 2);
+	/* an overlap that ends inside a doubled CR sequence: "\r" of "\r\r\n" counts */
+	assert_int_equal(overlap_suffix_prefix_crlf("q\r", 2, "q\r\r\n", 4), 3);
+	assert_int_equal(overlap_suffix_prefix_crlf("abc", 3, "xyz", 3), 0);
+	assert_int_equal(overlap_suffix_prefix_crlf("", 0, "\r\r\n", 3), 0);
+	assert_int_equal(overlap_suffix_prefix_crlf("\r\n", 2, "", 0), 0);
+}
+
 static void long_repeats_stay_linear(void **state)
 {
 	size_t n = 1 << 20;
@@ -72,6 +89,7 @@ int main(void)
 	    cmocka_unit_test(joins_console_captures),
 	    cmocka_unit_test(agrees_with_the_naive_answer),
 	    cmocka_unit_test(long_repeats_stay_linear),
+	    cmocka_unit_test(crlf_doubled_by_a_terminal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
