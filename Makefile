@@ -230,7 +230,7 @@ FUZZ_LIB_tar_extract := engine/tar_extract engine/tar_write engine/archive_dl en
 FUZZ_LIB_lxcfs := host/cpuset host/cgroup_mounts host/mountinfo core/fileutil core/durable_batch core/strbuf
 FUZZ_OBJ_lxcfs := lxcfs/cgroup_parse lxcfs/proc_parse lxcfs/cpuinfo_render lxcfs/meminfo_render \
 	lxcfs/stat_render lxcfs/disk_render
-FUZZ_LIB_create_body := core/json core/strv core/utf8 core/timeutil core/units core/strbuf \
+FUZZ_LIB_create_body := core/json core/json_time core/strv core/utf8 core/timeutil core/units core/strbuf \
 	host/seccomp_json \
 	engine/restart_policy engine/oci_hooks core/fileutil core/durable_batch host/capabilities host/cgroup_info \
 	core/error engine/lxc_conf host/sysctl_apply engine/sysctl_policy host/cpuset \
@@ -242,7 +242,7 @@ FUZZ_OBJ_create_body := engine/daemon/container engine/daemon/security_config \
 	engine/daemon/sysopt_config engine/daemon/net_config engine/daemon/net_files \
 	engine/daemon/ns_modes engine/daemon/health_state
 FUZZ_LIB_update_body := $(FUZZ_LIB_create_body)
-FUZZ_LIB_health := core/json core/strv core/utf8 core/strbuf core/timeutil core/units
+FUZZ_LIB_health := core/json core/json_time core/strv core/utf8 core/strbuf core/timeutil core/units
 FUZZ_OBJ_health := engine/daemon/health_state
 FUZZ_OBJ_update_body := $(FUZZ_OBJ_create_body) engine/daemon/update_config
 FUZZ_LIB_filters := engine/list_filter core/json core/strv core/utf8 core/strbuf

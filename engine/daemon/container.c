@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/json_time.h"
 #include "core/strv.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -409,13 +410,6 @@ int host_config_parse(yajl_val node, struct host_config *h, char *err, size_t er
 	return parse_ulimits(json_get(node, "Ulimits"), h, err, errlen);
 }
 
-static void parse_time(yajl_val node, const char *key, struct timespec *ts)
-{
-	const char *s = json_get_str(node, key);
-	if (!s || time_parse_rfc3339(s, ts) < 0)
-		ts->tv_sec = ts->tv_nsec = 0;
-}
-
 int container_state_parse(yajl_val node, struct container_state *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -432,8 +426,8 @@ int container_state_parse(yajl_val node, struct container_state *s)
 	s->pid = (pid_t)json_get_int(node, "Pid", 0);
 	s->exit_code = (int)json_get_int(node, "ExitCode", 0);
 	s->error = dup_or_null(json_get_str(node, "Error"));
-	parse_time(node, "StartedAt", &s->started_at);
-	parse_time(node, "FinishedAt", &s->finished_at);
+	json_get_rfc3339(node, "StartedAt", &s->started_at);
+	json_get_rfc3339(node, "FinishedAt", &s->finished_at);
 	s->restart_count = (int)json_get_int(node, "RestartCount", 0);
 	s->manually_stopped = json_get_bool(node, "ManuallyStopped", false);
 	s->paused = s->status == STATUS_RUNNING && json_get_bool(node, "Paused", false);

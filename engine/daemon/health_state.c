@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/json_time.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -137,13 +138,6 @@ void health_state_gen(yajl_gen g, const struct health_state *h)
 	yajl_gen_map_close(g);
 }
 
-static void parse_time(yajl_val node, const char *key, struct timespec *ts)
-{
-	const char *s = json_get_str(node, key);
-	if (!s || time_parse_rfc3339(s, ts) < 0)
-		ts->tv_sec = ts->tv_nsec = 0;
-}
-
 void health_state_parse(yajl_val health, struct health_state *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -161,8 +155,8 @@ void health_state_parse(yajl_val health, struct health_state *h)
 	for (size_t i = n > HEALTH_LOG_MAX ? n - HEALTH_LOG_MAX : 0; i < n; i++) {
 		yajl_val e = log->u.array.values[i];
 		struct health_result *r = &h->log[h->n_log];
-		parse_time(e, "Start", &r->start);
-		parse_time(e, "End", &r->end);
+		json_get_rfc3339(e, "Start", &r->start);
+		json_get_rfc3339(e, "End", &r->end);
 		int64_t code = json_get_int(e, "ExitCode", -1);
 		r->exit_code = code < INT32_MIN || code > INT32_MAX ? -1 : (int)code;
 		const char *out = json_get_str(e, "Output");

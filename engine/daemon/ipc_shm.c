@@ -19,17 +19,6 @@ static bool is_shareable(const char *ipc_mode)
 	return ipc_mode && strcmp(ipc_mode, "shareable") == 0;
 }
 
-/* Whether path is a mount point (another device than its parent's). */
-static bool mounted_at(const char *path)
-{
-	struct stat st, parent;
-	char *up = path_join(path, "..");
-	bool ret =
-	    up && stat(path, &st) == 0 && stat(up, &parent) == 0 && st.st_dev != parent.st_dev;
-	free(up);
-	return ret;
-}
-
 int ipc_shm_prepare(const struct container *c, char *err, size_t errlen)
 {
 	if (!is_shareable(c->host.ns.ipc))
@@ -41,7 +30,7 @@ int ipc_shm_prepare(const struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 	} else if (mkdir_p(path, 0700) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
-	} else if (mounted_at(path)) {
+	} else if (is_mount_point(path)) {
 		ret = 0;
 	} else {
 		char opts[64];
@@ -61,7 +50,7 @@ int ipc_shm_prepare(const struct container *c, char *err, size_t errlen)
 void ipc_shm_release(const char *container_dir)
 {
 	char *path = container_dir ? path_join(container_dir, SHM_SUBDIR) : NULL;
-	if (path && mounted_at(path) && umount2(path, MNT_DETACH) < 0)
+	if (path && is_mount_point(path) && umount2(path, MNT_DETACH) < 0)
 		LOG_WARN("cannot unmount %s: %s", path, strerror(errno));
 	free(path);
 }

@@ -56,21 +56,11 @@ int host_channel_create(const struct host_config *h, char *err, size_t errlen)
 	return ret;
 }
 
-static bool is_mountpoint(const char *path)
-{
-	struct stat st, pst;
-	char *parent = path_join(path, "..");
-	bool mp = parent && stat(path, &st) == 0 && stat(parent, &pst) == 0 &&
-	          (st.st_dev != pst.st_dev || st.st_ino == pst.st_ino);
-	free(parent);
-	return mp;
-}
-
 int host_channel_mount(const struct host_config *h, bool *mounted, char *err, size_t errlen)
 {
 	const struct host_channel *hc = &h->sys.channel;
 	*mounted = false;
-	if (!hc->host_path || is_mountpoint(hc->host_path))
+	if (!hc->host_path || is_mount_point(hc->host_path))
 		return 0; /* the tmpfs lives from the first start until rm */
 	char opts[64];
 	snprintf(opts, sizeof(opts), "mode=1777,size=%lld", (long long)hc->size);
@@ -95,7 +85,7 @@ void host_channel_remove_mount(const struct host_config *h)
 	const char *path = h->sys.channel.host_path;
 	if (!path)
 		return;
-	for (int i = 0; i < 16 && is_mountpoint(path); i++) {
+	for (int i = 0; i < 16 && is_mount_point(path); i++) {
 		if (umount2(path, MNT_DETACH) < 0) {
 			LOG_WARN("cannot unmount the host channel %s: %s", path, strerror(errno));
 			break;

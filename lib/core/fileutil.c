@@ -249,6 +249,16 @@ bool path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+bool is_mount_point(const char *path)
+{
+	struct stat st, pst;
+	char *parent = path_join(path, "..");
+	bool mp = parent && stat(path, &st) == 0 && stat(parent, &pst) == 0 &&
+	          (st.st_dev != pst.st_dev || st.st_ino == pst.st_ino);
+	free(parent);
+	return mp;
+}
+
 bool is_directory(const char *path)
 {
 	struct stat st;

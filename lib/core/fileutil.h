@@ -38,6 +38,9 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 bool path_exists(const char *path);
 bool is_directory(const char *path);
+/* Whether path is the root of a mount: on another device than its parent, or "/" itself
+ * (a bind of the same file system is not told apart). */
+bool is_mount_point(const char *path);
 /* malloc'd "a/b" with exactly one slash between the parts. */
 char *path_join(const char *a, const char *b);
 
