@@ -620,27 +620,33 @@ done:
 }
 
 /* Creates the container (for run: a foreground run -i ends its input with the client's);
- * returns its ID (malloc'd) or NULL after printing why. */
-static char *create_container(struct client *cl, struct cli_values *v, bool is_run)
+ * returns its ID (malloc'd) or NULL after printing why. With start (run -d), the daemon
+ * starts it in the same request: *started says whether it did (else the error is printed,
+ * and the ID is returned all the same when the container was made). */
+static char *create_container(struct client *cl, struct cli_values *v, bool is_run, bool start,
+                              bool *started)
 {
 	char *body = build_request(v, is_run);
 	if (!body)
 		return NULL;
-	char path[512] = "/containers/create";
+	char path[512];
 	const char *name = cli_string(v, C_NAME);
-	if (name) {
-		char *esc = url_escape(name);
-		snprintf(path, sizeof(path), "/containers/create?name=%s", esc ? esc : name);
-		free(esc);
-	}
+	char *esc = name ? url_escape(name) : NULL;
+	snprintf(path, sizeof(path), "/containers/create%s%s%s", name ? "?name=" : "",
+	         name ? (esc ? esc : name) : "", start ? (name ? "&start=1" : "?start=1") : "");
+	free(esc);
 	struct api_response r;
 	char *id = NULL;
+	if (started)
+		*started = false;
 	if (api_call(cl, "POST", path, body, &r) == 0) {
-		yajl_val root = r.status == 201 ? json_parse(r.body, NULL, 0) : NULL;
+		yajl_val root = json_parse(r.body, NULL, 0);
 		const char *s = json_get_str(root, "Id");
-		if (s)
+		if (s && (r.status == 201 || start))
 			id = strdup(s);
-		else
+		if (r.status == 201 && id && started)
+			*started = true;
+		if (r.status != 201 || !id)
 			print_daemon_error(&r);
 		if (root)
 			yajl_tree_free(root);
@@ -664,7 +670,7 @@ int cmd_create(struct client *cl, int argc, char **argv)
 	    parse(cl, "isula create [OPTIONS] IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
-	char *id = create_container(cl, v, false);
+	char *id = create_container(cl, v, false, false, NULL);
 	if (id)
 		printf("%s\n", id);
 	free(id);
@@ -679,36 +685,31 @@ int cmd_run(struct client *cl, int argc, char **argv)
 	    parse(cl, "isula run [OPTIONS] ROOTFS|IMAGE [COMMAND] [ARG...]", argc, argv, &code);
 	if (!v)
 		return code;
-	char *id = create_container(cl, v, true);
+	bool detach = cli_bool(v, C_DETACH), started = false;
+	/* Detached, the start is part of the create's request (one round trip, the create's
+	 * fsyncs overlapping the start). */
+	char *id = create_container(cl, v, true, detach, &started);
 	code = EXIT_DAEMON_ERROR;
 	if (!id)
 		goto out;
-	if (!cli_bool(v, C_DETACH)) {
+	if (!detach) {
 		code = start_attached(cl, id, cli_bool(v, C_TTY), cli_bool(v, C_INTERACTIVE),
 		                      cli_bool(v, C_RM));
 		if (code < 0)
 			code = EXIT_DAEMON_ERROR;
 		goto out;
 	}
-	char path[160];
-	struct api_response r;
-	snprintf(path, sizeof(path), "/containers/%s/start", id);
-	if (api_call(cl, "POST", path, NULL, &r) < 0)
-		goto out;
-	if (r.status >= 400) {
-		print_daemon_error(&r);
-		/* Docker leaves a failed run's container; --rm asks for it to go. */
-		if (cli_bool(v, C_RM)) {
-			api_response_free(&r);
-			snprintf(path, sizeof(path), "/containers/%s?force=1", id);
-			if (api_call(cl, "DELETE", path, NULL, &r) < 0)
-				goto out;
-		}
-	} else {
+	if (started) {
 		printf("%s\n", id);
 		code = 0;
+	} else if (cli_bool(v, C_RM)) {
+		/* Docker leaves a failed run's container; --rm asks for it to go. */
+		char path[160];
+		struct api_response r;
+		snprintf(path, sizeof(path), "/containers/%s?force=1", id);
+		if (api_call(cl, "DELETE", path, NULL, &r) == 0)
+			api_response_free(&r);
 	}
-	api_response_free(&r);
 out:
 	free(id);
 	cli_values_free(v);

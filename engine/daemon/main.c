@@ -30,6 +30,7 @@
 #include "server_tls.h"
 #include "core/tcp_addr.h"
 #include "store.h"
+#include "monitor_spare.h"
 #include "supervisor.h"
 #include "core/version.h"
 
@@ -291,6 +292,8 @@ int main(int argc, char **argv)
 	}
 	supervisor_restore_all();
 	network_restore_all();
+	if (monitor_spare_start(g_runtime.monitor_path, g_paths.lxcpath) < 0)
+		LOG_WARN("no spare container monitor: each start spawns its own");
 	struct server_limits limits = {.max_connections = (unsigned)cfg.api_max_connections,
 	                               .idle_timeout_s = (unsigned)cfg.api_idle_timeout_s};
 	if (server_start(cfg.hosts, cfg.group, g_routes, sizeof(g_routes) / sizeof(g_routes[0]),
@@ -314,6 +317,7 @@ int main(int argc, char **argv)
 	free(notify_socket);
 	server_stop();
 	server_tls_free(&tls);
+	monitor_spare_stop();
 	supervisor_stop();
 	unlink(cfg.pidfile);
 	close(pidfd);

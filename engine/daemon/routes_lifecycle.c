@@ -10,6 +10,7 @@
 #include "ipc_shm.h"
 #include "container_net.h"
 #include "events.h"
+#include "core/durable_batch.h"
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -105,7 +106,9 @@ static void default_hostname(struct container *c)
 	c->config.hostname = strdup(name);
 }
 
-void route_container_create(const struct request *req, struct response *resp)
+/* The create itself: the container, its files and host side made, or NULL with the error in
+ * resp. The container is the store's (no reference for the caller). */
+static struct container *create_container(const struct request *req, struct response *resp)
 {
 	char err[ERRLEN] = "";
 	const char *name = req_query(req, "name");
@@ -113,18 +116,18 @@ void route_container_create(const struct request *req, struct response *resp)
 		name++;
 	if (name && *name && container_name_check(name, err, sizeof(err)) < 0) {
 		resp_error(resp, 400, "%s", err);
-		return;
+		return NULL;
 	}
 	struct phase_timer pt;
 	phase_timer_start(&pt);
 	yajl_val body = route_json_object(req, resp);
 	if (!body)
-		return;
+		return NULL;
 	struct container *c = new_container(body, name, err, sizeof(err));
 	yajl_tree_free(body);
 	if (!c) {
 		resp_error(resp, 400, "%s", err[0] ? err : "out of memory");
-		return;
+		return NULL;
 	}
 	/* Every check refuses with 400 but validate_rootfs, whose code tells a missing image
 	 * (404) apart. */
@@ -140,12 +143,12 @@ void route_container_create(const struct request *req, struct response *resp)
 	    oci_spec_resolve_hooks(c, g_runtime.default_hook_spec, e.msg, sizeof(e.msg)) < 0) {
 		resp_error_from(resp, &e);
 		container_free(c);
-		return;
+		return NULL;
 	}
 	if (!c->config.cmd && !c->config.entrypoint) {
 		resp_error(resp, 400, "No command specified");
 		container_free(c);
-		return;
+		return NULL;
 	}
 	resources_apply_defaults(&c->host);
 	default_hostname(c);
@@ -153,7 +156,7 @@ void route_container_create(const struct request *req, struct response *resp)
 	if (store_add(c, err, sizeof(err)) < 0) {
 		resp_error(resp, 409, "%s", err);
 		container_free(c);
-		return;
+		return NULL;
 	}
 	/* Crash-safe order: hostconfig.json first (it names what create makes on the host, so
 	 * a daemon start can undo an incomplete create), then the host side, config.json (the
@@ -197,16 +200,11 @@ void route_container_create(const struct request *req, struct response *resp)
 	LOG_INFO("created %s (%s)", c->id, c->name);
 	LOG_DEBUG("timing create %s: %s", c->id, phase_timer_text(&pt));
 	events_emit(c, "create", NULL);
-	yajl_gen g = yajl_gen_alloc(NULL);
-	yajl_gen_map_open(g);
-	jg_kstr(g, "Id", c->id);
-	jg_kstrv(g, "Warnings", NULL);
-	yajl_gen_map_close(g);
-	resp_json(resp, 201, jg_finish(g, NULL));
-	return;
+	return c;
 fail:
 	store_remove(c);
 	resp_error(resp, code, "%s", err);
+	return NULL;
 }
 
 static bool is_running(struct container *c)
@@ -266,6 +264,70 @@ void route_container_start(const struct request *req, struct response *resp)
 		resp_empty(resp, 204);
 	pthread_mutex_unlock(&c->op_lock);
 	store_put(c);
+}
+
+/* The answer to a create: its Id (and, for a start that failed after it, the start's error
+ * with the Id, so that the client can remove what it asked for with --rm). */
+static void resp_created(struct response *resp, const struct container *c, unsigned int status,
+                         const char *start_err)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	if (start_err)
+		jg_kstr(g, "message", start_err);
+	jg_kstr(g, "Id", c->id);
+	jg_kstrv(g, "Warnings", NULL);
+	yajl_gen_map_close(g);
+	resp_json(resp, status, jg_finish(g, NULL));
+}
+
+/* create?start=1 (isula run -d): the create and the start in one request. The create's files
+ * go in place at once and are made durable while liblxc starts the container (runtime_start
+ * syncs the batch after the monitor's go), so that neither a second round trip nor the
+ * create's fsyncs come before the start; all of it is on disk before the answer. */
+static void create_and_start(struct container *created, struct response *resp)
+{
+	struct error e;
+	struct container *c = store_lookup(created->id, &e); /* a reference: rm may come */
+	if (!c) {
+		durable_batch_commit();
+		resp_error_from(resp, &e);
+		return;
+	}
+	char err[ERRLEN] = "";
+	pthread_mutex_lock(&c->op_lock);
+	int ret = c->removed ? -1 : do_start(c, err, sizeof(err));
+	if (c->removed)
+		snprintf(err, sizeof(err), "No such container: %s", c->id);
+	pthread_mutex_unlock(&c->op_lock);
+	if (durable_batch_commit() < 0 && ret == 0) {
+		snprintf(err, sizeof(err), "cannot make the container's files durable: %s",
+		         strerror(errno));
+		ret = -1;
+	}
+	resp_created(resp, c, ret == 0 ? 201 : 500, ret == 0 ? NULL : err);
+	store_put(c);
+}
+
+void route_container_create(const struct request *req, struct response *resp)
+{
+	bool and_start = req_query_bool(req, "start");
+	if (and_start && server_authorize_also(req, "container_start", resp) < 0)
+		return;
+	if (and_start && durable_batch_begin_in_place() < 0) {
+		resp_error(resp, 500, "cannot begin the container's files: %s", strerror(errno));
+		return;
+	}
+	struct container *c = create_container(req, resp);
+	if (!c) {
+		if (and_start)
+			durable_batch_abort();
+		return;
+	}
+	if (and_start)
+		create_and_start(c, resp);
+	else
+		resp_created(resp, c, 201, NULL);
 }
 
 static int stop_timeout(const struct request *req)

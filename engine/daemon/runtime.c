@@ -30,9 +30,12 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/durable_batch.h"
+#include "core/fd_pass.h"
 #include "core/phase_timer.h"
 #include "log_config.h"
 #include "lxc_config.h"
+#include "engine/monitor_job.h"
+#include "monitor_spare.h"
 #include "engine/oci_hook_exec.h"
 #include "oci_spec.h"
 #include "rootfs_files.h"
@@ -149,11 +152,13 @@ static void push_stdio_options(char ***margv, const struct container *c, const c
 	}
 }
 
-/* The monitor starts the container only once it reads "g" on fd 3 (go_fd here): after the
+/* The monitor starts the container only once it reads "g" on its go fd (3): after the
  * daemon has recorded it, so that a daemon killed in between leaves no container running
- * that the next daemon cannot find (the monitor sees EOF and exits). */
+ * that the next daemon cannot find (the monitor sees EOF and exits). The spare monitor is
+ * taken when one is ready (its job socket is the go fd), else one is spawned. Returns its
+ * pid with *go_w (where "g" goes) and *pidfd, or -1. */
 static pid_t spawn_monitor(const struct container *c, const char *state_dir, char **argv,
-                           int log_fd, int go_fd)
+                           int log_fd, int *go_w, int *pidfd)
 {
 	char **margv = NULL;
 	strv_push(&margv, "isulad-monitor");
@@ -167,13 +172,47 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	strv_push(&margv, "--");
 	for (size_t i = 0; argv[i]; i++)
 		strv_push(&margv, argv[i]);
+	int sock;
+	pid_t pid = monitor_spare_take(&sock, pidfd);
+	if (pid > 0) {
+		size_t len = 0;
+		char *job = strv_join_nul(margv, &len);
+		bool sent = job && len <= MONITOR_JOB_MAX && fd_pass_send(sock, job, len, &log_fd, 1) == 0;
+		free(job);
+		if (sent) {
+			*go_w = sock;
+			strv_free(margv);
+			return pid;
+		}
+		close(sock); /* it sees EOF and exits */
+		close(*pidfd);
+		waitpid(pid, NULL, 0);
+	}
+	int go[2] = {-1, -1};
 	/* SIGPIPE back at its default matters: the container inherits it (`yes | head`). */
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int fds[4] = {null_fd, log_fd, log_fd, go_fd};
-	pid_t pid = null_fd < 0 ? -1 : spawn_with_fds(g_runtime.monitor_path, margv, fds, 4);
+	if (null_fd >= 0 && pipe2(go, O_CLOEXEC) == 0) {
+		int fds[4] = {null_fd, log_fd, log_fd, go[0]};
+		pid = spawn_with_fds(g_runtime.monitor_path, margv, fds, 4);
+		close(go[0]);
+	} else {
+		pid = -1;
+	}
+	int saved = errno;
 	if (null_fd >= 0)
 		close(null_fd);
 	strv_free(margv);
+	*pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	if (pid > 0 && *pidfd < 0) {
+		saved = errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	if (pid < 0 && go[1] >= 0)
+		close(go[1]);
+	*go_w = pid > 0 ? go[1] : -1;
+	errno = saved;
 	return pid;
 }
 
@@ -536,7 +575,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 {
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
-	int ret = -1, log_fd = -1, pidfd = -1, go[2] = {-1, -1};
+	int ret = -1, log_fd = -1, pidfd = -1, go_w = -1;
 	bool channel_mounted = false, rootfs_mounted = false;
 	struct net_pending *net = NULL;
 	struct phase_timer pt;
@@ -579,25 +618,12 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open the monitor log: %s", strerror(errno));
 		goto out;
 	}
-	if (pipe2(go, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot make a pipe for the container monitor: %s",
-		         strerror(errno));
-		goto out;
-	}
-	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd, go[0]);
-	close(go[0]);
+	pid_t monitor = spawn_monitor(c, state_dir, argv, log_fd, &go_w, &pidfd);
 	if (monitor < 0) {
 		snprintf(err, errlen, "cannot fork the container monitor: %s", strerror(errno));
 		goto out;
 	}
 	phase_timer_mark(&pt, "spawn");
-	pidfd = (int)syscall(SYS_pidfd_open, monitor, 0);
-	if (pidfd < 0) {
-		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-		kill(monitor, SIGKILL);
-		waitpid(monitor, NULL, 0);
-		goto out;
-	}
 	/* Recorded (on disk) before the container may start, so a daemon killed from now on
 	 * finds the monitor again. */
 	store_lock();
@@ -611,12 +637,12 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	 * the running state is synced before the start answers). */
 	store_save_state_unsynced(c);
 	store_unlock();
-	if (store_save_result(c) < 0 || write(go[1], "g", 1) != 1) {
+	if (store_save_result(c) < 0 || write(go_w, "g", 1) != 1) {
 		snprintf(err, errlen,
 		         "Start container error: cannot record the container's monitor: %s",
 		         strerror(errno));
-		close(go[1]);
-		go[1] = -1;
+		close(go_w);
+		go_w = -1;
 		waitpid(monitor, NULL, 0); /* it sees EOF and exits without starting anything */
 		close(pidfd);
 		pidfd = -1;
@@ -628,8 +654,8 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		store_unlock();
 		goto out;
 	}
-	close(go[1]);
-	go[1] = -1;
+	close(go_w);
+	go_w = -1;
 	phase_timer_mark(&pt, "record-monitor");
 	if (net) {
 		char net_err[1024] = "";
@@ -640,6 +666,13 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		net_gate_release(state_dir, nr == 0 ? NULL : net_err);
 		phase_timer_mark(&pt, "net-finish");
 	}
+	/* A run's create left its files in place in this thread's batch: made durable now,
+	 * while liblxc starts the container (after the network, which the init waits for);
+	 * the request commits the batch before its answer, which reports a failure. Nothing
+	 * to do for a plain start. */
+	if (durable_batch_sync_now() < 0)
+		LOG_ERROR("container %s: cannot sync its files: %s", c->id, strerror(errno));
+	phase_timer_mark(&pt, "sync-created");
 	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
 	phase_timer_mark(&pt, "wait-running");
 	if (ret == 0)
@@ -665,8 +698,8 @@ out:
 	}
 	if (log_fd >= 0)
 		close(log_fd);
-	if (go[1] >= 0)
-		close(go[1]);
+	if (go_w >= 0)
+		close(go_w);
 	strv_free(argv);
 	free(state_dir);
 	return ret;

@@ -566,12 +566,11 @@ static unsigned admit_body(struct MHD_Connection *conn, const char *method, cons
 
 /* With the authorization plugin: the broker decides "user:action" before anything of the
  * request runs or its body is read. -1 with the 403 in resp for a denial. */
-static int authorize(const char *method, const char *url, const struct req_caller *c,
-                     struct response *resp)
+static int authorize_action(const char *action, const char *method, const char *url,
+                            const struct req_caller *c, struct response *resp)
 {
 	if (!g_authz_socket)
 		return 0;
-	const char *action = authz_action(method, url);
 	char msg[1024];
 	if (authz_ask(g_authz_socket, c->user, action, method, msg, sizeof(msg)) == 0)
 		return 0;
@@ -583,6 +582,18 @@ static int authorize(const char *method, const char *url, const struct req_calle
 	         safe_msg);
 	resp_error(resp, 403, "authorization denied by plugin authz-broker: %s", msg);
 	return -1;
+}
+
+static int authorize(const char *method, const char *url, const struct req_caller *c,
+                     struct response *resp)
+{
+	return g_authz_socket ? authorize_action(authz_action(method, url), method, url, c, resp)
+	                      : 0;
+}
+
+int server_authorize_also(const struct request *req, const char *action, struct response *resp)
+{
+	return authorize_action(action, req->method, req->path, req->caller, resp);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,

@@ -85,6 +85,10 @@ void resp_error(struct response *resp, unsigned int status, const char *fmt, ...
  * forbidden 403, not found 404, conflict / not running / exists 409, a command that cannot
  * run in the container 400 (Docker's start error), anything else 500. */
 unsigned int http_status_of(int code);
+/* For a request that does a second action besides its own (a create that also starts):
+ * with the authorization plugin, the broker decides that action for the same caller too.
+ * 0, or -1 with the 403 in resp. */
+int server_authorize_also(const struct request *req, const char *action, struct response *resp);
 /* resp_error with e's message and the status of its code. */
 void resp_error_from(struct response *resp, const struct error *e);
 void resp_empty(struct response *resp, unsigned int status);

@@ -3,6 +3,8 @@
  * exit status in <state-dir>/exit.json for whichever daemon is running by then.
  *
  *   isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...
+ *   isulad-monitor start --standby LXCPATH    (spawned ahead: its job comes on fd 3, see
+ *                                              lib/engine/monitor_job.h)
  *     --log FILE --log-max-size BYTES --log-max-file N   json-file log of the init's output
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
  *     --stdin-once                                       EOF once the FIFO's writers are gone
@@ -23,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -35,7 +38,11 @@
 
 #include "container_stdio.h"
 #include "engine/exit_record.h"
+#include "core/fd_pass.h"
 #include "core/fileutil.h"
+#include "core/strv.h"
+#include "engine/monitor_job.h"
+#include "host/proc_title.h"
 #include "monitor.h"
 #include "engine/oci_hook_exec.h"
 #include "core/proc_spawn.h"
@@ -193,6 +200,53 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 	return ret < 0 ? 1 : 0;
 }
 
+/* start with its arguments: 0 when they are complete (the caller runs the container). */
+static int parse_start(int argc, char **argv, struct monitor_stdio_opts *o, int *go_fd,
+                       int *dashes)
+{
+	*dashes = argc >= 7 && strcmp(argv[1], "start") == 0 ? parse_options(argc, argv, 5, o, go_fd)
+	                                                      : -1;
+	return *dashes > 0 && *dashes + 1 < argc ? 0 : -1;
+}
+
+/* start --standby: waits for the job, takes its stdout/stderr, shows the job's command line
+ * (ps shows the container's monitor as if spawned for it), then runs the container. */
+static int run_standby(char **own_argv)
+{
+	static char job[MONITOR_JOB_MAX];
+	int fds[FD_PASS_MAX];
+	size_t nfds = 0;
+	ssize_t n = fd_pass_recv(MONITOR_JOB_FD, job, sizeof(job), fds, &nfds);
+	if (n <= 0 || nfds != 1) {
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
+		if (n != 0)
+			fprintf(stderr, "isulad-monitor: a bad job (%zd bytes, %zu fds)\n", n, nfds);
+		return n == 0 ? 0 : 1;
+	}
+	if (dup2(fds[0], STDOUT_FILENO) < 0 || dup2(fds[0], STDERR_FILENO) < 0)
+		return 1;
+	close(fds[0]);
+	/* Spawned at SCHED_IDLE (monitor_spare.c): the container's processes inherit ours. */
+	struct sched_param none = {0};
+	if (sched_setscheduler(0, SCHED_OTHER, &none) < 0) {
+		fprintf(stderr, "isulad-monitor: cannot leave SCHED_IDLE: %s\n", strerror(errno));
+		return 1;
+	}
+	char **argv = strv_split_nul(job, (size_t)n); /* the container's: kept till the end */
+	int argc = (int)strv_len(argv);
+	struct monitor_stdio_opts o = {.log_max_file = 1};
+	int go_fd = -1, dashes;
+	if (!argv || parse_start(argc, argv, &o, &go_fd, &dashes) < 0) {
+		fprintf(stderr, "isulad-monitor: the daemon's job is not a start\n");
+		return 2;
+	}
+	if (proc_title_set(job, (size_t)n, own_argv) < 0)
+		fprintf(stderr, "isulad-monitor: cannot show the container's command line: %s\n",
+		        strerror(errno));
+	return run_container(argv[2], argv[3], argv[4], &o, go_fd, argv + dashes + 1);
+}
+
 long long monitor_hook_pid(const char *hook)
 {
 	const char *pid_s = getenv("LXC_PID");
@@ -234,14 +288,14 @@ int main(int argc, char **argv)
 		return monitor_net_wait(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
 		return proc_rw_hook(argc - 2, argv + 2);
+	if (argc == 4 && strcmp(argv[1], "start") == 0 && strcmp(argv[2], MONITOR_STANDBY_ARG) == 0)
+		return run_standby(argv);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
-	int go_fd = -1;
-	int dashes = argc >= 7 && strcmp(argv[1], "start") == 0
-	                 ? parse_options(argc, argv, 5, &o, &go_fd)
-	                 : -1;
-	if (dashes > 0 && dashes + 1 < argc)
+	int go_fd = -1, dashes;
+	if (parse_start(argc, argv, &o, &go_fd, &dashes) == 0)
 		return run_container(argv[2], argv[3], argv[4], &o, go_fd, argv + dashes + 1);
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
+	                "       isulad-monitor start --standby LXCPATH (job on fd 3)\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE]\n"
 	                "       isulad-monitor oci-hooks prestart|poststart|poststop BUNDLE "
 	                "STATE_DIR [--limit-ms MS]\n"

@@ -18,18 +18,33 @@ struct batch {
 	size_t n, cap;
 	char **dirs; /* directories to sync besides those of the files */
 	size_t ndirs;
+	bool in_place; /* files renamed at once; fds kept to sync them */
+	int err;       /* in place: the first failure of a sync_now, for the commit */
 };
 
 static _Thread_local struct batch *tl_batch;
 
-int durable_batch_begin(void)
+static int begin(bool in_place)
 {
 	if (tl_batch) {
 		errno = EBUSY;
 		return -1;
 	}
 	tl_batch = calloc(1, sizeof(*tl_batch));
-	return tl_batch ? 0 : -1;
+	if (!tl_batch)
+		return -1;
+	tl_batch->in_place = in_place;
+	return 0;
+}
+
+int durable_batch_begin(void)
+{
+	return begin(false);
+}
+
+int durable_batch_begin_in_place(void)
+{
+	return begin(true);
 }
 
 static void pending_drop(struct pending_file *p, bool remove_tmp)
@@ -48,6 +63,9 @@ bool durable_batch_take(const char *path, const char *tmp, int fd)
 {
 	struct batch *b = tl_batch;
 	if (!b)
+		return false;
+	/* In place: visible now; on failure the caller's own write reports it. */
+	if (b->in_place && rename(tmp, path) < 0)
 		return false;
 	/* The same path again: its temp file name is the same (one per thread), already
 	 * rewritten by the caller; only the descriptor is new. */
@@ -142,12 +160,46 @@ static int sync_dirs(const struct batch *b)
 	return ret;
 }
 
+/* In place: fsyncs the files taken so far and their directories, then forgets them. */
+static int sync_in_place(struct batch *b)
+{
+	int saved = 0;
+	for (size_t i = 0; i < b->n && !saved; i++) {
+		if (fsync(b->v[i].fd) < 0)
+			saved = errno;
+	}
+	if (!saved && sync_dirs(b) < 0)
+		saved = errno;
+	for (size_t i = 0; i < b->n; i++)
+		pending_drop(&b->v[i], false);
+	for (size_t i = 0; i < b->ndirs; i++)
+		free(b->dirs[i]);
+	b->n = b->ndirs = 0;
+	if (saved && !b->err)
+		b->err = saved;
+	errno = saved;
+	return saved ? -1 : 0;
+}
+
+int durable_batch_sync_now(void)
+{
+	struct batch *b = tl_batch;
+	return b && b->in_place ? sync_in_place(b) : 0;
+}
+
 int durable_batch_commit(void)
 {
 	struct batch *b = tl_batch;
 	tl_batch = NULL;
 	if (!b)
 		return 0;
+	if (b->in_place) {
+		sync_in_place(b);
+		int err = b->err;
+		batch_free(b, 0);
+		errno = err;
+		return err ? -1 : 0;
+	}
 	int saved = 0;
 	size_t renamed = 0;
 	for (size_t i = 0; i < b->n && !saved; i++) {
@@ -172,5 +224,5 @@ void durable_batch_abort(void)
 	struct batch *b = tl_batch;
 	tl_batch = NULL;
 	if (b)
-		batch_free(b, 0);
+		batch_free(b, b->in_place ? b->n : 0); /* in place: no temp file is left */
 }

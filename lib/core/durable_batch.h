@@ -16,11 +16,22 @@
 
 /* Starts this thread's batch; -1 (EBUSY) when one is open already. */
 int durable_batch_begin(void);
+/* Starts this thread's batch in place: every write is renamed into place at once (readers,
+ * and a daemon killed later, see it as with an unsynced write), and the commit only makes
+ * the batch durable. For an operation whose answer comes after more work that needs the
+ * files in place (a run: the create's files, then the start): their fsyncs happen while
+ * the rest runs. -1 (EBUSY) when a batch is open already. */
+int durable_batch_begin_in_place(void);
+/* In place: makes the batch's writes so far durable now (files, then their directories)
+ * and keeps the batch open for more. The first failure is kept for the commit to report
+ * too. 0, or -1 with errno; 0 without an in-place batch (nothing to do). */
+int durable_batch_sync_now(void);
 /* Makes every write of the batch durable and visible, and ends it. 0, or -1 with errno of
  * the first failure: files renamed before it are in place, the others are not (and their
  * temp files are removed). */
 int durable_batch_commit(void);
-/* Ends the batch without changing any file (its temp files are removed). */
+/* Ends the batch without changing any file (its temp files are removed); in place, the
+ * files stay as they were written, not made durable. */
 void durable_batch_abort(void);
 
 /* For atomic_write_file: true when this thread's batch took the content (the temp file

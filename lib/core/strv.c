@@ -74,3 +74,43 @@ int strv_pushf(char ***v, const char *fmt, ...)
 	free(s);
 	return ret;
 }
+
+char *strv_join_nul(char *const *v, size_t *len)
+{
+	size_t total = 0;
+	for (size_t i = 0; v && v[i]; i++)
+		total += strlen(v[i]) + 1;
+	char *out = total ? malloc(total) : NULL;
+	if (!out)
+		return NULL;
+	char *p = out;
+	for (size_t i = 0; v[i]; i++) {
+		size_t n = strlen(v[i]) + 1;
+		memcpy(p, v[i], n);
+		p += n;
+	}
+	*len = total;
+	return out;
+}
+
+char **strv_split_nul(const char *buf, size_t len)
+{
+	if (!buf || len == 0 || buf[len - 1] != '\0')
+		return NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	const char *p = buf;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(p);
+		if (!(v[i] = strndup(p, l))) {
+			strv_free(v);
+			return NULL;
+		}
+		p += l + 1;
+	}
+	return v;
+}

@@ -11,6 +11,11 @@ int strv_push(char ***v, const char *s);
 int strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char **strv_dup(char *const *v);
 void strv_free(char **v);
+/* The strings of v, each with its NUL, one after the other (a /proc/PID/cmdline), malloc'd
+ * with its length in *len; NULL when out of memory or v is empty. */
+char *strv_join_nul(char *const *v, size_t *len);
+/* The reverse: NULL unless buf is one or more strings, each ending in NUL. */
+char **strv_split_nul(const char *buf, size_t len);
 /* Index of the "KEY=" entry for key, or -1. */
 int strv_find_env(char *const *v, const char *key, size_t keylen);
 

@@ -91,6 +91,7 @@ for i in $(seq 1 "$RUNS"); do
 	sides="isula lxc"
 	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
 	for side in $sides; do
+		settle
 		t0=${EPOCHREALTIME/./}
 		if [ "$side" = isula ]; then
 			"$ISULA" stop "${ISULA_IDS[$((i - 1))]}" >/dev/null || die "isula stop failed"

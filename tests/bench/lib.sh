@@ -245,10 +245,19 @@ busybox_rootfs() {
 	[ -x "$BUSYBOX_ROOTFS/bin/sh" ] || die "no busybox rootfs"
 }
 
+# settle: the pause before each measured start or stop (BENCH_SETTLE seconds, default 0.25).
+# Moving a process into a cgroup (liblxc does, for its monitor and the container) first waits
+# for an RCU grace period when no cgroup migration happened in the last ~20-50 ms (the
+# kernel's rcu_sync of cgroup_threadgroup_rwsem): 6-30 ms here, paid by whichever start comes
+# first after a quiet moment, nearly nothing for one that follows within it. Without the
+# pause the second side of a pair rode on the first's migration, and the medians of the two
+# mixed distributions said little; with it every start and stop is measured from quiet.
+settle() { sleep "${BENCH_SETTLE:-0.25}"; }
+
 # busybox_run_pair I [ISULA-FLAGS...]: one `isula run -d FLAGS` and one `lxc-start -d` of the
 # plain lxc container bbI (made beforehand), each running BB_CMD on the busybox rootfs, in
-# alternating order (odd I: isula first); their times (ms) are appended to ISULA_MS and
-# LXC_MS, the engine container's id to ISULA_IDS.
+# alternating order (odd I: isula first), each after settle; their times (ms) are appended to
+# ISULA_MS and LXC_MS, the engine container's id to ISULA_IDS.
 ISULA_MS=()
 LXC_MS=()
 ISULA_IDS=()
@@ -258,6 +267,7 @@ busybox_run_pair() {
 	shift
 	[ $((i % 2)) -eq 0 ] && sides="lxc isula"
 	for side in $sides; do
+		settle
 		t0=${EPOCHREALTIME/./}
 		if [ "$side" = isula ]; then
 			id=$("$ISULA" run -d "$@" --external-rootfs "$BUSYBOX_ROOTFS" none "${BB_CMD[@]}") ||

@@ -73,6 +73,22 @@ expect_match "the daemon logs the denial" "denied by authorization plugin authz-
 expect_match "the broker saw root's container_create" 'user="root" action="container_create"' \
 	"$(cat "$BLOG")"
 
+# isula run -d creates and starts in one request (create?start=1): the broker decides the
+# start too, so a user who may create but not start gets nothing from run -d.
+cat >"$POLICY.new" <<'P'
+{"name":"root_create","users":["root"],"actions":["container_list","docker_version","docker_ping","container_create","container_delete"]}
+P
+mv "$POLICY.new" "$POLICY"
+run_refused() {
+	run_capture isula run -d --name az0 --external-rootfs "$BB" none sleep 1000
+	[ "$LAST_RC" -ne 0 ] && [[ "$LAST_OUT" == *"action 'container_start' for user 'root'"* ]]
+}
+wait_for "create allowed, start not: isula run -d is refused naming container_start" 10 run_refused
+expect_eq "run -d refused for its start created nothing" "" "$(isula ps -a -q)"
+expect_ok "isula create alone is allowed" isula create --name az0 --external-rootfs "$BB" none sleep 1000
+expect_fail "and its start is refused" "action 'container_start' for user 'root'" isula start az0
+expect_ok "az0 removed" isula rm -f az0
+
 # A policy edit is seen by the broker at once: no restart of either.
 cat >"$POLICY.new" <<'P'
 {"name":"root_rw","users":["root"],"actions":["container_list","docker_version","docker_ping","container_create","container_start","container_inspect","container_delete","container_kill","container_wait","container_attach","container_resize"]}

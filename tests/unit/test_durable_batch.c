@@ -128,12 +128,63 @@ static void failed_commit_reports(void **state)
 	assert_int_equal(temp_files(), 0);
 }
 
+/* In place: every write is in its file at once, no temp file waits; sync_now keeps the
+ * batch open; abort undoes nothing. */
+static void in_place_writes_at_once(void **state)
+{
+	assert_int_equal(durable_batch_begin_in_place(), 0);
+	assert_int_equal(durable_batch_begin(), -1);
+	assert_int_equal(errno, EBUSY);
+	assert_int_equal(atomic_write_file(at("i"), "first-i", 7, 0600), 0);
+	assert_content("i", "first-i");
+	assert_int_equal(temp_files(), 0);
+	assert_int_equal(durable_batch_sync_now(), 0);
+	assert_int_equal(atomic_write_file(at("i"), "last-i", 6, 0600), 0);
+	assert_int_equal(atomic_write_file(at("j"), "j", 1, 0600), 0);
+	assert_int_equal(fsync_dir(g_dir), 0);
+	assert_content("i", "last-i");
+	assert_content("j", "j");
+	assert_int_equal(durable_batch_begin_in_place(), -1);
+	assert_int_equal(durable_batch_commit(), 0);
+	assert_int_equal(temp_files(), 0);
+	/* Without an in-place batch sync_now has nothing to do. */
+	assert_int_equal(durable_batch_sync_now(), 0);
+	assert_int_equal(durable_batch_begin(), 0);
+	assert_int_equal(atomic_write_file(at("k"), "k", 1, 0600), 0);
+	assert_int_equal(durable_batch_sync_now(), 0);
+	assert_content("k", NULL); /* a plain batch still renames only at its commit */
+	durable_batch_abort();
+
+	assert_int_equal(durable_batch_begin_in_place(), 0);
+	assert_int_equal(atomic_write_file(at("l"), "l", 1, 0600), 0);
+	durable_batch_abort();
+	assert_content("l", "l");
+	assert_int_equal(temp_files(), 0);
+}
+
+/* In place, a rename that fails fails its write at once, leaving no temp file. */
+static void in_place_failed_rename(void **state)
+{
+	char in_way[320];
+	snprintf(in_way, sizeof(in_way), "%s/m", g_dir);
+	assert_int_equal(mkdir_p(in_way, 0700), 0);
+	assert_int_equal(atomic_write_file(at("m/x"), "x", 1, 0600), 0);
+	assert_int_equal(durable_batch_begin_in_place(), 0);
+	assert_int_equal(atomic_write_file(at("m"), "m", 1, 0600), -1);
+	assert_int_equal(temp_files(), 0);
+	assert_int_equal(atomic_write_file(at("n"), "n", 1, 0600), 0);
+	assert_int_equal(durable_batch_commit(), 0);
+	assert_content("n", "n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(commit_renames_all),
 	    cmocka_unit_test(abort_changes_nothing),
 	    cmocka_unit_test(failed_commit_reports),
+	    cmocka_unit_test(in_place_writes_at_once),
+	    cmocka_unit_test(in_place_failed_rename),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,65 @@
+#include "host/proc_title.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* One past the last byte of the strings of v that follow each other from *end on. */
+static char *contiguous_end(char *end, char **v)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		if (v[i] != end)
+			break;
+		end = v[i] + strlen(v[i]) + 1;
+	}
+	return end;
+}
+
+/* environ moved to the heap, without the room variable: the original strings are about to
+ * be written over. */
+static int move_environ(void)
+{
+	size_t n = 0;
+	while (environ && environ[n])
+		n++;
+	char **env = calloc(n + 1, sizeof(*env));
+	if (!env)
+		return -1;
+	size_t k = 0;
+	size_t vlen = strlen(PROC_TITLE_ROOM_VAR);
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(environ[i], PROC_TITLE_ROOM_VAR, vlen) == 0 && environ[i][vlen] == '=')
+			continue;
+		if (!(env[k] = strdup(environ[i]))) {
+			while (k > 0)
+				free(env[--k]);
+			free(env);
+			return -1;
+		}
+		k++;
+	}
+	environ = env; /* the old array lives in the area too: not freed */
+	return 0;
+}
+
+int proc_title_set(const char *args, size_t len, char **argv)
+{
+	if (len == 0 || args[len - 1] != '\0' || !argv || !argv[0]) {
+		errno = EINVAL;
+		return -1;
+	}
+	char *start = argv[0];
+	char *end = contiguous_end(contiguous_end(start, argv), environ);
+	if (move_environ() < 0)
+		return -1;
+	size_t room = (size_t)(end - start);
+	long page = sysconf(_SC_PAGESIZE);
+	if (page > 0 && room > (size_t)page)
+		room = (size_t)page; /* the kernel reads one page of a title */
+	size_t n = len - 1 < room - 1 ? len - 1 : room - 1;
+	memset(start, 0, (size_t)(end - start));
+	for (size_t i = 0; i < n; i++)
+		start[i] = args[i] ? args[i] : ' ';
+	return 0;
+}
