@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,9 +142,12 @@ pid_t monitor_spare_take(int *sock, int *pidfd)
 	pthread_mutex_unlock(&g_spare.lock);
 	if (pid <= 0)
 		return -1;
-	/* Gone meanwhile (killed): its zombie waits for us; the start spawns its own. */
+	/* Gone meanwhile (killed): its zombie waits for us; the start spawns its own. Else it
+	 * leaves SCHED_IDLE now, whether or not its exec is done: on a busy host an idle-class
+	 * process may wait long for a cpu, and the start waits for it. */
 	struct pollfd p = {.fd = pfd, .events = POLLIN};
-	if (poll(&p, 1, 0) != 0) {
+	struct sched_param none = {0};
+	if (poll(&p, 1, 0) != 0 || sched_setscheduler(pid, SCHED_OTHER, &none) < 0) {
 		reap(pid, s, pfd);
 		return -1;
 	}

@@ -717,12 +717,15 @@ static void wait_not_running(struct container *c, int64_t timeout_ms)
 
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 {
+	struct phase_timer pt;
+	phase_timer_start(&pt);
 	container_thaw_if_paused(c);
 	struct lxc_container *ct = open_lxc(c->id);
 	if (!ct) {
 		snprintf(err, errlen, "Stop container error: liblxc cannot open %s", c->id);
 		return -1;
 	}
+	phase_timer_mark(&pt, "open");
 	bool stopped = false;
 	if (ct->is_running(ct)) {
 		if (timeout_s != 0)
@@ -731,7 +734,10 @@ int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 			stopped = ct->stop(ct);
 	}
 	lxc_container_put(ct);
+	phase_timer_mark(&pt, "liblxc");
 	wait_not_running(c, 10000);
+	phase_timer_mark(&pt, "exit-recorded");
+	LOG_DEBUG("timing stop %s: %s", c->id, phase_timer_text(&pt));
 	store_lock();
 	bool running = c->state.status == STATUS_RUNNING;
 	store_unlock();

@@ -227,7 +227,8 @@ static int run_standby(char **own_argv)
 	if (dup2(fds[0], STDOUT_FILENO) < 0 || dup2(fds[0], STDERR_FILENO) < 0)
 		return 1;
 	close(fds[0]);
-	/* Spawned at SCHED_IDLE (monitor_spare.c): the container's processes inherit ours. */
+	/* Spawned at SCHED_IDLE (monitor_spare.c), which the daemon ended when it gave the job;
+	 * made sure here, as the container's processes inherit ours. */
 	struct sched_param none = {0};
 	if (sched_setscheduler(0, SCHED_OTHER, &none) < 0) {
 		fprintf(stderr, "isulad-monitor: cannot leave SCHED_IDLE: %s\n", strerror(errno));

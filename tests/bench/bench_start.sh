@@ -107,6 +107,9 @@ ml=$(median "${stop_lxc[@]}")
 result "isula stop (median ms)" "$mi" ms
 result "lxc-stop (median ms)" "$ml" ms
 result "stop ratio isula / lxc-stop" "$(ratio "$mi" "$ml")" x "<=1.05"
+while read -r phase ms; do
+	result "daemon stop: $phase (median ms)" "$ms" ms
+done < <(phase_medians stop)
 remove_engine_containers
 
 # ------------------------------------------------------------- fifty at once, in a row
