@@ -47,13 +47,11 @@ static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	char *argv[] = {"isulad-monitor", "start", MONITOR_STANDBY_ARG, g_spare.lxcpath, NULL};
 	int fds[MONITOR_JOB_FD + 1] = {null_fd, null_fd, null_fd, sv[1]};
-	/* Room for the job's command line, which it shows (proc_title_set). At SCHED_IDLE until
-	 * its job: its exec and loading take no cpu a start needs (the start that took the
-	 * last spare runs meanwhile). */
+	/* Room for the job's command line, which it shows (proc_title_set). */
 	char **env = strv_dup(environ);
 	*pid = null_fd < 0 || !env || strv_push(&env, g_spare.room) < 0
 	           ? -1
-	           : spawn_with_fds_env(g_spare.path, argv, env, fds, MONITOR_JOB_FD + 1, true);
+	           : spawn_with_fds_env(g_spare.path, argv, env, fds, MONITOR_JOB_FD + 1);
 	int saved = errno;
 	strv_free(env);
 	if (null_fd >= 0)
@@ -78,6 +76,12 @@ static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
 static void *refiller(void *arg)
 {
 	(void)arg;
+	/* Spares are spawned from here at SCHED_IDLE (the child of posix_spawn has this
+	 * thread's policy): its exec and loading take no cpu a start needs. A start never
+	 * waits for this thread (monitor_spare_take only tries the lock). */
+	struct sched_param none = {0};
+	if (sched_setscheduler((pid_t)gettid(), SCHED_IDLE, &none) < 0)
+		LOG_WARN("spare monitors spawn at the daemon's priority: %s", strerror(errno));
 	pthread_mutex_lock(&g_spare.lock);
 	while (!g_spare.stopping) {
 		if (g_spare.pid > 0) {
@@ -133,7 +137,8 @@ int monitor_spare_start(const char *monitor_path, const char *lxcpath)
 
 pid_t monitor_spare_take(int *sock, int *pidfd)
 {
-	pthread_mutex_lock(&g_spare.lock);
+	if (pthread_mutex_trylock(&g_spare.lock) != 0)
+		return -1; /* the refiller has it: the start spawns its own */
 	pid_t pid = g_spare.pid;
 	int s = g_spare.sock, pfd = g_spare.pidfd;
 	g_spare.pid = 0;

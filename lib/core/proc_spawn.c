@@ -1,7 +1,6 @@
 #include "core/proc_spawn.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -43,24 +42,16 @@ pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3])
 
 pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n)
 {
-	return spawn_with_fds_env(path, argv, environ, fds, n, false);
+	return spawn_with_fds_env(path, argv, environ, fds, n);
 }
 
 pid_t spawn_with_fds_env(const char *path, char *const argv[], char *const envp[], const int *fds,
-                         int n, bool sched_idle)
+                         int n)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_init(&fa);
 	spawn_attr_init(&attr);
-	if (sched_idle) {
-		struct sched_param none = {0};
-		short flags = 0;
-		posix_spawnattr_getflags(&attr, &flags);
-		posix_spawnattr_setschedpolicy(&attr, SCHED_IDLE);
-		posix_spawnattr_setschedparam(&attr, &none);
-		posix_spawnattr_setflags(&attr, flags | POSIX_SPAWN_SETSCHEDULER);
-	}
 	/* dup2 clears close-on-exec on the copies. */
 	for (int i = 0; i < n; i++)
 		posix_spawn_file_actions_adddup2(&fa, fds[i], i);

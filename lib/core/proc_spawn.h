@@ -14,10 +14,9 @@
 pid_t spawn_with_stdio(const char *path, char *const argv[], const int stdio[3]);
 /* The same with n inherited fds: fds[i] becomes fd i (the first three are stdio). */
 pid_t spawn_with_fds(const char *path, char *const argv[], const int *fds, int n);
-/* The same with the environment envp instead of the caller's; sched_idle: the process runs
- * at SCHED_IDLE (only on a cpu nothing else wants) from its exec on. */
+/* The same with the environment envp instead of the caller's. */
 pid_t spawn_with_fds_env(const char *path, char *const argv[], char *const envp[], const int *fds,
-                         int n, bool sched_idle);
+                         int n);
 
 /* spawn_capture flags. */
 #define SPAWN_SEARCH_PATH 1   /* a path without '/' is looked up in PATH, as execvp does */

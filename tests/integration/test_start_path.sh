@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The start path of issue 18: `isula run -d` in one request (create?start=1, the create's
+# files synced while liblxc starts), the spare isulad-monitor spawned ahead (its job over a
+# socket, its command line, SCHED_IDLE until taken), and what happens when the spare is gone
+# or the job does not fit.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_setup
+start_daemon main || it_abort "the daemon must start"
+BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
+
+spare_pids() { pgrep -f "^isulad-monitor start --standby $LCR\$" || true; }
+one_spare() { [ "$(spare_pids | wc -l)" -eq 1 ]; }
+# The monitor (its log copier, forked from it, shows the same command line).
+monitor_of() { pgrep -o -f "^isulad-monitor start $(ifield "$1" '{{.Id}}') "; }
+# expect_re DESC ERE TEXT
+expect_re() {
+	if [[ "$3" =~ $2 ]]; then pass "$1"; else fail "$1" "expected to match: '$2'" "actual: '$3'"; fi
+}
+policy_of() { chrt -p "$1" 2>/dev/null | sed -n 's/.*scheduling policy: //p'; }
+
+# ------------------------------------------------------------------------ the spare
+wait_for "the daemon keeps one monitor spawned ahead" 10 one_spare
+spare=$(spare_pids)
+expect_eq "the spare waits at SCHED_IDLE" SCHED_IDLE "$(policy_of "$spare")"
+expect_eq "the spare's parent is the daemon" "${DAEMON_PID[main]}" \
+	"$(awk '{ print $4 }' "/proc/$spare/stat" 2>/dev/null)"
+
+id=$(isula run -d --name sp1 --external-rootfs "$BB" none sleep 300)
+expect_eq "run -d exits 0" 0 $?
+expect_eq "run -d: running" running "$(status_of sp1)"
+mon=$(monitor_of sp1)
+expect_eq "the spare became sp1's monitor" "$spare" "$mon"
+cmdline=$(tr '\0' ' ' <"/proc/$spare/cmdline" 2>/dev/null)
+expect_re "ps shows it as sp1's monitor, as if spawned for it" \
+	"^isulad-monitor start $id $LCR $STATE/$id --go-fd 3 .* -- sleep 300" "$cmdline"
+expect_eq "sp1's monitor runs at SCHED_OTHER" SCHED_OTHER "$(policy_of "$mon")"
+expect_eq "sp1's init runs at SCHED_OTHER" SCHED_OTHER "$(policy_of "$(pid_of sp1)")"
+expect_ok "the room for the title is not in the init's environment" \
+	sh -c "! tr '\\0' '\\n' </proc/$(pid_of sp1)/environ | grep -q ISULAD_TITLE_ROOM"
+expect_ok "nor in the monitor's" \
+	sh -c "! tr '\\0' '\\n' </proc/$mon/environ | grep -q '^ISULAD_TITLE_ROOM='"
+wait_for "a new spare stands by" 10 one_spare
+expect_ok "the monitor's log has no complaint" \
+	sh -c "! grep -i 'cannot\|bad job' '$STATE/$id/monitor.log'"
+expect_ok "stop sp1" isula stop -t 2 sp1
+expect_eq "stop: exited" exited "$(status_of sp1)"
+expect_ok "start again (a start takes the spare too)" isula start sp1
+expect_eq "started again: running" running "$(status_of sp1)"
+expect_ok "rm -f sp1" isula rm -f sp1
+
+# A spare killed while standing by: the next start spawns its own monitor.
+wait_for "a spare stands by before it is killed" 10 one_spare
+kill -KILL "$(spare_pids)"
+expect_ok "run -d with the spare killed" isula run -d --name sp2 --external-rootfs "$BB" none sleep 300
+expect_eq "sp2 runs" running "$(status_of sp2)"
+expect_match "sp2's monitor (spawned for it) is named so" "isulad-monitor start $(ifield sp2 '{{.Id}}') " \
+	"$(tr '\0' ' ' <"/proc/$(monitor_of sp2)/cmdline" 2>/dev/null)"
+wait_for "a spare stands by again" 10 one_spare
+expect_ok "rm -f sp2" isula rm -f sp2
+
+# A job longer than a spare takes (MONITOR_JOB_MAX, 64 KiB) goes to a monitor spawned for it.
+long=$(head -c 70000 /dev/zero | tr '\0' x)
+expect_ok "run -d with a 70000-byte argument" \
+	isula run -d --name sp3 --external-rootfs "$BB" none sh -c "sleep 300; : $long"
+expect_eq "sp3 runs" running "$(status_of sp3)"
+expect_eq "its init has the whole argument" 70000 \
+	"$(tr '\0' '\n' <"/proc/$(pid_of sp3)/cmdline" | sed -n 3p | tr -cd x | wc -c)"
+wait_for "a spare stands by after it" 10 one_spare
+expect_ok "rm -f sp3" isula rm -f sp3
+
+# ----------------------------------------------------------------- run -d in one request
+expect_fail_code "run -d of a command not in the rootfs: exit 125, naming it" 125 /no/such/cmd \
+	isula run -d --name bad1 --external-rootfs "$BB" none /no/such/cmd
+expect_eq "the created container is left (Docker's run)" inited "$(status_of bad1)"
+expect_fail "run -d --rm of a command not in the rootfs fails" "/no/such/cmd" \
+	isula run -d --rm --name bad2 --external-rootfs "$BB" none /no/such/cmd
+gone bad2 && pass "--rm removed the container whose start failed" ||
+	fail "--rm removed the container whose start failed" "$(isula ps -a)"
+expect_fail "run -d with a name in use: refused" "is already in use" \
+	isula run -d --name bad1 --external-rootfs "$BB" none sleep 1
+expect_ok "rm bad1" isula rm bad1
+
+# The create's files are on disk (in place) and the bundle complete once run -d answered.
+id=$(isula run -d --name sp4 --external-rootfs "$BB" none sleep 300)
+for f in config.v2.json hostconfig.json config.json config; do
+	expect_ok "run -d wrote $f" test -s "$LCR/$id/$f"
+done
+expect_eq "no temp file of an atomic write is left" "" \
+	"$(find "$LCR/$id" -name '*.tmp*' 2>/dev/null)"
+expect_eq "config.v2.json says running" true \
+	"$(python3 -c 'import json,sys; print(str(json.load(open(sys.argv[1]))["State"]["Running"]).lower())' \
+		"$LCR/$id/config.v2.json" 2>&1)"
+# The API: create?start=1 answers 201 with the Id; a plain create still only creates.
+run_capture curl -s -w ' %{http_code}' --max-time 20 --unix-socket "$SOCK" -X POST \
+	-H 'Content-Type: application/json' \
+	-d "{\"Image\":\"none\",\"Cmd\":[\"sleep\",\"300\"],\"HostConfig\":{\"ExternalRootfs\":\"$BB\"}}" \
+	'http://x/v1.41/containers/create?name=sp5&start=1'
+expect_re "create?start=1 answers 201 with the Id" '"Id":"[0-9a-f]{64}".* 201$' "$LAST_OUT"
+expect_eq "and sp5 runs" running "$(status_of sp5)"
+run_capture curl -s -w ' %{http_code}' --max-time 20 --unix-socket "$SOCK" -X POST \
+	-H 'Content-Type: application/json' \
+	-d "{\"Image\":\"none\",\"Cmd\":[\"sleep\",\"300\"],\"HostConfig\":{\"ExternalRootfs\":\"$BB\"}}" \
+	'http://x/v1.41/containers/create?name=sp6'
+expect_re "a plain create answers 201" ' 201$' "$LAST_OUT"
+expect_eq "and sp6 is only created" inited "$(status_of sp6)"
+run_capture curl -s -w ' %{http_code}' --max-time 20 --unix-socket "$SOCK" -X POST \
+	-H 'Content-Type: application/json' \
+	-d "{\"Image\":\"none\",\"Cmd\":[\"/no/such/cmd\"],\"HostConfig\":{\"ExternalRootfs\":\"$BB\"}}" \
+	'http://x/v1.41/containers/create?name=sp7&start=1'
+expect_re "a failed start answers 500 with the message and the Id" \
+	'"message":"[^"]*/no/such/cmd[^"]*","Id":"[0-9a-f]{64}".* 500$' "$LAST_OUT"
+expect_ok "rm -f sp4 sp5 sp6 sp7" isula rm -f sp4 sp5 sp6 sp7
+
+# Ten at once: every run -d answers with a running container.
+pids=()
+for i in $(seq 1 10); do
+	isula run -d --name par$i --external-rootfs "$BB" none sleep 300 >/dev/null 2>&1 &
+	pids+=($!)
+done
+fails=0
+for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+expect_eq "ten run -d at once: none failed" 0 "$fails"
+expect_eq "ten run -d at once: all running" 10 "$(isula ps -q | wc -l)"
+expect_ok "rm -f the ten" isula rm -f $(isula ps -q)
+
+# The daemon's end takes its spare with it.
+spare=$(spare_pids)
+stop_daemon main
+expect_pid_gone "the spare ends with the daemon" "$spare"
+start_daemon main || it_abort "the daemon must start again"
+wait_for "the new daemon spawns its own spare" 10 one_spare
+spare=$(spare_pids)
+kill_daemon main
+wait_for "a spare left by a killed daemon sees EOF and exits" 10 \
+	sh -c "! kill -0 $spare 2>/dev/null"
+start_daemon main || it_abort "the daemon must start after its kill"
+
+assert_no_leftovers
+it_finish
