@@ -190,9 +190,10 @@ FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf
 	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
 	units json_log sysopt_specs env_target hook_spec inspect_template \
 	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json bind_spec \
-	storage_specs health
+	storage_specs health monitor_job
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
+FUZZ_LIB_monitor_job := core/strv
 FUZZ_LIB_device_rule := host/bpf_devices
 FUZZ_LIB_cgroup2_mount := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil core/durable_batch
 FUZZ_LIB_cgroup2_path := host/cgroup_v2 host/cgroup_mounts host/mountinfo core/fileutil core/durable_batch
