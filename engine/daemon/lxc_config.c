@@ -202,7 +202,7 @@ int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const
 	int ret = -1;
 	if (!path)
 		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, text, len, 0600) < 0)
+	else if (replace_file_if_changed(path, text, len, 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		lxc_conf_line(f, "lxc.hook.start-host", "%s %s %s", env->monitor_path, hook, path);

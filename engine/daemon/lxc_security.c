@@ -204,7 +204,7 @@ static int add_v2_devices(struct strbuf *f, const struct container *c,
 		snprintf(err, errlen, "Invalid cgroup parent: it %s", why);
 	else if (!text || !path)
 		snprintf(err, errlen, "out of memory");
-	else if (write_file_if_changed(path, text, strlen(text), 0600) < 0)
+	else if (replace_file_if_changed(path, text, strlen(text), 0600) < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	else {
 		lxc_conf_line(f, "lxc.hook.start-host", "%s devices-hook %s %s%s",
@@ -259,7 +259,7 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 		return -1; /* err says why */
 	char *path = path_join(dir, "seccomp");
 	int ret = -1;
-	if (profile && path && write_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
+	if (profile && path && replace_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
 		lxc_conf_line(f, "lxc.seccomp.profile", "%s", path);
 		ret = 0;
 	} else {

@@ -185,15 +185,19 @@ static struct container *create_container(const struct request *req, struct resp
 		goto fail;
 	}
 	phase_timer_mark(&pt, "spec");
+	/* hostconfig.json is on disk already: config.v2.json alone, then the dir's entries. */
 	store_lock();
-	store_save(c);
+	store_save_state(c);
 	store_unlock(); /* writes config.v2.json */
-	if (store_save_result(c) < 0) {
+	char *dir = store_container_dir(c->id);
+	if (store_save_result(c) < 0 || !dir || fsync_dir(dir) < 0) {
 		snprintf(err, sizeof(err), "cannot save the container's state: %s",
 		         strerror(errno));
+		free(dir);
 		runtime_remove_incomplete(c, true);
 		goto fail;
 	}
+	free(dir);
 	phase_timer_mark(&pt, "config");
 	fsync_dir(g_paths.lxcpath);
 	phase_timer_mark(&pt, "fsync-dir");
@@ -234,9 +238,7 @@ static void mark_manual_stop(struct container *c, bool synced)
  * by the supervisor is not synced). */
 static void save_stopped(struct container *c)
 {
-	store_lock();
-	store_save_state(c);
-	store_unlock();
+	store_sync_state(c);
 }
 
 static int do_start(struct container *c, char *err, size_t errlen)

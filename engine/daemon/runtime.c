@@ -332,9 +332,14 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
 			waitpid(monitor, NULL, 0);
 	}
+	/* Until liblxc's command socket exists a query fails at once: asked again after 1 ms,
+	 * then less often, up to every 8 ms (fifty waiting starts asking 1000 times a second
+	 * each took cpu the starts needed). Once it exists, a query waits until liblxc serves
+	 * it, which it does once the container runs: no latency comes from the pauses. */
+	int pause_ms = 1;
 	while (ct) {
 		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-		if (poll(&pfd, 1, 1) > 0) {
+		if (poll(&pfd, 1, pause_ms) > 0) {
 			/* The monitor is gone: either the start failed or init ran and ended. */
 			waitpid(monitor, NULL, 0);
 			struct exit_record rec;
@@ -349,15 +354,17 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 			}
 			break;
 		}
-		if (ct->is_running(ct) && strcmp(ct->state(ct), "RUNNING") == 0) {
-			pid_t init_pid = ct->init_pid(ct);
-			if (init_pid > 0) {
-				record_started(c, monitor, init_pid);
-				g_runtime.watch(c, monitor, pidfd);
-				pidfd = -1;
-				ret = 0;
-				break;
-			}
+		if (pause_ms < 8)
+			pause_ms *= 2;
+		/* liblxc serves its commands only from its main loop, which runs once the
+		 * container does: any answer means RUNNING (one query, not three). */
+		pid_t init_pid = ct->init_pid(ct);
+		if (init_pid > 0) {
+			record_started(c, monitor, init_pid);
+			g_runtime.watch(c, monitor, pidfd);
+			pidfd = -1;
+			ret = 0;
+			break;
 		}
 		if (monotonic_ms() > deadline) {
 			ct->stop(ct);
@@ -434,13 +441,16 @@ static int resolve_user(const struct container *c, struct lxc_config_env *env, c
 	return ret;
 }
 
-/* Atomically, and only when the content changed: most starts render the same files again,
- * and a write costs an fsync on the start path. */
+/* Atomically, and only when the content changed: most starts render the same files again.
+ * Durable: config.json, the only copy of the hooks; the lxc config (like the files its
+ * hooks read) is rendered again at every start, which rewrites a lost copy. */
 static int write_bundle_file(const char *dir, const char *name, const char *text, size_t len,
-                             char *err, size_t errlen)
+                             bool durable, char *err, size_t errlen)
 {
 	char *path = path_join(dir, name);
-	int ret = path ? write_file_if_changed(path, text, len, 0600) : -1;
+	int ret = !path     ? -1
+	          : durable ? write_file_if_changed(path, text, len, 0600)
+	                    : replace_file_if_changed(path, text, len, 0600);
 	if (ret < 0)
 		snprintf(err, errlen, "cannot write %s: %s", path ? path : name, strerror(errno));
 	free(path);
@@ -484,8 +494,8 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	} else if (mkdir_p(dir, 0700) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 	} else if ((!for_start ||
-	            write_bundle_file(dir, "config", text, strlen(text), err, errlen) == 0) &&
-	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, err, errlen) == 0) {
+	            write_bundle_file(dir, "config", text, strlen(text), false, err, errlen) == 0) &&
+	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, true, err, errlen) == 0) {
 		ret = 0;
 	}
 	if (batch && ret == 0 && durable_batch_commit() < 0) {

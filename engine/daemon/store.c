@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/container_ref.h"
 #include "core/fileutil.h"
@@ -408,6 +410,44 @@ int store_save_state(struct container *c)
 int store_save_state_unsynced(struct container *c)
 {
 	return save_files(c, false, false);
+}
+
+/* config.v2.json as it is on disk made durable: the file, then its directory entry. */
+static int sync_state_file(const char *id)
+{
+	char *dir = store_container_dir(id);
+	char *path = dir ? path_join(dir, "config.v2.json") : NULL;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	int ret = fd >= 0 && fsync(fd) == 0 && fsync_dir(dir) == 0 ? 0 : -1;
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	/* rm moved the dir away meanwhile: nothing to keep. */
+	if (ret < 0 && saved == ENOENT && dir && !is_directory(dir))
+		ret = 0;
+	free(path);
+	free(dir);
+	errno = saved;
+	return ret;
+}
+
+int store_sync_state(struct container *c)
+{
+	pthread_mutex_lock(&c->save_lock);
+	pthread_mutex_lock(&g_store.lock);
+	char *config = c->save_config, *host = c->save_host;
+	size_t len = c->save_config_len, hlen = c->save_host_len;
+	c->save_config = c->save_host = NULL;
+	c->save_unsynced = false;
+	pthread_mutex_unlock(&g_store.lock);
+	/* A snapshot still pending is written (synced) here; its queue entry finds nothing. */
+	int ret = config || host ? write_files(c->id, config, len, host, hlen, true)
+	                         : sync_state_file(c->id);
+	c->save_errno = ret == 0 ? 0 : errno;
+	pthread_mutex_unlock(&c->save_lock);
+	free(config);
+	free(host);
+	return ret;
 }
 
 int store_save_result(struct container *c)

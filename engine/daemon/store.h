@@ -48,6 +48,11 @@ void store_put_all(struct container **v, size_t n);
 int store_save(struct container *c);
 /* The same for config.v2.json only: state changes leave the host config as it is. */
 int store_save_state(struct container *c);
+/* Makes what c's config.v2.json holds by now durable without writing it again (a stop
+ * acknowledges the exit the supervisor saved unsynced): a snapshot still pending is written
+ * synced, else the file and its directory entry are fsynced. Store lock NOT held (the file
+ * is synced outside it). 0, or -1 with errno. */
+int store_sync_state(struct container *c);
 /* The same, written and renamed but not synced: it outlasts a crash of the daemon, not a power
  * loss. For a step before the synced save that acknowledges the operation (a stop's mark
  * before its signal, a start's monitor before its go); a synced save pending beside it wins. */

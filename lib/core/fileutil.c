@@ -282,11 +282,21 @@ char *path_join(const char *a, const char *b)
 	return out;
 }
 
-int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode)
+static bool file_has(const char *path, const void *data, size_t len)
 {
 	size_t old_len = 0;
 	char *old = read_file(path, len + 1, &old_len);
 	bool same = old && old_len == len && memcmp(old, data, len) == 0;
 	free(old);
-	return same ? 0 : atomic_write_file(path, data, len, mode);
+	return same;
+}
+
+int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return file_has(path, data, len) ? 0 : atomic_write_file(path, data, len, mode);
+}
+
+int replace_file_if_changed(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return file_has(path, data, len) ? 0 : atomic_replace_file(path, data, len, mode);
 }

@@ -17,6 +17,9 @@ int atomic_replace_file(const char *path, const void *data, size_t len, mode_t m
 /* atomic_write_file unless path already holds exactly those bytes (a restart usually
  * regenerates the same file: no second write and fsync then). 0, or -1 with errno. */
 int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode);
+/* The same for a file rendered again at every use (a generated config): replaced atomically
+ * but not synced, as a lost or torn copy is rewritten the next time its content differs. */
+int replace_file_if_changed(const char *path, const void *data, size_t len, mode_t mode);
 /* fsyncs the directory path, so that the entries renamed or created in it survive a power
  * loss (a commit point). 0, or -1 with errno set. */
 int fsync_dir(const char *path);
