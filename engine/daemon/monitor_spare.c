@@ -18,6 +18,7 @@
 #include "core/strv.h"
 #include "engine/monitor_job.h"
 #include "host/proc_title.h"
+#include "host/proc_traced.h"
 
 static struct {
 	pthread_mutex_t lock;
@@ -86,6 +87,15 @@ static void *refiller(void *arg)
 	while (!g_spare.stopping) {
 		if (g_spare.pid > 0) {
 			pthread_cond_wait(&g_spare.wake, &g_spare.lock);
+			continue;
+		}
+		/* Not while a tracer is attached: strace -f was seen to wedge the daemon on the
+		 * vfork of a spawn in a thread of its own while other threads were traced. */
+		if (proc_traced()) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&g_spare.wake, &g_spare.lock, &until);
 			continue;
 		}
 		pthread_mutex_unlock(&g_spare.lock);
