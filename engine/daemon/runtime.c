@@ -683,6 +683,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	if (durable_batch_sync_now() < 0)
 		LOG_ERROR("container %s: cannot sync its files: %s", c->id, strerror(errno));
 	phase_timer_mark(&pt, "sync-created");
+	/* The next start's monitor, spawned while this one waits for liblxc anyway. */
+	monitor_spare_refill();
+	phase_timer_mark(&pt, "spare");
 	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
 	phase_timer_mark(&pt, "wait-running");
 	if (ret == 0)

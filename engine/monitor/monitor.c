@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -227,13 +226,6 @@ static int run_standby(char **own_argv)
 	if (dup2(fds[0], STDOUT_FILENO) < 0 || dup2(fds[0], STDERR_FILENO) < 0)
 		return 1;
 	close(fds[0]);
-	/* Spawned at SCHED_IDLE (monitor_spare.c), which the daemon ended when it gave the job;
-	 * made sure here, as the container's processes inherit ours. */
-	struct sched_param none = {0};
-	if (sched_setscheduler(0, SCHED_OTHER, &none) < 0) {
-		fprintf(stderr, "isulad-monitor: cannot leave SCHED_IDLE: %s\n", strerror(errno));
-		return 1;
-	}
 	char **argv = strv_split_nul(job, (size_t)n); /* the container's: kept till the end */
 	int argc = (int)strv_len(argv);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
