@@ -177,7 +177,8 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 	if (pid > 0) {
 		size_t len = 0;
 		char *job = strv_join_nul(margv, &len);
-		bool sent = job && len <= MONITOR_JOB_MAX && fd_pass_send(sock, job, len, &log_fd, 1) == 0;
+		bool sent =
+		    job && len <= MONITOR_JOB_MAX && fd_pass_send(sock, job, len, &log_fd, 1) == 0;
 		free(job);
 		if (sent) {
 			*go_w = sock;
@@ -493,8 +494,8 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 		/* err says why */
 	} else if (mkdir_p(dir, 0700) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-	} else if ((!for_start ||
-	            write_bundle_file(dir, "config", text, strlen(text), false, err, errlen) == 0) &&
+	} else if ((!for_start || write_bundle_file(dir, "config", text, strlen(text), false, err,
+	                                            errlen) == 0) &&
 	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, true, err, errlen) == 0) {
 		ret = 0;
 	}

@@ -200,11 +200,11 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 }
 
 /* start with its arguments: 0 when they are complete (the caller runs the container). */
-static int parse_start(int argc, char **argv, struct monitor_stdio_opts *o, int *go_fd,
-                       int *dashes)
+static int parse_start(int argc, char **argv, struct monitor_stdio_opts *o, int *go_fd, int *dashes)
 {
-	*dashes = argc >= 7 && strcmp(argv[1], "start") == 0 ? parse_options(argc, argv, 5, o, go_fd)
-	                                                      : -1;
+	*dashes = argc >= 7 && strcmp(argv[1], "start") == 0
+	              ? parse_options(argc, argv, 5, o, go_fd)
+	              : -1;
 	return *dashes > 0 && *dashes + 1 < argc ? 0 : -1;
 }
 
@@ -220,7 +220,8 @@ static int run_standby(char **own_argv)
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);
 		if (n != 0)
-			fprintf(stderr, "isulad-monitor: a bad job (%zd bytes, %zu fds)\n", n, nfds);
+			fprintf(stderr, "isulad-monitor: a bad job (%zd bytes, %zu fds)\n", n,
+			        nfds);
 		return n == 0 ? 0 : 1;
 	}
 	if (dup2(fds[0], STDOUT_FILENO) < 0 || dup2(fds[0], STDERR_FILENO) < 0)
