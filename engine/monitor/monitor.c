@@ -233,12 +233,15 @@ static int run_standby(char **own_argv)
 	int go_fd = -1, dashes;
 	if (!argv || parse_start(argc, argv, &o, &go_fd, &dashes) < 0) {
 		fprintf(stderr, "isulad-monitor: the daemon's job is not a start\n");
+		strv_free(argv);
 		return 2;
 	}
 	if (proc_title_set(job, (size_t)n, own_argv) < 0)
 		fprintf(stderr, "isulad-monitor: cannot show the container's command line: %s\n",
 		        strerror(errno));
-	return run_container(argv[2], argv[3], argv[4], &o, go_fd, argv + dashes + 1);
+	int ret = run_container(argv[2], argv[3], argv[4], &o, go_fd, argv + dashes + 1);
+	strv_free(argv);
+	return ret;
 }
 
 long long monitor_hook_pid(const char *hook)

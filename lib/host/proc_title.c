@@ -1,9 +1,12 @@
 #include "host/proc_title.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "core/strv.h"
 
 /* One past the last byte of the strings of v that follow each other from *end on. */
 static char *contiguous_end(char *end, char **v)
@@ -16,31 +19,28 @@ static char *contiguous_end(char *end, char **v)
 	return end;
 }
 
-/* environ moved to the heap, without the room variable: the original strings are about to
- * be written over. */
+/* The environment moved to the heap, without the room variable: the original strings are
+ * about to be written over. Rebuilt through setenv, so that libc owns it (a later setenv,
+ * liblxc's, may replace the array). */
 static int move_environ(void)
 {
-	size_t n = 0;
-	while (environ && environ[n])
-		n++;
-	char **env = calloc(n + 1, sizeof(*env));
-	if (!env)
+	char **copy = strv_dup(environ);
+	if (!copy)
 		return -1;
-	size_t k = 0;
 	size_t vlen = strlen(PROC_TITLE_ROOM_VAR);
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(environ[i], PROC_TITLE_ROOM_VAR, vlen) == 0 && environ[i][vlen] == '=')
+	clearenv();
+	int ret = 0;
+	for (size_t i = 0; copy[i]; i++) {
+		char *eq = strchr(copy[i], '=');
+		if (!eq || (eq - copy[i] == (ptrdiff_t)vlen &&
+		            strncmp(copy[i], PROC_TITLE_ROOM_VAR, vlen) == 0))
 			continue;
-		if (!(env[k] = strdup(environ[i]))) {
-			while (k > 0)
-				free(env[--k]);
-			free(env);
-			return -1;
-		}
-		k++;
+		*eq = '\0';
+		if (setenv(copy[i], eq + 1, 1) < 0)
+			ret = -1;
 	}
-	environ = env; /* the old array lives in the area too: not freed */
-	return 0;
+	strv_free(copy);
+	return ret;
 }
 
 int proc_title_set(const char *args, size_t len, char **argv)
