@@ -305,25 +305,33 @@ static int write_files(const char *id, const char *config, size_t len, const cha
 	return ret;
 }
 
-/* Writes c's newest pending files, if any (store lock not held). save_lock orders the
- * writers: the files are taken under it, so an older snapshot never lands after a newer. */
-static void write_pending(struct container *c)
+static int sync_state_file(const char *id);
+
+/* Writes c's newest pending files, if any (store lock not held); with sync_anyway, synced,
+ * and when none is pending, fsyncs config.v2.json as it is. save_lock orders the writers:
+ * the files are taken under it, so an older snapshot never lands after a newer. -1 with
+ * errno when the write or sync failed. */
+static int write_pending(struct container *c, bool sync_anyway)
 {
 	pthread_mutex_lock(&c->save_lock);
 	pthread_mutex_lock(&g_store.lock);
 	char *config = c->save_config, *host = c->save_host;
 	size_t len = c->save_config_len, hlen = c->save_host_len;
-	bool synced = !c->save_unsynced;
+	bool synced = sync_anyway || !c->save_unsynced;
 	c->save_config = c->save_host = NULL;
 	c->save_unsynced = false;
 	pthread_mutex_unlock(&g_store.lock);
-	if (config || host) {
-		c->save_errno =
-		    write_files(c->id, config, len, host, hlen, synced) == 0 ? 0 : errno;
-	}
+	int ret = 0;
+	if (config || host)
+		ret = write_files(c->id, config, len, host, hlen, synced);
+	else if (sync_anyway)
+		ret = sync_state_file(c->id);
+	if (config || host || sync_anyway)
+		c->save_errno = ret == 0 ? 0 : errno;
 	pthread_mutex_unlock(&c->save_lock);
 	free(config);
 	free(host);
+	return ret;
 }
 
 static void flush_pending(void)
@@ -333,7 +341,7 @@ static void flush_pending(void)
 		pthread_mutex_lock(&g_store.lock);
 		c->save_queued = false;
 		pthread_mutex_unlock(&g_store.lock);
-		write_pending(c);
+		write_pending(c, false);
 		store_put(c);
 	}
 }
@@ -433,21 +441,8 @@ static int sync_state_file(const char *id)
 
 int store_sync_state(struct container *c)
 {
-	pthread_mutex_lock(&c->save_lock);
-	pthread_mutex_lock(&g_store.lock);
-	char *config = c->save_config, *host = c->save_host;
-	size_t len = c->save_config_len, hlen = c->save_host_len;
-	c->save_config = c->save_host = NULL;
-	c->save_unsynced = false;
-	pthread_mutex_unlock(&g_store.lock);
 	/* A snapshot still pending is written (synced) here; its queue entry finds nothing. */
-	int ret = config || host ? write_files(c->id, config, len, host, hlen, true)
-	                         : sync_state_file(c->id);
-	c->save_errno = ret == 0 ? 0 : errno;
-	pthread_mutex_unlock(&c->save_lock);
-	free(config);
-	free(host);
-	return ret;
+	return write_pending(c, true);
 }
 
 int store_save_result(struct container *c)
