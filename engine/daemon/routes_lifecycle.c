@@ -106,8 +106,8 @@ static void default_hostname(struct container *c)
 	c->config.hostname = strdup(name);
 }
 
-/* The create itself: the container, its files and host side made, or NULL with the error in
- * resp. The container is the store's (no reference for the caller). */
+/* The create itself: the container, its files and host side made, with a reference for the
+ * caller (store_put it), or NULL with the error in resp. */
 static struct container *create_container(const struct request *req, struct response *resp)
 {
 	char err[ERRLEN] = "";
@@ -207,6 +207,7 @@ static struct container *create_container(const struct request *req, struct resp
 	return c;
 fail:
 	store_remove(c);
+	store_put(c);
 	resp_error(resp, code, "%s", err);
 	return NULL;
 }
@@ -287,15 +288,8 @@ static void resp_created(struct response *resp, const struct container *c, unsig
  * go in place at once and are made durable while liblxc starts the container (runtime_start
  * syncs the batch after the monitor's go), so that neither a second round trip nor the
  * create's fsyncs come before the start; all of it is on disk before the answer. */
-static void create_and_start(struct container *created, struct response *resp)
+static void create_and_start(struct container *c, struct response *resp)
 {
-	struct error e;
-	struct container *c = store_lookup(created->id, &e); /* a reference: rm may come */
-	if (!c) {
-		durable_batch_commit();
-		resp_error_from(resp, &e);
-		return;
-	}
 	char err[ERRLEN] = "";
 	pthread_mutex_lock(&c->op_lock);
 	int ret = c->removed ? -1 : do_start(c, err, sizeof(err));
@@ -308,7 +302,6 @@ static void create_and_start(struct container *created, struct response *resp)
 		ret = -1;
 	}
 	resp_created(resp, c, ret == 0 ? 201 : 500, ret == 0 ? NULL : err);
-	store_put(c);
 }
 
 void route_container_create(const struct request *req, struct response *resp)
@@ -330,6 +323,7 @@ void route_container_create(const struct request *req, struct response *resp)
 		create_and_start(c, resp);
 	else
 		resp_created(resp, c, 201, NULL);
+	store_put(c);
 }
 
 static int stop_timeout(const struct request *req)

@@ -210,7 +210,7 @@ int store_add(struct container *c, char *err, size_t errlen)
 		g_store.items = items;
 		g_store.cap = cap;
 	}
-	c->refs = 1;
+	c->refs = 2; /* the store's and the caller's */
 	g_store.items[g_store.n++] = c;
 	store_unlock();
 	return 0;

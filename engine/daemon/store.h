@@ -30,7 +30,9 @@ void store_wait_change(int64_t deadline_ms);
  * candidates). */
 struct container *store_lookup(const char *ref, struct error *e);
 void store_put(struct container *c);
-/* Adds c (taking ownership). Fails with the iSulad conflict message on a duplicate name. */
+/* Adds c (taking ownership) and gives the caller a reference (store_put it): a concurrent rm
+ * by name cannot free c under the create. Fails with the iSulad conflict message on a
+ * duplicate name. */
 int store_add(struct container *c, char *err, size_t errlen);
 /* Renames c (name already validated), saving config.v2.json atomically; on success the old
  * name is handed to the caller in *old_name (free it). -EEXIST with iSulad's conflict
