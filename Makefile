@@ -190,7 +190,7 @@ FUZZ_NAMES := json device_rule cgroup2_mount cgroup2_path mountinfo lxc_conf utf
 	hotplug_record hotplug_args authz_policy cni daemon_log_opts \
 	units json_log sysopt_specs env_target hook_spec inspect_template \
 	tar_extract lxcfs create_body update_body filters container_texts api_args seccomp_json bind_spec \
-	storage_specs health monitor_job
+	storage_specs health monitor_job proc_status
 # The lib sources (lib/LAYER/NAME.c) each target links; FUZZ_OBJ_NAME: a binary's own sources.
 FUZZ_LIB_json := core/json core/strv core/utf8
 FUZZ_LIB_monitor_job := core/strv
@@ -201,6 +201,7 @@ FUZZ_LIB_mountinfo := host/mountinfo
 FUZZ_LIB_lxc_conf := engine/lxc_conf core/strbuf
 FUZZ_LIB_utf8 := core/utf8
 FUZZ_LIB_proc_stat := host/pid_pin core/fileutil core/durable_batch
+FUZZ_LIB_proc_status := $(FUZZ_LIB_proc_stat)
 FUZZ_LIB_hotplug_record := hotplug/record host/ns_exec core/json core/strv core/utf8 \
 	core/fileutil core/durable_batch core/error
 FUZZ_LIB_hotplug_args := hotplug/route_spec hotplug/nic_list hotplug/nic_check hotplug/path_spec \

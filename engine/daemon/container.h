@@ -137,6 +137,13 @@ struct container {
 		dev_t dev;
 		ino_t ino;
 	} tty_log_mark;
+	/* The init's start time (/proc/PID/stat) when this daemon saw it start: with state.pid
+	 * it pins the init without asking liblxc. 0: unknown (started before this daemon). */
+	uint64_t init_start;
+	/* Stops under way, each of which writes the exit it waits for itself, synced: the
+	 * supervisor leaves its save of the exit pending for them (one write, not an unsynced
+	 * one and then a sync). store lock */
+	int stop_syncs;
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
 	/* health.c, store lock: when the next check is due (0: none is: no check, not running,

@@ -1,6 +1,7 @@
 #include "lxc_config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +306,14 @@ static void add_oci_hooks(struct strbuf *f, const struct container *c,
 		lxc_conf_line(f, "lxc.hook.post-stop", "%s", LXC_HOOK_REFUSE_REBOOT);
 }
 
+int lxc_config_halt_signal(const struct container *c)
+{
+	int sig = c->config.stop_signal ? signal_parse(c->config.stop_signal) : -1;
+	if (sig > 0)
+		return sig;
+	return c->host.system_container ? 0 : SIGTERM;
+}
+
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
                         size_t errlen)
 {
@@ -342,13 +351,9 @@ char *lxc_config_render(const struct container *c, const struct lxc_config_env *
 	 * cgroup on exit so that liblxc can remove the container's own. */
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor", MONITOR_CGROUP "/%s", c->id);
 	lxc_conf_line(f, "lxc.cgroup.dir.monitor.pivot", MONITOR_CGROUP);
-	/* What stop sends first: --stop-signal, else SIGTERM (Docker's), else for a system
-	 * container liblxc's default (SIGPWR: its init shuts down). */
-	int stop_sig = c->config.stop_signal ? signal_parse(c->config.stop_signal) : -1;
-	if (stop_sig > 0)
-		lxc_conf_line(f, "lxc.signal.halt", "%d", stop_sig);
-	else if (!h->system_container)
-		lxc_conf_line(f, "lxc.signal.halt", "SIGTERM");
+	int halt = lxc_config_halt_signal(c);
+	if (halt > 0)
+		lxc_conf_line(f, "lxc.signal.halt", "%d", halt);
 	if (h->system_container)
 		add_system_mounts(f, h);
 	bool view_ok = add_cgroup_view(f, cg ? cg : c->id, env, err, errlen) == 0;

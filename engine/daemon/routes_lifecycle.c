@@ -220,25 +220,37 @@ static bool is_running(struct container *c)
 	return running;
 }
 
-/* Marks a user's stop or kill so restart policies leave the container stopped. Synced when
- * the answer follows at once (kill); a stop syncs its end instead (save_stopped). */
-static void mark_manual_stop(struct container *c, bool synced)
+/* How a user's stop or kill is marked, so that restart policies leave the container stopped:
+ * synced when the answer follows at once (kill); unsynced when a later synced save
+ * acknowledges it (restart's start); for a stop, rendered for the stop itself to write,
+ * synced: with the exit it waits for, which the supervisor leaves to it (save_stopped),
+ * and before, while the container shuts down, if a restart policy would undo it after a
+ * daemon killed meanwhile. */
+enum mark_save { MARK_SYNCED, MARK_UNSYNCED, MARK_FOR_STOP };
+
+static void mark_manual_stop(struct container *c, enum mark_save save)
 {
 	store_lock();
 	c->state.manually_stopped = true;
 	supervisor_cancel_restart_locked(c);
-	if (synced)
+	if (save == MARK_SYNCED) {
 		store_save_state(c);
-	else
+	} else if (save == MARK_UNSYNCED) {
 		store_save_state_unsynced(c);
+	} else {
+		c->stop_syncs++;
+		store_save_state_for_sync(c);
+	}
 	store_broadcast();
 	store_unlock();
 }
 
-/* What a stop acknowledges, on disk before its answer: the mark and the exit (whose own save
- * by the supervisor is not synced). */
+/* What a stop acknowledges, on disk before its answer: the mark and the exit. */
 static void save_stopped(struct container *c)
 {
+	store_lock();
+	c->stop_syncs--;
+	store_unlock();
 	store_sync_state(c);
 }
 
@@ -337,19 +349,34 @@ void route_container_stop(const struct request *req, struct response *resp)
 	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
-	mark_manual_stop(c, false);
+	struct phase_timer pt;
+	phase_timer_start(&pt);
+	mark_manual_stop(c, MARK_FOR_STOP);
 	pthread_mutex_lock(&c->op_lock);
+	int timeout = stop_timeout(req);
 	char err[ERRLEN];
 	if (!is_running(c)) {
 		save_stopped(c);
 		resp_empty(resp, 304);
-	} else if (runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0) {
-		save_stopped(c);
-		resp_error(resp, 500, "%s", err);
 	} else {
+		bool signalled = runtime_stop_signal(c, timeout) == 0;
+		phase_timer_mark(&pt, "signal");
+		/* The mark, while the container shuts down, where a daemon killed before the
+		 * exit is saved would otherwise restart it (its restart policy). */
+		if (c->host.restart.kind != RESTART_NO)
+			store_sync_state(c);
+		phase_timer_mark(&pt, "mark");
+		int ret = runtime_stop_wait(c, timeout, signalled, err, sizeof(err));
+		phase_timer_mark(&pt, "exited");
 		save_stopped(c);
-		events_emit(c, "stop", NULL);
-		resp_empty(resp, 204);
+		phase_timer_mark(&pt, "sync");
+		if (ret < 0) {
+			resp_error(resp, 500, "%s", err);
+		} else {
+			LOG_DEBUG("timing stop %s: %s", c->id, phase_timer_text(&pt));
+			events_emit(c, "stop", NULL);
+			resp_empty(resp, 204);
+		}
 	}
 	pthread_mutex_unlock(&c->op_lock);
 	store_put(c);
@@ -360,7 +387,7 @@ void route_container_restart(const struct request *req, struct response *resp)
 	struct container *c = route_find_container(req, resp);
 	if (!c)
 		return;
-	mark_manual_stop(c, false); /* the start's save syncs what the restart ends with */
+	mark_manual_stop(c, MARK_UNSYNCED); /* the start's save syncs it */
 	pthread_mutex_lock(&c->op_lock);
 	char err[ERRLEN];
 	if (is_running(c) && runtime_stop(c, stop_timeout(req), err, sizeof(err)) < 0)
@@ -391,7 +418,7 @@ void route_container_kill(const struct request *req, struct response *resp)
 		resp_error(resp, 409, "Container %s is not running", c->id);
 	} else {
 		if (sig == SIGKILL)
-			mark_manual_stop(c, true);
+			mark_manual_stop(c, MARK_SYNCED);
 		char num[16];
 		snprintf(num, sizeof(num), "%d", sig);
 		if (runtime_kill(c, sig, err, sizeof(err)) < 0)
@@ -412,7 +439,7 @@ void route_container_delete(const struct request *req, struct response *resp)
 	bool force = req_query_bool(req, "force");
 	char err[ERRLEN];
 	if (force)
-		mark_manual_stop(c, true);
+		mark_manual_stop(c, MARK_SYNCED);
 	pthread_mutex_lock(&c->op_lock);
 	/* A broken container's state cannot tell: liblxc knows whether it still runs. */
 	bool broken_running = c->broken && runtime_lxc_running(c->id);

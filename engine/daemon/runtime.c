@@ -295,11 +295,12 @@ static void mark_tty_log(struct container *c)
 	free(path);
 }
 
-static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
+static void record_started(struct container *c, pid_t monitor, pid_t init_pid, uint64_t init_start)
 {
 	store_lock();
 	c->state.status = STATUS_RUNNING;
 	c->state.pid = init_pid;
+	c->init_start = init_start;
 	c->state.exit_code = 0;
 	free(c->state.error);
 	c->state.error = NULL;
@@ -316,6 +317,19 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid)
 	events_emit_locked(c, "start", "pid", pid, NULL);
 	store_broadcast();
 	store_unlock();
+}
+
+/* The start time of the init liblxc named, taken through its pidfd (which liblxc's monitor,
+ * the init's parent, hands out: no reused pid): what pins the init later without liblxc. 0
+ * when it cannot be had (then stop and kill ask liblxc). */
+static uint64_t init_start_time(struct lxc_container *ct, pid_t init_pid)
+{
+	struct pid_pin pin;
+	if (pid_pin_adopt(ct->init_pidfd(ct), &pin) < 0)
+		return 0;
+	uint64_t start = pin.pid == init_pid ? pin.start : 0;
+	pid_pin_close(&pin);
+	return start;
 }
 
 /* Waits until liblxc reports RUNNING, or the monitor exits, or the start timeout passes. */
@@ -345,7 +359,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 			waitpid(monitor, NULL, 0);
 			struct exit_record rec;
 			if (exit_record_read(state_dir, &rec) == 0 && rec.started) {
-				record_started(c, 0, 0);
+				record_started(c, 0, 0, 0);
 				g_runtime.exited(c, &rec);
 				ret = 0;
 			} else {
@@ -361,7 +375,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		 * container does: any answer means RUNNING (one query, not three). */
 		pid_t init_pid = ct->init_pid(ct);
 		if (init_pid > 0) {
-			record_started(c, monitor, init_pid);
+			record_started(c, monitor, init_pid, init_start_time(ct, init_pid));
 			g_runtime.watch(c, monitor, pidfd);
 			pidfd = -1;
 			ret = 0;
@@ -729,37 +743,89 @@ static void wait_not_running(struct container *c, int64_t timeout_ms)
 	store_unlock();
 }
 
-int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
+/* The init pinned: by the pid and start time this daemon saw at its start (no liblxc round
+ * trip), else through liblxc. */
+static int pin_running_init(struct container *c, struct pid_pin *pin)
 {
-	struct phase_timer pt;
-	phase_timer_start(&pt);
+	store_lock();
+	pid_t pid = c->state.status == STATUS_RUNNING ? c->state.pid : 0;
+	uint64_t start = c->init_start;
+	store_unlock();
+	if (pid > 0 && start != 0)
+		return pid_pin_open(pid, start, pin);
+	return runtime_pin_init(c->id, pin);
+}
+
+/* What liblxc's shutdown sends: lxc.signal.halt, else SIGRTMIN+3 to an init that blocks it
+ * (systemd, which reads it from a signalfd), else SIGPWR. */
+static int halt_signal(const struct container *c, const struct pid_pin *init)
+{
+	int sig = lxc_config_halt_signal(c);
+	if (sig > 0)
+		return sig;
+	return pid_pin_blocks_signal(init, SIGRTMIN + 3) == 1 ? SIGRTMIN + 3 : SIGPWR;
+}
+
+int runtime_stop_signal(struct container *c, int timeout_s)
+{
 	container_thaw_if_paused(c);
+	if (timeout_s == 0)
+		return -1;
+	struct pid_pin init;
+	if (pin_running_init(c, &init) < 0)
+		return -1;
+	int ret = pid_pin_signal(&init, halt_signal(c, &init));
+	pid_pin_close(&init);
+	return ret;
+}
+
+/* SIGKILL to the init: through the pin, else liblxc's stop (which kills it too). */
+static int kill_init(struct container *c, char *err, size_t errlen)
+{
+	struct pid_pin init;
+	if (pin_running_init(c, &init) == 0) {
+		int ret = pid_pin_signal(&init, SIGKILL);
+		pid_pin_close(&init);
+		if (ret == 0)
+			return 0;
+	}
 	struct lxc_container *ct = open_lxc(c->id);
 	if (!ct) {
 		snprintf(err, errlen, "Stop container error: liblxc cannot open %s", c->id);
 		return -1;
 	}
-	phase_timer_mark(&pt, "open");
-	bool stopped = false;
-	if (ct->is_running(ct)) {
-		if (timeout_s != 0)
-			stopped = ct->shutdown(ct, timeout_s);
-		if (!stopped && ct->is_running(ct))
-			stopped = ct->stop(ct);
-	}
+	if (ct->is_running(ct))
+		ct->stop(ct);
 	lxc_container_put(ct);
-	phase_timer_mark(&pt, "liblxc");
-	wait_not_running(c, 10000);
-	phase_timer_mark(&pt, "exit-recorded");
-	LOG_DEBUG("timing stop %s: %s", c->id, phase_timer_text(&pt));
+	return 0;
+}
+
+int runtime_stop_wait(struct container *c, int timeout_s, bool signalled, char *err, size_t errlen)
+{
+	if (signalled)
+		wait_not_running(c, timeout_s < 0 ? INT64_MAX / 4 : (int64_t)timeout_s * 1000);
 	store_lock();
 	bool running = c->state.status == STATUS_RUNNING;
 	store_unlock();
+	if (running) {
+		if (kill_init(c, err, errlen) < 0)
+			return -1;
+		wait_not_running(c, 10000);
+		store_lock();
+		running = c->state.status == STATUS_RUNNING;
+		store_unlock();
+	}
 	if (running) {
 		snprintf(err, errlen, "Stop container error: container %s is still running", c->id);
 		return -1;
 	}
 	return 0;
+}
+
+int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
+{
+	bool signalled = runtime_stop_signal(c, timeout_s) == 0;
+	return runtime_stop_wait(c, timeout_s, signalled, err, errlen);
 }
 
 struct runtime_console {
@@ -829,7 +895,7 @@ int runtime_kill(struct container *c, int sig, char *err, size_t errlen)
 {
 	container_thaw_if_paused(c);
 	struct pid_pin pin;
-	if (runtime_pin_init(c->id, &pin) < 0) {
+	if (pin_running_init(c, &pin) < 0) {
 		snprintf(err, errlen, "Container %s is not running", c->id);
 		return -1;
 	}

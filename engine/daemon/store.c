@@ -271,8 +271,9 @@ static int write_json_in(const char *dir, const char *file, const char *data, si
                          bool synced)
 {
 	char *path = path_join(dir, file);
+	/* Synced: through FILE.prev, with no file made or deleted per save. */
 	int ret = !path    ? -1
-	          : synced ? atomic_write_file(path, data, len, 0600)
+	          : synced ? atomic_write_file_swap(path, data, len, 0600)
 	                   : atomic_replace_file(path, data, len, 0600);
 	int saved = errno;
 	/* rm moved the dir away meanwhile (a save racing the removal): nothing is lost. */
@@ -349,7 +350,7 @@ static void flush_pending(void)
 /* Renders config.v2.json (state and config) and, with host_too, hostconfig.json, and queues
  * them for this thread's store_unlock (lock held). A newer snapshot replaces an unwritten
  * older one; an unwritten hostconfig.json is kept. */
-static int save_files(struct container *c, bool host_too, bool synced)
+static int save_files(struct container *c, bool host_too, bool synced, bool queue)
 {
 	/* A broken container's files are what is left of it: never overwritten. */
 	if (c->broken)
@@ -390,7 +391,7 @@ static int save_files(struct container *c, bool host_too, bool synced)
 		c->save_host = host;
 		c->save_host_len = hlen;
 	}
-	if (!c->save_queued) {
+	if (queue && !c->save_queued) {
 		if (tl_npending == PENDING_MAX) {
 			/* Not expected (a locked section saves one or two): c's next save writes
 			 * it. */
@@ -407,17 +408,22 @@ static int save_files(struct container *c, bool host_too, bool synced)
 
 int store_save(struct container *c)
 {
-	return save_files(c, true, true);
+	return save_files(c, true, true, true);
 }
 
 int store_save_state(struct container *c)
 {
-	return save_files(c, false, true);
+	return save_files(c, false, true, true);
 }
 
 int store_save_state_unsynced(struct container *c)
 {
-	return save_files(c, false, false);
+	return save_files(c, false, false, true);
+}
+
+int store_save_state_for_sync(struct container *c)
+{
+	return save_files(c, false, true, false);
 }
 
 /* config.v2.json as it is on disk made durable: the file, then its directory entry. */

@@ -50,15 +50,18 @@ void store_put_all(struct container **v, size_t n);
 int store_save(struct container *c);
 /* The same for config.v2.json only: state changes leave the host config as it is. */
 int store_save_state(struct container *c);
-/* Makes what c's config.v2.json holds by now durable without writing it again (a stop
- * acknowledges the exit the supervisor saved unsynced): a snapshot still pending is written
- * synced, else the file and its directory entry are fsynced. Store lock NOT held (the file
- * is synced outside it). 0, or -1 with errno. */
-int store_sync_state(struct container *c);
 /* The same, written and renamed but not synced: it outlasts a crash of the daemon, not a power
- * loss. For a step before the synced save that acknowledges the operation (a stop's mark
- * before its signal, a start's monitor before its go); a synced save pending beside it wins. */
+ * loss. For a step before the synced save that acknowledges the operation (a stop's mark,
+ * a start's monitor before its go); a synced save pending beside it wins. */
 int store_save_state_unsynced(struct container *c);
+/* Rendered like store_save_state, but left pending for the store_sync_state of an operation
+ * waiting for this change (a stop writes the exit it waited for once, synced), not written
+ * at this thread's store_unlock. Store lock held. */
+int store_save_state_for_sync(struct container *c);
+/* Makes what c's config.v2.json holds by now durable without writing it again: a snapshot
+ * still pending is written synced, else the file and its directory entry are fsynced. Store
+ * lock NOT held (the file is synced outside it). 0, or -1 with errno. */
+int store_sync_state(struct container *c);
 /* After store_unlock (lock not held): 0 if the last write of c's files succeeded, else -1
  * with errno. */
 int store_save_result(struct container *c);

@@ -213,6 +213,7 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	if (s->finished_at.tv_sec == 0)
 		clock_gettime(CLOCK_REALTIME, &s->finished_at);
 	s->pid = 0;
+	c->init_start = 0;
 	s->paused = false;
 	s->monitor_pid = 0;
 	s->monitor_start_time = 0;
@@ -225,9 +226,12 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	} else if (c->host.auto_remove && !c->removed) {
 		spawn_detached(auto_remove_thread, c);
 	}
-	/* Not synced: after a power loss every container has ended anyway; a stop syncs what
-	 * it acknowledges itself. */
-	store_save_state_unsynced(c);
+	/* Not synced: after a power loss every container has ended anyway. A stop waiting for
+	 * this exit writes it itself, synced, as what it acknowledges. */
+	if (c->stop_syncs > 0)
+		store_save_state_for_sync(c);
+	else
+		store_save_state_unsynced(c);
 	store_broadcast();
 	store_unlock();
 }

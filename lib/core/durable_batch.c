@@ -59,6 +59,11 @@ static void pending_drop(struct pending_file *p, bool remove_tmp)
 	p->fd = -1;
 }
 
+bool durable_batch_open(void)
+{
+	return tl_batch != NULL;
+}
+
 bool durable_batch_take(const char *path, const char *tmp, int fd)
 {
 	struct batch *b = tl_batch;

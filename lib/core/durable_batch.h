@@ -34,6 +34,8 @@ int durable_batch_commit(void);
  * files stay as they were written, not made durable. */
 void durable_batch_abort(void);
 
+/* Whether this thread has a batch open. */
+bool durable_batch_open(void);
 /* For atomic_write_file: true when this thread's batch took the content (the temp file
  * tmp, open as fd, is the batch's now); false when no batch is open. */
 bool durable_batch_take(const char *path, const char *tmp, int fd);

@@ -85,6 +85,52 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 	return write_and_rename(path, data, len, mode, true);
 }
 
+/* The directory part of path ("." for a bare name), malloc'd. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+int atomic_write_file_swap(const char *path, const void *data, size_t len, mode_t mode)
+{
+	if (durable_batch_open())
+		return atomic_write_file(path, data, len, mode);
+	size_t plen = strlen(path);
+	char *prev = malloc(plen + sizeof(ATOMIC_PREV_SUFFIX));
+	char *dir = dir_of(path);
+	int fd = -1, ret = -1;
+	if (!prev || !dir)
+		goto out;
+	memcpy(prev, path, plen);
+	memcpy(prev + plen, ATOMIC_PREV_SUFFIX, sizeof(ATOMIC_PREV_SUFFIX));
+	fd = open(prev, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0 || fd_write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		goto out;
+	close(fd);
+	fd = -1;
+	/* The first write has nothing to exchange with; a filesystem without exchange
+	 * replaces. */
+	if (renameat2(AT_FDCWD, prev, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+		if (errno != ENOENT && errno != EINVAL && errno != ENOSYS)
+			goto out;
+		if (rename(prev, path) < 0)
+			goto out;
+	}
+	ret = fsync_dir(dir);
+out : {
+	int saved = errno;
+	if (fd >= 0)
+		close(fd);
+	free(prev);
+	free(dir);
+	errno = saved;
+	return ret;
+}
+}
+
 int atomic_replace_file(const char *path, const void *data, size_t len, mode_t mode)
 {
 	return write_and_rename(path, data, len, mode, false);

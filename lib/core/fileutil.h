@@ -14,6 +14,17 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
  * files of one run that mean nothing after a reboot (exit records, start gates, a start's
  * error). 0, or -1 with errno set. */
 int atomic_replace_file(const char *path, const void *data, size_t len, mode_t mode);
+/* The suffix of the file atomic_write_file_swap writes through (and which keeps the
+ * version before). */
+#define ATOMIC_PREV_SUFFIX ".prev"
+/* atomic_write_file of a file rewritten again and again (a container's state), with its
+ * directory entry synced too, and no file made or deleted: the bytes go into PATH.prev
+ * (truncated), are synced, then renameat2(RENAME_EXCHANGE) swaps it with path, and
+ * PATH.prev keeps the version before. A new inode per write is what costs (on ext4
+ * without a journal a scan past the recently deleted ones, the freeing of the old file's
+ * blocks). The writers of one path must be serialised by the caller; in a durable batch
+ * this is atomic_write_file. 0, or -1 with errno set. */
+int atomic_write_file_swap(const char *path, const void *data, size_t len, mode_t mode);
 /* atomic_write_file unless path already holds exactly those bytes (a restart usually
  * regenerates the same file: no second write and fsync then). 0, or -1 with errno. */
 int write_file_if_changed(const char *path, const void *data, size_t len, mode_t mode);

@@ -12,10 +12,11 @@
 
 /* The post-stop hook of a container without OCI poststop hooks: it only refuses liblxc's
  * in-monitor reboot (the daemon restarts a rebooted container freshly; the monitor tells a
- * reboot by its init's SIGHUP). Shell code in the hook itself, so a stop costs no exec of
- * the monitor; liblxc runs a hook as `sh -c "HOOK NAME lxc post-stop"`, and the ':' at the
- * end takes those words. The one hook value with shell syntax the checker lets through. */
-#define LXC_HOOK_REFUSE_REBOOT "case $LXC_TARGET in reboot) exit 1 ;; esac; :"
+ * reboot by its init's SIGHUP) by failing when LXC_TARGET is reboot. Shell code, so a stop
+ * costs no exec of the monitor; liblxc runs a hook as `sh -c "exec HOOK NAME lxc post-stop"`,
+ * so the hook is a command (a shell, whose $0.. take those words), not shell syntax. The
+ * one hook value with shell syntax the checker lets through. */
+#define LXC_HOOK_REFUSE_REBOOT "/bin/sh -c 'test \"$LXC_TARGET\" != reboot'"
 
 /* Why value cannot be the value of the line of key (a static message: "contains a control
  * character"...), or NULL when it can. key may be NULL (the rules every key shares). */

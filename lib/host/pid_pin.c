@@ -31,6 +31,26 @@ int proc_stat_starttime(const char *stat, uint64_t *ticks)
 	return 0;
 }
 
+int proc_status_mask(const char *status, const char *field, uint64_t *mask)
+{
+	size_t flen = strlen(field);
+	const char *line = status;
+	while (strncmp(line, field, flen) != 0 || line[flen] != ':') {
+		line = strchr(line, '\n');
+		if (!line)
+			return -1;
+		line++;
+	}
+	const char *p = line + flen + 1;
+	p += strspn(p, " \t");
+	/* At most 16 hex digits (64 signals), then the end of the line. */
+	size_t digits = strspn(p, "0123456789abcdefABCDEF");
+	if (digits == 0 || digits > 16 || (p[digits] != '\n' && p[digits] != '\0'))
+		return -1;
+	*mask = strtoull(p, NULL, 16);
+	return 0;
+}
+
 static uint64_t start_time_at(int dirfd, const char *path)
 {
 	char *text = read_file_at(dirfd, path, 8192, NULL);
@@ -90,6 +110,26 @@ static int read_start(struct pid_pin *pin)
 		return -1;
 	}
 	return 0;
+}
+
+int pid_pin_blocks_signal(const struct pid_pin *pin, int sig)
+{
+	int fd = pid_pin_openat(pin, "status", O_RDONLY);
+	char text[4096];
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	text[n] = '\0';
+	uint64_t mask;
+	if (sig < 1 || sig > 64 || proc_status_mask(text, "SigBlk", &mask) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (mask >> (sig - 1)) & 1;
 }
 
 int pid_pin_open(pid_t pid, uint64_t expect_start, struct pid_pin *pin)

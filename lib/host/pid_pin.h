@@ -27,6 +27,13 @@ int pid_pin_openat(const struct pid_pin *pin, const char *name, int flags);
 int pid_pin_signal(const struct pid_pin *pin, int sig);
 void pid_pin_close(struct pid_pin *pin);
 
+/* Whether the pinned process blocks sig (its /proc/PID/status SigBlk mask): 1, 0, or -1 with
+ * errno (ESRCH: it has ended). */
+int pid_pin_blocks_signal(const struct pid_pin *pin, int sig);
+
+/* The hexadecimal mask of a /proc/PID/status line "FIELD:\tHEX" (SigBlk, SigCgt, ...). 0, or -1
+ * if the field is missing or malformed. */
+int proc_status_mask(const char *status, const char *field, uint64_t *mask);
 /* Field 22 (starttime) of a /proc/PID/stat text. 0, or -1 if malformed. */
 int proc_stat_starttime(const char *stat, uint64_t *ticks);
 /* The starttime of pid, 0 if it is gone (a check only: pin before acting). */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/durable_batch.h"
@@ -177,14 +178,55 @@ static void in_place_failed_rename(void **state)
 	assert_content("n", "n");
 }
 
+static ino_t inode_of(const char *name)
+{
+	struct stat st;
+	return stat(at(name), &st) == 0 ? st.st_ino : 0;
+}
+
+/* A swap write exchanges two files: the first one makes the file, the next ones keep the
+ * two inodes (none made, none freed) and the version before in NAME.prev. */
+static void swap_keeps_two_inodes(void **state)
+{
+	assert_int_equal(atomic_write_file_swap(at("s"), "one", 3, 0600), 0);
+	assert_content("s", "one");
+	assert_int_equal(inode_of("s.prev"), 0); /* renamed into place: nothing to keep */
+	assert_int_equal(atomic_write_file_swap(at("s"), "two", 3, 0600), 0);
+	assert_content("s", "two");
+	assert_content("s.prev", "one");
+	ino_t a = inode_of("s"), b = inode_of("s.prev");
+	assert_true(a != 0 && b != 0 && a != b);
+	assert_int_equal(atomic_write_file_swap(at("s"), "three!", 6, 0600), 0);
+	assert_content("s", "three!");
+	assert_content("s.prev", "two");
+	/* The longer content went into the older file, truncated first. */
+	assert_true(inode_of("s") == b && inode_of("s.prev") == a);
+	assert_int_equal(atomic_write_file_swap(at("s"), "4", 1, 0600), 0);
+	assert_content("s", "4");
+	assert_int_equal(temp_files(), 0);
+	/* A missing directory fails, leaving nothing. */
+	assert_int_equal(atomic_write_file_swap(at("nodir/s"), "x", 1, 0600), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+/* In a batch, a swap write is the batch's: renamed at its commit, no NAME.prev. */
+static void swap_joins_a_batch(void **state)
+{
+	assert_int_equal(durable_batch_begin(), 0);
+	assert_int_equal(atomic_write_file_swap(at("t"), "t", 1, 0600), 0);
+	assert_content("t", NULL);
+	assert_int_equal(durable_batch_commit(), 0);
+	assert_content("t", "t");
+	assert_int_equal(inode_of("t.prev"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(commit_renames_all),
-	    cmocka_unit_test(abort_changes_nothing),
-	    cmocka_unit_test(failed_commit_reports),
-	    cmocka_unit_test(in_place_writes_at_once),
-	    cmocka_unit_test(in_place_failed_rename),
+	    cmocka_unit_test(commit_renames_all),     cmocka_unit_test(abort_changes_nothing),
+	    cmocka_unit_test(failed_commit_reports),  cmocka_unit_test(in_place_writes_at_once),
+	    cmocka_unit_test(in_place_failed_rename), cmocka_unit_test(swap_keeps_two_inodes),
+	    cmocka_unit_test(swap_joins_a_batch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
