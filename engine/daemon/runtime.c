@@ -779,25 +779,25 @@ int runtime_stop_signal(struct container *c, int timeout_s)
 	return ret;
 }
 
-/* SIGKILL to the init: through the pin, else liblxc's stop (which kills it too). */
-static int kill_init(struct container *c, char *err, size_t errlen)
+/* SIGKILL to the init: through the pin, else liblxc's stop (which kills it too); err says
+ * why neither could be tried. */
+static void kill_init(struct container *c, char *err, size_t errlen)
 {
 	struct pid_pin init;
 	if (pin_running_init(c, &init) == 0) {
 		int ret = pid_pin_signal(&init, SIGKILL);
 		pid_pin_close(&init);
 		if (ret == 0)
-			return 0;
+			return;
 	}
 	struct lxc_container *ct = open_lxc(c->id);
 	if (!ct) {
 		snprintf(err, errlen, "Stop container error: liblxc cannot open %s", c->id);
-		return -1;
+		return;
 	}
 	if (ct->is_running(ct))
 		ct->stop(ct);
 	lxc_container_put(ct);
-	return 0;
 }
 
 int runtime_stop_wait(struct container *c, int timeout_s, bool signalled, char *err, size_t errlen)
@@ -807,19 +807,23 @@ int runtime_stop_wait(struct container *c, int timeout_s, bool signalled, char *
 	store_lock();
 	bool running = c->state.status == STATUS_RUNNING;
 	store_unlock();
-	if (running) {
-		if (kill_init(c, err, errlen) < 0)
-			return -1;
-		wait_not_running(c, 10000);
-		store_lock();
-		running = c->state.status == STATUS_RUNNING;
-		store_unlock();
-	}
-	if (running) {
+	if (!running)
+		return 0;
+	/* An init that ended just now cannot be pinned nor killed: its exit is recorded
+	 * meanwhile, so that a failed kill is an error only if it still runs. */
+	char kill_err[256] = "";
+	kill_init(c, kill_err, sizeof(kill_err));
+	wait_not_running(c, 10000);
+	store_lock();
+	running = c->state.status == STATUS_RUNNING;
+	store_unlock();
+	if (!running)
+		return 0;
+	if (kill_err[0])
+		snprintf(err, errlen, "%s", kill_err);
+	else
 		snprintf(err, errlen, "Stop container error: container %s is still running", c->id);
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
