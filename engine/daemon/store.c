@@ -610,6 +610,8 @@ int store_load_all(void)
 		if (c && store_add(c, err, sizeof(err)) < 0) {
 			LOG_WARN("skipping %s: %s", de->d_name, err);
 			container_free(c);
+		} else if (c) {
+			store_put(c); /* store_add's reference for its caller: the store keeps its own */
 		}
 	}
 	closedir(d);

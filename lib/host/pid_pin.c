@@ -92,19 +92,28 @@ int pid_pin_openat(const struct pid_pin *pin, const char *name, int flags)
 	return fd;
 }
 
-/* Reads the start time of the pinned process (its pid must be set). */
-static int read_start(struct pid_pin *pin)
+/* Reads /proc/PID/name of the pinned process into buf (NUL-terminated): 0, or -1 (ESRCH) when
+ * it has ended or the file is empty. */
+static int read_pinned(const struct pid_pin *pin, const char *name, char *buf, size_t size)
 {
-	int fd = pid_pin_openat(pin, "stat", O_RDONLY);
-	char text[1024];
-	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	int fd = pid_pin_openat(pin, name, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0) {
 		errno = ESRCH;
 		return -1;
 	}
-	text[n] = '\0';
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Reads the start time of the pinned process (its pid must be set). */
+static int read_start(struct pid_pin *pin)
+{
+	char text[1024];
+	if (read_pinned(pin, "stat", text, sizeof(text)) < 0)
+		return -1;
 	if (proc_stat_starttime(text, &pin->start) < 0) {
 		errno = ESRCH;
 		return -1;
@@ -114,16 +123,9 @@ static int read_start(struct pid_pin *pin)
 
 int pid_pin_blocks_signal(const struct pid_pin *pin, int sig)
 {
-	int fd = pid_pin_openat(pin, "status", O_RDONLY);
 	char text[4096];
-	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0) {
-		errno = ESRCH;
+	if (read_pinned(pin, "status", text, sizeof(text)) < 0)
 		return -1;
-	}
-	text[n] = '\0';
 	uint64_t mask;
 	if (sig < 1 || sig > 64 || proc_status_mask(text, "SigBlk", &mask) < 0) {
 		errno = EINVAL;
