@@ -289,9 +289,18 @@ static void add_console(struct strbuf *f, const struct container *c,
 	}
 }
 
+/* Whether liblxc could take the init's end for a reboot request and start it again in the
+ * monitor: an init killed by SIGHUP, which in a pid namespace of its own only reboot(2) does
+ * (CAP_SYS_BOOT); in the host's (or another container's) any SIGHUP can. */
+static bool may_reboot_in_monitor(const struct container *c)
+{
+	return !ns_modes_is_own(c->host.ns.pid) || lxc_security_may_reboot(c);
+}
+
 /* OCI prestart hooks run from lxc.hook.start-host: in the host's namespaces once the
  * container's exist, before its init runs (LXC_PID is that init). Poststop hooks run from the
- * post-stop hook, which the engine always has (to refuse liblxc's reboot). */
+ * post-stop hook, which also refuses liblxc's reboot; without them, a hook only refuses it,
+ * and only where a reboot can be asked for (a stop then forks and execs nothing). */
 static void add_oci_hooks(struct strbuf *f, const struct container *c,
                           const struct lxc_config_env *env)
 {
@@ -302,7 +311,7 @@ static void add_oci_hooks(struct strbuf *f, const struct container *c,
 	if (c->hooks.stage[OCI_HOOK_POSTSTOP].n > 0)
 		lxc_conf_line(f, "lxc.hook.post-stop", "%s post-stop-hook %s --oci-hooks %s",
 		              env->monitor_path, env->state_dir, env->container_dir);
-	else
+	else if (may_reboot_in_monitor(c))
 		lxc_conf_line(f, "lxc.hook.post-stop", "%s", LXC_HOOK_REFUSE_REBOOT);
 }
 

@@ -271,10 +271,10 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 	return ret;
 }
 
-static int add_confinement(struct strbuf *f, const struct container *c,
-                           const struct lxc_config_env *env, char *err, size_t errlen)
+/* The capabilities a confined (not privileged) container keeps: the defaults, SYS_BOOT for a
+ * system container, then --cap-add and --cap-drop. */
+static int container_caps(const struct host_config *h, uint64_t *caps, char *err, size_t errlen)
 {
-	const struct host_config *h = &c->host;
 	const char *base[sizeof(g_default_caps) / sizeof(g_default_caps[0]) + 1];
 	size_t n = 0;
 	for (; g_default_caps[n]; n++)
@@ -282,9 +282,25 @@ static int add_confinement(struct strbuf *f, const struct container *c,
 	if (h->system_container)
 		base[n++] = "SYS_BOOT";
 	base[n] = NULL;
+	return capability_set_compute(base, h->sec.cap_add, h->sec.cap_drop, last_cap(), caps, err,
+	                              errlen);
+}
+
+bool lxc_security_may_reboot(const struct container *c)
+{
+	char err[256];
+	uint64_t caps = 0;
+	if (c->host.privileged || container_caps(&c->host, &caps, err, sizeof(err)) < 0)
+		return true;
+	return (caps >> capability_from_name("SYS_BOOT")) & 1;
+}
+
+static int add_confinement(struct strbuf *f, const struct container *c,
+                           const struct lxc_config_env *env, char *err, size_t errlen)
+{
+	const struct host_config *h = &c->host;
 	uint64_t caps;
-	if (capability_set_compute(base, h->sec.cap_add, h->sec.cap_drop, last_cap(), &caps, err,
-	                           errlen) < 0)
+	if (container_caps(h, &caps, err, errlen) < 0)
 		return -1;
 	add_caps(f, caps);
 	bool v1_devices = cgroup_v1_has("devices.allow");

@@ -204,12 +204,13 @@ bench_cleanup() {
 
 # Prints the engine-generated lxc config of container $1 rewritten for a plain lxc container
 # named $2 under LXCPATH with rootfs $3: only the rootfs, log, console and cgroup paths change;
-# the post-stop hook (the engine's monitor) is dropped.
+# a post-stop hook that runs the engine's monitor (OCI poststop hooks) is dropped, the shell
+# one refusing liblxc's reboot is kept.
 lxc_config_from_engine() {
 	local id=$1 name=$2 rootfs=$3
 	local src=$LCRPATH/$id/config
 	[ -f "$src" ] || die "no generated config at $src"
-	sed -e '/^lxc\.hook\.post-stop/d' \
+	sed -e '/^lxc\.hook\.post-stop = .*isulad-monitor/d' \
 		-e "s|^lxc\.rootfs\.path = .*|lxc.rootfs.path = dir:$rootfs|" \
 		-e "s|$STATE/$id|$LXCPATH/$name|g" \
 		-e "s|$LCRPATH/$id|$LXCPATH/$name|g" \

@@ -3,7 +3,7 @@
 # liblxc round trip), the exit written once, synced, by the stop (config.v2.json swapped
 # with config.v2.json.prev, no file made per save), the mark written early only where a
 # restart policy would undo the stop after a daemon killed meanwhile, and the post-stop hook
-# (refusing liblxc's reboot) that succeeds on a stop.
+# (refusing liblxc's reboot) that succeeds on a stop, and only where a reboot can be asked for.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_setup
@@ -39,6 +39,8 @@ expect_ok "the post-stop hook succeeded (liblxc logs no failure)" \
 	sh -c "! grep -q 'Failed to run lxc.hook.post-stop' '$STATE/$id/lxc.log'"
 expect_eq "lxc.signal.halt is SIGTERM's number" "lxc.signal.halt = 15" \
 	"$(grep '^lxc.signal.halt' "$LCR/$id/config")"
+expect_eq "no post-stop hook where no reboot can be asked for (no CAP_SYS_BOOT)" 0 \
+	"$(grep -c '^lxc.hook.post-stop' "$LCR/$id/config")"
 expect_ok "stop again: not running, no error" isula stop st1
 expect_ok "start st1 again" isula start st1
 expect_eq "restarted: running" running "$(status_of st1)"
@@ -46,6 +48,28 @@ expect_ok "stop it again (the swap goes on over the two files)" isula stop st1
 expect_eq "ExitCode 0 again" 0 "$(ifield st1 '{{.State.ExitCode}}')"
 expect_eq "exactly two state files, config.v2.json and its .prev" 2 \
 	"$(find "$LCR/$id" -maxdepth 1 -name 'config.v2.json*' | wc -l)"
+
+# With CAP_SYS_BOOT its init can ask liblxc for a reboot: the hook refuses it (the daemon
+# restarts containers itself), and lets a stop through.
+isula run -d --name stb --cap-add SYS_BOOT --external-rootfs "$BB" none "${TERM_OK[@]}" >/dev/null
+stb_id=$(ifield stb '{{.Id}}')
+expect_eq "--cap-add SYS_BOOT: the refuse-reboot post-stop hook" \
+	"lxc.hook.post-stop = /bin/sh -c 'test \"\$LXC_TARGET\" != reboot'" \
+	"$(grep '^lxc.hook.post-stop' "$LCR/$stb_id/config")"
+expect_ok "stop stb" isula stop stb
+expect_eq "stb: ExitCode 0" 0 "$(ifield stb '{{.State.ExitCode}}')"
+expect_ok "its post-stop hook succeeded on the stop (liblxc logs no failure)" \
+	sh -c "! grep -q 'Failed to run lxc.hook.post-stop' '$STATE/$stb_id/lxc.log'"
+isula start stb >/dev/null
+expect_ok "reboot(2) inside (busybox reboot -f)" isula exec stb reboot -f
+wait_for "the reboot ends it: exited, not restarted in its monitor" 10 is_status stb exited
+expect_ok "rm stb" isula rm stb
+
+# In the host's pid namespace any SIGHUP ends the init the way a reboot does: the hook too.
+hp=$(isula run -d --pid host --external-rootfs "$BB" none sleep 300)
+expect_eq "--pid host: the refuse-reboot post-stop hook" 1 \
+	"$(grep -c '^lxc.hook.post-stop' "$LCR/$hp/config")"
+expect_ok "rm -f the --pid host container" isula rm -f "$hp"
 
 # A paused container is thawed first, then stopped by its halt signal.
 isula start st1 >/dev/null
