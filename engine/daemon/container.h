@@ -144,6 +144,14 @@ struct container {
 	 * supervisor leaves its save of the exit pending for them (one write, not an unsynced
 	 * one and then a sync). store lock */
 	int stop_syncs;
+	/* The exit a stop saw through the init's pidfd and wrote ahead (supervisor_foresee_exit):
+	 * the supervisor's record takes its time, so that what it saves is what is on disk
+	 * already. store lock */
+	struct {
+		bool valid;
+		int exit_code;
+		struct timespec finished_at;
+	} foreseen_exit;
 	int64_t restart_due_ms;   /* 0: no restart pending */
 	int64_t restart_delay_ms; /* current back-off */
 	/* health.c, store lock: when the next check is due (0: none is: no check, not running,
@@ -160,6 +168,11 @@ struct container {
 	bool save_queued;   /* on the saving thread's list */
 	bool save_unsynced; /* every pending snapshot asked for no fsync (store_save_state_unsynced)
 	                     */
+	/* What config.v2.json holds by the last write (length, FNV-1a hash) and whether it was
+	 * synced: a synced snapshot equal to it is not written again. */
+	size_t saved_len;
+	uint64_t saved_hash;
+	bool saved_synced;
 };
 
 /* Docker's CFS period for --cpus (100ms). */

@@ -359,14 +359,27 @@ void route_container_stop(const struct request *req, struct response *resp)
 		save_stopped(c);
 		resp_empty(resp, 304);
 	} else {
-		bool signalled = runtime_stop_signal(c, timeout) == 0;
+		struct pid_pin init;
+		bool signalled = runtime_stop_signal(c, timeout, &init) == 0;
 		phase_timer_mark(&pt, "signal");
 		/* The mark, while the container shuts down, where a daemon killed before the
 		 * exit is saved would otherwise restart it (its restart policy). */
-		if (c->host.restart.kind != RESTART_NO)
+		if (signalled && c->host.restart.kind != RESTART_NO)
 			store_sync_state(c);
 		phase_timer_mark(&pt, "mark");
-		int ret = runtime_stop_wait(c, timeout, signalled, err, sizeof(err));
+		int status = 0,
+		    ended = signalled ? runtime_stop_await_init(&init, timeout, &status) : -1;
+		if (signalled)
+			pid_pin_close(&init);
+		phase_timer_mark(&pt, "init-ended");
+		/* Its exit, written while liblxc tears the container down: the record of it then
+		 * finds it on disk already. */
+		if (ended == 1) {
+			supervisor_foresee_exit(c, exit_record_code(status));
+			store_sync_state(c);
+		}
+		phase_timer_mark(&pt, "foreseen");
+		int ret = runtime_stop_wait(c, timeout, ended >= 0, err, sizeof(err));
 		phase_timer_mark(&pt, "exited");
 		save_stopped(c);
 		phase_timer_mark(&pt, "sync");

@@ -301,6 +301,7 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid, u
 	c->state.status = STATUS_RUNNING;
 	c->state.pid = init_pid;
 	c->init_start = init_start;
+	c->foreseen_exit.valid = false;
 	c->state.exit_code = 0;
 	free(c->state.error);
 	c->state.error = NULL;
@@ -766,7 +767,7 @@ static int halt_signal(const struct container *c, const struct pid_pin *init)
 	return pid_pin_blocks_signal(init, SIGRTMIN + 3) == 1 ? SIGRTMIN + 3 : SIGPWR;
 }
 
-int runtime_stop_signal(struct container *c, int timeout_s)
+int runtime_stop_signal(struct container *c, int timeout_s, struct pid_pin *keep)
 {
 	container_thaw_if_paused(c);
 	if (timeout_s == 0)
@@ -775,8 +776,29 @@ int runtime_stop_signal(struct container *c, int timeout_s)
 	if (pin_running_init(c, &init) < 0)
 		return -1;
 	int ret = pid_pin_signal(&init, halt_signal(c, &init));
-	pid_pin_close(&init);
+	if (ret == 0 && keep)
+		*keep = init;
+	else
+		pid_pin_close(&init);
 	return ret;
+}
+
+/* How long a stop waits for liblxc's monitor to reap the init it saw end (it does so at
+ * once from its main loop), 0.2 ms at a time. */
+#define REAP_WAIT_STEPS 250
+
+int runtime_stop_await_init(const struct pid_pin *init, int timeout_s, int *status)
+{
+	if (pid_pin_wait_exit(init, timeout_s < 0 ? -1 : timeout_s * 1000) < 0)
+		return -1;
+	for (int i = 0; i < REAP_WAIT_STEPS; i++) {
+		if (pid_pin_exit_status(init, status) == 0)
+			return 1;
+		if (errno != EAGAIN)
+			break;
+		usleep(200);
+	}
+	return 0;
 }
 
 /* SIGKILL to the init: through the pin, else liblxc's stop (which kills it too); err says
@@ -828,7 +850,7 @@ int runtime_stop_wait(struct container *c, int timeout_s, bool signalled, char *
 
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen)
 {
-	bool signalled = runtime_stop_signal(c, timeout_s) == 0;
+	bool signalled = runtime_stop_signal(c, timeout_s, NULL) == 0;
 	return runtime_stop_wait(c, timeout_s, signalled, err, errlen);
 }
 

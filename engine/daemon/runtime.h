@@ -41,10 +41,15 @@ int runtime_start(struct container *c, char *err, size_t errlen);
 int runtime_open_stdin(const struct container *c, char *err, size_t errlen);
 /* Graceful stop (the init's halt signal), SIGKILL after timeout_s (0: at once; <0: never). */
 int runtime_stop(struct container *c, int timeout_s, char *err, size_t errlen);
-/* runtime_stop in two steps, for a caller with work to do while the container shuts down:
- * _signal thaws it and sends the halt signal (0: sent; -1: not, with timeout_s 0 or when it
- * does not run); _wait waits for the exit, up to timeout_s when signalled, then kills. */
-int runtime_stop_signal(struct container *c, int timeout_s);
+/* runtime_stop in steps, for a caller with work to do while the container shuts down:
+ * _signal thaws it and sends the halt signal (0: sent, the init's pin in *keep if not NULL,
+ * the caller's to close; -1: not, with timeout_s 0 or when it does not run); _await_init
+ * waits up to timeout_s for the init to end: -1 it did not, 0 it did, 1 it did and *status
+ * is its wait status (read once its monitor reaped it; a kernel before 6.15 cannot tell);
+ * _wait waits for the exit recorded, up to timeout_s when signalled (the init already seen
+ * ending), then kills. */
+int runtime_stop_signal(struct container *c, int timeout_s, struct pid_pin *keep);
+int runtime_stop_await_init(const struct pid_pin *init, int timeout_s, int *status);
 int runtime_stop_wait(struct container *c, int timeout_s, bool signalled, char *err, size_t errlen);
 int runtime_kill(struct container *c, int sig, char *err, size_t errlen);
 /* For a container whose state cannot be read (broken): whether liblxc sees it running, and

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine/container_ref.h"
+#include "core/durable_batch.h"
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -308,6 +309,21 @@ static int write_files(const char *id, const char *config, size_t len, const cha
 
 static int sync_state_file(const char *id);
 
+/* FNV-1a: what tells a snapshot from the one last written. */
+static uint64_t text_hash(const char *p, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Whether config is what config.v2.json already holds, synced (save_lock held). */
+static bool already_synced(const struct container *c, const char *config, size_t len)
+{
+	return c->saved_synced && c->saved_len == len && c->saved_hash == text_hash(config, len);
+}
+
 /* Writes c's newest pending files, if any (store lock not held); with sync_anyway, synced,
  * and when none is pending, fsyncs config.v2.json as it is. save_lock orders the writers:
  * the files are taken under it, so an older snapshot never lands after a newer. -1 with
@@ -323,10 +339,21 @@ static int write_pending(struct container *c, bool sync_anyway)
 	c->save_unsynced = false;
 	pthread_mutex_unlock(&g_store.lock);
 	int ret = 0;
-	if (config || host)
+	/* A synced snapshot written before (a stop's exit, foreseen) is not written again. */
+	if (config && !host && synced && already_synced(c, config, len)) {
+		free(config);
+		config = NULL;
+	} else if (config || host) {
 		ret = write_files(c->id, config, len, host, hlen, synced);
-	else if (sync_anyway)
+		if (config) {
+			/* In a durable batch the write is durable only at its commit. */
+			c->saved_synced = ret == 0 && synced && !durable_batch_open();
+			c->saved_len = len;
+			c->saved_hash = text_hash(config, len);
+		}
+	} else if (sync_anyway) {
 		ret = sync_state_file(c->id);
+	}
 	if (config || host || sync_anyway)
 		c->save_errno = ret == 0 ? 0 : errno;
 	pthread_mutex_unlock(&c->save_lock);
@@ -611,7 +638,8 @@ int store_load_all(void)
 			LOG_WARN("skipping %s: %s", de->d_name, err);
 			container_free(c);
 		} else if (c) {
-			store_put(c); /* store_add's reference for its caller: the store keeps its own */
+			store_put(
+			    c); /* store_add's reference for its caller: the store keeps its own */
 		}
 	}
 	closedir(d);

@@ -194,6 +194,40 @@ static bool retry_failed_restart(const struct container *c)
 	return c->host.restart.kind != RESTART_ON_REBOOT && should_restart(c, &failed);
 }
 
+/* The state an exit leaves (store lock held): what supervisor_record_exit records and what a
+ * stop foresees. */
+static void apply_exit_locked(struct container_state *s, int exit_code,
+                              const struct timespec *finished_at)
+{
+	s->status = STATUS_EXITED;
+	s->exit_code = exit_code;
+	s->finished_at = *finished_at;
+	s->pid = 0;
+	s->paused = false;
+	s->monitor_pid = 0;
+	s->monitor_start_time = 0;
+	s->monitor_boot_id[0] = '\0';
+}
+
+void supervisor_foresee_exit(struct container *c, int exit_code)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	store_lock();
+	if (c->state.status == STATUS_RUNNING) {
+		/* Rendered as it will be, then put back: until its monitor is done the container
+		 * runs for everyone else. */
+		struct container_state running = c->state;
+		apply_exit_locked(&c->state, exit_code, &now);
+		store_save_state_for_sync(c);
+		c->state = running;
+		c->foreseen_exit.valid = true;
+		c->foreseen_exit.exit_code = exit_code;
+		c->foreseen_exit.finished_at = now;
+	}
+	store_unlock();
+}
+
 void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 {
 	/* Before the exit shows: a stop returns once the network is released, and a restart
@@ -202,22 +236,20 @@ void supervisor_record_exit(struct container *c, const struct exit_record *rec)
 	rootfs_block_unmount(c);
 	store_lock();
 	struct container_state *s = &c->state;
-	s->status = STATUS_EXITED;
-	s->exit_code = rec->exit_code;
+	struct timespec finished_at = rec->finished_at;
+	if (finished_at.tv_sec == 0)
+		clock_gettime(CLOCK_REALTIME, &finished_at);
+	/* The time a stop saw the init end (nearer the end than the monitor's record). */
+	if (c->foreseen_exit.valid && c->foreseen_exit.exit_code == rec->exit_code)
+		finished_at = c->foreseen_exit.finished_at;
+	c->foreseen_exit.valid = false;
+	apply_exit_locked(s, rec->exit_code, &finished_at);
 	c->exits++;
 	health_stopped_locked(c);
 	char code[16];
 	snprintf(code, sizeof(code), "%d", rec->exit_code);
 	events_emit_locked(c, "die", "exitCode", code, NULL);
-	s->finished_at = rec->finished_at;
-	if (s->finished_at.tv_sec == 0)
-		clock_gettime(CLOCK_REALTIME, &s->finished_at);
-	s->pid = 0;
 	c->init_start = 0;
-	s->paused = false;
-	s->monitor_pid = 0;
-	s->monitor_start_time = 0;
-	s->monitor_boot_id[0] = '\0';
 	if (should_restart(c, rec)) {
 		schedule_restart_locked(c,
 		                        timespec_ms(&s->finished_at) - timespec_ms(&s->started_at));

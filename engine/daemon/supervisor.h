@@ -15,6 +15,11 @@ void supervisor_stop(void);
 void supervisor_watch(struct container *c, pid_t monitor, int pidfd);
 /* Records an exit (state, exit code, time), then applies the restart policy. */
 void supervisor_record_exit(struct container *c, const struct exit_record *rec);
+/* A stop saw the init end with exit_code (its monitor still tearing the container down): the
+ * exit as the supervisor will record it is rendered and left pending for the stop to write
+ * (store_sync_state) while liblxc finishes; the record then takes this time, so that it
+ * finds nothing new to write. The state in memory stays running until the record. */
+void supervisor_foresee_exit(struct container *c, int exit_code);
 /* Cancels a pending restart (manual stop/kill/rm). Call with the store lock held. */
 void supervisor_cancel_restart_locked(struct container *c);
 /* Makes the loop look again at what is due (a restart, a health check); any lock held. */

@@ -92,17 +92,6 @@ static int post_stop_hook(int argc, char **argv)
 	return reboot ? 1 : 0;
 }
 
-/* liblxc reports a killed init as (signal << 8 | 0x7f), the shape of a stop status, and an
- * exit as (code << 8); either way the result is Docker's code: the exit code or 128+signal. */
-static int exit_code_from_lxc(int status)
-{
-	if ((status & 0xff) == 0x7f)
-		return 128 + ((status >> 8) & 0xff);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 /* The options between STATE_DIR and "--"; returns the index of "--", or -1. */
 static int parse_options(int argc, char **argv, int i, struct monitor_stdio_opts *o, int *go_fd)
 {
@@ -189,7 +178,7 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 	char *target_path = path_join(state_dir, EXIT_TARGET_FILE);
 	char *target = target_path ? read_file(target_path, 64, NULL) : NULL;
 	rec.reboot = target && strcmp(target, "reboot") == 0;
-	rec.exit_code = exit_code_from_lxc(status);
+	rec.exit_code = exit_record_code(status);
 	if (rec.exit_code == 128 + SIGHUP)
 		rec.reboot = true;
 	int ret = exit_record_write(state_dir, &rec);

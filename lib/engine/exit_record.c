@@ -1,6 +1,7 @@
 #include "engine/exit_record.h"
 
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,15 @@
 #include "core/fileutil.h"
 #include "core/json.h"
 #include "core/timeutil.h"
+
+int exit_record_code(int status)
+{
+	if ((status & 0xff) == 0x7f)
+		return 128 + ((status >> 8) & 0xff);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
 
 int exit_record_write(const char *state_dir, const struct exit_record *rec)
 {

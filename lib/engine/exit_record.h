@@ -18,6 +18,9 @@ struct exit_record {
 	struct timespec finished_at;
 };
 
+/* Docker's exit code of an init's wait status: the exit code, or 128+signal. liblxc reports a
+ * killed init as (signal << 8 | 0x7f), the shape of a stop status: taken as the signal too. */
+int exit_record_code(int status);
 int exit_record_write(const char *state_dir, const struct exit_record *rec);
 /* 0 when a record exists and parses, -1 otherwise. */
 int exit_record_read(const char *state_dir, struct exit_record *rec);

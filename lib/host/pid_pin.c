@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -173,6 +175,41 @@ int pid_pin_adopt(int pidfd, struct pid_pin *pin)
 		errno = ESRCH;
 		return -1;
 	}
+	return 0;
+}
+
+int pid_pin_wait_exit(const struct pid_pin *pin, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = pin->pidfd, .events = POLLIN};
+	int n;
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		errno = ETIMEDOUT;
+	return n > 0 ? 0 : -1;
+}
+
+/* The kernel's pidfd_info (linux/pidfd.h of 6.15), which older headers lack. */
+struct pin_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+	uint32_t coredump_mask, spare;
+};
+#define PIN_PIDFD_GET_INFO _IOWR(0xFF, 11, struct pin_pidfd_info)
+#define PIN_PIDFD_INFO_EXIT (1ULL << 3)
+
+int pid_pin_exit_status(const struct pid_pin *pin, int *status)
+{
+	struct pin_pidfd_info info = {.mask = PIN_PIDFD_INFO_EXIT};
+	if (ioctl(pin->pidfd, PIN_PIDFD_GET_INFO, &info) < 0)
+		return -1;
+	if (!(info.mask & PIN_PIDFD_INFO_EXIT)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	*status = info.exit_code;
 	return 0;
 }
 

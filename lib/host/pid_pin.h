@@ -26,6 +26,13 @@ bool pid_pin_alive(const struct pid_pin *pin);
 int pid_pin_openat(const struct pid_pin *pin, const char *name, int flags);
 int pid_pin_signal(const struct pid_pin *pin, int sig);
 void pid_pin_close(struct pid_pin *pin);
+/* Waits up to timeout_ms (<0: without end) for the pinned process to end: 0 when it has, -1
+ * with ETIMEDOUT (or poll's errno). */
+int pid_pin_wait_exit(const struct pid_pin *pin, int timeout_ms);
+/* The wait status of the pinned process once its parent has reaped it, read from the pidfd
+ * (PIDFD_INFO_EXIT, kernel 6.15 on), for one who is not its parent: 0, or -1 with EAGAIN
+ * (not reaped yet) or the ioctl's errno (ENOTTY, EINVAL: a kernel without it). */
+int pid_pin_exit_status(const struct pid_pin *pin, int *status);
 
 /* Whether the pinned process blocks sig (its /proc/PID/status SigBlk mask): 1, 0, or -1 with
  * errno (ESRCH: it has ended). */

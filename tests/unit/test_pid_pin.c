@@ -1,11 +1,13 @@
 /* lib/host/pid_pin: the SigBlk mask a stop reads to pick liblxc's halt signal (systemd blocks
- * SIGRTMIN+3), over real /proc/PID/status texts and this process's own status. */
+ * SIGRTMIN+3), over real /proc/PID/status texts and this process's own status; a process's
+ * end and wait status through its pidfd. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -73,6 +75,38 @@ static void test_own_blocked_signal_is_seen(void **state)
 	pid_pin_close(&pin);
 }
 
+/* A child's end, seen through its pidfd: the wait, then its wait status once reaped. */
+static void test_exit_through_the_pidfd(void **state)
+{
+	(void)state;
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(child > 0);
+	struct pid_pin pin;
+	assert_int_equal(pid_pin_open(child, 0, &pin), 0);
+	assert_int_equal(pid_pin_wait_exit(&pin, 10), -1);
+	assert_int_equal(errno, ETIMEDOUT);
+	int status = 0;
+	assert_int_equal(pid_pin_signal(&pin, SIGTERM), 0);
+	assert_int_equal(pid_pin_wait_exit(&pin, 5000), 0);
+	int early = pid_pin_exit_status(&pin, &status);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	if (early < 0 && (errno == ENOTTY || errno == EINVAL)) {
+		print_message("this kernel has no PIDFD_INFO_EXIT\n");
+	} else {
+		/* Not reaped yet: no status; reaped: the signal that ended it. */
+		assert_int_equal(early, -1);
+		assert_int_equal(errno, EAGAIN);
+		assert_int_equal(pid_pin_exit_status(&pin, &status), 0);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGTERM);
+	}
+	pid_pin_close(&pin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -80,6 +114,7 @@ int main(void)
 	    cmocka_unit_test(test_field_is_matched_whole),
 	    cmocka_unit_test(test_malformed_masks_are_refused),
 	    cmocka_unit_test(test_own_blocked_signal_is_seen),
+	    cmocka_unit_test(test_exit_through_the_pidfd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
