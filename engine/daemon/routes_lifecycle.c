@@ -344,6 +344,36 @@ static int stop_timeout(const struct request *req)
 	return t ? atoi(t) : 10;
 }
 
+/* A running container's stop: the halt signal, the mark written early under a restart
+ * policy, the init's end seen through its pidfd and its exit written while liblxc tears the
+ * container down (the record then finds nothing new to write), then the exit recorded, or
+ * the kill after the timeout. */
+static int stop_running(struct container *c, int timeout, struct phase_timer *pt, char *err,
+                        size_t errlen)
+{
+	struct pid_pin init;
+	bool signalled = runtime_stop_signal(c, timeout, &init) == 0;
+	phase_timer_mark(pt, "signal");
+	/* Where a daemon killed before the exit is saved would otherwise restart it. */
+	if (signalled && c->host.restart.kind != RESTART_NO)
+		store_sync_state(c);
+	phase_timer_mark(pt, "mark");
+	int status = 0, ended = -1;
+	if (signalled) {
+		ended = runtime_stop_await_init(&init, timeout, &status);
+		pid_pin_close(&init);
+	}
+	phase_timer_mark(pt, "init-ended");
+	if (ended == 1) {
+		supervisor_foresee_exit(c, exit_record_code(status));
+		store_sync_state(c);
+	}
+	phase_timer_mark(pt, "foreseen");
+	int ret = runtime_stop_wait(c, timeout, ended >= 0, err, errlen);
+	phase_timer_mark(pt, "exited");
+	return ret;
+}
+
 void route_container_stop(const struct request *req, struct response *resp)
 {
 	struct container *c = route_find_container(req, resp);
@@ -353,34 +383,12 @@ void route_container_stop(const struct request *req, struct response *resp)
 	phase_timer_start(&pt);
 	mark_manual_stop(c, MARK_FOR_STOP);
 	pthread_mutex_lock(&c->op_lock);
-	int timeout = stop_timeout(req);
 	char err[ERRLEN];
 	if (!is_running(c)) {
 		save_stopped(c);
 		resp_empty(resp, 304);
 	} else {
-		struct pid_pin init;
-		bool signalled = runtime_stop_signal(c, timeout, &init) == 0;
-		phase_timer_mark(&pt, "signal");
-		/* The mark, while the container shuts down, where a daemon killed before the
-		 * exit is saved would otherwise restart it (its restart policy). */
-		if (signalled && c->host.restart.kind != RESTART_NO)
-			store_sync_state(c);
-		phase_timer_mark(&pt, "mark");
-		int status = 0,
-		    ended = signalled ? runtime_stop_await_init(&init, timeout, &status) : -1;
-		if (signalled)
-			pid_pin_close(&init);
-		phase_timer_mark(&pt, "init-ended");
-		/* Its exit, written while liblxc tears the container down: the record of it then
-		 * finds it on disk already. */
-		if (ended == 1) {
-			supervisor_foresee_exit(c, exit_record_code(status));
-			store_sync_state(c);
-		}
-		phase_timer_mark(&pt, "foreseen");
-		int ret = runtime_stop_wait(c, timeout, ended >= 0, err, sizeof(err));
-		phase_timer_mark(&pt, "exited");
+		int ret = stop_running(c, stop_timeout(req), &pt, err, sizeof(err));
 		save_stopped(c);
 		phase_timer_mark(&pt, "sync");
 		if (ret < 0) {
