@@ -191,9 +191,15 @@ void route_container_update(const struct request *req, struct response *resp)
 	}
 	pthread_mutex_lock(&c->op_lock);
 	char err[ERRLEN] = "";
-	struct host_config n;
+	struct host_config n = {0};
 	unsigned status = 400;
-	int ret = host_config_update_parse(body, &c->host, &n, err, sizeof(err));
+	int ret = -1;
+	if (c->removed) { /* an rm that held op_lock first */
+		status = 404;
+		snprintf(err, sizeof(err), "No such container: %s", req->param);
+	} else {
+		ret = host_config_update_parse(body, &c->host, &n, err, sizeof(err));
+	}
 	if (ret == 0)
 		ret = validate_resources(&n, err, sizeof(err));
 	if (ret == 0)

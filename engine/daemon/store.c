@@ -379,8 +379,9 @@ static void flush_pending(void)
  * older one; an unwritten hostconfig.json is kept. */
 static int save_files(struct container *c, bool host_too, bool synced, bool queue)
 {
-	/* A broken container's files are what is left of it: never overwritten. */
-	if (c->broken)
+	/* A broken container's files are what is left of it: never overwritten; a removed one's
+	 * are gone and must stay so (an update that waited for an rm's op_lock). */
+	if (c->broken || c->removed)
 		return 0;
 	char created[64];
 	time_format_rfc3339(&c->created, created, sizeof(created));
