@@ -639,8 +639,8 @@ int store_load_all(void)
 			LOG_WARN("skipping %s: %s", de->d_name, err);
 			container_free(c);
 		} else if (c) {
-			store_put(
-			    c); /* store_add's reference for its caller: the store keeps its own */
+			/* store_add's reference for its caller: the store keeps its own. */
+			store_put(c);
 		}
 	}
 	closedir(d);
