@@ -27,6 +27,9 @@ CFLAGS ?= -O2 -g
 # A `make dist` tarball carries its commit in COMMIT (no git there).
 GIT_COMMIT := $(shell cat COMMIT 2>/dev/null || git rev-parse HEAD 2>/dev/null || echo unknown)
 CFLAGS += -DGIT_COMMIT='"$(GIT_COMMIT)"'
+# The man pages' date: the last commit's (a `make dist` tarball carries it in SOURCE_DATE), so
+# that a build says the same whenever it runs: an RPM built today and make install tomorrow.
+MAN_DATE := $(shell cat SOURCE_DATE 2>/dev/null || git log -1 --format=%ct 2>/dev/null || echo 0)
 # lib/ is included path-qualified: "core/json.h", "host/cgroup_fs.h", "engine/oci_hooks.h".
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Ilib $(PKG_CFLAGS) $(TLS_CFLAGS)
 LDFLAGS ?=
@@ -335,11 +338,18 @@ check: all $(UNIT_BINS)
 # Man pages: man/NAME.SECTION.scd, turned into troff by scdoc.
 MAN_SRC := $(wildcard man/*.scd)
 MAN_PAGES := $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
-$(BUILD)/man/%: man/%.scd
+# Remade when the date changes (a new commit), not only when their source does.
+$(BUILD)/man-date: FORCE
 	@mkdir -p $(dir $@)
-	scdoc <$< >$@
+	@echo $(MAN_DATE) | cmp -s - $@ || echo $(MAN_DATE) >$@
+$(BUILD)/man/%: man/%.scd $(BUILD)/man-date
+	@mkdir -p $(dir $@)
+	SOURCE_DATE_EPOCH=$(MAN_DATE) scdoc <$< >$@
 
 man: $(MAN_PAGES)
+
+.PHONY: FORCE
+FORCE:
 
 UNITS := isulad.service lxcfs.service authz.service
 COMPLETIONS := isula isulad-tools
@@ -413,14 +423,15 @@ uninstall:
 		$(SYSCONFDIR)/isulad-tools; do rmdir $(DESTDIR)$$d 2>/dev/null || true; done
 
 # A versioned source tarball of the tree's tracked files as they are now (committed or not),
-# with the commit in COMMIT: build/isulad-VERSION.tar.gz.
+# with the commit in COMMIT and the man pages' date in SOURCE_DATE: build/isulad-VERSION.tar.gz.
 DIST := $(BUILD)/isulad-$(VERSION).tar.gz
 dist:
 	@mkdir -p $(BUILD)
 	@set -e; tree=$$(git stash create); echo $(GIT_COMMIT) >$(BUILD)/COMMIT; \
+	echo $(MAN_DATE) >$(BUILD)/SOURCE_DATE; \
 	git archive --format=tar.gz --prefix=isulad-$(VERSION)/ \
-		--add-file=$(BUILD)/COMMIT -o $(DIST) $${tree:-HEAD}; \
-	rm -f $(BUILD)/COMMIT; echo "$(DIST)"
+		--add-file=$(BUILD)/COMMIT --add-file=$(BUILD)/SOURCE_DATE -o $(DIST) $${tree:-HEAD}; \
+	rm -f $(BUILD)/COMMIT $(BUILD)/SOURCE_DATE; echo "$(DIST)"
 
 # RPMs from the spec (packaging/rpm/isulad.spec) with Debian's rpmbuild, into
 # $(BUILD)/rpm/RPMS. Debian's rpm database knows none of the spec's BuildRequires (they are
