@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <lxc/lxccontainer.h>
 #include <poll.h>
 #include <signal.h>
@@ -789,7 +790,9 @@ int runtime_stop_signal(struct container *c, int timeout_s, struct pid_pin *keep
 
 int runtime_stop_await_init(const struct pid_pin *init, int timeout_s, int *status)
 {
-	if (pid_pin_wait_exit(init, timeout_s < 0 ? -1 : timeout_s * 1000) < 0)
+	/* A timeout past what poll takes (24 days) is as good as none. */
+	int ms = timeout_s < 0 || timeout_s > INT_MAX / 1000 ? -1 : timeout_s * 1000;
+	if (pid_pin_wait_exit(init, ms) < 0)
 		return -1;
 	for (int i = 0; i < REAP_WAIT_STEPS; i++) {
 		if (pid_pin_exit_status(init, status) == 0)
