@@ -154,8 +154,12 @@ after_create() {
 		unset "PEND_KIND[$name]"
 	fi
 }
+# An answer about a container whose rm was acknowledged meanwhile (the two were in flight
+# together) records nothing: it is forgotten, and "it is back" is checked on its own.
+known() { [ -n "${KIND[$1]:-}" ]; }
 after_start() {
 	local id=$1
+	known "$id" || return 0
 	if [ "$RC" = 0 ]; then
 		WANT[$id]=running
 		[ "${KIND[$id]}" = al ] || [ "${KIND[$id]}" = fl ] && WANT[$id]=any
@@ -167,9 +171,9 @@ after_start() {
 		WANT[$id]=any
 	fi
 }
-after_update() { [ "$RC" = 0 ] && SHARES[$1]=$2 || SHARES[$1]='?'; }
-after_rename() { [ "$RC" = 0 ] && NAME[$1]=$2 || NAME[$1]='?'; }
-after_stop() { [ "$RC" = 0 ] && WANT[$1]=stopped || WANT[$1]=any; }
+after_update() { known "$1" || return 0; [ "$RC" = 0 ] && SHARES[$1]=$2 || SHARES[$1]='?'; }
+after_rename() { known "$1" || return 0; [ "$RC" = 0 ] && NAME[$1]=$2 || NAME[$1]='?'; }
+after_stop() { known "$1" || return 0; [ "$RC" = 0 ] && WANT[$1]=stopped || WANT[$1]=any; }
 after_rm() {
 	if [ "$RC" = 0 ]; then
 		forget "$1"
