@@ -130,15 +130,6 @@ static void batch_free(struct batch *b, size_t from)
 	free(b);
 }
 
-/* The directory part of path, malloc'd. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return strdup(".");
-	return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
-}
-
 /* Each directory of the batch once: those of its files, then those it was given. */
 static int sync_dirs(const struct batch *b)
 {
@@ -146,7 +137,7 @@ static int sync_dirs(const struct batch *b)
 	char **all = calloc(n ? n : 1, sizeof(*all));
 	int ret = all ? 0 : -1;
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		all[i] = i < b->n ? dir_of(b->v[i].path) : strdup(b->dirs[i - b->n]);
+		all[i] = i < b->n ? path_dir(b->v[i].path) : strdup(b->dirs[i - b->n]);
 		if (!all[i]) {
 			ret = -1;
 			break;

@@ -85,22 +85,13 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 	return write_and_rename(path, data, len, mode, true);
 }
 
-/* The directory part of path ("." for a bare name), malloc'd. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return strdup(".");
-	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
 int atomic_write_file_swap(const char *path, const void *data, size_t len, mode_t mode)
 {
 	if (durable_batch_open())
 		return atomic_write_file(path, data, len, mode);
 	size_t plen = strlen(path);
 	char *prev = malloc(plen + sizeof(ATOMIC_PREV_SUFFIX));
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	int fd = -1, ret = -1;
 	if (!prev || !dir)
 		goto out;
@@ -309,6 +300,14 @@ bool is_directory(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
 }
 
 char *path_join(const char *a, const char *b)

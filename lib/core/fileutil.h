@@ -55,6 +55,8 @@ bool is_directory(const char *path);
 /* Whether path is the root of a mount: on another device than its parent, or "/" itself
  * (a bind of the same file system is not told apart). */
 bool is_mount_point(const char *path);
+/* The directory part of path, malloc'd: "." for a bare name, "/" for one under the root. */
+char *path_dir(const char *path);
 /* malloc'd "a/b" with exactly one slash between the parts. */
 char *path_join(const char *a, const char *b);
 

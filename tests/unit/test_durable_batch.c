@@ -220,13 +220,25 @@ static void swap_joins_a_batch(void **state)
 	assert_int_equal(inode_of("t.prev"), 0);
 }
 
+/* The directory a swap write and a batch sync: "." and "/" at the edges. */
+static void dir_of_a_path(void **state)
+{
+	const char *cases[][2] = {{"a", "."}, {"/x", "/"}, {"/a/b", "/a"}, {"a/b/c", "a/b"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = path_dir(cases[i][0]);
+		assert_non_null(d);
+		assert_string_equal(d, cases[i][1]);
+		free(d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(commit_renames_all),     cmocka_unit_test(abort_changes_nothing),
 	    cmocka_unit_test(failed_commit_reports),  cmocka_unit_test(in_place_writes_at_once),
 	    cmocka_unit_test(in_place_failed_rename), cmocka_unit_test(swap_keeps_two_inodes),
-	    cmocka_unit_test(swap_joins_a_batch),
+	    cmocka_unit_test(swap_joins_a_batch),     cmocka_unit_test(dir_of_a_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
