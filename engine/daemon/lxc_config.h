@@ -31,11 +31,11 @@ struct lxc_config_env {
  * sysctls) never reach a hook's command line, which liblxc runs through a shell. */
 int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
                        const char *file, const char *text, size_t len, char *err, size_t errlen);
-/* The config text (malloc'd), or NULL with err naming the value that cannot be expressed. */
 /* What a stop sends first (lxc.signal.halt): --stop-signal, else SIGTERM (Docker's), else, for
  * a system container, 0: liblxc's default (SIGPWR, or SIGRTMIN+3 to an init that blocks it,
  * systemd: either way its init shuts down). */
 int lxc_config_halt_signal(const struct container *c);
+/* The config text (malloc'd), or NULL with err naming the value that cannot be expressed. */
 char *lxc_config_render(const struct container *c, const struct lxc_config_env *env, char *err,
                         size_t errlen);
 

@@ -11,12 +11,12 @@
 #include "container.h"
 #include "lxc_config.h"
 
-/* The lines (malloc'd). Writes the seccomp profile to <container_dir>/seccomp and the
- * sysctls, which the monitor's start-host hook applies, to <container_dir>/sysctl. NULL with
- * err when something cannot be set up (a --device that has gone from the host). */
 /* Whether the container's init can ask for a reboot (reboot(2) in its pid namespace needs
  * CAP_SYS_BOOT: a system container's, --cap-add, --privileged). */
 bool lxc_security_may_reboot(const struct container *c);
+/* The lines (malloc'd). Writes the seccomp profile to <container_dir>/seccomp and the
+ * sysctls, which the monitor's start-host hook applies, to <container_dir>/sysctl. NULL with
+ * err when something cannot be set up (a --device that has gone from the host). */
 char *lxc_security_config(const struct container *c, const struct lxc_config_env *env, char *err,
                           size_t errlen);
 

@@ -1,9 +1,9 @@
 #include "engine/exit_record.h"
 
 #include <stdio.h>
-#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/fileutil.h"
