@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,12 +59,23 @@ static const char *const g_masked_paths[] = {
 /* Read-only; /proc/sys and /proc/sysrq-trigger already are (lxc.mount.auto proc:mixed). */
 static const char *const g_readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq", NULL};
 
-static int last_cap(void)
+static int g_last_cap;
+static pthread_once_t g_last_cap_once = PTHREAD_ONCE_INIT;
+
+static void read_last_cap(void)
 {
 	char *s = read_file("/proc/sys/kernel/cap_last_cap", 32, NULL);
 	int n = s ? atoi(s) : CAPABILITY_LAST;
 	free(s);
-	return n > 0 ? n : CAPABILITY_LAST;
+	g_last_cap = n > 0 ? n : CAPABILITY_LAST;
+}
+
+/* The kernel's last capability, read once: it does not change while the daemon runs, and a
+ * config render asks twice (the caps it keeps, whether it may reboot). */
+static int last_cap(void)
+{
+	pthread_once(&g_last_cap_once, read_last_cap);
+	return g_last_cap;
 }
 
 static void add_caps(struct strbuf *f, uint64_t caps)
