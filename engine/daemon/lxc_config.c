@@ -196,21 +196,29 @@ static void add_mounts(struct strbuf *f, const struct mount_config *mounts, stru
 	}
 }
 
+char *lxc_start_file(const struct lxc_config_env *env, const char *file, const char *text,
+                     size_t len, char *err, size_t errlen)
+{
+	char *path = path_join(env->state_dir, file);
+	if (!path) {
+		snprintf(err, errlen, "out of memory");
+	} else if (env->write_start_files && replace_file_if_changed(path, text, len, 0600) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
 int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
                        const char *file, const char *text, size_t len, char *err, size_t errlen)
 {
-	char *path = path_join(env->container_dir, file);
-	int ret = -1;
+	char *path = lxc_start_file(env, file, text, len, err, errlen);
 	if (!path)
-		snprintf(err, errlen, "out of memory");
-	else if (replace_file_if_changed(path, text, len, 0600) < 0)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	else {
-		lxc_conf_line(f, "lxc.hook.start-host", "%s %s %s", env->monitor_path, hook, path);
-		ret = 0;
-	}
+		return -1;
+	lxc_conf_line(f, "lxc.hook.start-host", "%s %s %s", env->monitor_path, hook, path);
 	free(path);
-	return ret;
+	return 0;
 }
 
 /* The last start-host hook (after the OCI ones, which may still write there): the listed

@@ -15,10 +15,12 @@
 
 struct lxc_config_env {
 	const char *monitor_path;          /* isulad-monitor, also the lxc hooks (post-stop, OCI) */
-	const char *state_dir;             /* <state>/<id> */
+	const char *state_dir;             /* <state>/<id>: also the hooks' input files */
 	const char *container_dir;         /* <graph>/engines/lcr/<id> */
 	const char *default_cgroup_parent; /* daemon-wide --cgroup-parent */
 	int64_t start_timeout_ms;          /* bounds the prestart hooks too */
+	bool write_start_files;            /* a start: the hooks' input files written; create and
+	                                      update render the config only */
 	bool has_user;                     /* -u given: run init as uid/gid */
 	uid_t uid;
 	gid_t gid;
@@ -26,9 +28,15 @@ struct lxc_config_env {
 	size_t n_groups;
 };
 
-/* A start-host hook `isulad-monitor HOOK <container_dir>/FILE` whose input is text, written to
- * FILE first (only when it changed): values an API caller controls (paths, cgroup names,
- * sysctls) never reach a hook's command line, which liblxc runs through a shell. */
+/* The path <state_dir>/FILE of an input file of the start (a hook's, the seccomp profile),
+ * and for a start the file itself, written with text when it changed: rendered again at each
+ * start, it lives in the state dir (a tmpfs, like liblxc's own runtime files), which costs no
+ * disk inode per container. NULL with err set. */
+char *lxc_start_file(const struct lxc_config_env *env, const char *file, const char *text,
+                     size_t len, char *err, size_t errlen);
+/* A start-host hook `isulad-monitor HOOK <state_dir>/FILE` whose input is text, in FILE
+ * (lxc_start_file): values an API caller controls (paths, cgroup names, sysctls) never reach
+ * a hook's command line, which liblxc runs through a shell. */
 int lxc_hook_with_file(struct strbuf *f, const struct lxc_config_env *env, const char *hook,
                        const char *file, const char *text, size_t len, char *err, size_t errlen);
 /* What a stop sends first (lxc.signal.halt): --stop-signal, else SIGTERM (Docker's), else, for

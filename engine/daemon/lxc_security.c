@@ -174,7 +174,7 @@ static void add_host_devices(struct strbuf *f, const char *dir, int depth)
 }
 
 /* Cgroup v2 has no devices files: the container's cgroup, the default rules and the
- * --device rules add_devices made go to <container_dir>/devices, which the monitor's
+ * --device rules add_devices made go to <state_dir>/devices, which the monitor's
  * start-host hook compiles into a BPF program on the container's v2 cgroup. With neither a v1
  * devices controller nor a cgroup2 tree the container is refused (fail closed). */
 static int add_v2_devices(struct strbuf *f, const struct container *c,
@@ -208,25 +208,22 @@ static int add_v2_devices(struct strbuf *f, const struct container *c,
 		free(text);
 		text = NULL;
 	}
-	char *path = path_join(env->container_dir, "devices");
-	int ret = -1;
 	/* create refused such a parent already; the rules file is a generated config too. */
 	const char *why = cg ? lxc_conf_value_problem(NULL, cg) : NULL;
+	char *path = NULL;
 	if (why)
 		snprintf(err, errlen, "Invalid cgroup parent: it %s", why);
-	else if (!text || !path)
+	else if (!text)
 		snprintf(err, errlen, "out of memory");
-	else if (replace_file_if_changed(path, text, strlen(text), 0600) < 0)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	else {
+	else if ((path = lxc_start_file(env, "devices", text, strlen(text), err, errlen)))
 		lxc_conf_line(f, "lxc.hook.start-host", "%s devices-hook %s %s%s",
 		              env->monitor_path, env->state_dir, path, v1_devices ? " --v1" : "");
-		ret = 0;
-	}
 	free(text);
-	free(path);
 	free(cg);
-	return ret;
+	if (!path)
+		return -1;
+	free(path);
+	return 0;
 }
 
 static void add_masks(struct strbuf *f)
@@ -251,7 +248,7 @@ static void add_masks(struct strbuf *f)
 }
 
 static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_config *h,
-                         const char *dir, char *err, size_t errlen)
+                         const struct lxc_config_env *env, char *err, size_t errlen)
 {
 	/* A user-remapped container's root is nobody on the host already. */
 	uid_t uid;
@@ -269,18 +266,12 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 	         : seccomp_profile_render(caps, h->system_container, remapped, err, errlen);
 	if (!profile)
 		return -1; /* err says why */
-	char *path = path_join(dir, "seccomp");
-	int ret = -1;
-	if (profile && path && replace_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
+	char *path = lxc_start_file(env, "seccomp", profile, strlen(profile), err, errlen);
+	if (path)
 		lxc_conf_line(f, "lxc.seccomp.profile", "%s", path);
-		ret = 0;
-	} else {
-		snprintf(err, errlen, "cannot write the seccomp profile %s: %s",
-		         path ? path : "seccomp", strerror(errno));
-	}
 	free(profile);
 	free(path);
-	return ret;
+	return path ? 0 : -1;
 }
 
 /* The capabilities a confined (not privileged) container keeps: the defaults, SYS_BOOT for a
@@ -332,7 +323,7 @@ static int add_confinement(struct strbuf *f, const struct container *c,
 	add_masks(f);
 	if (security_opt_no_new_privs(&h->sec))
 		lxc_conf_line(f, "lxc.no_new_privs", "1");
-	return write_seccomp(f, caps, h, env->container_dir, err, errlen);
+	return write_seccomp(f, caps, h, env, err, errlen);
 }
 
 /* liblxc's own lxc.sysctl writes after /proc/sys has gone read-only (proc:mixed), so the

@@ -107,8 +107,11 @@ static void default_hostname(struct container *c)
 }
 
 /* The create itself: the container, its files and host side made, with a reference for the
- * caller (store_put it), or NULL with the error in resp. */
-static struct container *create_container(const struct request *req, struct response *resp)
+ * caller (store_put it), or NULL with the error in resp. For a run (and_start), config.v2.json
+ * is left to the start, whose record of its monitor writes it first (create_and_start saves
+ * it after a start that failed before): one file made less per run. */
+static struct container *create_container(const struct request *req, struct response *resp,
+                                          bool and_start)
 {
 	char err[ERRLEN] = "";
 	const char *name = req_query(req, "name");
@@ -186,9 +189,11 @@ static struct container *create_container(const struct request *req, struct resp
 	}
 	phase_timer_mark(&pt, "spec");
 	/* hostconfig.json is on disk already: config.v2.json alone, then the dir's entries. */
-	store_lock();
-	store_save_state(c);
-	store_unlock(); /* writes config.v2.json */
+	if (!and_start) {
+		store_lock();
+		store_save_state(c);
+		store_unlock(); /* writes config.v2.json */
+	}
 	char *dir = store_container_dir(c->id);
 	if (store_save_result(c) < 0 || !dir || fsync_dir(dir) < 0) {
 		snprintf(err, sizeof(err), "cannot save the container's state: %s",
@@ -305,8 +310,14 @@ static void create_and_start(struct container *c, struct response *resp)
 	char err[ERRLEN] = "";
 	pthread_mutex_lock(&c->op_lock);
 	int ret = c->removed ? -1 : do_start(c, err, sizeof(err));
-	if (c->removed)
+	if (c->removed) {
 		snprintf(err, sizeof(err), "No such container: %s", c->id);
+	} else if (ret < 0) {
+		/* The create's config.v2.json, if the start failed before writing it. */
+		store_lock();
+		store_save_state(c);
+		store_unlock();
+	}
 	pthread_mutex_unlock(&c->op_lock);
 	if (durable_batch_commit() < 0 && ret == 0) {
 		snprintf(err, sizeof(err), "cannot make the container's files durable: %s",
@@ -325,7 +336,7 @@ void route_container_create(const struct request *req, struct response *resp)
 		resp_error(resp, 500, "cannot begin the container's files: %s", strerror(errno));
 		return;
 	}
-	struct container *c = create_container(req, resp);
+	struct container *c = create_container(req, resp, and_start);
 	if (!c) {
 		if (and_start)
 			durable_batch_abort();

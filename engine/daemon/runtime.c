@@ -460,7 +460,8 @@ static int resolve_user(const struct container *c, struct lxc_config_env *env, c
 
 /* Atomically, and only when the content changed: most starts render the same files again.
  * Durable: config.json, the only copy of the hooks; the lxc config (like the files its
- * hooks read) is rendered again at every start, which rewrites a lost copy. */
+ * hooks read, in the state dir) is rendered again at every start, which rewrites a lost
+ * copy. */
 static int write_bundle_file(const char *dir, const char *name, const char *text, size_t len,
                              bool durable, char *err, size_t errlen)
 {
@@ -486,6 +487,7 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	    .container_dir = dir,
 	    .default_cgroup_parent = g_runtime.default_cgroup_parent,
 	    .start_timeout_ms = g_runtime.start_timeout_ms,
+	    .write_start_files = for_start,
 	};
 	/* An unknown -u user fails a start; create and update leave it for the start to report
 	 * (the spec then says root, as the start would not run at all). */

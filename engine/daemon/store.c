@@ -13,6 +13,7 @@
 #include "engine/container_ref.h"
 #include "core/durable_batch.h"
 #include "core/fileutil.h"
+#include "host/dir_spread.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "oci_spec.h"
@@ -53,6 +54,12 @@ int store_init(const char *graph, const char *state)
 		          strerror(errno));
 		return -1;
 	}
+	/* One container's dir and files per block group of the filesystem's choosing, not all in
+	 * one (host/dir_spread.h): a hint, where the filesystem takes it. */
+	if (dir_spread_subdirs(g_paths.lxcpath) < 0 && errno != ENOTTY && errno != EOPNOTSUPP &&
+	    errno != EINVAL)
+		LOG_WARN("cannot mark %s to spread its subdirectories: %s", g_paths.lxcpath,
+		         strerror(errno));
 	return 0;
 }
 

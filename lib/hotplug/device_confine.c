@@ -19,8 +19,9 @@
  * container can make cgroups below its own: the walk is bounded, never recursive. */
 #define WALK_DEPTH 8
 #define WALK_MAX 256
-/* The engine's rules file (engine/daemon/lxc_security.c). */
-#define BASE_RULES_FILE "devices"
+/* The engine's rules file (engine/daemon/lxc_security.c): named on the devices hook's line of
+ * the lxc config, "lxc.hook.start-host = MONITOR devices-hook STATE_DIR FILE [--v1]". */
+#define BASE_RULES_HOOK " devices-hook "
 #define BASE_RULES_MAX 4096
 
 void hp_device_rule(const struct hp_device *d, char *buf, size_t len)
@@ -101,22 +102,59 @@ static int allow_below(int top, const char *rule, struct error *e)
 	return ret;
 }
 
+/* The rules file the lxc config's devices hook names: 0 with *path malloc'd, or NULL when
+ * there is none (no config: never started; no such hook: privileged, or no cgroup2 tree);
+ * -1 with errno. */
+static int base_rules_path(const struct hotplug_target *t, char **path)
+{
+	static const char key[] = "lxc.hook.start-host";
+	*path = NULL;
+	char *config = path_join(t->dir, "config");
+	char *text = config ? read_file(config, 1 << 20, NULL) : NULL;
+	int saved = config ? errno : ENOMEM;
+	free(config);
+	if (!text) {
+		errno = saved;
+		return saved == ENOENT ? 0 : -1;
+	}
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l && !*path; l = strtok_r(NULL, "\n", &save)) {
+		char *hook =
+		    strncmp(l, key, sizeof(key) - 1) == 0 ? strstr(l, BASE_RULES_HOOK) : NULL;
+		char *file = hook ? strchr(hook + strlen(BASE_RULES_HOOK), ' ') : NULL;
+		if (!file || file[1] != '/')
+			continue;
+		file++;
+		file[strcspn(file, " ")] = '\0';
+		if (!(*path = strdup(file))) {
+			free(text);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	free(text);
+	return 0;
+}
+
 /* The engine's rules file: "cgroup REL", then its rules. *rel malloc'd; NULL when the
- * container has no such file (privileged, or no cgroup2 tree when it was configured). */
+ * container has no such file. */
 static int read_base(const struct hotplug_target *t, char **rel, struct device_rule **rules,
                      size_t *n, struct error *e)
 {
 	*rel = NULL;
 	*rules = NULL;
 	*n = 0;
-	char *path = path_join(t->dir, BASE_RULES_FILE);
+	char *path = NULL;
+	if (base_rules_path(t, &path) < 0)
+		return error_set(e, ERR_INTERNAL, "cannot read the container's lxc config: %s",
+		                 strerror(errno));
 	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
 	if (!text) {
-		int saved = path ? errno : ENOMEM;
-		int ret = saved == ENOENT
-		              ? 0
-		              : error_set(e, ERR_INTERNAL, "cannot read %s: %s",
-		                          path ? path : BASE_RULES_FILE, strerror(saved));
+		int saved = errno;
+		int ret =
+		    !path || saved == ENOENT
+		        ? 0
+		        : error_set(e, ERR_INTERNAL, "cannot read %s: %s", path, strerror(saved));
 		free(path);
 		return ret;
 	}

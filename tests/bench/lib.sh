@@ -218,18 +218,18 @@ lxc_config_from_engine() {
 }
 
 # make_lxc NAME CONFIG-TEXT [ENGINE-ID]: a plain lxc container definition under LXCPATH, with
-# the files the engine generated beside ENGINE-ID's config copied in: its seccomp profile, the
-# device rules its devices hook attaches, the cgroup its cgroup-view hook copies limits in
-# (the cgroup made NAME's), so that both sides do the same work.
+# the files the engine generated for ENGINE-ID's start (in its state dir) copied in: its
+# seccomp profile, the device rules its devices hook attaches, the cgroup its cgroup-view hook
+# copies limits in (the cgroup made NAME's), so that both sides do the same work.
 make_lxc() {
 	mkdir -p "$LXCPATH/$1"
 	printf '%s\n' "$2" >"$LXCPATH/$1/config"
 	# The files the engine's hooks read (their paths are rewritten in the config): the
 	# cgroup in them made NAME's too.
 	local f
-	for f in seccomp devices cgroup-view sysctl ro-remount; do
-		if [ -n "${3:-}" ] && [ -f "$LCRPATH/$3/$f" ]; then
-			sed "s|$3|$1|g" "$LCRPATH/$3/$f" >"$LXCPATH/$1/$f"
+	for f in seccomp devices cgroup-view cgroup2-limits sysctl ro-remount; do
+		if [ -n "${3:-}" ] && [ -f "$STATE/$3/$f" ]; then
+			sed "s|$3|$1|g" "$STATE/$3/$f" >"$LXCPATH/$1/$f"
 		fi
 	done
 	if grep -qF -e "$GRAPH" -e "$STATE" "$LXCPATH/$1/config"; then

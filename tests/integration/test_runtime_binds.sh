@@ -46,7 +46,8 @@ mkdir -p "$IT_TMP/data"
 id=$(isula run -d --name rbdata -v "$IT_TMP/data:/data:ro" --external-rootfs "$BB" none sleep 1000)
 expect_match "-v DIR:/data:ro is read-only" "Read-only file system" \
 	"$(isula exec rbdata touch /data/x 2>&1)"
-expect_ok "... without the remount hook" test ! -e "$LCR/$id/ro-remount"
+expect_ok "... without the remount hook" test ! -e "$STATE/$id/ro-remount"
+expect_eq "... nor its line in the lxc config" "" "$(grep ro-remount-hook "$LCR/$id/config")"
 isula rm -f rbdata >/dev/null
 
 # -v options as Docker's: ro|rw, a propagation, z/Z accepted; Mounts in inspect.

@@ -87,6 +87,20 @@ expect_eq "no temp file of an atomic write is left" "" \
 expect_eq "config.v2.json says running" true \
 	"$(python3 -c 'import json,sys; print(str(json.load(open(sys.argv[1]))["State"]["Running"]).lower())' \
 		"$LCR/$id/config.v2.json" 2>&1)"
+# The start's own inputs (seccomp profile, the hooks' files) are in the state dir, rendered at
+# each start; the container's dir on disk keeps what must outlive a reboot.
+for f in seccomp devices cgroup-view; do
+	expect_ok "the start wrote $f in the state dir" test -s "$STATE/$id/$f"
+	expect_ok "... not in the container's dir" test ! -e "$LCR/$id/$f"
+done
+expect_eq "the lxc config names the profile there" "lxc.seccomp.profile = $STATE/$id/seccomp" \
+	"$(grep '^lxc.seccomp.profile' "$LCR/$id/config")"
+# The store's dir asks ext4 to spread the containers' dirs over its block groups
+# (host/dir_spread.h).
+if [ "$(stat -f -c %T "$LCR")" = ext2/ext3 ]; then
+	expect_match "the store's dir spreads its subdirectories (chattr +T)" "T" \
+		"$(lsattr -d "$LCR" | cut -d' ' -f1)"
+fi
 # The API: create?start=1 answers 201 with the Id; a plain create still only creates.
 run_capture curl -s -w ' %{http_code}' --max-time 20 --unix-socket "$SOCK" -X POST \
 	-H 'Content-Type: application/json' \
@@ -106,6 +120,15 @@ run_capture curl -s -w ' %{http_code}' --max-time 20 --unix-socket "$SOCK" -X PO
 	'http://x/v1.41/containers/create?name=sp7&start=1'
 expect_re "a failed start answers 500 with the message and the Id" \
 	'"message":"[^"]*/no/such/cmd[^"]*","Id":"[0-9a-f]{64}".* 500$' "$LAST_OUT"
+# A run leaves config.v2.json to the start: one that failed before writing it still leaves
+# the created container on disk, as a create would have.
+sp7=$(ifield sp7 '{{.Id}}')
+expect_ok "the failed run's config.v2.json is on disk" test -s "$LCR/$sp7/config.v2.json"
+expect_eq "... and says it never ran" false \
+	"$(python3 -c 'import json,sys; print(str(json.load(open(sys.argv[1]))["State"]["Running"]).lower())' \
+		"$LCR/$sp7/config.v2.json" 2>&1)"
+expect_eq "a plain create writes no start input in the state dir" "" \
+	"$(ls "$STATE/$(ifield sp6 '{{.Id}}')" 2>/dev/null | grep -E '^(seccomp|devices|cgroup-view)$')"
 expect_ok "rm -f sp4 sp5 sp6 sp7" isula rm -f sp4 sp5 sp6 sp7
 
 # Ten at once: every run -d answers with a running container.
