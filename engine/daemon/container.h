@@ -127,6 +127,9 @@ struct container {
 	int refs;
 	int cp_freezes; /* copies under way that froze it (isula cp), store lock */
 	bool removed;
+	/* Made by this daemon's create and not started since: no cgroup of it can exist, so its
+	 * first start looks for none left over. op_lock */
+	bool never_started;
 	unsigned exits;  /* exits seen since the daemon started: wait next-exit */
 	int log_readers; /* attach streams following the log: auto-remove waits */
 	/* The console log a -t container's current run began (empty) in: an attach that comes

@@ -155,6 +155,7 @@ static struct container *create_container(const struct request *req, struct resp
 	}
 	resources_apply_defaults(&c->host);
 	default_hostname(c);
+	c->never_started = true;
 	phase_timer_mark(&pt, "parse+validate");
 	if (store_add(c, err, sizeof(err)) < 0) {
 		resp_error(resp, 409, "%s", err);

@@ -619,7 +619,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create %s: %s", state_dir, strerror(errno));
 		goto out;
 	}
-	remove_stale_cgroups(c);
+	if (!c->never_started)
+		remove_stale_cgroups(c);
+	c->never_started = false;
 	exit_record_clear(state_dir);
 	net_gate_reset(state_dir);
 	const char *stale[] = {"lxc.log", OCI_HOOK_ERROR_FILE};

@@ -219,6 +219,11 @@ fail : {
 
 int mkdir_p(const char *path, mode_t mode)
 {
+	/* Mostly the parents exist (often the dir too): one call then, not one per component. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	char *copy = strdup(path);
 	if (!copy)
 		return -1;

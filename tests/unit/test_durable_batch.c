@@ -232,6 +232,28 @@ static void dir_of_a_path(void **state)
 	}
 }
 
+/* mkdir_p: the whole chain made, an existing dir is fine, a file in the way is not. */
+static void mkdir_parents(void **state)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s", at("m1/m2/m3"));
+	assert_int_equal(mkdir_p(path, 0700), 0);
+	assert_true(is_directory(path));
+	assert_int_equal(mkdir_p(path, 0700), 0); /* there already */
+	snprintf(path, sizeof(path), "%s", at("m1/m2/m4"));
+	assert_int_equal(mkdir_p(path, 0700), 0); /* parents there */
+	assert_true(is_directory(path));
+	assert_int_equal(atomic_replace_file(at("mfile"), "x", 1, 0600), 0);
+	snprintf(path, sizeof(path), "%s", at("mfile/sub/dir"));
+	errno = 0;
+	assert_int_equal(mkdir_p(path, 0700), -1);
+	assert_int_equal(errno, ENOTDIR);
+	const char *made[] = {"m1/m2/m3", "m1/m2/m4", "m1/m2", "m1"};
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		assert_int_equal(rmdir(at(made[i])), 0);
+	assert_int_equal(unlink(at("mfile")), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +261,7 @@ int main(void)
 	    cmocka_unit_test(failed_commit_reports),  cmocka_unit_test(in_place_writes_at_once),
 	    cmocka_unit_test(in_place_failed_rename), cmocka_unit_test(swap_keeps_two_inodes),
 	    cmocka_unit_test(swap_joins_a_batch),     cmocka_unit_test(dir_of_a_path),
+	    cmocka_unit_test(mkdir_parents),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
