@@ -30,7 +30,7 @@ extern const char seccomp_default_json[];
 int seccomp_profile_set_default(const char *json, char *err, size_t errlen);
 /* The default profile's text (malloc'd) for a container with the capability mask caps (bit N
  * for capability N); allow_userns lets a system container create user namespaces. NULL with
- * err (out of memory). */
+ * err (out of memory). The last few translations are kept (thread-safe). */
 char *seccomp_profile_render(uint64_t caps, bool system_container, bool allow_userns, char *err,
                              size_t errlen);
 

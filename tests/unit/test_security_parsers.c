@@ -11,6 +11,7 @@
 #include "host/capabilities.h"
 #include "engine/device_spec.h"
 #include "engine/daemon/net_files.h"
+#include "host/seccomp_json.h"
 #include "host/seccomp_profile.h"
 #include "engine/sysctl_policy.h"
 #include "core/units.h"
@@ -447,6 +448,36 @@ static void test_seccomp_default_file(void **state)
 	free(p);
 }
 
+/* Renders are kept: the same text again (a copy of its own), and what a translation gives,
+ * however many kinds were rendered in between. */
+static void test_seccomp_render_kept(void **state)
+{
+	char err[256] = "";
+	char *a = seccomp_profile_render(0, false, false, err, sizeof(err));
+	char *b = seccomp_profile_render(0, false, false, err, sizeof(err));
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	assert_string_equal(a, b);
+	free(b);
+	for (int i = 0; i < 20; i++)
+		free(seccomp_profile_render(1ULL << i, i % 2, i % 3 == 0, err, sizeof(err)));
+	b = seccomp_profile_render(0, false, false, err, sizeof(err));
+	assert_string_equal(a, b);
+	struct seccomp_target t = {.caps = 0};
+	char *fresh = seccomp_json_translate(seccomp_default_json, &t, err, sizeof(err));
+	assert_string_equal(a, fresh);
+	free(fresh);
+	free(a);
+	free(b);
+	/* Each kind its own text: a system container keeps mount. */
+	a = seccomp_profile_render(0, true, false, err, sizeof(err));
+	b = seccomp_profile_render(0, false, false, err, sizeof(err));
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+}
+
 /* -------------------------------------------------------------------------- shm-size */
 
 static void test_shm_size_units(void **state)
@@ -485,6 +516,7 @@ int main(void)
 	    cmocka_unit_test(test_hosts_render),
 	    cmocka_unit_test(test_seccomp_profile),
 	    cmocka_unit_test(test_seccomp_default_file),
+	    cmocka_unit_test(test_seccomp_render_kept),
 	    cmocka_unit_test(test_shm_size_units),
 	};
 
