@@ -28,10 +28,10 @@ struct lxc_config_env {
 	size_t n_groups;
 };
 
-/* The path <state_dir>/FILE of an input file of the start (a hook's, the seccomp profile),
- * and for a start the file itself, written with text when it changed: rendered again at each
- * start, it lives in the state dir (a tmpfs, like liblxc's own runtime files), which costs no
- * disk inode per container. NULL with err set. */
+/* The path <state_dir>/FILE of an input file of a start-host hook, and for a start the file
+ * itself, written with text when it changed: rendered again at each start, it lives in the
+ * state dir (a tmpfs, like liblxc's own runtime files), which costs no disk inode per
+ * container. NULL with err set. */
 char *lxc_start_file(const struct lxc_config_env *env, const char *file, const char *text,
                      size_t len, char *err, size_t errlen);
 /* A start-host hook `isulad-monitor HOOK <state_dir>/FILE` whose input is text, in FILE

@@ -266,12 +266,20 @@ static int write_seccomp(struct strbuf *f, uint64_t caps, const struct host_conf
 	         : seccomp_profile_render(caps, h->system_container, remapped, err, errlen);
 	if (!profile)
 		return -1; /* err says why */
-	char *path = lxc_start_file(env, "seccomp", profile, strlen(profile), err, errlen);
-	if (path)
+	/* Where users look for it (the seed: /var/lib/isulad/engines/lcr/<id>/seccomp), from the
+	 * create on; the hooks' own inputs are in the state dir (lxc_start_file). */
+	char *path = path_join(env->container_dir, "seccomp");
+	int ret = -1;
+	if (path && replace_file_if_changed(path, profile, strlen(profile), 0600) == 0) {
 		lxc_conf_line(f, "lxc.seccomp.profile", "%s", path);
+		ret = 0;
+	} else {
+		snprintf(err, errlen, "cannot write the seccomp profile %s: %s",
+		         path ? path : "seccomp", strerror(errno));
+	}
 	free(profile);
 	free(path);
-	return path ? 0 : -1;
+	return ret;
 }
 
 /* The capabilities a confined (not privileged) container keeps: the defaults, SYS_BOOT for a

@@ -14,8 +14,8 @@
 /* Whether the container's init can ask for a reboot (reboot(2) in its pid namespace needs
  * CAP_SYS_BOOT: a system container's, --cap-add, --privileged). */
 bool lxc_security_may_reboot(const struct container *c);
-/* The lines (malloc'd). For a start, writes the seccomp profile to <state_dir>/seccomp and the
- * sysctls, which the monitor's start-host hook applies, to <state_dir>/sysctl. NULL with
+/* The lines (malloc'd). Writes the seccomp profile to <container_dir>/seccomp and, for a start,
+ * the sysctls, which the monitor's start-host hook applies, to <state_dir>/sysctl. NULL with
  * err when something cannot be set up (a --device that has gone from the host). */
 char *lxc_security_config(const struct container *c, const struct lxc_config_env *env, char *err,
                           size_t errlen);

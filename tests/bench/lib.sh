@@ -218,19 +218,22 @@ lxc_config_from_engine() {
 }
 
 # make_lxc NAME CONFIG-TEXT [ENGINE-ID]: a plain lxc container definition under LXCPATH, with
-# the files the engine generated for ENGINE-ID's start (in its state dir) copied in: its
-# seccomp profile, the device rules its devices hook attaches, the cgroup its cgroup-view hook
-# copies limits in (the cgroup made NAME's), so that both sides do the same work.
+# the files the engine generated for ENGINE-ID copied in: its seccomp profile (beside its
+# config), the device rules its devices hook attaches, the cgroup its cgroup-view hook copies
+# limits in (the cgroup made NAME's; the hooks' files are in its state dir), so that both
+# sides do the same work.
 make_lxc() {
 	mkdir -p "$LXCPATH/$1"
 	printf '%s\n' "$2" >"$LXCPATH/$1/config"
 	# The files the engine's hooks read (their paths are rewritten in the config): the
 	# cgroup in them made NAME's too.
-	local f
+	local f d
 	for f in seccomp devices cgroup-view cgroup2-limits sysctl ro-remount; do
-		if [ -n "${3:-}" ] && [ -f "$STATE/$3/$f" ]; then
-			sed "s|$3|$1|g" "$STATE/$3/$f" >"$LXCPATH/$1/$f"
-		fi
+		for d in "$LCRPATH" "$STATE"; do
+			if [ -n "${3:-}" ] && [ -f "$d/$3/$f" ]; then
+				sed "s|$3|$1|g" "$d/$3/$f" >"$LXCPATH/$1/$f"
+			fi
+		done
 	done
 	if grep -qF -e "$GRAPH" -e "$STATE" "$LXCPATH/$1/config"; then
 		die "rewritten lxc config still refers to the engine's dirs: $LXCPATH/$1/config"

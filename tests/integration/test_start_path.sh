@@ -87,14 +87,18 @@ expect_eq "no temp file of an atomic write is left" "" \
 expect_eq "config.v2.json says running" true \
 	"$(python3 -c 'import json,sys; print(str(json.load(open(sys.argv[1]))["State"]["Running"]).lower())' \
 		"$LCR/$id/config.v2.json" 2>&1)"
-# The start's own inputs (seccomp profile, the hooks' files) are in the state dir, rendered at
-# each start; the container's dir on disk keeps what must outlive a reboot.
-for f in seccomp devices cgroup-view; do
+# The hooks' own inputs are in the state dir, rendered at each start; the container's dir on
+# disk keeps what must outlive a reboot, and the seccomp profile where the seed shows it.
+for f in devices cgroup-view; do
 	expect_ok "the start wrote $f in the state dir" test -s "$STATE/$id/$f"
 	expect_ok "... not in the container's dir" test ! -e "$LCR/$id/$f"
 done
-expect_eq "the lxc config names the profile there" "lxc.seccomp.profile = $STATE/$id/seccomp" \
-	"$(grep '^lxc.seccomp.profile' "$LCR/$id/config")"
+expect_eq "the lxc config names the hook's file there" \
+	"lxc.hook.start-host = $BIN/isulad-monitor cgroup-view-hook $STATE/$id/cgroup-view" \
+	"$(grep 'cgroup-view-hook' "$LCR/$id/config")"
+expect_eq "the seccomp profile is <graph>/engines/lcr/<id>/seccomp (the seed's path)" \
+	"lxc.seccomp.profile = $LCR/$id/seccomp" "$(grep '^lxc.seccomp.profile' "$LCR/$id/config")"
+expect_ok "... written there" test -s "$LCR/$id/seccomp"
 # The store's dir asks ext4 to spread the containers' dirs over its block groups
 # (host/dir_spread.h).
 if [ "$(stat -f -c %T "$LCR")" = ext2/ext3 ]; then
@@ -128,7 +132,9 @@ expect_eq "... and says it never ran" false \
 	"$(python3 -c 'import json,sys; print(str(json.load(open(sys.argv[1]))["State"]["Running"]).lower())' \
 		"$LCR/$sp7/config.v2.json" 2>&1)"
 expect_eq "a plain create writes no start input in the state dir" "" \
-	"$(ls "$STATE/$(ifield sp6 '{{.Id}}')" 2>/dev/null | grep -E '^(seccomp|devices|cgroup-view)$')"
+	"$(ls "$STATE/$(ifield sp6 '{{.Id}}')" 2>/dev/null | grep -E '^(devices|cgroup-view)$')"
+expect_ok "... but its seccomp profile, where the seed shows it" \
+	test -s "$LCR/$(ifield sp6 '{{.Id}}')/seccomp"
 expect_ok "rm -f sp4 sp5 sp6 sp7" isula rm -f sp4 sp5 sp6 sp7
 
 # Ten at once: every run -d answers with a running container.
