@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup_layout.h"
+#include "core/hash.h"
 #include "loadavg_calc.h"
 #include "proc_parse.h"
 
@@ -53,10 +54,7 @@ static double now_s(void)
 
 static size_t hash(enum cg_ctrl c, const char *path)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)c;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return (size_t)(h % BUCKETS);
+	return (size_t)(fnv1a64(FNV1A64_BASIS ^ (uint64_t)c, path, strlen(path)) % BUCKETS);
 }
 
 static struct entry **find(enum cg_ctrl c, const char *path)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+
 struct entry {
 	uint64_t ino, hash, parent, nlookup;
 	struct entry *next_key, *next_ino; /* the chains of the two indexes */
@@ -20,15 +22,7 @@ static struct {
 	size_t count, max;
 } g = {.lock = PTHREAD_MUTEX_INITIALIZER, .max = PT_MAX_ENTRIES};
 
-/* FNV-1a over the bytes, then a finaliser that spreads them over all 64 bits. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * UINT64_C(0x100000001b3);
-	return h;
-}
-
+/* FNV-1a over the bytes (core/hash.h), then a finaliser that spreads them over all 64 bits. */
 static uint64_t mix(uint64_t x)
 {
 	x ^= x >> 30;
@@ -40,9 +34,9 @@ static uint64_t mix(uint64_t x)
 
 static uint64_t key_hash(uint64_t parent, const char *name, const char *host)
 {
-	uint64_t h = fnv(UINT64_C(0xcbf29ce484222325), &parent, sizeof(parent));
-	h = fnv(h, name, strlen(name) + 1);
-	return mix(fnv(h, host, strlen(host) + 1));
+	uint64_t h = fnv1a64(FNV1A64_BASIS, &parent, sizeof(parent));
+	h = fnv1a64(h, name, strlen(name) + 1);
+	return mix(fnv1a64(h, host, strlen(host) + 1));
 }
 
 static uint64_t ino_of_hash(uint64_t h)

@@ -13,6 +13,7 @@
 #include "engine/container_ref.h"
 #include "core/durable_batch.h"
 #include "core/fileutil.h"
+#include "core/hash.h"
 #include "host/dir_spread.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -316,19 +317,11 @@ static int write_files(const char *id, const char *config, size_t len, const cha
 
 static int sync_state_file(const char *id);
 
-/* FNV-1a: what tells a snapshot from the one last written. */
-static uint64_t text_hash(const char *p, size_t len)
+/* Whether a snapshot of len bytes hashing to hash is what config.v2.json already holds,
+ * synced (save_lock held). */
+static bool already_synced(const struct container *c, size_t len, uint64_t hash)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* Whether config is what config.v2.json already holds, synced (save_lock held). */
-static bool already_synced(const struct container *c, const char *config, size_t len)
-{
-	return c->saved_synced && c->saved_len == len && c->saved_hash == text_hash(config, len);
+	return c->saved_synced && c->saved_len == len && c->saved_hash == hash;
 }
 
 /* Writes c's newest pending files, if any (store lock not held); with sync_anyway, synced,
@@ -346,8 +339,10 @@ static int write_pending(struct container *c, bool sync_anyway)
 	c->save_unsynced = false;
 	pthread_mutex_unlock(&g_store.lock);
 	int ret = 0;
+	/* What tells a snapshot from the one last written. */
+	uint64_t hash = config ? fnv1a64(FNV1A64_BASIS, config, len) : 0;
 	/* A synced snapshot written before (a stop's exit, foreseen) is not written again. */
-	if (config && !host && synced && already_synced(c, config, len)) {
+	if (config && !host && synced && already_synced(c, len, hash)) {
 		free(config);
 		config = NULL;
 	} else if (config || host) {
@@ -356,7 +351,7 @@ static int write_pending(struct container *c, bool sync_anyway)
 			/* In a durable batch the write is durable only at its commit. */
 			c->saved_synced = ret == 0 && synced && !durable_batch_open();
 			c->saved_len = len;
-			c->saved_hash = text_hash(config, len);
+			c->saved_hash = hash;
 		}
 	} else if (sync_anyway) {
 		ret = sync_state_file(c->id);
