@@ -102,23 +102,34 @@ static int allow_below(int top, const char *rule, struct error *e)
 	return ret;
 }
 
+/* The container's lxc config (what the engine generated for its start): 0 with *text
+ * malloc'd, NULL when there is none (never started); -1 with e set. */
+static int read_lxc_config(const struct hotplug_target *t, char **text, struct error *e)
+{
+	char *path = path_join(t->dir, "config");
+	*text = path ? read_file(path, 1 << 20, NULL) : NULL;
+	int saved = path ? errno : ENOMEM;
+	int ret = *text || saved == ENOENT ? 0
+	                                   : error_set(e, ERR_INTERNAL, "cannot read %s: %s",
+	                                               path ? path : "config", strerror(saved));
+	free(path);
+	return ret;
+}
+
 /* The rules file the lxc config's devices hook names: 0 with *path malloc'd, or NULL when
  * there is none (no config: never started; no such hook: privileged, or no cgroup2 tree);
- * -1 with errno. */
-static int base_rules_path(const struct hotplug_target *t, char **path)
+ * -1 with e set. */
+static int base_rules_path(const struct hotplug_target *t, char **path, struct error *e)
 {
 	static const char key[] = "lxc.hook.start-host";
 	*path = NULL;
-	char *config = path_join(t->dir, "config");
-	char *text = config ? read_file(config, 1 << 20, NULL) : NULL;
-	int saved = config ? errno : ENOMEM;
-	free(config);
-	if (!text) {
-		errno = saved;
-		return saved == ENOENT ? 0 : -1;
-	}
+	char *text;
+	if (read_lxc_config(t, &text, e) < 0)
+		return -1;
 	char *save = NULL;
-	for (char *l = strtok_r(text, "\n", &save); l && !*path; l = strtok_r(NULL, "\n", &save)) {
+	int ret = 0;
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l && !*path;
+	     l = strtok_r(NULL, "\n", &save)) {
 		char *hook =
 		    strncmp(l, key, sizeof(key) - 1) == 0 ? strstr(l, BASE_RULES_HOOK) : NULL;
 		char *file = hook ? strchr(hook + strlen(BASE_RULES_HOOK), ' ') : NULL;
@@ -126,14 +137,11 @@ static int base_rules_path(const struct hotplug_target *t, char **path)
 			continue;
 		file++;
 		file[strcspn(file, " ")] = '\0';
-		if (!(*path = strdup(file))) {
-			free(text);
-			errno = ENOMEM;
-			return -1;
-		}
+		if (!(*path = strdup(file)))
+			ret = error_set(e, ERR_INTERNAL, "out of memory");
 	}
 	free(text);
-	return 0;
+	return ret;
 }
 
 /* The engine's rules file: "cgroup REL", then its rules. *rel malloc'd; NULL when the
@@ -145,9 +153,8 @@ static int read_base(const struct hotplug_target *t, char **rel, struct device_r
 	*rules = NULL;
 	*n = 0;
 	char *path = NULL;
-	if (base_rules_path(t, &path) < 0)
-		return error_set(e, ERR_INTERNAL, "cannot read the container's lxc config: %s",
-		                 strerror(errno));
+	if (base_rules_path(t, &path, e) < 0)
+		return -1;
 	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
 	if (!text) {
 		int saved = errno;
@@ -319,16 +326,11 @@ static int config_grant(const struct hotplug_target *t, const struct hp_device *
                         struct error *e)
 {
 	static const char allow[] = "lxc.cgroup.devices.allow", deny[] = "lxc.cgroup.devices.deny";
-	char *path = path_join(t->dir, "config");
-	char *text = path ? read_file(path, 1 << 20, NULL) : NULL;
-	if (!text) {
-		int saved = path ? errno : ENOMEM;
-		int ret = saved == ENOENT ? 0
-		                          : error_set(e, ERR_INTERNAL, "cannot read %s: %s",
-		                                      path ? path : "config", strerror(saved));
-		free(path);
-		return ret;
-	}
+	char *text;
+	if (read_lxc_config(t, &text, e) < 0)
+		return -1;
+	if (!text)
+		return 0; /* never started: liblxc applied nothing */
 	char *save = NULL, err[512];
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		bool is_allow = strncmp(l, allow, sizeof(allow) - 1) == 0;
@@ -347,7 +349,6 @@ static int config_grant(const struct hotplug_target *t, const struct hp_device *
 			*acc |= rules_grant(&r, 1, d);
 	}
 	free(text);
-	free(path);
 	return 0;
 }
 
