@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/fd_pass.h"
 #include "core/log.h"
 #include "core/proc_spawn.h"
 #include "core/strv.h"
 #include "engine/monitor_job.h"
 #include "host/proc_title.h"
+
+/* How long the forker may take to answer (a fork, under load) before it is given up. */
+#define FORKER_REPLY_MS 5000
+/* A forker that fails this many times in a row is not spawned again: spares are spawned. */
+#define FORKER_MAX_FAILURES 3
 
 static struct {
 	pthread_mutex_t lock;
@@ -25,25 +32,47 @@ static struct {
 	char *room; /* PROC_TITLE_ROOM_VAR=... */
 	pid_t pid;  /* 0: none ready */
 	int sock, pidfd;
-} g_spare = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	/* The forker: used by the one refill running (refilling), or by a stop when none is. */
+	pid_t forker;
+	int forker_sock, forker_failures;
+} g_spare = {.lock = PTHREAD_MUTEX_INITIALIZER, .forker_sock = -1};
+
+void monitor_wait_gone(pid_t pid, int pidfd)
+{
+	int ret;
+	do
+		ret = waitpid(pid, NULL, 0);
+	while (ret < 0 && errno == EINTR);
+	if (ret >= 0 || errno != ECHILD || pidfd < 0)
+		return;
+	/* Not the daemon's child (a spare the forker made, which reaps it): gone once its pidfd
+	 * says so. */
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+}
 
 static void reap(pid_t pid, int sock, int pidfd)
 {
 	close(sock); /* EOF: a spare still waiting exits */
+	monitor_wait_gone(pid, pidfd);
 	close(pidfd);
-	waitpid(pid, NULL, 0);
 }
 
-/* A spare: 0 with its pid, socket and pidfd, or -1. */
-static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
+/* isulad-monitor with args after its name, a new socket's end as MONITOR_JOB_FD and room for
+ * a job's command line (proc_title_set): 0 with its pid and the daemon's end, or -1. */
+static int spawn_monitor_with_sock(const char *arg1, const char *arg2, pid_t *pid, int *sock)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	char *argv[] = {"isulad-monitor", "start", MONITOR_STANDBY_ARG, g_spare.lxcpath, NULL};
+	char *argv[] = {"isulad-monitor", (char *)arg1, (char *)arg2, g_spare.lxcpath, NULL};
+	if (!arg2) {
+		argv[2] = g_spare.lxcpath;
+		argv[3] = NULL;
+	}
 	int fds[MONITOR_JOB_FD + 1] = {null_fd, null_fd, null_fd, sv[1]};
-	/* Room for the job's command line, which it shows (proc_title_set). */
 	char **env = strv_dup(environ);
 	*pid = null_fd < 0 || !env || strv_push(&env, g_spare.room) < 0
 	           ? -1
@@ -53,17 +82,99 @@ static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
 	if (null_fd >= 0)
 		close(null_fd);
 	close(sv[1]);
-	*pidfd = *pid > 0 ? (int)syscall(SYS_pidfd_open, *pid, 0) : -1;
-	if (*pidfd < 0) {
-		saved = *pid > 0 ? errno : saved;
+	if (*pid < 0) {
 		close(sv[0]);
-		if (*pid > 0)
-			waitpid(*pid, NULL, 0); /* it sees EOF and exits */
 		errno = saved;
 		return -1;
 	}
 	*sock = sv[0];
 	return 0;
+}
+
+/* A spare of its own exec: 0 with its pid, socket and pidfd, or -1. */
+static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
+{
+	if (spawn_monitor_with_sock("start", MONITOR_STANDBY_ARG, pid, sock) < 0)
+		return -1;
+	*pidfd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	if (*pidfd < 0) {
+		int saved = errno;
+		close(*sock);
+		waitpid(*pid, NULL, 0); /* it sees EOF and exits */
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static void forker_close(void)
+{
+	if (g_spare.forker_sock < 0)
+		return;
+	close(g_spare.forker_sock); /* EOF: it exits */
+	g_spare.forker_sock = -1;
+	waitpid(g_spare.forker, NULL, 0);
+	g_spare.forker = 0;
+}
+
+/* Asks the forker (spawned first when there is none) for a spare: 0 with its pid, socket and
+ * pidfd; 1 when the forker did not answer (it is gone: killed, or stuck); -1. */
+static int ask_forker(pid_t *pid, int *sock, int *pidfd)
+{
+	if (g_spare.forker_sock < 0 &&
+	    spawn_monitor_with_sock(MONITOR_FORKER_CMD, NULL, &g_spare.forker,
+	                            &g_spare.forker_sock) < 0)
+		return -1;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	char req = MONITOR_FORK_REQUEST;
+	struct monitor_forked born = {0};
+	int fds[FD_PASS_MAX];
+	size_t nfds = 0;
+	struct pollfd p = {.fd = g_spare.forker_sock, .events = POLLIN};
+	bool answered = fd_pass_send(g_spare.forker_sock, &req, 1, &sv[1], 1) == 0 &&
+	                poll(&p, 1, FORKER_REPLY_MS) == 1 &&
+	                fd_pass_recv(g_spare.forker_sock, &born, sizeof(born), fds, &nfds) ==
+	                    (ssize_t)sizeof(born);
+	close(sv[1]);
+	if (answered && born.pid > 0 && nfds == 1) {
+		*pid = born.pid;
+		*sock = sv[0];
+		*pidfd = fds[0];
+		return 0;
+	}
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	close(sv[0]);
+	if (!answered) {
+		kill(g_spare.forker, SIGKILL);
+		forker_close();
+		return 1;
+	}
+	errno = born.err;
+	return -1;
+}
+
+/* A spare forked by the forker, which is spawned again once when it did not answer: 0 with its
+ * pid, socket and pidfd, or -1 (the caller spawns one). */
+static int fork_spare(pid_t *pid, int *sock, int *pidfd)
+{
+	int ret = 1;
+	for (int tries = 0; ret == 1 && tries < 2; tries++) {
+		if (g_spare.forker_failures >= FORKER_MAX_FAILURES) {
+			errno = ECHILD;
+			return -1;
+		}
+		ret = ask_forker(pid, sock, pidfd);
+		if (ret != 0)
+			g_spare.forker_failures++;
+		if (ret == 1)
+			LOG_WARN("the spare monitors' forker did not answer: spawned again");
+	}
+	if (ret == 0)
+		g_spare.forker_failures = 0;
+	return ret == 0 ? 0 : -1;
 }
 
 int monitor_spare_start(const char *monitor_path, const char *lxcpath)
@@ -91,7 +202,9 @@ int monitor_spare_refill(void)
 		return 0;
 	pid_t pid;
 	int sock, pidfd;
-	int ret = spawn_spare(&pid, &sock, &pidfd);
+	int ret = fork_spare(&pid, &sock, &pidfd);
+	if (ret < 0)
+		ret = spawn_spare(&pid, &sock, &pidfd);
 	if (ret < 0)
 		LOG_WARN("cannot spawn a spare container monitor: %s", strerror(errno));
 	pthread_mutex_lock(&g_spare.lock);
@@ -101,10 +214,13 @@ int monitor_spare_refill(void)
 		g_spare.sock = sock;
 		g_spare.pidfd = pidfd;
 	}
+	bool stopped = g_spare.stopped;
 	g_spare.refilling = false;
 	pthread_mutex_unlock(&g_spare.lock);
 	if (ret == 0 && !keep)
 		reap(pid, sock, pidfd);
+	if (stopped)
+		forker_close();
 	return ret;
 }
 
@@ -117,7 +233,7 @@ pid_t monitor_spare_take(int *sock, int *pidfd)
 	pthread_mutex_unlock(&g_spare.lock);
 	if (pid <= 0)
 		return -1;
-	/* Gone meanwhile (killed): its zombie waits for us; the start spawns its own. */
+	/* Gone meanwhile (killed): the start spawns its own. */
 	struct pollfd p = {.fd = pfd, .events = POLLIN};
 	if (poll(&p, 1, 0) != 0) {
 		reap(pid, s, pfd);
@@ -132,11 +248,14 @@ void monitor_spare_stop(void)
 {
 	pthread_mutex_lock(&g_spare.lock);
 	g_spare.stopped = true;
+	bool refilling = g_spare.refilling;
 	pid_t pid = g_spare.pid;
 	int s = g_spare.sock, pfd = g_spare.pidfd;
 	g_spare.pid = 0;
 	pthread_mutex_unlock(&g_spare.lock);
 	if (pid > 0)
 		reap(pid, s, pfd);
+	if (!refilling) /* else that refill closes it */
+		forker_close();
 	/* The paths stay: a start still running may refill (and finds it stopped). */
 }

@@ -187,8 +187,8 @@ static pid_t spawn_monitor(const struct container *c, const char *state_dir, cha
 			return pid;
 		}
 		close(sock); /* it sees EOF and exits */
+		monitor_wait_gone(pid, *pidfd);
 		close(*pidfd);
-		waitpid(pid, NULL, 0);
 	}
 	int go[2] = {-1, -1};
 	/* SIGPIPE back at its default matters: the container inherits it (`yes | head`). */
@@ -347,7 +347,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		snprintf(err, errlen, "Start container error: liblxc cannot open container %s",
 		         c->id);
 		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
-			waitpid(monitor, NULL, 0);
+			monitor_wait_gone(monitor, pidfd);
 	}
 	/* Until liblxc's command socket exists a query fails at once: asked again after 1 ms,
 	 * then less often, up to every 8 ms (fifty waiting starts asking 1000 times a second
@@ -358,7 +358,7 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 		if (poll(&pfd, 1, pause_ms) > 0) {
 			/* The monitor is gone: either the start failed or init ran and ended. */
-			waitpid(monitor, NULL, 0);
+			monitor_wait_gone(monitor, pidfd);
 			struct exit_record rec;
 			if (exit_record_read(state_dir, &rec) == 0 && rec.started) {
 				record_started(c, 0, 0, 0);
@@ -674,7 +674,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 		         strerror(errno));
 		close(go_w);
 		go_w = -1;
-		waitpid(monitor, NULL, 0); /* it sees EOF and exits without starting anything */
+		monitor_wait_gone(monitor, pidfd); /* it sees EOF: exits, nothing started */
 		close(pidfd);
 		pidfd = -1;
 		store_lock();

@@ -5,6 +5,7 @@
  *   isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...
  *   isulad-monitor start --standby LXCPATH    (spawned ahead: its job comes on fd 3, see
  *                                              lib/engine/monitor_job.h)
+ *   isulad-monitor spare-forker LXCPATH        (forks such spares: spare_forker.c)
  *     --log FILE --log-max-size BYTES --log-max-file N   json-file log of the init's output
  *     --stdin FIFO                                       the init's stdin (else /dev/null)
  *     --stdin-once                                       EOF once the FIFO's writers are gone
@@ -199,7 +200,7 @@ static int parse_start(int argc, char **argv, struct monitor_stdio_opts *o, int 
 
 /* start --standby: waits for the job, takes its stdout/stderr, shows the job's command line
  * (ps shows the container's monitor as if spawned for it), then runs the container. */
-static int run_standby(char **own_argv)
+int monitor_run_standby(char **own_argv)
 {
 	static char job[MONITOR_JOB_MAX];
 	int fds[FD_PASS_MAX];
@@ -275,13 +276,16 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
 		return proc_rw_hook(argc - 2, argv + 2);
 	if (argc == 4 && strcmp(argv[1], "start") == 0 && strcmp(argv[2], MONITOR_STANDBY_ARG) == 0)
-		return run_standby(argv);
+		return monitor_run_standby(argv);
+	if (argc == 3 && strcmp(argv[1], MONITOR_FORKER_CMD) == 0)
+		return monitor_spare_forker(argv);
 	struct monitor_stdio_opts o = {.log_max_file = 1};
 	int go_fd = -1, dashes;
 	if (parse_start(argc, argv, &o, &go_fd, &dashes) == 0)
 		return run_container(argv[2], argv[3], argv[4], &o, go_fd, argv + dashes + 1);
 	fprintf(stderr, "usage: isulad-monitor start NAME LXCPATH STATE_DIR [OPTIONS] -- ARGV...\n"
 	                "       isulad-monitor start --standby LXCPATH (job on fd 3)\n"
+	                "       isulad-monitor spare-forker LXCPATH (requests on fd 3)\n"
 	                "       isulad-monitor post-stop-hook STATE_DIR [--oci-hooks BUNDLE]\n"
 	                "       isulad-monitor oci-hooks prestart|poststart|poststop BUNDLE "
 	                "STATE_DIR [--limit-ms MS]\n"

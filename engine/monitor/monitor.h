@@ -26,6 +26,11 @@ int monitor_net_wait(int argc, char **argv);
 /* lxc.hook.mount for --ns-change-opt: binds each /proc/sys path in argv read-write onto
  * itself inside the container's rootfs mount. Returns the exit code. */
 int proc_rw_hook(int argc, char **argv);
+/* start --standby: waits for the job on MONITOR_JOB_FD (monitor_job.h), then runs the
+ * container; own_argv is main's, whose room shows the job's command line. */
+int monitor_run_standby(char **own_argv);
+/* spare-forker LXCPATH (spare_forker.c): argv is main's. */
+int monitor_spare_forker(char **argv);
 /* For a container with lxc.idmap: PATH without newuidmap/newgidmap (see the .c). */
 void idmap_write_directly(void);
 

@@ -45,20 +45,27 @@ static int move_environ(void)
 
 int proc_title_set(const char *args, size_t len, char **argv)
 {
-	if (len == 0 || args[len - 1] != '\0' || !argv || !argv[0]) {
+	/* The room, found at the first call (argv and the environment as exec left them); a
+	 * later call (a forked spare monitor shows its standby title, then its job's) reuses it. */
+	static char *start;
+	static size_t room;
+	if (len == 0 || args[len - 1] != '\0' || (!start && (!argv || !argv[0]))) {
 		errno = EINVAL;
 		return -1;
 	}
-	char *start = argv[0];
-	char *end = contiguous_end(contiguous_end(start, argv), environ);
-	if (move_environ() < 0)
-		return -1;
-	size_t room = (size_t)(end - start);
+	if (!start) {
+		char *end = contiguous_end(contiguous_end(argv[0], argv), environ);
+		if (move_environ() < 0)
+			return -1;
+		start = argv[0];
+		room = (size_t)(end - start);
+	}
+	size_t shown = room;
 	long page = sysconf(_SC_PAGESIZE);
-	if (page > 0 && room > (size_t)page)
-		room = (size_t)page; /* the kernel reads one page of a title */
-	size_t n = len - 1 < room - 1 ? len - 1 : room - 1;
-	memset(start, 0, (size_t)(end - start));
+	if (page > 0 && shown > (size_t)page)
+		shown = (size_t)page; /* the kernel reads one page of a title */
+	size_t n = len - 1 < shown - 1 ? len - 1 : shown - 1;
+	memset(start, 0, room);
 	for (size_t i = 0; i < n; i++)
 		start[i] = args[i] ? args[i] : ' ';
 	return 0;

@@ -13,6 +13,7 @@
  * this process's command line, its strings joined by spaces into one (setproctitle(3):
  * written over main's argv and environment, which argv gives, the environment moved to the
  * heap first), cut to the room there is and to the page the kernel reads. 0, or -1. */
+/* A later call shows its args in the room the first one found (argv is not read again). */
 int proc_title_set(const char *args, size_t len, char **argv);
 
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The start path of issue 18: `isula run -d` in one request (create?start=1, the create's
 # files synced while liblxc starts), the spare isulad-monitor spawned ahead (its job over a
-# socket, its command line, the next one spawned by the start that took it), and what
-# happens when the spare is gone or the job does not fit.
+# socket, its command line, the next one forked by the start that took it, through the
+# daemon's spare-forker), and what happens when the spare or the forker is gone or the job
+# does not fit.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_setup
@@ -11,6 +12,9 @@ BB=$(copy_rootfs busybox) || it_abort "a busybox rootfs copy is needed"
 
 spare_pids() { pgrep -f "^isulad-monitor start --standby $LCR\$" || true; }
 one_spare() { [ "$(spare_pids | wc -l)" -eq 1 ]; }
+forker_pids() { pgrep -f "^isulad-monitor spare-forker $LCR\$" || true; }
+one_forker() { [ "$(forker_pids | wc -l)" -eq 1 ]; }
+ppid_of() { awk '{ print $4 }' "/proc/$1/stat" 2>/dev/null; }
 # The monitor (its log copier, forked from it, shows the same command line).
 monitor_of() { pgrep -o -f "^isulad-monitor start $(ifield "$1" '{{.Id}}') "; }
 # expect_re DESC ERE TEXT
@@ -21,8 +25,10 @@ expect_re() {
 # ------------------------------------------------------------------------ the spare
 wait_for "the daemon keeps one monitor spawned ahead" 10 one_spare
 spare=$(spare_pids)
-expect_eq "the spare's parent is the daemon" "${DAEMON_PID[main]}" \
-	"$(awk '{ print $4 }' "/proc/$spare/stat" 2>/dev/null)"
+forker=$(forker_pids)
+expect_ok "one spare-forker" one_forker
+expect_eq "the forker is the daemon's child" "${DAEMON_PID[main]}" "$(ppid_of "$forker")"
+expect_eq "the spare is the forker's child (forked, not spawned)" "$forker" "$(ppid_of "$spare")"
 
 id=$(isula run -d --name sp1 --external-rootfs "$BB" none sleep 300)
 expect_eq "run -d exits 0" 0 $?
@@ -37,6 +43,7 @@ expect_ok "the room for the title is not in the init's environment" \
 expect_ok "nor in the monitor's" \
 	sh -c "! tr '\\0' '\\n' </proc/$mon/environ | grep -q '^ISULAD_TITLE_ROOM='"
 expect_ok "the start that took it spawned the next one" one_spare
+expect_eq "the next one is forked too" "$forker" "$(ppid_of "$(spare_pids)")"
 expect_ok "the monitor's log has no complaint" \
 	sh -c "! grep -i 'cannot\|bad job' '$STATE/$id/monitor.log'"
 expect_ok "stop sp1" isula stop -t 2 sp1
@@ -54,6 +61,23 @@ expect_match "sp2's monitor (spawned for it) is named so" "isulad-monitor start 
 	"$(tr '\0' ' ' <"/proc/$(monitor_of sp2)/cmdline" 2>/dev/null)"
 wait_for "a spare stands by again" 10 one_spare
 expect_ok "rm -f sp2" isula rm -f sp2
+
+# The forker killed: the start that finds it gone takes the spare already forked; the next
+# spare comes from a forker spawned again (its zombie reaped), and starts go on working.
+kill -KILL "$forker"
+expect_ok "run -d with the forker killed" isula run -d --name sp4 --external-rootfs "$BB" none sleep 300
+expect_eq "sp4 runs" running "$(status_of sp4)"
+wait_for "a forker again" 10 sh -c "[ \"\$(pgrep -f '^isulad-monitor spare-forker $LCR\$')\" != '' ] &&
+	[ \"\$(pgrep -f '^isulad-monitor spare-forker $LCR\$')\" != $forker ]"
+wait_for "a spare stands by after the forker's kill" 10 one_spare
+forker=$(forker_pids)
+expect_eq "that spare is the new forker's" "$forker" "$(ppid_of "$(spare_pids)")"
+expect_ok "no zombie forker is left" sh -c "! ps -eo stat=,pid= | grep -q '^Z.* $forker\$'"
+expect_ok "run -d again" isula run -d --name sp5 --external-rootfs "$BB" none sleep 300
+expect_eq "sp5 runs" running "$(status_of sp5)"
+expect_ok "stop sp4 (a monitor whose forker was killed)" isula stop -t 2 sp4
+expect_eq "sp4 exited" exited "$(status_of sp4)"
+expect_ok "rm -f sp4 sp5" isula rm -f sp4 sp5
 
 # A job longer than a spare takes (MONITOR_JOB_MAX, 64 KiB) goes to a monitor spawned for it.
 long=$(head -c 70000 /dev/zero | tr '\0' x)
@@ -149,16 +173,20 @@ expect_eq "ten run -d at once: none failed" 0 "$fails"
 expect_eq "ten run -d at once: all running" 10 "$(isula ps -q | wc -l)"
 expect_ok "rm -f the ten" isula rm -f $(isula ps -q)
 
-# The daemon's end takes its spare with it.
+# The daemon's end takes its spare and its forker with it.
 spare=$(spare_pids)
+forker=$(forker_pids)
 stop_daemon main
 expect_pid_gone "the spare ends with the daemon" "$spare"
+expect_pid_gone "the forker ends with the daemon" "$forker"
 start_daemon main || it_abort "the daemon must start again"
 wait_for "the new daemon spawns its own spare" 10 one_spare
 spare=$(spare_pids)
+forker=$(forker_pids)
 kill_daemon main
 wait_for "a spare left by a killed daemon sees EOF and exits" 10 \
 	sh -c "! kill -0 $spare 2>/dev/null"
+wait_for "so does its forker" 10 sh -c "! kill -0 $forker 2>/dev/null"
 start_daemon main || it_abort "the daemon must start after its kill"
 
 assert_no_leftovers

@@ -94,6 +94,19 @@ static void proc_title_shows_the_job(void **state)
 	assert_null(getenv(PROC_TITLE_ROOM_VAR));
 	assert_int_equal(proc_title_set("no-nul", 6, g_argv), -1);
 	assert_int_equal(errno, EINVAL);
+	/* A second title (a forked spare's standby title, then its job's) takes the same room:
+	 * a longer one than the first fits, nothing of the first is left. */
+	const char longer[] = "isulad-monitor\0start\0a-longer-name-than-before\0--\0sh";
+	assert_int_equal(proc_title_set(longer, sizeof(longer), NULL), 0);
+	cmdline = read_file("/proc/self/cmdline", 4096, &len);
+	assert_non_null(cmdline);
+	assert_string_equal(cmdline, "isulad-monitor start a-longer-name-than-before -- sh");
+	free(cmdline);
+	assert_int_equal(proc_title_set("a", 2, NULL), 0);
+	cmdline = read_file("/proc/self/cmdline", 4096, &len);
+	assert_non_null(cmdline);
+	assert_string_equal(cmdline, "a");
+	free(cmdline);
 }
 
 int main(int argc, char **argv)
