@@ -226,22 +226,40 @@ static int add_v2_devices(struct strbuf *f, const struct container *c,
 	return 0;
 }
 
-static void add_masks(struct strbuf *f)
+/* Which of the masked and read-only paths this kernel has, and which are dirs: looked up
+ * once (a render made 16 stats of the same /proc and /sys paths each time). */
+enum { MASK_ABSENT, MASK_FILE, MASK_DIR };
+static unsigned char g_masked_kind[sizeof(g_masked_paths) / sizeof(g_masked_paths[0])];
+static bool g_readonly_has[sizeof(g_readonly_paths) / sizeof(g_readonly_paths[0])];
+static pthread_once_t g_masks_once = PTHREAD_ONCE_INIT;
+
+static void look_up_masks(void)
 {
 	for (size_t i = 0; g_masked_paths[i]; i++) {
-		const char *p = g_masked_paths[i];
 		struct stat st;
-		if (stat(p, &st) < 0)
-			continue; /* this kernel has no such file: nothing to hide */
-		if (S_ISDIR(st.st_mode))
+		g_masked_kind[i] = stat(g_masked_paths[i], &st) < 0 ? MASK_ABSENT
+		                   : S_ISDIR(st.st_mode)            ? MASK_DIR
+		                                                    : MASK_FILE;
+	}
+	for (size_t i = 0; g_readonly_paths[i]; i++)
+		g_readonly_has[i] = path_exists(g_readonly_paths[i]);
+}
+
+static void add_masks(struct strbuf *f)
+{
+	pthread_once(&g_masks_once, look_up_masks);
+	for (size_t i = 0; g_masked_paths[i]; i++) {
+		const char *p = g_masked_paths[i];
+		/* absent: this kernel has no such file, nothing to hide */
+		if (g_masked_kind[i] == MASK_DIR)
 			lxc_conf_line(f, "lxc.mount.entry",
 			              "tmpfs %s tmpfs ro,nosuid,nodev,noexec,optional 0 0", p + 1);
-		else
+		else if (g_masked_kind[i] == MASK_FILE)
 			lxc_conf_line(f, "lxc.mount.entry",
 			              "/dev/null %s none bind,ro,optional 0 0", p + 1);
 	}
 	for (size_t i = 0; g_readonly_paths[i]; i++) {
-		if (path_exists(g_readonly_paths[i]))
+		if (g_readonly_has[i])
 			lxc_conf_line(f, "lxc.mount.entry", "%s %s none rbind,ro,optional 0 0",
 			              g_readonly_paths[i], g_readonly_paths[i] + 1);
 	}

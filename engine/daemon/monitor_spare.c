@@ -32,10 +32,15 @@ static struct {
 	char *room; /* PROC_TITLE_ROOM_VAR=... */
 	pid_t pid;  /* 0: none ready */
 	int sock, pidfd;
-	/* The forker: used by the one refill running (refilling), or by a stop when none is. */
-	pid_t forker;
-	int forker_sock, forker_failures;
-} g_spare = {.lock = PTHREAD_MUTEX_INITIALIZER, .forker_sock = -1};
+} g_spare = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The forker: one request and its answer at a time. */
+static struct {
+	pthread_mutex_t lock;
+	bool stopped;
+	pid_t pid;
+	int sock, failures;
+} g_forker = {.lock = PTHREAD_MUTEX_INITIALIZER, .sock = -1};
 
 void monitor_wait_gone(pid_t pid, int pidfd)
 {
@@ -109,21 +114,23 @@ static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
 
 static void forker_close(void)
 {
-	if (g_spare.forker_sock < 0)
+	if (g_forker.sock < 0)
 		return;
-	close(g_spare.forker_sock); /* EOF: it exits */
-	g_spare.forker_sock = -1;
-	waitpid(g_spare.forker, NULL, 0);
-	g_spare.forker = 0;
+	close(g_forker.sock);
+	g_forker.sock = -1;
+	/* Nothing of its own to finish (its spares are on their own): not waited for with EOF,
+	 * which a stopped forker would never see. */
+	kill(g_forker.pid, SIGKILL);
+	waitpid(g_forker.pid, NULL, 0);
+	g_forker.pid = 0;
 }
 
 /* Asks the forker (spawned first when there is none) for a spare: 0 with its pid, socket and
  * pidfd; 1 when the forker did not answer (it is gone: killed, or stuck); -1. */
 static int ask_forker(pid_t *pid, int *sock, int *pidfd)
 {
-	if (g_spare.forker_sock < 0 &&
-	    spawn_monitor_with_sock(MONITOR_FORKER_CMD, NULL, &g_spare.forker,
-	                            &g_spare.forker_sock) < 0)
+	if (g_forker.sock < 0 &&
+	    spawn_monitor_with_sock(MONITOR_FORKER_CMD, NULL, &g_forker.pid, &g_forker.sock) < 0)
 		return -1;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -132,11 +139,11 @@ static int ask_forker(pid_t *pid, int *sock, int *pidfd)
 	struct monitor_forked born = {0};
 	int fds[FD_PASS_MAX];
 	size_t nfds = 0;
-	struct pollfd p = {.fd = g_spare.forker_sock, .events = POLLIN};
-	bool answered = fd_pass_send(g_spare.forker_sock, &req, 1, &sv[1], 1) == 0 &&
-	                poll(&p, 1, FORKER_REPLY_MS) == 1 &&
-	                fd_pass_recv(g_spare.forker_sock, &born, sizeof(born), fds, &nfds) ==
-	                    (ssize_t)sizeof(born);
+	struct pollfd p = {.fd = g_forker.sock, .events = POLLIN};
+	bool answered =
+	    fd_pass_send(g_forker.sock, &req, 1, &sv[1], 1) == 0 &&
+	    poll(&p, 1, FORKER_REPLY_MS) == 1 &&
+	    fd_pass_recv(g_forker.sock, &born, sizeof(born), fds, &nfds) == (ssize_t)sizeof(born);
 	close(sv[1]);
 	if (answered && born.pid > 0 && nfds == 1) {
 		*pid = born.pid;
@@ -148,7 +155,6 @@ static int ask_forker(pid_t *pid, int *sock, int *pidfd)
 		close(fds[i]);
 	close(sv[0]);
 	if (!answered) {
-		kill(g_spare.forker, SIGKILL);
 		forker_close();
 		return 1;
 	}
@@ -160,20 +166,23 @@ static int ask_forker(pid_t *pid, int *sock, int *pidfd)
  * pid, socket and pidfd, or -1 (the caller spawns one). */
 static int fork_spare(pid_t *pid, int *sock, int *pidfd)
 {
+	pthread_mutex_lock(&g_forker.lock);
 	int ret = 1;
 	for (int tries = 0; ret == 1 && tries < 2; tries++) {
-		if (g_spare.forker_failures >= FORKER_MAX_FAILURES) {
+		if (g_forker.stopped || g_forker.failures >= FORKER_MAX_FAILURES) {
 			errno = ECHILD;
-			return -1;
+			ret = -1;
+			break;
 		}
 		ret = ask_forker(pid, sock, pidfd);
 		if (ret != 0)
-			g_spare.forker_failures++;
+			g_forker.failures++;
 		if (ret == 1)
 			LOG_WARN("the spare monitors' forker did not answer: spawned again");
 	}
 	if (ret == 0)
-		g_spare.forker_failures = 0;
+		g_forker.failures = 0;
+	pthread_mutex_unlock(&g_forker.lock);
 	return ret == 0 ? 0 : -1;
 }
 
@@ -214,13 +223,10 @@ int monitor_spare_refill(void)
 		g_spare.sock = sock;
 		g_spare.pidfd = pidfd;
 	}
-	bool stopped = g_spare.stopped;
 	g_spare.refilling = false;
 	pthread_mutex_unlock(&g_spare.lock);
 	if (ret == 0 && !keep)
 		reap(pid, sock, pidfd);
-	if (stopped)
-		forker_close();
 	return ret;
 }
 
@@ -230,17 +236,22 @@ pid_t monitor_spare_take(int *sock, int *pidfd)
 	pid_t pid = g_spare.pid;
 	int s = g_spare.sock, pfd = g_spare.pidfd;
 	g_spare.pid = 0;
+	bool stopped = g_spare.stopped || !g_spare.path;
 	pthread_mutex_unlock(&g_spare.lock);
-	if (pid <= 0)
-		return -1;
-	/* Gone meanwhile (killed): the start spawns its own. */
-	struct pollfd p = {.fd = pfd, .events = POLLIN};
-	if (poll(&p, 1, 0) != 0) {
+	if (pid > 0) {
+		/* Gone meanwhile (killed): one forked now instead. */
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		if (poll(&p, 1, 0) == 0) {
+			*sock = s;
+			*pidfd = pfd;
+			return pid;
+		}
 		reap(pid, s, pfd);
-		return -1;
 	}
-	*sock = s;
-	*pidfd = pfd;
+	/* None ready (starts at once take spares faster than one is readied): forked for this
+	 * start, a tenth of the exec the caller would do. */
+	if (stopped || fork_spare(&pid, sock, pidfd) < 0)
+		return -1;
 	return pid;
 }
 
@@ -248,14 +259,15 @@ void monitor_spare_stop(void)
 {
 	pthread_mutex_lock(&g_spare.lock);
 	g_spare.stopped = true;
-	bool refilling = g_spare.refilling;
 	pid_t pid = g_spare.pid;
 	int s = g_spare.sock, pfd = g_spare.pidfd;
 	g_spare.pid = 0;
 	pthread_mutex_unlock(&g_spare.lock);
 	if (pid > 0)
 		reap(pid, s, pfd);
-	if (!refilling) /* else that refill closes it */
-		forker_close();
+	pthread_mutex_lock(&g_forker.lock);
+	g_forker.stopped = true;
+	forker_close();
+	pthread_mutex_unlock(&g_forker.lock);
 	/* The paths stay: a start still running may refill (and finds it stopped). */
 }

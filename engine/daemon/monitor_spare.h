@@ -11,8 +11,9 @@
 /* Spawns the first spare (monitor_path standing by for containers in lxcpath). 0, or -1
  * (starts then spawn their own monitor). */
 int monitor_spare_start(const char *monitor_path, const char *lxcpath);
-/* The spare, now the caller's: its pid (the forker's child, or the daemon's), a pidfd of it
- * and its job socket (MONITOR_JOB_FD on its side); -1 when none is ready. */
+/* The spare, now the caller's (one forked now when none is ready): its pid (the forker's
+ * child, or the daemon's), a pidfd of it and its job socket (MONITOR_JOB_FD on its side); -1
+ * when none can be had (the caller spawns its monitor). */
 pid_t monitor_spare_take(int *sock, int *pidfd);
 /* Spawns a spare when there is none (and none is being spawned). 0, or -1. */
 int monitor_spare_refill(void);

@@ -321,17 +321,24 @@ static void record_started(struct container *c, pid_t monitor, pid_t init_pid, u
 	store_unlock();
 }
 
-/* The start time of the init liblxc named, taken through its pidfd (which liblxc's monitor,
- * the init's parent, hands out: no reused pid): what pins the init later without liblxc. 0
- * when it cannot be had (then stop and kill ask liblxc). */
-static uint64_t init_start_time(struct lxc_container *ct, pid_t init_pid)
+/* Whether liblxc runs the container: its monitor serves commands only from its main loop,
+ * which runs once the container does, so any answer means RUNNING (one query, not two). The
+ * init is pinned through the pidfd liblxc's monitor, its parent, hands out: its pid and start
+ * time, no reused pid (what pins the init later without liblxc); when that fails, the pid
+ * alone (start time 0: stop and kill ask liblxc then). 0 while it does not run yet. */
+static pid_t running_init(struct lxc_container *ct, uint64_t *start)
 {
 	struct pid_pin pin;
-	if (pid_pin_adopt(ct->init_pidfd(ct), &pin) < 0)
-		return 0;
-	uint64_t start = pin.pid == init_pid ? pin.start : 0;
+	*start = 0;
+	int pidfd = ct->init_pidfd(ct);
+	if (pidfd < 0 || pid_pin_adopt(pidfd, &pin) < 0) {
+		pid_t pid = ct->init_pid(ct);
+		return pid > 0 ? pid : 0;
+	}
+	*start = pin.start;
+	pid_t pid = pin.pid;
 	pid_pin_close(&pin);
-	return start;
+	return pid;
 }
 
 /* Waits until liblxc reports RUNNING, or the monitor exits, or the start timeout passes. */
@@ -373,11 +380,10 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 		}
 		if (pause_ms < 8)
 			pause_ms *= 2;
-		/* liblxc serves its commands only from its main loop, which runs once the
-		 * container does: any answer means RUNNING (one query, not three). */
-		pid_t init_pid = ct->init_pid(ct);
+		uint64_t init_start;
+		pid_t init_pid = running_init(ct, &init_start);
 		if (init_pid > 0) {
-			record_started(c, monitor, init_pid, init_start_time(ct, init_pid));
+			record_started(c, monitor, init_pid, init_start);
 			g_runtime.watch(c, monitor, pidfd);
 			pidfd = -1;
 			ret = 0;
@@ -476,7 +482,8 @@ static int write_bundle_file(const char *dir, const char *name, const char *text
 }
 
 /* Renders the lxc config and, from it, the OCI spec, and writes config.json (and, for a
- * start, the lxc config itself, which liblxc reads). */
+ * start, the lxc config itself, which liblxc reads) in the container's dir, which the create
+ * made first (a mkdir of it again would take its parent's lock, which every create needs). */
 static int write_bundle(const struct container *c, const char *state_dir, bool for_start, char *err,
                         size_t errlen)
 {
@@ -510,8 +517,6 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 		snprintf(err, errlen, "out of memory rendering the container's config");
 	} else if (!text) {
 		/* err says why */
-	} else if (mkdir_p(dir, 0700) < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 	} else if ((!for_start || write_bundle_file(dir, "config", text, strlen(text), false, err,
 	                                            errlen) == 0) &&
 	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, true, err, errlen) == 0) {

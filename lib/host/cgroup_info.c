@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,10 +22,44 @@ static bool hidden_at_root(const char *file)
 	return strcmp(file, "pids.max") == 0 || strcmp(file, "pids.events") == 0;
 }
 
+/* Answers kept: the hierarchies are read once per process (cgroup_mounts_host) and which
+ * files their roots show does not change while it runs; a container's config asks a dozen
+ * times at every create and start. */
+#define V1_HAS_KEPT 32
+static struct {
+	char file[64];
+	bool has;
+} g_v1_kept[V1_HAS_KEPT];
+static size_t g_v1_nkept;
+static pthread_mutex_t g_v1_kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool v1_has_uncached(const char *file);
+
 bool cgroup_v1_has(const char *file)
 {
 	if (!file)
 		return false;
+	bool found = false, has = false;
+	pthread_mutex_lock(&g_v1_kept_lock);
+	for (size_t i = 0; i < g_v1_nkept && !found; i++) {
+		found = strcmp(g_v1_kept[i].file, file) == 0;
+		has = g_v1_kept[i].has;
+	}
+	pthread_mutex_unlock(&g_v1_kept_lock);
+	if (found)
+		return has;
+	has = v1_has_uncached(file);
+	pthread_mutex_lock(&g_v1_kept_lock);
+	if (g_v1_nkept < V1_HAS_KEPT && strlen(file) < sizeof(g_v1_kept[0].file)) {
+		snprintf(g_v1_kept[g_v1_nkept].file, sizeof(g_v1_kept[0].file), "%s", file);
+		g_v1_kept[g_v1_nkept++].has = has;
+	}
+	pthread_mutex_unlock(&g_v1_kept_lock);
+	return has;
+}
+
+static bool v1_has_uncached(const char *file)
+{
 	const char *dot = strchr(file, '.');
 	const struct cgroup_mounts *m = cgroup_mounts_host();
 	if (!dot || cgroup_mounts_unified(m))

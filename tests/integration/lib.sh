@@ -402,9 +402,20 @@ strace_on_quiet() {
 	done
 	fail "strace attaches to the daemon, which still runs"
 }
+# proc_alive PID: PID is alive and not a zombie.
+proc_alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
 strace_off() {
 	[ -n "$STRACE_PID" ] || return 0
 	kill -TERM "$STRACE_PID" 2>/dev/null
+	# A strace whose daemon was killed by an injected fault can sit in wait4 for tracees that
+	# are already zombies (seen under load), its TERM never acted on: killed after 10 s, the
+	# kernel detaches them and their parent reaps them.
+	local i
+	for i in $(seq 1 100); do
+		proc_alive "$STRACE_PID" || break
+		sleep 0.1
+	done
+	proc_alive "$STRACE_PID" && kill -KILL "$STRACE_PID" 2>/dev/null
 	wait "$STRACE_PID" 2>/dev/null
 	STRACE_PID=""
 }
