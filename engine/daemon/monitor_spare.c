@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/fd_pass.h"
@@ -118,10 +119,18 @@ static void forker_close(void)
 		return;
 	close(g_forker.sock);
 	g_forker.sock = -1;
-	/* Nothing of its own to finish (its spares are on their own): not waited for with EOF,
-	 * which a stopped forker would never see. */
-	kill(g_forker.pid, SIGKILL);
-	waitpid(g_forker.pid, NULL, 0);
+	/* EOF: it reaps the spares that ended and exits; one that does not within a second
+	 * (stopped, stuck) is killed. */
+	bool reaped = false;
+	for (int i = 0; i < 100 && !reaped; i++) {
+		reaped = waitpid(g_forker.pid, NULL, WNOHANG) != 0;
+		if (!reaped)
+			nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+	if (!reaped) {
+		kill(g_forker.pid, SIGKILL);
+		waitpid(g_forker.pid, NULL, 0);
+	}
 	g_forker.pid = 0;
 }
 

@@ -32,6 +32,12 @@ static int become_spare(int job_sock, const sigset_t *mask, char **argv)
 	return monitor_run_standby(argv);
 }
 
+static void reap_ended(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
 int monitor_spare_forker(char **argv)
 {
 	sigset_t chld, old;
@@ -55,8 +61,7 @@ int monitor_spare_forker(char **argv)
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) > 0)
 				;
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
+			reap_ended();
 		}
 		if (!p[0].revents)
 			continue;
@@ -64,8 +69,10 @@ int monitor_spare_forker(char **argv)
 		int fds[FD_PASS_MAX];
 		size_t nfds = 0;
 		ssize_t n = fd_pass_recv(MONITOR_JOB_FD, &req, 1, fds, &nfds);
-		if (n == 0)
-			return 0; /* the daemon went */
+		if (n == 0) {
+			reap_ended(); /* the daemon went: no zombie left to another reaper */
+			return 0;
+		}
 		if (n < 0 || req != MONITOR_FORK_REQUEST || nfds != 1) {
 			for (size_t i = 0; i < nfds; i++)
 				close(fds[i]);
