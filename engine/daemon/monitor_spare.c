@@ -19,6 +19,7 @@
 #include "core/proc_spawn.h"
 #include "core/strv.h"
 #include "engine/monitor_job.h"
+#include "host/pid_pin.h"
 #include "host/proc_title.h"
 
 /* How long the forker may take to answer (a fork, under load) before it is given up. */
@@ -53,9 +54,8 @@ void monitor_wait_gone(pid_t pid, int pidfd)
 		return;
 	/* Not the daemon's child (a spare the forker made, which reaps it): gone once its pidfd
 	 * says so. */
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	while (poll(&p, 1, -1) < 0 && errno == EINTR)
-		;
+	struct pid_pin pin = {.pidfd = pidfd, .pid = pid};
+	pid_pin_wait_exit(&pin, -1);
 }
 
 static void reap(pid_t pid, int sock, int pidfd)
@@ -65,19 +65,14 @@ static void reap(pid_t pid, int sock, int pidfd)
 	close(pidfd);
 }
 
-/* isulad-monitor with args after its name, a new socket's end as MONITOR_JOB_FD and room for
- * a job's command line (proc_title_set): 0 with its pid and the daemon's end, or -1. */
-static int spawn_monitor_with_sock(const char *arg1, const char *arg2, pid_t *pid, int *sock)
+/* isulad-monitor with argv, a new socket's end as MONITOR_JOB_FD and room for a job's command
+ * line (proc_title_set): 0 with its pid and the daemon's end, or -1. */
+static int spawn_monitor_with_sock(char *const argv[], pid_t *pid, int *sock)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	char *argv[] = {"isulad-monitor", (char *)arg1, (char *)arg2, g_spare.lxcpath, NULL};
-	if (!arg2) {
-		argv[2] = g_spare.lxcpath;
-		argv[3] = NULL;
-	}
 	int fds[MONITOR_JOB_FD + 1] = {null_fd, null_fd, null_fd, sv[1]};
 	char **env = strv_dup(environ);
 	*pid = null_fd < 0 || !env || strv_push(&env, g_spare.room) < 0
@@ -100,7 +95,8 @@ static int spawn_monitor_with_sock(const char *arg1, const char *arg2, pid_t *pi
 /* A spare of its own exec: 0 with its pid, socket and pidfd, or -1. */
 static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
 {
-	if (spawn_monitor_with_sock("start", MONITOR_STANDBY_ARG, pid, sock) < 0)
+	char *argv[] = {"isulad-monitor", "start", MONITOR_STANDBY_ARG, g_spare.lxcpath, NULL};
+	if (spawn_monitor_with_sock(argv, pid, sock) < 0)
 		return -1;
 	*pidfd = (int)syscall(SYS_pidfd_open, *pid, 0);
 	if (*pidfd < 0) {
@@ -138,8 +134,8 @@ static void forker_close(void)
  * pidfd; 1 when the forker did not answer (it is gone: killed, or stuck); -1. */
 static int ask_forker(pid_t *pid, int *sock, int *pidfd)
 {
-	if (g_forker.sock < 0 &&
-	    spawn_monitor_with_sock(MONITOR_FORKER_CMD, NULL, &g_forker.pid, &g_forker.sock) < 0)
+	char *argv[] = {"isulad-monitor", MONITOR_FORKER_CMD, g_spare.lxcpath, NULL};
+	if (g_forker.sock < 0 && spawn_monitor_with_sock(argv, &g_forker.pid, &g_forker.sock) < 0)
 		return -1;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)

@@ -293,9 +293,6 @@ static int write_json_in(const char *dir, const char *file, const char *data, si
 	return ret;
 }
 
-/* Writes hostconfig.json (when host) then config.v2.json, which is what makes the container
- * exist (see runtime_recover_dirs); a full save also syncs the dir. Only a full save (create,
- * update) makes the dir: a state save must not bring back the dir of a removed container. */
 /* A container's dir, made one at a time: ext4 makes a dir holding its parent's lock, which
  * concurrent creates spun on in the kernel (a tenth of a run's daemon CPU with fifty at once);
  * here they sleep. */
@@ -310,6 +307,9 @@ static int make_container_dir(const char *dir)
 	return ret;
 }
 
+/* Writes hostconfig.json (when host) then config.v2.json, which is what makes the container
+ * exist (see runtime_recover_dirs); a full save also syncs the dir. Only a full save (create,
+ * update) makes the dir: a state save must not bring back the dir of a removed container. */
 static int write_files(const char *id, const char *config, size_t len, const char *host,
                        size_t hlen, bool synced)
 {
