@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sched.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,16 +85,65 @@ static void close_pair(int p[2])
 	}
 }
 
-/* The copier is a grandchild, not a child: after a start that fails past the clone (a failing
+/* The copier's side of the fork: pipes to the log, then exits. */
+static _Noreturn void copier_child(const struct monitor_stdio_opts *o, int out[2], int err[2],
+                                   const sigset_t *drain)
+{
+	close(out[1]);
+	close(err[1]);
+	int sfd = signalfd(-1, drain, SFD_CLOEXEC);
+	_exit(run_copier(o, out[0], err[0], sfd));
+}
+
+/* A grandchild of the monitor (two forks): its pid, or -1. */
+static pid_t fork_grandchild_copier(const struct monitor_stdio_opts *o, int out[2], int err[2],
+                                    const sigset_t *drain)
+{
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		pid_t copier = fork();
+		if (copier == 0) {
+			close(ready[1]);
+			copier_child(o, out, err, drain);
+		}
+		_exit(copier < 0 ||
+		      write(ready[1], &copier, sizeof(copier)) != (ssize_t)sizeof(copier));
+	}
+	close(ready[1]);
+	pid_t copier = 0;
+	if (pid > 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		if (read(ready[0], &copier, sizeof(copier)) != (ssize_t)sizeof(copier) ||
+		    copier <= 0) {
+			copier = -1;
+			errno = ECHILD;
+		}
+	}
+	int saved = errno;
+	close(ready[0]);
+	errno = saved;
+	return pid < 0 ? -1 : copier;
+}
+
+/* The copier is not the monitor's child: after a start that fails past the clone (a failing
  * start-host hook, say), liblxc waits for every child of the monitor (waitpid(-1)), which
- * would wait forever for a copier that waits for the monitor. liblxc also closes our other
- * fds at start, so the copier's end is seen through a lock it holds on the monitor's own log
- * for as long as it runs. */
+ * would wait forever for a copier that waits for the monitor. It is the monitor's sibling when
+ * the monitor's parent reaps every child of its own (the spare forker; one fork), else its
+ * grandchild (two). liblxc also closes our other fds at start, so the copier's end is seen
+ * through a lock it holds on the monitor's own log for as long as it runs: taken here and
+ * inherited, so it is held before the monitor goes on. */
 static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio *st)
 {
-	int out[2] = {-1, -1}, err[2] = {-1, -1}, ready[2] = {-1, -1};
-	if (!o->own_log || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-	    pipe2(ready, O_CLOEXEC) < 0)
+	int out[2] = {-1, -1}, err[2] = {-1, -1}, lock = -1;
+	if (!o->own_log || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		goto fail;
+	lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		goto fail;
 	/* Bigger pipes: a chatty container blocks less often on the copier. */
 	fcntl(out[1], F_SETPIPE_SZ, PIPE_SIZE);
@@ -102,50 +153,29 @@ static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio
 	sigaddset(&drain, DRAIN_SIGNAL);
 	/* Blocked before the fork, so a drain request sent at once is never lost. */
 	sigprocmask(SIG_BLOCK, &drain, &old);
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* The lock is taken here and inherited: held from before the monitor goes on. */
-		int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-		if (lock < 0 || flock(lock, LOCK_EX) < 0)
-			_exit(1);
-		pid_t copier = fork();
-		if (copier != 0) {
-			if (copier < 0 ||
-			    write(ready[1], &copier, sizeof(copier)) != (ssize_t)sizeof(copier))
-				_exit(1);
-			_exit(0);
-		}
-		close(out[1]);
-		close(err[1]);
-		close(ready[0]);
-		close(ready[1]);
-		int sfd = signalfd(-1, &drain, SFD_CLOEXEC);
-		_exit(run_copier(o, out[0], err[0], sfd));
+	pid_t copier;
+	if (o->reaper > 0 && getppid() == o->reaper) {
+		/* fork() has no flags: the raw clone (single-threaded here, as liblxc needs). */
+		copier = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+		if (copier == 0)
+			copier_child(o, out, err, &drain);
+	} else {
+		copier = fork_grandchild_copier(o, out, err, &drain);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (pid < 0)
+	if (copier < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
 		goto fail;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	close(ready[1]);
-	ready[1] = -1;
-	pid_t copier = 0;
-	if (read(ready[0], &copier, sizeof(copier)) != (ssize_t)sizeof(copier) || copier <= 0) {
-		errno = ECHILD;
-		goto fail;
-	}
-	if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
-		goto fail;
+	close(lock); /* the copier's copy holds it */
 	close_pair(out);
 	close_pair(err);
-	close_pair(ready);
 	st->copier = copier;
 	return 0;
 fail:;
 	int saved = errno;
+	if (lock >= 0)
+		close(lock);
 	close_pair(out);
 	close_pair(err);
-	close_pair(ready);
 	errno = saved;
 	return -1;
 }

@@ -17,6 +17,8 @@ struct monitor_stdio_opts {
 	bool stdin_once;        /* the init sees EOF when the last writer closes the FIFO */
 	const char *own_log;    /* where the monitor's own messages go after the start (also
 	                         * the lock that shows the copier runs) */
+	pid_t reaper;           /* > 0: the monitor's parent, which reaps every child of its own
+	                         * (the spare forker): the copier is made its child */
 };
 
 struct monitor_stdio {

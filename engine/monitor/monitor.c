@@ -200,7 +200,7 @@ static int parse_start(int argc, char **argv, struct monitor_stdio_opts *o, int 
 
 /* start --standby: waits for the job, takes its stdout/stderr, shows the job's command line
  * (ps shows the container's monitor as if spawned for it), then runs the container. */
-int monitor_run_standby(char **own_argv)
+int monitor_run_standby(char **own_argv, pid_t reaper)
 {
 	static char job[MONITOR_JOB_MAX];
 	int fds[FD_PASS_MAX];
@@ -219,7 +219,7 @@ int monitor_run_standby(char **own_argv)
 	close(fds[0]);
 	char **argv = strv_split_nul(job, (size_t)n); /* the container's: kept till the end */
 	int argc = (int)strv_len(argv);
-	struct monitor_stdio_opts o = {.log_max_file = 1};
+	struct monitor_stdio_opts o = {.log_max_file = 1, .reaper = reaper};
 	int go_fd = -1, dashes;
 	if (!argv || parse_start(argc, argv, &o, &go_fd, &dashes) < 0) {
 		fprintf(stderr, "isulad-monitor: the daemon's job is not a start\n");
@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "proc-rw-hook") == 0)
 		return proc_rw_hook(argc - 2, argv + 2);
 	if (argc == 4 && strcmp(argv[1], "start") == 0 && strcmp(argv[2], MONITOR_STANDBY_ARG) == 0)
-		return monitor_run_standby(argv);
+		return monitor_run_standby(argv, 0);
 	if (argc == 3 && strcmp(argv[1], MONITOR_FORKER_CMD) == 0)
 		return monitor_spare_forker(argv);
 	struct monitor_stdio_opts o = {.log_max_file = 1};

@@ -2,6 +2,8 @@
 #ifndef ENGINE_MONITOR_H
 #define ENGINE_MONITOR_H
 
+#include <sys/types.h>
+
 /* argv starts after "exec". Returns the exit code to exit with. */
 int monitor_exec(int argc, char **argv);
 /* lxc.hook.start-host writing --sysctl values (sysctl_hook.c). */
@@ -27,8 +29,9 @@ int monitor_net_wait(int argc, char **argv);
  * itself inside the container's rootfs mount. Returns the exit code. */
 int proc_rw_hook(int argc, char **argv);
 /* start --standby: waits for the job on MONITOR_JOB_FD (monitor_job.h), then runs the
- * container; own_argv is main's, whose room shows the job's command line. */
-int monitor_run_standby(char **own_argv);
+ * container; own_argv is main's, whose room shows the job's command line. reaper: > 0 when
+ * the parent (the spare forker) reaps every child of its own (container_stdio.h). */
+int monitor_run_standby(char **own_argv, pid_t reaper);
 /* spare-forker LXCPATH (spare_forker.c): argv is main's. */
 int monitor_spare_forker(char **argv);
 /* For a container with lxc.idmap: PATH without newuidmap/newgidmap (see the .c). */

@@ -29,7 +29,7 @@ static int become_spare(int job_sock, const sigset_t *mask, char **argv)
 	                 MONITOR_STANDBY_ARG, 0, argv[2]);
 	if (n > 0 && (size_t)n < sizeof(title))
 		proc_title_set(title, (size_t)n + 1, argv);
-	return monitor_run_standby(argv);
+	return monitor_run_standby(argv, getppid());
 }
 
 static void reap_ended(void)

@@ -46,8 +46,15 @@ expect_ok "the start that took it spawned the next one" one_spare
 expect_eq "the next one is forked too" "$forker" "$(ppid_of "$(spare_pids)")"
 expect_ok "the monitor's log has no complaint" \
 	sh -c "! grep -i 'cannot\|bad job' '$STATE/$id/monitor.log'"
+# Its log copier: the forker's child beside it (one fork, and liblxc's waitpid(-1) in the
+# monitor never waits for it).
+copier=$(pgrep -n -f "^isulad-monitor start $id ")
+expect_ok "sp1 has a log copier besides its monitor" test -n "$copier" -a "$copier" != "$mon"
+expect_eq "the copier is the forker's child, the monitor's sibling" "$forker" "$(ppid_of "$copier")"
 expect_ok "stop sp1" isula stop -t 2 sp1
 expect_eq "stop: exited" exited "$(status_of sp1)"
+expect_pid_gone "the copier ends with the container" "$copier"
+expect_ok "no zombie copier is left" sh -c "! ps -eo stat=,pid= | grep -q '^Z.* $copier\$'"
 expect_ok "start again (a start takes the spare too)" isula start sp1
 expect_eq "started again: running" running "$(status_of sp1)"
 expect_ok "rm -f sp1" isula rm -f sp1
@@ -86,6 +93,12 @@ expect_ok "run -d with a 70000-byte argument" \
 expect_eq "sp3 runs" running "$(status_of sp3)"
 expect_eq "its init has the whole argument" 70000 \
 	"$(tr '\0' '\n' <"/proc/$(pid_of sp3)/cmdline" | sed -n 3p | tr -cd x | wc -c)"
+# A spawned monitor (the daemon's child) has its copier as a grandchild: not its child.
+mon=$(monitor_of sp3)
+copier=$(pgrep -n -f "^isulad-monitor start $(ifield sp3 '{{.Id}}') ")
+expect_eq "sp3's monitor is the daemon's child" "${DAEMON_PID[main]}" "$(ppid_of "$mon")"
+expect_ok "its copier is neither its child nor the forker's" \
+	test -n "$copier" -a "$(ppid_of "$copier")" != "$mon" -a "$(ppid_of "$copier")" != "$(forker_pids)"
 wait_for "a spare stands by after it" 10 one_spare
 expect_ok "rm -f sp3" isula rm -f sp3
 
