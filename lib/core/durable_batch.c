@@ -102,11 +102,13 @@ bool durable_batch_take(const char *path, const char *tmp, int fd)
 	return true;
 }
 
-bool durable_batch_take_dir(const char *dir)
+/* dir among the batch's directories to sync, once. */
+static bool add_dir(struct batch *b, const char *dir)
 {
-	struct batch *b = tl_batch;
-	if (!b)
-		return false;
+	for (size_t i = 0; i < b->ndirs; i++) {
+		if (strcmp(b->dirs[i], dir) == 0)
+			return true;
+	}
 	char **v = realloc(b->dirs, (b->ndirs + 1) * sizeof(*v));
 	if (!v)
 		return false;
@@ -115,6 +117,11 @@ bool durable_batch_take_dir(const char *dir)
 		return false;
 	b->ndirs++;
 	return true;
+}
+
+bool durable_batch_take_dir(const char *dir)
+{
+	return tl_batch && add_dir(tl_batch, dir);
 }
 
 static void batch_free(struct batch *b, size_t from)
@@ -156,21 +163,24 @@ static int sync_dirs(const struct batch *b)
 	return ret;
 }
 
-/* In place: fsyncs the files taken so far and their directories, then forgets them. */
-static int sync_in_place(struct batch *b)
+/* In place: fsyncs the files taken so far, then forgets them; their directories join the
+ * batch's, which are synced (each once) with dirs_too: at the commit, when every entry of the
+ * operation is in them. */
+static int sync_in_place(struct batch *b, bool dirs_too)
 {
 	int saved = 0;
-	for (size_t i = 0; i < b->n && !saved; i++) {
-		if (fsync(b->v[i].fd) < 0)
+	for (size_t i = 0; i < b->n; i++) {
+		if (!saved && fsync(b->v[i].fd) < 0)
 			saved = errno;
-	}
-	if (!saved && sync_dirs(b) < 0)
-		saved = errno;
-	for (size_t i = 0; i < b->n; i++)
+		char *dir = path_dir(b->v[i].path);
+		if ((!dir || !add_dir(b, dir)) && !saved)
+			saved = ENOMEM;
+		free(dir);
 		pending_drop(&b->v[i], false);
-	for (size_t i = 0; i < b->ndirs; i++)
-		free(b->dirs[i]);
-	b->n = b->ndirs = 0;
+	}
+	b->n = 0;
+	if (dirs_too && !saved && sync_dirs(b) < 0)
+		saved = errno;
 	if (saved && !b->err)
 		b->err = saved;
 	errno = saved;
@@ -180,7 +190,7 @@ static int sync_in_place(struct batch *b)
 int durable_batch_sync_now(void)
 {
 	struct batch *b = tl_batch;
-	return b && b->in_place ? sync_in_place(b) : 0;
+	return b && b->in_place ? sync_in_place(b, false) : 0;
 }
 
 int durable_batch_commit(void)
@@ -190,7 +200,7 @@ int durable_batch_commit(void)
 	if (!b)
 		return 0;
 	if (b->in_place) {
-		sync_in_place(b);
+		sync_in_place(b, true);
 		int err = b->err;
 		batch_free(b, 0);
 		errno = err;

@@ -10,12 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/durable_batch.h"
 #include "core/fileutil.h"
 
 static char g_dir[] = "/tmp/test-durable-batch.XXXXXX";
+
+/* Every fsync of the library, counted by what it syncs: this definition is the one linked. */
+static int g_file_syncs, g_dir_syncs;
+int fsync(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		g_dir_syncs++;
+	else
+		g_file_syncs++;
+	return (int)syscall(SYS_fsync, fd);
+}
 
 static char *at(const char *name)
 {
@@ -178,6 +191,32 @@ static void in_place_failed_rename(void **state)
 	assert_content("n", "n");
 }
 
+/* In place: sync_now fsyncs the files so far and no directory; the commit fsyncs the later
+ * files and then each directory once, those of the files and those given. */
+static void in_place_dirs_synced_at_commit(void **state)
+{
+	char sub[320];
+	snprintf(sub, sizeof(sub), "%s/d1", g_dir);
+	assert_int_equal(mkdir_p(sub, 0700), 0);
+	assert_int_equal(durable_batch_begin_in_place(), 0);
+	g_file_syncs = g_dir_syncs = 0;
+	assert_int_equal(atomic_write_file(at("d1/a"), "a", 1, 0600), 0);
+	assert_int_equal(atomic_write_file(at("b"), "b", 1, 0600), 0);
+	assert_int_equal(fsync_dir(g_dir), 0);
+	assert_int_equal(g_file_syncs + g_dir_syncs, 0);
+	assert_int_equal(durable_batch_sync_now(), 0);
+	assert_int_equal(g_file_syncs, 2);
+	assert_int_equal(g_dir_syncs, 0);
+	assert_int_equal(atomic_write_file(at("d1/a"), "A", 1, 0600), 0);
+	assert_int_equal(durable_batch_commit(), 0);
+	assert_int_equal(g_file_syncs, 3);
+	assert_int_equal(g_dir_syncs, 2);
+	assert_content("d1/a", "A");
+	/* Without a batch a directory is synced at once. */
+	assert_int_equal(fsync_dir(sub), 0);
+	assert_int_equal(g_dir_syncs, 3);
+}
+
 static ino_t inode_of(const char *name)
 {
 	struct stat st;
@@ -257,10 +296,15 @@ static void mkdir_parents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(commit_renames_all),     cmocka_unit_test(abort_changes_nothing),
-	    cmocka_unit_test(failed_commit_reports),  cmocka_unit_test(in_place_writes_at_once),
-	    cmocka_unit_test(in_place_failed_rename), cmocka_unit_test(swap_keeps_two_inodes),
-	    cmocka_unit_test(swap_joins_a_batch),     cmocka_unit_test(dir_of_a_path),
+	    cmocka_unit_test(commit_renames_all),
+	    cmocka_unit_test(abort_changes_nothing),
+	    cmocka_unit_test(failed_commit_reports),
+	    cmocka_unit_test(in_place_writes_at_once),
+	    cmocka_unit_test(in_place_failed_rename),
+	    cmocka_unit_test(in_place_dirs_synced_at_commit),
+	    cmocka_unit_test(swap_keeps_two_inodes),
+	    cmocka_unit_test(swap_joins_a_batch),
+	    cmocka_unit_test(dir_of_a_path),
 	    cmocka_unit_test(mkdir_parents),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
