@@ -138,6 +138,7 @@ void container_free(struct container *c)
 	free(c->save_config);
 	free(c->save_host);
 	free(c->broken);
+	free(c->run_lxc_text);
 	pthread_mutex_destroy(&c->op_lock);
 	pthread_mutex_destroy(&c->save_lock);
 	free(c);

@@ -130,6 +130,10 @@ struct container {
 	/* Made by this daemon's create and not started since: no cgroup of it can exist, so its
 	 * first start looks for none left over. op_lock */
 	bool never_started;
+	/* The lxc config a run's create rendered, for its start in the same request: one that
+	 * renders the same again makes the same spec, which config.json holds already. NULL
+	 * once any other render happened. op_lock */
+	char *run_lxc_text;
 	unsigned exits;  /* exits seen since the daemon started: wait next-exit */
 	int log_readers; /* attach streams following the log: auto-remove waits */
 	/* The console log a -t container's current run began (empty) in: an attach that comes

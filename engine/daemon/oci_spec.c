@@ -73,20 +73,21 @@ static bool has_prefix(const char *s, const char *prefix)
 
 /* ------------------------------------------------------------------------------ process */
 
-static void gen_cap_name(yajl_gen g, const char *lxc_name)
+/* "CAP_" and the upper-case lxc name, added to *out. */
+static void push_cap_name(char ***out, const char *lxc_name)
 {
 	char name[64] = "CAP_";
 	size_t i = 4;
 	for (const char *p = lxc_name; *p && i < sizeof(name) - 1; p++)
 		name[i++] = (char)toupper((unsigned char)*p);
 	name[i] = '\0';
-	jg_str(g, name);
+	strv_push(out, name);
 }
 
 /* lxc.cap.keep lists what is kept; without it every capability but lxc.cap.drop's is. */
-static void gen_cap_list(yajl_gen g, const struct lxc_lines *l)
+static char **cap_list(const struct lxc_lines *l)
 {
-	char **keep = NULL, **drop = NULL;
+	char **keep = NULL, **drop = NULL, **out = NULL;
 	bool any_keep = false;
 	for (size_t i = 0; i < l->n; i++) {
 		bool k = strcmp(l->v[i].key, "lxc.cap.keep") == 0;
@@ -101,10 +102,9 @@ static void gen_cap_list(yajl_gen g, const struct lxc_lines *l)
 		}
 		free(copy);
 	}
-	yajl_gen_array_open(g);
 	if (any_keep) {
 		for (size_t i = 0; keep && keep[i]; i++)
-			gen_cap_name(g, keep[i]);
+			push_cap_name(&out, keep[i]);
 	} else {
 		for (cap_value_t c = 0; c < cap_max_bits(); c++) {
 			char *name = cap_to_name(c);
@@ -112,25 +112,31 @@ static void gen_cap_list(yajl_gen g, const struct lxc_lines *l)
 			for (size_t i = 0; name && drop && drop[i]; i++)
 				dropped |= strcasecmp(drop[i], name + 4) == 0;
 			if (name && !dropped)
-				gen_cap_name(g, name + 4); /* "cap_chown" */
+				push_cap_name(&out, name + 4); /* "cap_chown" */
 			cap_free(name);
 		}
 	}
-	yajl_gen_array_close(g);
 	strv_free(keep);
 	strv_free(drop);
+	return out;
 }
 
+/* The three sets are the same list: made once. */
 static void gen_capabilities(yajl_gen g, const struct lxc_lines *l)
 {
 	static const char *const sets[] = {"bounding", "effective", "permitted"};
+	char **caps = cap_list(l);
 	jg_key(g, "capabilities");
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		jg_key(g, sets[i]);
-		gen_cap_list(g, l);
+		yajl_gen_array_open(g);
+		for (size_t j = 0; caps && caps[j]; j++)
+			jg_str(g, caps[j]);
+		yajl_gen_array_close(g);
 	}
 	yajl_gen_map_close(g);
+	strv_free(caps);
 }
 
 /* lxc.prlimit.nofile = soft:hard */

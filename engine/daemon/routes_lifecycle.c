@@ -183,7 +183,10 @@ static struct container *create_container(const struct request *req, struct resp
 		goto fail;
 	}
 	phase_timer_mark(&pt, "sysopt");
-	if (runtime_write_spec(c, err, sizeof(err)) < 0) {
+	pthread_mutex_lock(&c->op_lock); /* what the render keeps in c for the run */
+	int spec_ret = runtime_write_spec(c, and_start, err, sizeof(err));
+	pthread_mutex_unlock(&c->op_lock);
+	if (spec_ret < 0) {
 		code = 400;
 		runtime_remove_incomplete(c, true);
 		goto fail;

@@ -211,7 +211,7 @@ void route_container_update(const struct request *req, struct response *resp)
 	if (ret == 0)
 		LOG_INFO("updated %s", c->id);
 	/* config.json follows the new resources; the update itself stands either way. */
-	if (ret == 0 && runtime_write_spec(c, err, sizeof(err)) < 0)
+	if (ret == 0 && runtime_write_spec(c, false, err, sizeof(err)) < 0)
 		LOG_WARN("container %s: %s", c->id, err);
 	free(n.cpuset_cpus);
 	free(n.cpuset_mems);

@@ -483,9 +483,11 @@ static int write_bundle_file(const char *dir, const char *name, const char *text
 
 /* Renders the lxc config and, from it, the OCI spec, and writes config.json (and, for a
  * start, the lxc config itself, which liblxc reads) in the container's dir, which the create
- * made first (a mkdir of it again would take its parent's lock, which every create needs). */
-static int write_bundle(const struct container *c, const char *state_dir, bool for_start, char *err,
-                        size_t errlen)
+ * made first (a mkdir of it again would take its parent's lock, which every create needs).
+ * A run's create keeps the lxc config it rendered in c: its start renders no spec when the
+ * lxc config is the same. op_lock */
+static int write_bundle(struct container *c, const char *state_dir, bool for_start, bool for_run,
+                        char *err, size_t errlen)
 {
 	char *dir = store_container_dir(c->id);
 	struct lxc_config_env env = {
@@ -509,17 +511,21 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	 * at most the lxc config, on its own. */
 	bool batch = !for_start && durable_batch_begin() == 0;
 	char *text = dir ? lxc_config_render(c, &env, err, errlen) : NULL;
-	char **argv = build_argv(c);
+	/* The run's spec, in config.json since its create: the same lxc config and c. */
+	bool same_as_run =
+	    for_start && text && c->run_lxc_text && strcmp(text, c->run_lxc_text) == 0;
+	char **argv = same_as_run ? NULL : build_argv(c);
 	size_t spec_len = 0;
-	char *spec = text ? oci_spec_render(c, text, argv, &spec_len) : NULL;
+	char *spec = same_as_run ? NULL : text ? oci_spec_render(c, text, argv, &spec_len) : NULL;
 	int ret = -1;
-	if (!dir || (text && !spec)) {
+	if (!dir || (text && !spec && !same_as_run)) {
 		snprintf(err, errlen, "out of memory rendering the container's config");
 	} else if (!text) {
 		/* err says why */
 	} else if ((!for_start || write_bundle_file(dir, "config", text, strlen(text), false, err,
 	                                            errlen) == 0) &&
-	           write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, true, err, errlen) == 0) {
+	           (same_as_run || write_bundle_file(dir, OCI_SPEC_FILE, spec, spec_len, true, err,
+	                                             errlen) == 0)) {
 		ret = 0;
 	}
 	if (batch && ret == 0 && durable_batch_commit() < 0) {
@@ -529,6 +535,12 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	} else if (batch && ret < 0) {
 		durable_batch_abort();
 	}
+	free(c->run_lxc_text);
+	c->run_lxc_text = NULL;
+	if (for_run && ret == 0) {
+		c->run_lxc_text = text;
+		text = NULL;
+	}
 	strv_free(argv);
 	free(spec);
 	free(text);
@@ -536,10 +548,10 @@ static int write_bundle(const struct container *c, const char *state_dir, bool f
 	return ret;
 }
 
-int runtime_write_spec(const struct container *c, char *err, size_t errlen)
+int runtime_write_spec(struct container *c, bool for_run, char *err, size_t errlen)
 {
 	char *state_dir = store_state_dir(c->id);
-	int ret = state_dir ? write_bundle(c, state_dir, false, err, errlen) : -1;
+	int ret = state_dir ? write_bundle(c, state_dir, false, for_run, err, errlen) : -1;
 	if (!state_dir)
 		snprintf(err, errlen, "out of memory");
 	free(state_dir);
@@ -645,7 +657,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	if (c->host.system_container && !net)
 		rootfs_write_network_files(c);
 	if (ipc_shm_prepare(c, err, errlen) < 0 ||
-	    write_bundle(c, state_dir, true, err, errlen) < 0 ||
+	    write_bundle(c, state_dir, true, false, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
 		goto out;
 	phase_timer_mark(&pt, "bundle");

@@ -31,8 +31,9 @@ struct runtime_settings {
 extern struct runtime_settings g_runtime;
 
 /* Writes the bundle's OCI spec (config.json) for c as it stands (create, update); an
- * unknown -u user is left for the start to report. 0, or -1 with err. */
-int runtime_write_spec(const struct container *c, char *err, size_t errlen);
+ * unknown -u user is left for the start to report. for_run: a run's create, whose start
+ * follows in the same request (what was rendered is kept for it). 0, or -1 with err. */
+int runtime_write_spec(struct container *c, bool for_run, char *err, size_t errlen);
 /* Starts c; on success its state is running (or already exited, for a command that ended at
  * once). On failure err says why and nothing is left running. */
 int runtime_start(struct container *c, char *err, size_t errlen);

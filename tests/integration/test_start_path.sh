@@ -121,6 +121,12 @@ for f in config.v2.json hostconfig.json config.json config; do
 done
 expect_eq "no temp file of an atomic write is left" "" \
 	"$(find "$LCR/$id" -name '*.tmp*' 2>/dev/null)"
+# The run's start rendered no spec of its own (its lxc config was the create's): a later
+# start, which renders one, finds config.json as it is.
+spec_sum=$(md5sum <"$LCR/$id/config.json")
+expect_ok "stop sp4" isula stop -t 2 sp4
+expect_ok "start sp4 again" isula start sp4
+expect_eq "a later start's spec is the run's" "$spec_sum" "$(md5sum <"$LCR/$id/config.json")"
 expect_eq "config.v2.json says running" true \
 	"$(python3 -c 'import json,sys; print(str(json.load(open(sys.argv[1]))["State"]["Running"]).lower())' \
 		"$LCR/$id/config.v2.json" 2>&1)"
