@@ -131,8 +131,8 @@ struct container {
 	 * first start looks for none left over. op_lock */
 	bool never_started;
 	/* The lxc config a run's create rendered, for its start in the same request: one that
-	 * renders the same again makes the same spec, which config.json holds already. NULL
-	 * once any other render happened. op_lock */
+	 * renders the same again makes the same spec, which config.json holds already. Freed
+	 * once that start is over, or by any other render. op_lock */
 	char *run_lxc_text;
 	unsigned exits;  /* exits seen since the daemon started: wait next-exit */
 	int log_readers; /* attach streams following the log: auto-remove waits */

@@ -314,6 +314,8 @@ static void create_and_start(struct container *c, struct response *resp)
 	char err[ERRLEN] = "";
 	pthread_mutex_lock(&c->op_lock);
 	int ret = c->removed ? -1 : do_start(c, err, sizeof(err));
+	free(c->run_lxc_text); /* for this request's start only */
+	c->run_lxc_text = NULL;
 	if (c->removed) {
 		snprintf(err, sizeof(err), "No such container: %s", c->id);
 	} else if (ret < 0) {

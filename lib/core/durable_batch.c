@@ -13,11 +13,18 @@ struct pending_file {
 	int fd;
 };
 
+/* Directories to sync, each once. */
+struct dir_list {
+	char **v;
+	size_t n;
+};
+
 struct batch {
 	struct pending_file *v;
 	size_t n, cap;
-	char **dirs; /* directories to sync besides those of the files */
-	size_t ndirs;
+	/* Given by fsync_dir: synced at the next sync_now or the commit. The files'
+	 * directories: at the commit, which may add more entries to them. */
+	struct dir_list given, of_files;
 	bool in_place; /* files renamed at once; fds kept to sync them */
 	int err;       /* in place: the first failure of a sync_now, for the commit */
 };
@@ -102,26 +109,91 @@ bool durable_batch_take(const char *path, const char *tmp, int fd)
 	return true;
 }
 
-/* dir among the batch's directories to sync, once. */
-static bool add_dir(struct batch *b, const char *dir)
+static bool dir_list_has(const struct dir_list *l, const char *dir)
 {
-	for (size_t i = 0; i < b->ndirs; i++) {
-		if (strcmp(b->dirs[i], dir) == 0)
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], dir) == 0)
 			return true;
 	}
-	char **v = realloc(b->dirs, (b->ndirs + 1) * sizeof(*v));
+	return false;
+}
+
+static bool dir_list_add(struct dir_list *l, const char *dir)
+{
+	if (dir_list_has(l, dir))
+		return true;
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
 	if (!v)
 		return false;
-	b->dirs = v;
-	if (!(v[b->ndirs] = strdup(dir)))
+	l->v = v;
+	if (!(v[l->n] = strdup(dir)))
 		return false;
-	b->ndirs++;
+	l->n++;
 	return true;
+}
+
+static void dir_list_clear(struct dir_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* fsyncs each directory of l but those in later (the commit syncs them), then forgets them:
+ * 0, or -1 with errno of the first failure. The batch is set aside meanwhile, or fsync_dir
+ * would hand each back to it. */
+static int dir_list_sync(struct dir_list *l, const struct dir_list *later)
+{
+	struct batch *open = tl_batch;
+	tl_batch = NULL;
+	int ret = 0, saved = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if ((!later || !dir_list_has(later, l->v[i])) && fsync_dir(l->v[i]) < 0 &&
+		    ret == 0) {
+			ret = -1;
+			saved = errno;
+		}
+	}
+	tl_batch = open;
+	dir_list_clear(l);
+	errno = saved;
+	return ret;
+}
+
+/* The directory of each file of b, to sync at the commit. */
+static int add_file_dirs(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		char *dir = path_dir(b->v[i].path);
+		bool ok = dir && dir_list_add(&b->of_files, dir);
+		free(dir);
+		if (!ok) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* At the commit: the files' directories and those given, each synced once. */
+static int sync_all_dirs(struct batch *b)
+{
+	int ret = 0;
+	for (size_t i = 0; i < b->of_files.n && ret == 0; i++) {
+		if (!dir_list_add(&b->given, b->of_files.v[i])) {
+			errno = ENOMEM;
+			ret = -1;
+		}
+	}
+	dir_list_clear(&b->of_files);
+	return ret == 0 ? dir_list_sync(&b->given, NULL) : -1;
 }
 
 bool durable_batch_take_dir(const char *dir)
 {
-	return tl_batch && add_dir(tl_batch, dir);
+	return tl_batch && dir_list_add(&tl_batch->given, dir);
 }
 
 static void batch_free(struct batch *b, size_t from)
@@ -130,56 +202,28 @@ static void batch_free(struct batch *b, size_t from)
 		pending_drop(&b->v[i], true);
 	for (size_t i = 0; i < from; i++)
 		pending_drop(&b->v[i], false);
-	for (size_t i = 0; i < b->ndirs; i++)
-		free(b->dirs[i]);
-	free(b->dirs);
+	dir_list_clear(&b->given);
+	dir_list_clear(&b->of_files);
 	free(b->v);
 	free(b);
 }
 
-/* Each directory of the batch once: those of its files, then those it was given. */
-static int sync_dirs(const struct batch *b)
-{
-	size_t n = b->n + b->ndirs;
-	char **all = calloc(n ? n : 1, sizeof(*all));
-	int ret = all ? 0 : -1;
-	for (size_t i = 0; i < n && ret == 0; i++) {
-		all[i] = i < b->n ? path_dir(b->v[i].path) : strdup(b->dirs[i - b->n]);
-		if (!all[i]) {
-			ret = -1;
-			break;
-		}
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(all[j], all[i]) == 0;
-		if (!seen && fsync_dir(all[i]) < 0)
-			ret = -1;
-	}
-	int saved = errno;
-	for (size_t i = 0; all && i < n; i++)
-		free(all[i]);
-	free(all);
-	errno = saved;
-	return ret;
-}
-
-/* In place: fsyncs the files taken so far, then forgets them; their directories join the
- * batch's, which are synced (each once) with dirs_too: at the commit, when every entry of the
+/* In place: fsyncs the files taken so far and the directories given, then forgets them; the
+ * files' directories (a given one too) are synced with at_commit, when every entry of the
  * operation is in them. */
-static int sync_in_place(struct batch *b, bool dirs_too)
+static int sync_in_place(struct batch *b, bool at_commit)
 {
 	int saved = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		if (!saved && fsync(b->v[i].fd) < 0)
 			saved = errno;
-		char *dir = path_dir(b->v[i].path);
-		if ((!dir || !add_dir(b, dir)) && !saved)
-			saved = ENOMEM;
-		free(dir);
-		pending_drop(&b->v[i], false);
 	}
+	if (add_file_dirs(b) < 0 && !saved)
+		saved = errno;
+	for (size_t i = 0; i < b->n; i++)
+		pending_drop(&b->v[i], false);
 	b->n = 0;
-	if (dirs_too && !saved && sync_dirs(b) < 0)
+	if ((at_commit ? sync_all_dirs(b) : dir_list_sync(&b->given, &b->of_files)) < 0 && !saved)
 		saved = errno;
 	if (saved && !b->err)
 		b->err = saved;
@@ -218,7 +262,7 @@ int durable_batch_commit(void)
 		else
 			renamed++;
 	}
-	if (!saved && sync_dirs(b) < 0)
+	if (!saved && (add_file_dirs(b) < 0 || sync_all_dirs(b) < 0))
 		saved = errno;
 	batch_free(b, renamed);
 	errno = saved;

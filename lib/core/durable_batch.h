@@ -22,10 +22,11 @@ int durable_batch_begin(void);
  * files in place (a run: the create's files, then the start): their fsyncs happen while
  * the rest runs. -1 (EBUSY) when a batch is open already. */
 int durable_batch_begin_in_place(void);
-/* In place: makes the batch's files written so far durable now and keeps the batch open for
- * more; their directories are synced at the commit, once each, with every entry the
- * operation made in them. The first failure is kept for the commit to report too. 0, or -1
- * with errno; 0 without an in-place batch (nothing to do). */
+/* In place: makes the batch's files written so far durable now, and the directories given
+ * to fsync_dir so far, and keeps the batch open for more. The files' directories are synced
+ * at the commit, once each, with every entry the operation made in them. The first failure
+ * is kept for the commit to report too. 0, or -1 with errno; 0 without an in-place batch
+ * (nothing to do). */
 int durable_batch_sync_now(void);
 /* Makes every write of the batch durable and visible, and ends it. 0, or -1 with errno of
  * the first failure: files renamed before it are in place, the others are not (and their

@@ -162,13 +162,14 @@ own_pids() {
 	done
 }
 
-# Shows what the engine logged at WARN or above (the daemon log level is WARN by default).
+# Shows what the engine logged at WARN or above (a bench may run the daemon at DEBUG).
 report_engine_log() {
 	local f=$GRAPH/isulad.log n
 	[ -s "$f" ] || return 0
-	n=$(wc -l <"$f")
-	log "isulad.log has $n line(s) (WARN and above), first ones:"
-	head -n 10 "$f" | sed 's/^/    /' >&2
+	n=$(grep -cE '^[0-9]+ [0-9:.]+ (WARN|ERROR|FATAL): ' "$f" || true)
+	[ "$n" -gt 0 ] || return 0
+	log "isulad.log has $n line(s) at WARN and above, first ones:"
+	grep -E '^[0-9]+ [0-9:.]+ (WARN|ERROR|FATAL): ' "$f" | head -n 10 | sed 's/^/    /' >&2
 }
 
 bench_cleanup() {
