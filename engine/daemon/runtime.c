@@ -341,11 +341,11 @@ static pid_t running_init(struct lxc_container *ct, uint64_t *start)
 	return pid;
 }
 
-/* Waits until liblxc reports RUNNING, or the monitor exits, or the start timeout passes. */
-static int wait_running(struct container *c, pid_t monitor, int pidfd, const char *state_dir,
-                        char *err, size_t errlen)
+/* Waits until liblxc (through ct) reports RUNNING, or the monitor exits, or the start
+ * timeout passes. */
+static int wait_running(struct container *c, struct lxc_container *ct, pid_t monitor, int pidfd,
+                        const char *state_dir, char *err, size_t errlen)
 {
-	struct lxc_container *ct = open_lxc(c->id);
 	int64_t deadline = monotonic_ms() + g_runtime.start_timeout_ms;
 	int ret = -1;
 	if (!ct) {
@@ -407,8 +407,6 @@ static int wait_running(struct container *c, pid_t monitor, int pidfd, const cha
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	if (ct)
-		lxc_container_put(ct);
 	return ret;
 }
 
@@ -622,6 +620,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	char **argv = build_argv(c);
 	char *state_dir = store_state_dir(c->id);
 	int ret = -1, log_fd = -1, pidfd = -1, go_w = -1;
+	struct lxc_container *ct = NULL;
 	bool channel_mounted = false, rootfs_mounted = false;
 	struct net_pending *net = NULL;
 	struct phase_timer pt;
@@ -656,6 +655,9 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	phase_timer_mark(&pt, "net-begin");
 	if (c->host.system_container && !net)
 		rootfs_write_network_files(c);
+	/* Opened before this start writes the lxc config: at a first start liblxc then parses
+	 * none (RUNNING is asked through its command socket, which needs the name alone). */
+	ct = open_lxc(c->id);
 	if (ipc_shm_prepare(c, err, errlen) < 0 ||
 	    write_bundle(c, state_dir, true, false, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
@@ -724,7 +726,7 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	/* The next start's monitor, spawned while this one waits for liblxc anyway. */
 	monitor_spare_refill();
 	phase_timer_mark(&pt, "spare");
-	ret = wait_running(c, monitor, pidfd, state_dir, err, errlen);
+	ret = wait_running(c, ct, monitor, pidfd, state_dir, err, errlen);
 	phase_timer_mark(&pt, "wait-running");
 	if (ret == 0)
 		run_poststart_hooks(c);
@@ -751,6 +753,8 @@ out:
 		close(log_fd);
 	if (go_w >= 0)
 		close(go_w);
+	if (ct)
+		lxc_container_put(ct);
 	strv_free(argv);
 	free(state_dir);
 	return ret;

@@ -153,9 +153,26 @@ int pid_pin_open(pid_t pid, uint64_t expect_start, struct pid_pin *pin)
 	return 0;
 }
 
-/* The pid of a pidfd in our namespace (its fdinfo's "Pid:" line), or -1. */
+/* The kernel's pidfd_info (linux/pidfd.h of 6.15), which older headers lack. */
+struct pin_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+	uint32_t coredump_mask, spare;
+};
+#define PIN_PIDFD_GET_INFO _IOWR(0xFF, 11, struct pin_pidfd_info)
+#define PIN_PIDFD_INFO_PID (1ULL << 0)
+#define PIN_PIDFD_INFO_EXIT (1ULL << 3)
+
+/* The pid of a pidfd in our namespace, or -1: asked with an ioctl (6.13), else read from its
+ * fdinfo's "Pid:" line. */
 static pid_t pidfd_pid(int pidfd)
 {
+	struct pin_pidfd_info info = {.mask = PIN_PIDFD_INFO_PID};
+	if (ioctl(pidfd, PIN_PIDFD_GET_INFO, &info) == 0)
+		return info.pid > 0 ? (pid_t)info.pid : -1;
+	if (errno == ESRCH)
+		return -1; /* it has exited */
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
 	char *text = read_file(path, 8192, NULL);
@@ -189,16 +206,6 @@ int pid_pin_wait_exit(const struct pid_pin *pin, int timeout_ms)
 		errno = ETIMEDOUT;
 	return n > 0 ? 0 : -1;
 }
-
-/* The kernel's pidfd_info (linux/pidfd.h of 6.15), which older headers lack. */
-struct pin_pidfd_info {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-	int32_t exit_code;
-	uint32_t coredump_mask, spare;
-};
-#define PIN_PIDFD_GET_INFO _IOWR(0xFF, 11, struct pin_pidfd_info)
-#define PIN_PIDFD_INFO_EXIT (1ULL << 3)
 
 int pid_pin_exit_status(const struct pid_pin *pin, int *status)
 {

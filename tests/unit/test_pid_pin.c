@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,34 @@ static void test_exit_through_the_pidfd(void **state)
 	pid_pin_close(&pin);
 }
 
+/* A pidfd made elsewhere (liblxc's): adopted with its pid and start time; one of a process
+ * that has ended is refused. */
+static void test_adopt_a_pidfd(void **state)
+{
+	(void)state;
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(child > 0);
+	struct pid_pin by_pid, adopted;
+	assert_int_equal(pid_pin_open(child, 0, &by_pid), 0);
+	int fd = (int)syscall(SYS_pidfd_open, child, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(pid_pin_adopt(fd, &adopted), 0);
+	assert_int_equal(adopted.pid, child);
+	assert_true(adopted.start != 0 && adopted.start == by_pid.start);
+	assert_int_equal(pid_pin_signal(&by_pid, SIGKILL), 0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	int dead = dup(adopted.pidfd);
+	pid_pin_close(&adopted);
+	assert_int_equal(pid_pin_adopt(dead, &adopted), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_int_equal(adopted.pidfd, -1); /* closed */
+	pid_pin_close(&by_pid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +144,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_masks_are_refused),
 	    cmocka_unit_test(test_own_blocked_signal_is_seen),
 	    cmocka_unit_test(test_exit_through_the_pidfd),
+	    cmocka_unit_test(test_adopt_a_pidfd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
