@@ -348,20 +348,12 @@ static int wait_running(struct container *c, struct lxc_container *ct, pid_t mon
 {
 	int64_t deadline = monotonic_ms() + g_runtime.start_timeout_ms;
 	int ret = -1;
-	if (!ct) {
-		/* Nothing could tell when it runs, nor stop it later: the monitor goes now (its
-		 * init with it), rather than a container running that the daemon calls stopped. */
-		snprintf(err, errlen, "Start container error: liblxc cannot open container %s",
-		         c->id);
-		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
-			monitor_wait_gone(monitor, pidfd);
-	}
 	/* Until liblxc's command socket exists a query fails at once: asked again after 1 ms,
 	 * then less often, up to every 8 ms (fifty waiting starts asking 1000 times a second
 	 * each took cpu the starts needed). Once it exists, a query waits until liblxc serves
 	 * it, which it does once the container runs: no latency comes from the pauses. */
 	int pause_ms = 1;
-	while (ct) {
+	for (;;) {
 		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 		if (poll(&pfd, 1, pause_ms) > 0) {
 			/* The monitor is gone: either the start failed or init ran and ended. */
@@ -656,8 +648,14 @@ int runtime_start(struct container *c, char *err, size_t errlen)
 	if (c->host.system_container && !net)
 		rootfs_write_network_files(c);
 	/* Opened before this start writes the lxc config: at a first start liblxc then parses
-	 * none (RUNNING is asked through its command socket, which needs the name alone). */
+	 * none (RUNNING is asked through its command socket, which needs the name alone).
+	 * Without it nothing could tell when the container runs, nor stop it: not started. */
 	ct = open_lxc(c->id);
+	if (!ct) {
+		snprintf(err, errlen, "Start container error: liblxc cannot open container %s",
+		         c->id);
+		goto out;
+	}
 	if (ipc_shm_prepare(c, err, errlen) < 0 ||
 	    write_bundle(c, state_dir, true, false, err, errlen) < 0 ||
 	    prepare_stdin_fifo(c, state_dir, err, errlen) < 0)
