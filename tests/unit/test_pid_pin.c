@@ -76,18 +76,25 @@ static void test_own_blocked_signal_is_seen(void **state)
 	pid_pin_close(&pin);
 }
 
-/* A child's end, seen through its pidfd: the wait, then its wait status once reaped. */
-static void test_exit_through_the_pidfd(void **state)
+/* A child that waits for a signal, pinned in pin. */
+static pid_t pinned_child(struct pid_pin *pin)
 {
-	(void)state;
 	pid_t child = fork();
 	if (child == 0) {
 		pause();
 		_exit(0);
 	}
 	assert_true(child > 0);
+	assert_int_equal(pid_pin_open(child, 0, pin), 0);
+	return child;
+}
+
+/* A child's end, seen through its pidfd: the wait, then its wait status once reaped. */
+static void test_exit_through_the_pidfd(void **state)
+{
+	(void)state;
 	struct pid_pin pin;
-	assert_int_equal(pid_pin_open(child, 0, &pin), 0);
+	pid_t child = pinned_child(&pin);
 	assert_int_equal(pid_pin_wait_exit(&pin, 10), -1);
 	assert_int_equal(errno, ETIMEDOUT);
 	int status = 0;
@@ -113,14 +120,8 @@ static void test_exit_through_the_pidfd(void **state)
 static void test_adopt_a_pidfd(void **state)
 {
 	(void)state;
-	pid_t child = fork();
-	if (child == 0) {
-		pause();
-		_exit(0);
-	}
-	assert_true(child > 0);
 	struct pid_pin by_pid, adopted;
-	assert_int_equal(pid_pin_open(child, 0, &by_pid), 0);
+	pid_t child = pinned_child(&by_pid);
 	int fd = (int)syscall(SYS_pidfd_open, child, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(pid_pin_adopt(fd, &adopted), 0);
