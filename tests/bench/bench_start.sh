@@ -15,9 +15,9 @@
 # The containers' init handles SIGTERM (isula stop) and SIGPWR (lxc-stop's halt signal) by
 # exiting, so a stop measures the engine and liblxc, not a timeout.
 #
-#   BENCH_START_RUNS=20  BENCH_START_BATCH=50  BENCH_START_ROUNDS=9 (fifty at once, per side:
+#   BENCH_START_RUNS=20  BENCH_START_BATCH=50  BENCH_START_ROUNDS=15 (fifty at once, per side:
 #   one batch takes 20 % more or less than the next on a busy VM, on both sides; medians of
-#   nine alternating rounds)
+#   fifteen alternating rounds)
 #   BENCH_START_MANY=500 (0: skip)
 set -euo pipefail
 # shellcheck source=tests/bench/lib.sh
@@ -25,7 +25,7 @@ source "$(dirname "$0")/lib.sh"
 bench_init start
 RUNS=${BENCH_START_RUNS:-20}
 BATCH=${BENCH_START_BATCH:-50}
-ROUNDS=${BENCH_START_ROUNDS:-9}
+ROUNDS=${BENCH_START_ROUNDS:-15}
 MANY=${BENCH_START_MANY:-500}
 # shellcheck disable=SC2016 # the container's shell expands it
 BB_CMD=(sh -c 'trap "exit 0" TERM PWR; sleep 100000 & wait')
