@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/fd_pass.h"
@@ -116,17 +115,14 @@ static void forker_close(void)
 	close(g_forker.sock);
 	g_forker.sock = -1;
 	/* EOF: it reaps the spares that ended and exits; one that does not within a second
-	 * (stopped, stuck) is killed. */
-	bool reaped = false;
-	for (int i = 0; i < 100 && !reaped; i++) {
-		reaped = waitpid(g_forker.pid, NULL, WNOHANG) != 0;
-		if (!reaped)
-			nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-	}
-	if (!reaped) {
+	 * (stopped, stuck), or whose end cannot be watched, is killed. */
+	struct pid_pin pin = {.pidfd = (int)syscall(SYS_pidfd_open, g_forker.pid, 0),
+	                      .pid = g_forker.pid};
+	if (pin.pidfd < 0 || pid_pin_wait_exit(&pin, 1000) < 0)
 		kill(g_forker.pid, SIGKILL);
-		waitpid(g_forker.pid, NULL, 0);
-	}
+	while (waitpid(g_forker.pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	pid_pin_close(&pin);
 	g_forker.pid = 0;
 }
 

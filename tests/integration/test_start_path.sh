@@ -207,6 +207,17 @@ wait_for "a spare left by a killed daemon sees EOF and exits" 10 \
 	sh -c "! kill -0 $spare 2>/dev/null"
 wait_for "so does its forker" 10 sh -c "! kill -0 $forker 2>/dev/null"
 start_daemon main || it_abort "the daemon must start after its kill"
+# A forker that does not exit at the daemon's EOF (stopped here) is killed a second later.
+wait_for "a forker again" 10 one_forker
+forker=$(forker_pids)
+kill -STOP "$forker"
+t0=$(date +%s)
+stop_daemon main
+expect_pid_gone "a stopped forker is killed by the daemon's stop" "$forker"
+secs=$(($(date +%s) - t0))
+[ "$secs" -lt 10 ] && pass "... within the daemon's stop (${secs} s)" ||
+	fail "... within the daemon's stop" "took $secs s"
+start_daemon main || it_abort "the daemon must start again after that"
 
 assert_no_leftovers
 it_finish
