@@ -108,17 +108,17 @@ static int spawn_spare(pid_t *pid, int *sock, int *pidfd)
 	return 0;
 }
 
-static void forker_close(void)
+/* EOF: the forker reaps the spares that ended and exits; one that does not within grace_ms
+ * (stopped, stuck), or whose end cannot be watched, is killed. */
+static void forker_close(int grace_ms)
 {
 	if (g_forker.sock < 0)
 		return;
 	close(g_forker.sock);
 	g_forker.sock = -1;
-	/* EOF: it reaps the spares that ended and exits; one that does not within a second
-	 * (stopped, stuck), or whose end cannot be watched, is killed. */
 	struct pid_pin pin = {.pidfd = (int)syscall(SYS_pidfd_open, g_forker.pid, 0),
 	                      .pid = g_forker.pid};
-	if (pin.pidfd < 0 || pid_pin_wait_exit(&pin, 1000) < 0)
+	if (pin.pidfd < 0 || pid_pin_wait_exit(&pin, grace_ms) < 0)
 		kill(g_forker.pid, SIGKILL);
 	while (waitpid(g_forker.pid, NULL, 0) < 0 && errno == EINTR)
 		;
@@ -156,7 +156,7 @@ static int ask_forker(pid_t *pid, int *sock, int *pidfd)
 		close(fds[i]);
 	close(sv[0]);
 	if (!answered) {
-		forker_close();
+		forker_close(0); /* it had its time to answer */
 		return 1;
 	}
 	errno = born.err;
@@ -268,7 +268,7 @@ void monitor_spare_stop(void)
 		reap(pid, s, pfd);
 	pthread_mutex_lock(&g_forker.lock);
 	g_forker.stopped = true;
-	forker_close();
+	forker_close(1000);
 	pthread_mutex_unlock(&g_forker.lock);
 	/* The paths stay: a start still running may refill (and finds it stopped). */
 }
