@@ -85,19 +85,23 @@ static void close_pair(int p[2])
 	}
 }
 
-/* The copier's side of the fork: pipes to the log, then exits. */
+/* The copier's side of the fork: pipes to the log, then exits. Its lock goes first: the
+ * monitor, which reports the exit once the lock is free, then waits for the last byte in the
+ * log, not for this process's teardown as well. */
 static _Noreturn void copier_child(const struct monitor_stdio_opts *o, int out[2], int err[2],
-                                   const sigset_t *drain)
+                                   const sigset_t *drain, int lock)
 {
 	close(out[1]);
 	close(err[1]);
 	int sfd = signalfd(-1, drain, SFD_CLOEXEC);
-	_exit(run_copier(o, out[0], err[0], sfd));
+	int ret = run_copier(o, out[0], err[0], sfd);
+	close(lock);
+	_exit(ret);
 }
 
 /* A grandchild of the monitor (two forks): its pid, or -1. */
 static pid_t fork_grandchild_copier(const struct monitor_stdio_opts *o, int out[2], int err[2],
-                                    const sigset_t *drain)
+                                    const sigset_t *drain, int lock)
 {
 	int ready[2];
 	if (pipe2(ready, O_CLOEXEC) < 0)
@@ -108,7 +112,7 @@ static pid_t fork_grandchild_copier(const struct monitor_stdio_opts *o, int out[
 		pid_t copier = fork();
 		if (copier == 0) {
 			close(ready[1]);
-			copier_child(o, out, err, drain);
+			copier_child(o, out, err, drain, lock);
 		}
 		_exit(copier < 0 ||
 		      write(ready[1], &copier, sizeof(copier)) != (ssize_t)sizeof(copier));
@@ -158,9 +162,9 @@ static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio
 		/* fork() has no flags: the raw clone (single-threaded here, as liblxc needs). */
 		copier = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 		if (copier == 0)
-			copier_child(o, out, err, &drain);
+			copier_child(o, out, err, &drain, lock);
 	} else {
-		copier = fork_grandchild_copier(o, out, err, &drain);
+		copier = fork_grandchild_copier(o, out, err, &drain, lock);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (copier < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)

@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/fd_pass.h"
@@ -49,6 +50,9 @@ int monitor_spare_forker(char **argv)
 		fprintf(stderr, "isulad-monitor: spare-forker: signalfd: %s\n", strerror(errno));
 		return 1;
 	}
+	/* The time zone read once here: a monitor dates its exit record after the container
+	 * stopped, where a stop waits for it, and would read /etc/localtime first. */
+	tzset();
 	for (;;) {
 		struct pollfd p[2] = {{.fd = MONITOR_JOB_FD, .events = POLLIN},
 		                      {.fd = sfd, .events = POLLIN}};

@@ -6,6 +6,7 @@
 #   one at a time     `isula run -d` vs `lxc-start -d`, medians            target <= 1.1 x
 #   stop              `isula stop` vs `lxc-stop` of the same, medians       target <= 1.05 x
 #   fifty at once     wall time until all 50 are running, none failed       target <= 1.1 x
+#                     (and the machine's busy cpu time meanwhile, for where it went)
 #   fifty in a row    wall time of 50 one after another (at once must not be slower)
 #   where it goes     the daemon's per-phase timings of create and start (DEBUG log lines
 #                     "timing create ID: phase=ms ... total=ms"), medians
@@ -15,15 +16,17 @@
 # The containers' init handles SIGTERM (isula stop) and SIGPWR (lxc-stop's halt signal) by
 # exiting, so a stop measures the engine and liblxc, not a timeout.
 #
-#   BENCH_START_RUNS=20  BENCH_START_BATCH=50  BENCH_START_ROUNDS=15 (fifty at once, per side:
-#   one batch takes 20 % more or less than the next on a busy VM, on both sides; medians of
-#   fifteen alternating rounds)
+#   BENCH_START_RUNS=40 (one at a time and stop, per side: single stops took 14-40 ms on
+#   both sides, and twenty left the medians' ratio 10 % apart from one run to the next)
+#   BENCH_START_BATCH=50  BENCH_START_ROUNDS=15 (fifty at once, per side: one batch takes
+#   20 % more or less than the next on a busy VM, on both sides; medians of fifteen
+#   alternating rounds)
 #   BENCH_START_MANY=500 (0: skip)
 set -euo pipefail
 # shellcheck source=tests/bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 bench_init start
-RUNS=${BENCH_START_RUNS:-20}
+RUNS=${BENCH_START_RUNS:-40}
 BATCH=${BENCH_START_BATCH:-50}
 ROUNDS=${BENCH_START_ROUNDS:-15}
 MANY=${BENCH_START_MANY:-500}
@@ -59,6 +62,8 @@ for i in $(seq 1 "$RUNS"); do
 	lxc_def "bb$i"
 	busybox_run_pair "$i"
 done
+log "isula run -d ms: ${ISULA_MS[*]}"
+log "lxc-start -d ms: ${LXC_MS[*]}"
 mi=$(median "${ISULA_MS[@]}")
 ml=$(median "${LXC_MS[@]}")
 result "isula run -d, one at a time (median ms)" "$mi" ms
@@ -104,6 +109,8 @@ for i in $(seq 1 "$RUNS"); do
 		fi
 	done
 done
+log "isula stop ms: ${stop_isula[*]}"
+log "lxc-stop ms: ${stop_lxc[*]}"
 mi=$(median "${stop_isula[@]}")
 ml=$(median "${stop_lxc[@]}")
 result "isula stop (median ms)" "$mi" ms
@@ -116,10 +123,17 @@ remove_engine_containers
 
 # ------------------------------------------------------------- fifty at once, in a row
 for i in $(seq 1 "$BATCH"); do lxc_def "bp$i"; done
+# The machine's busy cpu time so far (ms, all cpus, from /proc/stat's jiffies): what a batch
+# cost, whichever processes did the work.
+CLK_TCK=$(getconf CLK_TCK)
+busy_ms() {
+	awk -v hz="$CLK_TCK" '$1 == "cpu" { printf "%d\n", ($2 + $3 + $4 + $7 + $8) * 1000 / hz }' /proc/stat
+}
 # batch_isula / batch_lxc: starts BATCH at once, prints the wall ms until every start
-# returned; dies unless all BATCH run.
+# returned and the busy cpu ms meanwhile; dies unless all BATCH run.
 batch_isula() {
-	local t0 pids=() fails=0 p
+	local t0 c0 pids=() fails=0 p
+	c0=$(busy_ms)
 	t0=${EPOCHREALTIME/./}
 	# The command itself in the background, as lxc-start below: a function there would cost
 	# a second fork per start (its subshell, then isula).
@@ -129,19 +143,20 @@ batch_isula() {
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
-	ms_between "$t0" "${EPOCHREALTIME/./}"
+	echo "$(ms_between "$t0" "${EPOCHREALTIME/./}") $(($(busy_ms) - c0))"
 	[ "$fails" -eq 0 ] || die "$fails of $BATCH isula run -d failed: $(cat "$BENCH_TMP"/batch-*.err | head -n 3)"
 	[ "$(running_engine)" -eq "$BATCH" ] || die "only $(running_engine) of $BATCH engine containers run"
 }
 batch_lxc() {
-	local t0 pids=() fails=0 p
+	local t0 c0 pids=() fails=0 p
+	c0=$(busy_ms)
 	t0=${EPOCHREALTIME/./}
 	for i in $(seq 1 "$BATCH"); do
 		lxc-start -n "bp$i" -P "$LXCPATH" -d -- "${BB_CMD[@]}" 2>"$BENCH_TMP/batch-$i.err" &
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
-	ms_between "$t0" "${EPOCHREALTIME/./}"
+	echo "$(ms_between "$t0" "${EPOCHREALTIME/./}") $(($(busy_ms) - c0))"
 	[ "$fails" -eq 0 ] || die "$fails of $BATCH lxc-start -d failed: $(cat "$BENCH_TMP"/batch-*.err | head -n 3)"
 	[ "$(running_lxc)" -eq "$BATCH" ] || die "only $(running_lxc) of $BATCH lxc containers run"
 }
@@ -183,21 +198,25 @@ monitors() { # PATTERN: pids whose command line starts with it and names the tem
 	done
 }
 log "$BATCH at once and $BATCH in a row, $ROUNDS rounds per side"
-at_isula=() at_lxc=() row_i=() row_l=()
+at_isula=() at_lxc=() cpu_isula=() cpu_lxc=() row_i=() row_l=()
 for r in $(seq 1 "$ROUNDS"); do
 	sides="isula lxc"
 	[ $((r % 2)) -eq 0 ] && sides="lxc isula"
 	for side in $sides; do
 		clear_both
 		if [ "$side" = isula ]; then
-			at_isula+=("$(batch_isula)")
+			out=$(batch_isula)
+			read -r wall busy <<<"$out"
+			at_isula+=("$wall") cpu_isula+=("$busy")
 			clear_both
 			row_i+=("$(row_isula)")
 			# The monitors of BATCH running containers (each monitor and its log copier).
 			# shellcheck disable=SC2046 # one pid per word
 			read -r mrss manon mn < <(mem_of $(monitors "isulad-monitor start"))
 		else
-			at_lxc+=("$(batch_lxc)")
+			out=$(batch_lxc)
+			read -r wall busy <<<"$out"
+			at_lxc+=("$wall") cpu_lxc+=("$busy")
 			clear_both
 			row_l+=("$(row_lxc)")
 			# shellcheck disable=SC2046
@@ -206,6 +225,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 clear_both
+log "$BATCH isula run -d at once, ms per round: ${at_isula[*]} (busy cpu ms: ${cpu_isula[*]})"
+log "$BATCH lxc-start -d at once, ms per round: ${at_lxc[*]} (busy cpu ms: ${cpu_lxc[*]})"
 ai=$(median "${at_isula[@]}")
 al=$(median "${at_lxc[@]}")
 ri=$(median "${row_i[@]}")
@@ -213,6 +234,11 @@ rl=$(median "${row_l[@]}")
 result "$BATCH isula run -d at once, all running (ms)" "$ai" ms
 result "$BATCH lxc-start -d at once, all running (ms)" "$al" ms
 result "at once ratio isula / lxc-start" "$(ratio "$ai" "$al")" x "<=1.1"
+ci=$(median "${cpu_isula[@]}")
+cl=$(median "${cpu_lxc[@]}")
+result "$BATCH isula run -d at once, busy cpu (ms, all cpus)" "$ci" ms
+result "$BATCH lxc-start -d at once, busy cpu (ms, all cpus)" "$cl" ms
+result "at once cpu ratio isula / lxc-start" "$(ratio "$ci" "$cl")" x
 result "$BATCH isula run -d in a row (ms)" "$ri" ms
 result "$BATCH lxc-start -d in a row (ms)" "$rl" ms
 result "isula: at once / in a row" "$(ratio "$ai" "$ri")" x "<=1"
