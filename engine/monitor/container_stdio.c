@@ -139,8 +139,8 @@ static pid_t fork_grandchild_copier(const struct monitor_stdio_opts *o, int out[
  * would wait forever for a copier that waits for the monitor. It is the monitor's sibling when
  * the monitor's parent reaps every child of its own (the spare forker; one fork), else its
  * grandchild (two). liblxc also closes our other fds at start, so the copier's end is seen
- * through a lock it holds on the monitor's own log for as long as it runs: taken here and
- * inherited, so it is held before the monitor goes on. */
+ * through a lock it holds on the monitor's own log until its last byte is written: taken here
+ * and inherited, so it is held before the monitor goes on. */
 static int start_copier(const struct monitor_stdio_opts *o, struct monitor_stdio *st)
 {
 	int out[2] = {-1, -1}, err[2] = {-1, -1}, lock = -1;
@@ -227,8 +227,8 @@ void monitor_stdio_finish(const struct monitor_stdio_opts *o, struct monitor_std
 	dup2(1, 2);
 	if (st->copier <= 0)
 		return;
-	/* The copier holds the lock while it runs: free means it is gone (never signal a pid
-	 * that may have been reused). */
+	/* The copier holds the lock until its last byte is in the log: free means it is done
+	 * and exiting (never signal a pid that may have been reused). */
 	int lock = open(o->own_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
 		kill(st->copier, DRAIN_SIGNAL);
