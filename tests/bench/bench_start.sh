@@ -6,7 +6,7 @@
 #   one at a time     `isula run -d` vs `lxc-start -d`, medians            target <= 1.1 x
 #   stop              `isula stop` vs `lxc-stop` of the same, medians       target <= 1.05 x
 #   fifty at once     wall time until all 50 are running, none failed       target <= 1.1 x
-#                     (and the machine's busy cpu time meanwhile, for where it went)
+#                     (and the machine's busy cpu time meanwhile, and the daemon's own)
 #   fifty in a row    wall time of 50 one after another (at once must not be slower)
 #   where it goes     the daemon's per-phase timings of create and start (DEBUG log lines
 #                     "timing create ID: phase=ms ... total=ms"), medians
@@ -129,11 +129,16 @@ CLK_TCK=$(getconf CLK_TCK)
 busy_ms() {
 	awk -v hz="$CLK_TCK" '$1 == "cpu" { printf "%d\n", ($2 + $3 + $4 + $7 + $8) * 1000 / hz }' /proc/stat
 }
+# The daemon's own cpu time so far (ms, all its threads, the ended ones too).
+daemon_cpu_ms() {
+	sed 's/.*) //' "/proc/$DAEMON_PID/stat" | awk -v hz="$CLK_TCK" '{ printf "%d\n", ($12 + $13) * 1000 / hz }'
+}
 # batch_isula / batch_lxc: starts BATCH at once, prints the wall ms until every start
 # returned and the busy cpu ms meanwhile; dies unless all BATCH run.
 batch_isula() {
-	local t0 c0 pids=() fails=0 p
+	local t0 c0 d0 pids=() fails=0 p
 	c0=$(busy_ms)
+	d0=$(daemon_cpu_ms)
 	t0=${EPOCHREALTIME/./}
 	# The command itself in the background, as lxc-start below: a function there would cost
 	# a second fork per start (its subshell, then isula).
@@ -143,7 +148,7 @@ batch_isula() {
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
-	echo "$(ms_between "$t0" "${EPOCHREALTIME/./}") $(($(busy_ms) - c0))"
+	echo "$(ms_between "$t0" "${EPOCHREALTIME/./}") $(($(busy_ms) - c0)) $(($(daemon_cpu_ms) - d0))"
 	[ "$fails" -eq 0 ] || die "$fails of $BATCH isula run -d failed: $(cat "$BENCH_TMP"/batch-*.err | head -n 3)"
 	[ "$(running_engine)" -eq "$BATCH" ] || die "only $(running_engine) of $BATCH engine containers run"
 }
@@ -198,7 +203,7 @@ monitors() { # PATTERN: pids whose command line starts with it and names the tem
 	done
 }
 log "$BATCH at once and $BATCH in a row, $ROUNDS rounds per side"
-at_isula=() at_lxc=() cpu_isula=() cpu_lxc=() row_i=() row_l=()
+at_isula=() at_lxc=() cpu_isula=() cpu_lxc=() cpu_daemon=() row_i=() row_l=()
 for r in $(seq 1 "$ROUNDS"); do
 	sides="isula lxc"
 	[ $((r % 2)) -eq 0 ] && sides="lxc isula"
@@ -206,8 +211,8 @@ for r in $(seq 1 "$ROUNDS"); do
 		clear_both
 		if [ "$side" = isula ]; then
 			out=$(batch_isula)
-			read -r wall busy <<<"$out"
-			at_isula+=("$wall") cpu_isula+=("$busy")
+			read -r wall busy daemon <<<"$out"
+			at_isula+=("$wall") cpu_isula+=("$busy") cpu_daemon+=("$daemon")
 			clear_both
 			row_i+=("$(row_isula)")
 			# The monitors of BATCH running containers (each monitor and its log copier).
@@ -225,7 +230,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 clear_both
-log "$BATCH isula run -d at once, ms per round: ${at_isula[*]} (busy cpu ms: ${cpu_isula[*]})"
+log "$BATCH isula run -d at once, ms per round: ${at_isula[*]} (busy cpu ms: ${cpu_isula[*]};" \
+	"the daemon's: ${cpu_daemon[*]})"
 log "$BATCH lxc-start -d at once, ms per round: ${at_lxc[*]} (busy cpu ms: ${cpu_lxc[*]})"
 ai=$(median "${at_isula[@]}")
 al=$(median "${at_lxc[@]}")
@@ -239,6 +245,7 @@ cl=$(median "${cpu_lxc[@]}")
 result "$BATCH isula run -d at once, busy cpu (ms, all cpus)" "$ci" ms
 result "$BATCH lxc-start -d at once, busy cpu (ms, all cpus)" "$cl" ms
 result "at once cpu ratio isula / lxc-start" "$(ratio "$ci" "$cl")" x
+result "$BATCH isula run -d at once, the daemon's cpu (ms)" "$(median "${cpu_daemon[@]}")" ms
 result "$BATCH isula run -d in a row (ms)" "$ri" ms
 result "$BATCH lxc-start -d in a row (ms)" "$rl" ms
 result "isula: at once / in a row" "$(ratio "$ai" "$ri")" x "<=1"
