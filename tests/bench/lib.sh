@@ -164,12 +164,12 @@ own_pids() {
 
 # Shows what the engine logged at WARN or above (a bench may run the daemon at DEBUG).
 report_engine_log() {
-	local f=$GRAPH/isulad.log n
+	local f=$GRAPH/isulad.log lines
 	[ -s "$f" ] || return 0
-	n=$(grep -cE '^[0-9]+ [0-9:.]+ (WARN|ERROR|FATAL): ' "$f" || true)
-	[ "$n" -gt 0 ] || return 0
-	log "isulad.log has $n line(s) at WARN and above, first ones:"
-	grep -E '^[0-9]+ [0-9:.]+ (WARN|ERROR|FATAL): ' "$f" | head -n 10 | sed 's/^/    /' >&2
+	lines=$(grep -E '^[0-9]+ [0-9:.]+ (WARN|ERROR|FATAL): ' "$f" || true)
+	[ -n "$lines" ] || return 0
+	log "isulad.log has $(wc -l <<<"$lines") line(s) at WARN and above, first ones:"
+	head -n 10 <<<"$lines" | sed 's/^/    /' >&2
 }
 
 bench_cleanup() {
