@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <lxc/attach_options.h>
-#include <lxc/lxccontainer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 
 #include "core/fileutil.h"
 #include "exec_tty.h"
+#include "liblxc_dl.h"
 #include "monitor.h"
 #include "core/strv.h"
 
@@ -135,7 +135,7 @@ static int run_in_own_group(void *payload)
 	sigaddset(&term, SIGTERM);
 	setpgid(0, 0);
 	sigprocmask(SIG_UNBLOCK, &term, NULL); /* blocked by the helper until it knows our pid */
-	return lxc_attach_run_command(payload);
+	return liblxc_load()->attach_run_command(payload); /* loaded before the attach */
 }
 
 /* attach_run_wait with the command in a group of its own that SIGTERM kills; started_fd
@@ -206,11 +206,16 @@ int monitor_exec(int argc, char **argv)
 		setsid();
 		ioctl(0, TIOCSCTTY, 0);
 	}
-	struct lxc_container *c = lxc_container_new(a.name, a.lxcpath);
+	const struct liblxc *lxc = liblxc_load();
+	if (!lxc) {
+		strv_free(a.env);
+		return 126;
+	}
+	struct lxc_container *c = lxc->container_new(a.name, a.lxcpath);
 	if (!c || !c->is_running(c)) {
 		fprintf(stderr, "container %s is not running\n", a.name);
 		if (c)
-			lxc_container_put(c);
+			lxc->container_put(c);
 		strv_free(a.env);
 		return 126;
 	}
@@ -224,7 +229,7 @@ int monitor_exec(int argc, char **argv)
 	gid_t gids[256];
 	if (parse_groups(a.groups, gids, sizeof(gids) / sizeof(gids[0]), &opts.groups.size) < 0) {
 		fprintf(stderr, "invalid --groups %s\n", a.groups);
-		lxc_container_put(c);
+		lxc->container_put(c);
 		strv_free(a.env);
 		return 126;
 	}
@@ -236,7 +241,7 @@ int monitor_exec(int argc, char **argv)
 	             : a.term_kills
 	                 ? run_killable(c, &opts, a.argv, a.started_fd)
 	                 : c->attach_run_wait(c, &opts, a.argv[0], (const char *const *)a.argv);
-	lxc_container_put(c);
+	lxc->container_put(c);
 	strv_free(a.env);
 	if (status < 0)
 		return 126;

@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,6 +42,7 @@
 #include "core/strv.h"
 #include "engine/monitor_job.h"
 #include "host/proc_title.h"
+#include "liblxc_dl.h"
 #include "monitor.h"
 #include "engine/oci_hook_exec.h"
 #include "core/proc_spawn.h"
@@ -148,10 +148,11 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 	setsid();
 	/* The config is read while the daemon records this monitor: only the start itself
 	 * waits for its go. */
-	struct lxc_container *c = lxc_container_new(name, lxcpath);
+	const struct liblxc *lxc = liblxc_load();
+	struct lxc_container *c = lxc ? lxc->container_new(name, lxcpath) : NULL;
 	if (!daemon_says_go(go_fd)) {
 		if (c)
-			lxc_container_put(c);
+			lxc->container_put(c);
 		return 1;
 	}
 	if (!c) {
@@ -185,7 +186,7 @@ static int run_container(const char *name, const char *lxcpath, const char *stat
 	int ret = exit_record_write(state_dir, &rec);
 	free(target);
 	free(target_path);
-	lxc_container_put(c);
+	lxc->container_put(c);
 	return ret < 0 ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 /* isulad-monitor spare-forker LXCPATH: forks the daemon's spare monitors (monitor_job.h). An
- * exec of isulad-monitor costs about 1 ms of CPU (half of it the dynamic linking of liblxc and
- * its libraries); a fork of this process, which did that once, a tenth of it. */
+ * exec of isulad-monitor that loads liblxc costs about 1 ms of CPU (half of it the linking of
+ * liblxc and its libraries); a fork of this process, which did that once, a tenth of it. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,6 +15,7 @@
 #include "core/fd_pass.h"
 #include "engine/monitor_job.h"
 #include "host/proc_title.h"
+#include "liblxc_dl.h"
 #include "monitor.h"
 
 /* The forked spare: its job socket as MONITOR_JOB_FD, shown as a spare spawned for the job
@@ -53,6 +54,10 @@ int monitor_spare_forker(char **argv)
 	/* The time zone read once here: a monitor dates its exit record after the container
 	 * stopped, where a stop waits for it, and would read /etc/localtime first. */
 	tzset();
+	/* liblxc likewise, loaded here for every spare (the hooks, execs of this binary, do
+	 * without it). */
+	if (!liblxc_load())
+		return 1;
 	for (;;) {
 		struct pollfd p[2] = {{.fd = MONITOR_JOB_FD, .events = POLLIN},
 		                      {.fd = sfd, .events = POLLIN}};
