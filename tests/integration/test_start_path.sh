@@ -29,6 +29,11 @@ forker=$(forker_pids)
 expect_ok "one spare-forker" one_forker
 expect_eq "the forker is the daemon's child" "${DAEMON_PID[main]}" "$(ppid_of "$forker")"
 expect_eq "the spare is the forker's child (forked, not spawned)" "$forker" "$(ppid_of "$spare")"
+# liblxc is loaded where it is used: in the forker, once for every spare; a hook, an exec of
+# the same binary at every start, starts without it.
+expect_ok "the spare has liblxc mapped (the forker loaded it)" grep -q 'liblxc\.so' "/proc/$spare/maps"
+expect_ok "isulad-monitor itself does not link liblxc (its hooks start without it)" \
+	sh -c "! readelf -d '$BIN/isulad-monitor' | grep -q 'NEEDED.*liblxc'"
 
 id=$(isula run -d --name sp1 --external-rootfs "$BB" none sleep 300)
 expect_eq "run -d exits 0" 0 $?
